@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code train_A.txt}, ...: {@code uid<TAB>id,id,...} sequences of users seen in that domain
  *       only; {@code train_overlap.txt}: mixed sequences;
  *   <li>{@code valid.txt}, {@code test.txt}: held-out users; the last id is the target, the rest the input;
- *   <li>{@code instance_num.txt} (optional): the expected number of sequences per training file.
+ *   <li>{@code instance_num.txt} (optional): the expected number of sequences per training file;
+ *   <li>{@code domain_names.txt} (optional, written by {@link LlmcdsrWriter}): one display name per
+ *       domain; names given to the constructor take precedence.
  * </ul>
  *
  * <p>A missing training file is reported and counted, not fatal (one of the shared pairs lacks
@@ -33,12 +35,16 @@ import org.slf4j.LoggerFactory;
 public final class LlmcdsrReader implements DatasetReader {
 
     static final String NUM_FILE = "num.txt";
+    static final String DOMAIN_NAMES_FILE = "domain_names.txt";
     private static final Logger LOG = LoggerFactory.getLogger(LlmcdsrReader.class);
 
     private final Path directory;
     private final List<String> domainNames;
 
-    /** Creates a reader whose domains are named A, B, C, ... as in the file names. */
+    /**
+     * Creates a reader whose domains are named by {@code domain_names.txt} when present, otherwise
+     * A, B, C, ... as in the file names.
+     */
     public LlmcdsrReader(Path directory) {
         this(directory, List.of());
     }
@@ -58,14 +64,18 @@ public final class LlmcdsrReader implements DatasetReader {
         long start = System.nanoTime();
         ReadReport.Builder report = new ReadReport.Builder();
         int[] sizes = readSizes(directory.resolve(NUM_FILE));
-        if (!domainNames.isEmpty() && domainNames.size() != sizes.length) {
-            throw new IllegalArgumentException("domainNames has " + domainNames.size() + " names but "
+        List<String> names = domainNames;
+        if (!names.isEmpty() && names.size() != sizes.length) {
+            throw new IllegalArgumentException("domainNames has " + names.size() + " names but "
                     + directory.resolve(NUM_FILE) + " declares " + sizes.length + " domains");
+        }
+        if (names.isEmpty() && Files.isRegularFile(directory.resolve(DOMAIN_NAMES_FILE))) {
+            names = readNames(directory.resolve(DOMAIN_NAMES_FILE), sizes.length);
         }
         List<Domain> domains = new ArrayList<>();
         int offset = 0;
         for (int d = 0; d < sizes.length; d++) {
-            String name = domainNames.isEmpty() ? letter(d) : domainNames.get(d);
+            String name = names.isEmpty() ? letter(d) : names.get(d);
             domains.add(new Domain(d, name, offset, sizes[d]));
             offset += sizes[d];
         }
@@ -143,6 +153,24 @@ public final class LlmcdsrReader implements DatasetReader {
             throw new MalformedDataException(file, 0, "too many items in total: " + total);
         }
         return sizes.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static List<String> readNames(Path file, int domains) throws IOException {
+        List<String> names = new ArrayList<>();
+        TextFiles.forEachLine(file, (n, line) -> {
+            String name = line.strip();
+            if (name.isEmpty()) {
+                return;
+            }
+            if (names.contains(name)) {
+                throw new MalformedDataException(file, n, "duplicate domain name " + TextFiles.quote(name));
+            }
+            names.add(name);
+        });
+        if (names.size() != domains) {
+            throw new MalformedDataException(file, 0, "expected " + domains + " domain names (one per line of num.txt), found " + names.size());
+        }
+        return names;
     }
 
     private Map<String, Integer> readInstanceCounts(int domains) throws IOException {

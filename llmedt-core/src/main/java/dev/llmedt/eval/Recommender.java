@@ -1,0 +1,62 @@
+package dev.llmedt.eval;
+
+import dev.llmedt.data.Domain;
+import dev.llmedt.data.History;
+import java.util.List;
+
+/**
+ * Scores the items of a target domain for a user's history: what evaluation and serving consume.
+ *
+ * <p>Implementations are thread-safe. Scores are compared within one call only; higher is
+ * better; they must be finite (evaluation rejects NaN).
+ */
+public interface Recommender {
+
+    /**
+     * Scores every item of the target domain.
+     *
+     * @param history the user's items, oldest first (may be empty)
+     * @param target the domain whose items are scored
+     * @param scores output, length at least {@code target.size()}: {@code scores[i]} is the score of
+     *     item {@code target.firstItem() + i}
+     */
+    void score(History history, Domain target, float[] scores);
+
+    /**
+     * Scores the target domain for several histories at once; implementations that batch work
+     * (a neural forward pass) override this. The default calls {@link #score} for each.
+     *
+     * @param histories the users' histories
+     * @param target the domain whose items are scored
+     * @param scores one output row per history, as in {@link #score}
+     */
+    default void scoreBatch(List<History> histories, Domain target, float[][] scores) {
+        if (scores.length < histories.size()) {
+            throw new IllegalArgumentException("scores has " + scores.length + " rows for " + histories.size() + " histories");
+        }
+        for (int i = 0; i < histories.size(); i++) {
+            score(histories.get(i), target, scores[i]);
+        }
+    }
+
+    /**
+     * Returns the {@code k} best items of the target domain that are not in the history, best first;
+     * equal scores are ordered by smaller item id.
+     *
+     * @throws IllegalArgumentException when {@code k < 1}
+     */
+    default List<ScoredItem> recommend(History history, Domain target, int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, got " + k);
+        }
+        float[] scores = new float[target.size()];
+        score(history, target, scores);
+        boolean[] seen = new boolean[target.size()];
+        for (int i = 0; i < history.length(); i++) {
+            if (target.contains(history.item(i))) {
+                seen[history.item(i) - target.firstItem()] = true;
+            }
+        }
+        return TopK.select(scores, seen, target.firstItem(), k);
+    }
+}

@@ -1,0 +1,95 @@
+package dev.llmedt.examples;
+
+import dev.llmedt.data.CdsrDataset;
+import dev.llmedt.data.Split;
+import dev.llmedt.eval.EvaluationReport;
+import dev.llmedt.eval.Evaluator;
+import dev.llmedt.eval.GroupMetrics;
+import dev.llmedt.eval.MostPopularRecommender;
+import dev.llmedt.eval.Protocol;
+import dev.llmedt.eval.Recommender;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import java.io.PrintWriter;
+
+/** {@code llmedt evaluate}: rank held-out targets and report HR@K, NDCG@K and MRR. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Evaluate a recommender on the valid or test users: overall, per target domain and per slice "
+                + "(the user's number of input items in the target domain: 0, 1-2, 3+).")
+final class EvaluateCommand implements Callable<Integer> {
+
+    @Mixin
+    DataOptions dataOptions;
+
+    @Option(names = "--method", defaultValue = "popular", description = "Recommender: popular (default: ${DEFAULT-VALUE}).")
+    String method;
+
+    @Option(names = "--split", defaultValue = "test", description = "valid or test (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--protocol", defaultValue = "full",
+            description = "full (all items of the target's domain, the user's input items excluded), full-with-input, "
+                    + "or sampled-N (N uniform negatives not in the user's sequence), e.g. sampled-100, sampled-999 "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String protocol;
+
+    @Option(names = "--negative-seed", defaultValue = "42", description = "Seed of the sampled negatives (default: ${DEFAULT-VALUE}).")
+    long negativeSeed;
+
+    @Option(names = "--threads", description = "Worker threads (default: all processors).")
+    Integer threads;
+
+    @Option(names = "--json", description = "Print machine-readable JSON.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Split s = Split.parse(split);
+        Protocol p = Protocol.parse(protocol, negativeSeed);
+        CdsrDataset data = dataOptions.read();
+        Recommender recommender = switch (method) {
+            case "popular" -> MostPopularRecommender.fit(data.items(), data.train());
+            default -> throw new IllegalArgumentException("--method must be 'popular', got '" + method + "'");
+        };
+        Evaluator evaluator = Evaluator.of(p).withProgress(ConsoleProgress.create());
+        if (threads != null) {
+            evaluator = evaluator.withThreads(threads);
+        }
+        EvaluationReport report = evaluator.evaluate(recommender, data, s);
+        if (json) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("method", method);
+            json.put("dataset", data.name());
+            json.put("split", s.label());
+            json.putAll(report.toMap());
+            out.println(Json.write(json));
+            return 0;
+        }
+        printReport(out, method + " on " + data.name(), report);
+        return 0;
+    }
+
+    /** Prints a report as a table: overall, per domain, per slice. */
+    static void printReport(PrintWriter out, String title, EvaluationReport report) {
+        out.printf("%s, %s split, protocol %s%n", title, report.cases(), report.protocol().label());
+        out.printf("%-10s %6s %8s %8s %8s %8s %8s %8s%n", "group", "n", "HR@1", "HR@5", "HR@10", "NDCG@5", "NDCG@10", "MRR");
+        print(out, "all", report.overall());
+        report.byDomain().forEach((name, m) -> print(out, name, m));
+        report.bySlice().forEach((name, m) -> print(out, "slice " + name, m));
+    }
+
+    private static void print(PrintWriter out, String group, GroupMetrics m) {
+        out.printf("%-10s %6d %8.6f %8.6f %8.6f %8.6f %8.6f %8.6f%n", group, m.n(), m.hitRate(1), m.hitRate(5),
+                m.hitRate(10), m.ndcg(5), m.ndcg(10), m.mrr());
+    }
+}

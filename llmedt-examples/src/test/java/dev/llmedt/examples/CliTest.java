@@ -1,0 +1,85 @@
+package dev.llmedt.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmedt.testing.SharedData;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line end to end: exit codes, JSON fields and figures. */
+class CliTest {
+
+    private record Result(int status, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = LlmEdtCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    @Test
+    void generatedDatasetHasStats(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("syn");
+        assertEquals(0, run("generate-synthetic", "--out", data.toString(), "--seed", "5").status());
+        Result r = run("stats", "--data", data.toString(), "--json");
+        assertEquals(0, r.status(), r.err());
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertEquals(192, json.at("/domains/Food/items").asInt());
+        assertEquals(192, json.at("/domains/Kitchen/items").asInt());
+        assertEquals(200, json.at("/files/test.txt/sequences").asInt());
+        long users = 0;
+        for (JsonNode bin : json.get("majority_domain_share_histogram")) {
+            users += bin.asLong();
+        }
+        assertEquals(2300, users);
+    }
+
+    @Test
+    void popularOnFoodKitchenJson() throws Exception {
+        Path data = SharedData.foodKitchen();
+        Result r = run("evaluate", "--method", "popular", "--data", data.toString(), "--split", "test", "--protocol", "full", "--json");
+        assertEquals(0, r.status(), r.err());
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertEquals("full", json.at("/protocol/name").asText());
+        assertEquals(937, json.at("/all/n").asInt());
+        assertEquals(0.003202, json.at("/all/HR@10").asDouble(), 1e-6);
+        assertEquals(0.001817, json.at("/all/NDCG@10").asDouble(), 1e-6);
+        assertEquals(0.002921, json.at("/all/MRR").asDouble(), 1e-6);
+        for (String group : new String[] {"/domains/A", "/domains/B", "/slices/0", "/slices/1-2", "/slices/3+"}) {
+            for (String key : new String[] {"n", "HR@1", "HR@5", "HR@10", "NDCG@5", "NDCG@10", "MRR"}) {
+                assertTrue(json.at(group + "/" + key).isNumber(), group + "/" + key);
+            }
+        }
+        Result sampled = run("evaluate", "--data", data.toString(), "--protocol", "sampled-100", "--json");
+        JsonNode s = new ObjectMapper().readTree(sampled.out());
+        assertEquals("sampled-100", s.at("/protocol/name").asText());
+        assertNotEquals(json.at("/all/NDCG@10").asDouble(), s.at("/all/NDCG@10").asDouble());
+    }
+
+    @Test
+    void badInputGivesAClearErrorAndNonZeroStatus(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("num.txt"), "3\nlots\n");
+        Result r = run("stats", "--data", dir.toString());
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("num.txt:2") && r.err().contains("lots"), r.err());
+        Result p = run("evaluate", "--data", dir.toString(), "--protocol", "sampled");
+        assertTrue(p.status() != 0 && p.err().contains("sampled-N"), p.err());
+    }
+
+    @Test
+    void quickstartRunsOnTheEmbeddedData() {
+        Result r = run("quickstart", "--seed", "3");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("most-popular baseline") && r.out().contains("Kitchen"), r.out());
+    }
+}
