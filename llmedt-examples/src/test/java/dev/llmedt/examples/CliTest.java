@@ -82,4 +82,30 @@ class CliTest {
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("most-popular baseline") && r.out().contains("Kitchen"), r.out());
     }
+
+    @Test
+    void amazonDumpsAreReadWithKCore(@TempDir Path dir) throws Exception {
+        StringBuilder food = new StringBuilder();
+        StringBuilder kitchen = new StringBuilder();
+        for (int u = 0; u < 4; u++) {
+            for (int i = 0; i < 3; i++) {
+                food.append("{\"reviewerID\": \"u").append(u).append("\", \"asin\": \"F").append(i)
+                        .append("\", \"unixReviewTime\": ").append(100 + 10 * i + u).append("}\n");
+            }
+            kitchen.append("{\"reviewerID\": \"u").append(u).append("\", \"asin\": \"K0\", \"unixReviewTime\": 500}\n");
+        }
+        kitchen.append("{\"reviewerID\": \"lonely\", \"asin\": \"K9\", \"unixReviewTime\": 7}\n");
+        Files.writeString(dir.resolve("food.json"), food);
+        Files.writeString(dir.resolve("kitchen.json"), kitchen);
+        Files.writeString(dir.resolve("food-meta.json"), "{\"asin\": \"F0\", \"title\": \"Tea\"}\n");
+        Files.writeString(dir.resolve("kitchen-meta.json"), "{\"asin\": \"K0\", \"title\": \"Kettle\"}\n");
+        Result r = run("stats", "--json", "--amazon", "Food=" + dir.resolve("food.json") + "," + dir.resolve("food-meta.json"),
+                "--amazon", "Kitchen=" + dir.resolve("kitchen.json") + "," + dir.resolve("kitchen-meta.json"), "--k-core", "2,2");
+        assertEquals(0, r.status(), r.err());
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertEquals(3, json.at("/domains/Food/items").asInt());
+        assertEquals(1, json.at("/domains/Kitchen/items").asInt(), "the k-core drops the lonely user's item");
+        Result bad = run("stats", "--amazon", "Food=only-one-file.json");
+        assertTrue(bad.status() != 0 && bad.err().contains("NAME=REVIEWS,META"), bad.err());
+    }
 }
