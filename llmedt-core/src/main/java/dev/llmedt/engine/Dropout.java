@@ -1,0 +1,62 @@
+package dev.llmedt.engine;
+
+/**
+ * Inverted dropout over feature-major activations: in training each element is kept with
+ * probability {@code 1 - p} and scaled by {@code 1/(1 - p)}; masks are drawn from the row's
+ * sequence stream ({@link Rng}). Holds its last mask (one instance per worker and use).
+ */
+public final class Dropout {
+
+    private final float p;
+    private final float[][] mask;
+    private final int width;
+    private boolean active;
+
+    /** Creates a dropout of rate {@code p} in [0, 1) for {@code width x capacity} activations. */
+    public Dropout(float p, int width, int capacity) {
+        if (!(p >= 0 && p < 1)) {
+            throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + p);
+        }
+        this.p = p;
+        this.width = width;
+        this.mask = p > 0 ? new float[width][capacity] : null;
+    }
+
+    /**
+     * Applies dropout in place when {@code training} and p > 0.
+     *
+     * @param sequenceOfRow the sequence (stream) of each row
+     * @param streams the per-sequence random streams
+     */
+    public void forward(float[][] x, int rows, boolean training, int[] sequenceOfRow, long[] streams) {
+        active = training && p > 0;
+        if (!active) {
+            return;
+        }
+        float scale = (float) 1.0 / (1 - p);
+        for (int f = 0; f < width; f++) {
+            float[] m = mask[f];
+            float[] xf = x[f];
+            for (int r = 0; r < rows; r++) {
+                m[r] = Rng.nextUniform(streams, sequenceOfRow[r]) >= p ? scale : 0;
+            }
+            for (int r = 0; r < rows; r++) {
+                xf[r] *= m[r];
+            }
+        }
+    }
+
+    /** Applies the last mask to a gradient in place. */
+    public void backward(float[][] dx, int rows) {
+        if (!active) {
+            return;
+        }
+        for (int f = 0; f < width; f++) {
+            float[] m = mask[f];
+            float[] d = dx[f];
+            for (int r = 0; r < rows; r++) {
+                d[r] *= m[r];
+            }
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package dev.llmedt.engine;
+
+/**
+ * Dense kernels over feature-major matrices. Every inner loop indexes all its arrays with the same
+ * expression so that the JIT vectorizes it.
+ */
+public final class Kernels {
+
+    private Kernels() {
+    }
+
+    /**
+     * {@code y[o][0..R) (+)= bias[o] + sum_p w[o][p] * x[p][0..R)} for {@code o} in {@code [0, outCount)}, where
+     * {@code w} rows are {@code weight[outFrom + o]}. Feature-major forward of a linear layer.
+     *
+     * @param accumulate add into y instead of overwriting it
+     */
+    public static void linearForward(float[][] weight, float[] bias, int outFrom, int outCount, float[][] x, int in, int rows,
+            float[][] y, boolean accumulate) {
+        for (int o = 0; o < outCount; o++) {
+            float[] yo = y[o];
+            float[] wo = weight[outFrom + o];
+            if (!accumulate) {
+                float b = bias == null ? 0 : bias[outFrom + o];
+                for (int r = 0; r < rows; r++) {
+                    yo[r] = b;
+                }
+            } else if (bias != null) {
+                float b = bias[outFrom + o];
+                for (int r = 0; r < rows; r++) {
+                    yo[r] += b;
+                }
+            }
+            int p = 0;
+            for (; p + 3 < in; p += 4) {
+                float w0 = wo[p];
+                float w1 = wo[p + 1];
+                float w2 = wo[p + 2];
+                float w3 = wo[p + 3];
+                float[] x0 = x[p];
+                float[] x1 = x[p + 1];
+                float[] x2 = x[p + 2];
+                float[] x3 = x[p + 3];
+                for (int r = 0; r < rows; r++) {
+                    yo[r] += w0 * x0[r] + w1 * x1[r] + w2 * x2[r] + w3 * x3[r];
+                }
+            }
+            for (; p < in; p++) {
+                float w0 = wo[p];
+                float[] x0 = x[p];
+                for (int r = 0; r < rows; r++) {
+                    yo[r] += w0 * x0[r];
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code dx[p][0..R) (+)= sum_o weight[outFrom + o][p] * dy[o][0..R)}: the input gradient of a
+     * linear layer.
+     */
+    public static void linearBackwardData(float[][] weight, int outFrom, int outCount, float[][] dy, int in, int rows,
+            float[][] dx, boolean accumulate) {
+        for (int p = 0; p < in; p++) {
+            float[] dxp = dx[p];
+            if (!accumulate) {
+                for (int r = 0; r < rows; r++) {
+                    dxp[r] = 0;
+                }
+            }
+            int o = 0;
+            for (; o + 3 < outCount; o += 4) {
+                float w0 = weight[outFrom + o][p];
+                float w1 = weight[outFrom + o + 1][p];
+                float w2 = weight[outFrom + o + 2][p];
+                float w3 = weight[outFrom + o + 3][p];
+                float[] d0 = dy[o];
+                float[] d1 = dy[o + 1];
+                float[] d2 = dy[o + 2];
+                float[] d3 = dy[o + 3];
+                for (int r = 0; r < rows; r++) {
+                    dxp[r] += w0 * d0[r] + w1 * d1[r] + w2 * d2[r] + w3 * d3[r];
+                }
+            }
+            for (; o < outCount; o++) {
+                float w0 = weight[outFrom + o][p];
+                float[] d0 = dy[o];
+                for (int r = 0; r < rows; r++) {
+                    dxp[r] += w0 * d0[r];
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code gradWeight[outFrom + o][0..in) += sum_r dyRows[r][o] * xRows[r][0..in)}: the weight gradient
+     * of a linear layer from ROW-major copies of its input and output gradient (see {@link #transpose}).
+     */
+    public static void linearBackwardWeight(float[][] dyRows, int outCount, float[][] xRows, int in, int rows,
+            float[][] gradWeight, int outFrom) {
+        for (int o = 0; o < outCount; o++) {
+            float[] g = gradWeight[outFrom + o];
+            int r = 0;
+            for (; r + 3 < rows; r += 4) {
+                float a0 = dyRows[r][o];
+                float a1 = dyRows[r + 1][o];
+                float a2 = dyRows[r + 2][o];
+                float a3 = dyRows[r + 3][o];
+                float[] x0 = xRows[r];
+                float[] x1 = xRows[r + 1];
+                float[] x2 = xRows[r + 2];
+                float[] x3 = xRows[r + 3];
+                for (int p = 0; p < in; p++) {
+                    g[p] += a0 * x0[p] + a1 * x1[p] + a2 * x2[p] + a3 * x3[p];
+                }
+            }
+            for (; r < rows; r++) {
+                float a0 = dyRows[r][o];
+                float[] x0 = xRows[r];
+                for (int p = 0; p < in; p++) {
+                    g[p] += a0 * x0[p];
+                }
+            }
+        }
+    }
+
+    /** {@code out[r][f] = m[f][r]} for f in [0, width), r in [0, rows): feature-major to row-major. */
+    public static void transpose(float[][] m, int width, int rows, float[][] out) {
+        for (int f = 0; f < width; f++) {
+            float[] mf = m[f];
+            for (int r = 0; r < rows; r++) {
+                out[r][f] = mf[r];
+            }
+        }
+    }
+
+    /** {@code sum_r y[o][r]} added into {@code grad[outFrom + o]}: a bias gradient. */
+    public static void sumRows(float[][] dy, int outCount, int rows, float[] grad, int outFrom) {
+        for (int o = 0; o < outCount; o++) {
+            float[] d = dy[o];
+            float s = 0;
+            for (int r = 0; r < rows; r++) {
+                s += d[r];
+            }
+            grad[outFrom + o] += s;
+        }
+    }
+
+    /** {@code y[f][0..R) = a[f][0..R) + b[f][0..R)}. */
+    public static void add(float[][] a, float[][] b, int width, int rows, float[][] y) {
+        for (int f = 0; f < width; f++) {
+            float[] af = a[f];
+            float[] bf = b[f];
+            float[] yf = y[f];
+            for (int r = 0; r < rows; r++) {
+                yf[r] = af[r] + bf[r];
+            }
+        }
+    }
+
+    /** {@code y[f][0..R) += a[f][0..R)}. */
+    public static void addInPlace(float[][] a, int width, int rows, float[][] y) {
+        for (int f = 0; f < width; f++) {
+            float[] af = a[f];
+            float[] yf = y[f];
+            for (int r = 0; r < rows; r++) {
+                yf[r] += af[r];
+            }
+        }
+    }
+
+    /** Copies {@code width x rows} of a feature-major matrix. */
+    public static void copy(float[][] from, int width, int rows, float[][] to) {
+        for (int f = 0; f < width; f++) {
+            System.arraycopy(from[f], 0, to[f], 0, rows);
+        }
+    }
+
+    /** Sets {@code width x rows} of a feature-major matrix to zero. */
+    public static void zero(float[][] m, int width, int rows) {
+        for (int f = 0; f < width; f++) {
+            java.util.Arrays.fill(m[f], 0, rows, 0);
+        }
+    }
+
+    /** Allocates a feature-major matrix of {@code width} features and {@code capacity} rows. */
+    public static float[][] matrix(int width, int capacity) {
+        return new float[width][capacity];
+    }
+
+    /** Dot product of two equally long arrays with independent partial sums. */
+    public static float dot(float[] a, float[] b, int n) {
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += a[i] * b[i];
+            s1 += a[i + 1] * b[i + 1];
+            s2 += a[i + 2] * b[i + 2];
+            s3 += a[i + 3] * b[i + 3];
+        }
+        for (; i < n; i++) {
+            s0 += a[i] * b[i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+}

@@ -1,0 +1,331 @@
+package dev.llmedt.engine;
+
+import java.util.SplittableRandom;
+
+/**
+ * One worker's SASRec network over a {@link RaggedBatch}: item and position embeddings, blocks of
+ * pre-norm causal self-attention and point-wise feed-forward, a final layer norm, and tied item
+ * embeddings for scoring. The semantics are those of the widely used PyTorch port, with no
+ * padding computed at all:
+ * <pre>
+ * x = dropout(E[item] * sqrt(d) + P[position])
+ * per block: q = LN_attn(x); x = q + MHA(q, x, x); y = LN_ff(x); x = y + dropout(W2 dropout(relu(W1 y)))
+ * h = LN_last(x); logit(item) = &lt;h, E[item]&gt;
+ * </pre>
+ * Parameters are shared with the other workers; activations and gradients are this worker's.
+ */
+public final class SasRecNetwork {
+
+    private final SasRecShape shape;
+    private final ParameterSet parameters;
+    private final int d;
+    private final float embedScale;
+    private final Parameter itemTable;
+    private final Parameter positionTable;
+    private final int itemIndex;
+    private final int positionIndex;
+    private final Dropout embeddingDropout;
+    private final Block[] blocks;
+    private final LayerNorm lastNorm;
+    private final RowScratch scratch = new RowScratch();
+    private final float[][] hidden;
+    private final float[][] gradA;
+    private final float[][] gradB;
+    private final float[] positiveLogit;
+    private final float[] negativeLogit;
+    private final double[] lossGradient = new double[1];
+    private RaggedBatch batch;
+
+    private final class Block {
+        final LayerNorm attentionNorm;
+        final CausalSelfAttention attention;
+        final LayerNorm feedForwardNorm;
+        final Linear w1;
+        final Linear w2;
+        final Dropout hiddenDropout;
+        final Dropout outputDropout;
+        final float[][] input;
+        final float[][] query;
+        final float[][] normalized;
+        final float[][] preActivation;
+        final float[][] activation;
+        final float[][] scratchD;
+        final float[][] gradHidden;
+        final float[][] gradQuery;
+
+        Block(int i, int capacityRows, int capacitySequences) {
+            String a = "attn." + i + ".";
+            attentionNorm = new LayerNorm(parameters, parameters.get("attn_ln." + i + ".weight"), parameters.get("attn_ln." + i + ".bias"),
+                    shape.layerNormEps(), capacityRows);
+            attention = new CausalSelfAttention(parameters, parameters.get(a + "in_proj_weight"), parameters.get(a + "in_proj_bias"),
+                    parameters.get(a + "out_proj.weight"), parameters.get(a + "out_proj.bias"), shape.heads(), shape.dropout(),
+                    shape.maxLength(), capacityRows, capacitySequences);
+            feedForwardNorm = new LayerNorm(parameters, parameters.get("ff_ln." + i + ".weight"), parameters.get("ff_ln." + i + ".bias"),
+                    shape.layerNormEps(), capacityRows);
+            w1 = new Linear(parameters, parameters.get("ff." + i + ".w1.weight"), parameters.get("ff." + i + ".w1.bias"));
+            w2 = new Linear(parameters, parameters.get("ff." + i + ".w2.weight"), parameters.get("ff." + i + ".w2.bias"));
+            hiddenDropout = new Dropout(shape.dropout(), w1.out(), capacityRows);
+            outputDropout = new Dropout(shape.dropout(), d, capacityRows);
+            input = new float[d][capacityRows];
+            query = new float[d][capacityRows];
+            normalized = new float[d][capacityRows];
+            preActivation = new float[w1.out()][capacityRows];
+            activation = new float[w1.out()][capacityRows];
+            scratchD = new float[d][capacityRows];
+            gradHidden = new float[w1.out()][capacityRows];
+            gradQuery = new float[d][capacityRows];
+        }
+
+        /** Reads {@link #input}; writes the block output into {@code out}. */
+        void forward(boolean training, float[][] out) {
+            int rows = batch.rows;
+            attentionNorm.forward(input, rows, query);
+            attention.forward(query, input, batch, training, scratchD);
+            Kernels.addInPlace(query, d, rows, scratchD); // x = q + MHA(q, x, x)
+            feedForwardNorm.forward(scratchD, rows, normalized);
+            w1.forward(normalized, rows, preActivation);
+            Activation.RELU.forward(preActivation, w1.out(), rows, activation);
+            hiddenDropout.forward(activation, rows, training, batch.sequenceOfRow, batch.streams);
+            w2.forward(activation, rows, out);
+            outputDropout.forward(out, rows, training, batch.sequenceOfRow, batch.streams);
+            Kernels.addInPlace(normalized, d, rows, out); // x = y + FFN(y)
+        }
+
+        /** Reads the output gradient {@code dOut} (left intact); writes the input gradient into {@code dIn}. */
+        void backward(float[][] dOut, float[][] dIn, Gradients grads) {
+            int rows = batch.rows;
+            Kernels.copy(dOut, d, rows, scratchD);
+            outputDropout.backward(scratchD, rows);
+            w2.backward(activation, scratchD, rows, gradHidden, false, grads, scratch);
+            hiddenDropout.backward(gradHidden, rows);
+            Activation.RELU.backward(preActivation, w1.out(), rows, gradHidden);
+            w1.backward(normalized, gradHidden, rows, scratchD, false, grads, scratch);
+            Kernels.addInPlace(dOut, d, rows, scratchD); // residual from y
+            feedForwardNorm.backward(scratchD, rows, gradQuery, false, grads); // d(q + MHA)
+            // gradQuery holds d(x1) = d(q + MHA): it is read as the attention's output gradient first,
+            // then the query gradient is added into it, giving the full gradient of q.
+            attention.backward(gradQuery, grads, scratch, gradQuery, true, dIn, false);
+            attentionNorm.backward(gradQuery, rows, dIn, true, grads);
+        }
+    }
+
+    /**
+     * Creates one worker's network over shared parameters.
+     *
+     * @param capacitySequences most sequences in a batch
+     * @param capacityRows most rows (real positions) in a batch
+     */
+    public SasRecNetwork(SasRecShape shape, ParameterSet parameters, int capacitySequences, int capacityRows) {
+        this.shape = shape;
+        this.parameters = parameters;
+        this.d = shape.dim();
+        this.embedScale = (float) Math.sqrt(d);
+        this.itemTable = parameters.get("item_emb.weight");
+        this.positionTable = parameters.get("pos_emb.weight");
+        this.itemIndex = parameters.indexOf(itemTable);
+        this.positionIndex = parameters.indexOf(positionTable);
+        this.embeddingDropout = new Dropout(shape.dropout(), d, capacityRows);
+        this.blocks = new Block[shape.blocks()];
+        for (int i = 0; i < blocks.length; i++) {
+            blocks[i] = new Block(i, capacityRows, capacitySequences);
+        }
+        this.lastNorm = new LayerNorm(parameters, parameters.get("last_ln.weight"), parameters.get("last_ln.bias"),
+                shape.layerNormEps(), capacityRows);
+        this.hidden = new float[d][capacityRows];
+        this.gradA = new float[d][capacityRows];
+        this.gradB = new float[d][capacityRows];
+        this.positiveLogit = new float[capacityRows];
+        this.negativeLogit = new float[capacityRows];
+    }
+
+    /** Creates the parameters of a shape, all zero; see {@link #initialize}. Names follow the PyTorch port. */
+    public static ParameterSet createParameters(SasRecShape shape) {
+        ParameterSet p = new ParameterSet();
+        int d = shape.dim();
+        p.add(Parameter.table("item_emb.weight", shape.tableRows(), d));
+        p.add(Parameter.matrix("pos_emb.weight", shape.maxLength(), d));
+        for (int i = 0; i < shape.blocks(); i++) {
+            p.add(Parameter.vector("attn_ln." + i + ".weight", d));
+            p.add(Parameter.vector("attn_ln." + i + ".bias", d));
+            p.add(Parameter.matrix("attn." + i + ".in_proj_weight", 3 * d, d));
+            p.add(Parameter.vector("attn." + i + ".in_proj_bias", 3 * d));
+            p.add(Parameter.matrix("attn." + i + ".out_proj.weight", d, d));
+            p.add(Parameter.vector("attn." + i + ".out_proj.bias", d));
+            p.add(Parameter.vector("ff_ln." + i + ".weight", d));
+            p.add(Parameter.vector("ff_ln." + i + ".bias", d));
+            p.add(Parameter.matrix("ff." + i + ".w1.weight", d, d));
+            p.add(Parameter.vector("ff." + i + ".w1.bias", d));
+            p.add(Parameter.matrix("ff." + i + ".w2.weight", d, d));
+            p.add(Parameter.vector("ff." + i + ".w2.bias", d));
+        }
+        p.add(Parameter.vector("last_ln.weight", d));
+        p.add(Parameter.vector("last_ln.bias", d));
+        return p;
+    }
+
+    /**
+     * Initializes like the PyTorch port: Xavier-normal for every matrix (embeddings included),
+     * layer norms at weight 1 and bias 0, attention biases 0, feed-forward biases uniform in
+     * {@code +-1/sqrt(fan_in)}, and the padding row of the item table 0.
+     */
+    public static void initialize(ParameterSet parameters, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        for (Parameter p : parameters.list()) {
+            String n = p.name();
+            float[][] v = p.value();
+            if (p.shape().length == 2) {
+                double std = Math.sqrt(2.0 / (p.rows() + p.cols()));
+                for (float[] row : v) {
+                    for (int c = 0; c < row.length; c++) {
+                        row[c] = (float) (gaussian(random) * std);
+                    }
+                }
+            } else if (n.endsWith("ln.weight") || n.matches(".*_ln\\.\\d+\\.weight")) {
+                java.util.Arrays.fill(v[0], 1);
+            } else if (n.startsWith("ff.") && n.endsWith(".bias")) {
+                double bound = 1 / Math.sqrt(v[0].length);
+                for (int c = 0; c < v[0].length; c++) {
+                    v[0][c] = (float) ((random.nextDouble() * 2 - 1) * bound);
+                }
+            } else {
+                java.util.Arrays.fill(v[0], 0);
+            }
+        }
+        java.util.Arrays.fill(parameters.get("item_emb.weight").value()[0], 0);
+    }
+
+    private static double gaussian(SplittableRandom random) {
+        double u1 = random.nextDouble();
+        double u2 = random.nextDouble();
+        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+    }
+
+    /** Returns the shape. */
+    public SasRecShape shape() {
+        return shape;
+    }
+
+    /** Returns the final hidden states {@code [dim][rows]} of the last forward pass. */
+    public float[][] hidden() {
+        return hidden;
+    }
+
+    /** Runs the network on a batch; {@code training} enables dropout. */
+    public void forward(RaggedBatch batch, boolean training) {
+        this.batch = batch;
+        int rows = batch.rows;
+        float[][] items = itemTable.value();
+        float[][] positions = positionTable.value();
+        float[][] x = blocks[0].input;
+        for (int r = 0; r < rows; r++) {
+            float[] e = items[batch.input[r]];
+            float[] p = positions[batch.position[r]];
+            for (int f = 0; f < d; f++) {
+                x[f][r] = e[f] * embedScale + p[f];
+            }
+        }
+        embeddingDropout.forward(x, rows, training, batch.sequenceOfRow, batch.streams);
+        for (int i = 0; i < blocks.length; i++) {
+            float[][] out = i + 1 < blocks.length ? blocks[i + 1].input : hidden;
+            blocks[i].forward(training, out);
+        }
+        lastNorm.forward(hidden, rows, hidden);
+    }
+
+    /**
+     * Computes the positive and negative logits of every row with a target, the BCE loss
+     * {@code mean(softplus(-pos)) + mean(softplus(neg))} over the {@code totalTargets} target rows of
+     * the whole batch (all workers), and back-propagates it into {@code grads}.
+     *
+     * @return this worker's share of the loss (the shares of all workers sum to the batch loss)
+     */
+    public double backward(int totalTargets, Gradients grads) {
+        int rows = batch.rows;
+        float[][] items = itemTable.value();
+        double loss = 0;
+        double[] g = lossGradient;
+        float[][] dHidden = gradA;
+        Kernels.zero(dHidden, d, rows);
+        boolean trainItems = !itemTable.frozen();
+        for (int r = 0; r < rows; r++) {
+            int pos = batch.positive[r];
+            if (pos == 0) {
+                continue;
+            }
+            int neg = batch.negative[r];
+            float[] ep = items[pos];
+            float[] en = items[neg];
+            float lp = 0;
+            float ln = 0;
+            for (int f = 0; f < d; f++) {
+                float h = hidden[f][r];
+                lp += h * ep[f];
+                ln += h * en[f];
+            }
+            positiveLogit[r] = lp;
+            negativeLogit[r] = ln;
+            loss += Losses.binaryCrossEntropy(lp, true, 1.0 / totalTargets, g);
+            float gp = (float) g[0];
+            loss += Losses.binaryCrossEntropy(ln, false, 1.0 / totalTargets, g);
+            float gn = (float) g[0];
+            for (int f = 0; f < d; f++) {
+                dHidden[f][r] = gp * ep[f] + gn * en[f];
+            }
+            if (trainItems) {
+                float[] dp = grads.touchRow(itemIndex, pos);
+                float[] dn = grads.touchRow(itemIndex, neg);
+                for (int f = 0; f < d; f++) {
+                    dp[f] += gp * hidden[f][r];
+                    dn[f] += gn * hidden[f][r];
+                }
+            }
+        }
+        backwardFromHidden(dHidden, grads);
+        return loss / totalTargets;
+    }
+
+    /**
+     * Back-propagates a gradient with respect to the final hidden states (after the last layer
+     * norm) through the whole network. {@code dHidden} may be overwritten.
+     */
+    public void backwardFromHidden(float[][] dHidden, Gradients grads) {
+        int rows = batch.rows;
+        float[][] dOut = dHidden == gradA ? gradB : gradA;
+        lastNorm.backward(dHidden, rows, dOut, false, grads);
+        float[][] dIn = dHidden;
+        for (int i = blocks.length - 1; i >= 0; i--) {
+            blocks[i].backward(dOut, dIn, grads);
+            float[][] t = dOut;
+            dOut = dIn;
+            dIn = t;
+        }
+        embeddingDropout.backward(dOut, rows);
+        boolean trainItems = !itemTable.frozen();
+        boolean trainPositions = !positionTable.frozen();
+        float[][] positionGrad = trainPositions ? grads.at(positionIndex) : null;
+        for (int r = 0; r < rows; r++) {
+            if (trainItems) {
+                float[] de = grads.touchRow(itemIndex, batch.input[r]);
+                for (int f = 0; f < d; f++) {
+                    de[f] += dOut[f][r] * embedScale;
+                }
+            }
+            if (trainPositions) {
+                float[] dp = positionGrad[batch.position[r]];
+                for (int f = 0; f < d; f++) {
+                    dp[f] += dOut[f][r];
+                }
+            }
+        }
+    }
+
+    /** Returns the positive logit of a row computed by the last {@link #backward}. */
+    public float positiveLogit(int row) {
+        return positiveLogit[row];
+    }
+
+    /** Returns the negative logit of a row computed by the last {@link #backward}. */
+    public float negativeLogit(int row) {
+        return negativeLogit[row];
+    }
+}

@@ -1,0 +1,393 @@
+package dev.llmedt.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.DoubleSupplier;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every layer and loss against central finite differences. The checks run in float64 (on the
+ * generated {@code f64} copy of the engine); the float32 copy of this class skips them.
+ */
+class GradientCheckTest {
+
+    private static final boolean DOUBLE = Math.ulp((float) 1) < 1e-10;
+    private static final double H = 1e-6;
+    private static final double TOLERANCE = 1e-6;
+
+    private final SplittableRandom random = new SplittableRandom(7);
+
+    @BeforeEach
+    void onlyInDoublePrecision() {
+        Assumptions.assumeTrue(DOUBLE, "finite-difference checks run in the float64 copy of this test");
+    }
+
+    /** Compares analytic gradients with central differences of {@code loss} for every entry of {@code values}. */
+    private static void check(String what, DoubleSupplier loss, float[][] values, float[][] analytic, int rows, int cols) {
+        double maxErr = 0;
+        double maxRef = 0;
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                float saved = values[r][c];
+                values[r][c] = saved + (float) H;
+                double up = loss.getAsDouble();
+                values[r][c] = saved - (float) H;
+                double down = loss.getAsDouble();
+                values[r][c] = saved;
+                double numeric = (up - down) / (2 * H);
+                maxErr = Math.max(maxErr, Math.abs(numeric - analytic[r][c]));
+                maxRef = Math.max(maxRef, Math.abs(numeric));
+            }
+        }
+        assertTrue(maxRef > 1e-8, what + ": gradient is identically zero, the check would be vacuous");
+        double rel = maxErr / maxRef;
+        assertTrue(rel < TOLERANCE, what + ": relative error " + rel);
+    }
+
+    private float[][] randomMatrix(int a, int b, double scale) {
+        float[][] m = new float[a][b];
+        for (float[] row : m) {
+            for (int i = 0; i < b; i++) {
+                row[i] = (float) ((random.nextDouble() * 2 - 1) * scale);
+            }
+        }
+        return m;
+    }
+
+    private static double weightedSum(float[][] y, float[][] w, int width, int rows) {
+        double s = 0;
+        for (int f = 0; f < width; f++) {
+            for (int r = 0; r < rows; r++) {
+                s += (double) y[f][r] * w[f][r];
+            }
+        }
+        return s;
+    }
+
+    private static void randomize(Parameter p, SplittableRandom random, double scale) {
+        for (float[] row : p.value()) {
+            for (int i = 0; i < row.length; i++) {
+                row[i] = (float) ((random.nextDouble() * 2 - 1) * scale);
+            }
+        }
+    }
+
+    @Test
+    void linearSliceWithBias() {
+        ParameterSet set = new ParameterSet();
+        Parameter w = set.add(Parameter.matrix("w", 7, 5));
+        Parameter b = set.add(Parameter.vector("b", 7));
+        randomize(w, random, 1);
+        randomize(b, random, 1);
+        Linear layer = new Linear(set, w, b, 2, 4);
+        int rows = 6;
+        float[][] x = randomMatrix(5, rows, 1);
+        float[][] weights = randomMatrix(4, rows, 1);
+        float[][] y = new float[4][rows];
+        DoubleSupplier loss = () -> {
+            layer.forward(x, rows, y);
+            return weightedSum(y, weights, 4, rows);
+        };
+        Gradients g = new Gradients(set);
+        float[][] dx = new float[5][rows];
+        loss.getAsDouble();
+        layer.backward(x, weights, rows, dx, false, g, new RowScratch());
+        check("linear weight", loss, w.value(), g.of(w), 7, 5);
+        check("linear bias", loss, b.value(), g.of(b), 1, 7);
+        check("linear input", loss, x, dx, 5, rows);
+        for (int r = 0; r < 7; r++) {
+            for (int c = 0; c < 5; c++) {
+                if (r < 2 || r >= 6) {
+                    assertEquals(0, g.of(w)[r][c], "rows outside the slice get no gradient");
+                }
+            }
+        }
+    }
+
+    @Test
+    void layerNorm() {
+        ParameterSet set = new ParameterSet();
+        Parameter gamma = set.add(Parameter.vector("g", 6));
+        Parameter beta = set.add(Parameter.vector("b", 6));
+        randomize(gamma, random, 2);
+        randomize(beta, random, 1);
+        int rows = 5;
+        LayerNorm ln = new LayerNorm(set, gamma, beta, (float) 1e-5, rows);
+        float[][] x = randomMatrix(6, rows, 3);
+        float[][] w = randomMatrix(6, rows, 1);
+        float[][] y = new float[6][rows];
+        DoubleSupplier loss = () -> {
+            ln.forward(x, rows, y);
+            return weightedSum(y, w, 6, rows);
+        };
+        Gradients g = new Gradients(set);
+        float[][] dx = new float[6][rows];
+        loss.getAsDouble();
+        ln.backward(w, rows, dx, false, g);
+        check("layer norm gamma", loss, gamma.value(), g.of(gamma), 1, 6);
+        check("layer norm beta", loss, beta.value(), g.of(beta), 1, 6);
+        check("layer norm input", loss, x, dx, 6, rows);
+    }
+
+    @Test
+    void activations() {
+        for (Activation act : Activation.values()) {
+            int rows = 7;
+            float[][] x = randomMatrix(3, rows, 3);
+            for (float[] row : x) {
+                for (int i = 0; i < rows; i++) {
+                    if (Math.abs(row[i]) < 0.05) {
+                        row[i] += 0.2; // away from ReLU's kink
+                    }
+                }
+            }
+            float[][] w = randomMatrix(3, rows, 1);
+            float[][] y = new float[3][rows];
+            DoubleSupplier loss = () -> {
+                act.forward(x, 3, rows, y);
+                return weightedSum(y, w, 3, rows);
+            };
+            float[][] dx = new float[3][rows];
+            for (int f = 0; f < 3; f++) {
+                System.arraycopy(w[f], 0, dx[f], 0, rows);
+            }
+            act.backward(x, 3, rows, dx);
+            check(act + " input", loss, x, dx, 3, rows);
+        }
+        assertEquals(0.8413447460685429 * 1.0, Activation.gelu(1.0), 2e-7, "GELU(1) = Phi(1)");
+    }
+
+    @Test
+    void dropoutUsesItsMaskBothWays() {
+        int rows = 9;
+        Dropout dropout = new Dropout((float) 0.4, 4, rows);
+        int[] sequenceOfRow = {0, 0, 0, 1, 1, 2, 2, 2, 2};
+        long[] streams = new long[3];
+        float[][] x = randomMatrix(4, rows, 1);
+        float[][] w = randomMatrix(4, rows, 1);
+        float[][] y = new float[4][rows];
+        DoubleSupplier loss = () -> {
+            streams[0] = 11;
+            streams[1] = 12;
+            streams[2] = 13;
+            Kernels.copy(x, 4, rows, y);
+            dropout.forward(y, rows, true, sequenceOfRow, streams);
+            return weightedSum(y, w, 4, rows);
+        };
+        loss.getAsDouble();
+        float[][] dx = new float[4][rows];
+        Kernels.copy(w, 4, rows, dx);
+        dropout.backward(dx, rows);
+        check("dropout input", loss, x, dx, 4, rows);
+        int zeros = 0;
+        for (float[] row : y) {
+            for (int r = 0; r < rows; r++) {
+                zeros += row[r] == 0 ? 1 : 0;
+            }
+        }
+        assertTrue(zeros > 0 && zeros < 4 * rows, "some but not all elements dropped: " + zeros);
+    }
+
+    @Test
+    void causalSelfAttentionWithDropout() {
+        int d = 8;
+        ParameterSet set = new ParameterSet();
+        Parameter inW = set.add(Parameter.matrix("in_w", 3 * d, d));
+        Parameter inB = set.add(Parameter.vector("in_b", 3 * d));
+        Parameter outW = set.add(Parameter.matrix("out_w", d, d));
+        Parameter outB = set.add(Parameter.vector("out_b", d));
+        for (Parameter p : set.list()) {
+            randomize(p, random, 0.6);
+        }
+        RaggedBatch batch = new RaggedBatch(3, 11);
+        int[] lengths = {1, 4, 6};
+        for (int s = 0; s < 3; s++) {
+            batch.beginSequence(lengths[s], 0, s);
+        }
+        int rows = batch.rows;
+        CausalSelfAttention attention = new CausalSelfAttention(set, inW, inB, outW, outB, 2, (float) 0.25, 6, 11, 3);
+        float[][] queryIn = randomMatrix(d, rows, 1);
+        float[][] keyValueIn = randomMatrix(d, rows, 1);
+        float[][] w = randomMatrix(d, rows, 1);
+        float[][] out = new float[d][rows];
+        DoubleSupplier loss = () -> {
+            for (int s = 0; s < 3; s++) {
+                batch.streams[s] = 100 + s;
+            }
+            attention.forward(queryIn, keyValueIn, batch, true, out);
+            return weightedSum(out, w, d, rows);
+        };
+        loss.getAsDouble();
+        Gradients g = new Gradients(set);
+        float[][] dq = new float[d][rows];
+        float[][] dkv = new float[d][rows];
+        attention.backward(w, g, new RowScratch(), dq, false, dkv, false);
+        check("attention query input", loss, queryIn, dq, d, rows);
+        check("attention key/value input", loss, keyValueIn, dkv, d, rows);
+        for (Parameter p : set.list()) {
+            check("attention " + p.name(), loss, p.value(), g.of(p), p.rows(), p.cols());
+        }
+    }
+
+    @Test
+    void binaryCrossEntropy() {
+        double[] g = new double[1];
+        for (double z : new double[] {-30, -2.5, -0.1, 0, 0.7, 4, 40}) {
+            for (boolean positive : new boolean[] {true, false}) {
+                Losses.binaryCrossEntropy(z, positive, 1, g);
+                double numeric = (Losses.binaryCrossEntropy(z + H, positive, 1, new double[1])
+                        - Losses.binaryCrossEntropy(z - H, positive, 1, new double[1])) / (2 * H);
+                assertEquals(numeric, g[0], 1e-7, "BCE gradient at " + z);
+            }
+        }
+        assertEquals(Math.log(2), Losses.binaryCrossEntropy(0, true, 1, g), 1e-15);
+        assertTrue(Double.isFinite(Losses.binaryCrossEntropy(-1000, true, 1, g)), "no overflow");
+    }
+
+    @Test
+    void infoNce() {
+        for (boolean symmetric : new boolean[] {false, true}) {
+            int n = 5;
+            int width = 4;
+            float[][] a = randomMatrix(n, width, 1);
+            float[][] b = randomMatrix(n, width, 1);
+            double[][] work = new double[n + 2][n];
+            DoubleSupplier loss = () -> Losses.infoNce(a, b, n, width, 0.3, symmetric, 1, new float[n][width],
+                    new float[n][width], work);
+            float[][] ga = new float[n][width];
+            float[][] gb = new float[n][width];
+            Losses.infoNce(a, b, n, width, 0.3, symmetric, 1, ga, gb, work);
+            check("InfoNCE a (symmetric=" + symmetric + ")", loss, a, ga, n, width);
+            check("InfoNCE b (symmetric=" + symmetric + ")", loss, b, gb, n, width);
+        }
+    }
+
+    /** A small SASRec on three sequences with dropout on (the random streams reset at each evaluation). */
+    private static final class SmallSasRec {
+        final SasRecShape shape = new SasRecShape(13, 8, 2, 2, 6, (float) 0.2, (float) 1e-6);
+        final ParameterSet set = SasRecNetwork.createParameters(shape);
+        final RaggedBatch batch = new RaggedBatch(3, 16);
+        final SasRecNetwork network = new SasRecNetwork(shape, set, 3, 16);
+        int targets;
+
+        SmallSasRec(SplittableRandom random) {
+            SasRecNetwork.initialize(set, 3);
+            for (Parameter p : set.list()) {
+                if (p.shape().length == 1) {
+                    randomize(p, random, 0.5); // non-trivial layer norms and biases
+                }
+            }
+            int[][] seqs = {{3, 7, 1, 12}, {5}, {2, 2, 9, 4, 11, 6}};
+            for (int s = 0; s < seqs.length; s++) {
+                int row = batch.beginSequence(seqs[s].length, 0, s);
+                for (int t = 0; t < seqs[s].length; t++) {
+                    batch.input[row + t] = seqs[s][t];
+                    batch.position[row + t] = shape.maxLength() - seqs[s].length + t;
+                    batch.positive[row + t] = 1 + (seqs[s][t] + 3) % 12;
+                    batch.negative[row + t] = 1 + (seqs[s][t] + 7) % 12;
+                    targets++;
+                }
+            }
+        }
+
+        double loss(boolean training) {
+            for (int s = 0; s < batch.sequences; s++) {
+                batch.streams[s] = 1000 + s;
+            }
+            network.forward(batch, training);
+            return network.backward(targets, new Gradients(set));
+        }
+    }
+
+    @Test
+    void wholeSasRecNetworkWithDropout() {
+        SmallSasRec m = new SmallSasRec(random);
+        Gradients g = new Gradients(m.set);
+        for (int s = 0; s < m.batch.sequences; s++) {
+            m.batch.streams[s] = 1000 + s;
+        }
+        m.network.forward(m.batch, true);
+        m.network.backward(m.targets, g);
+        for (Parameter p : m.set.list()) {
+            int rows = p.rows();
+            if (p.name().equals("item_emb.weight")) {
+                // padding row 0 never receives a gradient; check the others
+                for (int c = 0; c < p.cols(); c++) {
+                    assertEquals(0, g.of(p)[0][c], "padding row gradient");
+                }
+            }
+            check("SASRec " + p.name(), () -> m.loss(true), p.value(), g.of(p), rows, p.cols());
+        }
+    }
+
+    @Test
+    void changingItemTPlusOneLeavesEarlierOutputsUnchanged() {
+        SmallSasRec m = new SmallSasRec(random);
+        m.loss(false);
+        int s = 2;
+        int first = m.batch.start[s];
+        int n = m.batch.length[s];
+        List<float[]> before = new ArrayList<>();
+        for (int r = first; r < first + n; r++) {
+            before.add(column(m.network.hidden(), r, m.shape.dim()));
+        }
+        for (int t = 0; t + 1 < n; t++) {
+            int saved = m.batch.input[first + t + 1];
+            m.batch.input[first + t + 1] = 1 + (saved + 5) % 12;
+            m.loss(false);
+            for (int r = 0; r <= t; r++) {
+                assertArrayEquals(before.get(r), column(m.network.hidden(), first + r, m.shape.dim()),
+                        "position " + r + " changed when item " + (t + 1) + " changed");
+            }
+            float[] later = column(m.network.hidden(), first + t + 1, m.shape.dim());
+            assertTrue(!java.util.Arrays.equals(before.get(t + 1), later), "the changed position itself must change");
+            m.batch.input[first + t + 1] = saved;
+        }
+    }
+
+    private static float[] column(float[][] m, int r, int width) {
+        float[] c = new float[width];
+        for (int f = 0; f < width; f++) {
+            c[f] = m[f][r];
+        }
+        return c;
+    }
+
+    @Test
+    void adamAndAdamWFollowPyTorch() {
+        for (boolean decoupled : new boolean[] {false, true}) {
+            ParameterSet set = new ParameterSet();
+            Parameter p = set.add(Parameter.vector("p", 3));
+            p.setFlat(new float[] {(float) 0.5, (float) -1.0, (float) 2.0});
+            Adam adam = new Adam(set, 0.01, 0.9, 0.98, 1e-8, 0.1, decoupled);
+            float[][] grad = {{(float) 0.3, (float) -0.2, (float) 0.0}};
+            double[] w = {0.5, -1.0, 2.0};
+            double[] mm = new double[3];
+            double[] vv = new double[3];
+            for (int t = 1; t <= 3; t++) {
+                adam.beginStep();
+                adam.update(0, grad, 0, 1);
+                for (int i = 0; i < 3; i++) {
+                    double gi = grad[0][i] + (decoupled ? 0 : 0.1 * w[i]);
+                    if (decoupled) {
+                        w[i] *= 1 - 0.01 * 0.1;
+                    }
+                    mm[i] = 0.9 * mm[i] + 0.1 * gi;
+                    vv[i] = 0.98 * vv[i] + 0.02 * gi * gi;
+                    double denom = Math.sqrt(vv[i]) / Math.sqrt(1 - Math.pow(0.98, t)) + 1e-8;
+                    w[i] -= 0.01 / (1 - Math.pow(0.9, t)) * mm[i] / denom;
+                }
+            }
+            for (int i = 0; i < 3; i++) {
+                assertEquals(w[i], p.vectorValue()[i], 1e-12, "decoupled=" + decoupled + " element " + i);
+            }
+        }
+    }
+}
