@@ -1,6 +1,13 @@
 package dev.llmedt.examples;
 
 import dev.llmedt.data.CdsrDataset;
+import dev.llmedt.data.Domain;
+import dev.llmedt.data.EvaluationCase;
+import dev.llmedt.sasrec.SasRecModel;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.llmedt.data.Split;
 import dev.llmedt.eval.EvaluationReport;
 import dev.llmedt.eval.Evaluator;
@@ -24,11 +31,16 @@ import java.io.PrintWriter;
                 + "(the user's number of input items in the target domain: 0, 1-2, 3+).")
 final class EvaluateCommand implements Callable<Integer> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(EvaluateCommand.class);
+
     @Mixin
     DataOptions dataOptions;
 
-    @Option(names = "--method", defaultValue = "popular", description = "Recommender: popular (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--method", description = "A baseline to evaluate: popular. Default: popular, or the --model file.")
     String method;
+
+    @Option(names = "--model", paramLabel = "FILE", description = "A trained model file (from train) to evaluate.")
+    Path model;
 
     @Option(names = "--split", defaultValue = "test", description = "valid or test (default: ${DEFAULT-VALUE}).")
     String split;
@@ -56,27 +68,60 @@ final class EvaluateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Split s = Split.parse(split);
         Protocol p = Protocol.parse(protocol, negativeSeed);
+        if (model != null && method != null) {
+            throw new IllegalArgumentException("give either --method or --model, not both");
+        }
         CdsrDataset data = dataOptions.read();
-        Recommender recommender = switch (method) {
-            case "popular" -> MostPopularRecommender.fit(data.items(), data.train());
-            default -> throw new IllegalArgumentException("--method must be 'popular', got '" + method + "'");
-        };
+        Recommender recommender;
+        List<EvaluationCase> cases = data.cases(s);
+        String name;
+        if (model != null) {
+            SasRecModel loaded = SasRecModel.load(model);
+            checkCompatible(loaded, data);
+            recommender = loaded;
+            name = "sasrec (" + model.getFileName() + ")";
+            if (loaded.trainedDomain().isPresent()) {
+                Domain only = loaded.trainedDomain().get();
+                cases = cases.stream().filter(c -> only.contains(c.target())).toList();
+                LOG.info("single-domain model: evaluating the {} cases whose target is in {}", cases.size(), only.name());
+            }
+        } else {
+            name = method == null ? "popular" : method;
+            recommender = switch (name) {
+                case "popular" -> MostPopularRecommender.fit(data.items(), data.train());
+                default -> throw new IllegalArgumentException("--method must be 'popular', got '" + name + "'");
+            };
+        }
         Evaluator evaluator = Evaluator.of(p).withProgress(ConsoleProgress.create());
         if (threads != null) {
             evaluator = evaluator.withThreads(threads);
         }
-        EvaluationReport report = evaluator.evaluate(recommender, data, s);
+        EvaluationReport report = evaluator.evaluate(recommender, data.items(), cases, s.label());
         if (json) {
             Map<String, Object> json = new LinkedHashMap<>();
-            json.put("method", method);
+            json.put("method", name);
             json.put("dataset", data.name());
             json.put("split", s.label());
             json.putAll(report.toMap());
             out.println(Json.write(json));
             return 0;
         }
-        printReport(out, method + " on " + data.name(), report);
+        printReport(out, name + " on " + data.name(), report);
         return 0;
+    }
+
+    /** Fails clearly when the model was trained on other domains or item counts than the data. */
+    static void checkCompatible(SasRecModel model, CdsrDataset data) {
+        List<Domain> expected = model.domains();
+        List<Domain> actual = data.domains();
+        if (!expected.equals(actual)) {
+            throw new IllegalArgumentException("the model was trained on domains " + describe(expected) + " but " + data.name()
+                    + " has " + describe(actual));
+        }
+    }
+
+    private static String describe(List<Domain> domains) {
+        return domains.stream().map(d -> d.name() + " (" + d.size() + " items)").toList().toString();
     }
 
     /** Prints a report as a table: overall, per domain, per slice. */

@@ -1,0 +1,208 @@
+package dev.llmedt.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The llmedt model file: a versioned binary container (never Java serialization).
+ *
+ * <pre>
+ * 8 bytes   magic "LLMEDTMF"
+ * int32 LE  format version (1)
+ * int32 LE  header length H
+ * H bytes   UTF-8 JSON: {"kind", "config", "provenance", "tensors": [{"name", "shape"}, ...]}
+ * ...       every tensor's float32 values, little-endian, row-major, in header order
+ * 32 bytes  SHA-256 of everything before
+ * </pre>
+ *
+ * Files are written to a temporary name and moved into place. Reading verifies the magic, the
+ * version, the sizes and the checksum and names the file in every error.
+ */
+public final class ModelFile {
+
+    /** The current format version. */
+    public static final int FORMAT_VERSION = 1;
+
+    private static final byte[] MAGIC = "LLMEDTMF".getBytes(StandardCharsets.US_ASCII);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * A named float tensor.
+     *
+     * @param name unique name
+     * @param shape dimensions (product = data length)
+     * @param data row-major values
+     */
+    public record Tensor(String name, int[] shape, float[] data) {
+
+        /** Validates that the shape matches the data. */
+        public Tensor {
+            long n = 1;
+            for (int s : shape) {
+                if (s < 1) {
+                    throw new IllegalArgumentException("tensor " + name + " has a non-positive dimension: " + Arrays.toString(shape));
+                }
+                n *= s;
+            }
+            if (n != data.length) {
+                throw new IllegalArgumentException("tensor " + name + " shape " + Arrays.toString(shape) + " needs " + n
+                        + " values, got " + data.length);
+            }
+        }
+    }
+
+    /**
+     * What a model file holds.
+     *
+     * @param kind the model kind, such as {@code sasrec}
+     * @param config the model's configuration
+     * @param provenance where the model comes from (library, data, seed, metrics)
+     * @param tensors tensors by name, in file order
+     */
+    public record Contents(String kind, JsonNode config, JsonNode provenance, Map<String, Tensor> tensors) {
+
+        /** Returns a tensor, failing with the file's tensor names when absent. */
+        public Tensor tensor(String name) {
+            Tensor t = tensors.get(name);
+            if (t == null) {
+                throw new IllegalArgumentException("the model file has no tensor '" + name + "'; it has " + tensors.keySet());
+            }
+            return t;
+        }
+    }
+
+    private ModelFile() {
+    }
+
+    /** Writes a model file atomically. */
+    public static void write(Path file, String kind, JsonNode config, JsonNode provenance, List<Tensor> tensors) throws IOException {
+        ObjectNode header = JSON.createObjectNode();
+        header.put("kind", kind);
+        header.set("config", config);
+        header.set("provenance", provenance);
+        ArrayNode list = header.putArray("tensors");
+        for (Tensor t : tensors) {
+            ObjectNode n = list.addObject();
+            n.put("name", t.name());
+            ArrayNode shape = n.putArray("shape");
+            for (int s : t.shape()) {
+                shape.add(s);
+            }
+        }
+        byte[] headerBytes = JSON.writeValueAsBytes(header);
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        MessageDigest sha = sha256();
+        try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
+                DigestOutputStream out = new DigestOutputStream(raw, sha)) {
+            ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            out.write(MAGIC);
+            b.putInt(FORMAT_VERSION).putInt(headerBytes.length);
+            out.write(b.array());
+            out.write(headerBytes);
+            ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+            for (Tensor t : tensors) {
+                for (float v : t.data()) {
+                    if (!chunk.hasRemaining()) {
+                        out.write(chunk.array(), 0, chunk.position());
+                        chunk.clear();
+                    }
+                    chunk.putFloat(v);
+                }
+            }
+            out.write(chunk.array(), 0, chunk.position());
+            out.on(false);
+            raw.write(sha.digest());
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Reads and verifies a model file. */
+    public static Contents read(Path file) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ModelFileException(file, "file not found");
+        }
+        if (bytes.length < MAGIC.length + 8 + 32 || !Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {
+            throw new ModelFileException(file, "not an llmedt model file (bad magic or too short: " + bytes.length + " bytes)");
+        }
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        b.position(MAGIC.length);
+        int version = b.getInt();
+        if (version > FORMAT_VERSION) {
+            throw new ModelFileException(file, "written in model format " + version + " by a newer llmedt; this version reads up to "
+                    + FORMAT_VERSION + ": upgrade llmedt");
+        }
+        if (version < 1) {
+            throw new ModelFileException(file, "invalid format version " + version);
+        }
+        MessageDigest sha = sha256();
+        sha.update(bytes, 0, bytes.length - 32);
+        if (!Arrays.equals(sha.digest(), Arrays.copyOfRange(bytes, bytes.length - 32, bytes.length))) {
+            throw new ModelFileException(file, "checksum mismatch: the file is corrupt or truncated");
+        }
+        int headerLength = b.getInt();
+        if (headerLength < 2 || headerLength > bytes.length - b.position() - 32) {
+            throw new ModelFileException(file, "invalid header length " + headerLength);
+        }
+        JsonNode header = JSON.readTree(new String(bytes, b.position(), headerLength, StandardCharsets.UTF_8));
+        b.position(b.position() + headerLength);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (JsonNode t : header.path("tensors")) {
+            String name = t.path("name").asText();
+            List<Integer> dims = new ArrayList<>();
+            long n = 1;
+            for (JsonNode s : t.path("shape")) {
+                dims.add(s.asInt());
+                n *= s.asInt();
+            }
+            if (n < 1 || n * 4 > b.remaining() - 32L) {
+                throw new ModelFileException(file, "tensor " + name + " " + dims + " does not fit in the file");
+            }
+            float[] data = new float[(int) n];
+            b.asFloatBuffer().get(data);
+            b.position(b.position() + (int) n * 4);
+            tensors.put(name, new Tensor(name, dims.stream().mapToInt(Integer::intValue).toArray(), data));
+        }
+        if (b.remaining() != 32) {
+            throw new ModelFileException(file, (b.remaining() - 32) + " unexpected bytes after the tensors");
+        }
+        return new Contents(header.path("kind").asText(), header.path("config"), header.path("provenance"), tensors);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The versioned model file format and its errors. */
+package dev.llmedt.model;

@@ -1,0 +1,309 @@
+package dev.llmedt.sasrec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmedt.data.Domain;
+import dev.llmedt.data.History;
+import dev.llmedt.engine.Parameter;
+import dev.llmedt.engine.ParameterSet;
+import dev.llmedt.engine.RaggedBatch;
+import dev.llmedt.engine.SasRecNetwork;
+import dev.llmedt.engine.SasRecShape;
+import dev.llmedt.eval.Recommender;
+import dev.llmedt.model.ModelFile;
+import dev.llmedt.model.ModelFileException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * A trained SASRec recommender: scores every item of a domain by the inner product of the user's
+ * last hidden state with the item's (tied) embedding. Thread-safe; each concurrent caller borrows
+ * its own activation buffers. Save it with {@link #save} and load it with {@link #load}.
+ */
+public final class SasRecModel implements Recommender {
+
+    static final String KIND = "sasrec";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int BATCH = 128;
+    private static final int ITEM_BLOCK = 2048;
+
+    private final SasRecConfig config;
+    private final List<Domain> domains;
+    private final int itemCount;
+    private final ParameterSet parameters;
+    private final SasRecShape shape;
+    private final JsonNode provenance;
+    private final Domain trainedDomain;
+    private final ConcurrentLinkedQueue<Replica> replicas = new ConcurrentLinkedQueue<>();
+    private volatile float[][][] domainTables;
+
+    private final class Replica {
+        final SasRecNetwork network = new SasRecNetwork(shape, parameters, BATCH, BATCH * shape.maxLength());
+        final RaggedBatch batch = new RaggedBatch(BATCH, BATCH * shape.maxLength());
+        final float[] h = new float[shape.dim()];
+    }
+
+    SasRecModel(SasRecConfig config, List<Domain> domains, ParameterSet parameters, JsonNode provenance) {
+        this.config = config;
+        this.domains = List.copyOf(domains);
+        Domain last = this.domains.get(this.domains.size() - 1);
+        this.itemCount = last.endItem();
+        this.parameters = parameters;
+        this.shape = shapeOf(config, itemCount);
+        this.provenance = provenance;
+        this.trainedDomain = config.domain() == null ? null
+                : this.domains.stream().filter(d -> d.name().equals(config.domain())).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("unknown domain " + config.domain()));
+    }
+
+    static SasRecShape shapeOf(SasRecConfig c, int itemCount) {
+        return new SasRecShape(itemCount + 1, c.dim(), c.blocks(), c.heads(), c.maxLength(), (float) c.dropout(),
+                (float) c.layerNormEps());
+    }
+
+    /** Returns the configuration it was trained with. */
+    public SasRecConfig config() {
+        return config;
+    }
+
+    /** Returns the domains (names and item-id ranges) the model was trained on. */
+    public List<Domain> domains() {
+        return domains;
+    }
+
+    /** Returns the domain of a single-domain model, empty for a mixed one. */
+    public Optional<Domain> trainedDomain() {
+        return Optional.ofNullable(trainedDomain);
+    }
+
+    /** Returns the provenance (library, JVM, data fingerprint, seed, training summary). */
+    public JsonNode provenance() {
+        return provenance.deepCopy();
+    }
+
+    /** Returns whether the model can score the domain (a single-domain model scores its own only). */
+    public boolean scores(Domain domain) {
+        return trainedDomain == null ? domains.contains(domain) : trainedDomain.equals(domain);
+    }
+
+    @Override
+    public void score(History history, Domain target, float[] scores) {
+        scoreBatch(List.of(history), target, new float[][] {scores});
+    }
+
+    @Override
+    public void scoreBatch(List<History> histories, Domain target, float[][] scores) {
+        checkTarget(target);
+        if (scores.length < histories.size()) {
+            throw new IllegalArgumentException("scores has " + scores.length + " rows for " + histories.size() + " histories");
+        }
+        float[][] table = tables()[target.index()];
+        Replica replica = replicas.poll();
+        if (replica == null) {
+            replica = new Replica();
+        }
+        try {
+            float[][] users = new float[Math.min(BATCH, histories.size())][];
+            for (int from = 0; from < histories.size(); from += BATCH) {
+                int to = Math.min(histories.size(), from + BATCH);
+                float[][] hidden = encode(replica, histories, from, to);
+                for (int b = from; b < to; b++) {
+                    if (scores[b].length < target.size()) {
+                        throw new IllegalArgumentException("scores row " + b + " has " + scores[b].length + " entries for "
+                                + target.size() + " items of " + target.name());
+                    }
+                    users[b - from] = hidden[b - from];
+                }
+                scoreUsers(users, to - from, table, target.size(), scores, from);
+            }
+        } finally {
+            replicas.offer(replica);
+        }
+    }
+
+    private void checkTarget(Domain target) {
+        if (target.index() >= domains.size() || !domains.get(target.index()).equals(target)) {
+            throw new IllegalArgumentException("domain " + target + " is not one of this model's domains " + domains);
+        }
+        if (trainedDomain != null && !trainedDomain.equals(target)) {
+            throw new IllegalArgumentException("this single-domain model was trained on " + trainedDomain.name()
+                    + " and cannot score " + target.name());
+        }
+    }
+
+    /** The last hidden state of each history in [from, to), row-major [b][dim]. */
+    private float[][] encode(Replica r, List<History> histories, int from, int to) {
+        int d = shape.dim();
+        int length = shape.maxLength();
+        RaggedBatch batch = r.batch;
+        batch.clear();
+        int[] sequenceOf = new int[to - from];
+        for (int b = from; b < to; b++) {
+            History h = histories.get(b);
+            for (int i = 0; i < h.length(); i++) {
+                int item = h.item(i);
+                if (item < 0 || item >= itemCount) {
+                    throw new IllegalArgumentException("unknown item id " + item + " in history " + (b - from) + "; the model has items 0.."
+                            + (itemCount - 1));
+                }
+            }
+            History kept = trainedDomain == null ? h : h.restrictTo(trainedDomain);
+            int n = Math.min(kept.length(), length);
+            if (n == 0) {
+                sequenceOf[b - from] = -1;
+                continue;
+            }
+            int row = batch.beginSequence(n, 0, b);
+            for (int t = 0; t < n; t++) {
+                batch.input[row + t] = kept.item(kept.length() - n + t) + 1;
+                batch.position[row + t] = length - n + t;
+            }
+            sequenceOf[b - from] = batch.sequences - 1;
+        }
+        float[][] out = new float[to - from][d];
+        if (batch.sequences > 0) {
+            r.network.forward(batch, false);
+        }
+        float[][] hidden = r.network.hidden();
+        float[] emptyHistory = parameters.get("last_ln.bias").vectorValue();
+        for (int b = 0; b < to - from; b++) {
+            int s = sequenceOf[b];
+            if (s < 0) {
+                System.arraycopy(emptyHistory, 0, out[b], 0, d); // an all-padding input normalizes to the bias
+            } else {
+                int row = batch.start[s] + batch.length[s] - 1;
+                for (int f = 0; f < d; f++) {
+                    out[b][f] = hidden[f][row];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** scores[offset + b][i] = sum_f users[b][f] * table[f][i], blocked over items. */
+    private void scoreUsers(float[][] users, int n, float[][] table, int items, float[][] scores, int offset) {
+        int d = shape.dim();
+        for (int from = 0; from < items; from += ITEM_BLOCK) {
+            int to = Math.min(items, from + ITEM_BLOCK);
+            for (int b = 0; b < n; b++) {
+                float[] s = scores[offset + b];
+                float[] u = users[b];
+                java.util.Arrays.fill(s, from, to, 0);
+                int f = 0;
+                for (; f + 3 < d; f += 4) {
+                    float u0 = u[f];
+                    float u1 = u[f + 1];
+                    float u2 = u[f + 2];
+                    float u3 = u[f + 3];
+                    float[] t0 = table[f];
+                    float[] t1 = table[f + 1];
+                    float[] t2 = table[f + 2];
+                    float[] t3 = table[f + 3];
+                    for (int i = from; i < to; i++) {
+                        s[i] += u0 * t0[i] + u1 * t1[i] + u2 * t2[i] + u3 * t3[i];
+                    }
+                }
+                for (; f < d; f++) {
+                    float u0 = u[f];
+                    float[] t0 = table[f];
+                    for (int i = from; i < to; i++) {
+                        s[i] += u0 * t0[i];
+                    }
+                }
+            }
+        }
+    }
+
+    /** Per domain, the item embeddings feature-major: tables[domain][f][localItem]. */
+    private float[][][] tables() {
+        float[][][] t = domainTables;
+        if (t == null) {
+            synchronized (this) {
+                t = domainTables;
+                if (t == null) {
+                    float[][] items = parameters.get("item_emb.weight").value();
+                    t = new float[domains.size()][][];
+                    for (Domain dom : domains) {
+                        float[][] m = new float[shape.dim()][dom.size()];
+                        for (int i = 0; i < dom.size(); i++) {
+                            float[] e = items[dom.firstItem() + i + 1];
+                            for (int f = 0; f < e.length; f++) {
+                                m[f][i] = e[f];
+                            }
+                        }
+                        t[dom.index()] = m;
+                    }
+                    domainTables = t;
+                }
+            }
+        }
+        return t;
+    }
+
+    /** Writes the model file (format in {@link ModelFile}). */
+    public void save(Path file) throws IOException {
+        ObjectNode cfg = JSON.createObjectNode();
+        cfg.set("sasrec", JSON.valueToTree(config));
+        ArrayNode ds = cfg.putArray("domains");
+        for (Domain d : domains) {
+            ds.addObject().put("name", d.name()).put("first_item", d.firstItem()).put("size", d.size());
+        }
+        List<ModelFile.Tensor> tensors = new ArrayList<>();
+        for (Parameter p : parameters.list()) {
+            tensors.add(new ModelFile.Tensor(p.name(), p.shape(), p.toFlat()));
+        }
+        ModelFile.write(file, KIND, cfg, provenance, tensors);
+    }
+
+    /**
+     * Loads a model file written by {@link #save}.
+     *
+     * @throws ModelFileException when the file is not a valid SASRec model file
+     */
+    public static SasRecModel load(Path file) throws IOException {
+        ModelFile.Contents c = ModelFile.read(file);
+        if (!KIND.equals(c.kind())) {
+            throw new ModelFileException(file, "holds a '" + c.kind() + "' model, not a SASRec model");
+        }
+        SasRecConfig config;
+        List<Domain> domains = new ArrayList<>();
+        try {
+            config = JSON.treeToValue(c.config().path("sasrec"), SasRecConfig.class);
+            int index = 0;
+            for (JsonNode d : c.config().path("domains")) {
+                domains.add(new Domain(index++, d.path("name").asText(), d.path("first_item").asInt(), d.path("size").asInt()));
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ModelFileException(file, "invalid configuration: " + e.getMessage());
+        }
+        if (domains.isEmpty()) {
+            throw new ModelFileException(file, "the configuration names no domains");
+        }
+        int items = domains.get(domains.size() - 1).endItem();
+        ParameterSet parameters = SasRecNetwork.createParameters(shapeOf(config, items));
+        for (Parameter p : parameters.list()) {
+            ModelFile.Tensor t;
+            try {
+                t = c.tensor(p.name());
+            } catch (IllegalArgumentException e) {
+                throw new ModelFileException(file, e.getMessage());
+            }
+            if (!java.util.Arrays.equals(t.shape(), p.shape())) {
+                throw new ModelFileException(file, "tensor " + p.name() + " has shape " + java.util.Arrays.toString(t.shape())
+                        + ", the configuration needs " + java.util.Arrays.toString(p.shape()));
+            }
+            p.setFlat(t.data());
+        }
+        return new SasRecModel(config, domains, parameters, c.provenance());
+    }
+
+    ParameterSet parameters() {
+        return parameters;
+    }
+}

@@ -1,0 +1,368 @@
+package dev.llmedt.sasrec;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmedt.EpochSummary;
+import dev.llmedt.TrainingListener;
+import dev.llmedt.data.CdsrDataset;
+import dev.llmedt.data.Domain;
+import dev.llmedt.data.EvaluationCase;
+import dev.llmedt.data.History;
+import dev.llmedt.data.UserSequence;
+import dev.llmedt.engine.Adam;
+import dev.llmedt.engine.Gradients;
+import dev.llmedt.engine.Parameter;
+import dev.llmedt.engine.ParameterSet;
+import dev.llmedt.engine.RaggedBatch;
+import dev.llmedt.engine.Rng;
+import dev.llmedt.engine.SasRecNetwork;
+import dev.llmedt.engine.SasRecShape;
+import dev.llmedt.engine.WorkerPool;
+import dev.llmedt.eval.EvaluationReport;
+import dev.llmedt.eval.Evaluator;
+import dev.llmedt.eval.Protocol;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains SASRec on a dataset's training sequences: next-item prediction at every position with
+ * binary cross-entropy against one negative per position, drawn uniformly from the target item's
+ * domain and not in the user's sequence; Adam; early stopping on validation NDCG@10 under full
+ * ranking, keeping the best weights.
+ *
+ * <p>Each batch is split over a fixed pool of worker threads by sequence (balanced by real
+ * positions; no padding is ever computed); their gradients are summed in worker order and the
+ * update is split by parameter rows. A sequence's negatives and dropout masks come from its own
+ * random stream, seeded by (seed, epoch, sequence), so one seed gives the same run for a given
+ * thread count.
+ */
+public final class SasRecTrainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SasRecTrainer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PHASE = "sasrec";
+
+    private final SasRecConfig config;
+    private final TrainingListener listener;
+
+    /** Creates a trainer. */
+    public SasRecTrainer(SasRecConfig config, TrainingListener listener) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** The training sequences of one mode, with what negative sampling needs. */
+    static final class Sequences {
+        final int[][] items;
+        final int[][] sortedUnique;
+        final int[] domainOfItem;
+        final List<Domain> domains;
+
+        Sequences(CdsrDataset data, Domain only) {
+            domains = data.domains();
+            domainOfItem = new int[data.items().size()];
+            for (Domain d : domains) {
+                Arrays.fill(domainOfItem, d.firstItem(), d.endItem(), d.index());
+            }
+            List<int[]> kept = new ArrayList<>();
+            int tooShort = 0;
+            for (UserSequence s : data.train()) {
+                History h = only == null ? s.items() : s.items().restrictTo(only);
+                if (h.length() < 2) {
+                    tooShort++;
+                    continue;
+                }
+                kept.add(h.toArray());
+            }
+            if (tooShort > 0) {
+                LOG.info("{} training sequences have fewer than 2 items{} and give no next-item target; {} remain", tooShort,
+                        only == null ? "" : " in " + only.name(), kept.size());
+            }
+            if (kept.isEmpty()) {
+                throw new IllegalArgumentException("no training sequence has 2 or more items" + (only == null ? "" : " in " + only.name()));
+            }
+            items = kept.toArray(new int[0][]);
+            sortedUnique = new int[items.length][];
+            for (int i = 0; i < items.length; i++) {
+                sortedUnique[i] = Arrays.stream(items[i]).distinct().sorted().toArray();
+            }
+        }
+
+        int rows(int s, int maxLength) {
+            return Math.min(items[s].length - 1, maxLength);
+        }
+    }
+
+    /**
+     * Trains a model.
+     *
+     * @throws IllegalArgumentException when the configured domain is unknown or there is nothing to train on
+     */
+    public SasRecModel train(CdsrDataset data) {
+        Domain only = config.domain() == null ? null : data.domain(config.domain());
+        Sequences sequences = new Sequences(data, only);
+        List<EvaluationCase> valid = validCases(data, only);
+        int items = data.items().size();
+        SasRecShape shape = SasRecModel.shapeOf(config, items);
+        ParameterSet parameters = SasRecNetwork.createParameters(shape);
+        SasRecNetwork.initialize(parameters, config.seed());
+        ParameterSet best = SasRecNetwork.createParameters(shape);
+        best.copyFrom(parameters);
+        int threads = config.resolvedThreads();
+        LOG.info("training SASRec ({}) on {}: {} sequences, {} valid cases, {} parameters, {} threads",
+                only == null ? "mixed domains" : "domain " + only.name(), data.name(), sequences.items.length, valid.size(),
+                parameters.size(), threads);
+        List<EpochSummary> epochs = new ArrayList<>();
+        int bestEpoch = 0;
+        double bestNdcg = Double.NEGATIVE_INFINITY;
+        String stopReason = "max epochs";
+        try (Steps steps = new Steps(shape, parameters, sequences, threads)) {
+            for (int epoch = 1; epoch <= config.maxEpochs(); epoch++) {
+                long start = System.nanoTime();
+                double loss = steps.epoch(epoch);
+                double trainSeconds = (System.nanoTime() - start) / 1e9;
+                long evalStart = System.nanoTime();
+                SasRecModel current = new SasRecModel(config, data.domains(), parameters, JSON.createObjectNode());
+                EvaluationReport report = Evaluator.of(Protocol.full()).withThreads(threads)
+                        .evaluate(current, data.items(), valid, "valid");
+                double ndcg = report.overall().ndcg(10);
+                boolean improved = ndcg > bestNdcg;
+                if (improved) {
+                    bestNdcg = ndcg;
+                    bestEpoch = epoch;
+                    best.copyFrom(parameters);
+                }
+                EpochSummary summary = new EpochSummary(PHASE, epoch, loss, ndcg, report.overall().hitRate(10), trainSeconds,
+                        (System.nanoTime() - evalStart) / 1e9, sequences.items.length / trainSeconds, improved);
+                epochs.add(summary);
+                listener.epochFinished(summary);
+                if (epoch - bestEpoch >= config.patience()) {
+                    stopReason = "early stopping";
+                    break;
+                }
+            }
+        }
+        parameters.copyFrom(best);
+        TrainingSummary summary = new TrainingSummary(epochs, bestEpoch, bestNdcg, stopReason, sequences.items.length);
+        listener.trainingFinished(PHASE, epochs.size(), bestEpoch, stopReason);
+        return new SasRecModel(config, data.domains(), parameters, provenance(data, summary, threads));
+    }
+
+    static List<EvaluationCase> validCases(CdsrDataset data, Domain only) {
+        List<EvaluationCase> cases = new ArrayList<>();
+        for (EvaluationCase c : data.valid()) {
+            if (only == null || only.contains(c.target())) {
+                cases.add(c);
+            }
+        }
+        if (cases.isEmpty()) {
+            throw new IllegalArgumentException("no validation case" + (only == null ? "" : " with a target in " + only.name())
+                    + ": early stopping needs validation users");
+        }
+        return cases;
+    }
+
+    private ObjectNode provenance(CdsrDataset data, TrainingSummary summary, int threads) {
+        ObjectNode p = JSON.createObjectNode();
+        String version = SasRecTrainer.class.getPackage().getImplementationVersion();
+        p.put("library", "llmedt " + (version == null ? "development build" : version));
+        p.put("java", System.getProperty("java.vendor") + " " + System.getProperty("java.version"));
+        p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        p.put("created", Instant.now().toString());
+        p.put("dataset", data.name());
+        p.put("dataset_fingerprint", data.fingerprint());
+        p.put("seed", config.seed());
+        p.put("threads", threads);
+        ObjectNode t = p.putObject("training");
+        t.put("epochs", summary.epochs().size());
+        t.put("best_epoch", summary.bestEpoch());
+        t.put("best_valid_ndcg10", summary.bestValidNdcg10());
+        t.put("stop_reason", summary.stopReason());
+        t.put("training_sequences", summary.trainingSequences());
+        t.put("median_seconds_per_epoch", summary.medianSecondsPerEpoch());
+        t.put("sequences_per_second", summary.sequencesPerSecond());
+        t.set("epoch_summaries", JSON.valueToTree(summary.epochs()));
+        return p;
+    }
+
+    /** The data-parallel step machinery: workers, their networks, gradients and batches, and Adam. */
+    private final class Steps implements AutoCloseable {
+        private final SasRecShape shape;
+        private final ParameterSet parameters;
+        private final Sequences sequences;
+        private final WorkerPool pool;
+        private final SasRecNetwork[] networks;
+        private final Gradients[] grads;
+        private final RaggedBatch[] batches;
+        private final int[][] shardSequences;
+        private final int[] shardCount;
+        private final double[] shardLoss;
+        private final Adam adam;
+        private final List<Parameter> parameterList;
+        private int[] order;
+        private int epoch;
+        private int totalTargets;
+
+        Steps(SasRecShape shape, ParameterSet parameters, Sequences sequences, int threads) {
+            this.shape = shape;
+            this.parameters = parameters;
+            this.sequences = sequences;
+            this.pool = new WorkerPool(threads);
+            int capSequences = config.batchSize();
+            int capRows = config.batchSize() * shape.maxLength();
+            networks = new SasRecNetwork[threads];
+            grads = new Gradients[threads];
+            batches = new RaggedBatch[threads];
+            shardSequences = new int[threads][capSequences];
+            shardCount = new int[threads];
+            shardLoss = new double[threads];
+            for (int w = 0; w < threads; w++) {
+                networks[w] = new SasRecNetwork(shape, parameters, capSequences, capRows);
+                grads[w] = new Gradients(parameters);
+                batches[w] = new RaggedBatch(capSequences, capRows);
+            }
+            adam = new Adam(parameters, config.learningRate(), config.beta1(), config.beta2(), config.adamEps(), config.weightDecay(),
+                    false);
+            parameterList = parameters.list();
+        }
+
+        /** Runs one epoch; returns the mean batch loss. */
+        double epoch(int epochNumber) {
+            this.epoch = epochNumber;
+            order = shuffled(sequences.items.length, Rng.seed(config.seed(), 1, epochNumber));
+            int batchSize = config.batchSize();
+            int batchCount = (order.length + batchSize - 1) / batchSize;
+            double lossSum = 0;
+            for (int b = 0; b < batchCount; b++) {
+                int from = b * batchSize;
+                int to = Math.min(order.length, from + batchSize);
+                double loss = step(from, to);
+                lossSum += loss;
+                listener.batchFinished(PHASE, epochNumber, b + 1, batchCount, loss);
+            }
+            return lossSum / batchCount;
+        }
+
+        private double step(int from, int to) {
+            assignShards(from, to);
+            pool.run(this::forwardBackward);
+            double loss = 0;
+            for (double l : shardLoss) {
+                loss += l;
+            }
+            if (!Double.isFinite(loss)) {
+                throw new IllegalStateException("training diverged: the loss is " + loss + " at epoch " + epoch
+                        + "; lower the learning rate");
+            }
+            adam.beginStep();
+            pool.run(this::reduceAndUpdate);
+            return loss;
+        }
+
+        /** Splits the batch's sequences into contiguous shards with nearly equal numbers of rows. */
+        private void assignShards(int from, int to) {
+            int total = 0;
+            for (int i = from; i < to; i++) {
+                total += sequences.rows(order[i], shape.maxLength());
+            }
+            totalTargets = total;
+            int workers = pool.size();
+            Arrays.fill(shardCount, 0);
+            int w = 0;
+            int cumulative = 0;
+            for (int i = from; i < to; i++) {
+                int s = order[i];
+                while (w < workers - 1 && cumulative >= (long) total * (w + 1) / workers) {
+                    w++;
+                }
+                shardSequences[w][shardCount[w]++] = s;
+                cumulative += sequences.rows(s, shape.maxLength());
+            }
+        }
+
+        private void forwardBackward(int w) {
+            RaggedBatch batch = batches[w];
+            batch.clear();
+            shardLoss[w] = 0;
+            if (shardCount[w] == 0) {
+                return;
+            }
+            int length = shape.maxLength();
+            for (int k = 0; k < shardCount[w]; k++) {
+                int s = shardSequences[w][k];
+                int[] seq = sequences.items[s];
+                int n = sequences.rows(s, length);
+                int first = seq.length - 1 - n;
+                int row = batch.beginSequence(n, Rng.seed(config.seed(), 2, epoch, s), s);
+                for (int t = 0; t < n; t++) {
+                    int target = seq[first + t + 1];
+                    batch.input[row + t] = seq[first + t] + 1;
+                    batch.position[row + t] = length - n + t;
+                    batch.positive[row + t] = target + 1;
+                    batch.negative[row + t] = negative(target, s, batch.streams, batch.sequences - 1) + 1;
+                }
+            }
+            networks[w].forward(batch, true);
+            shardLoss[w] = networks[w].backward(totalTargets, grads[w]);
+        }
+
+        /** A uniform item of the target's domain that the user never interacted with. */
+        private int negative(int target, int sequence, long[] streams, int stream) {
+            Domain d = sequences.domains.get(sequences.domainOfItem[target]);
+            int[] own = sequences.sortedUnique[sequence];
+            for (int attempt = 0; attempt < 1000; attempt++) {
+                int candidate = d.firstItem() + Rng.nextInt(streams, stream, d.size());
+                if (Arrays.binarySearch(own, candidate) < 0) {
+                    return candidate;
+                }
+            }
+            return d.firstItem() + Rng.nextInt(streams, stream, d.size()); // the user holds nearly the whole domain
+        }
+
+        private void reduceAndUpdate(int w) {
+            int workers = pool.size();
+            for (int i = 0; i < parameterList.size(); i++) {
+                Parameter p = parameterList.get(i);
+                if (p.frozen()) {
+                    continue;
+                }
+                int rows = p.rows();
+                int rowFrom = (int) ((long) rows * w / workers);
+                int rowTo = (int) ((long) rows * (w + 1) / workers);
+                if (rowFrom == rowTo) {
+                    continue;
+                }
+                grads[0].accumulate(grads, i, rowFrom, rowTo);
+                adam.update(i, grads[0].at(i), rowFrom, rowTo);
+                for (Gradients g : grads) {
+                    g.zero(i, rowFrom, rowTo);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            pool.close();
+        }
+    }
+
+    static int[] shuffled(int n, long seed) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        long[] state = {seed};
+        for (int i = n - 1; i > 0; i--) {
+            int j = Rng.nextInt(state, 0, i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+}

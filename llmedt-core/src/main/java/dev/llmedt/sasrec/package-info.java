@@ -1,0 +1,5 @@
+/**
+ * SASRec, the self-attentive sequential recommender that LLM-EDT builds on: its configuration,
+ * trainer and trained model (a {@link dev.llmedt.eval.Recommender}).
+ */
+package dev.llmedt.sasrec;

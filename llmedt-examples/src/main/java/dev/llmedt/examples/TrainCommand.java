@@ -1,0 +1,134 @@
+package dev.llmedt.examples;
+
+import dev.llmedt.EpochSummary;
+import dev.llmedt.TrainingListener;
+import dev.llmedt.data.CdsrDataset;
+import dev.llmedt.sasrec.SasRecConfig;
+import dev.llmedt.sasrec.SasRecModel;
+import dev.llmedt.sasrec.SasRecTrainer;
+import dev.llmedt.sasrec.TrainingSummary;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code llmedt train}: train a model and write it to a file. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a model with early stopping on validation NDCG@10 (full ranking) and save the best weights. "
+                + "Defaults are the reference settings.")
+final class TrainCommand implements Callable<Integer> {
+
+    @Mixin
+    DataOptions dataOptions;
+
+    @Option(names = "--method", defaultValue = "sasrec", description = "Model: sasrec (default: ${DEFAULT-VALUE}).")
+    String method;
+
+    @Option(names = "--domain", paramLabel = "NAME", description = "Single-domain mode: keep only this domain's items.")
+    String domain;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Model file to write.")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--max-epochs", defaultValue = "40", description = "Most epochs (default: ${DEFAULT-VALUE}).")
+    int maxEpochs;
+
+    @Option(names = "--patience", defaultValue = "10", description = "Early-stopping patience (default: ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(names = "--dim", defaultValue = "64", description = "Hidden width (default: ${DEFAULT-VALUE}).")
+    int dim;
+
+    @Option(names = "--blocks", defaultValue = "2", description = "Attention blocks (default: ${DEFAULT-VALUE}).")
+    int blocks;
+
+    @Option(names = "--heads", defaultValue = "1", description = "Attention heads (default: ${DEFAULT-VALUE}).")
+    int heads;
+
+    @Option(names = "--max-length", defaultValue = "50", description = "Window length (default: ${DEFAULT-VALUE}).")
+    int maxLength;
+
+    @Option(names = "--dropout", defaultValue = "0.2", description = "Dropout rate (default: ${DEFAULT-VALUE}).")
+    double dropout;
+
+    @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    double learningRate;
+
+    @Option(names = "--beta1", defaultValue = "0.9", description = "Adam beta1 (default: ${DEFAULT-VALUE}).")
+    double beta1;
+
+    @Option(names = "--beta2", defaultValue = "0.98", description = "Adam beta2 (default: ${DEFAULT-VALUE}).")
+    double beta2;
+
+    @Option(names = "--weight-decay", defaultValue = "0", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--batch-size", defaultValue = "128", description = "Sequences per batch (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Worker threads, 0 = all processors (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--json", description = "Print a machine-readable summary.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter stdout = spec.commandLine().getOut();
+        if (!method.equals("sasrec")) {
+            throw new IllegalArgumentException("--method must be 'sasrec', got '" + method + "'");
+        }
+        SasRecConfig config = SasRecConfig.builder().dim(dim).blocks(blocks).heads(heads).maxLength(maxLength).dropout(dropout)
+                .learningRate(learningRate).beta1(beta1).beta2(beta2).weightDecay(weightDecay).batchSize(batchSize)
+                .maxEpochs(maxEpochs).patience(patience).seed(seed).threads(threads).domain(domain).build();
+        CdsrDataset data = dataOptions.read();
+        TrainingListener progress = new TrainingListener() {
+            private final ConsoleProgress bar = ConsoleProgress.create();
+
+            @Override
+            public void batchFinished(String phase, int epoch, int batch, int batches, double loss) {
+                bar.progress(phase + " epoch " + epoch, batch, batches);
+            }
+        };
+        SasRecModel model = new SasRecTrainer(config, TrainingListener.logging().andThen(progress)).train(data);
+        model.save(out);
+        JsonNode training = model.provenance().path("training");
+        if (json) {
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("method", method);
+            summary.put("dataset", data.name());
+            summary.put("domain", domain);
+            summary.put("model", out.toString());
+            summary.put("seed", seed);
+            summary.put("epochs", training.path("epochs").asInt());
+            summary.put("best_epoch", training.path("best_epoch").asInt());
+            summary.put("best_valid_ndcg10", training.path("best_valid_ndcg10").asDouble());
+            summary.put("stop_reason", training.path("stop_reason").asText());
+            summary.put("seconds_per_epoch", training.path("median_seconds_per_epoch").asDouble());
+            summary.put("sequences_per_second", training.path("sequences_per_second").asDouble());
+            summary.put("threads", model.provenance().path("threads").asInt());
+            summary.put("epoch_summaries", training.path("epoch_summaries"));
+            stdout.println(Json.write(summary));
+        } else {
+            stdout.printf("trained %s on %s: %d epochs, best epoch %d (valid NDCG@10 %.4f), %.2f s per epoch, %.0f sequences/s%n",
+                    method, data.name(), training.path("epochs").asInt(), training.path("best_epoch").asInt(),
+                    training.path("best_valid_ndcg10").asDouble(), training.path("median_seconds_per_epoch").asDouble(),
+                    training.path("sequences_per_second").asDouble());
+            stdout.println("model written to " + out);
+        }
+        return 0;
+    }
+}
