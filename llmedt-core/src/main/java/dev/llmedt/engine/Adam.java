@@ -1,26 +1,43 @@
 package dev.llmedt.engine;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Adam and AdamW with PyTorch's update rule: {@code m = b1 m + (1-b1) g}, {@code v = b2 v + (1-b2) g^2},
  * {@code p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)}. Adam adds {@code weightDecay * p}
  * to the gradient (L2); AdamW instead multiplies {@code p} by {@code 1 - lr * weightDecay} before the
- * step (decoupled). Every row is updated at every step, touched or not, as PyTorch does with dense
- * gradients. Frozen parameters are skipped. Updates of disjoint row ranges may run concurrently.
+ * step (decoupled). Frozen parameters are skipped.
+ *
+ * <p>Every row moves at every step, touched or not, as in PyTorch with dense gradients. For sparse
+ * (table) parameters that would stream the whole table through memory at each step, so a row
+ * without gradient is left behind and its missed zero-gradient steps are replayed, with the same
+ * floating-point operations in the same order, when it is next updated or read
+ * ({@link #catchUp}, {@link #flush}): the values are those of the dense update, bit for bit.
+ * Updates of disjoint row ranges may run concurrently.
  */
 public final class Adam {
 
     private final ParameterSet parameters;
     private final float[][][] m;
     private final float[][][] v;
+    private final int[][] lastStep;
+    private final float b1;
+    private final float b2;
+    private final float c1;
+    private final float c2;
+    private final float eps;
     private final double beta1;
     private final double beta2;
-    private final double eps;
     private final double weightDecay;
     private final boolean decoupled;
     private double learningRate;
-    private long step;
+    private int step;
+    private boolean stepOpen;
+    private float[] stepSizeAt = new float[64];
+    private float[] invSqrtBc2At = new float[64];
+    private float[] shrinkAt = new float[64];
+    private float[] l2At = new float[64];
 
     /**
      * Creates the optimizer with zero moments.
@@ -40,15 +57,24 @@ public final class Adam {
         this.learningRate = learningRate;
         this.beta1 = beta1;
         this.beta2 = beta2;
-        this.eps = eps;
+        this.b1 = (float) beta1;
+        this.b2 = (float) beta2;
+        this.c1 = (float) (1 - beta1);
+        this.c2 = (float) (1 - beta2);
+        this.eps = (float) eps;
         this.weightDecay = weightDecay;
         this.decoupled = decoupled;
         List<Parameter> list = parameters.list();
         m = new float[list.size()][][];
         v = new float[list.size()][][];
+        lastStep = new int[list.size()][];
         for (int i = 0; i < list.size(); i++) {
-            m[i] = new float[list.get(i).rows()][list.get(i).cols()];
-            v[i] = new float[list.get(i).rows()][list.get(i).cols()];
+            Parameter p = list.get(i);
+            m[i] = new float[p.rows()][p.cols()];
+            v[i] = new float[p.rows()][p.cols()];
+            if (p.sparse()) {
+                lastStep[i] = new int[p.rows()];
+            }
         }
     }
 
@@ -59,13 +85,41 @@ public final class Adam {
         }
     }
 
-    /** Starts a new step: call once before updating the rows of that step. */
+    /**
+     * Starts a new step with the current learning rate: call once, then {@link #update} every row
+     * range, then {@link #endStep}.
+     */
     public void beginStep() {
+        if (stepOpen) {
+            throw new IllegalStateException("step " + step + " was not ended");
+        }
+        stepOpen = true;
         step++;
+        if (step == stepSizeAt.length) {
+            int n = stepSizeAt.length * 2;
+            stepSizeAt = Arrays.copyOf(stepSizeAt, n);
+            invSqrtBc2At = Arrays.copyOf(invSqrtBc2At, n);
+            shrinkAt = Arrays.copyOf(shrinkAt, n);
+            l2At = Arrays.copyOf(l2At, n);
+        }
+        double bc1 = 1 - Math.pow(beta1, step);
+        double bc2 = 1 - Math.pow(beta2, step);
+        stepSizeAt[step] = (float) (learningRate / bc1);
+        invSqrtBc2At[step] = (float) (1 / Math.sqrt(bc2));
+        shrinkAt[step] = decoupled ? (float) (1 - learningRate * weightDecay) : 1;
+        l2At[step] = decoupled ? 0 : (float) weightDecay;
+    }
+
+    /** Ends the current step: every row range has been updated. */
+    public void endStep() {
+        if (!stepOpen) {
+            throw new IllegalStateException("no step is open");
+        }
+        stepOpen = false;
     }
 
     /** Returns the number of steps begun. */
-    public long step() {
+    public int step() {
         return step;
     }
 
@@ -74,58 +128,103 @@ public final class Adam {
         return learningRate;
     }
 
-    /** Sets the learning rate (for schedules such as halving on plateau). */
+    /** Sets the learning rate of the following steps (for schedules such as halving on plateau). */
     public void setLearningRate(double learningRate) {
         check("learningRate", learningRate, 0, 10, false);
         this.learningRate = learningRate;
     }
 
-    /** Updates the rows {@code [rowFrom, rowTo)} of the parameter at {@code index} from its gradient. */
-    public void update(int index, float[][] grad, int rowFrom, int rowTo) {
+    /**
+     * Applies the current step to the rows {@code [rowFrom, rowTo)} of the parameter at {@code index}
+     * with its gradient in {@code grads}. Rows of a sparse parameter without gradient are deferred.
+     */
+    public void update(int index, Gradients grads, int rowFrom, int rowTo) {
+        if (!stepOpen) {
+            throw new IllegalStateException("update outside a step: call beginStep first");
+        }
         Parameter p = parameters.list().get(index);
         if (p.frozen()) {
             return;
         }
-        double bc1 = 1 - Math.pow(beta1, step);
-        double bc2 = 1 - Math.pow(beta2, step);
-        float stepSize = (float) (learningRate / bc1);
-        float invSqrtBc2 = (float) (1 / Math.sqrt(bc2));
-        float b1 = (float) beta1;
-        float b2 = (float) beta2;
-        float c1 = (float) (1 - beta1);
-        float c2 = (float) (1 - beta2);
-        float e = (float) eps;
-        float l2 = decoupled ? 0 : (float) weightDecay;
-        float shrink = decoupled ? (float) (1 - learningRate * weightDecay) : 1;
-        float[][] value = p.value();
+        float[][] grad = grads.at(index);
+        int[] last = lastStep[index];
         for (int row = rowFrom; row < rowTo; row++) {
-            float[] w = value[row];
-            float[] g = grad[row];
-            float[] mr = m[index][row];
-            float[] vr = v[index][row];
-            for (int c = 0; c < w.length; c++) {
-                float gc = g[c] + l2 * w[c];
-                float mc = b1 * mr[c] + c1 * gc;
-                float vc = b2 * vr[c] + c2 * gc * gc;
-                mr[c] = mc;
-                vr[c] = vc;
-                w[c] = w[c] * shrink - stepSize * mc / ((float) Math.sqrt(vc) * invSqrtBc2 + e);
+            if (last != null) {
+                if (!grads.touched(index, row)) {
+                    continue;
+                }
+                replay(index, row, step - 1);
+                last[row] = step;
+            }
+            apply(p.value()[row], grad[row], m[index][row], v[index][row], step);
+        }
+    }
+
+    /**
+     * Brings one row of a sparse parameter up to date with every completed step (call between
+     * steps, before reading the row).
+     */
+    public void catchUp(int index, int row) {
+        if (stepOpen) {
+            throw new IllegalStateException("catch up between steps, not inside step " + step);
+        }
+        if (lastStep[index] != null && lastStep[index][row] < step) {
+            replay(index, row, step);
+            lastStep[index][row] = step;
+        }
+    }
+
+    /** Brings the rows {@code [rowFrom, rowTo)} of every sparse parameter up to date (before reading them all). */
+    public void flush(int rowFrom, int rowTo) {
+        for (int i = 0; i < lastStep.length; i++) {
+            if (lastStep[i] == null || parameters.list().get(i).frozen()) {
+                continue;
+            }
+            int to = Math.min(rowTo, lastStep[i].length);
+            for (int row = rowFrom; row < to; row++) {
+                catchUp(i, row);
             }
         }
     }
 
-    /** Returns the first-moment rows of a parameter (for checkpoints). */
-    public float[][] firstMoment(int index) {
-        return m[index];
+    /** Brings every row of every parameter up to date. */
+    public void flushAll() {
+        flush(0, Integer.MAX_VALUE);
     }
 
-    /** Returns the second-moment rows of a parameter (for checkpoints). */
-    public float[][] secondMoment(int index) {
-        return v[index];
+    /** Replays the zero-gradient steps {@code lastStep+1 .. upTo} of a row. */
+    private void replay(int index, int row, int upTo) {
+        float[] w = parameters.list().get(index).value()[row];
+        float[] mr = m[index][row];
+        float[] vr = v[index][row];
+        for (int t = lastStep[index][row] + 1; t <= upTo; t++) {
+            float stepSize = stepSizeAt[t];
+            float invSqrtBc2 = invSqrtBc2At[t];
+            float shrink = shrinkAt[t];
+            float l2 = l2At[t];
+            for (int c = 0; c < w.length; c++) {
+                float gc = 0 + l2 * w[c];
+                float mc = b1 * mr[c] + c1 * gc;
+                float vc = b2 * vr[c] + c2 * gc * gc;
+                mr[c] = mc;
+                vr[c] = vc;
+                w[c] = w[c] * shrink - stepSize * mc / ((float) Math.sqrt(vc) * invSqrtBc2 + eps);
+            }
+        }
     }
 
-    /** Restores the step counter (for checkpoints). */
-    public void setStep(long step) {
-        this.step = step;
+    private void apply(float[] w, float[] g, float[] mr, float[] vr, int t) {
+        float stepSize = stepSizeAt[t];
+        float invSqrtBc2 = invSqrtBc2At[t];
+        float shrink = shrinkAt[t];
+        float l2 = l2At[t];
+        for (int c = 0; c < w.length; c++) {
+            float gc = g[c] + l2 * w[c];
+            float mc = b1 * mr[c] + c1 * gc;
+            float vc = b2 * vr[c] + c2 * gc * gc;
+            mr[c] = mc;
+            vr[c] = vc;
+            w[c] = w[c] * shrink - stepSize * mc / ((float) Math.sqrt(vc) * invSqrtBc2 + eps);
+        }
     }
 }

@@ -6,7 +6,11 @@ package dev.llmedt.engine;
  * {@code in_proj_bias}, {@code out_proj}. Queries come from one input and keys and values from
  * another (SASRec attends from the normalized sequence to the raw one). Row i of a sequence
  * attends to rows 0..i of the same sequence only: there are no padded keys to mask. Dropout acts
- * on the attention weights. One instance per worker.
+ * on the attention weights.
+ *
+ * <p>The projections run feature-major; the attention itself runs on row-major copies of Q, K, V
+ * and the context, which the backward pass reuses (for the attention and for the projections'
+ * weight gradients) instead of transposing again. One instance per worker.
  */
 public final class CausalSelfAttention {
 
@@ -16,23 +20,27 @@ public final class CausalSelfAttention {
     private final float scale;
     private final float dropout;
     private final Linear qProj;
-    private final Linear kvProj;
+    private final Linear kProj;
+    private final Linear vProj;
     private final Linear outProj;
     private final float[][] q;
-    private final float[][] kv;
+    private final float[][] k;
+    private final float[][] v;
     private final float[][] context;
-    private final float[][] dq;
-    private final float[][] dkv;
-    private final float[][] dContext;
     private final float[][] qRows;
     private final float[][] kRows;
     private final float[][] vRows;
-    private final float[][] gRows;
+    private final float[][] contextRows;
+    private final float[][] queryInputRows;
+    private final float[][] keyValueInputRows;
+    private final float[][] gradRows;
     private final float[][] dqRows;
     private final float[][] dkRows;
     private final float[][] dvRows;
+    private final float[][] gradFeatures;
     private final float[] dpScratch;
     private final int[] probOffset;
+    private final RowScratch scratch = new RowScratch();
     private float[] prob;
     private float[] keep;
     private boolean trainingPass;
@@ -57,21 +65,24 @@ public final class CausalSelfAttention {
         this.scale = (float) (1.0 / Math.sqrt(headDim));
         this.dropout = dropout;
         this.qProj = new Linear(set, inWeight, inBias, 0, d);
-        this.kvProj = new Linear(set, inWeight, inBias, d, 2 * d);
+        this.kProj = new Linear(set, inWeight, inBias, d, d);
+        this.vProj = new Linear(set, inWeight, inBias, 2 * d, d);
         this.outProj = new Linear(set, outWeight, outBias);
         q = new float[d][capacityRows];
-        kv = new float[2 * d][capacityRows];
+        k = new float[d][capacityRows];
+        v = new float[d][capacityRows];
         context = new float[d][capacityRows];
-        dq = new float[d][capacityRows];
-        dkv = new float[2 * d][capacityRows];
-        dContext = new float[d][capacityRows];
-        qRows = new float[maxLength][d];
-        kRows = new float[maxLength][d];
-        vRows = new float[maxLength][d];
-        gRows = new float[maxLength][d];
-        dqRows = new float[maxLength][d];
-        dkRows = new float[maxLength][d];
-        dvRows = new float[maxLength][d];
+        gradFeatures = new float[d][capacityRows];
+        qRows = new float[capacityRows][d];
+        kRows = new float[capacityRows][d];
+        vRows = new float[capacityRows][d];
+        contextRows = new float[capacityRows][d];
+        queryInputRows = new float[capacityRows][d];
+        keyValueInputRows = new float[capacityRows][d];
+        gradRows = new float[capacityRows][d];
+        dqRows = new float[capacityRows][d];
+        dkRows = new float[capacityRows][d];
+        dvRows = new float[capacityRows][d];
         dpScratch = new float[maxLength];
         probOffset = new int[capacitySequences + 1];
         prob = new float[0];
@@ -79,7 +90,8 @@ public final class CausalSelfAttention {
     }
 
     /**
-     * Computes {@code out = attention(queryInput, keyValueInput)} for every row of the batch.
+     * Computes {@code out = attention(queryInput, keyValueInput)} for every row of the batch. Both
+     * inputs must stay unchanged until {@link #backward}.
      *
      * @param training whether dropout is active
      */
@@ -90,7 +102,11 @@ public final class CausalSelfAttention {
         this.trainingPass = training && dropout > 0;
         int rows = batch.rows;
         qProj.forward(queryInput, rows, q);
-        kvProj.forward(keyValueInput, rows, kv);
+        kProj.forward(keyValueInput, rows, k);
+        vProj.forward(keyValueInput, rows, v);
+        Kernels.transpose(q, d, rows, qRows);
+        Kernels.transpose(k, d, rows, kRows);
+        Kernels.transpose(v, d, rows, vRows);
         int total = 0;
         for (int s = 0; s < batch.sequences; s++) {
             probOffset[s] = total;
@@ -104,24 +120,26 @@ public final class CausalSelfAttention {
         for (int s = 0; s < batch.sequences; s++) {
             attendForward(s);
         }
+        transposeBack(contextRows, rows, context);
         outProj.forward(context, rows, out);
     }
 
     private void attendForward(int s) {
         int a = batch.start[s];
         int n = batch.length[s];
-        gatherRows(q, 0, a, n, qRows);
-        gatherRows(kv, 0, a, n, kRows);
-        gatherRows(kv, d, a, n, vRows);
         float keepScale = (float) 1.0 / (1 - dropout);
+        for (int i = 0; i < n; i++) {
+            java.util.Arrays.fill(contextRows[a + i], 0);
+        }
         for (int h = 0; h < heads; h++) {
             int f0 = h * headDim;
             int base = probOffset[s] + h * n * n;
             for (int i = 0; i < n; i++) {
                 int rowBase = base + i * n;
+                float[] qi = qRows[a + i];
                 float max = -Float.MAX_VALUE;
                 for (int j = 0; j <= i; j++) {
-                    float sc = dotRange(qRows[i], kRows[j], f0, headDim) * scale;
+                    float sc = dotRange(qi, kRows[a + j], f0, headDim) * scale;
                     prob[rowBase + j] = sc;
                     max = Math.max(max, sc);
                 }
@@ -132,90 +150,90 @@ public final class CausalSelfAttention {
                     sum += e;
                 }
                 float inv = 1 / sum;
-                float[] g = gRows[i];
-                for (int t = f0; t < f0 + headDim; t++) {
-                    g[t] = 0;
-                }
+                float[] g = contextRows[a + i];
                 for (int j = 0; j <= i; j++) {
                     float pij = prob[rowBase + j] * inv;
                     prob[rowBase + j] = pij;
                     float w = pij;
                     if (trainingPass) {
-                        float k = Rng.nextUniform(batch.streams, s) >= dropout ? keepScale : 0;
-                        keep[rowBase + j] = k;
-                        w = pij * k;
+                        float kp = Rng.nextUniform(batch.streams, s) >= dropout ? keepScale : 0;
+                        keep[rowBase + j] = kp;
+                        w = pij * kp;
                     }
                     if (w != 0) {
-                        float[] v = vRows[j];
+                        float[] vj = vRows[a + j];
                         for (int t = f0; t < f0 + headDim; t++) {
-                            g[t] += w * v[t];
+                            g[t] += w * vj[t];
                         }
                     }
                 }
             }
         }
-        scatterRows(gRows, n, context, 0, a);
     }
 
     /**
-     * Back-propagates the gradient of the last forward output. Both inputs of that forward pass
-     * must be unchanged.
+     * Back-propagates the gradient of the last forward output.
      *
+     * @param dOut the output gradient; read first, so it may be the same array as dQueryInput
      * @param dQueryInput receives the query-input gradient (added when accumulateQuery)
      * @param dKeyValueInput receives the key/value-input gradient (added when accumulateKeyValue)
      */
-    public void backward(float[][] dOut, Gradients grads, RowScratch scratch, float[][] dQueryInput, boolean accumulateQuery,
+    public void backward(float[][] dOut, Gradients grads, float[][] dQueryInput, boolean accumulateQuery,
             float[][] dKeyValueInput, boolean accumulateKeyValue) {
         int rows = batch.rows;
-        outProj.backward(context, dOut, rows, dContext, false, grads, scratch);
+        outProj.backward(context, contextRows, dOut, null, rows, gradFeatures, false, grads, scratch);
+        Kernels.transpose(gradFeatures, d, rows, gradRows);
         for (int s = 0; s < batch.sequences; s++) {
             attendBackward(s);
         }
-        qProj.backward(queryInput, dq, rows, dQueryInput, accumulateQuery, grads, scratch);
-        kvProj.backward(keyValueInput, dkv, rows, dKeyValueInput, accumulateKeyValue, grads, scratch);
+        Kernels.transpose(queryInput, d, rows, queryInputRows);
+        transposeBack(dqRows, rows, gradFeatures);
+        qProj.backward(queryInput, queryInputRows, gradFeatures, dqRows, rows, dQueryInput, accumulateQuery, grads, scratch);
+        Kernels.transpose(keyValueInput, d, rows, keyValueInputRows);
+        transposeBack(dkRows, rows, gradFeatures);
+        kProj.backward(keyValueInput, keyValueInputRows, gradFeatures, dkRows, rows, dKeyValueInput, accumulateKeyValue, grads,
+                scratch);
+        transposeBack(dvRows, rows, gradFeatures);
+        vProj.backward(keyValueInput, keyValueInputRows, gradFeatures, dvRows, rows, dKeyValueInput, true, grads, scratch);
     }
 
     private void attendBackward(int s) {
         int a = batch.start[s];
         int n = batch.length[s];
-        gatherRows(q, 0, a, n, qRows);
-        gatherRows(kv, 0, a, n, kRows);
-        gatherRows(kv, d, a, n, vRows);
-        gatherRows(dContext, 0, a, n, gRows);
         for (int i = 0; i < n; i++) {
-            java.util.Arrays.fill(dqRows[i], 0);
-            java.util.Arrays.fill(dkRows[i], 0);
-            java.util.Arrays.fill(dvRows[i], 0);
+            java.util.Arrays.fill(dqRows[a + i], 0);
+            java.util.Arrays.fill(dkRows[a + i], 0);
+            java.util.Arrays.fill(dvRows[a + i], 0);
         }
         for (int h = 0; h < heads; h++) {
             int f0 = h * headDim;
             int base = probOffset[s] + h * n * n;
             for (int i = 0; i < n; i++) {
                 int rowBase = base + i * n;
-                float[] g = gRows[i];
+                float[] g = gradRows[a + i];
                 float dot = 0;
                 for (int j = 0; j <= i; j++) {
                     float pij = prob[rowBase + j];
-                    float k = trainingPass ? keep[rowBase + j] : 1;
-                    float dpDropped = dotRange(g, vRows[j], f0, headDim);
-                    float w = pij * k;
+                    float kp = trainingPass ? keep[rowBase + j] : 1;
+                    float dpDropped = dotRange(g, vRows[a + j], f0, headDim);
+                    float w = pij * kp;
                     if (w != 0) {
-                        float[] dv = dvRows[j];
+                        float[] dv = dvRows[a + j];
                         for (int t = f0; t < f0 + headDim; t++) {
                             dv[t] += w * g[t];
                         }
                     }
-                    float dp = dpDropped * k;
+                    float dp = dpDropped * kp;
                     dpScratch[j] = dp;
                     dot += pij * dp;
                 }
-                float[] dqi = dqRows[i];
-                float[] qi = qRows[i];
+                float[] dqi = dqRows[a + i];
+                float[] qi = qRows[a + i];
                 for (int j = 0; j <= i; j++) {
                     float ds = prob[rowBase + j] * (dpScratch[j] - dot) * scale;
                     if (ds != 0) {
-                        float[] kj = kRows[j];
-                        float[] dkj = dkRows[j];
+                        float[] kj = kRows[a + j];
+                        float[] dkj = dkRows[a + j];
                         for (int t = f0; t < f0 + headDim; t++) {
                             dqi[t] += ds * kj[t];
                             dkj[t] += ds * qi[t];
@@ -224,12 +242,9 @@ public final class CausalSelfAttention {
                 }
             }
         }
-        scatterRows(dqRows, n, dq, 0, a);
-        scatterRows(dkRows, n, dkv, 0, a);
-        scatterRows(dvRows, n, dkv, d, a);
     }
 
-    private float dotRange(float[] x, float[] y, int from, int count) {
+    private static float dotRange(float[] x, float[] y, int from, int count) {
         float s0 = 0;
         float s1 = 0;
         float s2 = 0;
@@ -248,22 +263,12 @@ public final class CausalSelfAttention {
         return (s0 + s1) + (s2 + s3);
     }
 
-    /** rowsOut[i][f] = m[featureFrom + f][start + i] for i < n, f < d. */
-    private void gatherRows(float[][] m, int featureFrom, int start, int n, float[][] rowsOut) {
+    /** m[f][r] = rowsIn[r][f]: row-major back to feature-major. */
+    private void transposeBack(float[][] rowsIn, int rows, float[][] m) {
         for (int f = 0; f < d; f++) {
-            float[] mf = m[featureFrom + f];
-            for (int i = 0; i < n; i++) {
-                rowsOut[i][f] = mf[start + i];
-            }
-        }
-    }
-
-    /** m[featureFrom + f][start + i] = rowsIn[i][f]. */
-    private void scatterRows(float[][] rowsIn, int n, float[][] m, int featureFrom, int start) {
-        for (int f = 0; f < d; f++) {
-            float[] mf = m[featureFrom + f];
-            for (int i = 0; i < n; i++) {
-                mf[start + i] = rowsIn[i][f];
+            float[] mf = m[f];
+            for (int r = 0; r < rows; r++) {
+                mf[r] = rowsIn[r][f];
             }
         }
     }

@@ -34,14 +34,21 @@ public final class Dropout {
             return;
         }
         float scale = (float) 1.0 / (1 - p);
-        for (int f = 0; f < width; f++) {
-            float[] m = mask[f];
-            float[] xf = x[f];
+        // One 64-bit draw gives the masks of two features of a row.
+        for (int f = 0; f < width; f += 2) {
+            float[] m0 = mask[f];
+            float[] m1 = mask[Math.min(f + 1, width - 1)];
             for (int r = 0; r < rows; r++) {
-                m[r] = Rng.nextUniform(streams, sequenceOfRow[r]) >= p ? scale : 0;
+                long bits = Rng.nextLong(streams, sequenceOfRow[r]);
+                m0[r] = Rng.highUniform(bits) >= p ? scale : 0;
+                m1[r] = Rng.lowUniform(bits) >= p ? scale : 0;
             }
-            for (int r = 0; r < rows; r++) {
-                xf[r] *= m[r];
+            for (int g = f; g < Math.min(f + 2, width); g++) {
+                float[] m = mask[g];
+                float[] xf = x[g];
+                for (int r = 0; r < rows; r++) {
+                    xf[r] *= m[r];
+                }
             }
         }
     }

@@ -65,11 +65,25 @@ public final class Linear {
      */
     public void backward(float[][] x, float[][] dy, int rows, float[][] dx, boolean accumulateDx, Gradients grads,
             RowScratch scratch) {
+        backward(x, null, dy, null, rows, dx, accumulateDx, grads, scratch);
+    }
+
+    /**
+     * Like {@link #backward(float[][], float[][], int, float[][], boolean, Gradients, RowScratch)}, with
+     * row-major copies of the input and of the output gradient when the caller already has them
+     * ({@code null} = transpose here).
+     */
+    public void backward(float[][] x, float[][] xRows, float[][] dy, float[][] dyRows, int rows, float[][] dx,
+            boolean accumulateDx, Gradients grads, RowScratch scratch) {
         if (!weight.frozen()) {
-            float[][] xRows = scratch.a(rows, in);
-            float[][] dyRows = scratch.b(rows, out);
-            Kernels.transpose(x, in, rows, xRows);
-            Kernels.transpose(dy, out, rows, dyRows);
+            if (xRows == null) {
+                xRows = scratch.a(rows, in);
+                Kernels.transpose(x, in, rows, xRows);
+            }
+            if (dyRows == null) {
+                dyRows = scratch.b(rows, out);
+                Kernels.transpose(dy, out, rows, dyRows);
+            }
             Kernels.linearBackwardWeight(dyRows, out, xRows, in, rows, grads.at(weightIndex), outFrom);
         }
         if (bias != null && !bias.frozen()) {

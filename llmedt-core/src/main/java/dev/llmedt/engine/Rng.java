@@ -11,13 +11,14 @@ public final class Rng {
     private Rng() {
     }
 
-    /** Mixes a seed with any number of indices into a well-spread stream state. */
-    public static long seed(long seed, long... indices) {
-        long z = seed;
-        for (long i : indices) {
-            z = mix(z + GOLDEN * (i + 1));
-        }
-        return z;
+    /** Mixes a seed with two indices into a well-spread stream state. */
+    public static long seed(long seed, long a, long b) {
+        return mix(mix(seed + GOLDEN * (a + 1)) + GOLDEN * (b + 1));
+    }
+
+    /** Mixes a seed with three indices into a well-spread stream state (no allocation). */
+    public static long seed(long seed, long a, long b, long c) {
+        return mix(seed(seed, a, b) + GOLDEN * (c + 1));
     }
 
     /** Advances stream {@code s} and returns 64 random bits. */
@@ -28,7 +29,17 @@ public final class Rng {
 
     /** Returns a uniform value in [0, 1) from stream {@code s} (24 random bits). */
     public static float nextUniform(long[] state, int s) {
-        return (float) (nextLong(state, s) >>> 40) / 16777216;
+        return highUniform(nextLong(state, s));
+    }
+
+    /** The first of two 24-bit uniforms in [0, 1) packed in 64 random bits. */
+    public static float highUniform(long bits) {
+        return (float) (bits >>> 40) / 16777216;
+    }
+
+    /** The second of two 24-bit uniforms in [0, 1) packed in 64 random bits. */
+    public static float lowUniform(long bits) {
+        return (float) ((bits >>> 16) & 0xFFFFFF) / 16777216;
     }
 
     /** Returns a uniform int in [0, bound) from stream {@code s}. */

@@ -104,7 +104,7 @@ public final class SasRecNetwork {
             feedForwardNorm.backward(scratchD, rows, gradQuery, false, grads); // d(q + MHA)
             // gradQuery holds d(x1) = d(q + MHA): it is read as the attention's output gradient first,
             // then the query gradient is added into it, giving the full gradient of q.
-            attention.backward(gradQuery, grads, scratch, gradQuery, true, dIn, false);
+            attention.backward(gradQuery, grads, gradQuery, true, dIn, false);
             attentionNorm.backward(gradQuery, rows, dIn, true, grads);
         }
     }

@@ -125,6 +125,7 @@ public final class SasRecTrainer {
             for (int epoch = 1; epoch <= config.maxEpochs(); epoch++) {
                 long start = System.nanoTime();
                 double loss = steps.epoch(epoch);
+                steps.flushAll();
                 double trainSeconds = (System.nanoTime() - start) / 1e9;
                 long evalStart = System.nanoTime();
                 SasRecModel current = new SasRecModel(config, data.domains(), parameters, JSON.createObjectNode());
@@ -204,6 +205,12 @@ public final class SasRecTrainer {
         private final double[] shardLoss;
         private final Adam adam;
         private final List<Parameter> parameterList;
+        private final WorkerPool.Task fillTask = this::fill;
+        private final WorkerPool.Task catchUpTask = this::catchUp;
+        private final WorkerPool.Task forwardBackwardTask = this::forwardBackward;
+        private final WorkerPool.Task updateTask = this::reduceAndUpdate;
+        private final WorkerPool.Task flushTask = this::flush;
+        private final int itemIndex;
         private int[] order;
         private int epoch;
         private int totalTargets;
@@ -229,6 +236,17 @@ public final class SasRecTrainer {
             adam = new Adam(parameters, config.learningRate(), config.beta1(), config.beta2(), config.adamEps(), config.weightDecay(),
                     false);
             parameterList = parameters.list();
+            itemIndex = parameters.indexOf(parameters.get("item_emb.weight"));
+        }
+
+        /** Brings every parameter up to date (deferred Adam rows) before the weights are read as a whole. */
+        void flushAll() {
+            pool.run(flushTask);
+        }
+
+        private void flush(int w) {
+            int rows = parameters.get("item_emb.weight").rows();
+            adam.flush((int) ((long) rows * w / pool.size()), (int) ((long) rows * (w + 1) / pool.size()));
         }
 
         /** Runs one epoch; returns the mean batch loss. */
@@ -250,7 +268,9 @@ public final class SasRecTrainer {
 
         private double step(int from, int to) {
             assignShards(from, to);
-            pool.run(this::forwardBackward);
+            pool.run(fillTask);
+            pool.run(catchUpTask);
+            pool.run(forwardBackwardTask);
             double loss = 0;
             for (double l : shardLoss) {
                 loss += l;
@@ -260,7 +280,8 @@ public final class SasRecTrainer {
                         + "; lower the learning rate");
             }
             adam.beginStep();
-            pool.run(this::reduceAndUpdate);
+            pool.run(updateTask);
+            adam.endStep();
             return loss;
         }
 
@@ -285,13 +306,10 @@ public final class SasRecTrainer {
             }
         }
 
-        private void forwardBackward(int w) {
+        /** Fills worker w's batch: inputs, positions, targets and sampled negatives. */
+        private void fill(int w) {
             RaggedBatch batch = batches[w];
             batch.clear();
-            shardLoss[w] = 0;
-            if (shardCount[w] == 0) {
-                return;
-            }
             int length = shape.maxLength();
             for (int k = 0; k < shardCount[w]; k++) {
                 int s = shardSequences[w][k];
@@ -306,6 +324,35 @@ public final class SasRecTrainer {
                     batch.positive[row + t] = target + 1;
                     batch.negative[row + t] = negative(target, s, batch.streams, batch.sequences - 1) + 1;
                 }
+            }
+        }
+
+        /**
+         * Brings the item rows this step reads up to date with the deferred Adam steps; worker w
+         * owns the rows congruent to w, so no row is replayed by two threads.
+         */
+        private void catchUp(int w) {
+            int workers = pool.size();
+            for (RaggedBatch batch : batches) {
+                for (int r = 0; r < batch.rows; r++) {
+                    catchUpOwned(batch.input[r], w, workers);
+                    catchUpOwned(batch.positive[r], w, workers);
+                    catchUpOwned(batch.negative[r], w, workers);
+                }
+            }
+        }
+
+        private void catchUpOwned(int row, int w, int workers) {
+            if (row % workers == w) {
+                adam.catchUp(itemIndex, row);
+            }
+        }
+
+        private void forwardBackward(int w) {
+            RaggedBatch batch = batches[w];
+            shardLoss[w] = 0;
+            if (batch.sequences == 0) {
+                return;
             }
             networks[w].forward(batch, true);
             shardLoss[w] = networks[w].backward(totalTargets, grads[w]);
@@ -338,7 +385,7 @@ public final class SasRecTrainer {
                     continue;
                 }
                 grads[0].accumulate(grads, i, rowFrom, rowTo);
-                adam.update(i, grads[0].at(i), rowFrom, rowTo);
+                adam.update(i, grads[0], rowFrom, rowTo);
                 for (Gradients g : grads) {
                     g.zero(i, rowFrom, rowTo);
                 }

@@ -228,7 +228,7 @@ class GradientCheckTest {
         Gradients g = new Gradients(set);
         float[][] dq = new float[d][rows];
         float[][] dkv = new float[d][rows];
-        attention.backward(w, g, new RowScratch(), dq, false, dkv, false);
+        attention.backward(w, g, dq, false, dkv, false);
         check("attention query input", loss, queryIn, dq, d, rows);
         check("attention key/value input", loss, keyValueIn, dkv, d, rows);
         for (Parameter p : set.list()) {
@@ -334,13 +334,17 @@ class GradientCheckTest {
             Parameter p = set.add(Parameter.vector("p", 3));
             p.setFlat(new float[] {(float) 0.5, (float) -1.0, (float) 2.0});
             Adam adam = new Adam(set, 0.01, 0.9, 0.98, 1e-8, 0.1, decoupled);
-            float[][] grad = {{(float) 0.3, (float) -0.2, (float) 0.0}};
+            Gradients grads = new Gradients(set);
+            float[][] grad = grads.of(p);
+            grad[0][0] = (float) 0.3;
+            grad[0][1] = (float) -0.2;
             double[] w = {0.5, -1.0, 2.0};
             double[] mm = new double[3];
             double[] vv = new double[3];
             for (int t = 1; t <= 3; t++) {
                 adam.beginStep();
-                adam.update(0, grad, 0, 1);
+                adam.update(0, grads, 0, 1);
+                adam.endStep();
                 for (int i = 0; i < 3; i++) {
                     double gi = grad[0][i] + (decoupled ? 0 : 0.1 * w[i]);
                     if (decoupled) {
