@@ -78,9 +78,29 @@ class CliTest {
 
     @Test
     void quickstartRunsOnTheEmbeddedData() {
-        Result r = run("quickstart", "--seed", "3");
+        Result r = run("quickstart", "--seed", "3", "--max-epochs", "2");
         assertEquals(0, r.status(), r.err());
-        assertTrue(r.out().contains("most-popular baseline") && r.out().contains("Kitchen"), r.out());
+        assertTrue(r.out().contains("most-popular baseline") && r.out().contains("SASRec on") && r.out().contains("Kitchen"), r.out());
+    }
+
+    @Test
+    void trainWritesAModelThatEvaluateReads(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("syn");
+        assertEquals(0, run("generate-synthetic", "--out", data.toString(), "--seed", "5").status());
+        Path model = dir.resolve("m.llmedt");
+        Result t = run("train", "--data", data.toString(), "--out", model.toString(), "--max-epochs", "2", "--dim", "16",
+                "--threads", "2", "--json");
+        assertEquals(0, t.status(), t.err());
+        JsonNode summary = new ObjectMapper().readTree(t.out());
+        assertEquals(2, summary.get("epochs").asInt());
+        assertTrue(summary.get("seconds_per_epoch").asDouble() > 0 && summary.get("sequences_per_second").asDouble() > 0);
+        Result e = run("evaluate", "--model", model.toString(), "--data", data.toString(), "--split", "test", "--json");
+        assertEquals(0, e.status(), e.err());
+        JsonNode report = new ObjectMapper().readTree(e.out());
+        assertEquals(200, report.at("/all/n").asInt());
+        assertTrue(report.at("/all/NDCG@10").asDouble() > 0);
+        Result bad = run("evaluate", "--model", dir.resolve("none.llmedt").toString(), "--data", data.toString());
+        assertTrue(bad.status() != 0 && bad.err().contains("none.llmedt"), bad.err());
     }
 
     @Test
