@@ -36,6 +36,7 @@ public final class SasRecModel implements Recommender {
     private final SasRecConfig config;
     private final List<Domain> domains;
     private final int itemCount;
+    private final int firstTableItem;
     private final ParameterSet parameters;
     private final SasRecShape shape;
     private final JsonNode provenance;
@@ -55,15 +56,28 @@ public final class SasRecModel implements Recommender {
         Domain last = this.domains.get(this.domains.size() - 1);
         this.itemCount = last.endItem();
         this.parameters = parameters;
-        this.shape = shapeOf(config, itemCount);
+        this.shape = shapeOf(config, this.domains);
         this.provenance = provenance;
-        this.trainedDomain = config.domain() == null ? null
-                : this.domains.stream().filter(d -> d.name().equals(config.domain())).findFirst()
-                        .orElseThrow(() -> new IllegalArgumentException("unknown domain " + config.domain()));
+        this.trainedDomain = trainedDomain(config, this.domains);
+        this.firstTableItem = trainedDomain == null ? 0 : trainedDomain.firstItem();
     }
 
-    static SasRecShape shapeOf(SasRecConfig c, int itemCount) {
-        return new SasRecShape(itemCount + 1, c.dim(), c.blocks(), c.heads(), c.maxLength(), (float) c.dropout(),
+    static Domain trainedDomain(SasRecConfig c, List<Domain> domains) {
+        return c.domain() == null ? null
+                : domains.stream().filter(d -> d.name().equals(c.domain())).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("unknown domain '" + c.domain() + "'; domains are "
+                                + domains.stream().map(Domain::name).toList()));
+    }
+
+    /**
+     * The network shape: the item table holds every item (mixed mode) or only the trained domain's
+     * items (single-domain mode, as when the other domain's items are removed from the data), plus
+     * the padding row 0. Item id {@code k} is table row {@code k - firstItem + 1}.
+     */
+    static SasRecShape shapeOf(SasRecConfig c, List<Domain> domains) {
+        Domain only = trainedDomain(c, domains);
+        int tableItems = only == null ? domains.get(domains.size() - 1).endItem() : only.size();
+        return new SasRecShape(tableItems + 1, c.dim(), c.blocks(), c.heads(), c.maxLength(), (float) c.dropout(),
                 (float) c.layerNormEps());
     }
 
@@ -161,7 +175,7 @@ public final class SasRecModel implements Recommender {
             }
             int row = batch.beginSequence(n, 0, b);
             for (int t = 0; t < n; t++) {
-                batch.input[row + t] = kept.item(kept.length() - n + t) + 1;
+                batch.input[row + t] = kept.item(kept.length() - n + t) - firstTableItem + 1;
                 batch.position[row + t] = length - n + t;
             }
             sequenceOf[b - from] = batch.sequences - 1;
@@ -230,9 +244,12 @@ public final class SasRecModel implements Recommender {
                     float[][] items = parameters.get("item_emb.weight").value();
                     t = new float[domains.size()][][];
                     for (Domain dom : domains) {
+                        if (!scores(dom)) {
+                            continue;
+                        }
                         float[][] m = new float[shape.dim()][dom.size()];
                         for (int i = 0; i < dom.size(); i++) {
-                            float[] e = items[dom.firstItem() + i + 1];
+                            float[] e = items[dom.firstItem() - firstTableItem + i + 1];
                             for (int f = 0; f < e.length; f++) {
                                 m[f][i] = e[f];
                             }
@@ -285,8 +302,12 @@ public final class SasRecModel implements Recommender {
         if (domains.isEmpty()) {
             throw new ModelFileException(file, "the configuration names no domains");
         }
-        int items = domains.get(domains.size() - 1).endItem();
-        ParameterSet parameters = SasRecNetwork.createParameters(shapeOf(config, items));
+        ParameterSet parameters;
+        try {
+            parameters = SasRecNetwork.createParameters(shapeOf(config, domains));
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(file, "invalid configuration: " + e.getMessage());
+        }
         for (Parameter p : parameters.list()) {
             ModelFile.Tensor t;
             try {

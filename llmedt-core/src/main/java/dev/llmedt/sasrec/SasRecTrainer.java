@@ -107,8 +107,8 @@ public final class SasRecTrainer {
         Domain only = config.domain() == null ? null : data.domain(config.domain());
         Sequences sequences = new Sequences(data, only);
         List<EvaluationCase> valid = validCases(data, only);
-        int items = data.items().size();
-        SasRecShape shape = SasRecModel.shapeOf(config, items);
+        SasRecShape shape = SasRecModel.shapeOf(config, data.domains());
+        int firstTableItem = only == null ? 0 : only.firstItem();
         ParameterSet parameters = SasRecNetwork.createParameters(shape);
         SasRecNetwork.initialize(parameters, config.seed());
         ParameterSet best = SasRecNetwork.createParameters(shape);
@@ -121,7 +121,7 @@ public final class SasRecTrainer {
         int bestEpoch = 0;
         double bestNdcg = Double.NEGATIVE_INFINITY;
         String stopReason = "max epochs";
-        try (Steps steps = new Steps(shape, parameters, sequences, threads)) {
+        try (Steps steps = new Steps(shape, parameters, sequences, threads, firstTableItem)) {
             for (int epoch = 1; epoch <= config.maxEpochs(); epoch++) {
                 long start = System.nanoTime();
                 double loss = steps.epoch(epoch);
@@ -211,11 +211,13 @@ public final class SasRecTrainer {
         private final WorkerPool.Task updateTask = this::reduceAndUpdate;
         private final WorkerPool.Task flushTask = this::flush;
         private final int itemIndex;
+        private final int rowOffset;
         private int[] order;
         private int epoch;
         private int totalTargets;
 
-        Steps(SasRecShape shape, ParameterSet parameters, Sequences sequences, int threads) {
+        Steps(SasRecShape shape, ParameterSet parameters, Sequences sequences, int threads, int firstTableItem) {
+            this.rowOffset = 1 - firstTableItem;
             this.shape = shape;
             this.parameters = parameters;
             this.sequences = sequences;
@@ -319,10 +321,10 @@ public final class SasRecTrainer {
                 int row = batch.beginSequence(n, Rng.seed(config.seed(), 2, epoch, s), s);
                 for (int t = 0; t < n; t++) {
                     int target = seq[first + t + 1];
-                    batch.input[row + t] = seq[first + t] + 1;
+                    batch.input[row + t] = seq[first + t] + rowOffset;
                     batch.position[row + t] = length - n + t;
-                    batch.positive[row + t] = target + 1;
-                    batch.negative[row + t] = negative(target, s, batch.streams, batch.sequences - 1) + 1;
+                    batch.positive[row + t] = target + rowOffset;
+                    batch.negative[row + t] = negative(target, s, batch.streams, batch.sequences - 1) + rowOffset;
                 }
             }
         }
