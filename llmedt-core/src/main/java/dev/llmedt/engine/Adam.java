@@ -210,7 +210,28 @@ public final class Adam {
                 vr[c] = vc;
                 w[c] = w[c] * shrink - stepSize * mc / ((float) Math.sqrt(vc) * invSqrtBc2 + eps);
             }
+            if ((t & 63) == 0 && l2 == 0 && isZero(mr) && isZero(vr)) {
+                // Both moments are zero and stay zero without gradient: the remaining steps only shrink w.
+                for (int rest = t + 1; rest <= upTo; rest++) {
+                    float sh = shrinkAt[rest];
+                    if (sh != 1) {
+                        for (int c = 0; c < w.length; c++) {
+                            w[c] = w[c] * sh - stepSizeAt[rest] * 0 / ((float) Math.sqrt(0) * invSqrtBc2At[rest] + eps);
+                        }
+                    }
+                }
+                return;
+            }
         }
+    }
+
+    private static boolean isZero(float[] a) {
+        for (float x : a) {
+            if (x != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void apply(float[] w, float[] g, float[] mr, float[] vr, int t) {

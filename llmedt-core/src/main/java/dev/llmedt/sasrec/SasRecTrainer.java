@@ -212,6 +212,7 @@ public final class SasRecTrainer {
         private final WorkerPool.Task flushTask = this::flush;
         private final int itemIndex;
         private final int rowOffset;
+        private final long[] phaseNanos = new long[5];
         private int[] order;
         private int epoch;
         private int totalTargets;
@@ -258,6 +259,7 @@ public final class SasRecTrainer {
             int batchSize = config.batchSize();
             int batchCount = (order.length + batchSize - 1) / batchSize;
             double lossSum = 0;
+            java.util.Arrays.fill(phaseNanos, 0);
             for (int b = 0; b < batchCount; b++) {
                 int from = b * batchSize;
                 int to = Math.min(order.length, from + batchSize);
@@ -265,14 +267,25 @@ public final class SasRecTrainer {
                 lossSum += loss;
                 listener.batchFinished(PHASE, epochNumber, b + 1, batchCount, loss);
             }
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("epoch {} phases (s): assign+fill {}, catch-up {}, forward+backward {}, reduce+update {}", epochNumber,
+                        phaseNanos[0] / 1e9, phaseNanos[1] / 1e9, phaseNanos[2] / 1e9, phaseNanos[3] / 1e9);
+            }
             return lossSum / batchCount;
         }
 
         private double step(int from, int to) {
+            long t0 = System.nanoTime();
             assignShards(from, to);
             pool.run(fillTask);
+            long t1 = System.nanoTime();
             pool.run(catchUpTask);
+            long t2 = System.nanoTime();
             pool.run(forwardBackwardTask);
+            long t3 = System.nanoTime();
+            phaseNanos[0] += t1 - t0;
+            phaseNanos[1] += t2 - t1;
+            phaseNanos[2] += t3 - t2;
             double loss = 0;
             for (double l : shardLoss) {
                 loss += l;
@@ -281,9 +294,11 @@ public final class SasRecTrainer {
                 throw new IllegalStateException("training diverged: the loss is " + loss + " at epoch " + epoch
                         + "; lower the learning rate");
             }
+            long t4 = System.nanoTime();
             adam.beginStep();
             pool.run(updateTask);
             adam.endStep();
+            phaseNanos[3] += System.nanoTime() - t4;
             return loss;
         }
 
