@@ -120,7 +120,7 @@ public final class CausalSelfAttention {
         for (int s = 0; s < batch.sequences; s++) {
             attendForward(s);
         }
-        transposeBack(contextRows, rows, context);
+        Kernels.untranspose(contextRows, d, rows, context);
         outProj.forward(context, rows, out);
     }
 
@@ -139,7 +139,7 @@ public final class CausalSelfAttention {
                 float[] qi = qRows[a + i];
                 float max = -Float.MAX_VALUE;
                 for (int j = 0; j <= i; j++) {
-                    float sc = dotRange(qi, kRows[a + j], f0, headDim) * scale;
+                    float sc = Kernels.dot(qi, kRows[a + j], f0, headDim) * scale;
                     prob[rowBase + j] = sc;
                     max = Math.max(max, sc);
                 }
@@ -187,13 +187,13 @@ public final class CausalSelfAttention {
             attendBackward(s);
         }
         Kernels.transpose(queryInput, d, rows, queryInputRows);
-        transposeBack(dqRows, rows, gradFeatures);
+        Kernels.untranspose(dqRows, d, rows, gradFeatures);
         qProj.backward(queryInput, queryInputRows, gradFeatures, dqRows, rows, dQueryInput, accumulateQuery, grads, scratch);
         Kernels.transpose(keyValueInput, d, rows, keyValueInputRows);
-        transposeBack(dkRows, rows, gradFeatures);
+        Kernels.untranspose(dkRows, d, rows, gradFeatures);
         kProj.backward(keyValueInput, keyValueInputRows, gradFeatures, dkRows, rows, dKeyValueInput, accumulateKeyValue, grads,
                 scratch);
-        transposeBack(dvRows, rows, gradFeatures);
+        Kernels.untranspose(dvRows, d, rows, gradFeatures);
         vProj.backward(keyValueInput, keyValueInputRows, gradFeatures, dvRows, rows, dKeyValueInput, true, grads, scratch);
     }
 
@@ -215,7 +215,7 @@ public final class CausalSelfAttention {
                 for (int j = 0; j <= i; j++) {
                     float pij = prob[rowBase + j];
                     float kp = trainingPass ? keep[rowBase + j] : 1;
-                    float dpDropped = dotRange(g, vRows[a + j], f0, headDim);
+                    float dpDropped = Kernels.dot(g, vRows[a + j], f0, headDim);
                     float w = pij * kp;
                     if (w != 0) {
                         float[] dv = dvRows[a + j];
@@ -240,35 +240,6 @@ public final class CausalSelfAttention {
                         }
                     }
                 }
-            }
-        }
-    }
-
-    private static float dotRange(float[] x, float[] y, int from, int count) {
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        int t = from;
-        int end = from + count;
-        for (; t + 3 < end; t += 4) {
-            s0 += x[t] * y[t];
-            s1 += x[t + 1] * y[t + 1];
-            s2 += x[t + 2] * y[t + 2];
-            s3 += x[t + 3] * y[t + 3];
-        }
-        for (; t < end; t++) {
-            s0 += x[t] * y[t];
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    /** m[f][r] = rowsIn[r][f]: row-major back to feature-major. */
-    private void transposeBack(float[][] rowsIn, int rows, float[][] m) {
-        for (int f = 0; f < d; f++) {
-            float[] mf = m[f];
-            for (int r = 0; r < rows; r++) {
-                mf[r] = rowsIn[r][f];
             }
         }
     }

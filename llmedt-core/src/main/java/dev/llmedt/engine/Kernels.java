@@ -31,26 +31,34 @@ public final class Kernels {
                     yo[r] += b;
                 }
             }
-            int p = 0;
-            for (; p + 3 < in; p += 4) {
-                float w0 = wo[p];
-                float w1 = wo[p + 1];
-                float w2 = wo[p + 2];
-                float w3 = wo[p + 3];
-                float[] x0 = x[p];
-                float[] x1 = x[p + 1];
-                float[] x2 = x[p + 2];
-                float[] x3 = x[p + 3];
-                for (int r = 0; r < rows; r++) {
-                    yo[r] += w0 * x0[r] + w1 * x1[r] + w2 * x2[r] + w3 * x3[r];
-                }
+            addWeightedRows(wo, x, in, yo, 0, rows);
+        }
+    }
+
+    /**
+     * {@code y[from..to) += sum_p weights[p] * rows[p][from..to)} for {@code p < count}: the inner
+     * step of a feature-major matrix product (also used to score items against user vectors).
+     */
+    public static void addWeightedRows(float[] weights, float[][] rows, int count, float[] y, int from, int to) {
+        int p = 0;
+        for (; p + 3 < count; p += 4) {
+            float w0 = weights[p];
+            float w1 = weights[p + 1];
+            float w2 = weights[p + 2];
+            float w3 = weights[p + 3];
+            float[] x0 = rows[p];
+            float[] x1 = rows[p + 1];
+            float[] x2 = rows[p + 2];
+            float[] x3 = rows[p + 3];
+            for (int r = from; r < to; r++) {
+                y[r] += w0 * x0[r] + w1 * x1[r] + w2 * x2[r] + w3 * x3[r];
             }
-            for (; p < in; p++) {
-                float w0 = wo[p];
-                float[] x0 = x[p];
-                for (int r = 0; r < rows; r++) {
-                    yo[r] += w0 * x0[r];
-                }
+        }
+        for (; p < count; p++) {
+            float w0 = weights[p];
+            float[] x0 = rows[p];
+            for (int r = from; r < to; r++) {
+                y[r] += w0 * x0[r];
             }
         }
     }
@@ -124,6 +132,16 @@ public final class Kernels {
         }
     }
 
+    /** {@code m[f][r] = rowsIn[r][f]} for f in [0, width), r in [0, rows): row-major to feature-major. */
+    public static void untranspose(float[][] rowsIn, int width, int rows, float[][] m) {
+        for (int f = 0; f < width; f++) {
+            float[] mf = m[f];
+            for (int r = 0; r < rows; r++) {
+                mf[r] = rowsIn[r][f];
+            }
+        }
+    }
+
     /** {@code out[r][f] = m[f][r]} for f in [0, width), r in [0, rows): feature-major to row-major. */
     public static void transpose(float[][] m, int width, int rows, float[][] out) {
         for (int f = 0; f < width; f++) {
@@ -188,20 +206,26 @@ public final class Kernels {
         return new float[width][capacity];
     }
 
-    /** Dot product of two equally long arrays with independent partial sums. */
+    /** Dot product of the first n entries of two arrays, with independent partial sums. */
     public static float dot(float[] a, float[] b, int n) {
+        return dot(a, b, 0, n);
+    }
+
+    /** Dot product of {@code a[from..from+count)} and {@code b[from..from+count)}. */
+    public static float dot(float[] a, float[] b, int from, int count) {
         float s0 = 0;
         float s1 = 0;
         float s2 = 0;
         float s3 = 0;
-        int i = 0;
-        for (; i + 3 < n; i += 4) {
+        int i = from;
+        int end = from + count;
+        for (; i + 3 < end; i += 4) {
             s0 += a[i] * b[i];
             s1 += a[i + 1] * b[i + 1];
             s2 += a[i + 2] * b[i + 2];
             s3 += a[i + 3] * b[i + 3];
         }
-        for (; i < n; i++) {
+        for (; i < end; i++) {
             s0 += a[i] * b[i];
         }
         return (s0 + s1) + (s2 + s3);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
+import dev.llmedt.engine.Kernels;
 import dev.llmedt.engine.Parameter;
 import dev.llmedt.engine.ParameterSet;
 import dev.llmedt.engine.RaggedBatch;
@@ -209,27 +210,7 @@ public final class SasRecModel implements Recommender {
                 float[] s = scores[offset + b];
                 float[] u = users[b];
                 java.util.Arrays.fill(s, from, to, 0);
-                int f = 0;
-                for (; f + 3 < d; f += 4) {
-                    float u0 = u[f];
-                    float u1 = u[f + 1];
-                    float u2 = u[f + 2];
-                    float u3 = u[f + 3];
-                    float[] t0 = table[f];
-                    float[] t1 = table[f + 1];
-                    float[] t2 = table[f + 2];
-                    float[] t3 = table[f + 3];
-                    for (int i = from; i < to; i++) {
-                        s[i] += u0 * t0[i] + u1 * t1[i] + u2 * t2[i] + u3 * t3[i];
-                    }
-                }
-                for (; f < d; f++) {
-                    float u0 = u[f];
-                    float[] t0 = table[f];
-                    for (int i = from; i < to; i++) {
-                        s[i] += u0 * t0[i];
-                    }
-                }
+                Kernels.addWeightedRows(u, table, d, s, from, to);
             }
         }
     }
