@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -39,6 +40,7 @@ final class OpenAiTransport {
     private final HttpClient http;
     private final URI baseUrl;
     private final String apiKey;
+    private final Duration connectTimeout;
     private final Duration requestTimeout;
     private final int maxAttempts;
     private final Duration initialBackoff;
@@ -50,6 +52,7 @@ final class OpenAiTransport {
             Duration initialBackoff, Duration maxBackoff, int maxConcurrency) {
         this.baseUrl = baseUrl;
         this.apiKey = apiKey;
+        this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
         this.maxAttempts = maxAttempts;
         this.initialBackoff = initialBackoff;
@@ -109,6 +112,10 @@ final class OpenAiTransport {
                 } finally {
                     inFlight.release();
                 }
+            } catch (HttpConnectTimeoutException e) {
+                lastProblem = "could not connect within " + connectTimeout.toMillis() + " ms";
+                lastStatus = 0;
+                lastCause = e;
             } catch (HttpTimeoutException e) {
                 lastProblem = "timed out after " + requestTimeout.toMillis() + " ms";
                 lastStatus = 0;
