@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code llmedt} command line: {@code java -jar llmedt-examples/target/llmedt.jar --help}. */
 @Command(name = "llmedt", mixinStandardHelpOptions = true, versionProvider = LlmEdtCli.Version.class,
         description = "LLM-EDT cross-domain sequential recommendation on the JVM.",
-        subcommands = {QuickstartCommand.class, StatsCommand.class, TrainCommand.class, EvaluateCommand.class, GenerateSyntheticCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {QuickstartCommand.class, StatsCommand.class, TrainCommand.class, EvaluateCommand.class, EncodeCommand.class,
+            GenerateSyntheticCommand.class, CommandLine.HelpCommand.class})
 public final class LlmEdtCli {
 
     private LlmEdtCli() {

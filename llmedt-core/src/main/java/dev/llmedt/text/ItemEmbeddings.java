@@ -1,0 +1,375 @@
+package dev.llmedt.text;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.llmedt.ProgressListener;
+import dev.llmedt.data.ItemCatalog;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The frozen item embedding table of LLM-EDT: one unit vector per item of a catalog, in global
+ * item id order, with the encoder's model id and the text template for provenance. Items without
+ * text (under the template) have a zero vector.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * <p><b>File format.</b> {@link #write} stores the matrix as raw little-endian float32, row after
+ * row ({@code rows x dimension} values, no header), so any tool can map it (numpy:
+ * {@code np.fromfile(f, '<f4').reshape(rows, dim)}), plus a sidecar {@code FILE.json} with
+ * {@code format}, {@code version}, {@code rows}, {@code dimension}, {@code dtype},
+ * {@code byte_order}, {@code model_id}, {@code template}, {@code items_without_text} and the
+ * {@code sha256} of the matrix file. {@link #read} checks the size and the checksum.
+ */
+public final class ItemEmbeddings {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ItemEmbeddings.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String FORMAT = "llmedt-item-embeddings";
+    private static final int VERSION = 1;
+
+    /** Distinct texts sent to the encoder per call (and per progress report). */
+    static final int CHUNK = 512;
+
+    private final float[] matrix;
+    private final int rows;
+    private final int dimension;
+    private final String modelId;
+    private final String template;
+    private final boolean[] hasText;
+    private final int withoutText;
+
+    private ItemEmbeddings(float[] matrix, int rows, int dimension, String modelId, String template) {
+        this.matrix = matrix;
+        this.rows = rows;
+        this.dimension = dimension;
+        this.modelId = modelId;
+        this.template = template;
+        this.hasText = new boolean[rows];
+        int without = 0;
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < dimension; j++) {
+                if (matrix[r * dimension + j] != 0f) {
+                    hasText[r] = true;
+                    break;
+                }
+            }
+            if (!hasText[r]) {
+                without++;
+            }
+        }
+        this.withoutText = without;
+    }
+
+    /**
+     * Wraps a matrix computed elsewhere (copied).
+     *
+     * @param matrix {@code rows x dimension} values, row-major; rows are unit vectors or zero
+     * @param rows number of items
+     * @param dimension vector length
+     * @param modelId the encoder's model id
+     * @param template the text template's description
+     * @throws IllegalArgumentException when the sizes disagree or a row is neither unit nor zero
+     */
+    public static ItemEmbeddings of(float[] matrix, int rows, int dimension, String modelId, String template) {
+        Objects.requireNonNull(modelId, "modelId");
+        Objects.requireNonNull(template, "template");
+        if (rows < 0 || dimension < 1 || (long) rows * dimension != matrix.length) {
+            throw new IllegalArgumentException("matrix of " + matrix.length + " values does not hold " + rows + " rows of dimension "
+                    + dimension);
+        }
+        float[] copy = matrix.clone();
+        checkRows(copy, rows, dimension, "the matrix");
+        return new ItemEmbeddings(copy, rows, dimension, modelId, template);
+    }
+
+    /**
+     * Encodes the text of every item of a catalog, in global id order. Each distinct text is sent
+     * to the encoder once (wrap the encoder with {@link TextCache#cached(TextEncoder)} to reuse
+     * earlier runs). Items without text under the template get a zero vector and are reported in
+     * one WARN line with their count.
+     *
+     * @param catalog the items
+     * @param encoder the encoder (document side: {@link TextEncoder#encode})
+     * @param template how items become texts
+     * @param progress told after each chunk of texts (task {@code "encode items"})
+     * @throws LanguageModelException when the encoder fails or returns an invalid vector (names the item)
+     */
+    public static ItemEmbeddings encode(ItemCatalog catalog, TextEncoder encoder, ItemTextTemplate template,
+            ProgressListener progress) {
+        Objects.requireNonNull(catalog, "catalog");
+        Objects.requireNonNull(encoder, "encoder");
+        Objects.requireNonNull(template, "template");
+        Objects.requireNonNull(progress, "progress");
+        int n = catalog.size();
+        int dim = encoder.dimension();
+        Map<String, List<Integer>> byText = new LinkedHashMap<>();
+        int without = 0;
+        for (int item = 0; item < n; item++) {
+            String text = template.render(catalog, item);
+            if (text.isEmpty()) {
+                without++;
+            } else {
+                byText.computeIfAbsent(text, t -> new ArrayList<>(1)).add(item);
+            }
+        }
+        if (without > 0) {
+            LOG.warn("{} of {} items have no text under template '{}'; they get zero vectors", without, n, template);
+        }
+        List<String> texts = new ArrayList<>(byText.keySet());
+        float[] matrix = new float[Math.multiplyExact(n, dim)];
+        progress.progress("encode items", 0, texts.size());
+        for (int from = 0; from < texts.size(); from += CHUNK) {
+            List<String> chunk = texts.subList(from, Math.min(texts.size(), from + CHUNK));
+            float[][] vectors = encoder.encode(chunk);
+            if (vectors.length != chunk.size()) {
+                throw new LanguageModelException("encoder " + encoder.modelId() + " returned " + vectors.length + " vectors for "
+                        + chunk.size() + " texts");
+            }
+            for (int k = 0; k < chunk.size(); k++) {
+                List<Integer> items = byText.get(chunk.get(k));
+                checkVector(vectors[k], dim, encoder.modelId(), "item " + items.get(0) + " ('" + shorten(chunk.get(k)) + "')");
+                for (int item : items) {
+                    System.arraycopy(vectors[k], 0, matrix, item * dim, dim);
+                }
+            }
+            progress.progress("encode items", from + chunk.size(), texts.size());
+        }
+        return new ItemEmbeddings(matrix, n, dim, encoder.modelId(), template.toString());
+    }
+
+    private static void checkVector(float[] v, int dim, String modelId, String what) {
+        if (v == null || v.length != dim) {
+            throw new LanguageModelException("encoder " + modelId + " returned a vector of length " + (v == null ? "null" : v.length)
+                    + " for " + what + ", its dimension is " + dim);
+        }
+        double sum = 0;
+        for (float x : v) {
+            sum += (double) x * x;
+        }
+        if (!(Math.abs(sum - 1) < 1e-3)) {
+            throw new LanguageModelException("encoder " + modelId + " returned a vector of squared norm " + sum + " for " + what
+                    + "; encoders must return unit vectors");
+        }
+    }
+
+    private static void checkRows(float[] m, int rows, int dim, String where) {
+        for (int r = 0; r < rows; r++) {
+            double sum = 0;
+            for (int j = 0; j < dim; j++) {
+                float x = m[r * dim + j];
+                sum += (double) x * x;
+            }
+            if (sum != 0 && !(Math.abs(sum - 1) < 1e-3)) {
+                throw new IllegalArgumentException(where + ": row " + r + " has squared norm " + sum + "; rows must be unit vectors or zero");
+            }
+        }
+    }
+
+    private static String shorten(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    }
+
+    /** Returns the number of rows (items of the catalog). */
+    public int rows() {
+        return rows;
+    }
+
+    /** Returns the vector length. */
+    public int dimension() {
+        return dimension;
+    }
+
+    /** Returns the encoder's model id. */
+    public String modelId() {
+        return modelId;
+    }
+
+    /** Returns the description of the text template the texts were rendered with. */
+    public String template() {
+        return template;
+    }
+
+    /** Returns the number of items without text (zero rows). */
+    public int itemsWithoutText() {
+        return withoutText;
+    }
+
+    /** Returns whether an item had text (its row is a unit vector, not zero). */
+    public boolean hasText(int item) {
+        checkRow(item);
+        return hasText[item];
+    }
+
+    /** Returns a copy of an item's vector. */
+    public float[] vector(int item) {
+        checkRow(item);
+        float[] v = new float[dimension];
+        System.arraycopy(matrix, item * dimension, v, 0, dimension);
+        return v;
+    }
+
+    /** Copies an item's vector into {@code destination} at {@code offset}. */
+    public void copyVector(int item, float[] destination, int offset) {
+        checkRow(item);
+        System.arraycopy(matrix, item * dimension, destination, offset, dimension);
+    }
+
+    /** Returns the cosine similarity of two items (their dot product; 0 when either has no text). */
+    public float cosine(int a, int b) {
+        checkRow(a);
+        checkRow(b);
+        float s = 0;
+        int oa = a * dimension;
+        int ob = b * dimension;
+        for (int j = 0; j < dimension; j++) {
+            s += matrix[oa + j] * matrix[ob + j];
+        }
+        return s;
+    }
+
+    /** Returns a copy of the whole matrix, row-major. */
+    public float[] toArray() {
+        return matrix.clone();
+    }
+
+    private void checkRow(int item) {
+        if (item < 0 || item >= rows) {
+            throw new IndexOutOfBoundsException("item " + item + " is outside 0.." + (rows - 1));
+        }
+    }
+
+    /** Returns the sidecar file of a matrix file: {@code FILE.json}. */
+    public static Path sidecar(Path matrixFile) {
+        return matrixFile.resolveSibling(matrixFile.getFileName() + ".json");
+    }
+
+    /**
+     * Writes the matrix (little-endian float32, row-major) and its sidecar JSON, each atomically.
+     *
+     * @throws IOException when a file cannot be written
+     */
+    public void write(Path matrixFile) throws IOException {
+        Path parent = matrixFile.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        ByteBuffer bytes = ByteBuffer.allocate(4 * matrix.length).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(matrix);
+        byte[] data = bytes.array();
+        TextCache.writeAtomically(matrixFile.toAbsolutePath(), data);
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
+        meta.put("version", VERSION);
+        meta.put("rows", rows);
+        meta.put("dimension", dimension);
+        meta.put("dtype", "float32");
+        meta.put("byte_order", "little_endian");
+        meta.put("model_id", modelId);
+        meta.put("template", template);
+        meta.put("items_without_text", withoutText);
+        meta.put("sha256", HexFormat.of().formatHex(sha256().digest(data)));
+        TextCache.writeAtomically(sidecar(matrixFile).toAbsolutePath(), JSON.writeValueAsBytes(meta));
+    }
+
+    /**
+     * Reads a matrix written by {@link #write}, checking its sidecar, size and checksum.
+     *
+     * @throws IOException when a file is missing, malformed, of the wrong size or fails its checksum
+     *     (the message names the file)
+     */
+    public static ItemEmbeddings read(Path matrixFile) throws IOException {
+        Path side = sidecar(matrixFile);
+        if (!Files.isRegularFile(side)) {
+            throw new IOException(side + ": missing; an embedding matrix needs its sidecar JSON (rows, dimension, model id)");
+        }
+        JsonNode meta;
+        try {
+            meta = JSON.readTree(side.toFile());
+        } catch (IOException e) {
+            throw new IOException(side + ": not valid JSON (" + e.getMessage() + ")", e);
+        }
+        if (!FORMAT.equals(meta.path("format").asText()) || meta.path("version").asInt() != VERSION) {
+            throw new IOException(side + ": format " + meta.path("format").asText("?") + " version " + meta.path("version").asText("?")
+                    + ", expected " + FORMAT + " version " + VERSION);
+        }
+        List<String> missing = new ArrayList<>();
+        for (String f : List.of("rows", "dimension", "model_id", "template", "sha256")) {
+            if (!meta.hasNonNull(f)) {
+                missing.add(f);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IOException(side + ": missing fields " + missing);
+        }
+        int rows = meta.get("rows").asInt(-1);
+        int dim = meta.get("dimension").asInt(-1);
+        if (rows < 0 || dim < 1) {
+            throw new IOException(side + ": rows " + meta.get("rows") + " and dimension " + meta.get("dimension") + " must be >= 0 and >= 1");
+        }
+        long expected = 4L * rows * dim;
+        if (!Files.isRegularFile(matrixFile)) {
+            throw new IOException(matrixFile + ": missing");
+        }
+        long size = Files.size(matrixFile);
+        if (size != expected) {
+            throw new IOException(matrixFile + ": " + size + " bytes, but " + rows + " x " + dim + " float32 need " + expected);
+        }
+        if (expected > Integer.MAX_VALUE - 8) {
+            throw new IOException(matrixFile + ": " + expected + " bytes is more than one Java array holds");
+        }
+        MessageDigest md = sha256();
+        byte[] data = new byte[(int) expected];
+        try (InputStream in = new DigestInputStream(Files.newInputStream(matrixFile), md)) {
+            int off = 0;
+            while (off < data.length) {
+                int r = in.read(data, off, data.length - off);
+                if (r < 0) {
+                    throw new IOException(matrixFile + ": ended after " + off + " bytes");
+                }
+                off += r;
+            }
+        }
+        String sha = HexFormat.of().formatHex(md.digest());
+        if (!sha.equals(meta.get("sha256").asText())) {
+            throw new IOException(matrixFile + ": checksum " + sha + " does not match " + meta.get("sha256").asText() + " in " + side
+                    + " (the file was altered or truncated)");
+        }
+        float[] m = new float[rows * dim];
+        ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(m);
+        try {
+            checkRows(m, rows, dim, matrixFile.toString());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        return new ItemEmbeddings(m, rows, dim, meta.get("model_id").asText(), meta.get("template").asText());
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ItemEmbeddings[" + rows + " x " + dimension + ", model " + modelId + ", template '" + template + "', "
+                + withoutText + " without text]";
+    }
+}

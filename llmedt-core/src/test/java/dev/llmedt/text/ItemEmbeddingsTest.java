@@ -1,0 +1,133 @@
+package dev.llmedt.text;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmedt.data.Domain;
+import dev.llmedt.data.Item;
+import dev.llmedt.data.ItemCatalog;
+import dev.llmedt.testing.HashingEncoder;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ItemEmbeddingsTest {
+
+    /** Items 0..5: 1 and 4 without text, 2 and 5 with the same title. */
+    private static ItemCatalog catalog() {
+        List<Item> items = new ArrayList<>();
+        String[] titles = {"green tea", null, "cast iron pan", "rice", null, "cast iron pan"};
+        for (int i = 0; i < titles.length; i++) {
+            items.add(new Item(i, i < 3 ? 0 : 1, "x" + i, titles[i] == null ? Map.of() : Map.of(Item.TITLE, titles[i])));
+        }
+        return new ItemCatalog(List.of(new Domain(0, "Food", 0, 3), new Domain(1, "Kitchen", 3, 3)), items);
+    }
+
+    @Test
+    void encodesEveryItemInIdOrderWithZeroVectorsForItemsWithoutText() {
+        HashingEncoder model = new HashingEncoder(12);
+        List<long[]> progress = new ArrayList<>();
+        ItemEmbeddings e = ItemEmbeddings.encode(catalog(), model, ItemTextTemplate.titles(),
+                (task, done, total) -> progress.add(new long[] {done, total}));
+        assertEquals(6, e.rows());
+        assertEquals(12, e.dimension());
+        assertEquals(2, e.itemsWithoutText());
+        assertEquals(3, model.encodedTexts(), "distinct texts only, never the empty ones");
+        assertFalse(e.hasText(1));
+        assertArrayEquals(new float[12], e.vector(4));
+        assertArrayEquals(model.encode("green tea"), e.vector(0));
+        assertArrayEquals(e.vector(2), e.vector(5));
+        assertEquals(1f, e.cosine(2, 5), 1e-6);
+        assertEquals(0f, e.cosine(0, 1));
+        assertEquals("hashing-12", e.modelId());
+        assertEquals("{title}", e.template());
+        assertArrayEquals(new long[] {3, 3}, progress.get(progress.size() - 1));
+    }
+
+    @Test
+    void writesLittleEndianFloat32WithASidecarAndReadsItBack(@TempDir Path dir) throws IOException {
+        ItemEmbeddings e = ItemEmbeddings.encode(catalog(), new HashingEncoder(4), ItemTextTemplate.titles(), (t, d, n) -> { });
+        Path file = dir.resolve("out/items.f32");
+        e.write(file);
+        byte[] raw = Files.readAllBytes(file);
+        assertEquals(6 * 4 * 4, raw.length);
+        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(e.vector(0)[1], b.getFloat(4));
+        assertEquals(e.vector(2)[3], b.getFloat((2 * 4 + 3) * 4));
+        JsonNode meta = new ObjectMapper().readTree(ItemEmbeddings.sidecar(file).toFile());
+        assertEquals(6, meta.get("rows").asInt());
+        assertEquals(4, meta.get("dimension").asInt());
+        assertEquals("hashing-4", meta.get("model_id").asText());
+        assertEquals(2, meta.get("items_without_text").asInt());
+        ItemEmbeddings back = ItemEmbeddings.read(file);
+        assertArrayEquals(e.toArray(), back.toArray());
+        assertEquals(e.modelId(), back.modelId());
+        assertEquals(2, back.itemsWithoutText());
+    }
+
+    @Test
+    void alteredOrTruncatedFilesAreRefusedWithTheFileName(@TempDir Path dir) throws IOException {
+        ItemEmbeddings e = ItemEmbeddings.encode(catalog(), new HashingEncoder(4), ItemTextTemplate.titles(), (t, d, n) -> { });
+        Path file = dir.resolve("items.f32");
+        e.write(file);
+        byte[] raw = Files.readAllBytes(file);
+        raw[5] ^= 0x40;
+        Files.write(file, raw);
+        IOException bad = assertThrows(IOException.class, () -> ItemEmbeddings.read(file));
+        assertTrue(bad.getMessage().contains(file.toString()) && bad.getMessage().contains("checksum"), bad.getMessage());
+        Files.write(file, java.util.Arrays.copyOf(raw, raw.length - 4));
+        IOException cut = assertThrows(IOException.class, () -> ItemEmbeddings.read(file));
+        assertTrue(cut.getMessage().contains("bytes, but 6 x 4"), cut.getMessage());
+    }
+
+    @Test
+    void anEncoderReturningNonUnitVectorsIsAClearError() {
+        TextEncoder broken = new TextEncoder() {
+            @Override
+            public String modelId() {
+                return "broken";
+            }
+
+            @Override
+            public int dimension() {
+                return 2;
+            }
+
+            @Override
+            public float[][] encode(List<String> texts) {
+                float[][] out = new float[texts.size()][];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = new float[] {3, 4};
+                }
+                return out;
+            }
+        };
+        LanguageModelException e = assertThrows(LanguageModelException.class,
+                () -> ItemEmbeddings.encode(catalog(), broken, ItemTextTemplate.titles(), (t, d, n) -> { }));
+        assertTrue(e.getMessage().contains("broken") && e.getMessage().contains("item 0"), e.getMessage());
+    }
+
+    @Test
+    void normalizeRefusesNaNAndZeroVectorsNamingTheInput() {
+        LanguageModelException nan = assertThrows(LanguageModelException.class,
+                () -> TextEncoder.normalize(new float[] {Float.NaN, 1}, 7, "m"));
+        assertTrue(nan.getMessage().contains("input 7") && nan.getMessage().contains("NaN"), nan.getMessage());
+        LanguageModelException zero = assertThrows(LanguageModelException.class, () -> TextEncoder.normalize(new float[2], 3, "m"));
+        assertTrue(zero.getMessage().contains("input 3") && zero.getMessage().contains("zero norm"), zero.getMessage());
+        IllegalArgumentException blank = assertThrows(IllegalArgumentException.class,
+                () -> new HashingEncoder(4).encode(List.of("a", " ")));
+        assertTrue(blank.getMessage().contains("text 1"), blank.getMessage());
+    }
+}

