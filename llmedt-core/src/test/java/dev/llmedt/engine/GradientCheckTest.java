@@ -13,8 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every layer and loss against central finite differences. The checks run in float64 (on the
- * generated {@code f64} copy of the engine); the float32 copy of this class skips them.
+ * Every layer and loss against central finite differences. The checks run in float64, on the
+ * generated {@code f64} copy of the engine (the build does not run the float32 copy of this class).
  */
 class GradientCheckTest {
 
@@ -26,7 +26,7 @@ class GradientCheckTest {
 
     @BeforeEach
     void onlyInDoublePrecision() {
-        Assumptions.assumeTrue(DOUBLE, "finite-difference checks run in the float64 copy of this test");
+        Assumptions.assumeTrue(DOUBLE, "finite-difference checks need the float64 copy of this test");
     }
 
     /** Compares analytic gradients with central differences of {@code loss} for every entry of {@code values}. */
