@@ -308,4 +308,9 @@ public final class SasRecModel implements Recommender {
     ParameterSet parameters() {
         return parameters;
     }
+
+    /** Forgets derived tables after the shared parameters changed (training-time views only). */
+    void parametersChanged() {
+        domainTables = null;
+    }
 }

@@ -121,6 +121,8 @@ public final class SasRecTrainer {
         int bestEpoch = 0;
         double bestNdcg = Double.NEGATIVE_INFINITY;
         String stopReason = "max epochs";
+        SasRecModel current = new SasRecModel(config, data.domains(), parameters, JSON.createObjectNode());
+        Evaluator validation = Evaluator.of(Protocol.full()).withThreads(threads);
         try (Steps steps = new Steps(shape, parameters, sequences, threads, firstTableItem)) {
             for (int epoch = 1; epoch <= config.maxEpochs(); epoch++) {
                 long start = System.nanoTime();
@@ -128,9 +130,8 @@ public final class SasRecTrainer {
                 steps.flushAll();
                 double trainSeconds = (System.nanoTime() - start) / 1e9;
                 long evalStart = System.nanoTime();
-                SasRecModel current = new SasRecModel(config, data.domains(), parameters, JSON.createObjectNode());
-                EvaluationReport report = Evaluator.of(Protocol.full()).withThreads(threads)
-                        .evaluate(current, data.items(), valid, "valid");
+                current.parametersChanged();
+                EvaluationReport report = validation.evaluate(current, data.items(), valid, "valid");
                 double ndcg = report.overall().ndcg(10);
                 boolean improved = ndcg > bestNdcg;
                 if (improved) {
