@@ -11,6 +11,7 @@ import java.util.NoSuchElementException;
 public final class ParameterSet {
 
     private final List<Parameter> list = new ArrayList<>();
+    private final List<Parameter> view = Collections.unmodifiableList(list);
     private final Map<String, Parameter> byName = new LinkedHashMap<>();
 
     /** Adds a parameter and returns it; names must be unique. */
@@ -24,7 +25,7 @@ public final class ParameterSet {
 
     /** Returns the parameters in the order they were added. */
     public List<Parameter> list() {
-        return Collections.unmodifiableList(list);
+        return view;
     }
 
     /** Returns the number of parameters. */
