@@ -101,6 +101,7 @@ public final class TransferableItemAugmenter implements Augmenter {
     private static final Logger LOG = LoggerFactory.getLogger(TransferableItemAugmenter.class);
     private static final int ENCODE_CHUNK = 256;
     private static final int LOGGED_FAILURES = 5;
+    private static final double KMEANS_TOLERANCE = 0.001;
 
     private final Settings settings;
     private final int threads;
@@ -303,7 +304,8 @@ public final class TransferableItemAugmenter implements Augmenter {
         }
 
         /**
-         * Sets the most k-means assignment passes (default 20).
+         * Sets the most k-means assignment passes (default 20); k-means also stops once at most 0.1%
+         * of the items change cluster in a pass.
          *
          * @throws IllegalArgumentException unless 1 to 1000
          */
@@ -498,9 +500,10 @@ public final class TransferableItemAugmenter implements Augmenter {
         Map<String, Integer> clusterCounts = new LinkedHashMap<>();
         for (Domain d : domains) {
             if (sourceDomain[d.index()]) {
-                progress.progress("cluster items", 0, 1);
+                String task = "cluster " + d.name() + " items";
+                progress.progress(task, 0, 1);
                 clusterCounts.put(d.name(), cluster(d, vectors, dim, cluster, pool));
-                progress.progress("cluster items", 1, 1);
+                progress.progress(task, 1, 1);
             }
         }
 
@@ -665,7 +668,7 @@ public final class TransferableItemAugmenter implements Augmenter {
         }
         long t0 = System.nanoTime();
         KMeans.Result r = KMeans.fit(points, dim, settings.clusters(), Rng.seed(settings.seed(), d.index(), 3),
-                settings.kMeansIterations(), 0.001, pool);
+                settings.kMeansIterations(), KMEANS_TOLERANCE, pool);
         for (int k = 0; k < ids.length; k++) {
             cluster[ids[k]] = r.assignment()[k];
         }

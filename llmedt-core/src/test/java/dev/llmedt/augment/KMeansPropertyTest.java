@@ -196,6 +196,8 @@ class KMeansPropertyTest {
         for (int a : r.assignment()) {
             assertEquals(0, a, "ties go to the lowest cluster");
         }
-        assertEquals(0, KMeans.fit(new float[0][], 2, 3, 5, 10, 0, new WorkerPool(1)).clusters());
+        try (WorkerPool pool = new WorkerPool(1)) {
+            assertEquals(0, KMeans.fit(new float[0][], 2, 3, 5, 10, 0, pool).clusters());
+        }
     }
 }

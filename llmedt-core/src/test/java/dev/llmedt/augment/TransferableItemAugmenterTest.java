@@ -266,7 +266,7 @@ class TransferableItemAugmenterTest {
                         tasks.add(task);
                     }
                 });
-        assertTrue(tasks.containsAll(List.of("cluster items", "nearest Food items", "nearest Kitchen items", "augment users")), tasks.toString());
+        assertTrue(tasks.containsAll(List.of("cluster Food items", "cluster Kitchen items", "nearest Food items", "nearest Kitchen items", "augment users")), tasks.toString());
         AugmentationReport r = a.report();
         assertEquals(countImbalanced(data), r.imbalancedUsers());
         assertTrue(r.imbalancedUsers() >= 1800, "every single-domain user qualifies");
