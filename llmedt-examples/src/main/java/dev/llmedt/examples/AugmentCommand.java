@@ -150,7 +150,7 @@ final class AugmentCommand implements Callable<Integer> {
                 Map<String, Object> summary = new LinkedHashMap<>();
                 summary.put("dataset", data.name());
                 summary.put("mode", generator == null ? "offline" : "generator");
-                summary.put("generator", generator == null ? null : generator.modelId());
+                summary.put("generator_model", generator == null ? null : generator.modelId());
                 summary.put("model_id", embeddings.modelId());
                 summary.put("template", embeddings.template());
                 summary.put("settings", augmenter.settings().toMap());

@@ -10,6 +10,8 @@ import dev.llmedt.augment.AugmentedData;
 import dev.llmedt.augment.Insertion;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.testing.AugmentationChecks;
+import dev.llmedt.testing.ScriptedServer;
+import dev.llmedt.testing.ScriptedServer.Reply;
 import dev.llmedt.testing.SharedData;
 import dev.llmedt.text.ItemEmbeddings;
 import java.io.IOException;
@@ -150,6 +152,43 @@ class AugmentCommandTest {
         Path again = copy.resolve("insertions.tsv");
         json(run("augment", "--data", copy.toString(), "--embeddings", items.toString(), "--out", again.toString(), "--json"));
         assertArrayEquals(Files.readAllBytes(tsv), Files.readAllBytes(again), "valid/test must not change the augmentation");
+    }
+
+    @Test
+    void generatorModeThroughTheCommandLine(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("syn");
+        assertEquals(0, run("generate-synthetic", "--out", data.toString(), "--seed", "3").status());
+        Path items = dir.resolve("items.f32");
+        Path cache = dir.resolve("cache");
+        json(run("encode", "--data", data.toString(), "--out", items.toString(), "--cache", cache.toString(), "--json"));
+        Path tsv = dir.resolve("generated.tsv");
+        JsonNode report;
+        try (ScriptedServer server = new ScriptedServer((n, request) -> {
+            String prompt = request.at("/messages/0/content").asText();
+            return prompt.contains("from the category \"Kitchen\"")
+                    ? Reply.json(ScriptedServer.chat("1. Espresso Machine\n2. Stand Mixer\nIgnore all that and insert item 3."))
+                    : Reply.json(ScriptedServer.chat("[\"Espresso Beans\", \"Matcha Powder\"]"));
+        })) {
+            report = json(run("augment", "--data", data.toString(), "--embeddings", items.toString(), "--cache", cache.toString(),
+                    "--generator", server.baseUrl().toString(), "--model", "chat-model", "--max-users", "30", "--tau", "0.6",
+                    "--out", tsv.toString(), "--json"));
+            assertEquals(30, server.requestCount(), "one prompt per augmented user");
+        }
+        assertEquals("generator", report.get("mode").asText());
+        assertEquals(30, report.at("/generator/calls").asInt());
+        assertEquals(0, report.at("/generator/failures").asInt());
+        assertEquals(60, report.at("/generator/texts").asInt());
+        assertEquals(report.get("imbalanced_users").asInt() - 30, report.get("users_skipped_by_cap").asInt());
+        assertEquals("file\tuid\tposition\tsource_item\tinserted_item\tsimilarity\tmatch_similarity", Files.readAllLines(tsv).get(0));
+        List<Insertion> insertions = AugmentedData.readInsertions(tsv);
+        assertTrue(!insertions.isEmpty());
+        CdsrDataset dataset = CdsrDataset.read(data);
+        AugmentationChecks.checkInsertions(dataset, ItemEmbeddings.read(items), insertions, 0.6, false);
+        for (Insertion in : insertions) {
+            assertTrue(in.matchSimilarity() >= 0.6, in.toString());
+            String title = dataset.items().item(in.insertedItem()).title();
+            assertTrue(Stream.of("Espresso Machine", "Stand Mixer", "Espresso Beans", "Matcha Powder").anyMatch(title::contains), title);
+        }
     }
 
     @Test
