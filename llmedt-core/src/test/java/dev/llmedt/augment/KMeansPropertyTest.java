@@ -155,6 +155,48 @@ class KMeansPropertyTest {
     }
 
     @Test
+    void exactSearchAcrossSeveralBlocksIsExactAndThreadIndependent() {
+        int rows = 2 * CosineIndex.BLOCK + 123;
+        float[][] data = points(5, rows, 6, true);
+        float[][] queries = points(6, 37, 6, false);
+        queries[3] = data[rows - 1].clone();
+        CosineIndex index = new CosineIndex(data, 6);
+        float[] s1 = new float[queries.length];
+        float[] s3 = new float[queries.length];
+        float[] r1 = new float[rows];
+        float[] r3 = new float[rows];
+        int[] n1;
+        int[] n3;
+        int[] q1;
+        int[] q3;
+        try (WorkerPool one = new WorkerPool(1); WorkerPool three = new WorkerPool(3)) {
+            n1 = index.nearestRows(queries, s1, one);
+            n3 = index.nearestRows(queries, s3, three);
+            q1 = index.nearestQueries(queries, r1, one);
+            q3 = index.nearestQueries(queries, r3, three);
+        }
+        assertArrayEquals(n1, n3);
+        assertArrayEquals(s1, s3);
+        assertArrayEquals(q1, q3);
+        assertArrayEquals(r1, r3);
+        for (int j = 0; j < queries.length; j++) {
+            double best = Double.NEGATIVE_INFINITY;
+            for (float[] row : data) {
+                best = Math.max(best, cos(queries[j], row));
+            }
+            assertTrue(cos(queries[j], data[n1[j]]) >= best - 1e-5, "query " + j);
+        }
+        assertEquals(1.0, s1[3], 1e-5);
+        for (int r = 0; r < rows; r++) {
+            double best = Double.NEGATIVE_INFINITY;
+            for (float[] q : queries) {
+                best = Math.max(best, cos(q, data[r]));
+            }
+            assertTrue(cos(queries[q1[r]], data[r]) >= best - 1e-5, "row " + r);
+        }
+    }
+
+    @Test
     void wellSeparatedGroupsAreFound() {
         int dim = 4;
         float[][] points = new float[40][];
