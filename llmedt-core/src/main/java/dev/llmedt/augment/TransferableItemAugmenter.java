@@ -825,7 +825,7 @@ public final class TransferableItemAugmenter implements Augmenter {
             if (g.parsed.texts().isEmpty()) {
                 counts[2]++;
                 LOG.debug("no suggestion found in the answer for user {} of {}: {}", train.get(g.user).user(), train.get(g.user).source(),
-                        g.answer);
+                        g.answer.length() <= 200 ? g.answer : g.answer.substring(0, 200) + "...");
             }
             counts[3] += g.parsed.texts().size();
             counts[4] += g.parsed.beyondLimit();
