@@ -188,6 +188,65 @@ public final class TransferableItemAugmenter implements Augmenter {
             m.put("prompt_template", promptTemplate);
             return m;
         }
+
+        /**
+         * Reads settings from a map written by {@link #toMap()} (for example parsed from JSON).
+         *
+         * @throws IllegalArgumentException when a key is missing, unknown or of the wrong type, or a
+         *     value is out of range (names the key)
+         */
+        public static Settings fromMap(Map<String, ?> map) {
+            Set<String> unknown = new HashSet<>(map.keySet());
+            unknown.removeAll(KEYS);
+            if (!unknown.isEmpty()) {
+                throw new IllegalArgumentException("unknown augmenter settings " + unknown + "; known: " + KEYS);
+            }
+            return new Settings(intValue(map, "clusters"), number(map, "tau").doubleValue(),
+                    number(map, "minor_share_threshold").doubleValue(), InsertionStrategy.parse(string(map, "insertion")),
+                    intValue(map, "max_users"), intValue(map, "max_insertions_per_user"), bool(map, "inserted_items_are_targets"),
+                    number(map, "seed").longValue(), intValue(map, "kmeans_iterations"), intValue(map, "prompt_items"),
+                    string(map, "prompt_template"));
+        }
+
+        private static final List<String> KEYS = List.of("clusters", "tau", "minor_share_threshold", "insertion", "max_users",
+                "max_insertions_per_user", "inserted_items_are_targets", "seed", "kmeans_iterations", "prompt_items", "prompt_template");
+
+        private static Object value(Map<String, ?> map, String key) {
+            Object v = map.get(key);
+            if (v == null) {
+                throw new IllegalArgumentException("augmenter setting '" + key + "' is missing");
+            }
+            return v;
+        }
+
+        private static Number number(Map<String, ?> map, String key) {
+            if (value(map, key) instanceof Number n) {
+                return n;
+            }
+            throw new IllegalArgumentException("augmenter setting '" + key + "' must be a number, got '" + map.get(key) + "'");
+        }
+
+        private static int intValue(Map<String, ?> map, String key) {
+            Number n = number(map, key);
+            if (n.doubleValue() != Math.rint(n.doubleValue()) || n.longValue() != n.intValue()) {
+                throw new IllegalArgumentException("augmenter setting '" + key + "' must be a whole number in int range, got " + n);
+            }
+            return n.intValue();
+        }
+
+        private static String string(Map<String, ?> map, String key) {
+            if (value(map, key) instanceof String t) {
+                return t;
+            }
+            throw new IllegalArgumentException("augmenter setting '" + key + "' must be text, got '" + map.get(key) + "'");
+        }
+
+        private static boolean bool(Map<String, ?> map, String key) {
+            if (value(map, key) instanceof Boolean b) {
+                return b;
+            }
+            throw new IllegalArgumentException("augmenter setting '" + key + "' must be true or false, got '" + map.get(key) + "'");
+        }
     }
 
     /**
@@ -357,6 +416,23 @@ public final class TransferableItemAugmenter implements Augmenter {
          */
         public Builder promptItems(int items) {
             this.promptItems = checkRange("promptItems", items, 1, 1000);
+            return this;
+        }
+
+        /** Takes every setting from {@code settings} (for example read with {@link Settings#fromMap}). */
+        public Builder settings(Settings settings) {
+            Objects.requireNonNull(settings, "settings");
+            this.clusters = settings.clusters();
+            this.similarityThreshold = settings.similarityThreshold();
+            this.minorShareThreshold = settings.minorShareThreshold();
+            this.insertion = settings.insertion();
+            this.maxUsers = settings.maxUsers();
+            this.maxInsertionsPerUser = settings.maxInsertionsPerUser();
+            this.insertedItemsAreTargets = settings.insertedItemsAreTargets();
+            this.seed = settings.seed();
+            this.kMeansIterations = settings.kMeansIterations();
+            this.promptItems = settings.promptItems();
+            this.promptTemplate = settings.promptTemplate();
             return this;
         }
 

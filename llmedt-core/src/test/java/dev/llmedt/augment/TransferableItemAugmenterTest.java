@@ -248,6 +248,29 @@ class TransferableItemAugmenterTest {
         assertMessage(assertThrows(IllegalArgumentException.class, () -> b.build().augment(data, wrongRows)), "1 rows", "8 items");
     }
 
+    @Test
+    void settingsRoundTripThroughJson() throws Exception {
+        TransferableItemAugmenter.Settings settings = TransferableItemAugmenter.builder().clusters(7).similarityThreshold(0.42)
+                .minorShareThreshold(0.3).insertion(InsertionStrategy.RANDOM).maxUsers(99).maxInsertionsPerUser(3)
+                .insertedItemsAreTargets(true).seed(-5).kMeansIterations(11).promptItems(12).promptTemplate("x {items} y").build()
+                .settings();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Map<String, Object> parsed = json.readValue(json.writeValueAsString(settings.toMap()),
+                new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
+        TransferableItemAugmenter.Settings back = TransferableItemAugmenter.Settings.fromMap(parsed);
+        assertEquals(settings, back);
+        assertEquals(settings, TransferableItemAugmenter.builder().settings(back).build().settings());
+        Map<String, Object> bad = new HashMap<>(parsed);
+        bad.put("clusters", 0);
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> TransferableItemAugmenter.Settings.fromMap(bad)), "clusters", "0");
+        bad.put("clusters", 7);
+        bad.remove("tau");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> TransferableItemAugmenter.Settings.fromMap(bad)), "tau", "missing");
+        bad.put("tau", 0.5);
+        bad.put("taus", 0.5);
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> TransferableItemAugmenter.Settings.fromMap(bad)), "taus");
+    }
+
     static void assertMessage(IllegalArgumentException e, String... parts) {
         for (String p : parts) {
             assertTrue(e.getMessage().contains(p), "'" + e.getMessage() + "' should contain '" + p + "'");
