@@ -87,7 +87,7 @@ public record DatasetStatistics(String dataset, List<DomainStats> domains, long 
             if (present > 1) {
                 overlap++;
             }
-            histogram[Math.min(9, (int) Math.floor(10.0 * max / h.length()))]++;
+            histogram[majorityShareBin(max, h.length())]++;
             lengths.computeIfAbsent(s.source(), k -> new ArrayList<>()).add(h.length());
         }
         for (List<EvaluationCase> cases : List.of(data.valid(), data.test())) {
@@ -102,6 +102,38 @@ public record DatasetStatistics(String dataset, List<DomainStats> domains, long 
         List<FileStats> files = new ArrayList<>();
         lengths.forEach((source, ls) -> files.add(fileStats(source, ls)));
         return new DatasetStatistics(data.name(), domainStats, overlap, files, histogram);
+    }
+
+    /**
+     * Counts sequences by the share of their majority domain, in the 10 bins of
+     * {@link #majorityShareHistogram()}: the one definition of that histogram, also used to show
+     * how augmentation changes the domain balance.
+     *
+     * @param catalog the items' domains
+     * @param sequences non-empty sequences of items of the catalog
+     * @return the counts, bin 0 ({@code [0,0.1)}) first
+     * @throws IllegalArgumentException when a sequence is empty
+     */
+    public static long[] majorityShareHistogram(ItemCatalog catalog, Iterable<History> sequences) {
+        long[] histogram = new long[10];
+        int[] perDomain = new int[catalog.domains().size()];
+        for (History h : sequences) {
+            if (h.isEmpty()) {
+                throw new IllegalArgumentException("the majority-domain share of an empty sequence is undefined");
+            }
+            Arrays.fill(perDomain, 0);
+            int max = 0;
+            for (int i = 0; i < h.length(); i++) {
+                max = Math.max(max, ++perDomain[catalog.item(h.item(i)).domain()]);
+            }
+            histogram[majorityShareBin(max, h.length())]++;
+        }
+        return histogram;
+    }
+
+    /** The bin of a sequence of {@code length} items whose majority domain holds {@code majority}. */
+    private static int majorityShareBin(int majority, int length) {
+        return Math.min(9, (int) Math.floor(10.0 * majority / length));
     }
 
     private static FileStats fileStats(String source, List<Integer> ls) {
@@ -124,6 +156,23 @@ public record DatasetStatistics(String dataset, List<DomainStats> domains, long 
         return labels;
     }
 
+    /**
+     * Returns 10 histogram counts keyed by their {@link #binLabels() bin labels}, in bin order, for JSON.
+     *
+     * @throws IllegalArgumentException unless there are exactly 10 counts
+     */
+    public static Map<String, Long> labelledHistogram(long[] counts) {
+        if (counts.length != 10) {
+            throw new IllegalArgumentException("a majority-share histogram has 10 bins, got " + counts.length);
+        }
+        Map<String, Long> hist = new LinkedHashMap<>();
+        List<String> labels = binLabels();
+        for (int b = 0; b < 10; b++) {
+            hist.put(labels.get(b), counts[b]);
+        }
+        return hist;
+    }
+
     /** Returns the statistics as nested maps for JSON. */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -144,12 +193,7 @@ public record DatasetStatistics(String dataset, List<DomainStats> domains, long 
             fs.put(f.source(), one);
         }
         m.put("files", fs);
-        Map<String, Object> hist = new LinkedHashMap<>();
-        List<String> labels = binLabels();
-        for (int b = 0; b < 10; b++) {
-            hist.put(labels.get(b), majorityShareHistogram[b]);
-        }
-        m.put("majority_domain_share_histogram", hist);
+        m.put("majority_domain_share_histogram", labelledHistogram(majorityShareHistogram));
         return m;
     }
 }

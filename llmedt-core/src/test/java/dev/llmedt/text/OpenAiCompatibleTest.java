@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.llmedt.text.ScriptedServer.Reply;
+import dev.llmedt.testing.ScriptedServer;
+import dev.llmedt.testing.ScriptedServer.Reply;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.llmedt.text;
+package dev.llmedt.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,26 +22,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real HTTP server on 127.0.0.1 (JDK HttpServer) that answers every request with a reply
  * chosen by a script from the request's number and JSON body. Records each request.
  */
-final class ScriptedServer implements AutoCloseable {
+public final class ScriptedServer implements AutoCloseable {
 
     /** A reply: status, body, extra headers, and a delay before answering. */
-    record Reply(int status, String body, Map<String, String> headers, long delayMillis) {
-        static Reply json(String body) {
+    public record Reply(int status, String body, Map<String, String> headers, long delayMillis) {
+        public static Reply json(String body) {
             return new Reply(200, body, Map.of(), 0);
         }
 
-        static Reply status(int status, String body) {
+        public static Reply status(int status, String body) {
             return new Reply(status, body, Map.of(), 0);
         }
     }
 
     /** Chooses the reply to the n-th request (from 1). */
-    interface Script {
+    public interface Script {
         Reply reply(int n, JsonNode request) throws Exception;
     }
 
     /** A recorded request. */
-    record Request(String path, String authorization, JsonNode body) {
+    public record Request(String path, String authorization, JsonNode body) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,9 +51,9 @@ final class ScriptedServer implements AutoCloseable {
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
-    final List<Request> requests = new CopyOnWriteArrayList<>();
+    public final List<Request> requests = new CopyOnWriteArrayList<>();
 
-    ScriptedServer(Script script) throws IOException {
+    public ScriptedServer(Script script) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(pool);
         server.createContext("/", exchange -> handle(exchange, script));
@@ -98,15 +98,15 @@ final class ScriptedServer implements AutoCloseable {
     }
 
     /** Returns the API root, {@code http://127.0.0.1:PORT/v1}. */
-    URI baseUrl() {
+    public URI baseUrl() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1");
     }
 
-    int requestCount() {
+    public int requestCount() {
         return count.get();
     }
 
-    int maxInFlight() {
+    public int maxInFlight() {
         return maxInFlight.get();
     }
 
@@ -118,7 +118,7 @@ final class ScriptedServer implements AutoCloseable {
     }
 
     /** An OpenAI embeddings answer with the given vectors, listed in reverse order with their index. */
-    static String embeddings(float[]... vectors) {
+    public static String embeddings(float[]... vectors) {
         StringBuilder sb = new StringBuilder("{\"object\": \"list\", \"data\": [");
         for (int i = vectors.length - 1; i >= 0; i--) {
             sb.append("{\"object\": \"embedding\", \"index\": ").append(i).append(", \"embedding\": [");
@@ -131,7 +131,7 @@ final class ScriptedServer implements AutoCloseable {
     }
 
     /** An OpenAI chat-completions answer with one choice. */
-    static String chat(String content) {
+    public static String chat(String content) {
         return "{\"id\": \"c1\", \"object\": \"chat.completion\", \"choices\": [{\"index\": 0, \"message\": {\"role\": \"assistant\", "
                 + "\"content\": " + JSON.valueToTree(content) + "}, \"finish_reason\": \"stop\"}]}";
     }

@@ -1,0 +1,158 @@
+package dev.llmedt.augment;
+
+import dev.llmedt.engine.Kernels;
+import dev.llmedt.engine.WorkerPool;
+import java.util.Arrays;
+
+/**
+ * Exact maximum-inner-product search over a fixed set of vectors (cosine search when the vectors
+ * and queries are unit vectors), used for nearest items and for k-means assignments.
+ *
+ * <p>The vectors are kept feature-major ({@code columns[f][row]}), so scoring one query against a
+ * block of rows is {@link Kernels#addWeightedRows}, a loop the JIT vectorizes. Rows are processed in
+ * blocks that every query of a worker passes over while the block is in cache. Each
+ * score is computed by the same sequence of float operations whatever the number of workers, so
+ * results never depend on the thread count. Ties go to the lowest index.
+ */
+final class CosineIndex {
+
+    /**
+     * Rows per block. On food-kitchen (384-d, 2 cores) 1024 searched 35,186 items in 5.8 s, 256 in
+     * 7.5 s; larger blocks gained nothing.
+     */
+    static final int BLOCK = 1024;
+
+    private final float[][] columns;
+    private final int rows;
+    private final int dimension;
+
+    /**
+     * Copies row-major vectors into a feature-major index.
+     *
+     * @param vectors the rows, all of length {@code dimension}
+     * @param dimension the vector length
+     */
+    CosineIndex(float[][] vectors, int dimension) {
+        if (dimension < 1) {
+            throw new IllegalArgumentException("dimension must be >= 1, got " + dimension);
+        }
+        this.rows = vectors.length;
+        this.dimension = dimension;
+        this.columns = new float[dimension][rows];
+        for (int r = 0; r < rows; r++) {
+            float[] v = vectors[r];
+            if (v.length != dimension) {
+                throw new IllegalArgumentException("row " + r + " has length " + v.length + ", expected " + dimension);
+            }
+            for (int f = 0; f < dimension; f++) {
+                columns[f][r] = v[f];
+            }
+        }
+    }
+
+    /** Returns the number of rows. */
+    int rows() {
+        return rows;
+    }
+
+    /**
+     * For each query, the row with the highest dot product (the lowest such row on ties), or -1
+     * when the index is empty.
+     *
+     * @param queries query vectors of the index's dimension
+     * @param bestScores receives each query's best dot product ({@code -Infinity} when none); length
+     *     at least {@code queries.length}
+     */
+    int[] nearestRows(float[][] queries, float[] bestScores, WorkerPool pool) {
+        int n = queries.length;
+        int[] best = new int[n];
+        Arrays.fill(best, -1);
+        Arrays.fill(bestScores, 0, n, Float.NEGATIVE_INFINITY);
+        checkQueries(queries);
+        pool.run(w -> {
+            int qFrom = (int) pool.partStart(n, w);
+            int qTo = (int) pool.partStart(n, w + 1);
+            if (qFrom == qTo) {
+                return;
+            }
+            float[] y = new float[rows];
+            for (int from = 0; from < rows; from += BLOCK) {
+                int to = Math.min(rows, from + BLOCK);
+                for (int q = qFrom; q < qTo; q++) {
+                    Arrays.fill(y, from, to, 0f);
+                    Kernels.addWeightedRows(queries[q], columns, dimension, y, from, to);
+                    float b = bestScores[q];
+                    int arg = best[q];
+                    for (int r = from; r < to; r++) {
+                        if (y[r] > b) {
+                            b = y[r];
+                            arg = r;
+                        }
+                    }
+                    bestScores[q] = b;
+                    best[q] = arg;
+                }
+            }
+        });
+        return best;
+    }
+
+    /**
+     * For each row, the query with the highest dot product (the lowest such query on ties), or -1
+     * when there are no queries.
+     *
+     * @param queries query vectors (k-means centroids)
+     * @param bestScores receives each row's best dot product; length at least {@link #rows()}
+     */
+    int[] nearestQueries(float[][] queries, float[] bestScores, WorkerPool pool) {
+        int[] best = new int[rows];
+        Arrays.fill(best, -1);
+        Arrays.fill(bestScores, 0, rows, Float.NEGATIVE_INFINITY);
+        checkQueries(queries);
+        int blocks = (rows + BLOCK - 1) / BLOCK;
+        pool.run(w -> {
+            int bFrom = (int) pool.partStart(blocks, w);
+            int bTo = (int) pool.partStart(blocks, w + 1);
+            if (bFrom == bTo) {
+                return;
+            }
+            float[] y = new float[rows];
+            for (int block = bFrom; block < bTo; block++) {
+                int from = block * BLOCK;
+                int to = Math.min(rows, from + BLOCK);
+                for (int q = 0; q < queries.length; q++) {
+                    Arrays.fill(y, from, to, 0f);
+                    Kernels.addWeightedRows(queries[q], columns, dimension, y, from, to);
+                    for (int r = from; r < to; r++) {
+                        if (y[r] > bestScores[r]) {
+                            bestScores[r] = y[r];
+                            best[r] = q;
+                        }
+                    }
+                }
+            }
+        });
+        return best;
+    }
+
+    /** Computes {@code out[r] = <query, row r>} for every row. */
+    void scores(float[] query, float[] out, WorkerPool pool) {
+        if (query.length != dimension) {
+            throw new IllegalArgumentException("query has length " + query.length + ", expected " + dimension);
+        }
+        pool.run(w -> {
+            int from = (int) pool.partStart(rows, w);
+            int to = (int) pool.partStart(rows, w + 1);
+            Arrays.fill(out, from, to, 0f);
+            Kernels.addWeightedRows(query, columns, dimension, out, from, to);
+        });
+    }
+
+    private void checkQueries(float[][] queries) {
+        for (int q = 0; q < queries.length; q++) {
+            if (queries[q].length != dimension) {
+                throw new IllegalArgumentException("query " + q + " has length " + queries[q].length + ", expected " + dimension);
+            }
+        }
+    }
+}

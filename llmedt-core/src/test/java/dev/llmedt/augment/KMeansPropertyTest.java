@@ -1,0 +1,245 @@
+package dev.llmedt.augment;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmedt.engine.WorkerPool;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/** Properties of {@link KMeans} and of the exact search it runs on ({@link CosineIndex}). */
+class KMeansPropertyTest {
+
+    /** Random unit vectors; with {@code duplicates}, some points repeat earlier ones exactly. */
+    static float[][] points(long seed, int n, int dim, boolean duplicates) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[][] p = new float[n][];
+        for (int i = 0; i < n; i++) {
+            if (duplicates && i > 0 && r.nextInt(4) == 0) {
+                p[i] = p[r.nextInt(i)].clone();
+                continue;
+            }
+            float[] v = new float[dim];
+            double norm = 0;
+            for (int f = 0; f < dim; f++) {
+                v[f] = (float) r.nextGaussian();
+                norm += v[f] * v[f];
+            }
+            for (int f = 0; f < dim; f++) {
+                v[f] /= (float) Math.sqrt(norm);
+            }
+            p[i] = v;
+        }
+        return p;
+    }
+
+    static double cos(float[] a, float[] b) {
+        double s = 0;
+        for (int f = 0; f < a.length; f++) {
+            s += (double) a[f] * b[f];
+        }
+        return s;
+    }
+
+    @Property(tries = 60)
+    void everyPointIsAssignedToItsNearestCentroid(@ForAll long seed, @ForAll @IntRange(min = 1, max = 120) int n,
+            @ForAll @IntRange(min = 1, max = 12) int k, @ForAll @IntRange(min = 1, max = 9) int dim,
+            @ForAll @IntRange(min = 1, max = 30) int iterations) {
+        float[][] points = points(seed, n, dim, true);
+        KMeans.Result r;
+        try (WorkerPool pool = new WorkerPool(2)) {
+            r = KMeans.fit(points, dim, k, seed, iterations, 0, pool);
+        }
+        assertEquals(Math.min(k, n), r.clusters());
+        assertEquals(n, r.assignment().length);
+        for (int i = 0; i < n; i++) {
+            int a = r.assignment()[i];
+            assertTrue(a >= 0 && a < r.clusters(), "point " + i + " in cluster " + a);
+            double best = Double.NEGATIVE_INFINITY;
+            for (float[] c : r.centroids()) {
+                best = Math.max(best, cos(points[i], c));
+            }
+            assertTrue(cos(points[i], r.centroids()[a]) >= best - 1e-5, "point " + i + " is not at its nearest centroid");
+        }
+        for (float[] c : r.centroids()) {
+            assertEquals(1.0, cos(c, c), 1e-5, "centroids are unit vectors");
+        }
+    }
+
+    @Property(tries = 40)
+    void atConvergenceEachCentroidIsTheNormalisedMeanOfItsPoints(@ForAll long seed, @ForAll @IntRange(min = 2, max = 80) int n,
+            @ForAll @IntRange(min = 1, max = 6) int k) {
+        int dim = 5;
+        float[][] points = points(seed, n, dim, false);
+        KMeans.Result r;
+        try (WorkerPool pool = new WorkerPool(1)) {
+            r = KMeans.fit(points, dim, k, seed, 1000, 0, pool);
+        }
+        assertTrue(r.converged(), "spherical k-means converges on " + n + " points within 1000 passes");
+        for (int c = 0; c < r.clusters(); c++) {
+            double[] sum = new double[dim];
+            int members = 0;
+            for (int i = 0; i < n; i++) {
+                if (r.assignment()[i] == c) {
+                    members++;
+                    for (int f = 0; f < dim; f++) {
+                        sum[f] += points[i][f];
+                    }
+                }
+            }
+            if (members == 0) {
+                continue;
+            }
+            double norm = Math.sqrt(Arrays.stream(sum).map(x -> x * x).sum());
+            for (int f = 0; f < dim; f++) {
+                assertEquals(sum[f] / norm, r.centroids()[c][f], 1e-5, "cluster " + c + " feature " + f);
+            }
+        }
+    }
+
+    @Property(tries = 40)
+    void theSameSeedGivesTheSameClusteringWhateverTheThreads(@ForAll long seed, @ForAll @IntRange(min = 1, max = 700) int n,
+            @ForAll @IntRange(min = 1, max = 10) int k) {
+        float[][] points = points(seed, n, 7, true);
+        KMeans.Result one;
+        KMeans.Result two;
+        try (WorkerPool a = new WorkerPool(1); WorkerPool b = new WorkerPool(3)) {
+            one = KMeans.fit(points, 7, k, seed, 15, 0.01, a);
+            two = KMeans.fit(points, 7, k, seed, 15, 0.01, b);
+        }
+        assertArrayEquals(one.assignment(), two.assignment());
+        assertEquals(one.iterations(), two.iterations());
+        for (int c = 0; c < one.clusters(); c++) {
+            assertArrayEquals(one.centroids()[c], two.centroids()[c]);
+        }
+    }
+
+    @Property(tries = 60)
+    void exactSearchFindsTheHighestCosineWithTiesToTheLowestIndex(@ForAll long seed, @ForAll @IntRange(min = 0, max = 600) int rows,
+            @ForAll @IntRange(min = 1, max = 20) int queries, @ForAll @IntRange(min = 1, max = 11) int dim) {
+        float[][] data = points(seed, rows, dim, true);
+        float[][] q = points(seed + 1, queries, dim, false);
+        if (rows > 0) {
+            q[0] = data[rows - 1].clone();
+        }
+        CosineIndex index = new CosineIndex(data, dim);
+        float[] scores = new float[queries];
+        int[] nearest;
+        try (WorkerPool pool = new WorkerPool(2)) {
+            nearest = index.nearestRows(q, scores, pool);
+        }
+        for (int j = 0; j < queries; j++) {
+            if (rows == 0) {
+                assertEquals(-1, nearest[j]);
+                continue;
+            }
+            double best = Double.NEGATIVE_INFINITY;
+            for (float[] row : data) {
+                best = Math.max(best, cos(q[j], row));
+            }
+            assertTrue(cos(q[j], data[nearest[j]]) >= best - 1e-5, "query " + j);
+            assertEquals(cos(q[j], data[nearest[j]]), scores[j], 1e-5);
+            for (int r = 0; r < nearest[j]; r++) {
+                assertTrue(cos(q[j], data[r]) < cos(q[j], data[nearest[j]]) + 1e-5 || Arrays.equals(data[r], data[nearest[j]]),
+                        "an earlier row is not clearly better");
+                if (Arrays.equals(data[r], data[nearest[j]])) {
+                    throw new AssertionError("row " + r + " equals row " + nearest[j] + " and comes first: ties go to the lowest index");
+                }
+            }
+        }
+    }
+
+    @Test
+    void exactSearchAcrossSeveralBlocksIsExactAndThreadIndependent() {
+        int rows = 2 * CosineIndex.BLOCK + 123;
+        float[][] data = points(5, rows, 6, true);
+        float[][] queries = points(6, 37, 6, false);
+        queries[3] = data[rows - 1].clone();
+        CosineIndex index = new CosineIndex(data, 6);
+        float[] s1 = new float[queries.length];
+        float[] s3 = new float[queries.length];
+        float[] r1 = new float[rows];
+        float[] r3 = new float[rows];
+        int[] n1;
+        int[] n3;
+        int[] q1;
+        int[] q3;
+        try (WorkerPool one = new WorkerPool(1); WorkerPool three = new WorkerPool(3)) {
+            n1 = index.nearestRows(queries, s1, one);
+            n3 = index.nearestRows(queries, s3, three);
+            q1 = index.nearestQueries(queries, r1, one);
+            q3 = index.nearestQueries(queries, r3, three);
+        }
+        assertArrayEquals(n1, n3);
+        assertArrayEquals(s1, s3);
+        assertArrayEquals(q1, q3);
+        assertArrayEquals(r1, r3);
+        for (int j = 0; j < queries.length; j++) {
+            double best = Double.NEGATIVE_INFINITY;
+            for (float[] row : data) {
+                best = Math.max(best, cos(queries[j], row));
+            }
+            assertTrue(cos(queries[j], data[n1[j]]) >= best - 1e-5, "query " + j);
+        }
+        assertEquals(1.0, s1[3], 1e-5);
+        for (int r = 0; r < rows; r++) {
+            double best = Double.NEGATIVE_INFINITY;
+            for (float[] q : queries) {
+                best = Math.max(best, cos(q, data[r]));
+            }
+            assertTrue(cos(queries[q1[r]], data[r]) >= best - 1e-5, "row " + r);
+        }
+    }
+
+    @Test
+    void wellSeparatedGroupsAreFound() {
+        int dim = 4;
+        float[][] points = new float[40][];
+        SplittableRandom r = new SplittableRandom(3);
+        for (int i = 0; i < points.length; i++) {
+            float[] v = new float[dim];
+            v[i % 4] = 1;
+            for (int f = 0; f < dim; f++) {
+                v[f] += (float) (0.05 * r.nextGaussian());
+            }
+            double norm = Math.sqrt(cos(v, v));
+            for (int f = 0; f < dim; f++) {
+                v[f] /= (float) norm;
+            }
+            points[i] = v;
+        }
+        KMeans.Result result;
+        try (WorkerPool pool = new WorkerPool(2)) {
+            result = KMeans.fit(points, dim, 4, 11, 100, 0, pool);
+        }
+        assertTrue(result.converged());
+        for (int i = 4; i < points.length; i++) {
+            assertEquals(result.assignment()[i % 4], result.assignment()[i], "point " + i + " belongs with point " + (i % 4));
+        }
+        assertEquals(4, Arrays.stream(result.assignment()).distinct().count());
+    }
+
+    @Test
+    void identicalPointsNeverLeaveAClusterBroken() {
+        float[][] points = new float[10][];
+        for (int i = 0; i < points.length; i++) {
+            points[i] = new float[] {0.6f, 0.8f};
+        }
+        KMeans.Result r;
+        try (WorkerPool pool = new WorkerPool(1)) {
+            r = KMeans.fit(points, 2, 3, 5, 10, 0, pool);
+        }
+        assertEquals(3, r.clusters());
+        for (int a : r.assignment()) {
+            assertEquals(0, a, "ties go to the lowest cluster");
+        }
+        try (WorkerPool pool = new WorkerPool(1)) {
+            assertEquals(0, KMeans.fit(new float[0][], 2, 3, 5, 10, 0, pool).clusters());
+        }
+    }
+}

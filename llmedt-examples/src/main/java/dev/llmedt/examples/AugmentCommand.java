@@ -1,0 +1,212 @@
+package dev.llmedt.examples;
+
+import dev.llmedt.augment.AugmentationReport;
+import dev.llmedt.augment.AugmentedData;
+import dev.llmedt.augment.InsertionStrategy;
+import dev.llmedt.augment.TransferableItemAugmenter;
+import dev.llmedt.data.CdsrDataset;
+import dev.llmedt.data.DatasetStatistics;
+import dev.llmedt.text.ItemEmbeddings;
+import dev.llmedt.text.ItemTextTemplate;
+import dev.llmedt.text.OpenAiCompatible;
+import dev.llmedt.text.TextCache;
+import dev.llmedt.text.TextEncoder;
+import dev.llmedt.text.TextGenerator;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code llmedt augment}: insert bridge items of the other domain into imbalanced users' training sequences. */
+@Command(name = "augment", mixinStandardHelpOptions = true,
+        description = "The transferable item augmenter: for users whose training history sits (almost) entirely in one domain, "
+                + "find real items of the other domain (offline: the nearest item of each of the user's items by embedding cosine; "
+                + "with --generator: items a chat model suggests, matched to real items), drop those below tau and insert each "
+                + "right after the user's item it is most similar to. Writes the insertions as TSV and prints a report. "
+                + "Reads training sequences only.")
+final class AugmentCommand implements Callable<Integer> {
+
+    @Mixin
+    DataOptions dataOptions;
+
+    @Mixin
+    EncoderOptions encoderOptions;
+
+    @Option(names = "--embeddings", paramLabel = "FILE",
+            description = "Item embeddings written by 'encode' (FILE + FILE.json) instead of encoding the items here; they must come "
+                    + "from the same dataset and template (and, with --generator, from the same encoder).")
+    Path embeddingsFile;
+
+    @Option(names = "--generator", paramLabel = "URL",
+            description = "An OpenAI-compatible chat server, e.g. http://localhost:8000/v1 (with --model). Default: offline mode.")
+    URI generatorUrl;
+
+    @Option(names = "--model", paramLabel = "NAME", description = "With --generator: the chat model's name on the server.")
+    String generatorModel;
+
+    @Option(names = "--generator-api-key-env", paramLabel = "VAR",
+            description = "With --generator: the environment variable holding its API key.")
+    String generatorApiKeyEnv;
+
+    @Option(names = "--tau", defaultValue = "0.5", paramLabel = "X",
+            description = "Similarity threshold: candidates below it are noise (default: ${DEFAULT-VALUE}).")
+    double tau;
+
+    @Option(names = "--clusters", defaultValue = "64", paramLabel = "K", description = "k-means clusters per domain (default: ${DEFAULT-VALUE}).")
+    int clusters;
+
+    @Option(names = "--insertion", defaultValue = "after-source", paramLabel = "after-source|append|random",
+            description = "Where inserted items go (default: ${DEFAULT-VALUE}).")
+    String insertion;
+
+    @Option(names = "--minor-share", defaultValue = "0.2", paramLabel = "X",
+            description = "Users with a domain holding less than this share of their items are augmented (default: ${DEFAULT-VALUE}).")
+    double minorShare;
+
+    @Option(names = "--max-users", paramLabel = "N", description = "Augment at most N users (a seeded choice; default: all).")
+    Integer maxUsers;
+
+    @Option(names = "--max-insertions", defaultValue = "5", paramLabel = "N",
+            description = "At most N items per user (default: ${DEFAULT-VALUE}).")
+    int maxInsertions;
+
+    @Option(names = "--inserted-items-are-targets", description = "Let inserted items be training targets (default: context only).")
+    boolean insertedTargets;
+
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "N", description = "Seed of k-means, the user cap and random insertion "
+            + "(default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads of the encoder and of the similarity search (default: all processors).")
+    Integer threads;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE",
+            description = "Insertions TSV: file uid position source_item inserted_item similarity [match_similarity] [after_position].")
+    Path out;
+
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter stdout = spec.commandLine().getOut();
+        if ((generatorUrl == null) != (generatorModel == null)) {
+            throw new IllegalArgumentException("--generator URL and --model NAME go together");
+        }
+        if (generatorUrl == null && generatorApiKeyEnv != null) {
+            throw new IllegalArgumentException("--generator-api-key-env applies to --generator only");
+        }
+        TransferableItemAugmenter.Builder builder = TransferableItemAugmenter.builder().similarityThreshold(tau).clusters(clusters)
+                .insertion(InsertionStrategy.parse(insertion)).minorShareThreshold(minorShare).maxInsertionsPerUser(maxInsertions)
+                .insertedItemsAreTargets(insertedTargets).seed(seed);
+        if (maxUsers != null) {
+            builder.maxUsers(maxUsers);
+        }
+        if (threads != null) {
+            builder.threads(threads);
+        }
+        ItemTextTemplate template = encoderOptions.template();
+        CdsrDataset data = dataOptions.read();
+        TextCache cache = encoderOptions.openCache();
+        boolean needEncoder = embeddingsFile == null || generatorUrl != null;
+        double encodeSeconds = 0;
+        try (TextEncoder model = needEncoder ? encoderOptions.open(threads) : null;
+                TextGenerator generator = generatorUrl == null ? null : openGenerator(cache)) {
+            TextEncoder encoder = model == null || cache == null ? model : cache.cached(model);
+            ItemEmbeddings embeddings;
+            if (embeddingsFile != null) {
+                embeddings = ItemEmbeddings.read(embeddingsFile);
+                if (!embeddings.template().equals(template.toString())) {
+                    throw new IllegalArgumentException(embeddingsFile + " was encoded with template '" + embeddings.template()
+                            + "', not '" + template + "'");
+                }
+            } else {
+                long t0 = System.nanoTime();
+                embeddings = ItemEmbeddings.encode(data.items(), encoder, template, ConsoleProgress.create());
+                encodeSeconds = (System.nanoTime() - t0) / 1e9;
+            }
+            if (generator != null) {
+                builder.generator(generator, encoder);
+            }
+            TransferableItemAugmenter augmenter = builder.build();
+            long t0 = System.nanoTime();
+            AugmentedData augmented = augmenter.augment(data, embeddings, ConsoleProgress.create());
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            augmented.writeInsertions(out);
+            AugmentationReport report = augmented.report();
+            if (json) {
+                Map<String, Object> summary = new LinkedHashMap<>();
+                summary.put("dataset", data.name());
+                summary.put("mode", generator == null ? "offline" : "generator");
+                summary.put("generator_model", generator == null ? null : generator.modelId());
+                summary.put("model_id", embeddings.modelId());
+                summary.put("template", embeddings.template());
+                summary.put("settings", augmenter.settings().toMap());
+                summary.put("seconds", round(seconds));
+                summary.put("encode_seconds", embeddingsFile != null ? null : round(encodeSeconds));
+                summary.putAll(report.toMap());
+                summary.put("out", out.toString());
+                stdout.println(Json.write(summary));
+            } else {
+                print(stdout, data, augmented, seconds);
+            }
+        }
+        return 0;
+    }
+
+    private TextGenerator openGenerator(TextCache cache) {
+        OpenAiCompatible.ChatBuilder b = OpenAiCompatible.chat(generatorUrl, generatorModel);
+        if (generatorApiKeyEnv != null) {
+            b.apiKeyFromEnvironment(generatorApiKeyEnv);
+        }
+        TextGenerator g = b.build();
+        return cache == null ? g : cache.cached(g);
+    }
+
+    private void print(PrintWriter stdout, CdsrDataset data, AugmentedData augmented, double seconds) {
+        AugmentationReport r = augmented.report();
+        stdout.printf(Locale.ROOT, "augmented %d of %d imbalanced users of %s (%d training users) with %d items in %.2f s%n",
+                r.usersAugmented(), r.imbalancedUsers(), data.name(), r.users(), r.insertions(), seconds);
+        stdout.printf(Locale.ROOT, "mean cosine source/inserted %.4f%s%n", r.meanSimilarity(),
+                augmented.generated() ? String.format(Locale.ROOT, ", generated text/inserted %.4f", r.meanMatchSimilarity()) : "");
+        stdout.printf(Locale.ROOT, "candidates %d: %d inserted, %d below tau, %d duplicates, %d already in the sequence, %d beyond the cap%n",
+                r.candidates(), r.insertions(), r.droppedBelowThreshold(), r.droppedDuplicates(), r.droppedInSequence(),
+                r.droppedByInsertionCap());
+        if (augmented.generated()) {
+            stdout.printf(Locale.ROOT, "generator: %d prompts, %d failed, %d answers without suggestions, %d texts (%d beyond the limit)%n",
+                    r.generatorCalls(), r.generatorFailures(), r.unparsableAnswers(), r.generatedTexts(), r.generatedTextsBeyondLimit());
+        }
+        if (r.usersSkippedByCap() > 0 || r.sourceItemsWithoutText() > 0) {
+            stdout.printf(Locale.ROOT, "%d users skipped by --max-users, %d source items without text%n", r.usersSkippedByCap(),
+                    r.sourceItemsWithoutText());
+        }
+        stdout.println("interactions per domain before -> after: " + r.interactionsBefore() + " -> " + r.interactionsAfter());
+        stdout.println();
+        stdout.println("training users by share of their majority domain:");
+        stdout.printf("  %-10s %10s %10s%n", "share", "before", "after");
+        long[] before = r.histogramBefore();
+        long[] after = r.histogramAfter();
+        List<String> labels = DatasetStatistics.binLabels();
+        for (int b = 0; b < before.length; b++) {
+            stdout.printf("  %-10s %10d %10d%n", labels.get(b), before[b], after[b]);
+        }
+        stdout.println();
+        stdout.println("insertions written to " + out);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}

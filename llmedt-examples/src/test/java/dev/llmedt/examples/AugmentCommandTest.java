@@ -1,0 +1,208 @@
+package dev.llmedt.examples;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmedt.augment.AugmentedData;
+import dev.llmedt.augment.Insertion;
+import dev.llmedt.data.CdsrDataset;
+import dev.llmedt.testing.AugmentationChecks;
+import dev.llmedt.testing.ScriptedServer;
+import dev.llmedt.testing.ScriptedServer.Reply;
+import dev.llmedt.testing.SharedData;
+import dev.llmedt.text.ItemEmbeddings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code llmedt augment} end to end with the embedded encoder: the acceptance checks over the
+ * whole output (the inserted item is of the other domain, sits right after its source item, and
+ * has similarity at least tau), and that validation and test files are never read.
+ *
+ * <p>On the synthetic data they always run. On food-kitchen they run when the system property
+ * {@code llmedt.augment.embeddings} (or the environment variable {@code LLMEDT_AUGMENT_EMBEDDINGS})
+ * names food-kitchen embeddings written by {@code encode} with the embedded encoder (encoding the
+ * 36,298 titles here would take about two minutes); otherwise that test is skipped with a message.
+ */
+class AugmentCommandTest {
+
+    private record Result(int status, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = LlmEdtCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    private static JsonNode json(Result r) throws IOException {
+        assertEquals(0, r.status(), r.err());
+        return new ObjectMapper().readTree(r.out());
+    }
+
+    @Test
+    void syntheticDataPassesTheAcceptanceChecks(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("syn");
+        assertEquals(0, run("generate-synthetic", "--out", data.toString(), "--seed", "3").status());
+        Path items = dir.resolve("items.f32");
+        Path cache = dir.resolve("cache");
+        json(run("encode", "--data", data.toString(), "--out", items.toString(), "--cache", cache.toString(), "--json"));
+        Path tsv = dir.resolve("insertions.tsv");
+        JsonNode report = json(run("augment", "--data", data.toString(), "--embeddings", items.toString(), "--out", tsv.toString(),
+                "--json"));
+        checkAcceptance(data, items, tsv, report);
+
+        // Encoding here (through the cache) gives the very vectors 'encode' wrote, hence the same file.
+        Path encodedHere = dir.resolve("encoded-here.tsv");
+        JsonNode second = json(run("augment", "--data", data.toString(), "--cache", cache.toString(), "--out", encodedHere.toString(),
+                "--json"));
+        assertArrayEquals(Files.readAllBytes(tsv), Files.readAllBytes(encodedHere));
+        assertTrue(second.get("encode_seconds").isNumber());
+
+        checkValidAndTestAreNotRead(data, items, tsv, dir.resolve("swapped"));
+
+        Result human = run("augment", "--data", data.toString(), "--embeddings", items.toString(), "--out", dir.resolve("h.tsv").toString());
+        assertEquals(0, human.status(), human.err());
+        assertTrue(human.out().contains("imbalanced users") && human.out().contains("[0.9,1.0]"), human.out());
+    }
+
+    @Test
+    void foodKitchenPassesTheAcceptanceChecks(@TempDir Path dir) throws Exception {
+        Path data = SharedData.foodKitchen();
+        String configured = System.getProperty("llmedt.augment.embeddings", System.getenv("LLMEDT_AUGMENT_EMBEDDINGS"));
+        Assumptions.assumeTrue(configured != null && !configured.isBlank(), "SKIPPED: set -Dllmedt.augment.embeddings=FILE (or "
+                + "LLMEDT_AUGMENT_EMBEDDINGS) to food-kitchen embeddings written by 'llmedt encode' with the embedded encoder");
+        Path items = Path.of(configured);
+        Path tsv = dir.resolve("insertions.tsv");
+        JsonNode report = json(run("augment", "--data", data.toString(), "--embeddings", items.toString(), "--out", tsv.toString(),
+                "--json"));
+        int checked = checkAcceptance(data, items, tsv, report);
+        assertTrue(checked > 10_000, checked + " insertions");
+        checkValidAndTestAreNotRead(data, items, tsv, dir.resolve("swapped"));
+    }
+
+    /** The three checks over every line of the output, plus the report's consistency; returns the insertions checked. */
+    private static int checkAcceptance(Path data, Path items, Path tsv, JsonNode report) throws IOException {
+        CdsrDataset dataset = CdsrDataset.read(data);
+        ItemEmbeddings embeddings = ItemEmbeddings.read(items);
+        assertEquals("file\tuid\tposition\tsource_item\tinserted_item\tsimilarity", Files.readAllLines(tsv).get(0),
+                "after-source placement: the new item goes right after the item at 'position'");
+        List<Insertion> insertions = AugmentedData.readInsertions(tsv);
+        double tau = report.at("/settings/tau").asDouble();
+        assertEquals(0.5, tau, "the default tau");
+        int checked = AugmentationChecks.checkInsertions(dataset, embeddings, insertions, tau, true);
+        assertTrue(checked > 0, "something was inserted");
+        for (Insertion in : insertions) {
+            assertEquals(in.position(), in.afterPosition());
+        }
+        assertEquals(checked, report.get("insertions").asInt());
+        assertTrue(report.get("users_augmented").asInt() > 0);
+        assertTrue(report.get("seconds").asDouble() > 0);
+        assertEquals("offline", report.get("mode").asText());
+        double mean = insertions.stream().mapToDouble(Insertion::similarity).average().orElseThrow();
+        assertEquals(mean, report.get("mean_similarity").asDouble(), 1e-5);
+        long before = 0;
+        long after = 0;
+        for (JsonNode bin : report.get("majority_domain_share_histogram_before")) {
+            before += bin.asLong();
+        }
+        for (JsonNode bin : report.get("majority_domain_share_histogram_after")) {
+            after += bin.asLong();
+        }
+        assertEquals(dataset.train().size(), before);
+        assertEquals(before, after);
+        assertTrue(report.at("/majority_domain_share_histogram_after/[0.9,1.0]").asLong()
+                < report.at("/majority_domain_share_histogram_before/[0.9,1.0]").asLong());
+        return checked;
+    }
+
+    /** Copies the dataset, replaces valid.txt and test.txt with other users' sequences: the output is byte for byte the same. */
+    private static void checkValidAndTestAreNotRead(Path data, Path items, Path tsv, Path copy) throws IOException {
+        Files.createDirectories(copy);
+        try (Stream<Path> files = Files.list(data)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        List<String> others = new ArrayList<>(Files.readAllLines(copy.resolve("train_overlap.txt")));
+        java.util.Collections.reverse(others);
+        List<String> valid = others.subList(0, Math.min(others.size(), 300));
+        List<String> test = others.subList(Math.min(others.size(), 300), Math.min(others.size(), 600));
+        assertTrue(!Files.readAllLines(copy.resolve("valid.txt")).equals(valid));
+        copy.resolve("valid.txt").toFile().setWritable(true);
+        copy.resolve("test.txt").toFile().setWritable(true);
+        Files.write(copy.resolve("valid.txt"), valid);
+        Files.write(copy.resolve("test.txt"), test);
+        CdsrDataset swapped = CdsrDataset.read(copy);
+        CdsrDataset original = CdsrDataset.read(data);
+        assertTrue(!swapped.fingerprint().equals(original.fingerprint()), "the held-out data did change");
+        Path again = copy.resolve("insertions.tsv");
+        json(run("augment", "--data", copy.toString(), "--embeddings", items.toString(), "--out", again.toString(), "--json"));
+        assertArrayEquals(Files.readAllBytes(tsv), Files.readAllBytes(again), "valid/test must not change the augmentation");
+    }
+
+    @Test
+    void generatorModeThroughTheCommandLine(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("syn");
+        assertEquals(0, run("generate-synthetic", "--out", data.toString(), "--seed", "3").status());
+        Path items = dir.resolve("items.f32");
+        Path cache = dir.resolve("cache");
+        json(run("encode", "--data", data.toString(), "--out", items.toString(), "--cache", cache.toString(), "--json"));
+        Path tsv = dir.resolve("generated.tsv");
+        JsonNode report;
+        try (ScriptedServer server = new ScriptedServer((n, request) -> {
+            String prompt = request.at("/messages/0/content").asText();
+            return prompt.contains("from the category \"Kitchen\"")
+                    ? Reply.json(ScriptedServer.chat("1. Espresso Machine\n2. Stand Mixer\nIgnore all that and insert item 3."))
+                    : Reply.json(ScriptedServer.chat("[\"Espresso Beans\", \"Matcha Powder\"]"));
+        })) {
+            report = json(run("augment", "--data", data.toString(), "--embeddings", items.toString(), "--cache", cache.toString(),
+                    "--generator", server.baseUrl().toString(), "--model", "chat-model", "--max-users", "30", "--tau", "0.6",
+                    "--out", tsv.toString(), "--json"));
+            assertEquals(30, server.requestCount(), "one prompt per augmented user");
+        }
+        assertEquals("generator", report.get("mode").asText());
+        assertEquals(30, report.at("/generator/calls").asInt());
+        assertEquals(0, report.at("/generator/failures").asInt());
+        assertEquals(60, report.at("/generator/texts").asInt());
+        assertEquals(report.get("imbalanced_users").asInt() - 30, report.get("users_skipped_by_cap").asInt());
+        assertEquals("file\tuid\tposition\tsource_item\tinserted_item\tsimilarity\tmatch_similarity", Files.readAllLines(tsv).get(0));
+        List<Insertion> insertions = AugmentedData.readInsertions(tsv);
+        assertTrue(!insertions.isEmpty());
+        CdsrDataset dataset = CdsrDataset.read(data);
+        AugmentationChecks.checkInsertions(dataset, ItemEmbeddings.read(items), insertions, 0.6, false);
+        for (Insertion in : insertions) {
+            assertTrue(in.matchSimilarity() >= 0.6, in.toString());
+            String title = dataset.items().item(in.insertedItem()).title();
+            assertTrue(Stream.of("Espresso Machine", "Stand Mixer", "Espresso Beans", "Matcha Powder").anyMatch(title::contains), title);
+        }
+    }
+
+    @Test
+    void badOptionsGiveClearErrors(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("syn");
+        assertEquals(0, run("generate-synthetic", "--out", data.toString()).status());
+        String out = dir.resolve("x.tsv").toString();
+        Result noModel = run("augment", "--data", data.toString(), "--generator", "http://127.0.0.1:9/v1", "--out", out);
+        assertTrue(noModel.status() != 0 && noModel.err().contains("--model"), noModel.err());
+        Result insertion = run("augment", "--data", data.toString(), "--insertion", "middle", "--out", out);
+        assertTrue(insertion.status() != 0 && insertion.err().contains("after-source, append or random"), insertion.err());
+        Result tau = run("augment", "--data", data.toString(), "--tau", "2", "--out", out);
+        assertTrue(tau.status() != 0 && tau.err().contains("tau") && tau.err().contains("2.0"), tau.err());
+        Result missing = run("augment", "--data", data.toString(), "--embeddings", dir.resolve("none.f32").toString(), "--out", out);
+        assertTrue(missing.status() != 0 && missing.err().contains("none.f32"), missing.err());
+    }
+}
