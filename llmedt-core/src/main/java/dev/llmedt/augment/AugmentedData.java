@@ -1,16 +1,15 @@
 package dev.llmedt.augment;
 
+import dev.llmedt.io.AtomicFiles;
 import dev.llmedt.data.MalformedDataException;
 import dev.llmedt.data.UserSequence;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -101,45 +100,35 @@ public final class AugmentedData {
      * @throws IllegalArgumentException when a file name or user id holds a tab or a line break
      */
     public void writeInsertions(Path file) throws IOException {
-        Path target = file.toAbsolutePath();
-        Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-        try {
-            try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                List<String> header = new ArrayList<>(COLUMNS);
+        AtomicFiles.write(file, out -> {
+            BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8));
+            List<String> header = new ArrayList<>(COLUMNS);
+            if (generated) {
+                header.add(MATCH);
+            }
+            boolean after = strategy != InsertionStrategy.AFTER_SOURCE;
+            if (after) {
+                header.add(AFTER);
+            }
+            w.write(String.join("\t", header));
+            w.write('\n');
+            StringBuilder sb = new StringBuilder();
+            for (Insertion in : insertions) {
+                sb.setLength(0);
+                sb.append(field(in.file(), "file")).append('\t').append(field(in.user(), "uid")).append('\t').append(in.position())
+                        .append('\t').append(in.sourceItem()).append('\t').append(in.insertedItem()).append('\t')
+                        .append(format(in.similarity()));
                 if (generated) {
-                    header.add(MATCH);
+                    sb.append('\t').append(format(in.matchSimilarity()));
                 }
-                boolean after = strategy != InsertionStrategy.AFTER_SOURCE;
                 if (after) {
-                    header.add(AFTER);
+                    sb.append('\t').append(in.afterPosition());
                 }
-                w.write(String.join("\t", header));
-                w.write('\n');
-                StringBuilder sb = new StringBuilder();
-                for (Insertion in : insertions) {
-                    sb.setLength(0);
-                    sb.append(field(in.file(), "file")).append('\t').append(field(in.user(), "uid")).append('\t').append(in.position())
-                            .append('\t').append(in.sourceItem()).append('\t').append(in.insertedItem()).append('\t')
-                            .append(format(in.similarity()));
-                    if (generated) {
-                        sb.append('\t').append(format(in.matchSimilarity()));
-                    }
-                    if (after) {
-                        sb.append('\t').append(in.afterPosition());
-                    }
-                    sb.append('\n');
-                    w.write(sb.toString());
-                }
+                sb.append('\n');
+                w.write(sb.toString());
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+            w.flush();
+        });
     }
 
     private static String field(String value, String column) {

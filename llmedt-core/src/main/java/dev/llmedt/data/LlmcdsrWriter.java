@@ -1,12 +1,12 @@
 package dev.llmedt.data;
 
+import dev.llmedt.io.AtomicFiles;
+import java.io.OutputStreamWriter;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -148,16 +148,13 @@ public final class LlmcdsrWriter {
     }
 
     private static void writeLines(Path file, List<String> lines) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        AtomicFiles.write(file, out -> {
+            BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
             for (String line : lines) {
                 w.write(line);
                 w.write('\n');
             }
-        } catch (IOException | UncheckedIOException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            w.flush();
+        });
     }
 }

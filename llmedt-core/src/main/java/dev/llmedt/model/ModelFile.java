@@ -1,19 +1,17 @@
 package dev.llmedt.model;
 
+import dev.llmedt.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -110,14 +108,9 @@ public final class ModelFile {
             }
         }
         byte[] headerBytes = JSON.writeValueAsBytes(header);
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        MessageDigest sha = sha256();
-        try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
-                DigestOutputStream out = new DigestOutputStream(raw, sha)) {
+        AtomicFiles.write(file, raw -> {
+            MessageDigest sha = sha256();
+            DigestOutputStream out = new DigestOutputStream(raw, sha);
             ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             out.write(MAGIC);
             b.putInt(FORMAT_VERSION).putInt(headerBytes.length);
@@ -136,11 +129,7 @@ public final class ModelFile {
             out.write(chunk.array(), 0, chunk.position());
             out.on(false);
             raw.write(sha.digest());
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        });
     }
 
     /** Reads and verifies a model file. */

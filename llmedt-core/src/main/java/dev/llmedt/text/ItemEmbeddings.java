@@ -1,5 +1,6 @@
 package dev.llmedt.text;
 
+import dev.llmedt.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -266,12 +267,10 @@ public final class ItemEmbeddings {
      * @throws IOException when a file cannot be written
      */
     public void write(Path matrixFile) throws IOException {
-        Path parent = matrixFile.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
         ByteBuffer bytes = ByteBuffer.allocate(4 * matrix.length).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(matrix);
         byte[] data = bytes.array();
-        TextCache.writeAtomically(matrixFile.toAbsolutePath(), data);
+        AtomicFiles.write(matrixFile, data);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
         meta.put("version", VERSION);
@@ -283,7 +282,7 @@ public final class ItemEmbeddings {
         meta.put("template", template);
         meta.put("items_without_text", withoutText);
         meta.put("sha256", HexFormat.of().formatHex(sha256().digest(data)));
-        TextCache.writeAtomically(sidecar(matrixFile).toAbsolutePath(), JSON.writeValueAsBytes(meta));
+        AtomicFiles.write(sidecar(matrixFile), JSON.writeValueAsBytes(meta));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.llmedt.text;
 
+import dev.llmedt.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -7,11 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -116,7 +115,7 @@ public final class TextCache {
             }
         } else {
             String text = "{\"format\": \"llmedt-text-cache\", \"version\": " + FORMAT_VERSION + "}\n";
-            writeAtomically(marker, text.getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(marker, text.getBytes(StandardCharsets.UTF_8));
         }
         return new TextCache(directory);
     }
@@ -299,7 +298,7 @@ public final class TextCache {
         Path file = path(kind, modelId, text);
         try {
             Files.createDirectories(file.getParent());
-            writeAtomically(file, b.array());
+            AtomicFiles.write(file, b.array());
             writes.incrementAndGet();
         } catch (IOException | UncheckedIOException e) {
             writeFailures.incrementAndGet();
@@ -307,21 +306,6 @@ public final class TextCache {
                 LOG.warn("cannot write cache entry {} ({}); results are returned but not cached "
                         + "(further failures are counted, not logged)", file, e.getMessage());
             }
-        }
-    }
-
-    /** Writes to a temporary file beside {@code file} and renames it over {@code file}. */
-    static void writeAtomically(Path file, byte[] bytes) throws IOException {
-        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
         }
     }
 }

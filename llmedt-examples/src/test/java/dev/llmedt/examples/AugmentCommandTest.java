@@ -1,6 +1,8 @@
 package dev.llmedt.examples;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static dev.llmedt.examples.CliRunner.json;
+import static dev.llmedt.examples.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,20 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AugmentCommandTest {
 
-    private record Result(int status, String out, String err) {
-    }
 
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = LlmEdtCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(status, out.toString(), err.toString());
-    }
 
-    private static JsonNode json(Result r) throws IOException {
-        assertEquals(0, r.status(), r.err());
-        return new ObjectMapper().readTree(r.out());
-    }
 
     @Test
     void syntheticDataPassesTheAcceptanceChecks(@TempDir Path dir) throws Exception {
@@ -74,7 +64,7 @@ class AugmentCommandTest {
 
         checkValidAndTestAreNotRead(data, items, tsv, dir.resolve("swapped"));
 
-        Result human = run("augment", "--data", data.toString(), "--embeddings", items.toString(), "--out", dir.resolve("h.tsv").toString());
+        CliRunner.Result human = run("augment", "--data", data.toString(), "--embeddings", items.toString(), "--out", dir.resolve("h.tsv").toString());
         assertEquals(0, human.status(), human.err());
         assertTrue(human.out().contains("imbalanced users") && human.out().contains("[0.9,1.0]"), human.out());
     }
@@ -201,13 +191,13 @@ class AugmentCommandTest {
         Path data = dir.resolve("syn");
         assertEquals(0, run("generate-synthetic", "--out", data.toString()).status());
         String out = dir.resolve("x.tsv").toString();
-        Result noModel = run("augment", "--data", data.toString(), "--generator", "http://127.0.0.1:9/v1", "--out", out);
+        CliRunner.Result noModel = run("augment", "--data", data.toString(), "--generator", "http://127.0.0.1:9/v1", "--out", out);
         assertTrue(noModel.status() != 0 && noModel.err().contains("--model"), noModel.err());
-        Result insertion = run("augment", "--data", data.toString(), "--insertion", "middle", "--out", out);
+        CliRunner.Result insertion = run("augment", "--data", data.toString(), "--insertion", "middle", "--out", out);
         assertTrue(insertion.status() != 0 && insertion.err().contains("after-source, append or random"), insertion.err());
-        Result tau = run("augment", "--data", data.toString(), "--tau", "2", "--out", out);
+        CliRunner.Result tau = run("augment", "--data", data.toString(), "--tau", "2", "--out", out);
         assertTrue(tau.status() != 0 && tau.err().contains("tau") && tau.err().contains("2.0"), tau.err());
-        Result missing = run("augment", "--data", data.toString(), "--embeddings", dir.resolve("none.f32").toString(), "--out", out);
+        CliRunner.Result missing = run("augment", "--data", data.toString(), "--embeddings", dir.resolve("none.f32").toString(), "--out", out);
         assertTrue(missing.status() != 0 && missing.err().contains("none.f32"), missing.err());
     }
 }

@@ -1,5 +1,7 @@
 package dev.llmedt.examples;
 
+import static dev.llmedt.examples.CliRunner.json;
+import static dev.llmedt.examples.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,21 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** The command line end to end: exit codes, JSON fields and figures. */
 class CliTest {
 
-    private record Result(int status, String out, String err) {
-    }
 
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = LlmEdtCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(status, out.toString(), err.toString());
-    }
 
     @Test
     void generatedDatasetHasStats(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("syn");
         assertEquals(0, run("generate-synthetic", "--out", data.toString(), "--seed", "5").status());
-        Result r = run("stats", "--data", data.toString(), "--json");
+        CliRunner.Result r = run("stats", "--data", data.toString(), "--json");
         assertEquals(0, r.status(), r.err());
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertEquals(192, json.at("/domains/Food/items").asInt());
@@ -47,7 +41,7 @@ class CliTest {
     @Test
     void popularOnFoodKitchenJson() throws Exception {
         Path data = SharedData.foodKitchen();
-        Result r = run("evaluate", "--method", "popular", "--data", data.toString(), "--split", "test", "--protocol", "full", "--json");
+        CliRunner.Result r = run("evaluate", "--method", "popular", "--data", data.toString(), "--split", "test", "--protocol", "full", "--json");
         assertEquals(0, r.status(), r.err());
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertEquals("full", json.at("/protocol/name").asText());
@@ -60,7 +54,7 @@ class CliTest {
                 assertTrue(json.at(group + "/" + key).isNumber(), group + "/" + key);
             }
         }
-        Result sampled = run("evaluate", "--data", data.toString(), "--protocol", "sampled-100", "--json");
+        CliRunner.Result sampled = run("evaluate", "--data", data.toString(), "--protocol", "sampled-100", "--json");
         JsonNode s = new ObjectMapper().readTree(sampled.out());
         assertEquals("sampled-100", s.at("/protocol/name").asText());
         assertNotEquals(json.at("/all/NDCG@10").asDouble(), s.at("/all/NDCG@10").asDouble());
@@ -69,16 +63,16 @@ class CliTest {
     @Test
     void badInputGivesAClearErrorAndNonZeroStatus(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("num.txt"), "3\nlots\n");
-        Result r = run("stats", "--data", dir.toString());
+        CliRunner.Result r = run("stats", "--data", dir.toString());
         assertEquals(1, r.status());
         assertTrue(r.err().contains("num.txt:2") && r.err().contains("lots"), r.err());
-        Result p = run("evaluate", "--data", dir.toString(), "--protocol", "sampled");
+        CliRunner.Result p = run("evaluate", "--data", dir.toString(), "--protocol", "sampled");
         assertTrue(p.status() != 0 && p.err().contains("sampled-N"), p.err());
     }
 
     @Test
     void quickstartRunsOnTheEmbeddedData() {
-        Result r = run("quickstart", "--seed", "3", "--max-epochs", "2");
+        CliRunner.Result r = run("quickstart", "--seed", "3", "--max-epochs", "2");
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("most-popular baseline") && r.out().contains("SASRec on") && r.out().contains("Kitchen"), r.out());
     }
@@ -88,18 +82,18 @@ class CliTest {
         Path data = dir.resolve("syn");
         assertEquals(0, run("generate-synthetic", "--out", data.toString(), "--seed", "5").status());
         Path model = dir.resolve("m.llmedt");
-        Result t = run("train", "--data", data.toString(), "--out", model.toString(), "--max-epochs", "2", "--dim", "16",
+        CliRunner.Result t = run("train", "--data", data.toString(), "--out", model.toString(), "--max-epochs", "2", "--dim", "16",
                 "--threads", "2", "--json");
         assertEquals(0, t.status(), t.err());
         JsonNode summary = new ObjectMapper().readTree(t.out());
         assertEquals(2, summary.get("epochs").asInt());
         assertTrue(summary.get("seconds_per_epoch").asDouble() > 0 && summary.get("sequences_per_second").asDouble() > 0);
-        Result e = run("evaluate", "--model", model.toString(), "--data", data.toString(), "--split", "test", "--json");
+        CliRunner.Result e = run("evaluate", "--model", model.toString(), "--data", data.toString(), "--split", "test", "--json");
         assertEquals(0, e.status(), e.err());
         JsonNode report = new ObjectMapper().readTree(e.out());
         assertEquals(200, report.at("/all/n").asInt());
         assertTrue(report.at("/all/NDCG@10").asDouble() > 0);
-        Result bad = run("evaluate", "--model", dir.resolve("none.llmedt").toString(), "--data", data.toString());
+        CliRunner.Result bad = run("evaluate", "--model", dir.resolve("none.llmedt").toString(), "--data", data.toString());
         assertTrue(bad.status() != 0 && bad.err().contains("none.llmedt"), bad.err());
     }
 
@@ -119,13 +113,13 @@ class CliTest {
         Files.writeString(dir.resolve("kitchen.json"), kitchen);
         Files.writeString(dir.resolve("food-meta.json"), "{\"asin\": \"F0\", \"title\": \"Tea\"}\n");
         Files.writeString(dir.resolve("kitchen-meta.json"), "{\"asin\": \"K0\", \"title\": \"Kettle\"}\n");
-        Result r = run("stats", "--json", "--amazon", "Food=" + dir.resolve("food.json") + "," + dir.resolve("food-meta.json"),
+        CliRunner.Result r = run("stats", "--json", "--amazon", "Food=" + dir.resolve("food.json") + "," + dir.resolve("food-meta.json"),
                 "--amazon", "Kitchen=" + dir.resolve("kitchen.json") + "," + dir.resolve("kitchen-meta.json"), "--k-core", "2,2");
         assertEquals(0, r.status(), r.err());
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertEquals(3, json.at("/domains/Food/items").asInt());
         assertEquals(1, json.at("/domains/Kitchen/items").asInt(), "the k-core drops the lonely user's item");
-        Result bad = run("stats", "--amazon", "Food=only-one-file.json");
+        CliRunner.Result bad = run("stats", "--amazon", "Food=only-one-file.json");
         assertTrue(bad.status() != 0 && bad.err().contains("NAME=REVIEWS,META"), bad.err());
     }
 }

@@ -1,5 +1,7 @@
 package dev.llmedt.examples;
 
+import static dev.llmedt.examples.CliRunner.json;
+import static dev.llmedt.examples.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,15 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code llmedt encode} end to end on the synthetic data with the embedded encoder and a cache. */
 class EncodeCommandTest {
 
-    private record Result(int status, String out, String err) {
-    }
 
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = LlmEdtCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(status, out.toString(), err.toString());
-    }
 
     @Test
     void encodesEveryItemAndASecondRunIsServedFromTheCache(@TempDir Path dir) throws Exception {
@@ -33,7 +27,7 @@ class EncodeCommandTest {
         Path out = dir.resolve("items.f32");
         Path cache = dir.resolve("cache");
         String[] args = {"encode", "--data", data.toString(), "--out", out.toString(), "--cache", cache.toString(), "--json"};
-        Result first = run(args);
+        CliRunner.Result first = run(args);
         assertEquals(0, first.status(), first.err());
         JsonNode a = new ObjectMapper().readTree(first.out());
         int items = a.get("items").asInt();
@@ -46,7 +40,7 @@ class EncodeCommandTest {
         assertEquals((long) items * 384 * 4, Files.size(out));
         assertTrue(a.get("model_id").asText().startsWith("all-MiniLM-L6-v2@sha256:"));
 
-        Result second = run(args);
+        CliRunner.Result second = run(args);
         assertEquals(0, second.status(), second.err());
         JsonNode b = new ObjectMapper().readTree(second.out());
         assertEquals(distinct, b.get("cache_hits").asInt(), "every text comes from the cache");
@@ -55,7 +49,7 @@ class EncodeCommandTest {
         assertEquals(items, written.rows());
         assertEquals("{title}", written.template());
 
-        Result human = run("encode", "--data", data.toString(), "--out", dir.resolve("again.f32").toString(), "--cache", cache.toString());
+        CliRunner.Result human = run("encode", "--data", data.toString(), "--out", dir.resolve("again.f32").toString(), "--cache", cache.toString());
         assertEquals(0, human.status(), human.err());
         assertTrue(human.out().contains("encoded 384 items") && human.out().contains(distinct + " hits"), human.out());
     }
@@ -65,12 +59,12 @@ class EncodeCommandTest {
         Path data = dir.resolve("syn");
         assertEquals(0, run("generate-synthetic", "--out", data.toString()).status());
         Path out = dir.resolve("x.f32");
-        Result missing = run("encode", "--data", data.toString(), "--out", out.toString(), "--encoder", dir.resolve("no-model").toString());
+        CliRunner.Result missing = run("encode", "--data", data.toString(), "--out", out.toString(), "--encoder", dir.resolve("no-model").toString());
         assertEquals(1, missing.status());
         assertTrue(missing.err().contains("no-model"), missing.err());
-        Result url = run("encode", "--data", data.toString(), "--out", out.toString(), "--encoder", "http://127.0.0.1:9/v1");
+        CliRunner.Result url = run("encode", "--data", data.toString(), "--out", out.toString(), "--encoder", "http://127.0.0.1:9/v1");
         assertTrue(url.status() != 0 && url.err().contains("--encoder-model"), url.err());
-        Result template = run("encode", "--data", data.toString(), "--out", out.toString(), "--template", "{title");
+        CliRunner.Result template = run("encode", "--data", data.toString(), "--out", out.toString(), "--template", "{title");
         assertTrue(template.status() != 0 && template.err().contains("never closed"), template.err());
     }
 }
