@@ -1,5 +1,6 @@
 package dev.llmedt.augment;
 
+import dev.llmedt.concurrent.Concurrently;
 import dev.llmedt.ProgressListener;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.DatasetStatistics;
@@ -27,10 +28,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -844,49 +841,25 @@ public final class TransferableItemAugmenter implements Augmenter {
         }
         AtomicLong done = new AtomicLong();
         progress.progress("generate", 0, jobs.size());
-        ExecutorService executor = Executors.newFixedThreadPool(Math.max(1, Math.min(generatorConcurrency, jobs.size())), r -> {
-            Thread th = new Thread(r, "llmedt-augment-generate");
-            th.setDaemon(true);
-            return th;
-        });
         AtomicLong failures = new AtomicLong();
-        try {
-            List<Future<?>> futures = new ArrayList<>(jobs.size());
-            for (Generated g : jobs) {
-                futures.add(executor.submit(() -> {
-                    try {
-                        g.answer = generator.generate(g.prompt);
-                    } catch (RuntimeException e) {
-                        // Any failure of the extension point costs this user's items, not the run.
-                        g.failed = true;
-                        if (failures.incrementAndGet() <= LOGGED_FAILURES) {
-                            LOG.warn("generator {} failed for user {} of {} ({} items): {}; the user gets no {} items{}", generator.modelId(),
-                                    train.get(g.user).user(), train.get(g.user).source(), catalog.domains().get(g.target).name(),
-                                    e.getMessage(), catalog.domains().get(g.target).name(),
-                                    failures.get() == LOGGED_FAILURES ? " (further failures are counted, not logged)" : "");
-                        }
-                    }
-                    progress.progress("generate", done.incrementAndGet(), jobs.size());
-                }));
+        Concurrently.map(jobs, generatorConcurrency, "llmedt-augment-generate", g -> {
+            try {
+                g.answer = generator.generate(g.prompt);
+            } catch (RuntimeException e) {
+                // Any failure of the extension point costs this user's items, not the run.
+                g.failed = true;
+                if (failures.incrementAndGet() <= LOGGED_FAILURES) {
+                    LOG.warn("generator {} failed for user {} of {} ({} items): {}; the user gets no {} items{}", generator.modelId(),
+                            train.get(g.user).user(), train.get(g.user).source(), catalog.domains().get(g.target).name(),
+                            e.getMessage(), catalog.domains().get(g.target).name(),
+                            failures.get() == LOGGED_FAILURES ? " (further failures are counted, not logged)" : "");
+                }
             }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LanguageModelException("interrupted while waiting for generator " + generator.modelId(), e);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            if (c instanceof Error err) {
-                throw err;
-            }
-            throw new LanguageModelException("generator " + generator.modelId() + " failed: " + c, c);
-        } finally {
-            executor.shutdownNow();
-        }
+            progress.progress("generate", done.incrementAndGet(), jobs.size());
+            return null;
+        }, cause -> cause instanceof InterruptedException
+                ? new LanguageModelException("interrupted while waiting for generator " + generator.modelId(), cause)
+                : new LanguageModelException("generator " + generator.modelId() + " failed: " + cause, cause));
 
         // Parse, then embed each distinct text once per target domain and match it.
         int limit = 4 * settings.maxInsertionsPerUser();

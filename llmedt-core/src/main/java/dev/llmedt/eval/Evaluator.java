@@ -1,5 +1,6 @@
 package dev.llmedt.eval;
 
+import dev.llmedt.concurrent.Concurrently;
 import dev.llmedt.ProgressListener;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.Domain;
@@ -12,10 +13,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,40 +138,10 @@ public final class Evaluator {
     }
 
     private void run(Runnable[] work) {
-        if (threads == 1 || work.length <= 1) {
-            for (Runnable r : work) {
-                r.run();
-            }
-            return;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, work.length), r -> {
-            Thread t = new Thread(r, "llmedt-evaluate");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (Runnable r : work) {
-                futures.add(pool.submit(r));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("evaluation interrupted", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(cause);
-        } finally {
-            pool.shutdownNow();
-        }
+        Concurrently.map(Arrays.asList(work), threads, "llmedt-evaluate", r -> {
+            r.run();
+            return null;
+        }, cause -> new IllegalStateException(cause instanceof InterruptedException ? "evaluation interrupted" : "evaluation failed", cause));
     }
 
     private void rankChunk(Recommender recommender, ItemCatalog catalog, List<EvaluationCase> cases, int[] chunk, int[] ranks) {

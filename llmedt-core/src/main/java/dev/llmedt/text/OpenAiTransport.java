@@ -1,5 +1,6 @@
 package dev.llmedt.text;
 
+import dev.llmedt.concurrent.Concurrently;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,12 +16,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
@@ -227,44 +223,9 @@ final class OpenAiTransport {
      * order; the first failure is rethrown.
      */
     <T, R> List<R> mapConcurrently(List<T> inputs, Function<T, R> f) {
-        int threads = Math.min(maxConcurrency, inputs.size());
-        if (threads <= 1) {
-            List<R> out = new ArrayList<>(inputs.size());
-            for (T in : inputs) {
-                out.add(f.apply(in));
-            }
-            return out;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "llmedt-http");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<R>> futures = new ArrayList<>(inputs.size());
-            for (T in : inputs) {
-                futures.add(pool.submit(() -> f.apply(in)));
-            }
-            List<R> out = new ArrayList<>(inputs.size());
-            for (Future<R> fu : futures) {
-                out.add(fu.get());
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LanguageModelException("interrupted while waiting for " + redact(baseUrl), e);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            if (c instanceof Error err) {
-                throw err;
-            }
-            throw new LanguageModelException(c.toString(), c);
-        } finally {
-            pool.shutdownNow();
-        }
+        return Concurrently.map(inputs, maxConcurrency, "llmedt-http", f, cause -> cause instanceof InterruptedException
+                ? new LanguageModelException("interrupted while waiting for " + redact(baseUrl), cause)
+                : new LanguageModelException(cause.toString(), cause));
     }
 
     @Override
