@@ -164,18 +164,6 @@ public final class Kernels {
         }
     }
 
-    /** {@code y[f][0..R) = a[f][0..R) + b[f][0..R)}. */
-    public static void add(float[][] a, float[][] b, int width, int rows, float[][] y) {
-        for (int f = 0; f < width; f++) {
-            float[] af = a[f];
-            float[] bf = b[f];
-            float[] yf = y[f];
-            for (int r = 0; r < rows; r++) {
-                yf[r] = af[r] + bf[r];
-            }
-        }
-    }
-
     /** {@code y[f][0..R) += a[f][0..R)}. */
     public static void addInPlace(float[][] a, int width, int rows, float[][] y) {
         for (int f = 0; f < width; f++) {
@@ -199,11 +187,6 @@ public final class Kernels {
         for (int f = 0; f < width; f++) {
             java.util.Arrays.fill(m[f], 0, rows, 0);
         }
-    }
-
-    /** Allocates a feature-major matrix of {@code width} features and {@code capacity} rows. */
-    public static float[][] matrix(int width, int capacity) {
-        return new float[width][capacity];
     }
 
     /** Dot product of the first n entries of two arrays, with independent partial sums. */

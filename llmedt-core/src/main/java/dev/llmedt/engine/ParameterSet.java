@@ -60,17 +60,6 @@ public final class ParameterSet {
         return n;
     }
 
-    /** Returns the number of elements of parameters that are not frozen. */
-    public long trainableSize() {
-        long n = 0;
-        for (Parameter p : list) {
-            if (!p.frozen()) {
-                n += p.size();
-            }
-        }
-        return n;
-    }
-
     /** Copies every parameter's values from another set with the same names and shapes. */
     public void copyFrom(ParameterSet other) {
         for (Parameter p : list) {

@@ -44,16 +44,6 @@ public final class RaggedBatch {
         sequenceOfRow = new int[maxRows];
     }
 
-    /** Returns the maximum number of rows. */
-    public int capacityRows() {
-        return input.length;
-    }
-
-    /** Returns the maximum number of sequences. */
-    public int capacitySequences() {
-        return start.length;
-    }
-
     /** Empties the batch. */
     public void clear() {
         sequences = 0;

@@ -250,7 +250,7 @@ public final class SasRecTrainer {
 
         private void flush(int w) {
             int rows = parameters.get("item_emb.weight").rows();
-            adam.flush((int) ((long) rows * w / pool.size()), (int) ((long) rows * (w + 1) / pool.size()));
+            adam.flush((int) pool.partStart(rows, w), (int) pool.partStart(rows, w + 1));
         }
 
         /** Runs one epoch; returns the mean batch loss. */
@@ -390,15 +390,14 @@ public final class SasRecTrainer {
         }
 
         private void reduceAndUpdate(int w) {
-            int workers = pool.size();
             for (int i = 0; i < parameterList.size(); i++) {
                 Parameter p = parameterList.get(i);
                 if (p.frozen()) {
                     continue;
                 }
                 int rows = p.rows();
-                int rowFrom = (int) ((long) rows * w / workers);
-                int rowTo = (int) ((long) rows * (w + 1) / workers);
+                int rowFrom = (int) pool.partStart(rows, w);
+                int rowTo = (int) pool.partStart(rows, w + 1);
                 if (rowFrom == rowTo) {
                     continue;
                 }
