@@ -2,24 +2,34 @@ package dev.llmedt.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
 
 /** {@link InteractionLog#timeOrderedSequences()} against a reference stable sort. */
 class InteractionLogPropertyTest {
 
+    /** Fixed, so that every run (and CI) checks the same examples. */
+    private static final long SEED = 0x1A7E_0001L;
+
     /** Each interaction is (user 0..4, item 0..9, time 0..5): few distinct times, so many ties. */
-    @Property(tries = 200)
-    void sequencesAreStablySortedByTime(
-            @ForAll @Size(max = 40) List<@Size(3) List<@IntRange(max = 9) Integer>> rows,
-            @ForAll boolean someTimesAreDecimal) {
+    @Test
+    void sequencesAreStablySortedByTime() {
+        qt().withFixedSeed(SEED)
+                // Small inputs come up again (QuickTheories skips exact repeats): 220 draws give at least 200 different inputs.
+                .withExamples(220)
+                .forAll(lists().of(lists().of(integers().between(0, 9)).ofSize(3)).ofSizeBetween(0, 40), booleans().all())
+                .checkAssert(InteractionLogPropertyTest::sequencesAreStablySortedByTime);
+    }
+
+    private static void sequencesAreStablySortedByTime(List<List<Integer>> rows, boolean someTimesAreDecimal) {
         InteractionLog log = new InteractionLog();
         List<int[]> added = new ArrayList<>();
         for (int k = 0; k < rows.size(); k++) {

@@ -1,21 +1,37 @@
 package dev.llmedt.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /** Properties of {@link LeaveOneOutSplitter}. */
 class LeaveOneOutSplitterPropertyTest {
 
-    @Property(tries = 200)
-    void everyInputIsExactlyTheItemsBeforeItsTarget(
-            @ForAll @Size(max = 12) List<@Size(min = 1, max = 9) List<@IntRange(max = 30) Integer>> sequences) {
+    /** Fixed, so that every run (and CI) checks the same examples. */
+    private static final long SEED = 0x100_0001L;
+
+    /** A user's sequence: 1 to 9 items 0..30, so both sides of {@link LeaveOneOutSplitter#MIN_EVALUATED_LENGTH}. */
+    private static Gen<List<Integer>> sequence() {
+        return lists().of(integers().between(0, 30)).ofSizeBetween(1, 9);
+    }
+
+    @Test
+    void everyInputIsExactlyTheItemsBeforeItsTarget() {
+        qt().withFixedSeed(SEED)
+                // Small inputs come up again (QuickTheories skips exact repeats): 220 draws give at least 200 different inputs.
+                .withExamples(220)
+                .forAll(lists().of(sequence()).ofSizeBetween(0, 12))
+                .checkAssert(LeaveOneOutSplitterPropertyTest::everyInputIsExactlyTheItemsBeforeItsTarget);
+    }
+
+    private static void everyInputIsExactlyTheItemsBeforeItsTarget(List<List<Integer>> sequences) {
         List<String> users = new ArrayList<>();
         List<int[]> arrays = new ArrayList<>();
         for (int u = 0; u < sequences.size(); u++) {
@@ -54,8 +70,16 @@ class LeaveOneOutSplitterPropertyTest {
         assertEquals(users.size() - evaluated, r.tooShort());
     }
 
-    @Property(tries = 50)
-    void theCallersArraysAreNeitherChangedNorShared(@ForAll @Size(min = 1, max = 9) List<@IntRange(max = 30) Integer> sequence) {
+    @Test
+    void theCallersArraysAreNeitherChangedNorShared() {
+        qt().withFixedSeed(SEED)
+                // Small inputs come up again (QuickTheories skips exact repeats): 60 draws give at least 50 different inputs.
+                .withExamples(60)
+                .forAll(sequence())
+                .checkAssert(LeaveOneOutSplitterPropertyTest::theCallersArraysAreNeitherChangedNorShared);
+    }
+
+    private static void theCallersArraysAreNeitherChangedNorShared(List<Integer> sequence) {
         int[] s = sequence.stream().mapToInt(Integer::intValue).toArray();
         int[] copy = s.clone();
         LeaveOneOutSplitter.Result r = LeaveOneOutSplitter.split("t", List.of("u"), List.of(s));
