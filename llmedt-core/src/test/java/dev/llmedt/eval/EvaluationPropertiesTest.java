@@ -3,6 +3,10 @@ package dev.llmedt.eval;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.EvaluationCase;
@@ -15,12 +19,15 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.SplittableRandom;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /** Invariants of ranking, sampling and metrics, checked on random data. */
 class EvaluationPropertiesTest {
+
+    /** Fixed, so that every run (and CI) checks the same examples. */
+    private static final long SEED = 0xE7A1_0001L;
 
     /** Scores that depend on the history and the item, with many ties (few distinct values). */
     static final class HashRecommender implements Recommender {
@@ -70,10 +77,21 @@ class EvaluationPropertiesTest {
         return candidates.indexOf(c.target());
     }
 
-    @Property(tries = 60)
-    void fullRankMatchesSortingEveryCandidate(@ForAll @IntRange(min = 1, max = 40) int sizeA,
-            @ForAll @IntRange(min = 1, max = 40) int sizeB, @ForAll @IntRange(min = 1, max = 6) int levels,
-            @ForAll long seed, @ForAll boolean exclude) {
+    /** Two domains of the given sizes, scores with the given number of distinct values, random cases. */
+    record Ranking(int sizeA, int sizeB, int levels, long seed, boolean exclude) {
+    }
+
+    @Test
+    void fullRankMatchesSortingEveryCandidate() {
+        Gen<Ranking> rankings = integers().between(1, 40).zip(integers().between(1, 40), integers().between(1, 6), longs().all(),
+                booleans().all(), Ranking::new);
+        qt().withFixedSeed(SEED)
+                .withExamples(60)
+                .forAll(rankings)
+                .checkAssert(r -> fullRankMatchesSortingEveryCandidate(r.sizeA(), r.sizeB(), r.levels(), r.seed(), r.exclude()));
+    }
+
+    private static void fullRankMatchesSortingEveryCandidate(int sizeA, int sizeB, int levels, long seed, boolean exclude) {
         ItemCatalog catalog = TinyData.catalog(sizeA, sizeB);
         List<EvaluationCase> cases = randomCases(catalog, seed, 25);
         Recommender rec = new HashRecommender(levels);
@@ -84,10 +102,15 @@ class EvaluationPropertiesTest {
         }
     }
 
-    @Property(tries = 40)
-    void sampledAgreesWithFullWhenNegativesCoverTheDomain(@ForAll @IntRange(min = 1, max = 30) int sizeA,
-            @ForAll @IntRange(min = 1, max = 30) int sizeB, @ForAll @IntRange(min = 1, max = 5) int levels,
-            @ForAll long seed) {
+    @Test
+    void sampledAgreesWithFullWhenNegativesCoverTheDomain() {
+        qt().withFixedSeed(SEED)
+                .withExamples(40)
+                .forAll(integers().between(1, 30), integers().between(1, 30), integers().between(1, 5), longs().all())
+                .checkAssert(EvaluationPropertiesTest::sampledAgreesWithFullWhenNegativesCoverTheDomain);
+    }
+
+    private static void sampledAgreesWithFullWhenNegativesCoverTheDomain(int sizeA, int sizeB, int levels, long seed) {
         ItemCatalog catalog = TinyData.catalog(sizeA, sizeB);
         List<EvaluationCase> cases = randomCases(catalog, seed, 20);
         Recommender rec = new HashRecommender(levels);
@@ -96,9 +119,15 @@ class EvaluationPropertiesTest {
         assertArrayEquals(full, sampled);
     }
 
-    @Property(tries = 200)
-    void negativesAreDistinctUniformAndAvoidTheUsersItems(@ForAll @IntRange(min = 2, max = 300) int size,
-            @ForAll @IntRange(min = 1, max = 400) int n, @ForAll long seed) {
+    @Test
+    void negativesAreDistinctUniformAndAvoidTheUsersItems() {
+        qt().withFixedSeed(SEED)
+                .withExamples(200)
+                .forAll(integers().between(2, 300), integers().between(1, 400), longs().all())
+                .checkAssert(EvaluationPropertiesTest::negativesAreDistinctUniformAndAvoidTheUsersItems);
+    }
+
+    private static void negativesAreDistinctUniformAndAvoidTheUsersItems(int size, int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int target = r.nextInt(size);
         Set<Integer> own = new HashSet<>();
@@ -125,8 +154,20 @@ class EvaluationPropertiesTest {
         }
     }
 
-    @Property(tries = 300)
-    void ndcgIsBetweenZeroAndHitRateWhichGrowsWithK(@ForAll("ranks") int[] ranks, @ForAll @IntRange(min = 1, max = 50) int k) {
+    /** 0 to 60 ranks 0..120 (0 is a hit at the top). */
+    private static Gen<int[]> ranks() {
+        return Generate.intArrays(integers().between(0, 60), integers().between(0, 120));
+    }
+
+    @Test
+    void ndcgIsBetweenZeroAndHitRateWhichGrowsWithK() {
+        qt().withFixedSeed(SEED)
+                .withExamples(300)
+                .forAll(ranks(), integers().between(1, 50))
+                .checkAssert(EvaluationPropertiesTest::ndcgIsBetweenZeroAndHitRateWhichGrowsWithK);
+    }
+
+    private static void ndcgIsBetweenZeroAndHitRateWhichGrowsWithK(int[] ranks, int k) {
         GroupMetrics m = new GroupMetrics(ranks);
         double hr = m.hitRate(k);
         double ndcg = m.ndcg(k);
@@ -134,10 +175,5 @@ class EvaluationPropertiesTest {
         assertTrue(m.hitRate(k + 1) >= hr, "HR@K never decreases as K grows");
         assertTrue(m.ndcg(k + 1) >= ndcg, "NDCG@K never decreases as K grows");
         assertTrue(m.mrr() >= 0 && m.mrr() <= 1);
-    }
-
-    @net.jqwik.api.Provide
-    net.jqwik.api.Arbitrary<int[]> ranks() {
-        return net.jqwik.api.Arbitraries.integers().between(0, 120).array(int[].class).ofMinSize(0).ofMaxSize(60);
     }
 }
