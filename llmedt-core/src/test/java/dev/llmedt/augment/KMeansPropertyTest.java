@@ -3,17 +3,21 @@ package dev.llmedt.augment;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.llmedt.engine.WorkerPool;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /** Properties of {@link KMeans} and of the exact search it runs on ({@link CosineIndex}). */
 class KMeansPropertyTest {
+
+    /** Fixed, so that every run (and CI) checks the same examples. */
+    private static final long SEED = 0x6EA5_0001L;
 
     /** Random unit vectors; with {@code duplicates}, some points repeat earlier ones exactly. */
     static float[][] points(long seed, int n, int dim, boolean duplicates) {
@@ -46,10 +50,21 @@ class KMeansPropertyTest {
         return s;
     }
 
-    @Property(tries = 60)
-    void everyPointIsAssignedToItsNearestCentroid(@ForAll long seed, @ForAll @IntRange(min = 1, max = 120) int n,
-            @ForAll @IntRange(min = 1, max = 12) int k, @ForAll @IntRange(min = 1, max = 9) int dim,
-            @ForAll @IntRange(min = 1, max = 30) int iterations) {
+    /** A clustering problem: the points' seed, their number, k, their dimension and the maximum number of passes. */
+    record Fit(long seed, int n, int k, int dim, int iterations) {
+    }
+
+    @Test
+    void everyPointIsAssignedToItsNearestCentroid() {
+        Gen<Fit> fits = longs().all().zip(integers().between(1, 120), integers().between(1, 12), integers().between(1, 9),
+                integers().between(1, 30), Fit::new);
+        qt().withFixedSeed(SEED)
+                .withExamples(60)
+                .forAll(fits)
+                .checkAssert(f -> everyPointIsAssignedToItsNearestCentroid(f.seed(), f.n(), f.k(), f.dim(), f.iterations()));
+    }
+
+    private static void everyPointIsAssignedToItsNearestCentroid(long seed, int n, int k, int dim, int iterations) {
         float[][] points = points(seed, n, dim, true);
         KMeans.Result r;
         try (WorkerPool pool = new WorkerPool(2)) {
@@ -71,9 +86,15 @@ class KMeansPropertyTest {
         }
     }
 
-    @Property(tries = 40)
-    void atConvergenceEachCentroidIsTheNormalisedMeanOfItsPoints(@ForAll long seed, @ForAll @IntRange(min = 2, max = 80) int n,
-            @ForAll @IntRange(min = 1, max = 6) int k) {
+    @Test
+    void atConvergenceEachCentroidIsTheNormalisedMeanOfItsPoints() {
+        qt().withFixedSeed(SEED)
+                .withExamples(40)
+                .forAll(longs().all(), integers().between(2, 80), integers().between(1, 6))
+                .checkAssert(KMeansPropertyTest::atConvergenceEachCentroidIsTheNormalisedMeanOfItsPoints);
+    }
+
+    private static void atConvergenceEachCentroidIsTheNormalisedMeanOfItsPoints(long seed, int n, int k) {
         int dim = 5;
         float[][] points = points(seed, n, dim, false);
         KMeans.Result r;
@@ -102,9 +123,15 @@ class KMeansPropertyTest {
         }
     }
 
-    @Property(tries = 40)
-    void theSameSeedGivesTheSameClusteringWhateverTheThreads(@ForAll long seed, @ForAll @IntRange(min = 1, max = 700) int n,
-            @ForAll @IntRange(min = 1, max = 10) int k) {
+    @Test
+    void theSameSeedGivesTheSameClusteringWhateverTheThreads() {
+        qt().withFixedSeed(SEED)
+                .withExamples(40)
+                .forAll(longs().all(), integers().between(1, 700), integers().between(1, 10))
+                .checkAssert(KMeansPropertyTest::theSameSeedGivesTheSameClusteringWhateverTheThreads);
+    }
+
+    private static void theSameSeedGivesTheSameClusteringWhateverTheThreads(long seed, int n, int k) {
         float[][] points = points(seed, n, 7, true);
         KMeans.Result one;
         KMeans.Result two;
@@ -119,9 +146,15 @@ class KMeansPropertyTest {
         }
     }
 
-    @Property(tries = 60)
-    void exactSearchFindsTheHighestCosineWithTiesToTheLowestIndex(@ForAll long seed, @ForAll @IntRange(min = 0, max = 600) int rows,
-            @ForAll @IntRange(min = 1, max = 20) int queries, @ForAll @IntRange(min = 1, max = 11) int dim) {
+    @Test
+    void exactSearchFindsTheHighestCosineWithTiesToTheLowestIndex() {
+        qt().withFixedSeed(SEED)
+                .withExamples(60)
+                .forAll(longs().all(), integers().between(0, 600), integers().between(1, 20), integers().between(1, 11))
+                .checkAssert(KMeansPropertyTest::exactSearchFindsTheHighestCosineWithTiesToTheLowestIndex);
+    }
+
+    private static void exactSearchFindsTheHighestCosineWithTiesToTheLowestIndex(long seed, int rows, int queries, int dim) {
         float[][] data = points(seed, rows, dim, true);
         float[][] q = points(seed + 1, queries, dim, false);
         if (rows > 0) {
