@@ -1,11 +1,13 @@
 package dev.llmedt.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.util.SplittableRandom;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 /**
  * Deferring the zero-gradient updates of untouched table rows gives exactly (bit for bit) the
@@ -13,9 +15,18 @@ import net.jqwik.api.constraints.IntRange;
  */
 class LazyAdamTest {
 
-    @Property(tries = 40)
-    void deferredRowsEqualTheDenseUpdate(@ForAll long seed, @ForAll boolean decoupled,
-            @ForAll @IntRange(min = 1, max = 30) int steps, @ForAll @IntRange(min = 0, max = 2) int decay) {
+    /** Fixed, so that every run (and CI) checks the same examples. */
+    private static final long SEED = 0xADA4_0001L;
+
+    @Test
+    void deferredRowsEqualTheDenseUpdate() {
+        qt().withFixedSeed(SEED)
+                .withExamples(40)
+                .forAll(longs().all(), booleans().all(), integers().between(1, 30), integers().between(0, 2))
+                .checkAssert(LazyAdamTest::deferredRowsEqualTheDenseUpdate);
+    }
+
+    private static void deferredRowsEqualTheDenseUpdate(long seed, boolean decoupled, int steps, int decay) {
         int rows = 9;
         int cols = 5;
         ParameterSet sparseSet = new ParameterSet();
