@@ -19,6 +19,12 @@ class KMeansPropertyTest {
     /** Fixed, so that every run (and CI) checks the same examples. */
     private static final long SEED = 0x6EA5_0001L;
 
+    /**
+     * Bounds the time a failing property spends shrinking: QuickTheories' default (100,000 cycles,
+     * each running the property) would take up to several minutes at a few milliseconds an example.
+     */
+    private static final int SHRINK_CYCLES = 2_000;
+
     /** Random unit vectors; with {@code duplicates}, some points repeat earlier ones exactly. */
     static float[][] points(long seed, int n, int dim, boolean duplicates) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -59,6 +65,7 @@ class KMeansPropertyTest {
         Gen<Fit> fits = longs().all().zip(integers().between(1, 120), integers().between(1, 12), integers().between(1, 9),
                 integers().between(1, 30), Fit::new);
         qt().withFixedSeed(SEED)
+                .withShrinkCycles(SHRINK_CYCLES)
                 .withExamples(60)
                 .forAll(fits)
                 .checkAssert(f -> everyPointIsAssignedToItsNearestCentroid(f.seed(), f.n(), f.k(), f.dim(), f.iterations()));
@@ -89,6 +96,7 @@ class KMeansPropertyTest {
     @Test
     void atConvergenceEachCentroidIsTheNormalisedMeanOfItsPoints() {
         qt().withFixedSeed(SEED)
+                .withShrinkCycles(SHRINK_CYCLES)
                 .withExamples(40)
                 .forAll(longs().all(), integers().between(2, 80), integers().between(1, 6))
                 .checkAssert(KMeansPropertyTest::atConvergenceEachCentroidIsTheNormalisedMeanOfItsPoints);
@@ -126,6 +134,7 @@ class KMeansPropertyTest {
     @Test
     void theSameSeedGivesTheSameClusteringWhateverTheThreads() {
         qt().withFixedSeed(SEED)
+                .withShrinkCycles(SHRINK_CYCLES)
                 .withExamples(40)
                 .forAll(longs().all(), integers().between(1, 700), integers().between(1, 10))
                 .checkAssert(KMeansPropertyTest::theSameSeedGivesTheSameClusteringWhateverTheThreads);
@@ -149,6 +158,7 @@ class KMeansPropertyTest {
     @Test
     void exactSearchFindsTheHighestCosineWithTiesToTheLowestIndex() {
         qt().withFixedSeed(SEED)
+                .withShrinkCycles(SHRINK_CYCLES)
                 .withExamples(60)
                 .forAll(longs().all(), integers().between(0, 600), integers().between(1, 20), integers().between(1, 11))
                 .checkAssert(KMeansPropertyTest::exactSearchFindsTheHighestCosineWithTiesToTheLowestIndex);

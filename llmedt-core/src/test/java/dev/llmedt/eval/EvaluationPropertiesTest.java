@@ -29,6 +29,12 @@ class EvaluationPropertiesTest {
     /** Fixed, so that every run (and CI) checks the same examples. */
     private static final long SEED = 0xE7A1_0001L;
 
+    /**
+     * Bounds the time a failing property spends shrinking: QuickTheories' default (100,000 cycles,
+     * each running the property) would take up to several minutes at a few milliseconds an example.
+     */
+    private static final int SHRINK_CYCLES = 2_000;
+
     /** Scores that depend on the history and the item, with many ties (few distinct values). */
     static final class HashRecommender implements Recommender {
         private final int levels;
@@ -86,6 +92,7 @@ class EvaluationPropertiesTest {
         Gen<Ranking> rankings = integers().between(1, 40).zip(integers().between(1, 40), integers().between(1, 6), longs().all(),
                 booleans().all(), Ranking::new);
         qt().withFixedSeed(SEED)
+                .withShrinkCycles(SHRINK_CYCLES)
                 .withExamples(60)
                 .forAll(rankings)
                 .checkAssert(r -> fullRankMatchesSortingEveryCandidate(r.sizeA(), r.sizeB(), r.levels(), r.seed(), r.exclude()));
@@ -105,6 +112,7 @@ class EvaluationPropertiesTest {
     @Test
     void sampledAgreesWithFullWhenNegativesCoverTheDomain() {
         qt().withFixedSeed(SEED)
+                .withShrinkCycles(SHRINK_CYCLES)
                 .withExamples(40)
                 .forAll(integers().between(1, 30), integers().between(1, 30), integers().between(1, 5), longs().all())
                 .checkAssert(EvaluationPropertiesTest::sampledAgreesWithFullWhenNegativesCoverTheDomain);
