@@ -11,8 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -42,15 +45,25 @@ public final class AugmentedData {
     private final InsertionStrategy strategy;
     private final boolean generated;
     private final boolean insertedItemsAreTargets;
+    private final Map<String, Object> settings;
 
     AugmentedData(List<AugmentedSequence> sequences, List<Insertion> insertions, AugmentationReport report, InsertionStrategy strategy,
-            boolean generated, boolean insertedItemsAreTargets) {
+            boolean generated, boolean insertedItemsAreTargets, Map<String, Object> settings) {
         this.sequences = List.copyOf(sequences);
         this.insertions = List.copyOf(insertions);
         this.report = Objects.requireNonNull(report, "report");
         this.strategy = Objects.requireNonNull(strategy, "strategy");
         this.generated = generated;
         this.insertedItemsAreTargets = insertedItemsAreTargets;
+        this.settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+    }
+
+    /**
+     * Returns the settings that produced this augmentation (the augmenter's settings with
+     * snake_case keys, and the generator's model id or null), for provenance.
+     */
+    public Map<String, Object> settings() {
+        return settings;
     }
 
     /** Returns every training sequence, augmented or not, in {@code data.train()} order. */

@@ -675,8 +675,10 @@ public final class TransferableItemAugmenter implements Augmenter {
                 + "the cap) in {} s", augmented, imbalanced.size(), data.name(), n, String.format(Locale.ROOT, "%.4f",
                         report.meanSimilarity()), counts[1], counts[2], settings.similarityThreshold(), counts[5],
                 String.format(Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e9));
+        Map<String, Object> described = new LinkedHashMap<>(settings.toMap());
+        described.put("generator", generator == null ? null : generator.modelId());
         return new AugmentedData(sequences, insertions, report, settings.insertion(), generator != null,
-                settings.insertedItemsAreTargets());
+                settings.insertedItemsAreTargets(), described);
     }
 
     /** The user's dominant domain and target domains, or null when no domain's share is below the threshold. */

@@ -213,4 +213,34 @@ public final class Kernels {
         }
         return (s0 + s1) + (s2 + s3);
     }
+
+    /** Items scored per block by {@link #scoreUsers}, so a block of the table stays in cache for every user. */
+    private static final int ITEM_BLOCK = 2048;
+
+    /**
+     * {@code scores[offset + b][i] = sum_f users[b][f] * table[f][i]} for {@code b < n} and
+     * {@code i < items}: full-catalogue scoring against a feature-major item table, blocked over items.
+     */
+    public static void scoreUsers(float[][] users, int n, int width, float[][] table, int items, float[][] scores, int offset) {
+        for (int from = 0; from < items; from += ITEM_BLOCK) {
+            int to = Math.min(items, from + ITEM_BLOCK);
+            for (int b = 0; b < n; b++) {
+                float[] s = scores[offset + b];
+                java.util.Arrays.fill(s, from, to, 0);
+                addWeightedRows(users[b], table, width, s, from, to);
+            }
+        }
+    }
+
+    /** Returns the rows {@code [firstRow, firstRow + count)} of a row-major table, feature-major: {@code m[f][i]}. */
+    public static float[][] featureMajor(float[][] table, int firstRow, int count, int width) {
+        float[][] m = new float[width][count];
+        for (int i = 0; i < count; i++) {
+            float[] e = table[firstRow + i];
+            for (int f = 0; f < width; f++) {
+                m[f][i] = e[f];
+            }
+        }
+        return m;
+    }
 }

@@ -42,6 +42,11 @@ public final class ParameterSet {
         return i;
     }
 
+    /** Returns whether a parameter has the name. */
+    public boolean contains(String name) {
+        return byName.containsKey(name);
+    }
+
     /** Returns the parameter with a name. */
     public Parameter get(String name) {
         Parameter p = byName.get(name);

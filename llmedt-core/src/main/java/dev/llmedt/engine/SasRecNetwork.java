@@ -16,6 +16,11 @@ import java.util.SplittableRandom;
  */
 public final class SasRecNetwork {
 
+    /** The name of the item table parameter. */
+    public static final String ITEMS = "item_emb.weight";
+    /** The name of the (global) position table parameter. */
+    public static final String POSITIONS = "pos_emb.weight";
+
     private final SasRecShape shape;
     private final ParameterSet parameters;
     private final int d;
@@ -24,6 +29,8 @@ public final class SasRecNetwork {
     private final Parameter positionTable;
     private final int itemIndex;
     private final int positionIndex;
+    private float[][] externalItems;
+    private float[][] externalItemGradients;
     private final Dropout embeddingDropout;
     private final Block[] blocks;
     private final LayerNorm lastNorm;
@@ -116,14 +123,27 @@ public final class SasRecNetwork {
      * @param capacityRows most rows (real positions) in a batch
      */
     public SasRecNetwork(SasRecShape shape, ParameterSet parameters, int capacitySequences, int capacityRows) {
+        this(shape, parameters, POSITIONS, capacitySequences, capacityRows);
+    }
+
+    /**
+     * Creates one worker's network over shared parameters with a chosen position table (LLM-EDT's
+     * domain threads run the shared blocks with their own positions). The item table
+     * {@code item_emb.weight} may be absent from the parameters when the caller supplies item
+     * vectors with {@link #useItemRows} before every pass.
+     *
+     * @param positionTable the name of the position table parameter {@code [maxLength x dim]}
+     */
+    public SasRecNetwork(SasRecShape shape, ParameterSet parameters, String positionTable, int capacitySequences,
+            int capacityRows) {
         this.shape = shape;
         this.parameters = parameters;
         this.d = shape.dim();
         this.embedScale = (float) Math.sqrt(d);
-        this.itemTable = parameters.get("item_emb.weight");
-        this.positionTable = parameters.get("pos_emb.weight");
-        this.itemIndex = parameters.indexOf(itemTable);
-        this.positionIndex = parameters.indexOf(positionTable);
+        this.itemTable = parameters.contains(ITEMS) ? parameters.get(ITEMS) : null;
+        this.positionTable = parameters.get(positionTable);
+        this.itemIndex = itemTable == null ? -1 : parameters.indexOf(itemTable);
+        this.positionIndex = parameters.indexOf(this.positionTable);
         this.embeddingDropout = new Dropout(shape.dropout(), d, capacityRows);
         this.blocks = new Block[shape.blocks()];
         for (int i = 0; i < blocks.length; i++) {
@@ -141,9 +161,18 @@ public final class SasRecNetwork {
     /** Creates the parameters of a shape, all zero; see {@link #initialize}. Names follow the PyTorch port. */
     public static ParameterSet createParameters(SasRecShape shape) {
         ParameterSet p = new ParameterSet();
+        p.add(Parameter.table(ITEMS, shape.tableRows(), shape.dim()));
+        addBackbone(p, shape);
+        return p;
+    }
+
+    /**
+     * Adds the parameters of everything but the item table (positions, blocks, last layer norm) to
+     * a set, all zero.
+     */
+    public static void addBackbone(ParameterSet p, SasRecShape shape) {
         int d = shape.dim();
-        p.add(Parameter.table("item_emb.weight", shape.tableRows(), d));
-        p.add(Parameter.matrix("pos_emb.weight", shape.maxLength(), d));
+        p.add(Parameter.matrix(POSITIONS, shape.maxLength(), d));
         for (int i = 0; i < shape.blocks(); i++) {
             p.add(Parameter.vector("attn_ln." + i + ".weight", d));
             p.add(Parameter.vector("attn_ln." + i + ".bias", d));
@@ -160,7 +189,6 @@ public final class SasRecNetwork {
         }
         p.add(Parameter.vector("last_ln.weight", d));
         p.add(Parameter.vector("last_ln.bias", d));
-        return p;
     }
 
     /**
@@ -191,7 +219,9 @@ public final class SasRecNetwork {
                 java.util.Arrays.fill(v[0], 0);
             }
         }
-        java.util.Arrays.fill(parameters.get("item_emb.weight").value()[0], 0);
+        if (parameters.contains(ITEMS)) {
+            java.util.Arrays.fill(parameters.get(ITEMS).value()[0], 0);
+        }
     }
 
     private static double gaussian(SplittableRandom random) {
@@ -210,11 +240,50 @@ public final class SasRecNetwork {
         return hidden;
     }
 
+    /**
+     * Makes the following passes read item vectors from {@code rows} (row-major, indexed by the
+     * batch's input and target ids, row 0 the padding vector) instead of the item table, and add
+     * their gradients into {@code gradientRows} (same indexing; null when the vectors are frozen).
+     * LLM-EDT's first phase computes the vectors of the items a batch touches this way. Passing
+     * null rows returns to the item table.
+     */
+    public void useItemRows(float[][] rows, float[][] gradientRows) {
+        if (rows == null && gradientRows != null) {
+            throw new IllegalArgumentException("gradient rows without item rows");
+        }
+        this.externalItems = rows;
+        this.externalItemGradients = gradientRows;
+    }
+
+    private float[][] items() {
+        if (externalItems != null) {
+            return externalItems;
+        }
+        if (itemTable == null) {
+            throw new IllegalStateException("this network has no item table: call useItemRows before each pass");
+        }
+        return itemTable.value();
+    }
+
+    /** The item vectors the passes read (the table, or the rows given to {@link #useItemRows}). */
+    float[][] itemVectors() {
+        return items();
+    }
+
+    private boolean trainsItems() {
+        return externalItems != null ? externalItemGradients != null : !itemTable.frozen();
+    }
+
+    /** The gradient row of an item row (flagged touched for the item table). */
+    private float[] itemGradient(Gradients grads, int row) {
+        return externalItems != null ? externalItemGradients[row] : grads.touchRow(itemIndex, row);
+    }
+
     /** Runs the network on a batch; {@code training} enables dropout. */
     public void forward(RaggedBatch batch, boolean training) {
         this.batch = batch;
         int rows = batch.rows;
-        float[][] items = itemTable.value();
+        float[][] items = items();
         float[][] positions = positionTable.value();
         float[][] x = blocks[0].input;
         for (int r = 0; r < rows; r++) {
@@ -241,12 +310,12 @@ public final class SasRecNetwork {
      */
     public double backward(int totalTargets, Gradients grads) {
         int rows = batch.rows;
-        float[][] items = itemTable.value();
+        float[][] items = items();
         double loss = 0;
         double[] g = lossGradient;
         float[][] dHidden = gradA;
         Kernels.zero(dHidden, d, rows);
-        boolean trainItems = !itemTable.frozen();
+        boolean trainItems = trainsItems();
         for (int r = 0; r < rows; r++) {
             int pos = batch.positive[r];
             if (pos == 0) {
@@ -272,8 +341,8 @@ public final class SasRecNetwork {
                 dHidden[f][r] = gp * ep[f] + gn * en[f];
             }
             if (trainItems) {
-                float[] dp = grads.touchRow(itemIndex, pos);
-                float[] dn = grads.touchRow(itemIndex, neg);
+                float[] dp = itemGradient(grads, pos);
+                float[] dn = itemGradient(grads, neg);
                 for (int f = 0; f < d; f++) {
                     dp[f] += gp * hidden[f][r];
                     dn[f] += gn * hidden[f][r];
@@ -300,12 +369,12 @@ public final class SasRecNetwork {
             dIn = t;
         }
         embeddingDropout.backward(dOut, rows);
-        boolean trainItems = !itemTable.frozen();
+        boolean trainItems = trainsItems();
         boolean trainPositions = !positionTable.frozen();
         float[][] positionGrad = trainPositions ? grads.at(positionIndex) : null;
         for (int r = 0; r < rows; r++) {
             if (trainItems) {
-                float[] de = grads.touchRow(itemIndex, batch.input[r]);
+                float[] de = itemGradient(grads, batch.input[r]);
                 for (int f = 0; f < d; f++) {
                     de[f] += dOut[f][r] * embedScale;
                 }

@@ -132,6 +132,32 @@ public final class ModelFile {
         });
     }
 
+    /**
+     * Returns the kind of model a file holds ({@code sasrec}, {@code llm-edt}) from its header,
+     * without reading the tensors or verifying the checksum ({@link #read} does).
+     */
+    public static String kind(Path file) throws IOException {
+        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+            byte[] magic = new byte[MAGIC.length];
+            in.readFully(magic);
+            if (!Arrays.equals(magic, MAGIC)) {
+                throw new ModelFileException(file, "not an llmedt model file (bad magic)");
+            }
+            in.readInt();
+            int headerLength = Integer.reverseBytes(in.readInt());
+            if (headerLength < 2 || headerLength > Files.size(file)) {
+                throw new ModelFileException(file, "invalid header length " + headerLength);
+            }
+            byte[] header = new byte[headerLength];
+            in.readFully(header);
+            return JSON.readTree(new String(header, StandardCharsets.UTF_8)).path("kind").asText();
+        } catch (NoSuchFileException e) {
+            throw new ModelFileException(file, "file not found");
+        } catch (java.io.EOFException e) {
+            throw new ModelFileException(file, "not an llmedt model file (too short)");
+        }
+    }
+
     /** Reads and verifies a model file. */
     public static Contents read(Path file) throws IOException {
         byte[] bytes;

@@ -361,4 +361,163 @@ class GradientCheckTest {
             }
         }
     }
+
+    @Test
+    void residualAdapterWithDropout() {
+        int d = 6;
+        int m = 3;
+        ParameterSet set = new ParameterSet();
+        ResidualAdapter.addParameters(set, "a.", d, m);
+        for (Parameter p : set.list()) {
+            randomize(p, random, 0.8);
+        }
+        int rows = 7;
+        int[] sequenceOfRow = {0, 0, 0, 1, 1, 1, 1};
+        long[] streams = new long[2];
+        ResidualAdapter adapter = new ResidualAdapter(set, "a.", (float) 0.3, rows);
+        float[][] x = randomMatrix(d, rows, 1);
+        float[][] w = randomMatrix(d, rows, 1);
+        float[][] y = new float[d][rows];
+        DoubleSupplier loss = () -> {
+            streams[0] = 5;
+            streams[1] = 6;
+            adapter.forward(x, rows, true, sequenceOfRow, streams, y);
+            return weightedSum(y, w, d, rows);
+        };
+        loss.getAsDouble();
+        Gradients g = new Gradients(set);
+        float[][] dx = new float[d][rows];
+        Kernels.copy(w, d, rows, dx);
+        adapter.backward(dx, g, dx);
+        check("adapter input", loss, x, dx, d, rows);
+        for (Parameter p : set.list()) {
+            check("adapter " + p.name(), loss, p.value(), g.of(p), p.rows(), p.cols());
+        }
+    }
+
+    @Test
+    void itemTowerMixesTextAndIdRows() {
+        int width = 5;
+        int featureWidth = 7;
+        int tableRows = 9;
+        ParameterSet set = new ParameterSet();
+        Parameter ids = set.add(Parameter.table(ItemTower.ID_TABLE, tableRows, width));
+        ItemTower.addAdapter(set, featureWidth, 3, width);
+        for (Parameter p : set.list()) {
+            randomize(p, random, 0.7);
+        }
+        float[][] features = randomMatrix(tableRows, featureWidth, 1);
+        boolean[] usesText = {false, true, true, false, true, true, true, false, true};
+        boolean[] usesId = {false, true, false, true, true, false, true, true, false};
+        ItemTower tower = new ItemTower(set, features, usesText, usesId, width, 8);
+        int[] rows = {2, 3, 5, 6, 8, 1};
+        float[][] out = new float[rows.length + 1][width];
+        float[][] w = randomMatrix(rows.length + 1, width, 1);
+        DoubleSupplier loss = () -> {
+            tower.forward(rows, 0, rows.length, out);
+            double s = 0;
+            for (int k = 1; k <= rows.length; k++) {
+                for (int f = 0; f < width; f++) {
+                    s += (double) out[k][f] * w[k][f];
+                }
+            }
+            return s;
+        };
+        loss.getAsDouble();
+        Gradients g = new Gradients(set);
+        tower.backward(w, g);
+        for (Parameter p : set.list()) {
+            check("item tower " + p.name(), loss, p.value(), g.of(p), p.rows(), p.cols());
+        }
+        for (int r : new int[] {2, 5, 8, 0, 4, 7}) {
+            for (int c = 0; c < width; c++) {
+                if (!usesId[r] || r == 4 || r == 7 || r == 0) {
+                    assertEquals(0, g.of(ids)[r][c], "ID row " + r + " is not read, so it gets no gradient");
+                }
+            }
+        }
+        float[][] table = new float[tableRows][width];
+        tower.materialize(table);
+        tower.forward(rows, 0, rows.length, out);
+        for (int k = 0; k < rows.length; k++) {
+            assertArrayEquals(out[k + 1], table[rows[k]], "materialize equals forward");
+        }
+    }
+
+    @Test
+    void profileAlignmentThroughNormalizationAndAdapter() {
+        int n = 5;
+        int width = 4;
+        int profileWidth = 6;
+        ParameterSet set = new ParameterSet();
+        ProfileAlignment.addParameters(set, "p.", profileWidth, 3, width);
+        for (Parameter p : set.list()) {
+            randomize(p, random, 0.8);
+        }
+        ProfileAlignment alignment = new ProfileAlignment(set, "p.", 0.4, 8);
+        float[][] users = randomMatrix(n, width, 1);
+        float[][] profiles = randomMatrix(n, profileWidth, 1);
+        DoubleSupplier loss = () -> alignment.forwardBackward(users, profiles, n, 0.7, new float[n][width], new Gradients(set));
+        Gradients g = new Gradients(set);
+        float[][] gu = new float[n][width];
+        double value = alignment.forwardBackward(users, profiles, n, 0.7, gu, g);
+        assertTrue(value > 0, "InfoNCE is positive");
+        check("alignment user vectors", loss, users, gu, n, width);
+        for (Parameter p : set.list()) {
+            check("alignment " + p.name(), loss, p.value(), g.of(p), p.rows(), p.cols());
+        }
+        // Scaling a user vector does not change a cosine: its gradient is orthogonal to it.
+        for (int i = 0; i < n; i++) {
+            assertEquals(0, Kernels.dot(gu[i], users[i], width), 1e-9, "gradient orthogonal to user " + i);
+        }
+    }
+
+    @Test
+    void domainThreadTrainsItsPositionsThroughTheFrozenBackbone() {
+        SmallSasRec m = new SmallSasRec(random);
+        ParameterSet set = m.set;
+        int d = m.shape.dim();
+        set.add(Parameter.matrix("pos_emb.d1.weight", m.shape.maxLength(), d));
+        ResidualAdapter.addParameters(set, "adapter.d1.", d, 3);
+        for (Parameter p : set.list()) {
+            if (p.name().startsWith("pos_emb.d1") || p.name().startsWith("adapter.")) {
+                randomize(p, random, 0.5);
+            } else {
+                p.setFrozen(true);
+            }
+        }
+        DomainThread thread = new DomainThread(m.shape, set, "pos_emb.d1.weight", "adapter.d1.", (float) 0.3, 3, 16);
+        float[][] offsets = randomMatrix(16, d, 0.5);
+        DoubleSupplier loss = () -> {
+            for (int s = 0; s < m.batch.sequences; s++) {
+                m.batch.streams[s] = 2000 + s;
+            }
+            thread.forward(m.batch, true);
+            return thread.loss(offsets, 1.0 / m.targets);
+        };
+        loss.getAsDouble();
+        Gradients g = new Gradients(set);
+        float[][] extra = randomMatrix(d, m.batch.rows, 0.3);
+        for (int f = 0; f < d; f++) {
+            for (int r = 0; r < m.batch.rows; r++) {
+                thread.hiddenGradient()[f][r] += extra[f][r]; // a second loss on h_d, as the alignment adds
+            }
+        }
+        thread.backward(g);
+        DoubleSupplier total = () -> {
+            double value = loss.getAsDouble();
+            return value + weightedSum(thread.hidden(), extra, d, m.batch.rows);
+        };
+        for (Parameter p : set.list()) {
+            if (p.frozen()) {
+                for (float[] row : g.of(p)) {
+                    for (float v : row) {
+                        assertEquals(0, v, p.name() + " is frozen: no gradient accumulates");
+                    }
+                }
+            } else {
+                check("domain thread " + p.name(), total, p.value(), g.of(p), p.rows(), p.cols());
+            }
+        }
+    }
 }

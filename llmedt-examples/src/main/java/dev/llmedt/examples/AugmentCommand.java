@@ -41,6 +41,9 @@ final class AugmentCommand implements Callable<Integer> {
     @Mixin
     EncoderOptions encoderOptions;
 
+    @Mixin
+    EncoderOptions.Limits encoderLimits;
+
     @Option(names = "--embeddings", paramLabel = "FILE",
             description = "Item embeddings written by 'encode' (FILE + FILE.json) instead of encoding the items here; they must come "
                     + "from the same dataset and template (and, with --generator, from the same encoder).")
@@ -122,7 +125,7 @@ final class AugmentCommand implements Callable<Integer> {
         TextCache cache = encoderOptions.openCache();
         boolean needEncoder = embeddingsFile == null || generatorUrl != null;
         double encodeSeconds = 0;
-        try (TextEncoder model = needEncoder ? encoderOptions.open(threads) : null;
+        try (TextEncoder model = needEncoder ? encoderOptions.open(threads, encoderLimits) : null;
                 TextGenerator generator = generatorUrl == null ? null : openGenerator(cache)) {
             TextEncoder encoder = model == null || cache == null ? model : cache.cached(model);
             ItemEmbeddings embeddings;

@@ -30,6 +30,9 @@ final class EncodeCommand implements Callable<Integer> {
     @Mixin
     EncoderOptions encoderOptions;
 
+    @Mixin
+    EncoderOptions.Limits encoderLimits;
+
     @Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime intra-op threads (default: all processors).")
     Integer threads;
 
@@ -48,7 +51,7 @@ final class EncodeCommand implements Callable<Integer> {
         ItemTextTemplate itemTemplate = encoderOptions.template();
         CdsrDataset data = dataOptions.read();
         long loadStart = System.nanoTime();
-        try (TextEncoder model = encoderOptions.open(threads)) {
+        try (TextEncoder model = encoderOptions.open(threads, encoderLimits)) {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             TextCache textCache = encoderOptions.openCache();
             TextEncoder used = textCache == null ? model : textCache.cached(model);

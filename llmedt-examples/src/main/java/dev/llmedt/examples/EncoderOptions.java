@@ -29,17 +29,11 @@ final class EncoderOptions {
     @Option(names = "--pooling", paramLabel = "mean|cls|last-token", description = "With --encoder DIR: pooling (default mean).")
     String pooling;
 
-    @Option(names = "--max-length", paramLabel = "TOKENS", description = "ONNX encoders: maximum tokens per text (default 256 embedded, 512 DIR).")
-    Integer maxLength;
-
     @Option(names = "--query-prefix", defaultValue = "", paramLabel = "TEXT", description = "Prefix of query texts (e5: 'query: ').")
     String queryPrefix;
 
     @Option(names = "--document-prefix", defaultValue = "", paramLabel = "TEXT", description = "Prefix of item texts (e5: 'passage: ').")
     String documentPrefix;
-
-    @Option(names = "--batch-size", paramLabel = "N", description = "Texts per model call (default 32 ONNX, 64 HTTP).")
-    Integer batchSize;
 
     @Option(names = "--require-gpu", description = "Fail unless ONNX Runtime offers CUDA (the onnxruntime_gpu artifact).")
     boolean requireGpu;
@@ -79,11 +73,34 @@ final class EncoderOptions {
     }
 
     /**
-     * Opens the encoder the options describe (not cached).
+     * The per-call limits of an encoder ({@code encode}, {@code augment}); {@code train} keeps the
+     * defaults, since its {@code --max-length} and {@code --batch-size} are the model's.
+     */
+    static final class Limits {
+        @Option(names = "--max-length", paramLabel = "TOKENS", description = "ONNX encoders: maximum tokens per text (default 256 embedded, 512 DIR).")
+        Integer maxLength;
+
+        @Option(names = "--batch-size", paramLabel = "N", description = "Texts per model call (default 32 ONNX, 64 HTTP).")
+        Integer batchSize;
+    }
+
+    /**
+     * Opens the encoder the options describe (not cached), with default limits.
      *
      * @param onnxThreads ONNX Runtime intra-op threads, or null for the default
      */
     TextEncoder open(Integer onnxThreads) {
+        return open(onnxThreads, new Limits());
+    }
+
+    /**
+     * Opens the encoder the options describe (not cached).
+     *
+     * @param onnxThreads ONNX Runtime intra-op threads, or null for the default
+     */
+    TextEncoder open(Integer onnxThreads, Limits limits) {
+        Integer maxLength = limits.maxLength;
+        Integer batchSize = limits.batchSize;
         if (encoder.startsWith("http://") || encoder.startsWith("https://")) {
             if (encoderModel == null) {
                 throw new IllegalArgumentException("--encoder " + encoder + " needs --encoder-model NAME");

@@ -1,6 +1,8 @@
 package dev.llmedt.examples;
 
 import dev.llmedt.data.CdsrDataset;
+import dev.llmedt.dualphase.LlmEdtModel;
+import dev.llmedt.model.ModelFile;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.sasrec.SasRecModel;
@@ -75,9 +77,14 @@ final class EvaluateCommand implements Callable<Integer> {
         Recommender recommender;
         List<EvaluationCase> cases = data.cases(s);
         String name;
-        if (model != null) {
+        if (model != null && ModelFile.kind(model).equals("llm-edt")) {
+            LlmEdtModel loaded = LlmEdtModel.load(model);
+            checkCompatible(loaded.domains(), data);
+            recommender = loaded;
+            name = "llm-edt (" + model.getFileName() + ")";
+        } else if (model != null) {
             SasRecModel loaded = SasRecModel.load(model);
-            checkCompatible(loaded, data);
+            checkCompatible(loaded.domains(), data);
             recommender = loaded;
             name = "sasrec (" + model.getFileName() + ")";
             if (loaded.trainedDomain().isPresent()) {
@@ -111,8 +118,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** Fails clearly when the model was trained on other domains or item counts than the data. */
-    static void checkCompatible(SasRecModel model, CdsrDataset data) {
-        List<Domain> expected = model.domains();
+    static void checkCompatible(List<Domain> expected, CdsrDataset data) {
         List<Domain> actual = data.domains();
         if (!expected.equals(actual)) {
             throw new IllegalArgumentException("the model was trained on domains " + describe(expected) + " but " + data.name()

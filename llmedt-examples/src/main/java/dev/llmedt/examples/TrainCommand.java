@@ -3,6 +3,10 @@ package dev.llmedt.examples;
 import dev.llmedt.EpochSummary;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.data.CdsrDataset;
+import dev.llmedt.dualphase.BackboneConfig;
+import dev.llmedt.dualphase.DualPhaseConfig;
+import dev.llmedt.dualphase.FineTuningConfig;
+import dev.llmedt.dualphase.PretrainingConfig;
 import dev.llmedt.sasrec.SasRecConfig;
 import dev.llmedt.sasrec.SasRecModel;
 import dev.llmedt.sasrec.SasRecTrainer;
@@ -28,8 +32,11 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
-    @Option(names = "--method", defaultValue = "sasrec", description = "Model: sasrec (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--method", defaultValue = "sasrec", description = "Model: sasrec or llm-edt (default: ${DEFAULT-VALUE}).")
     String method;
+
+    @Mixin
+    LlmEdtOptions llmEdt;
 
     @Option(names = "--domain", paramLabel = "NAME", description = "Single-domain mode: keep only this domain's items.")
     String domain;
@@ -40,11 +47,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--max-epochs", defaultValue = "40", description = "Most epochs (default: ${DEFAULT-VALUE}).")
-    int maxEpochs;
+    @Option(names = "--max-epochs", paramLabel = "N[,N2]",
+            description = "Most epochs (default 40); llm-edt: of each phase, or N,N2 for phase 1 and phase 2 (default 40,30).")
+    String maxEpochs;
 
-    @Option(names = "--patience", defaultValue = "10", description = "Early-stopping patience (default: ${DEFAULT-VALUE}).")
-    int patience;
+    @Option(names = "--patience", paramLabel = "N[,N2]",
+            description = "Early-stopping patience (default 10); llm-edt: of each phase, or N,N2 (default 10,6).")
+    String patience;
 
     @Option(names = "--dim", defaultValue = "64", description = "Hidden width (default: ${DEFAULT-VALUE}).")
     int dim;
@@ -88,12 +97,38 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
+        int[] epochs = perPhase("--max-epochs", maxEpochs);
+        int[] patiences = perPhase("--patience", patience);
+        if (method.equals("llm-edt")) {
+            if (domain != null) {
+                throw new IllegalArgumentException("--domain applies to --method sasrec; LLM-EDT scores every domain");
+            }
+            BackboneConfig backbone = BackboneConfig.builder().dim(dim).blocks(blocks).heads(heads).maxLength(maxLength).dropout(dropout)
+                    .build();
+            PretrainingConfig.Builder pretraining = PretrainingConfig.builder().learningRate(learningRate).beta1(beta1).beta2(beta2)
+                    .weightDecay(weightDecay).batchSize(batchSize);
+            if (epochs != null) {
+                pretraining.maxEpochs(epochs[0]);
+            }
+            if (patiences != null) {
+                pretraining.patience(patiences[0]);
+            }
+            llmEdt.train(stdout, dataOptions, new DualPhaseConfig(backbone, pretraining.build(), FineTuningConfig.defaults(), seed,
+                    threads, true), epochs == null ? null : epochs[epochs.length - 1], patiences == null ? null : patiences[patiences.length - 1],
+                    out, json);
+            return 0;
+        }
         if (!method.equals("sasrec")) {
-            throw new IllegalArgumentException("--method must be 'sasrec', got '" + method + "'");
+            throw new IllegalArgumentException("--method must be 'sasrec' or 'llm-edt', got '" + method + "'");
+        }
+        llmEdt.checkUnused();
+        if ((epochs != null && epochs.length > 1) || (patiences != null && patiences.length > 1)) {
+            throw new IllegalArgumentException("--max-epochs and --patience take one value for --method sasrec");
         }
         SasRecConfig config = SasRecConfig.builder().dim(dim).blocks(blocks).heads(heads).maxLength(maxLength).dropout(dropout)
                 .learningRate(learningRate).beta1(beta1).beta2(beta2).weightDecay(weightDecay).batchSize(batchSize)
-                .maxEpochs(maxEpochs).patience(patience).seed(seed).threads(threads).domain(domain).build();
+                .maxEpochs(epochs == null ? 40 : epochs[0]).patience(patiences == null ? 10 : patiences[0]).seed(seed).threads(threads)
+                .domain(domain).build();
         CdsrDataset data = dataOptions.read();
         TrainingListener progress = new TrainingListener() {
             private final ConsoleProgress bar = ConsoleProgress.create();
@@ -130,5 +165,25 @@ final class TrainCommand implements Callable<Integer> {
             stdout.println("model written to " + out);
         }
         return 0;
+    }
+
+    /** Parses {@code N} or {@code N,N2}; null when the option was not given. */
+    static int[] perPhase(String option, String value) {
+        if (value == null) {
+            return null;
+        }
+        String[] parts = value.split(",", -1);
+        if (parts.length > 2) {
+            throw new IllegalArgumentException(option + " takes N or N,N2 (phase 1, phase 2), got '" + value + "'");
+        }
+        int[] out = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                out[i] = Integer.parseInt(parts[i].strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + " takes N or N,N2 (whole numbers), got '" + value + "'");
+            }
+        }
+        return out;
     }
 }

@@ -1,0 +1,142 @@
+package dev.llmedt.dualphase;
+
+import static dev.llmedt.dualphase.Checks.open;
+import static dev.llmedt.dualphase.Checks.range;
+
+import java.util.Objects;
+
+/**
+ * The SASRec backbone and the item representation of an LLM-EDT model.
+ *
+ * @param dim hidden width, in [1, 4096], a multiple of heads (default 64)
+ * @param blocks attention blocks, in [1, 64] (default 2)
+ * @param heads attention heads, in [1, 256] (default 1)
+ * @param maxLength window: the last maxLength items are used, in [1, 4096] (default 50)
+ * @param dropout dropout rate (embeddings, attention weights, feed-forward), in [0, 1) (default 0.2)
+ * @param layerNormEps layer-norm epsilon, in (0, 1) (default 1e-8)
+ * @param itemRepresentation how items become vectors (default {@link ItemRepresentation#HYBRID})
+ * @param pcaDimension reduce the text embeddings to this many principal components before the
+ *     adapter, 0 = keep them whole; in [0, 65536] (default 128)
+ * @param adapterHidden the item adapter's middle width, 0 = half its input width; in [0, 65536]
+ *     (default 0)
+ */
+public record BackboneConfig(int dim, int blocks, int heads, int maxLength, double dropout, double layerNormEps,
+        ItemRepresentation itemRepresentation, int pcaDimension, int adapterHidden) {
+
+    /** Validates every field; messages name the parameter, the value and the allowed range. */
+    public BackboneConfig {
+        range("dim", dim, 1, 4096);
+        range("blocks", blocks, 1, 64);
+        range("heads", heads, 1, 256);
+        if (dim % heads != 0) {
+            throw new IllegalArgumentException("dim (" + dim + ") must be a multiple of heads (" + heads + ")");
+        }
+        range("maxLength", maxLength, 1, 4096);
+        open("dropout", dropout, 0, true, 1);
+        open("layerNormEps", layerNormEps, 0, false, 1);
+        Objects.requireNonNull(itemRepresentation, "itemRepresentation");
+        range("pcaDimension", pcaDimension, 0, 65536);
+        range("adapterHidden", adapterHidden, 0, 65536);
+    }
+
+    /** Returns the defaults. */
+    public static BackboneConfig defaults() {
+        return builder().build();
+    }
+
+    /** Returns a builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns a builder starting from this configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.dim = dim;
+        b.blocks = blocks;
+        b.heads = heads;
+        b.maxLength = maxLength;
+        b.dropout = dropout;
+        b.layerNormEps = layerNormEps;
+        b.itemRepresentation = itemRepresentation;
+        b.pcaDimension = pcaDimension;
+        b.adapterHidden = adapterHidden;
+        return b;
+    }
+
+    /** A builder; each setter checks its value at once. */
+    public static final class Builder {
+        private int dim = 64;
+        private int blocks = 2;
+        private int heads = 1;
+        private int maxLength = 50;
+        private double dropout = 0.2;
+        private double layerNormEps = 1e-8;
+        private ItemRepresentation itemRepresentation = ItemRepresentation.HYBRID;
+        private int pcaDimension = 128;
+        private int adapterHidden = 0;
+
+        private Builder() {
+        }
+
+        /** Hidden width, in [1, 4096] (default 64). */
+        public Builder dim(int v) {
+            dim = range("dim", v, 1, 4096);
+            return this;
+        }
+
+        /** Attention blocks, in [1, 64] (default 2). */
+        public Builder blocks(int v) {
+            blocks = range("blocks", v, 1, 64);
+            return this;
+        }
+
+        /** Attention heads, in [1, 256] (default 1). */
+        public Builder heads(int v) {
+            heads = range("heads", v, 1, 256);
+            return this;
+        }
+
+        /** Window length, in [1, 4096] (default 50). */
+        public Builder maxLength(int v) {
+            maxLength = range("maxLength", v, 1, 4096);
+            return this;
+        }
+
+        /** Dropout rate, in [0, 1) (default 0.2). */
+        public Builder dropout(double v) {
+            dropout = open("dropout", v, 0, true, 1);
+            return this;
+        }
+
+        /** Layer-norm epsilon, in (0, 1) (default 1e-8). */
+        public Builder layerNormEps(double v) {
+            layerNormEps = open("layerNormEps", v, 0, false, 1);
+            return this;
+        }
+
+        /** How items become vectors (default hybrid). */
+        public Builder itemRepresentation(ItemRepresentation v) {
+            itemRepresentation = Objects.requireNonNull(v, "itemRepresentation");
+            return this;
+        }
+
+        /** Principal components kept of the text embeddings, 0 = all, in [0, 65536] (default 128). */
+        public Builder pcaDimension(int v) {
+            pcaDimension = range("pcaDimension", v, 0, 65536);
+            return this;
+        }
+
+        /** The item adapter's middle width, 0 = half its input, in [0, 65536] (default 0). */
+        public Builder adapterHidden(int v) {
+            adapterHidden = range("adapterHidden", v, 0, 65536);
+            return this;
+        }
+
+        /** Builds the configuration, checking cross-field rules (dim a multiple of heads). */
+        public BackboneConfig build() {
+            return new BackboneConfig(dim, blocks, heads, maxLength, dropout, layerNormEps, itemRepresentation, pcaDimension,
+                    adapterHidden);
+        }
+    }
+}

@@ -1,0 +1,640 @@
+package dev.llmedt.dualphase;
+
+import dev.llmedt.EpochSummary;
+import dev.llmedt.TrainingListener;
+import dev.llmedt.data.CdsrDataset;
+import dev.llmedt.data.EvaluationCase;
+import dev.llmedt.engine.Adam;
+import dev.llmedt.engine.DomainThread;
+import dev.llmedt.engine.Gradients;
+import dev.llmedt.engine.Parameter;
+import dev.llmedt.engine.ParameterSet;
+import dev.llmedt.engine.ProfileAlignment;
+import dev.llmedt.engine.RaggedBatch;
+import dev.llmedt.engine.Rng;
+import dev.llmedt.engine.SasRecNetwork;
+import dev.llmedt.engine.SasRecShape;
+import dev.llmedt.engine.WorkerPool;
+import dev.llmedt.eval.EvaluationReport;
+import dev.llmedt.eval.Evaluator;
+import dev.llmedt.eval.Protocol;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * LLM-EDT phase 2, domain fine-tuning. Every phase-1 parameter (and the item table computed from
+ * them) is frozen. For each user and domain {@code d}, the user's items of {@code d} (the last
+ * window of them) run through the frozen blocks with domain {@code d}'s own position table, then
+ * domain {@code d}'s residual adapter, giving {@code h_d}; each next item of {@code d} is predicted
+ * with the score {@code <h_global + h_d, e>}, where {@code h_global} is the frozen phase-1 model's
+ * hidden state just before that item in the mixed sequence (computed once, without dropout).
+ *
+ * <p>Loss = sum over domains of the mean BCE (one negative per target, from the target's domain,
+ * not in the sequence) of the domain's targets in the batch + beta x the sum over domains of the
+ * in-batch InfoNCE between each user's last {@code h_d} and the user's projected profile
+ * embedding. Gradients flow through the frozen blocks into the position tables. AdamW with a
+ * global gradient-norm clip; the learning rate is halved after {@code plateauPatience} epochs
+ * without a better validation NDCG@10, and training stops after {@code patience}; the best
+ * weights are kept.
+ */
+final class FineTuning {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FineTuning.class);
+    static final String PHASE = "phase-2";
+
+    /** What phase 2 produced and its figures. */
+    record Result(List<EpochSummary> epochs, int bestEpoch, double bestValidNdcg10, double initialValidNdcg10, String stopReason,
+            int halvings) {
+    }
+
+    private final DualPhaseConfig config;
+    private final TrainingListener listener;
+
+    FineTuning(DualPhaseConfig config, TrainingListener listener) {
+        this.config = config;
+        this.listener = listener;
+    }
+
+    /**
+     * Adds the trainable phase-2 parameters to a set holding the frozen phase-1 model and
+     * initializes them: each domain's positions start as the global ones, each adapter as the
+     * identity ({@code W1} Xavier-normal, {@code W2} and the biases zero), the profile adapters
+     * Xavier-normal.
+     *
+     * @param profileWidth the profile embedding width, 0 without profiles
+     */
+    static void addParameters(ParameterSet set, DualPhaseConfig config, int domains, int profileWidth) {
+        LlmEdtModel.addDomainThreads(set, config, domains);
+        int dim = config.backbone().dim();
+        SplittableRandom random = new SplittableRandom(Rng.seed(config.seed(), 3, 0));
+        Parameter global = set.get(SasRecNetwork.POSITIONS);
+        for (int d = 0; d < domains; d++) {
+            set.get(LlmEdtModel.positionTable(d)).copyFrom(global);
+            xavier(set.get(LlmEdtModel.domainAdapter(d) + "w1.weight"), random);
+            if (profileWidth > 0) {
+                String prefix = LlmEdtModel.profileAdapter(d);
+                ProfileAlignment.addParameters(set, prefix, profileWidth, config.fineTuning().profileAdapterHidden(), dim);
+                xavier(set.get(prefix + "0.weight"), random);
+                xavier(set.get(prefix + "1.weight"), random);
+            }
+        }
+    }
+
+    private static void xavier(Parameter p, SplittableRandom random) {
+        double std = Math.sqrt(2.0 / (p.rows() + p.cols()));
+        for (float[] row : p.value()) {
+            for (int c = 0; c < row.length; c++) {
+                double u1 = random.nextDouble();
+                double u2 = random.nextDouble();
+                row[c] = (float) (Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2) * std);
+            }
+        }
+    }
+
+    /**
+     * Trains the phase-2 parameters of {@code set} (everything else in it must be frozen).
+     *
+     * @param profiles per training sequence, its profile embedding (a zero row: no profile), or null
+     */
+    Result train(CdsrDataset data, TrainingSequences sequences, ParameterSet set, SasRecShape shape, float[][] profiles,
+            List<EvaluationCase> valid, LlmEdtModel view) {
+        FineTuningConfig f = config.fineTuning();
+        int threads = config.resolvedThreads();
+        Evaluator validation = Evaluator.of(Protocol.full()).withThreads(threads);
+        ParameterSet best = Pretraining.copyOf(set);
+        List<EpochSummary> epochs = new ArrayList<>();
+        view.parametersChanged();
+        double initial = validation.evaluate(view, data.items(), valid, "valid").overall().ndcg(10);
+        LOG.info("phase 2 starts from valid NDCG@10 {} (phase 1 + identity adapters)", String.format("%.4f", initial));
+        int bestEpoch = 0;
+        double bestNdcg = initial;
+        int sinceImprovement = 0;
+        int halvings = 0;
+        String stopReason = "max epochs";
+        try (Steps steps = new Steps(shape, set, sequences, profiles, threads, data.domains().size())) {
+            for (int epoch = 1; epoch <= f.maxEpochs(); epoch++) {
+                long start = System.nanoTime();
+                double loss = steps.epoch(epoch);
+                double trainSeconds = (System.nanoTime() - start) / 1e9;
+                long evalStart = System.nanoTime();
+                view.parametersChanged();
+                EvaluationReport report = validation.evaluate(view, data.items(), valid, "valid");
+                double ndcg = report.overall().ndcg(10);
+                boolean improved = ndcg > bestNdcg;
+                if (improved) {
+                    bestNdcg = ndcg;
+                    bestEpoch = epoch;
+                    if (config.selectOnValidation()) {
+                        best.copyFrom(set);
+                    }
+                    sinceImprovement = 0;
+                } else {
+                    sinceImprovement++;
+                }
+                EpochSummary summary = new EpochSummary(PHASE, epoch, loss, ndcg, report.overall().hitRate(10), trainSeconds,
+                        (System.nanoTime() - evalStart) / 1e9, steps.users.length / trainSeconds, improved);
+                epochs.add(summary);
+                listener.epochFinished(summary);
+                if (!config.selectOnValidation()) {
+                    continue;
+                }
+                if (epoch - bestEpoch >= f.patience()) {
+                    stopReason = "early stopping";
+                    break;
+                }
+                if (sinceImprovement > 0 && sinceImprovement % f.plateauPatience() == 0) {
+                    steps.adam.setLearningRate(steps.adam.learningRate() / 2);
+                    halvings++;
+                    LOG.info("phase 2: no better valid NDCG@10 for {} epochs, learning rate halved to {}", sinceImprovement,
+                            steps.adam.learningRate());
+                }
+            }
+            LOG.info("phase 2 global-norm clipping scaled {} of {} steps", steps.clippedSteps, steps.totalSteps);
+        }
+        if (config.selectOnValidation()) {
+            set.copyFrom(best);
+        } else {
+            stopReason = "max epochs, last weights kept (no selection on validation)";
+        }
+        view.parametersChanged();
+        listener.trainingFinished(PHASE, epochs.size(), bestEpoch, stopReason);
+        return new Result(epochs, bestEpoch, bestNdcg, initial, stopReason, halvings);
+    }
+
+    /** The data-parallel step machinery of phase 2. */
+    private final class Steps implements AutoCloseable {
+        private final SasRecShape shape;
+        private final ParameterSet set;
+        private final TrainingSequences sequences;
+        private final float[][] profiles;
+        private final int domains;
+        private final int[] users;
+        private final WorkerPool pool;
+        private final DomainThread[][] threadsOf;
+        private final RaggedBatch[][] batchesOf;
+        private final float[][][][] offsetsOf;
+        private final float[][][][] alignGradOf;
+        private final int[][][] lastRowOf;
+        private final int[][][] targetCount;
+        private final ProfileAlignment[][] alignments;
+        private final Gradients[] grads;
+        private final int[][] shardUsers;
+        private final int[] shardCount;
+        private final double[] shardLoss;
+        private final double[] alignLoss;
+        private final double[] normPart;
+        private final float[] globalHidden;
+        private final long[] globalStart;
+        private final int[] globalFirst;
+        private final Adam adam;
+        private final List<Parameter> parameterList;
+        private final float[][][] alignUsers;
+        private final float[][][] alignProfiles;
+        private final float[][][] alignGrads;
+        private final int[][] alignWorker;
+        private final int[][] alignSequence;
+        private final double[] domainWeight;
+        private final int[] alignCount;
+        private final WorkerPool.Task fillTask = this::fill;
+        private final WorkerPool.Task forwardTask = this::forward;
+        private final WorkerPool.Task alignTask = this::align;
+        private final WorkerPool.Task backwardTask = this::backward;
+        private final WorkerPool.Task reduceTask = this::reduce;
+        private final WorkerPool.Task updateTask = this::update;
+        private int epoch;
+        private float clipScale;
+        long clippedSteps;
+        long totalSteps;
+
+        Steps(SasRecShape shape, ParameterSet set, TrainingSequences sequences, float[][] profiles, int threads, int domains) {
+            this.shape = shape;
+            this.set = set;
+            this.sequences = sequences;
+            this.profiles = config.fineTuning().alignmentWeight() > 0 ? profiles : null;
+            this.domains = domains;
+            this.pool = new WorkerPool(threads);
+            int cap = config.fineTuning().batchSize();
+            int capRows = cap * shape.maxLength();
+            List<Integer> kept = new ArrayList<>();
+            for (int s = 0; s < sequences.size(); s++) {
+                if (sequences.items[s].length >= 2 || hasProfile(s)) {
+                    kept.add(s);
+                }
+            }
+            users = kept.stream().mapToInt(Integer::intValue).toArray();
+            threadsOf = new DomainThread[threads][domains];
+            batchesOf = new RaggedBatch[threads][domains];
+            offsetsOf = new float[threads][domains][capRows][];
+            alignGradOf = new float[threads][domains][cap][shape.dim()];
+            lastRowOf = new int[threads][domains][cap];
+            targetCount = new int[threads][domains][1];
+            grads = new Gradients[threads];
+            alignments = new ProfileAlignment[threads][domains];
+            for (int w = 0; w < threads; w++) {
+                grads[w] = new Gradients(set);
+                for (int d = 0; d < domains; d++) {
+                    threadsOf[w][d] = new DomainThread(shape, set, LlmEdtModel.positionTable(d), LlmEdtModel.domainAdapter(d),
+                            (float) config.fineTuning().adapterDropout(), cap, capRows);
+                    batchesOf[w][d] = new RaggedBatch(cap, capRows);
+                    if (this.profiles != null) {
+                        alignments[w][d] = new ProfileAlignment(set, LlmEdtModel.profileAdapter(d), config.fineTuning().temperature(), cap);
+                    }
+                }
+            }
+            alignUsers = new float[domains][cap][];
+            alignProfiles = new float[domains][cap][];
+            alignGrads = new float[domains][cap][shape.dim()];
+            alignWorker = new int[domains][cap];
+            alignSequence = new int[domains][cap];
+            domainWeight = new double[domains];
+            alignCount = new int[domains];
+            shardUsers = new int[threads][cap];
+            shardCount = new int[threads];
+            shardLoss = new double[threads];
+            alignLoss = new double[threads];
+            normPart = new double[threads];
+            FineTuningConfig f = config.fineTuning();
+            adam = new Adam(set, f.learningRate(), 0.9, 0.999, 1e-8, f.weightDecay(), true);
+            parameterList = set.list();
+            globalStart = new long[sequences.size() + 1];
+            globalFirst = new int[sequences.size()];
+            globalHidden = globalHiddenStates();
+        }
+
+        private boolean hasProfile(int s) {
+            if (profiles == null) {
+                return false;
+            }
+            for (float v : profiles[s]) {
+                if (v != 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private int globalRows(int s) {
+            return Math.min(sequences.items[s].length - 1, shape.maxLength());
+        }
+
+        /**
+         * The frozen phase-1 model's hidden state at every training row (as phase 1 laid the
+         * sequences out), without dropout: row t of sequence s follows the item at mixed position
+         * {@code globalFirst[s] + t}.
+         */
+        private float[] globalHiddenStates() {
+            long total = 0;
+            for (int s = 0; s < sequences.size(); s++) {
+                int n = Math.max(globalRows(s), 0);
+                globalStart[s] = total;
+                globalFirst[s] = sequences.items[s].length - 1 - n;
+                total += (long) n * shape.dim();
+            }
+            globalStart[sequences.size()] = total;
+            if (total > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("the training sequences have too many positions for phase 2 on one machine: " + total
+                        / shape.dim() + " rows");
+            }
+            float[] out = new float[(int) total];
+            int batch = 128;
+            int chunks = (sequences.size() + batch - 1) / batch;
+            int workers = pool.size();
+            SasRecNetwork[] nets = new SasRecNetwork[workers];
+            RaggedBatch[] batches = new RaggedBatch[workers];
+            for (int w = 0; w < workers; w++) {
+                nets[w] = new SasRecNetwork(shape, set, batch, batch * shape.maxLength());
+                batches[w] = new RaggedBatch(batch, batch * shape.maxLength());
+            }
+            long start = System.nanoTime();
+            pool.run(w -> {
+                int[][] windows = new int[batch][];
+                for (int c = w; c < chunks; c += workers) {
+                    RaggedBatch b = batches[w];
+                    b.clear();
+                    for (int s = c * batch; s < Math.min(sequences.size(), (c + 1) * batch); s++) {
+                        int n = globalRows(s);
+                        if (n < 1) {
+                            continue;
+                        }
+                        int first = globalFirst[s];
+                        int row = b.beginSequence(n, 0, s);
+                        for (int t = 0; t < n; t++) {
+                            b.input[row + t] = sequences.items[s][first + t] + 1;
+                            b.position[row + t] = shape.maxLength() - n + t;
+                        }
+                    }
+                    if (b.sequences == 0) {
+                        continue;
+                    }
+                    nets[w].forward(b, false);
+                    float[][] h = nets[w].hidden();
+                    for (int q = 0; q < b.sequences; q++) {
+                        int s = b.tag[q];
+                        int base = (int) globalStart[s];
+                        for (int t = 0; t < b.length[q]; t++) {
+                            int r = b.start[q] + t;
+                            for (int f = 0; f < shape.dim(); f++) {
+                                out[base + t * shape.dim() + f] = h[f][r];
+                            }
+                        }
+                    }
+                }
+            });
+            LOG.info("phase 2: frozen global hidden states of {} rows in {} s", total / shape.dim(),
+                    String.format("%.1f", (System.nanoTime() - start) / 1e9));
+            return out;
+        }
+
+        double epoch(int epochNumber) {
+            this.epoch = epochNumber;
+            int[] order = TrainingSequences.shuffled(users.length, Rng.seed(config.seed(), 4, epochNumber));
+            int batchSize = config.fineTuning().batchSize();
+            int batchCount = (order.length + batchSize - 1) / batchSize;
+            double lossSum = 0;
+            for (int b = 0; b < batchCount; b++) {
+                int from = b * batchSize;
+                int to = Math.min(order.length, from + batchSize);
+                double loss = step(order, from, to);
+                lossSum += loss;
+                listener.batchFinished(PHASE, epochNumber, b + 1, batchCount, loss);
+            }
+            return lossSum / batchCount;
+        }
+
+        private double step(int[] order, int from, int to) {
+            assignShards(order, from, to);
+            pool.run(fillTask);
+            for (int d = 0; d < domains; d++) {
+                int total = 0;
+                for (int[][] counts : targetCount) {
+                    total += counts[d][0];
+                }
+                domainWeight[d] = total == 0 ? 0 : 1.0 / total;
+            }
+            pool.run(forwardTask);
+            if (profiles != null) {
+                gatherAlignment();
+                pool.run(alignTask);
+                scatterAlignment();
+            }
+            pool.run(backwardTask);
+            double loss = 0;
+            for (int w = 0; w < pool.size(); w++) {
+                loss += shardLoss[w] + alignLoss[w];
+            }
+            if (!Double.isFinite(loss)) {
+                throw new IllegalStateException("phase 2 diverged: the loss is " + loss + " at epoch " + epoch
+                        + "; lower the fine-tuning learning rate");
+            }
+            pool.run(reduceTask);
+            double squares = 0;
+            for (double part : normPart) {
+                squares += part;
+            }
+            double norm = Math.sqrt(squares);
+            double clip = config.fineTuning().gradientClipNorm();
+            clipScale = clip > 0 && norm > clip ? (float) (clip / (norm + 1e-6)) : 1;
+            totalSteps++;
+            if (clipScale != 1) {
+                clippedSteps++;
+            }
+            adam.beginStep();
+            pool.run(updateTask);
+            adam.endStep();
+            return loss;
+        }
+
+        /** The rows a user adds to the domain threads (for balancing the workers). */
+        private int rowsOf(int s) {
+            return Math.min(sequences.items[s].length, domains * shape.maxLength());
+        }
+
+        private void assignShards(int[] order, int from, int to) {
+            long total = 0;
+            for (int i = from; i < to; i++) {
+                total += rowsOf(users[order[i]]);
+            }
+            int workers = pool.size();
+            Arrays.fill(shardCount, 0);
+            int w = 0;
+            long cumulative = 0;
+            for (int i = from; i < to; i++) {
+                int s = users[order[i]];
+                while (w < workers - 1 && cumulative >= total * (w + 1) / workers) {
+                    w++;
+                }
+                shardUsers[w][shardCount[w]++] = s;
+                cumulative += rowsOf(s);
+            }
+        }
+
+        /** Fills worker w's domain batches: each user's domain items, targets with their global offsets, negatives. */
+        private void fill(int w) {
+            int length = shape.maxLength();
+            int dim = shape.dim();
+            for (int d = 0; d < domains; d++) {
+                batchesOf[w][d].clear();
+                targetCount[w][d][0] = 0;
+            }
+            int[] positions = new int[0];
+            for (int k = 0; k < shardCount[w]; k++) {
+                int s = shardUsers[w][k];
+                int[] seq = sequences.items[s];
+                boolean profiled = hasProfile(s);
+                if (positions.length < seq.length) {
+                    positions = new int[seq.length];
+                }
+                for (int d = 0; d < domains; d++) {
+                    int count = 0;
+                    for (int j = 0; j < seq.length; j++) {
+                        if (sequences.domainOfItem[seq[j]] == d) {
+                            positions[count++] = j;
+                        }
+                    }
+                    int m = Math.min(count, length);
+                    boolean anyTarget = false;
+                    int offset = count - m;
+                    for (int t = 0; t + 1 < m && !anyTarget; t++) {
+                        anyTarget = isTarget(s, positions[offset + t + 1]);
+                    }
+                    RaggedBatch batch = batchesOf[w][d];
+                    if (m == 0 || !(anyTarget || profiled)) {
+                        continue;
+                    }
+                    int q = batch.sequences;
+                    int row = batch.beginSequence(m, Rng.seed(config.seed(), 10 + d, epoch, s), s);
+                    lastRowOf[w][d][q] = row + m - 1;
+                    for (int t = 0; t < m; t++) {
+                        int j = positions[offset + t];
+                        batch.input[row + t] = seq[j] + 1;
+                        batch.position[row + t] = length - m + t;
+                        if (t + 1 < m) {
+                            int next = positions[offset + t + 1];
+                            if (isTarget(s, next)) {
+                                batch.positive[row + t] = seq[next] + 1;
+                                batch.negative[row + t] = sequences.negative(seq[next], s, batch.streams, q) + 1;
+                                float[] off = offsetsOf[w][d][row + t];
+                                if (off == null) {
+                                    off = new float[dim];
+                                    offsetsOf[w][d][row + t] = off;
+                                }
+                                int base = (int) globalStart[s] + (next - 1 - globalFirst[s]) * dim;
+                                System.arraycopy(globalHidden, base, off, 0, dim);
+                                targetCount[w][d][0]++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /** Whether the item at mixed position j of sequence s is a phase-2 target: a training target whose global state exists. */
+        private boolean isTarget(int s, int j) {
+            return sequences.target[s][j] && j - 1 >= globalFirst[s];
+        }
+
+        private void forward(int w) {
+            for (int d = 0; d < domains; d++) {
+                if (batchesOf[w][d].sequences > 0) {
+                    threadsOf[w][d].forward(batchesOf[w][d], true);
+                }
+            }
+        }
+
+        /** Collects, per domain and in worker order, the users with a profile and their last h_d. */
+        private void gatherAlignment() {
+            int dim = shape.dim();
+            for (int d = 0; d < domains; d++) {
+                int n = 0;
+                for (int w = 0; w < pool.size(); w++) {
+                    RaggedBatch batch = batchesOf[w][d];
+                    float[][] h = threadsOf[w][d].hidden();
+                    for (int q = 0; q < batch.sequences; q++) {
+                        int s = batch.tag[q];
+                        if (!hasProfile(s)) {
+                            continue;
+                        }
+                        if (alignUsers[d][n] == null) {
+                            alignUsers[d][n] = new float[dim];
+                        }
+                        int row = lastRowOf[w][d][q];
+                        for (int f = 0; f < dim; f++) {
+                            alignUsers[d][n][f] = h[f][row];
+                        }
+                        Arrays.fill(alignGrads[d][n], 0); // forwardBackward adds into it
+                        alignProfiles[d][n] = profiles[s];
+                        alignWorker[d][n] = w;
+                        alignSequence[d][n] = q;
+                        n++;
+                    }
+                }
+                alignCount[d] = n;
+            }
+        }
+
+        /** Worker w computes the alignment of the domains d with d % workers == w. */
+        private void align(int w) {
+            alignLoss[w] = 0;
+            for (int d = w; d < domains; d += pool.size()) {
+                alignLoss[w] += alignments[w][d].forwardBackward(alignUsers[d], alignProfiles[d], alignCount[d],
+                        config.fineTuning().alignmentWeight(), alignGrads[d], grads[w]);
+            }
+        }
+
+        /** Hands each user's alignment gradient to the worker that owns the user's thread. */
+        private void scatterAlignment() {
+            for (int w = 0; w < pool.size(); w++) {
+                for (int d = 0; d < domains; d++) {
+                    for (float[] g : alignGradOf[w][d]) {
+                        Arrays.fill(g, 0);
+                    }
+                }
+            }
+            for (int d = 0; d < domains; d++) {
+                for (int i = 0; i < alignCount[d]; i++) {
+                    System.arraycopy(alignGrads[d][i], 0, alignGradOf[alignWorker[d][i]][d][alignSequence[d][i]], 0, shape.dim());
+                }
+            }
+        }
+
+        private void backward(int w) {
+            shardLoss[w] = 0;
+            int dim = shape.dim();
+            for (int d = 0; d < domains; d++) {
+                RaggedBatch batch = batchesOf[w][d];
+                if (batch.sequences == 0) {
+                    continue;
+                }
+                DomainThread thread = threadsOf[w][d];
+                shardLoss[w] += thread.loss(offsetsOf[w][d], domainWeight[d]);
+                if (profiles != null) {
+                    float[][] g = thread.hiddenGradient();
+                    for (int q = 0; q < batch.sequences; q++) {
+                        int row = lastRowOf[w][d][q];
+                        float[] a = alignGradOf[w][d][q];
+                        for (int f = 0; f < dim; f++) {
+                            g[f][row] += a[f];
+                        }
+                    }
+                }
+                thread.backward(grads[w]);
+            }
+        }
+
+        /** Sums the workers' gradients into worker 0's and the squares of its part for the global norm. */
+        private void reduce(int w) {
+            double squares = 0;
+            for (int i = 0; i < parameterList.size(); i++) {
+                Parameter p = parameterList.get(i);
+                if (p.frozen()) {
+                    continue;
+                }
+                int rowFrom = (int) pool.partStart(p.rows(), w);
+                int rowTo = (int) pool.partStart(p.rows(), w + 1);
+                grads[0].accumulate(grads, i, rowFrom, rowTo);
+                float[][] g = grads[0].at(i);
+                for (int r = rowFrom; r < rowTo; r++) {
+                    for (float v : g[r]) {
+                        squares += (double) v * v;
+                    }
+                }
+            }
+            normPart[w] = squares;
+        }
+
+        private void update(int w) {
+            for (int i = 0; i < parameterList.size(); i++) {
+                Parameter p = parameterList.get(i);
+                if (p.frozen()) {
+                    continue;
+                }
+                int rowFrom = (int) pool.partStart(p.rows(), w);
+                int rowTo = (int) pool.partStart(p.rows(), w + 1);
+                if (rowFrom == rowTo) {
+                    continue;
+                }
+                if (clipScale != 1) {
+                    float[][] g = grads[0].at(i);
+                    for (int r = rowFrom; r < rowTo; r++) {
+                        for (int c = 0; c < g[r].length; c++) {
+                            g[r][c] *= clipScale;
+                        }
+                    }
+                }
+                adam.update(i, grads[0], rowFrom, rowTo);
+                for (Gradients g : grads) {
+                    g.zero(i, rowFrom, rowTo);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            pool.close();
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package dev.llmedt.dualphase;
+
+import static dev.llmedt.dualphase.Checks.open;
+import static dev.llmedt.dualphase.Checks.range;
+
+/**
+ * Phase 2 of LLM-EDT: every phase-1 parameter frozen; per domain a trainable position table and a
+ * residual bottleneck adapter over the user's domain-only subsequence; loss = BCE of each domain
+ * thread on its own targets + alignmentWeight x profile alignment; AdamW with gradient clipping,
+ * the learning rate halved on a validation plateau, early stopping on validation NDCG@10.
+ *
+ * @param enabled whether phase 2 runs (false: the model is the phase-1 model)
+ * @param learningRate AdamW learning rate, in (0, 10) (default 1e-3)
+ * @param weightDecay AdamW decoupled weight decay, in [0, 1) (default 0.01)
+ * @param gradientClipNorm the largest global L2 norm of a step's gradient, 0 = no clipping, in [0, 1e6) (default 5)
+ * @param batchSize users per batch, in [2, 65536] (default 128; the in-batch contrastive loss needs 2)
+ * @param maxEpochs most epochs, in [1, 100000] (default 30)
+ * @param patience epochs without a better validation NDCG@10 before stopping, in [1, 100000] (default 6)
+ * @param plateauPatience epochs without improvement before the learning rate is halved, in [1, 100000] (default 2)
+ * @param adapterSize the bottleneck width of the domain adapters, in [1, 4096] (default 32)
+ * @param adapterDropout dropout inside the domain adapters, in [0, 1) (default 0.3)
+ * @param alignmentWeight beta, the weight of the profile alignment loss, in [0, 1000) (default 0.5; 0 = off)
+ * @param temperature the contrastive temperature, in (0, 100) (default 0.1)
+ * @param profileAdapterHidden the middle width of the profile adapter, in [1, 65536] (default 128)
+ */
+public record FineTuningConfig(boolean enabled, double learningRate, double weightDecay, double gradientClipNorm, int batchSize,
+        int maxEpochs, int patience, int plateauPatience, int adapterSize, double adapterDropout, double alignmentWeight,
+        double temperature, int profileAdapterHidden) {
+
+    /** Validates every field; messages name the parameter, the value and the allowed range. */
+    public FineTuningConfig {
+        open("learningRate", learningRate, 0, false, 10);
+        open("weightDecay", weightDecay, 0, true, 1);
+        open("gradientClipNorm", gradientClipNorm, 0, true, 1e6);
+        range("batchSize", batchSize, 2, 65536);
+        range("maxEpochs", maxEpochs, 1, 100000);
+        range("patience", patience, 1, 100000);
+        range("plateauPatience", plateauPatience, 1, 100000);
+        range("adapterSize", adapterSize, 1, 4096);
+        open("adapterDropout", adapterDropout, 0, true, 1);
+        open("alignmentWeight", alignmentWeight, 0, true, 1000);
+        open("temperature", temperature, 0, false, 100);
+        range("profileAdapterHidden", profileAdapterHidden, 1, 65536);
+    }
+
+    /** Returns the defaults. */
+    public static FineTuningConfig defaults() {
+        return builder().build();
+    }
+
+    /** Returns a builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns a builder starting from this configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.enabled = enabled;
+        b.learningRate = learningRate;
+        b.weightDecay = weightDecay;
+        b.gradientClipNorm = gradientClipNorm;
+        b.batchSize = batchSize;
+        b.maxEpochs = maxEpochs;
+        b.patience = patience;
+        b.plateauPatience = plateauPatience;
+        b.adapterSize = adapterSize;
+        b.adapterDropout = adapterDropout;
+        b.alignmentWeight = alignmentWeight;
+        b.temperature = temperature;
+        b.profileAdapterHidden = profileAdapterHidden;
+        return b;
+    }
+
+    /** A builder; each setter checks its value at once. */
+    public static final class Builder {
+        private boolean enabled = true;
+        private double learningRate = 1e-3;
+        private double weightDecay = 0.01;
+        private double gradientClipNorm = 5;
+        private int batchSize = 128;
+        private int maxEpochs = 30;
+        private int patience = 6;
+        private int plateauPatience = 2;
+        private int adapterSize = 32;
+        private double adapterDropout = 0.3;
+        private double alignmentWeight = 0.5;
+        private double temperature = 0.1;
+        private int profileAdapterHidden = 128;
+
+        private Builder() {
+        }
+
+        /** Whether phase 2 runs (default true). */
+        public Builder enabled(boolean v) {
+            enabled = v;
+            return this;
+        }
+
+        /** AdamW learning rate, in (0, 10) (default 1e-3). */
+        public Builder learningRate(double v) {
+            learningRate = open("learningRate", v, 0, false, 10);
+            return this;
+        }
+
+        /** AdamW weight decay, in [0, 1) (default 0.01). */
+        public Builder weightDecay(double v) {
+            weightDecay = open("weightDecay", v, 0, true, 1);
+            return this;
+        }
+
+        /** Largest global gradient norm, 0 = no clipping, in [0, 1e6) (default 5). */
+        public Builder gradientClipNorm(double v) {
+            gradientClipNorm = open("gradientClipNorm", v, 0, true, 1e6);
+            return this;
+        }
+
+        /** Users per batch, in [2, 65536] (default 128). */
+        public Builder batchSize(int v) {
+            batchSize = range("batchSize", v, 2, 65536);
+            return this;
+        }
+
+        /** Most epochs, in [1, 100000] (default 30). */
+        public Builder maxEpochs(int v) {
+            maxEpochs = range("maxEpochs", v, 1, 100000);
+            return this;
+        }
+
+        /** Early-stopping patience in epochs, in [1, 100000] (default 6). */
+        public Builder patience(int v) {
+            patience = range("patience", v, 1, 100000);
+            return this;
+        }
+
+        /** Epochs without improvement before the learning rate is halved, in [1, 100000] (default 2). */
+        public Builder plateauPatience(int v) {
+            plateauPatience = range("plateauPatience", v, 1, 100000);
+            return this;
+        }
+
+        /** Domain adapter bottleneck width, in [1, 4096] (default 32). */
+        public Builder adapterSize(int v) {
+            adapterSize = range("adapterSize", v, 1, 4096);
+            return this;
+        }
+
+        /** Dropout inside the domain adapters, in [0, 1) (default 0.3). */
+        public Builder adapterDropout(double v) {
+            adapterDropout = open("adapterDropout", v, 0, true, 1);
+            return this;
+        }
+
+        /** Weight of the profile alignment loss, in [0, 1000) (default 0.5; 0 = off). */
+        public Builder alignmentWeight(double v) {
+            alignmentWeight = open("alignmentWeight", v, 0, true, 1000);
+            return this;
+        }
+
+        /** Contrastive temperature, in (0, 100) (default 0.1). */
+        public Builder temperature(double v) {
+            temperature = open("temperature", v, 0, false, 100);
+            return this;
+        }
+
+        /** Middle width of the profile adapter, in [1, 65536] (default 128). */
+        public Builder profileAdapterHidden(int v) {
+            profileAdapterHidden = range("profileAdapterHidden", v, 1, 65536);
+            return this;
+        }
+
+        /** Builds the configuration. */
+        public FineTuningConfig build() {
+            return new FineTuningConfig(enabled, learningRate, weightDecay, gradientClipNorm, batchSize, maxEpochs, patience,
+                    plateauPatience, adapterSize, adapterDropout, alignmentWeight, temperature, profileAdapterHidden);
+        }
+    }
+}

@@ -1,0 +1,348 @@
+package dev.llmedt.dualphase;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmedt.data.Domain;
+import dev.llmedt.data.History;
+import dev.llmedt.engine.DomainThread;
+import dev.llmedt.engine.HistoryWindows;
+import dev.llmedt.engine.Kernels;
+import dev.llmedt.engine.Parameter;
+import dev.llmedt.engine.ParameterSet;
+import dev.llmedt.engine.RaggedBatch;
+import dev.llmedt.engine.ResidualAdapter;
+import dev.llmedt.engine.SasRecNetwork;
+import dev.llmedt.engine.SasRecShape;
+import dev.llmedt.eval.Recommender;
+import dev.llmedt.model.ModelFile;
+import dev.llmedt.model.ModelFileException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * A trained LLM-EDT recommender. The score of item {@code e} of target domain {@code d} for a
+ * history is {@code <h_global + h_d, e>}: {@code h_global} is the phase-1 backbone's last hidden
+ * state over the mixed history, {@code h_d} the domain thread's (the same frozen blocks over the
+ * history's items of domain {@code d} with the domain's own positions, then its residual adapter;
+ * zero when the history holds no item of {@code d} or when the model was not fine-tuned). Item
+ * vectors are the phase-1 item representation, computed once for the whole catalogue.
+ *
+ * <p>Thread-safe; each concurrent caller borrows its own activation buffers. Save it with
+ * {@link #save} and load it with {@link #load}; the file records the configuration, the domains,
+ * every tensor and the provenance (data fingerprint, encoder, augmentation, profiles, seed,
+ * versions, validation figures).
+ */
+public final class LlmEdtModel implements Recommender {
+
+    static final String KIND = "llm-edt";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int BATCH = 128;
+
+    private final DualPhaseConfig config;
+    private final List<Domain> domains;
+    private final int itemCount;
+    private final ParameterSet parameters;
+    private final SasRecShape shape;
+    private final boolean fineTuned;
+    private final JsonNode itemText;
+    private final JsonNode provenance;
+    private final ConcurrentLinkedQueue<Replica> replicas = new ConcurrentLinkedQueue<>();
+    private volatile float[][][] domainTables;
+
+    private final class Replica {
+        final SasRecNetwork global = new SasRecNetwork(shape, parameters, BATCH, BATCH * shape.maxLength());
+        final DomainThread[] threads = new DomainThread[domains.size()];
+        final RaggedBatch batch = new RaggedBatch(BATCH, BATCH * shape.maxLength());
+        final int[][] windows = new int[BATCH][];
+        final int[] lastRow = new int[BATCH];
+        final float[][] users = new float[BATCH][shape.dim()];
+        final float[][] domainUsers = new float[BATCH][shape.dim()];
+
+        Replica() {
+            if (fineTuned) {
+                for (Domain d : domains) {
+                    threads[d.index()] = new DomainThread(shape, parameters, positionTable(d.index()), domainAdapter(d.index()),
+                            (float) config.fineTuning().adapterDropout(), BATCH, BATCH * shape.maxLength());
+                }
+            }
+        }
+    }
+
+    LlmEdtModel(DualPhaseConfig config, List<Domain> domains, ParameterSet parameters, boolean fineTuned, JsonNode itemText,
+            JsonNode provenance) {
+        this.config = config;
+        this.domains = List.copyOf(domains);
+        this.itemCount = this.domains.get(this.domains.size() - 1).endItem();
+        this.parameters = parameters;
+        this.shape = shapeOf(config, itemCount);
+        this.fineTuned = fineTuned;
+        this.itemText = itemText == null ? JSON.nullNode() : itemText.deepCopy();
+        this.provenance = provenance.deepCopy();
+    }
+
+    static SasRecShape shapeOf(DualPhaseConfig c, int items) {
+        BackboneConfig b = c.backbone();
+        return new SasRecShape(items + 1, b.dim(), b.blocks(), b.heads(), b.maxLength(), (float) b.dropout(), (float) b.layerNormEps());
+    }
+
+    /** The name of domain {@code d}'s position table. */
+    static String positionTable(int d) {
+        return "pos_emb.d" + d + ".weight";
+    }
+
+    /** The parameter prefix of domain {@code d}'s residual adapter. */
+    static String domainAdapter(int d) {
+        return "domain_adapter.d" + d + ".";
+    }
+
+    /** The parameter prefix of domain {@code d}'s profile adapter. */
+    static String profileAdapter(int d) {
+        return "profile_adapter.d" + d + ".";
+    }
+
+    /** Adds the phase-2 parameters of every domain (zero) to a set. */
+    static void addDomainThreads(ParameterSet set, DualPhaseConfig c, int domainCount) {
+        int dim = c.backbone().dim();
+        for (int d = 0; d < domainCount; d++) {
+            set.add(Parameter.matrix(positionTable(d), c.backbone().maxLength(), dim));
+            ResidualAdapter.addParameters(set, domainAdapter(d), dim, c.fineTuning().adapterSize());
+        }
+    }
+
+    /** Returns the configuration it was trained with. */
+    public DualPhaseConfig config() {
+        return config;
+    }
+
+    /** Returns the domains (names and item-id ranges) the model was trained on. */
+    public List<Domain> domains() {
+        return domains;
+    }
+
+    /** Returns whether phase 2 (domain threads) is part of the model. */
+    public boolean fineTuned() {
+        return fineTuned;
+    }
+
+    /**
+     * Returns what the item text embeddings were ({@code model_id}, {@code dimension},
+     * {@code template}, {@code pca_dimension}, {@code items_without_text}), or a JSON null for the
+     * id representation.
+     */
+    public JsonNode itemText() {
+        return itemText.deepCopy();
+    }
+
+    /** Returns the provenance (library, JVM, data fingerprint, encoder, augmentation, profiles, seed, training figures). */
+    public JsonNode provenance() {
+        return provenance.deepCopy();
+    }
+
+    @Override
+    public void score(History history, Domain target, float[] scores) {
+        scoreBatch(List.of(history), target, new float[][] {scores});
+    }
+
+    @Override
+    public void scoreBatch(List<History> histories, Domain target, float[][] scores) {
+        checkTarget(target);
+        if (scores.length < histories.size()) {
+            throw new IllegalArgumentException("scores has " + scores.length + " rows for " + histories.size() + " histories");
+        }
+        for (int b = 0; b < histories.size(); b++) {
+            if (scores[b].length < target.size()) {
+                throw new IllegalArgumentException("scores row " + b + " has " + scores[b].length + " entries for " + target.size()
+                        + " items of " + target.name());
+            }
+            History h = histories.get(b);
+            for (int i = 0; i < h.length(); i++) {
+                int item = h.item(i);
+                if (item < 0 || item >= itemCount) {
+                    throw new IllegalArgumentException("unknown item id " + item + " at position " + i + " of history " + b
+                            + "; the model has items 0.." + (itemCount - 1));
+                }
+            }
+        }
+        float[][] table = tables()[target.index()];
+        Replica r = replicas.poll();
+        if (r == null) {
+            r = new Replica();
+        }
+        try {
+            int d = shape.dim();
+            for (int from = 0; from < histories.size(); from += BATCH) {
+                int n = Math.min(BATCH, histories.size() - from);
+                for (int b = 0; b < n; b++) {
+                    r.windows[b] = histories.get(from + b).toArray();
+                }
+                HistoryWindows.fill(r.batch, r.windows, n, shape.maxLength(), 1, r.lastRow);
+                if (r.batch.sequences > 0) {
+                    r.global.forward(r.batch, false);
+                }
+                HistoryWindows.lastHidden(r.global.hidden(), d, r.lastRow, n, parameters.get("last_ln.bias").vectorValue(), r.users);
+                if (fineTuned) {
+                    for (int b = 0; b < n; b++) {
+                        r.windows[b] = histories.get(from + b).restrictTo(target).toArray();
+                    }
+                    HistoryWindows.fill(r.batch, r.windows, n, shape.maxLength(), 1, r.lastRow);
+                    DomainThread thread = r.threads[target.index()];
+                    if (r.batch.sequences > 0) {
+                        thread.forward(r.batch, false);
+                    }
+                    HistoryWindows.lastHidden(thread.hidden(), d, r.lastRow, n, null, r.domainUsers);
+                    for (int b = 0; b < n; b++) {
+                        for (int f = 0; f < d; f++) {
+                            r.users[b][f] += r.domainUsers[b][f];
+                        }
+                    }
+                }
+                Kernels.scoreUsers(r.users, n, d, table, target.size(), scores, from);
+            }
+        } finally {
+            replicas.offer(r);
+        }
+    }
+
+    private void checkTarget(Domain target) {
+        if (target.index() >= domains.size() || !domains.get(target.index()).equals(target)) {
+            throw new IllegalArgumentException("domain " + target + " is not one of this model's domains " + domains);
+        }
+    }
+
+    /** Per domain, the item vectors feature-major: tables[domain][f][localItem]. */
+    private float[][][] tables() {
+        float[][][] t = domainTables;
+        if (t == null) {
+            synchronized (this) {
+                t = domainTables;
+                if (t == null) {
+                    float[][] items = parameters.get(SasRecNetwork.ITEMS).value();
+                    t = new float[domains.size()][][];
+                    for (Domain dom : domains) {
+                        t[dom.index()] = Kernels.featureMajor(items, dom.firstItem() + 1, dom.size(), shape.dim());
+                    }
+                    domainTables = t;
+                }
+            }
+        }
+        return t;
+    }
+
+    /** Forgets derived tables after the shared parameters changed (training-time views only). */
+    void parametersChanged() {
+        domainTables = null;
+    }
+
+    ParameterSet parameters() {
+        return parameters;
+    }
+
+    /** Writes the model file (format in {@link ModelFile}), atomically. */
+    public void save(Path file) throws IOException {
+        ObjectNode cfg = JSON.createObjectNode();
+        cfg.set("llm_edt", config.toJson());
+        ArrayNode ds = cfg.putArray("domains");
+        for (Domain d : domains) {
+            ds.addObject().put("name", d.name()).put("first_item", d.firstItem()).put("size", d.size());
+        }
+        cfg.put("fine_tuned", fineTuned);
+        cfg.set("item_text", itemText);
+        List<ModelFile.Tensor> tensors = new ArrayList<>();
+        for (Parameter p : parameters.list()) {
+            tensors.add(new ModelFile.Tensor(p.name(), p.shape(), p.toFlat()));
+        }
+        ModelFile.write(file, KIND, cfg, provenance, tensors);
+    }
+
+    /**
+     * Loads a model file written by {@link #save}.
+     *
+     * @throws ModelFileException when the file is not a valid LLM-EDT model file (names the file and the problem)
+     */
+    public static LlmEdtModel load(Path file) throws IOException {
+        ModelFile.Contents c = ModelFile.read(file);
+        if (!KIND.equals(c.kind())) {
+            throw new ModelFileException(file, "holds a '" + c.kind() + "' model, not an LLM-EDT model");
+        }
+        DualPhaseConfig config;
+        List<Domain> domains = new ArrayList<>();
+        try {
+            config = DualPhaseConfig.fromJson(c.config().path("llm_edt"));
+            int index = 0;
+            for (JsonNode d : c.config().path("domains")) {
+                domains.add(new Domain(index++, d.path("name").asText(), d.path("first_item").asInt(), d.path("size").asInt()));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(file, "invalid configuration: " + e.getMessage());
+        }
+        if (domains.isEmpty()) {
+            throw new ModelFileException(file, "the configuration names no domains");
+        }
+        boolean fineTuned = c.config().path("fine_tuned").asBoolean(false);
+        int items = domains.get(domains.size() - 1).endItem();
+        ParameterSet required = new ParameterSet();
+        try {
+            SasRecShape shape = shapeOf(config, items);
+            required.add(Parameter.table(SasRecNetwork.ITEMS, shape.tableRows(), shape.dim()));
+            SasRecNetwork.addBackbone(required, shape);
+            if (fineTuned) {
+                addDomainThreads(required, config, domains.size());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(file, "invalid configuration: " + e.getMessage());
+        }
+        ParameterSet parameters = new ParameterSet();
+        Set<String> names = new LinkedHashSet<>(c.tensors().keySet());
+        for (Parameter p : required.list()) {
+            ModelFile.Tensor t;
+            try {
+                t = c.tensor(p.name());
+            } catch (IllegalArgumentException e) {
+                throw new ModelFileException(file, e.getMessage());
+            }
+            if (!Arrays.equals(t.shape(), p.shape())) {
+                throw new ModelFileException(file, "tensor " + p.name() + " has shape " + Arrays.toString(t.shape())
+                        + ", the configuration needs " + Arrays.toString(p.shape()));
+            }
+            p.setFlat(t.data());
+            parameters.add(p);
+            names.remove(p.name());
+        }
+        for (String name : names) { // item representation, PCA and profile adapters: kept for saving and extension
+            ModelFile.Tensor t = c.tensors().get(name);
+            int[] s = t.shape();
+            Parameter p = s.length == 1 ? Parameter.vector(name, s[0]) : Parameter.matrix(name, s[0], s[1]);
+            p.setFlat(t.data());
+            parameters.add(p);
+        }
+        for (Parameter p : parameters.list()) {
+            for (float[] row : p.value()) {
+                for (float v : row) {
+                    if (!Float.isFinite(v)) {
+                        throw new ModelFileException(file, "tensor " + p.name() + " holds a non-finite value");
+                    }
+                }
+            }
+        }
+        return new LlmEdtModel(config, domains, parameters, fineTuned, c.config().path("item_text"), c.provenance());
+    }
+
+    /** Returns the names of the model's tensors, in file order. */
+    public List<String> tensorNames() {
+        return parameters.list().stream().map(Parameter::name).toList();
+    }
+
+    @Override
+    public String toString() {
+        return "LlmEdtModel[" + domains + ", " + config.backbone().itemRepresentation().label() + (fineTuned ? ", fine-tuned" : "")
+                + ", " + parameters.size() + " values]";
+    }
+}

@@ -1,0 +1,161 @@
+package dev.llmedt.dualphase;
+
+import dev.llmedt.ProgressListener;
+import dev.llmedt.TrainingListener;
+import dev.llmedt.augment.AugmentedData;
+import dev.llmedt.augment.Augmenter;
+import dev.llmedt.data.CdsrDataset;
+import dev.llmedt.text.ItemEmbeddings;
+import dev.llmedt.text.ItemTextTemplate;
+import dev.llmedt.text.TextEncoder;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole LLM-EDT data flow on one dataset: item texts to embeddings (or given embeddings), the
+ * augmenter over the training sequences, then the dual-phase trainer. Everything it reads of the
+ * evaluation users is their validation cases for early stopping; augmentation reads training
+ * sequences only.
+ */
+public final class LlmEdtPipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LlmEdtPipeline.class);
+
+    private final DualPhaseConfig config;
+    private final TextEncoder encoder;
+    private final ItemTextTemplate template;
+    private final ItemEmbeddings embeddings;
+    private final Augmenter augmenter;
+    private final TrainingListener listener;
+    private final ProgressListener progress;
+
+    private LlmEdtPipeline(Builder b) {
+        this.config = b.config;
+        this.encoder = b.encoder;
+        this.template = b.template;
+        this.embeddings = b.embeddings;
+        this.augmenter = b.augmenter;
+        this.listener = b.listener;
+        this.progress = b.progress;
+    }
+
+    /** Returns a builder with the default configuration, no augmenter and no encoder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * What a run produced: the model and the intermediate results (for reports and reuse).
+     *
+     * @param model the trained model
+     * @param embeddings the item text embeddings, or null with the id representation and no encoder
+     * @param augmented the augmented training data, or null without augmenter
+     * @param seconds wall-clock seconds per step ({@code encode}, {@code augment}, {@code train})
+     */
+    public record Result(LlmEdtModel model, ItemEmbeddings embeddings, AugmentedData augmented, Map<String, Double> seconds) {
+    }
+
+    /**
+     * Runs the pipeline.
+     *
+     * @throws IllegalArgumentException when the inputs do not fit the dataset or each other
+     */
+    public Result fit(CdsrDataset data) {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
+        ItemEmbeddings emb = embeddings;
+        if (emb == null && encoder != null) {
+            emb = ItemEmbeddings.encode(data.items(), encoder, template, progress);
+            seconds.put("encode", (System.nanoTime() - t0) / 1e9);
+        }
+        if (emb != null && encoder != null && !emb.modelId().equals(encoder.modelId())) {
+            throw new IllegalArgumentException("the item embeddings were made by encoder '" + emb.modelId() + "' but the encoder given is '"
+                    + encoder.modelId() + "': use one encoder for items and profiles");
+        }
+        boolean needsText = config.backbone().itemRepresentation().usesText();
+        if (emb == null && (needsText || augmenter != null)) {
+            throw new IllegalArgumentException("the " + config.backbone().itemRepresentation().label() + " item representation"
+                    + (augmenter != null ? " and the augmenter need" : " needs") + " item embeddings: give an encoder or embeddings");
+        }
+        DualPhaseInput input = DualPhaseInput.of(data);
+        if (emb != null) {
+            input = input.withItemEmbeddings(emb);
+        }
+        AugmentedData augmented = null;
+        if (augmenter != null) {
+            long t = System.nanoTime();
+            augmented = augmenter.augment(data, emb, progress);
+            seconds.put("augment", (System.nanoTime() - t) / 1e9);
+            input = input.withAugmentation(augmented);
+        }
+        long t = System.nanoTime();
+        LlmEdtModel model = new LlmEdtTrainer(config).train(input, listener);
+        seconds.put("train", (System.nanoTime() - t) / 1e9);
+        LOG.info("LLM-EDT on {} in {} s: {}", data.name(), String.format("%.1f", (System.nanoTime() - t0) / 1e9), seconds);
+        return new Result(model, emb, augmented, seconds);
+    }
+
+    /** A builder; each setter checks its value at once, {@link #build} the combination. */
+    public static final class Builder {
+        private DualPhaseConfig config = DualPhaseConfig.defaults();
+        private TextEncoder encoder;
+        private ItemTextTemplate template = ItemTextTemplate.titles();
+        private ItemEmbeddings embeddings;
+        private Augmenter augmenter;
+        private TrainingListener listener = TrainingListener.none();
+        private ProgressListener progress = ProgressListener.none();
+
+        private Builder() {
+        }
+
+        /** The configuration (default {@link DualPhaseConfig#defaults()}). */
+        public Builder config(DualPhaseConfig c) {
+            config = Objects.requireNonNull(c, "config");
+            return this;
+        }
+
+        /** The text encoder for item texts (when no embeddings are given) and profiles; callers cache it. */
+        public Builder encoder(TextEncoder e) {
+            encoder = Objects.requireNonNull(e, "encoder");
+            return this;
+        }
+
+        /** How items become texts for the encoder (default: the title). */
+        public Builder itemTemplate(ItemTextTemplate t) {
+            template = Objects.requireNonNull(t, "template");
+            return this;
+        }
+
+        /** Item embeddings computed earlier (from {@code encode}) instead of encoding here. */
+        public Builder itemEmbeddings(ItemEmbeddings e) {
+            embeddings = Objects.requireNonNull(e, "embeddings");
+            return this;
+        }
+
+        /** The augmenter, or null for none (default: none). */
+        public Builder augmenter(Augmenter a) {
+            augmenter = a;
+            return this;
+        }
+
+        /** Told about batches, epochs and phases (default: nothing). */
+        public Builder listener(TrainingListener l) {
+            listener = Objects.requireNonNull(l, "listener");
+            return this;
+        }
+
+        /** Told about long steps (encoding, augmenting). */
+        public Builder progress(ProgressListener p) {
+            progress = Objects.requireNonNull(p, "progress");
+            return this;
+        }
+
+        /** Builds the pipeline. */
+        public LlmEdtPipeline build() {
+            return new LlmEdtPipeline(this);
+        }
+    }
+}

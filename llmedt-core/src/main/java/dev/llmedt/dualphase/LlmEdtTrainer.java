@@ -1,0 +1,213 @@
+package dev.llmedt.dualphase;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmedt.DualPhaseTrainer;
+import dev.llmedt.EpochSummary;
+import dev.llmedt.TrainingListener;
+import dev.llmedt.augment.AugmentedData;
+import dev.llmedt.data.CdsrDataset;
+import dev.llmedt.data.EvaluationCase;
+import dev.llmedt.engine.ItemTower;
+import dev.llmedt.engine.Parameter;
+import dev.llmedt.engine.ParameterSet;
+import dev.llmedt.engine.SasRecNetwork;
+import dev.llmedt.engine.SasRecShape;
+import dev.llmedt.text.ItemEmbeddings;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The LLM-EDT dual-phase trainer (METHOD sections 1, 3 and 4): item vectors from the frozen text
+ * embeddings (optionally reduced by PCA) through a trainable item adapter, with or without a
+ * learned ID vector; phase 1 on the (augmented) mixed sequences; phase 2 with per-domain
+ * position tables and residual adapters, aligned with the training users' profile embeddings.
+ * Items without text get a learned vector (one warning counts them).
+ *
+ * <p>One seed gives the same model for a given thread count.
+ */
+public final class LlmEdtTrainer implements DualPhaseTrainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LlmEdtTrainer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DualPhaseConfig config;
+
+    /** Creates a trainer with a configuration. */
+    public LlmEdtTrainer(DualPhaseConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /** Returns the configuration. */
+    public DualPhaseConfig config() {
+        return config;
+    }
+
+    @Override
+    public LlmEdtModel train(DualPhaseInput input, TrainingListener listener) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(listener, "listener");
+        CdsrDataset data = input.data();
+        ItemRepresentation representation = config.backbone().itemRepresentation();
+        ItemEmbeddings embeddings = input.itemEmbeddings().orElse(null);
+        if (representation.usesText() && embeddings == null) {
+            throw new IllegalArgumentException("the " + representation.label() + " item representation needs item text embeddings "
+                    + "(encode the items first), or use the id representation");
+        }
+        List<EvaluationCase> valid = Pretraining.validCases(data);
+        int items = data.items().size();
+        TextFeatures features = representation.usesText() ? TextFeatures.of(data.items(), embeddings, config.backbone().pcaDimension())
+                : null;
+        if (features != null && features.itemsWithoutText > 0) {
+            LOG.warn("{} of {} items of {} have no text: they get a learned vector instead of their text embedding",
+                    features.itemsWithoutText, items, data.name());
+        }
+        TrainingSequences sequences = new TrainingSequences(data, input.augmented().orElse(null));
+        SasRecShape shape = LlmEdtModel.shapeOf(config, items);
+        Pretraining.ItemRows rows = Pretraining.ItemRows.of(representation, items, features);
+        ParameterSet phaseOne = Pretraining.createParameters(config, shape, rows);
+        Parameter itemTable = Parameter.table(SasRecNetwork.ITEMS, shape.tableRows(), shape.dim());
+        JsonNode itemText = itemText(embeddings, features);
+
+        Pretraining.ModelView view = p -> {
+            materialize(p, rows, shape, itemTable);
+            return new LlmEdtModel(config, data.domains(), inferenceSet(itemTable, p), false, itemText, JSON.createObjectNode());
+        };
+        Pretraining.Result first = new Pretraining(config, listener).train(data, sequences, rows, phaseOne, shape, valid, view);
+        materialize(phaseOne, rows, shape, itemTable);
+
+        ParameterSet model = inferenceSet(itemTable, phaseOne);
+        for (Parameter p : model.list()) {
+            p.setFrozen(true);
+        }
+        FineTuning.Result second = null;
+        ProfileVectors profiles = input.profiles().orElse(null);
+        boolean align = profiles != null && config.fineTuning().alignmentWeight() > 0;
+        if (config.fineTuning().enabled()) {
+            FineTuning.addParameters(model, config, data.domains().size(), align ? profiles.dimension() : 0);
+            LlmEdtModel fineView = new LlmEdtModel(config, data.domains(), model, true, itemText, JSON.createObjectNode());
+            second = new FineTuning(config, listener).train(data, sequences, model, shape, align ? profiles.rows() : null, valid,
+                    fineView);
+        }
+        for (Parameter p : phaseOne.list()) {
+            if (!model.contains(p.name())) {
+                model.add(p); // the item representation: kept to add items later and to inspect
+            }
+        }
+        if (features != null && features.components != null) {
+            Parameter mean = Parameter.vector("pca.mean", features.mean.length);
+            mean.setFlat(features.mean);
+            model.add(mean);
+            Parameter components = Parameter.matrix("pca.components", features.components.length, features.mean.length);
+            for (int k = 0; k < features.components.length; k++) {
+                System.arraycopy(features.components[k], 0, components.value()[k], 0, features.mean.length);
+            }
+            model.add(components);
+        }
+        for (Parameter p : model.list()) {
+            p.setFrozen(false);
+        }
+        ObjectNode provenance = provenance(input, first, second, itemText, sequences);
+        return new LlmEdtModel(config, data.domains(), model, second != null, itemText, provenance);
+    }
+
+    /** The set a scoring view reads: the item table followed by phase 1's backbone parameters. */
+    private static ParameterSet inferenceSet(Parameter itemTable, ParameterSet phaseOne) {
+        ParameterSet set = new ParameterSet();
+        set.add(itemTable);
+        for (Parameter p : phaseOne.list()) {
+            if (!p.name().equals(ItemTower.ID_TABLE) && !p.name().startsWith(ItemTower.ADAPTER)) {
+                set.add(p);
+            }
+        }
+        return set;
+    }
+
+    /** Computes every item's vector from the phase-1 item representation into the item table. */
+    private static void materialize(ParameterSet phaseOne, Pretraining.ItemRows rows, SasRecShape shape, Parameter itemTable) {
+        rows.tower(phaseOne, shape.dim(), 4096).materialize(itemTable.value());
+    }
+
+    private static JsonNode itemText(ItemEmbeddings embeddings, TextFeatures features) {
+        if (features == null) {
+            return JSON.nullNode();
+        }
+        ObjectNode t = JSON.createObjectNode();
+        t.put("model_id", embeddings.modelId());
+        t.put("dimension", embeddings.dimension());
+        t.put("template", embeddings.template());
+        t.put("pca_dimension", features.components == null ? 0 : features.width);
+        t.put("pca_explained_variance", features.explainedVariance);
+        t.put("items_without_text", features.itemsWithoutText);
+        return t;
+    }
+
+    private ObjectNode provenance(DualPhaseInput input, Pretraining.Result first, FineTuning.Result second, JsonNode itemText,
+            TrainingSequences sequences) {
+        CdsrDataset data = input.data();
+        ObjectNode p = JSON.createObjectNode();
+        String version = LlmEdtTrainer.class.getPackage().getImplementationVersion();
+        p.put("library", "llmedt " + (version == null ? "development build" : version));
+        p.put("java", System.getProperty("java.vendor") + " " + System.getProperty("java.version"));
+        p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        p.put("created", Instant.now().toString());
+        p.put("dataset", data.name());
+        p.put("dataset_fingerprint", data.fingerprint());
+        p.put("seed", config.seed());
+        p.put("threads", config.resolvedThreads());
+        p.set("config", config.toJson());
+        p.set("item_text", itemText);
+        AugmentedData augmented = input.augmented().orElse(null);
+        if (augmented == null) {
+            p.putNull("augmentation");
+        } else {
+            ObjectNode a = p.putObject("augmentation");
+            a.set("settings", JSON.valueToTree(augmented.settings()));
+            a.set("report", JSON.valueToTree(augmented.report().toMap()));
+            a.put("inserted_items", sequences.insertedItems);
+        }
+        ProfileVectors profiles = input.profiles().orElse(null);
+        if (profiles == null) {
+            p.putNull("profiles");
+        } else {
+            ObjectNode pr = p.putObject("profiles");
+            pr.put("encoder", profiles.encoderId());
+            pr.put("dimension", profiles.dimension());
+            pr.put("used", config.fineTuning().enabled() && config.fineTuning().alignmentWeight() > 0);
+            pr.set("profiler", profiles.provenance());
+        }
+        ObjectNode training = p.putObject("training");
+        ObjectNode one = training.putObject("phase_1");
+        phase(one, first.epochs(), first.bestEpoch(), first.bestValidNdcg10(), first.stopReason());
+        one.put("training_sequences", first.trainingSequences());
+        if (second == null) {
+            training.putNull("phase_2");
+        } else {
+            ObjectNode two = training.putObject("phase_2");
+            phase(two, second.epochs(), second.bestEpoch(), second.bestValidNdcg10(), second.stopReason());
+            two.put("initial_valid_ndcg10", second.initialValidNdcg10());
+            two.put("learning_rate_halvings", second.halvings());
+        }
+        training.put("best_valid_ndcg10", second == null ? first.bestValidNdcg10() : second.bestValidNdcg10());
+        return p;
+    }
+
+    private static void phase(ObjectNode node, List<EpochSummary> epochs, int bestEpoch, double bestNdcg, String stopReason) {
+        node.put("epochs", epochs.size());
+        node.put("best_epoch", bestEpoch);
+        node.put("best_valid_ndcg10", bestNdcg);
+        node.put("stop_reason", stopReason);
+        List<Double> seconds = new ArrayList<>();
+        for (EpochSummary e : epochs) {
+            seconds.add(e.trainSeconds());
+        }
+        seconds.sort(null);
+        node.put("median_seconds_per_epoch", seconds.isEmpty() ? 0 : seconds.get(seconds.size() / 2));
+        node.set("epoch_summaries", JSON.valueToTree(epochs));
+    }
+}

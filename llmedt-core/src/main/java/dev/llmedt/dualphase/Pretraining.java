@@ -1,0 +1,521 @@
+package dev.llmedt.dualphase;
+
+import dev.llmedt.EpochSummary;
+import dev.llmedt.TrainingListener;
+import dev.llmedt.data.CdsrDataset;
+import dev.llmedt.data.EvaluationCase;
+import dev.llmedt.engine.Adam;
+import dev.llmedt.engine.Gradients;
+import dev.llmedt.engine.ItemTower;
+import dev.llmedt.engine.Parameter;
+import dev.llmedt.engine.ParameterSet;
+import dev.llmedt.engine.RaggedBatch;
+import dev.llmedt.engine.Rng;
+import dev.llmedt.engine.SasRecNetwork;
+import dev.llmedt.engine.SasRecShape;
+import dev.llmedt.engine.WorkerPool;
+import dev.llmedt.eval.EvaluationReport;
+import dev.llmedt.eval.Evaluator;
+import dev.llmedt.eval.Protocol;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * LLM-EDT phase 1: the SASRec backbone and the item representation trained together on the
+ * (augmented) mixed sequences, next-item BCE at every position whose item may be a target, one
+ * negative per target drawn from the target's domain and not in the sequence; Adam; early
+ * stopping on validation NDCG@10 (full ranking), keeping the best weights.
+ *
+ * <p>Per batch, the item vectors are computed only for the table rows the batch touches (inputs,
+ * positives, negatives): the distinct rows are gathered in ascending order, the item tower
+ * computes their vectors (split over the workers by rows), the workers' networks read and
+ * differentiate that compact table, and its gradient flows back through the tower into the ID
+ * table and the item adapter. With the ID representation and no augmentation this is exactly the
+ * SASRec trainer's computation.
+ */
+final class Pretraining {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pretraining.class);
+    static final String PHASE = "phase-1";
+
+    /** What phase 1 produced: its parameters at the best epoch and the run's figures. */
+    record Result(ParameterSet parameters, List<EpochSummary> epochs, int bestEpoch, double bestValidNdcg10, String stopReason,
+            int trainingSequences) {
+    }
+
+    private final DualPhaseConfig config;
+    private final TrainingListener listener;
+
+    Pretraining(DualPhaseConfig config, TrainingListener listener) {
+        this.config = config;
+        this.listener = listener;
+    }
+
+    /**
+     * Creates the phase-1 parameters (ID table first, then the backbone, then the item adapter, so
+     * that the backbone starts as SASRec's does for the same seed) and initializes them.
+     */
+    static ParameterSet createParameters(DualPhaseConfig config, SasRecShape shape, ItemRows rows) {
+        ParameterSet p = new ParameterSet();
+        if (rows.anyId()) {
+            p.add(Parameter.table(ItemTower.ID_TABLE, shape.tableRows(), shape.dim()));
+        }
+        SasRecNetwork.addBackbone(p, shape);
+        if (rows.anyText()) {
+            ItemTower.addAdapter(p, rows.features().width, rows.adapterHidden(config.backbone()), shape.dim());
+        }
+        SasRecNetwork.initialize(p, config.seed());
+        if (rows.anyId()) {
+            Arrays.fill(p.get(ItemTower.ID_TABLE).value()[0], 0);
+        }
+        return p;
+    }
+
+    /** Which table rows use the ID vector and which the adapted text vector. */
+    record ItemRows(boolean[] usesId, boolean[] usesText, TextFeatures features) {
+
+        static ItemRows of(ItemRepresentation representation, int items, TextFeatures features) {
+            boolean[] id = new boolean[items + 1];
+            boolean[] text = new boolean[items + 1];
+            for (int r = 1; r <= items; r++) {
+                boolean hasText = features != null && features.hasText[r];
+                text[r] = representation.usesText() && hasText;
+                id[r] = representation != ItemRepresentation.LLM || !hasText;
+            }
+            return new ItemRows(id, text, representation.usesText() ? features : null);
+        }
+
+        boolean anyId() {
+            for (boolean b : usesId) {
+                if (b) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        boolean anyText() {
+            for (boolean b : usesText) {
+                if (b) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        int adapterHidden(BackboneConfig b) {
+            return b.adapterHidden() > 0 ? b.adapterHidden() : Math.max(1, features.width / 2);
+        }
+
+        ItemTower tower(ParameterSet set, int width, int capacity) {
+            return new ItemTower(set, features == null ? null : features.rows, usesText, usesId, width, capacity);
+        }
+    }
+
+    Result train(CdsrDataset data, TrainingSequences sequences, ItemRows itemRows, ParameterSet parameters, SasRecShape shape,
+            List<EvaluationCase> valid, ModelView view) {
+        int threads = config.resolvedThreads();
+        ParameterSet best = copyOf(parameters);
+        List<EpochSummary> epochs = new ArrayList<>();
+        int bestEpoch = 0;
+        double bestNdcg = Double.NEGATIVE_INFINITY;
+        String stopReason = "max epochs";
+        PretrainingConfig p = config.pretraining();
+        Evaluator validation = Evaluator.of(Protocol.full()).withThreads(threads);
+        try (Steps steps = new Steps(shape, parameters, sequences, itemRows, threads)) {
+            LOG.info("phase 1 on {}: {} sequences with targets, {} valid cases, {} parameters, item representation {}, {} threads",
+                    data.name(), steps.trainable.length, valid.size(), parameters.size(), config.backbone().itemRepresentation().label(),
+                    threads);
+            for (int epoch = 1; epoch <= p.maxEpochs(); epoch++) {
+                long start = System.nanoTime();
+                double loss = steps.epoch(epoch);
+                steps.flushAll();
+                double trainSeconds = (System.nanoTime() - start) / 1e9;
+                long evalStart = System.nanoTime();
+                LlmEdtModel current = view.phaseOne(parameters);
+                EvaluationReport report = validation.evaluate(current, data.items(), valid, "valid");
+                double ndcg = report.overall().ndcg(10);
+                boolean improved = ndcg > bestNdcg;
+                if (improved) {
+                    bestNdcg = ndcg;
+                    bestEpoch = epoch;
+                    if (config.selectOnValidation()) {
+                        best.copyFrom(parameters);
+                    }
+                }
+                EpochSummary summary = new EpochSummary(PHASE, epoch, loss, ndcg, report.overall().hitRate(10), trainSeconds,
+                        (System.nanoTime() - evalStart) / 1e9, steps.trainable.length / trainSeconds, improved);
+                epochs.add(summary);
+                listener.epochFinished(summary);
+                if (config.selectOnValidation() && epoch - bestEpoch >= p.patience()) {
+                    stopReason = "early stopping";
+                    break;
+                }
+            }
+            if (config.selectOnValidation()) {
+                parameters.copyFrom(best);
+            } else {
+                stopReason = "max epochs, last weights kept (no selection on validation)";
+            }
+            listener.trainingFinished(PHASE, epochs.size(), bestEpoch, stopReason);
+            return new Result(parameters, epochs, bestEpoch, bestNdcg, stopReason, steps.trainable.length);
+        }
+    }
+
+    static ParameterSet copyOf(ParameterSet source) {
+        ParameterSet copy = new ParameterSet();
+        for (Parameter q : source.list()) {
+            int[] s = q.shape();
+            Parameter c = s.length == 1 ? Parameter.vector(q.name(), s[0])
+                    : q.sparse() ? Parameter.table(q.name(), s[0], s[1]) : Parameter.matrix(q.name(), s[0], s[1]);
+            c.copyFrom(q);
+            copy.add(c);
+        }
+        return copy;
+    }
+
+    /** Builds scoring views of parameters being trained (validation after each epoch). */
+    interface ModelView {
+        LlmEdtModel phaseOne(ParameterSet phaseOneParameters);
+    }
+
+    /** The data-parallel step machinery: workers, their networks, towers, gradients and batches, and Adam. */
+    private final class Steps implements AutoCloseable {
+        private final SasRecShape shape;
+        private final ParameterSet parameters;
+        private final TrainingSequences sequences;
+        private final int[] trainable;
+        private final WorkerPool pool;
+        private final SasRecNetwork[] networks;
+        private final ItemTower[] towers;
+        private final Gradients[] grads;
+        private final RaggedBatch[] batches;
+        private final float[][][] compactGrads;
+        private final float[][] compact;
+        private final int[] compactOf;
+        private final int[] unique;
+        private int uniqueCount;
+        private final int[][] shardSequences;
+        private final int[] shardCount;
+        private final double[] shardLoss;
+        private final Adam adam;
+        private final List<Parameter> parameterList;
+        private final int idIndex;
+        private final WorkerPool.Task fillTask = this::fill;
+        private final WorkerPool.Task remapTask = this::remapAndCatchUp;
+        private final WorkerPool.Task towerForwardTask = this::towerForward;
+        private final WorkerPool.Task forwardBackwardTask = this::forwardBackward;
+        private final WorkerPool.Task reduceCompactTask = this::reduceCompact;
+        private final WorkerPool.Task towerBackwardTask = this::towerBackward;
+        private final WorkerPool.Task updateTask = this::reduceAndUpdate;
+        private final WorkerPool.Task flushTask = this::flush;
+        private final long[] phaseNanos = new long[4];
+        private int[] order;
+        private int epoch;
+        private int totalTargets;
+
+        Steps(SasRecShape shape, ParameterSet parameters, TrainingSequences sequences, ItemRows itemRows, int threads) {
+            this.shape = shape;
+            this.parameters = parameters;
+            this.sequences = sequences;
+            List<Integer> kept = new ArrayList<>();
+            for (int s = 0; s < sequences.size(); s++) {
+                if (targets(s) > 0) {
+                    kept.add(s);
+                }
+            }
+            if (kept.isEmpty()) {
+                throw new IllegalArgumentException("no training sequence has a next-item target: every sequence is shorter than 2 items"
+                        + " or its targets are all inserted items");
+            }
+            if (kept.size() < sequences.size()) {
+                LOG.info("{} training sequences give no next-item target and are left out; {} remain", sequences.size() - kept.size(),
+                        kept.size());
+            }
+            trainable = kept.stream().mapToInt(Integer::intValue).toArray();
+            this.pool = new WorkerPool(threads);
+            int capSequences = config.pretraining().batchSize();
+            int capRows = capSequences * shape.maxLength();
+            int capUnique = Math.min(shape.tableRows() - 1, 3 * capRows);
+            networks = new SasRecNetwork[threads];
+            towers = new ItemTower[threads];
+            grads = new Gradients[threads];
+            batches = new RaggedBatch[threads];
+            compactGrads = new float[threads][capUnique + 1][shape.dim()];
+            compact = new float[capUnique + 1][shape.dim()];
+            compactOf = new int[shape.tableRows()];
+            Arrays.fill(compactOf, -1);
+            unique = new int[capUnique];
+            shardSequences = new int[threads][capSequences];
+            shardCount = new int[threads];
+            shardLoss = new double[threads];
+            for (int w = 0; w < threads; w++) {
+                networks[w] = new SasRecNetwork(shape, parameters, capSequences, capRows);
+                towers[w] = itemRows.tower(parameters, shape.dim(), capUnique / threads + 1);
+                grads[w] = new Gradients(parameters);
+                batches[w] = new RaggedBatch(capSequences, capRows);
+            }
+            PretrainingConfig p = config.pretraining();
+            adam = new Adam(parameters, p.learningRate(), p.beta1(), p.beta2(), p.adamEps(), p.weightDecay(), false);
+            parameterList = parameters.list();
+            idIndex = parameters.contains(ItemTower.ID_TABLE) ? parameters.indexOf(parameters.get(ItemTower.ID_TABLE)) : -1;
+        }
+
+        /** The number of rows of sequence s that have a target. */
+        private int targets(int s) {
+            int n = rows(s);
+            int first = sequences.items[s].length - 1 - n;
+            int count = 0;
+            for (int t = 0; t < n; t++) {
+                if (sequences.target[s][first + t + 1]) {
+                    count++;
+                }
+            }
+            return count;
+        }
+
+        private int rows(int s) {
+            return Math.min(sequences.items[s].length - 1, shape.maxLength());
+        }
+
+        void flushAll() {
+            pool.run(flushTask);
+        }
+
+        private void flush(int w) {
+            if (idIndex >= 0) {
+                int rows = shape.tableRows();
+                adam.flush((int) pool.partStart(rows, w), (int) pool.partStart(rows, w + 1));
+            }
+        }
+
+        double epoch(int epochNumber) {
+            this.epoch = epochNumber;
+            order = TrainingSequences.shuffled(trainable.length, Rng.seed(config.seed(), 1, epochNumber));
+            int batchSize = config.pretraining().batchSize();
+            int batchCount = (order.length + batchSize - 1) / batchSize;
+            double lossSum = 0;
+            Arrays.fill(phaseNanos, 0);
+            for (int b = 0; b < batchCount; b++) {
+                int from = b * batchSize;
+                int to = Math.min(order.length, from + batchSize);
+                double loss = step(from, to);
+                lossSum += loss;
+                listener.batchFinished(PHASE, epochNumber, b + 1, batchCount, loss);
+            }
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("phase 1 epoch {} (s): fill+gather {}, item tower {}, forward+backward {}, reduce+update {}", epochNumber,
+                        phaseNanos[0] / 1e9, phaseNanos[1] / 1e9, phaseNanos[2] / 1e9, phaseNanos[3] / 1e9);
+            }
+            return lossSum / batchCount;
+        }
+
+        private double step(int from, int to) {
+            long t0 = System.nanoTime();
+            assignShards(from, to);
+            pool.run(fillTask);
+            gatherUnique();
+            pool.run(remapTask);
+            long t1 = System.nanoTime();
+            pool.run(towerForwardTask);
+            long t2 = System.nanoTime();
+            pool.run(forwardBackwardTask);
+            long t3 = System.nanoTime();
+            pool.run(reduceCompactTask);
+            pool.run(towerBackwardTask);
+            for (int k = 0; k < uniqueCount; k++) {
+                compactOf[unique[k]] = -1;
+            }
+            long t4 = System.nanoTime();
+            double loss = 0;
+            for (double l : shardLoss) {
+                loss += l;
+            }
+            if (!Double.isFinite(loss)) {
+                throw new IllegalStateException("phase 1 diverged: the loss is " + loss + " at epoch " + epoch + "; lower the learning rate");
+            }
+            adam.beginStep();
+            pool.run(updateTask);
+            adam.endStep();
+            long t5 = System.nanoTime();
+            phaseNanos[0] += t1 - t0;
+            phaseNanos[1] += (t2 - t1) + (t4 - t3);
+            phaseNanos[2] += t3 - t2;
+            phaseNanos[3] += t5 - t4;
+            return loss;
+        }
+
+        /** Splits the batch's sequences into contiguous shards with nearly equal numbers of rows. */
+        private void assignShards(int from, int to) {
+            int total = 0;
+            int targetCount = 0;
+            for (int i = from; i < to; i++) {
+                total += rows(trainable[order[i]]);
+                targetCount += targets(trainable[order[i]]);
+            }
+            totalTargets = targetCount;
+            int workers = pool.size();
+            Arrays.fill(shardCount, 0);
+            int w = 0;
+            int cumulative = 0;
+            for (int i = from; i < to; i++) {
+                int s = trainable[order[i]];
+                while (w < workers - 1 && cumulative >= (long) total * (w + 1) / workers) {
+                    w++;
+                }
+                shardSequences[w][shardCount[w]++] = s;
+                cumulative += rows(s);
+            }
+        }
+
+        /** Fills worker w's batch with item table rows: inputs, positions, targets and sampled negatives. */
+        private void fill(int w) {
+            RaggedBatch batch = batches[w];
+            batch.clear();
+            int length = shape.maxLength();
+            for (int k = 0; k < shardCount[w]; k++) {
+                int s = shardSequences[w][k];
+                int[] seq = sequences.items[s];
+                boolean[] isTarget = sequences.target[s];
+                int n = rows(s);
+                int first = seq.length - 1 - n;
+                int row = batch.beginSequence(n, Rng.seed(config.seed(), 2, epoch, s), s);
+                for (int t = 0; t < n; t++) {
+                    batch.input[row + t] = seq[first + t] + 1;
+                    batch.position[row + t] = length - n + t;
+                    if (isTarget[first + t + 1]) {
+                        int target = seq[first + t + 1];
+                        batch.positive[row + t] = target + 1;
+                        batch.negative[row + t] = sequences.negative(target, s, batch.streams, batch.sequences - 1) + 1;
+                    }
+                }
+            }
+        }
+
+        /** Collects the distinct table rows the batches touch, in ascending order, and numbers them 1..u. */
+        private void gatherUnique() {
+            int u = 0;
+            for (RaggedBatch batch : batches) {
+                for (int r = 0; r < batch.rows; r++) {
+                    u = mark(batch.input[r], u);
+                    u = mark(batch.positive[r], u);
+                    u = mark(batch.negative[r], u);
+                }
+            }
+            Arrays.sort(unique, 0, u);
+            for (int k = 0; k < u; k++) {
+                compactOf[unique[k]] = k + 1;
+            }
+            uniqueCount = u;
+        }
+
+        private int mark(int row, int u) {
+            if (row != 0 && compactOf[row] < 0) {
+                compactOf[row] = 0;
+                unique[u++] = row;
+            }
+            return u;
+        }
+
+        /** Renumbers worker w's batch to compact rows and brings the ID rows worker w owns up to date. */
+        private void remapAndCatchUp(int w) {
+            RaggedBatch batch = batches[w];
+            for (int r = 0; r < batch.rows; r++) {
+                batch.input[r] = compactOf[batch.input[r]];
+                if (batch.positive[r] != 0) {
+                    batch.positive[r] = compactOf[batch.positive[r]];
+                    batch.negative[r] = compactOf[batch.negative[r]];
+                }
+            }
+            if (idIndex >= 0) {
+                int workers = pool.size();
+                for (int k = 0; k < uniqueCount; k++) {
+                    if (unique[k] % workers == w) {
+                        adam.catchUp(idIndex, unique[k]);
+                    }
+                }
+            }
+        }
+
+        private void towerForward(int w) {
+            int from = (int) pool.partStart(uniqueCount, w);
+            int to = (int) pool.partStart(uniqueCount, w + 1);
+            if (w == 0) {
+                Arrays.fill(compact[0], 0);
+            }
+            towers[w].forward(unique, from, to, compact);
+        }
+
+        private void forwardBackward(int w) {
+            RaggedBatch batch = batches[w];
+            shardLoss[w] = 0;
+            float[][] g = compactGrads[w];
+            for (int k = 0; k <= uniqueCount; k++) {
+                Arrays.fill(g[k], 0);
+            }
+            if (batch.sequences == 0) {
+                return;
+            }
+            networks[w].useItemRows(compact, g);
+            networks[w].forward(batch, true);
+            shardLoss[w] = networks[w].backward(totalTargets, grads[w]);
+        }
+
+        /** Sums the workers' compact item gradients into worker 0's, in worker order, split by rows. */
+        private void reduceCompact(int w) {
+            int from = (int) pool.partStart(uniqueCount + 1, w);
+            int to = (int) pool.partStart(uniqueCount + 1, w + 1);
+            float[][] mine = compactGrads[0];
+            for (int other = 1; other < compactGrads.length; other++) {
+                float[][] theirs = compactGrads[other];
+                for (int k = from; k < to; k++) {
+                    float[] a = theirs[k];
+                    float[] b = mine[k];
+                    for (int f = 0; f < b.length; f++) {
+                        b[f] += a[f];
+                    }
+                }
+            }
+        }
+
+        private void towerBackward(int w) {
+            towers[w].backward(compactGrads[0], grads[w]);
+        }
+
+        private void reduceAndUpdate(int w) {
+            for (int i = 0; i < parameterList.size(); i++) {
+                Parameter p = parameterList.get(i);
+                if (p.frozen()) {
+                    continue;
+                }
+                int rows = p.rows();
+                int rowFrom = (int) pool.partStart(rows, w);
+                int rowTo = (int) pool.partStart(rows, w + 1);
+                if (rowFrom == rowTo) {
+                    continue;
+                }
+                grads[0].accumulate(grads, i, rowFrom, rowTo);
+                adam.update(i, grads[0], rowFrom, rowTo);
+                for (Gradients g : grads) {
+                    g.zero(i, rowFrom, rowTo);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            pool.close();
+        }
+    }
+
+    /** The validation cases, all of them (LLM-EDT scores every domain). */
+    static List<EvaluationCase> validCases(CdsrDataset data) {
+        if (data.valid().isEmpty()) {
+            throw new IllegalArgumentException(data.name() + " has no validation case: early stopping needs validation users");
+        }
+        return data.valid();
+    }
+}

@@ -1,0 +1,126 @@
+package dev.llmedt.dualphase;
+
+import static dev.llmedt.dualphase.Checks.open;
+import static dev.llmedt.dualphase.Checks.range;
+
+/**
+ * Phase 1 of LLM-EDT: the backbone and the item representation trained on the (augmented) mixed
+ * sequences, next-item BCE with one negative of the target's domain, Adam, early stopping on
+ * validation NDCG@10 (full ranking), keeping the best weights.
+ *
+ * @param learningRate Adam learning rate, in (0, 10) (default 1e-3)
+ * @param beta1 Adam beta1, in [0, 1) (default 0.9)
+ * @param beta2 Adam beta2, in [0, 1) (default 0.98)
+ * @param adamEps Adam epsilon, in (0, 1) (default 1e-8)
+ * @param weightDecay L2 weight decay added to the gradient, in [0, 1) (default 0)
+ * @param batchSize training sequences per batch, in [1, 65536] (default 128)
+ * @param maxEpochs most epochs, in [1, 100000] (default 40)
+ * @param patience epochs without a better validation NDCG@10 before stopping, in [1, 100000] (default 10)
+ */
+public record PretrainingConfig(double learningRate, double beta1, double beta2, double adamEps, double weightDecay, int batchSize,
+        int maxEpochs, int patience) {
+
+    /** Validates every field; messages name the parameter, the value and the allowed range. */
+    public PretrainingConfig {
+        open("learningRate", learningRate, 0, false, 10);
+        open("beta1", beta1, 0, true, 1);
+        open("beta2", beta2, 0, true, 1);
+        open("adamEps", adamEps, 0, false, 1);
+        open("weightDecay", weightDecay, 0, true, 1);
+        range("batchSize", batchSize, 1, 65536);
+        range("maxEpochs", maxEpochs, 1, 100000);
+        range("patience", patience, 1, 100000);
+    }
+
+    /** Returns the defaults. */
+    public static PretrainingConfig defaults() {
+        return builder().build();
+    }
+
+    /** Returns a builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns a builder starting from this configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.learningRate = learningRate;
+        b.beta1 = beta1;
+        b.beta2 = beta2;
+        b.adamEps = adamEps;
+        b.weightDecay = weightDecay;
+        b.batchSize = batchSize;
+        b.maxEpochs = maxEpochs;
+        b.patience = patience;
+        return b;
+    }
+
+    /** A builder; each setter checks its value at once. */
+    public static final class Builder {
+        private double learningRate = 1e-3;
+        private double beta1 = 0.9;
+        private double beta2 = 0.98;
+        private double adamEps = 1e-8;
+        private double weightDecay = 0;
+        private int batchSize = 128;
+        private int maxEpochs = 40;
+        private int patience = 10;
+
+        private Builder() {
+        }
+
+        /** Adam learning rate, in (0, 10) (default 1e-3). */
+        public Builder learningRate(double v) {
+            learningRate = open("learningRate", v, 0, false, 10);
+            return this;
+        }
+
+        /** Adam beta1, in [0, 1) (default 0.9). */
+        public Builder beta1(double v) {
+            beta1 = open("beta1", v, 0, true, 1);
+            return this;
+        }
+
+        /** Adam beta2, in [0, 1) (default 0.98). */
+        public Builder beta2(double v) {
+            beta2 = open("beta2", v, 0, true, 1);
+            return this;
+        }
+
+        /** Adam epsilon, in (0, 1) (default 1e-8). */
+        public Builder adamEps(double v) {
+            adamEps = open("adamEps", v, 0, false, 1);
+            return this;
+        }
+
+        /** L2 weight decay, in [0, 1) (default 0). */
+        public Builder weightDecay(double v) {
+            weightDecay = open("weightDecay", v, 0, true, 1);
+            return this;
+        }
+
+        /** Sequences per batch, in [1, 65536] (default 128). */
+        public Builder batchSize(int v) {
+            batchSize = range("batchSize", v, 1, 65536);
+            return this;
+        }
+
+        /** Most epochs, in [1, 100000] (default 40). */
+        public Builder maxEpochs(int v) {
+            maxEpochs = range("maxEpochs", v, 1, 100000);
+            return this;
+        }
+
+        /** Early-stopping patience in epochs, in [1, 100000] (default 10). */
+        public Builder patience(int v) {
+            patience = range("patience", v, 1, 100000);
+            return this;
+        }
+
+        /** Builds the configuration. */
+        public PretrainingConfig build() {
+            return new PretrainingConfig(learningRate, beta1, beta2, adamEps, weightDecay, batchSize, maxEpochs, patience);
+        }
+    }
+}

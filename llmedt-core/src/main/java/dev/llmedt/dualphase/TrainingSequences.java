@@ -1,0 +1,105 @@
+package dev.llmedt.dualphase;
+
+import dev.llmedt.augment.AugmentedData;
+import dev.llmedt.augment.AugmentedSequence;
+import dev.llmedt.data.CdsrDataset;
+import dev.llmedt.data.Domain;
+import dev.llmedt.data.UserSequence;
+import dev.llmedt.engine.Rng;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The training sequences of both phases, in {@code data.train()} order: items (original and
+ * inserted), which positions may be targets (inserted items are context unless the augmenter said
+ * otherwise), the sorted distinct items of each sequence (negatives avoid them) and each item's
+ * domain.
+ */
+final class TrainingSequences {
+
+    final int[][] items;
+    /** Per sequence and position: may the item be a training target. */
+    final boolean[][] target;
+    final int[][] sortedUnique;
+    final int[] domainOfItem;
+    final List<Domain> domains;
+    final long insertedItems;
+
+    TrainingSequences(CdsrDataset data, AugmentedData augmented) {
+        domains = data.domains();
+        domainOfItem = new int[data.items().size()];
+        for (Domain d : domains) {
+            Arrays.fill(domainOfItem, d.firstItem(), d.endItem(), d.index());
+        }
+        List<UserSequence> train = data.train();
+        int n = train.size();
+        items = new int[n][];
+        target = new boolean[n][];
+        sortedUnique = new int[n][];
+        long inserted = 0;
+        if (augmented != null && augmented.sequences().size() != n) {
+            throw new IllegalArgumentException("the augmented data holds " + augmented.sequences().size() + " sequences but "
+                    + data.name() + " has " + n + " training sequences: it was made for another dataset");
+        }
+        for (int s = 0; s < n; s++) {
+            if (augmented == null) {
+                items[s] = train.get(s).items().toArray();
+                target[s] = new boolean[items[s].length];
+                Arrays.fill(target[s], true);
+            } else {
+                AugmentedSequence a = augmented.sequences().get(s);
+                UserSequence original = train.get(s);
+                if (!a.source().equals(original.source()) || !a.user().equals(original.user())) {
+                    throw new IllegalArgumentException("augmented sequence " + s + " belongs to " + a.source() + " user " + a.user()
+                            + ", the training data has " + original.source() + " user " + original.user() + " there");
+                }
+                items[s] = a.items().toArray();
+                target[s] = new boolean[items[s].length];
+                for (int p = 0; p < items[s].length; p++) {
+                    target[s][p] = a.isTrainingTarget(p);
+                    if (a.isInserted(p)) {
+                        inserted++;
+                    }
+                }
+            }
+            sortedUnique[s] = Arrays.stream(items[s]).distinct().sorted().toArray();
+        }
+        insertedItems = inserted;
+    }
+
+    int size() {
+        return items.length;
+    }
+
+    /**
+     * A uniform item of the target's domain that is not in the sequence (the reference draws from
+     * the input item's domain; METHOD section 3 explains the fix), from the sequence's stream.
+     */
+    int negative(int targetItem, int sequence, long[] streams, int stream) {
+        Domain d = domains.get(domainOfItem[targetItem]);
+        int[] own = sortedUnique[sequence];
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int candidate = d.firstItem() + Rng.nextInt(streams, stream, d.size());
+            if (Arrays.binarySearch(own, candidate) < 0) {
+                return candidate;
+            }
+        }
+        return d.firstItem() + Rng.nextInt(streams, stream, d.size()); // the user holds nearly the whole domain
+    }
+
+    /** Returns a seeded permutation of {@code [0, n)} (Fisher-Yates on a SplitMix stream). */
+    static int[] shuffled(int n, long seed) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        long[] state = {seed};
+        for (int i = n - 1; i > 0; i--) {
+            int j = Rng.nextInt(state, 0, i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+}

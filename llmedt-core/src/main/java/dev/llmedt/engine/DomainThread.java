@@ -1,0 +1,117 @@
+package dev.llmedt.engine;
+
+/**
+ * One domain thread of LLM-EDT's second phase, for one worker: a user's domain-only subsequence
+ * runs through the shared (frozen) SASRec blocks with the domain's own position table, then
+ * through the domain's residual bottleneck adapter, giving {@code h_d}. The score of item
+ * {@code e} is {@code <g + h_d, e>}, where {@code g} is a fixed offset per row (the frozen global
+ * model's hidden state before the same target), so the thread learns what the global model misses
+ * in its domain. Gradients flow back through the frozen blocks into whatever is trainable (the
+ * position table and the adapter).
+ *
+ * <pre>
+ * z = SASRec(items, positions_d); h_d = z + W2 dropout(relu(W1 z + b1)) + b2
+ * loss = weight x sum over rows with a target of softplus(-&lt;g + h_d, e+&gt;) + softplus(&lt;g + h_d, e-&gt;)
+ * </pre>
+ */
+public final class DomainThread {
+
+    private final int d;
+    private final SasRecNetwork network;
+    private final ResidualAdapter adapter;
+    private final float[][] out;
+    private final float[][] gradOut;
+    private final double[] lossGradient = new double[1];
+    private RaggedBatch batch;
+
+    /**
+     * Creates a thread.
+     *
+     * @param positionTable the name of the domain's position table
+     * @param adapterPrefix the prefix of the adapter's parameters, or null for none ({@code h_d = z})
+     * @param adapterDropout dropout inside the adapter, in [0, 1)
+     */
+    public DomainThread(SasRecShape shape, ParameterSet set, String positionTable, String adapterPrefix, float adapterDropout,
+            int capacitySequences, int capacityRows) {
+        this.d = shape.dim();
+        this.network = new SasRecNetwork(shape, set, positionTable, capacitySequences, capacityRows);
+        this.adapter = adapterPrefix == null ? null : new ResidualAdapter(set, adapterPrefix, adapterDropout, capacityRows);
+        this.out = new float[d][capacityRows];
+        this.gradOut = new float[d][capacityRows];
+    }
+
+    /** Returns the network (to supply item rows with {@link SasRecNetwork#useItemRows}). */
+    public SasRecNetwork network() {
+        return network;
+    }
+
+    /** Runs the thread on a batch of domain subsequences; {@code training} enables dropout. */
+    public void forward(RaggedBatch batch, boolean training) {
+        this.batch = batch;
+        network.forward(batch, training);
+        if (adapter == null) {
+            Kernels.copy(network.hidden(), d, batch.rows, out);
+        } else {
+            adapter.forward(network.hidden(), batch.rows, training, batch.sequenceOfRow, batch.streams, out);
+        }
+    }
+
+    /** Returns {@code h_d} of the last forward pass, feature-major {@code [dim][rows]}. */
+    public float[][] hidden() {
+        return out;
+    }
+
+    /**
+     * Computes the weighted BCE of every row with a target (positive id != 0) and sets the gradient
+     * with respect to {@code h_d} (read it with {@link #hiddenGradient}, add to it, then call
+     * {@link #backward}). Item vectors are read, never trained.
+     *
+     * @param offsets per row, the global offset {@code g} (row-major {@code [rows][dim]}), or null for none
+     * @param weight the factor of every row's loss (1 / the number of target rows of the whole batch for a mean)
+     * @return the weighted loss of this worker's rows
+     */
+    public double loss(float[][] offsets, double weight) {
+        int rows = batch.rows;
+        float[][] items = network.itemVectors();
+        Kernels.zero(gradOut, d, rows);
+        double loss = 0;
+        double[] g = lossGradient;
+        for (int r = 0; r < rows; r++) {
+            int pos = batch.positive[r];
+            if (pos == 0) {
+                continue;
+            }
+            float[] ep = items[pos];
+            float[] en = items[batch.negative[r]];
+            float[] off = offsets == null ? null : offsets[r];
+            float lp = 0;
+            float ln = 0;
+            for (int f = 0; f < d; f++) {
+                float h = out[f][r] + (off == null ? 0 : off[f]);
+                lp += h * ep[f];
+                ln += h * en[f];
+            }
+            loss += Losses.binaryCrossEntropy(lp, true, weight, g);
+            float gp = (float) g[0];
+            loss += Losses.binaryCrossEntropy(ln, false, weight, g);
+            float gn = (float) g[0];
+            for (int f = 0; f < d; f++) {
+                gradOut[f][r] = gp * ep[f] + gn * en[f];
+            }
+        }
+        return loss * weight;
+    }
+
+    /** Returns the gradient with respect to {@code h_d}, feature-major; callers may add to it before {@link #backward}. */
+    public float[][] hiddenGradient() {
+        return gradOut;
+    }
+
+    /** Back-propagates {@link #hiddenGradient} through the adapter and the blocks into the trainable parameters. */
+    public void backward(Gradients grads) {
+        if (adapter != null) {
+            adapter.backward(gradOut, grads, gradOut);
+        }
+        network.backwardFromHidden(gradOut, grads);
+    }
+}

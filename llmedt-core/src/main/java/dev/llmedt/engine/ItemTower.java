@@ -1,0 +1,321 @@
+package dev.llmedt.engine;
+
+/**
+ * Item vectors from frozen text features and/or a learned ID table (LLM-EDT's item
+ * representation): for item table row {@code i} (item id + 1, row 0 is padding),
+ * <pre>
+ * e(i) = [uses text(i)] (W2 (W1 x(i) + b1) + b2) + [uses id(i)] ID[i]
+ * </pre>
+ * where {@code x(i)} is the item's frozen feature vector (its text embedding, possibly reduced by
+ * PCA) and the two linear layers, without activation, are the item adapter of the reference code.
+ * Which items use which part is decided per row by the caller (ID only, text only with an ID
+ * fallback for items without text, or both summed).
+ *
+ * <p>The tower runs on the rows a training batch touches ({@link #forward} then {@link #backward}
+ * on a compact list of rows), or on the whole catalogue once ({@link #materialize}) for
+ * evaluation and serving. One instance per thread.
+ */
+public final class ItemTower {
+
+    /** Name of the learned ID table parameter. */
+    public static final String ID_TABLE = "item_id.weight";
+    /** Prefix of the item adapter parameters ({@code 0.weight}, {@code 0.bias}, {@code 1.weight}, {@code 1.bias}). */
+    public static final String ADAPTER = "item_adapter.";
+
+    private final float[][] features;
+    private final boolean[] usesText;
+    private final boolean[] usesId;
+    private final int width;
+    private final int featureWidth;
+    private final int hiddenWidth;
+    private final Parameter idTable;
+    private final int idIndex;
+    private final Parameter w1;
+    private final Parameter b1;
+    private final Parameter w2;
+    private final Parameter b2;
+    private final int w1Index;
+    private final int b1Index;
+    private final int w2Index;
+    private final int b2Index;
+    private final int capacity;
+    private final float[][] productT;
+    private final float[] productBias;
+    private final float[][] gradProductT;
+    private final float[] gradProductBias;
+    private int[] rows = new int[0];
+    private final float[] column;
+    private int count;
+    private int offset;
+
+    /**
+     * Creates a tower.
+     *
+     * @param set the parameters: {@link #ID_TABLE} {@code [tableRows x width]} when some row uses
+     *     its ID, and the adapter {@code [hidden x featureWidth]}, {@code [width x hidden]} with biases
+     *     when some row uses text
+     * @param features frozen feature rows {@code [tableRows][featureWidth]} (row 0 and rows of items
+     *     without text unused), or null when no row uses text
+     * @param usesText per table row: whether the adapted text vector is part of its vector
+     * @param usesId per table row: whether its ID vector is part of its vector
+     * @param width the model width
+     * @param capacity most rows of one {@link #forward}
+     */
+    public ItemTower(ParameterSet set, float[][] features, boolean[] usesText, boolean[] usesId, int width, int capacity) {
+        if (usesText.length != usesId.length) {
+            throw new IllegalArgumentException("usesText has " + usesText.length + " rows, usesId " + usesId.length);
+        }
+        this.features = features;
+        this.usesText = usesText;
+        this.usesId = usesId;
+        this.width = width;
+        this.capacity = capacity;
+        this.column = new float[width];
+        boolean anyText = false;
+        boolean anyId = false;
+        for (int i = 1; i < usesText.length; i++) {
+            anyText |= usesText[i];
+            anyId |= usesId[i];
+        }
+        if (anyId) {
+            idTable = set.get(ID_TABLE);
+            idIndex = set.indexOf(idTable);
+            if (idTable.rows() != usesId.length || idTable.cols() != width) {
+                throw new IllegalArgumentException(idTable + " does not match " + usesId.length + " rows of width " + width);
+            }
+        } else {
+            idTable = null;
+            idIndex = -1;
+        }
+        if (anyText) {
+            if (features == null || features.length != usesText.length) {
+                throw new IllegalArgumentException("text features must have one row per table row (" + usesText.length + ")");
+            }
+            w1 = set.get(ADAPTER + "0.weight");
+            b1 = set.get(ADAPTER + "0.bias");
+            w2 = set.get(ADAPTER + "1.weight");
+            b2 = set.get(ADAPTER + "1.bias");
+            w1Index = set.indexOf(w1);
+            b1Index = set.indexOf(b1);
+            w2Index = set.indexOf(w2);
+            b2Index = set.indexOf(b2);
+            featureWidth = w1.cols();
+            hiddenWidth = w1.rows();
+            if (w2.cols() != hiddenWidth || w2.rows() != width || features[features.length - 1].length != featureWidth) {
+                throw new IllegalArgumentException("the item adapter " + featureWidth + " -> " + hiddenWidth + " -> " + w2.rows()
+                        + " does not map features of width " + features[features.length - 1].length + " to " + width);
+            }
+            productT = new float[featureWidth][width];
+            productBias = new float[width];
+            gradProductT = new float[featureWidth][width];
+            gradProductBias = new float[width];
+        } else {
+            w1 = b1 = w2 = b2 = null;
+            w1Index = b1Index = w2Index = b2Index = -1;
+            featureWidth = 0;
+            hiddenWidth = 0;
+            productT = gradProductT = null;
+            productBias = gradProductBias = null;
+        }
+    }
+
+    /** Adds the adapter parameters {@code featureWidth -> hidden -> width} to a set, all zero. */
+    public static void addAdapter(ParameterSet set, int featureWidth, int hidden, int width) {
+        set.add(Parameter.matrix(ADAPTER + "0.weight", hidden, featureWidth));
+        set.add(Parameter.vector(ADAPTER + "0.bias", hidden));
+        set.add(Parameter.matrix(ADAPTER + "1.weight", width, hidden));
+        set.add(Parameter.vector(ADAPTER + "1.bias", width));
+    }
+
+    /** Returns the number of table rows (items + 1). */
+    public int tableRows() {
+        return usesId.length;
+    }
+
+    /**
+     * Computes the vectors of the table rows {@code tableRows[from..to)} into {@code out[k + 1]} for
+     * {@code k} in {@code [from, to)} (row-major, width columns; {@code out[0]}, the padding row, is
+     * the caller's), keeping what {@link #backward} needs. The ID table rows read must be up to date
+     * (lazy optimizers catch them up first). Workers may compute disjoint ranges with their own
+     * towers.
+     */
+    public void forward(int[] tableRows, int from, int to, float[][] out) {
+        int n = to - from;
+        if (n > capacity) {
+            throw new IllegalArgumentException(n + " rows exceed the tower's capacity " + capacity);
+        }
+        if (rows.length < n) {
+            rows = new int[Math.max(n, rows.length * 2)];
+        }
+        System.arraycopy(tableRows, from, rows, 0, n);
+        count = n;
+        offset = from + 1;
+        if (w1 != null) {
+            multiply();
+        }
+        for (int k = 0; k < n; k++) {
+            int row = rows[k];
+            float[] o = out[offset + k];
+            if (w1 != null && usesText[row]) {
+                System.arraycopy(productBias, 0, o, 0, width);
+                Kernels.addWeightedRows(features[row], productT, featureWidth, o, 0, width);
+            } else {
+                java.util.Arrays.fill(o, 0, width, 0);
+            }
+            if (usesId[row]) {
+                float[] e = idTable.value()[row];
+                for (int f = 0; f < width; f++) {
+                    o[f] += e[f];
+                }
+            }
+        }
+    }
+
+    /**
+     * The adapter has no activation, so it is one affine map: {@code W2 (W1 x + b1) + b2 = M x + c}
+     * with {@code M = W2 W1} and {@code c = W2 b1 + b2}. Computing M once per pass makes each row
+     * cost {@code featureWidth x width} instead of {@code (featureWidth + width) x hidden}.
+     */
+    private void multiply() {
+        float[][] a = w1.value();
+        float[][] b = w2.value();
+        float[] bias1 = b1.vectorValue();
+        float[] bias2 = b2.vectorValue();
+        for (int p = 0; p < featureWidth; p++) {
+            java.util.Arrays.fill(productT[p], 0);
+        }
+        System.arraycopy(bias2, 0, productBias, 0, width);
+        for (int h = 0; h < hiddenWidth; h++) {
+            float[] ah = a[h];
+            for (int f = 0; f < width; f++) {
+                float bfh = b[f][h];
+                productBias[f] += bfh * bias1[h];
+            }
+            for (int p = 0; p < featureWidth; p++) {
+                float aph = ah[p];
+                float[] mt = productT[p];
+                for (int f = 0; f < width; f++) {
+                    mt[f] += b[f][h] * aph;
+                }
+            }
+        }
+    }
+
+    /**
+     * Back-propagates the gradients {@code gradOut[k + 1]} of the last {@link #forward}'s rows into
+     * the ID table rows (flagged touched) and the adapter (unless frozen).
+     */
+    public void backward(float[][] gradOut, Gradients grads) {
+        int n = count;
+        if (idTable != null && !idTable.frozen()) {
+            for (int k = 0; k < n; k++) {
+                int row = rows[k];
+                if (usesId[row]) {
+                    float[] g = gradOut[offset + k];
+                    float[] acc = grads.touchRow(idIndex, row);
+                    for (int f = 0; f < width; f++) {
+                        acc[f] += g[f];
+                    }
+                }
+            }
+        }
+        if (w1 == null || n == 0 || (w1.frozen() && w2.frozen() && b1.frozen() && b2.frozen())) {
+            return;
+        }
+        for (int p = 0; p < featureWidth; p++) {
+            java.util.Arrays.fill(gradProductT[p], 0);
+        }
+        java.util.Arrays.fill(gradProductBias, 0);
+        boolean any = false;
+        for (int k = 0; k < n; k++) {
+            int row = rows[k];
+            if (!usesText[row]) {
+                continue;
+            }
+            any = true;
+            float[] g = gradOut[offset + k];
+            float[] x = features[row];
+            for (int f = 0; f < width; f++) {
+                gradProductBias[f] += g[f];
+            }
+            for (int p = 0; p < featureWidth; p++) {
+                float xp = x[p];
+                float[] dm = gradProductT[p];
+                for (int f = 0; f < width; f++) {
+                    dm[f] += xp * g[f];
+                }
+            }
+        }
+        if (!any) {
+            return;
+        }
+        float[][] a = w1.value();
+        float[][] b = w2.value();
+        float[] bias1 = b1.vectorValue();
+        // M = W2 W1, c = W2 b1 + b2: dW1 = W2^T dM, db1 = W2^T dc, dW2 = dM W1^T + dc b1^T, db2 = dc.
+        if (!w1.frozen()) {
+            float[][] dw1 = grads.at(w1Index);
+            for (int h = 0; h < hiddenWidth; h++) {
+                float[] d = dw1[h];
+                float[] column = columnOf(b, h);
+                for (int p = 0; p < featureWidth; p++) {
+                    d[p] += Kernels.dot(gradProductT[p], column, width);
+                }
+            }
+        }
+        if (!b1.frozen()) {
+            float[] db1 = grads.at(b1Index)[0];
+            for (int h = 0; h < hiddenWidth; h++) {
+                float s = 0;
+                for (int f = 0; f < width; f++) {
+                    s += b[f][h] * gradProductBias[f];
+                }
+                db1[h] += s;
+            }
+        }
+        if (!w2.frozen()) {
+            float[][] dw2 = grads.at(w2Index);
+            for (int f = 0; f < width; f++) {
+                float[] d = dw2[f];
+                for (int h = 0; h < hiddenWidth; h++) {
+                    float[] ah = a[h];
+                    float s = 0;
+                    for (int p = 0; p < featureWidth; p++) {
+                        s += gradProductT[p][f] * ah[p];
+                    }
+                    d[h] += s + gradProductBias[f] * bias1[h];
+                }
+            }
+        }
+        if (!b2.frozen()) {
+            float[] db2 = grads.at(b2Index)[0];
+            for (int f = 0; f < width; f++) {
+                db2[f] += gradProductBias[f];
+            }
+        }
+    }
+
+    /** Column h of a {@code [width x hidden]} matrix, copied into a reused buffer. */
+    private float[] columnOf(float[][] m, int h) {
+        for (int f = 0; f < width; f++) {
+            column[f] = m[f][h];
+        }
+        return column;
+    }
+
+    /**
+     * Computes the vectors of every table row into {@code table} ({@code [tableRows][width]},
+     * row 0 zero), in blocks of the tower's capacity.
+     */
+    public void materialize(float[][] table) {
+        int total = tableRows() - 1;
+        int[] identity = new int[total];
+        for (int k = 0; k < total; k++) {
+            identity[k] = k + 1;
+        }
+        java.util.Arrays.fill(table[0], 0);
+        for (int from = 0; from < total; from += capacity) {
+            forward(identity, from, Math.min(total, from + capacity), table);
+        }
+    }
+}

@@ -1,0 +1,300 @@
+package dev.llmedt.dualphase;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmedt.TrainingListener;
+import dev.llmedt.augment.AugmentedData;
+import dev.llmedt.augment.TransferableItemAugmenter;
+import dev.llmedt.data.CdsrDataset;
+import dev.llmedt.data.Domain;
+import dev.llmedt.data.EvaluationCase;
+import dev.llmedt.data.History;
+import dev.llmedt.data.SyntheticDataset;
+import dev.llmedt.engine.ItemTower;
+import dev.llmedt.engine.Parameter;
+import dev.llmedt.engine.SasRecNetwork;
+import dev.llmedt.eval.Evaluator;
+import dev.llmedt.eval.Protocol;
+import dev.llmedt.model.ModelFileException;
+import dev.llmedt.sasrec.SasRecConfig;
+import dev.llmedt.sasrec.SasRecModel;
+import dev.llmedt.sasrec.SasRecTrainer;
+import dev.llmedt.testing.HashingEncoder;
+import dev.llmedt.text.ItemEmbeddings;
+import dev.llmedt.text.ItemTextTemplate;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The dual-phase trainer and its model on synthetic data. */
+class LlmEdtTrainerTest {
+
+    private static CdsrDataset data;
+    private static ItemEmbeddings embeddings;
+
+    @BeforeAll
+    static void data() {
+        data = SyntheticDataset.generate(new SyntheticDataset.Options(5, 8, 150, 250, 150, 60));
+        embeddings = ItemEmbeddings.encode(data.items(), new HashingEncoder(48), ItemTextTemplate.titles(),
+                dev.llmedt.ProgressListener.none());
+    }
+
+    static DualPhaseConfig small(ItemRepresentation representation, int phaseOneEpochs, int phaseTwoEpochs) {
+        BackboneConfig backbone = BackboneConfig.builder().dim(16).blocks(1).heads(2).maxLength(12).dropout(0.1)
+                .itemRepresentation(representation).pcaDimension(16).build();
+        PretrainingConfig one = PretrainingConfig.builder().batchSize(64).maxEpochs(phaseOneEpochs).patience(phaseOneEpochs).build();
+        FineTuningConfig two = FineTuningConfig.builder().enabled(phaseTwoEpochs > 0).batchSize(64).maxEpochs(Math.max(1, phaseTwoEpochs))
+                .patience(Math.max(1, phaseTwoEpochs)).adapterSize(8).profileAdapterHidden(16).build();
+        return new DualPhaseConfig(backbone, one, two, 7, 2, true);
+    }
+
+    private static LlmEdtModel train(DualPhaseConfig config, CdsrDataset d, ProfileVectors profiles) {
+        DualPhaseInput input = DualPhaseInput.of(d).withItemEmbeddings(embeddings);
+        if (profiles != null) {
+            input = input.withProfiles(profiles);
+        }
+        return new LlmEdtTrainer(config).train(input, TrainingListener.none());
+    }
+
+    private static float[] tensor(LlmEdtModel m, String name) {
+        return m.parameters().get(name).toFlat();
+    }
+
+    @Test
+    void idRepresentationPhaseOneIsExactlyTheSasRecTrainer(@TempDir Path dir) throws IOException {
+        SasRecConfig sasrec = SasRecConfig.builder().dim(16).blocks(1).heads(2).maxLength(12).dropout(0.1).batchSize(64).maxEpochs(3)
+                .patience(3).seed(7).threads(2).build();
+        SasRecModel reference = new SasRecTrainer(sasrec, TrainingListener.none()).train(data);
+        reference.save(dir.resolve("sasrec.model"));
+        dev.llmedt.model.ModelFile.Contents saved = dev.llmedt.model.ModelFile.read(dir.resolve("sasrec.model"));
+        LlmEdtModel model = new LlmEdtTrainer(small(ItemRepresentation.ID, 3, 0)).train(DualPhaseInput.of(data), TrainingListener.none());
+        for (String name : model.tensorNames()) {
+            String referenceName = name.equals(ItemTower.ID_TABLE) ? SasRecNetwork.ITEMS : name;
+            if (name.equals(SasRecNetwork.ITEMS) || !name.startsWith("item_")) {
+                assertArrayEquals(saved.tensor(referenceName).data(), tensor(model, name), name + " bit for bit");
+            }
+        }
+        float[][] a = new float[1][data.domains().get(1).size()];
+        float[][] b = new float[1][data.domains().get(1).size()];
+        History h = data.test().get(0).input();
+        reference.scoreBatch(List.of(h), data.domains().get(1), a);
+        model.scoreBatch(List.of(h), data.domains().get(1), b);
+        assertArrayEquals(a[0], b[0], "same scores");
+    }
+
+    @Test
+    void phaseTwoChangesOnlyItsOwnParameters() {
+        DualPhaseConfig onlyOne = small(ItemRepresentation.HYBRID, 2, 0).withSelectOnValidation(false);
+        DualPhaseConfig both = small(ItemRepresentation.HYBRID, 2, 2).withSelectOnValidation(false);
+        LlmEdtModel first = train(onlyOne, data, null);
+        LlmEdtModel full = train(both, data, null);
+        assertFalse(first.fineTuned());
+        assertTrue(full.fineTuned());
+        for (String name : first.tensorNames()) {
+            assertArrayEquals(tensor(first, name), tensor(full, name), name + " is frozen in phase 2: bit-identical");
+        }
+        for (int d = 0; d < 2; d++) {
+            assertFalse(java.util.Arrays.equals(tensor(full, SasRecNetwork.POSITIONS), tensor(full, LlmEdtModel.positionTable(d))),
+                    "domain " + d + " positions moved away from the global ones they started from");
+            float[] w2 = tensor(full, LlmEdtModel.domainAdapter(d) + "w2.weight");
+            float norm = 0;
+            for (float v : w2) {
+                norm += v * v;
+            }
+            assertTrue(norm > 0, "domain " + d + " adapter left the identity");
+        }
+    }
+
+    @Test
+    void theSameSeedGivesTheSameModelAndScoresAreFinite() {
+        DualPhaseConfig c = small(ItemRepresentation.HYBRID, 2, 1);
+        LlmEdtModel a = train(c, data, null);
+        LlmEdtModel b = train(c, data, null);
+        for (String name : a.tensorNames()) {
+            assertArrayEquals(tensor(a, name), tensor(b, name), name);
+        }
+        for (Domain d : data.domains()) {
+            float[] scores = new float[d.size()];
+            a.score(History.empty(), d, scores);
+            for (float s : scores) {
+                assertTrue(Float.isFinite(s));
+            }
+        }
+    }
+
+    @Test
+    void savedModelLoadsAndScoresBitForBit(@TempDir Path dir) throws IOException {
+        LlmEdtModel model = train(small(ItemRepresentation.HYBRID, 2, 1), data, null);
+        Path file = dir.resolve("m.llmedt");
+        model.save(file);
+        LlmEdtModel loaded = LlmEdtModel.load(file);
+        assertEquals(model.config(), loaded.config());
+        assertEquals(model.tensorNames(), loaded.tensorNames());
+        assertEquals(model.provenance().toString(), loaded.provenance().toString());
+        for (Domain d : data.domains()) {
+            List<History> histories = new ArrayList<>();
+            for (EvaluationCase c : data.test()) {
+                histories.add(c.input());
+            }
+            float[][] a = new float[histories.size()][d.size()];
+            float[][] b = new float[histories.size()][d.size()];
+            model.scoreBatch(histories, d, a);
+            loaded.scoreBatch(histories, d, b);
+            for (int i = 0; i < a.length; i++) {
+                assertArrayEquals(a[i], b[i]);
+            }
+        }
+        assertEquals("synthetic-food-kitchen", loaded.provenance().path("dataset").asText());
+        assertEquals(data.fingerprint(), loaded.provenance().path("dataset_fingerprint").asText());
+        assertEquals("hashing-48", loaded.itemText().path("model_id").asText());
+        SasRecModel sasrec = new SasRecTrainer(SasRecConfig.builder().dim(8).blocks(1).maxLength(8).maxEpochs(1).patience(1).build(),
+                TrainingListener.none()).train(data);
+        Path other = dir.resolve("s.model");
+        sasrec.save(other);
+        ModelFileException e = assertThrows(ModelFileException.class, () -> LlmEdtModel.load(other));
+        assertTrue(e.getMessage().contains("not an LLM-EDT model"), e.getMessage());
+    }
+
+    @Test
+    void itemsWithoutTextGetLearnedVectors() {
+        int dim = embeddings.dimension();
+        float[] matrix = embeddings.toArray();
+        Domain kitchen = data.domains().get(1);
+        for (int i = kitchen.firstItem(); i < kitchen.endItem(); i++) {
+            java.util.Arrays.fill(matrix, i * dim, (i + 1) * dim, 0);
+        }
+        ItemEmbeddings partial = ItemEmbeddings.of(matrix, embeddings.rows(), dim, embeddings.modelId(), embeddings.template());
+        for (ItemRepresentation r : new ItemRepresentation[] {ItemRepresentation.LLM, ItemRepresentation.HYBRID}) {
+            LlmEdtModel m = new LlmEdtTrainer(small(r, 2, 1)).train(DualPhaseInput.of(data).withItemEmbeddings(partial),
+                    TrainingListener.none());
+            assertEquals(kitchen.size(), m.itemText().path("items_without_text").asInt());
+            float[][] table = m.parameters().get(SasRecNetwork.ITEMS).value();
+            java.util.Set<String> distinct = new java.util.HashSet<>();
+            for (int i = kitchen.firstItem(); i < kitchen.endItem(); i++) {
+                for (float v : table[i + 1]) {
+                    assertTrue(Float.isFinite(v), r + ": finite vectors");
+                }
+                distinct.add(java.util.Arrays.toString(table[i + 1]));
+            }
+            assertEquals(kitchen.size(), distinct.size(), r + ": every item without text has its own learned vector");
+            EvaluationReportCheck.finite(Evaluator.of(Protocol.full()).evaluate(m, data.items(), data.test(), "test"));
+        }
+    }
+
+    @Test
+    void profilesAlignAndChangeTheModel() {
+        float[][] vectors = new float[data.train().size()][12];
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        for (int i = 0; i < vectors.length; i++) {
+            if (i % 7 == 0) {
+                continue; // some users have no profile
+            }
+            for (int j = 0; j < 12; j++) {
+                vectors[i][j] = (float) random.nextGaussian();
+            }
+        }
+        ProfileVectors profiles = new ProfileVectors(vectors, "hashing-48", Map.of("mode", "test"));
+        DualPhaseConfig c = small(ItemRepresentation.HYBRID, 1, 1).withSelectOnValidation(false);
+        LlmEdtModel with = train(c, data, profiles);
+        LlmEdtModel without = train(c.withFineTuning(c.fineTuning().toBuilder().alignmentWeight(0).build()), data, profiles);
+        assertTrue(with.tensorNames().contains(LlmEdtModel.profileAdapter(0) + "0.weight"));
+        assertFalse(without.tensorNames().contains(LlmEdtModel.profileAdapter(0) + "0.weight"), "beta 0: no profile adapter");
+        assertFalse(java.util.Arrays.equals(tensor(with, LlmEdtModel.positionTable(1)), tensor(without, LlmEdtModel.positionTable(1))),
+                "the alignment gradient reaches the domain positions");
+        assertTrue(with.provenance().path("profiles").path("used").asBoolean());
+    }
+
+    @Test
+    void evaluationUsersCannotChangeTheWeights() {
+        DualPhaseConfig c = small(ItemRepresentation.HYBRID, 2, 1);
+        List<EvaluationCase> otherTest = new ArrayList<>();
+        for (int i = 0; i < data.test().size(); i++) {
+            History h = data.train().get(i).items();
+            otherTest.add(new EvaluationCase("test.txt", "x" + i, h.prefix(h.length() - 1), h.last()));
+        }
+        CdsrDataset swappedTest = new CdsrDataset(data.name(), data.items(), data.train(), data.valid(), otherTest, data.readReport());
+        LlmEdtModel a = train(c, data, null);
+        LlmEdtModel b = train(c, swappedTest, null);
+        for (String name : a.tensorNames()) {
+            assertArrayEquals(tensor(a, name), tensor(b, name), "test users never reach " + name);
+        }
+        DualPhaseConfig fixed = c.withSelectOnValidation(false);
+        List<EvaluationCase> otherValid = new ArrayList<>();
+        for (int i = 0; i < data.valid().size(); i++) {
+            History h = data.train().get(data.train().size() - 1 - i).items();
+            otherValid.add(new EvaluationCase("valid.txt", "y" + i, h.prefix(h.length() - 1), h.last()));
+        }
+        CdsrDataset swappedValid = new CdsrDataset(data.name(), data.items(), data.train(), otherValid, data.test(), data.readReport());
+        LlmEdtModel fa = train(fixed, data, null);
+        LlmEdtModel fb = train(fixed, swappedValid, null);
+        for (String name : fa.tensorNames()) {
+            assertArrayEquals(tensor(fa, name), tensor(fb, name), "without selection, validation users never reach " + name);
+        }
+    }
+
+    @Test
+    void augmentedSequencesTrainWithInsertedItemsAsContext() {
+        AugmentedData augmented = TransferableItemAugmenter.builder().similarityThreshold(0.1).seed(7).build().augment(data, embeddings);
+        assertTrue(augmented.insertions().size() > 0, "the synthetic titles share themes: bridges exist");
+        TrainingSequences sequences = new TrainingSequences(data, augmented);
+        long context = 0;
+        for (int s = 0; s < sequences.size(); s++) {
+            for (int p = 0; p < sequences.items[s].length; p++) {
+                if (augmented.sequences().get(s).isInserted(p)) {
+                    assertFalse(sequences.target[s][p], "an inserted item is never a target by default");
+                    context++;
+                }
+            }
+        }
+        assertEquals(augmented.insertions().size(), context);
+        assertEquals(context, sequences.insertedItems);
+        LlmEdtModel m = new LlmEdtTrainer(small(ItemRepresentation.HYBRID, 2, 1)).train(
+                DualPhaseInput.of(data).withItemEmbeddings(embeddings).withAugmentation(augmented), TrainingListener.none());
+        assertEquals(context, m.provenance().path("augmentation").path("inserted_items").asLong());
+        assertEquals(0.1, m.provenance().path("augmentation").path("settings").path("tau").asDouble());
+    }
+
+    @Test
+    void badInputGetsClearErrors() {
+        ItemEmbeddings wrongRows = ItemEmbeddings.of(new float[10 * 4], 10, 4, "x", "{title}");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DualPhaseInput.of(data).withItemEmbeddings(wrongRows));
+        assertTrue(e.getMessage().contains("10 rows") && e.getMessage().contains(data.items().size() + " items"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new LlmEdtTrainer(small(ItemRepresentation.LLM, 1, 0))
+                .train(DualPhaseInput.of(data), TrainingListener.none()));
+        assertTrue(e.getMessage().contains("needs item text embeddings"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> DualPhaseInput.of(data)
+                .withProfiles(new ProfileVectors(new float[3][4], "x", Map.of())));
+        assertTrue(e.getMessage().contains("3 profile vectors"), e.getMessage());
+        float[][] nan = new float[2][3];
+        nan[1][2] = Float.NaN;
+        e = assertThrows(IllegalArgumentException.class, () -> new ProfileVectors(nan, "x", Map.of()));
+        assertTrue(e.getMessage().contains("profile vector 1"), e.getMessage());
+        LlmEdtModel m = new LlmEdtTrainer(small(ItemRepresentation.ID, 1, 0)).train(DualPhaseInput.of(data), TrainingListener.none());
+        Domain alien = new Domain(1, "Garden", 0, 5);
+        e = assertThrows(IllegalArgumentException.class, () -> m.score(History.empty(), alien, new float[5]));
+        assertTrue(e.getMessage().contains("Garden"), e.getMessage());
+        int items = data.items().size();
+        e = assertThrows(IllegalArgumentException.class,
+                () -> m.score(History.of(1, items + 3), data.domains().get(0), new float[data.domains().get(0).size()]));
+        assertTrue(e.getMessage().contains("unknown item id " + (items + 3)), e.getMessage());
+        IllegalArgumentException range = assertThrows(IllegalArgumentException.class, () -> FineTuningConfig.builder().adapterDropout(1.5));
+        assertEquals("adapterDropout must be in [0.0, 1.0), got 1.5", range.getMessage());
+    }
+
+    /** Checks a report holds only finite metrics. */
+    static final class EvaluationReportCheck {
+        static void finite(dev.llmedt.eval.EvaluationReport r) {
+            assertTrue(Double.isFinite(r.overall().ndcg(10)) && r.overall().n() > 0);
+        }
+    }
+}

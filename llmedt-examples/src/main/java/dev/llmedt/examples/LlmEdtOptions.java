@@ -1,0 +1,331 @@
+package dev.llmedt.examples;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmedt.TrainingListener;
+import dev.llmedt.augment.AugmentationReport;
+import dev.llmedt.augment.InsertionStrategy;
+import dev.llmedt.augment.TransferableItemAugmenter;
+import dev.llmedt.data.CdsrDataset;
+import dev.llmedt.dualphase.DualPhaseConfig;
+import dev.llmedt.dualphase.FineTuningConfig;
+import dev.llmedt.dualphase.ItemRepresentation;
+import dev.llmedt.dualphase.LlmEdtModel;
+import dev.llmedt.dualphase.LlmEdtPipeline;
+import dev.llmedt.text.ItemEmbeddings;
+import dev.llmedt.text.ItemTextTemplate;
+import dev.llmedt.text.OpenAiCompatible;
+import dev.llmedt.text.TextCache;
+import dev.llmedt.text.TextEncoder;
+import dev.llmedt.text.TextGenerator;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The options of {@code train --method llm-edt} and the run they describe. */
+final class LlmEdtOptions {
+
+    @Mixin
+    EncoderOptions encoderOptions;
+
+    @Option(names = "--embeddings", paramLabel = "FILE",
+            description = "llm-edt: item embeddings written by 'encode' (FILE + FILE.json) instead of encoding the items here.")
+    Path embeddingsFile;
+
+    @Option(names = "--generator", paramLabel = "URL",
+            description = "llm-edt: an OpenAI-compatible chat server for the augmenter, e.g. http://localhost:8000/v1 (with --model). "
+                    + "Default: offline.")
+    URI generatorUrl;
+
+    @Option(names = "--model", paramLabel = "NAME", description = "llm-edt, with --generator: the chat model's name on the server.")
+    String generatorModel;
+
+    @Option(names = "--generator-api-key-env", paramLabel = "VAR", description = "With --generator: the variable holding its API key.")
+    String generatorApiKeyEnv;
+
+    @Option(names = "--item-representation", paramLabel = "id|llm|hybrid",
+            description = "llm-edt: item vectors from a learned table (id), the adapted text embedding (llm) or both (hybrid; default).")
+    String itemRepresentation;
+
+    @Option(names = "--pca", paramLabel = "N", description = "llm-edt: principal components of the text embeddings kept, 0 = all (default 128).")
+    Integer pca;
+
+    @Option(names = "--adapter-hidden", paramLabel = "N", description = "llm-edt: middle width of the item adapter, 0 = half its input (default 0).")
+    Integer adapterHidden;
+
+    @Option(names = "--no-augmenter", description = "llm-edt: train on the original sequences.")
+    boolean noAugmenter;
+
+    @Option(names = "--no-fine-tuning", description = "llm-edt: phase 1 only.")
+    boolean noFineTuning;
+
+    @Option(names = "--no-profiles", description = "llm-edt: no profile alignment in phase 2.")
+    boolean noProfiles;
+
+    @Option(names = "--insertion", paramLabel = "after-source|append|random", description = "llm-edt: where inserted items go (default after-source).")
+    String insertion;
+
+    @Option(names = "--tau", paramLabel = "X", description = "llm-edt: the augmenter's similarity threshold (default 0.5).")
+    Double tau;
+
+    @Option(names = "--max-insertions", paramLabel = "N", description = "llm-edt: most items inserted per user (default 5).")
+    Integer maxInsertions;
+
+    @Option(names = "--minor-share", paramLabel = "X", description = "llm-edt: users with a domain below this share are augmented (default 0.2).")
+    Double minorShare;
+
+    @Option(names = "--clusters", paramLabel = "K", description = "llm-edt: the augmenter's k-means clusters per domain (default 64).")
+    Integer clusters;
+
+    @Option(names = "--inserted-items-are-targets", description = "llm-edt: let inserted items be training targets (default: context only).")
+    boolean insertedTargets;
+
+    @Option(names = "--fine-tuning-lr", paramLabel = "X", description = "llm-edt: phase-2 AdamW learning rate (default 1e-3).")
+    Double fineTuningLr;
+
+    @Option(names = "--fine-tuning-batch-size", paramLabel = "N", description = "llm-edt: users per phase-2 batch (default 128).")
+    Integer fineTuningBatch;
+
+    @Option(names = "--adapter-size", paramLabel = "N", description = "llm-edt: the domain adapters' bottleneck (default 32).")
+    Integer adapterSize;
+
+    @Option(names = "--alignment-weight", paramLabel = "X", description = "llm-edt: beta, the profile alignment weight (default 0.5).")
+    Double alignmentWeight;
+
+    List<String> usedOptions() {
+        List<String> used = new ArrayList<>();
+        add(used, "--embeddings", embeddingsFile);
+        add(used, "--generator", generatorUrl);
+        add(used, "--model", generatorModel);
+        add(used, "--item-representation", itemRepresentation);
+        add(used, "--pca", pca);
+        add(used, "--adapter-hidden", adapterHidden);
+        add(used, "--insertion", insertion);
+        add(used, "--tau", tau);
+        add(used, "--max-insertions", maxInsertions);
+        add(used, "--minor-share", minorShare);
+        add(used, "--clusters", clusters);
+        add(used, "--fine-tuning-lr", fineTuningLr);
+        add(used, "--fine-tuning-batch-size", fineTuningBatch);
+        add(used, "--adapter-size", adapterSize);
+        add(used, "--alignment-weight", alignmentWeight);
+        add(used, "--cache", encoderOptions.cache);
+        if (noAugmenter) {
+            used.add("--no-augmenter");
+        }
+        if (noFineTuning) {
+            used.add("--no-fine-tuning");
+        }
+        if (noProfiles) {
+            used.add("--no-profiles");
+        }
+        if (insertedTargets) {
+            used.add("--inserted-items-are-targets");
+        }
+        return used;
+    }
+
+    private static void add(List<String> used, String name, Object value) {
+        if (value != null) {
+            used.add(name);
+        }
+    }
+
+    /** Fails when an LLM-EDT option was given to another method. */
+    void checkUnused() {
+        List<String> used = usedOptions();
+        if (!used.isEmpty()) {
+            throw new IllegalArgumentException(used + " apply to --method llm-edt only");
+        }
+    }
+
+    /** Builds the configuration the options describe over a base (backbone and phase 1 from the shared options). */
+    DualPhaseConfig config(DualPhaseConfig base, Integer phaseTwoEpochs, Integer phaseTwoPatience) {
+        DualPhaseConfig c = base;
+        var backbone = c.backbone().toBuilder();
+        if (itemRepresentation != null) {
+            backbone.itemRepresentation(ItemRepresentation.parse(itemRepresentation));
+        }
+        if (pca != null) {
+            backbone.pcaDimension(pca);
+        }
+        if (adapterHidden != null) {
+            backbone.adapterHidden(adapterHidden);
+        }
+        FineTuningConfig.Builder f = c.fineTuning().toBuilder().enabled(!noFineTuning);
+        if (noProfiles) {
+            f.alignmentWeight(0);
+        } else if (alignmentWeight != null) {
+            f.alignmentWeight(alignmentWeight);
+        }
+        if (fineTuningLr != null) {
+            f.learningRate(fineTuningLr);
+        }
+        if (fineTuningBatch != null) {
+            f.batchSize(fineTuningBatch);
+        }
+        if (adapterSize != null) {
+            f.adapterSize(adapterSize);
+        }
+        if (phaseTwoEpochs != null) {
+            f.maxEpochs(phaseTwoEpochs);
+        }
+        if (phaseTwoPatience != null) {
+            f.patience(phaseTwoPatience);
+        }
+        return c.withBackbone(backbone.build()).withFineTuning(f.build());
+    }
+
+    TransferableItemAugmenter augmenter(DualPhaseConfig config, TextGenerator generator, TextEncoder encoder) {
+        if (noAugmenter) {
+            for (Object o : new Object[] {insertion, tau, maxInsertions, minorShare, clusters, generatorUrl}) {
+                if (o != null) {
+                    throw new IllegalArgumentException("--no-augmenter cannot be combined with augmenter options (--insertion, --tau, "
+                            + "--max-insertions, --minor-share, --clusters, --generator)");
+                }
+            }
+            return null;
+        }
+        TransferableItemAugmenter.Builder b = TransferableItemAugmenter.builder().seed(config.seed()).insertedItemsAreTargets(insertedTargets);
+        if (insertion != null) {
+            b.insertion(InsertionStrategy.parse(insertion));
+        }
+        if (tau != null) {
+            b.similarityThreshold(tau);
+        }
+        if (maxInsertions != null) {
+            b.maxInsertionsPerUser(maxInsertions);
+        }
+        if (minorShare != null) {
+            b.minorShareThreshold(minorShare);
+        }
+        if (clusters != null) {
+            b.clusters(clusters);
+        }
+        if (config.threads() != 0) {
+            b.threads(config.threads());
+        }
+        if (generator != null) {
+            b.generator(generator, encoder);
+        }
+        return b.build();
+    }
+
+    /** Runs {@code train --method llm-edt}. */
+    void train(PrintWriter stdout, DataOptions dataOptions, DualPhaseConfig base, Integer phaseTwoEpochs, Integer phaseTwoPatience,
+            Path out, boolean json) throws Exception {
+        if ((generatorUrl == null) != (generatorModel == null)) {
+            throw new IllegalArgumentException("--generator URL and --model NAME go together");
+        }
+        DualPhaseConfig config = config(base, phaseTwoEpochs, phaseTwoPatience);
+        ItemTextTemplate template = encoderOptions.template();
+        CdsrDataset data = dataOptions.read();
+        TextCache cache = encoderOptions.openCache();
+        ItemEmbeddings embeddings = null;
+        if (embeddingsFile != null) {
+            embeddings = ItemEmbeddings.read(embeddingsFile);
+            if (!embeddings.template().equals(template.toString())) {
+                throw new IllegalArgumentException(embeddingsFile + " was encoded with template '" + embeddings.template() + "', not '"
+                        + template + "'");
+            }
+        }
+        boolean needEncoder = generatorUrl != null || (embeddings == null && (config.backbone().itemRepresentation().usesText()
+                || !noAugmenter));
+        try (TextEncoder model = needEncoder ? encoderOptions.open(null) : null;
+                TextGenerator generator = generatorUrl == null ? null : openGenerator(cache)) {
+            TextEncoder encoder = model == null || cache == null ? model : cache.cached(model);
+            TransferableItemAugmenter augmenter = augmenter(config, generator, encoder);
+            LlmEdtPipeline.Builder pipeline = LlmEdtPipeline.builder().config(config).itemTemplate(template).augmenter(augmenter)
+                    .listener(TrainingListener.logging().andThen(progressBar())).progress(ConsoleProgress.create());
+            if (embeddings != null) {
+                pipeline.itemEmbeddings(embeddings);
+            }
+            if (encoder != null) {
+                pipeline.encoder(encoder);
+            }
+            LlmEdtPipeline.Result result = pipeline.build().fit(data);
+            result.model().save(out);
+            report(stdout, data, result, out, json);
+        }
+    }
+
+    private TextGenerator openGenerator(TextCache cache) {
+        OpenAiCompatible.ChatBuilder b = OpenAiCompatible.chat(generatorUrl, generatorModel);
+        if (generatorApiKeyEnv != null) {
+            b.apiKeyFromEnvironment(generatorApiKeyEnv);
+        }
+        TextGenerator g = b.build();
+        return cache == null ? g : cache.cached(g);
+    }
+
+    private static TrainingListener progressBar() {
+        return new TrainingListener() {
+            private final ConsoleProgress bar = ConsoleProgress.create();
+
+            @Override
+            public void batchFinished(String phase, int epoch, int batch, int batches, double loss) {
+                bar.progress(phase + " epoch " + epoch, batch, batches);
+            }
+        };
+    }
+
+    private static void report(PrintWriter stdout, CdsrDataset data, LlmEdtPipeline.Result result, Path out, boolean json) {
+        LlmEdtModel model = result.model();
+        JsonNode training = model.provenance().path("training");
+        if (json) {
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("method", "llm-edt");
+            summary.put("dataset", data.name());
+            summary.put("model", out.toString());
+            summary.put("seed", model.config().seed());
+            summary.put("threads", model.provenance().path("threads").asInt());
+            summary.put("config", model.config().toJson());
+            summary.put("item_text", model.itemText());
+            AugmentationReport a = result.augmented() == null ? null : result.augmented().report();
+            summary.put("augmentation", a == null ? null : a.toMap());
+            summary.put("seconds", result.seconds());
+            summary.put("phase_1", phaseSummary(training.path("phase_1")));
+            summary.put("phase_2", training.path("phase_2").isNull() ? null : phaseSummary(training.path("phase_2")));
+            summary.put("best_valid_ndcg10", training.path("best_valid_ndcg10").asDouble());
+            stdout.println(Json.write(summary));
+            return;
+        }
+        JsonNode one = training.path("phase_1");
+        stdout.printf(Locale.ROOT, "phase 1: %d epochs, best epoch %d (valid NDCG@10 %.4f), %.2f s per epoch%n", one.path("epochs").asInt(),
+                one.path("best_epoch").asInt(), one.path("best_valid_ndcg10").asDouble(), one.path("median_seconds_per_epoch").asDouble());
+        JsonNode two = training.path("phase_2");
+        if (!two.isNull() && !two.isMissingNode()) {
+            stdout.printf(Locale.ROOT, "phase 2: %d epochs, best epoch %d (valid NDCG@10 %.4f, from %.4f), %.2f s per epoch%n",
+                    two.path("epochs").asInt(), two.path("best_epoch").asInt(), two.path("best_valid_ndcg10").asDouble(),
+                    two.path("initial_valid_ndcg10").asDouble(), two.path("median_seconds_per_epoch").asDouble());
+        }
+        stdout.println("model written to " + out);
+    }
+
+    private static Map<String, Object> phaseSummary(JsonNode phase) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (String key : List.of("epochs", "best_epoch", "best_valid_ndcg10", "initial_valid_ndcg10", "stop_reason",
+                "median_seconds_per_epoch", "learning_rate_halvings")) {
+            if (phase.has(key)) {
+                m.put(key, phase.get(key));
+            }
+        }
+        List<Map<String, Object>> curve = new ArrayList<>();
+        for (JsonNode e : phase.path("epoch_summaries")) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("epoch", e.path("epoch").asInt());
+            row.put("loss", e.path("loss").asDouble());
+            row.put("valid_ndcg10", e.path("validNdcg10").asDouble());
+            row.put("train_seconds", e.path("trainSeconds").asDouble());
+            curve.add(row);
+        }
+        m.put("curve", curve);
+        return m;
+    }
+}
