@@ -44,6 +44,22 @@ public final class PromptText {
     }
 
     /**
+     * Flattens text to one line like {@link #oneLine}, but keeps it whole up to {@code maxChars}
+     * characters and cuts longer text so that the result, the final {@code "..."} included, has at
+     * most {@code maxChars} characters.
+     *
+     * @param text any text, not null
+     * @param maxChars at least 4
+     */
+    public static String fit(String text, int maxChars) {
+        if (maxChars < 4) {
+            throw new IllegalArgumentException("maxChars must be >= 4, got " + maxChars);
+        }
+        String flat = oneLine(text, Integer.MAX_VALUE - 3);
+        return flat.length() <= maxChars ? flat : oneLine(flat, maxChars - 3);
+    }
+
+    /**
      * Replaces the placeholders {@code {name}} of a template in one pass: text coming from a value
      * is never scanned for placeholders again, so a title or an answer that contains
      * {@code "{items}"} stays as written. Placeholders without a value, and any other text, are
