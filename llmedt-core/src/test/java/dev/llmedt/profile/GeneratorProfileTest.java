@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
-import dev.llmedt.data.Item;
 import dev.llmedt.data.ItemCatalog;
 import dev.llmedt.testing.ScriptedServer;
 import dev.llmedt.testing.ScriptedServer.Reply;
@@ -16,11 +14,10 @@ import dev.llmedt.text.TextCache;
 import dev.llmedt.text.TextGenerator;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,21 +37,11 @@ class GeneratorProfileTest {
     private static final int[] AXIS = {0, 0, 1, 2, -1, 0, 1, 1, 3, 4};
 
     static ItemCatalog catalog() {
-        List<Item> items = new ArrayList<>();
-        for (int i = 0; i < TITLES.length; i++) {
-            items.add(new Item(i, i < 5 ? 0 : 1, "x" + i, TITLES[i].isEmpty() ? Map.of() : Map.of(Item.TITLE, TITLES[i])));
-        }
-        return new ItemCatalog(List.of(new Domain(0, "Food", 0, 5), new Domain(1, "Kitchen", 5, 5)), items);
+        return ProfileFixtures.catalog(TITLES, 5);
     }
 
     static ItemEmbeddings embeddings() {
-        float[] m = new float[TITLES.length * 5];
-        for (int i = 0; i < TITLES.length; i++) {
-            if (AXIS[i] >= 0) {
-                m[i * 5 + AXIS[i]] = 1;
-            }
-        }
-        return ItemEmbeddings.of(m, TITLES.length, 5, "axes-5", "{title}");
+        return ProfileFixtures.axes(AXIS, 5, "axes-5");
     }
 
     /**
@@ -250,21 +237,13 @@ class GeneratorProfileTest {
     @Test
     void anyRuntimeExceptionOfTheGeneratorCostsOnlyItsUser() {
         AtomicInteger calls = new AtomicInteger();
-        TextGenerator flaky = new TextGenerator() {
-            @Override
-            public String modelId() {
-                return "flaky";
+        TextGenerator flaky = generator("flaky", prompt -> {
+            calls.incrementAndGet();
+            if (prompt.contains("Cast Iron")) {
+                throw new IllegalStateException("boom");
             }
-
-            @Override
-            public String generate(String prompt) {
-                calls.incrementAndGet();
-                if (prompt.contains("Cast Iron")) {
-                    throw new IllegalStateException("boom");
-                }
-                return "Likes " + prompt.length() + " things.";
-            }
-        };
+            return "Likes " + prompt.length() + " things.";
+        });
         UserProfiles p = DomainAwareProfiler.builder().generator(flaky).generatorConcurrency(3).build()
                 .profile(catalog(), embeddings(), List.of(History.of(9), History.of(0, 5), History.of(9, 9)));
         assertEquals("Kitchen (100% of items): cast, iron, skillet.", p.text(0));
@@ -278,20 +257,25 @@ class GeneratorProfileTest {
 
     @Test
     void longAnswersAreCutAtTheLimit() {
-        TextGenerator verbose = new TextGenerator() {
-            @Override
-            public String modelId() {
-                return "verbose";
-            }
-
-            @Override
-            public String generate(String prompt) {
-                return "word ".repeat(100);
-            }
-        };
+        TextGenerator verbose = generator("verbose", prompt -> "word ".repeat(100));
         UserProfiles p = DomainAwareProfiler.builder().generator(verbose).maxProfileChars(40).build()
                 .profile(catalog(), embeddings(), List.of(History.of(0)));
         assertEquals("word word word word word word word wo...", p.text(0));
         assertTrue(p.text(0).length() <= 40);
+    }
+
+    /** A generator answering in-process. */
+    private static TextGenerator generator(String id, Function<String, String> answer) {
+        return new TextGenerator() {
+            @Override
+            public String modelId() {
+                return id;
+            }
+
+            @Override
+            public String generate(String prompt) {
+                return answer.apply(prompt);
+            }
+        };
     }
 }

@@ -30,21 +30,46 @@ final class ProfileFixtures {
     private static final int[] AXIS = {0, 0, 0, 1, 1, -1, 2, 2, 3, 3};
 
     static ItemCatalog catalog() {
-        List<Item> items = new ArrayList<>();
-        for (int i = 0; i < TITLES.length; i++) {
-            items.add(new Item(i, i < 6 ? 0 : 1, "x" + i, TITLES[i].isEmpty() ? Map.of() : Map.of(Item.TITLE, TITLES[i])));
-        }
-        return new ItemCatalog(List.of(new Domain(0, "Food", 0, 6), new Domain(1, "Kitchen", 6, 4)), items);
+        return catalog(TITLES, 6);
     }
 
     static ItemEmbeddings embeddings() {
-        float[] m = new float[TITLES.length * 4];
-        for (int i = 0; i < TITLES.length; i++) {
-            if (AXIS[i] >= 0) {
-                m[i * 4 + AXIS[i]] = 1;
+        return axes(AXIS, 4, "axes-4");
+    }
+
+    /** A Food/Kitchen catalog: the first {@code foodItems} titles are Food; an empty title means no text. */
+    static ItemCatalog catalog(String[] titles, int foodItems) {
+        List<Item> items = new ArrayList<>();
+        for (int i = 0; i < titles.length; i++) {
+            items.add(new Item(i, i < foodItems ? 0 : 1, "x" + i, titles[i].isEmpty() ? Map.of() : Map.of(Item.TITLE, titles[i])));
+        }
+        return new ItemCatalog(List.of(new Domain(0, "Food", 0, foodItems), new Domain(1, "Kitchen", foodItems,
+                titles.length - foodItems)), items);
+    }
+
+    /** Item vectors along axes: item i is the unit vector of axis[i], or zero when axis[i] < 0. */
+    static ItemEmbeddings axes(int[] axis, int dimension, String modelId) {
+        float[] m = new float[axis.length * dimension];
+        for (int i = 0; i < axis.length; i++) {
+            if (axis[i] >= 0) {
+                m[i * dimension + axis[i]] = 1;
             }
         }
-        return ItemEmbeddings.of(m, TITLES.length, 4, "axes-4", "{title}");
+        return ItemEmbeddings.of(m, axis.length, dimension, modelId, "{title}");
+    }
+
+    /** A random unit vector (Gaussian direction). */
+    static float[] unitVector(SplittableRandom random, int dimension) {
+        float[] v = new float[dimension];
+        double norm = 0;
+        for (int f = 0; f < dimension; f++) {
+            v[f] = (float) random.nextGaussian();
+            norm += v[f] * v[f];
+        }
+        for (int f = 0; f < dimension; f++) {
+            v[f] /= (float) Math.sqrt(norm);
+        }
+        return v;
     }
 
     /** The words random titles are made of. */
@@ -80,16 +105,8 @@ final class ProfileFixtures {
         int dim = 8;
         float[] m = new float[catalog.size() * dim];
         for (int i = 0; i < catalog.size(); i++) {
-            if (catalog.item(i).title().isEmpty()) {
-                continue;
-            }
-            double norm = 0;
-            for (int f = 0; f < dim; f++) {
-                m[i * dim + f] = (float) r.nextGaussian();
-                norm += m[i * dim + f] * m[i * dim + f];
-            }
-            for (int f = 0; f < dim; f++) {
-                m[i * dim + f] /= (float) Math.sqrt(norm);
+            if (!catalog.item(i).title().isEmpty()) {
+                System.arraycopy(unitVector(r, dim), 0, m, i * dim, dim);
             }
         }
         return ItemEmbeddings.of(m, catalog.size(), dim, "random-8", "{title}");

@@ -135,7 +135,7 @@ class ProfilePropertyTest {
                     SplittableRandom r = new SplittableRandom(seed);
                     float[][] base = new float[distinct][];
                     for (int d = 0; d < distinct; d++) {
-                        base[d] = unit(r, 6);
+                        base[d] = ProfileFixtures.unitVector(r, 6);
                     }
                     float[][] points = new float[n][];
                     for (int i = 0; i < n; i++) {
@@ -157,19 +157,6 @@ class ProfilePropertyTest {
                         }
                     }
                 });
-    }
-
-    private static float[] unit(SplittableRandom r, int dim) {
-        float[] v = new float[dim];
-        double norm = 0;
-        for (int f = 0; f < dim; f++) {
-            v[f] = (float) r.nextGaussian();
-            norm += v[f] * v[f];
-        }
-        for (int f = 0; f < dim; f++) {
-            v[f] /= (float) Math.sqrt(norm);
-        }
-        return v;
     }
 
     private static DomainAwareProfiler.Builder builder(Case c) {
