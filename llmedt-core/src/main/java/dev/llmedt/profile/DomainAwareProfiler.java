@@ -10,6 +10,7 @@ import dev.llmedt.text.ItemEmbeddings;
 import dev.llmedt.text.TextGenerator;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -526,10 +527,10 @@ public final class DomainAwareProfiler implements Profiler {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("profiler", "DomainAwareProfiler");
         m.put("mode", generator == null ? "offline" : "generator");
-        m.put("settings", settings.toMap());
+        m.put("settings", Collections.unmodifiableMap(settings.toMap()));
         m.put("generator_model", generator == null ? null : generator.modelId());
         m.put("item_embeddings_model", embeddingsModel);
-        m.put("prompt_sha256", prompts.sha256());
+        m.put("prompt_sha256", Collections.unmodifiableMap(prompts.sha256()));
         return m;
     }
 

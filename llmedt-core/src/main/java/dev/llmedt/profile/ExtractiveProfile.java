@@ -1,5 +1,6 @@
 package dev.llmedt.profile;
 
+import dev.llmedt.data.Domain;
 import dev.llmedt.data.ItemCatalog;
 import dev.llmedt.text.PromptText;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ final class ExtractiveProfile {
     /** Returns the domain names as profiles write them (one line, cut), by domain index. */
     static List<String> domainNames(ItemCatalog catalog) {
         List<String> names = new ArrayList<>();
-        for (var d : catalog.domains()) {
+        for (Domain d : catalog.domains()) {
             names.add(ProfilePrompts.domainName(d.name()));
         }
         return names;
@@ -99,8 +100,7 @@ final class ExtractiveProfile {
             if (text.length() > 0) {
                 text.append(' ');
             }
-            text.append(domainNames.get(d)).append(" (").append(user.percent(d))
-                    .append(" of items)");
+            text.append(domainNames.get(d)).append(" (").append(user.percent(d)).append(" of items)");
             String separator = ": ";
             for (List<String> terms : picked) {
                 if (!terms.isEmpty()) {
@@ -110,7 +110,7 @@ final class ExtractiveProfile {
             }
             text.append('.');
         }
-        // Terms are letters and digits, names are flattened: the text is one line already.
+        // Terms are runs of letters and names are flattened: the text is one line already.
         return text.length() <= maxChars ? text.toString() : PromptText.fit(text.toString(), maxChars);
     }
 
