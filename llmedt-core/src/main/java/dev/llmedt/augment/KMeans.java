@@ -23,8 +23,11 @@ import java.util.SplittableRandom;
  * </ul>
  *
  * <p>The result depends on the points, the settings and the seed only, not on the thread count.
+ *
+ * <p>Internal: public so that the profiler ({@code dev.llmedt.profile}) clusters with the same
+ * code; not part of the supported API.
  */
-final class KMeans {
+public final class KMeans {
 
     /**
      * A clustering.
@@ -34,10 +37,10 @@ final class KMeans {
      * @param iterations assignment passes made
      * @param converged whether the last pass changed no assignment
      */
-    record Result(int[] assignment, float[][] centroids, int iterations, boolean converged) {
+    public record Result(int[] assignment, float[][] centroids, int iterations, boolean converged) {
 
         /** Returns the number of clusters. */
-        int clusters() {
+        public int clusters() {
             return centroids.length;
         }
     }
@@ -54,8 +57,9 @@ final class KMeans {
      * @param maxIterations at least 1
      * @param tolerance stop once at most this fraction of the points changed cluster, in [0, 1)
      * @param pool workers for the assignment passes
+     * @throws IllegalArgumentException when k, maxIterations or tolerance is out of range
      */
-    static Result fit(float[][] points, int dimension, int k, long seed, int maxIterations, double tolerance, WorkerPool pool) {
+    public static Result fit(float[][] points, int dimension, int k, long seed, int maxIterations, double tolerance, WorkerPool pool) {
         if (k < 1) {
             throw new IllegalArgumentException("clusters must be >= 1, got " + k);
         }

@@ -1,12 +1,14 @@
 package dev.llmedt.augment;
 
+import dev.llmedt.text.PromptText;
 import java.util.List;
-import java.util.Objects;
+import java.util.Map;
 
 /**
  * The prompt asking a generator for items of another domain: a template whose placeholders
  * {@code {source_domain}}, {@code {target_domain}}, {@code {count}} and {@code {items}} are
- * replaced; any other text, braces included, is kept as written.
+ * replaced in one pass (text inserted for one placeholder is never read as another); any other
+ * text, braces included, is kept as written.
  *
  * <p>{@code {items}} becomes the user's items grouped by cluster ({@code Group 1:} then one
  * {@code - title} line per item). Titles are flattened to one line (white space collapsed) and cut,
@@ -20,11 +22,7 @@ final class SuggestionPrompt {
     private final String template;
 
     SuggestionPrompt(String template) {
-        Objects.requireNonNull(template, "promptTemplate");
-        if (!template.contains("{items}")) {
-            throw new IllegalArgumentException("promptTemplate must contain the placeholder {items}, got '" + template + "'");
-        }
-        this.template = template;
+        this.template = PromptText.requirePlaceholders("promptTemplate", template, "items");
     }
 
     String template() {
@@ -51,13 +49,12 @@ final class SuggestionPrompt {
                 items.append("\n- ").append(flatten(title));
             }
         }
-        return template.replace("{source_domain}", flatten(sourceDomain)).replace("{target_domain}", flatten(targetDomain))
-                .replace("{count}", Integer.toString(count)).replace("{items}", items);
+        return PromptText.fill(template, Map.of("source_domain", flatten(sourceDomain), "target_domain", flatten(targetDomain),
+                "count", Integer.toString(count), "items", items.toString()));
     }
 
-    /** Collapses white space (line breaks included) to single spaces and cuts to {@link #MAX_TITLE_CHARS}. */
+    /** Flattens text to one line cut at {@link #MAX_TITLE_CHARS} (see {@link PromptText#oneLine}). */
     static String flatten(String text) {
-        String t = text.replaceAll("[\\s\\p{Cntrl}]+", " ").strip();
-        return t.length() <= MAX_TITLE_CHARS ? t : t.substring(0, MAX_TITLE_CHARS).strip() + "...";
+        return PromptText.oneLine(text, MAX_TITLE_CHARS);
     }
 }

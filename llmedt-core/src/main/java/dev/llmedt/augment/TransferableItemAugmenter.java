@@ -12,6 +12,7 @@ import dev.llmedt.data.UserSequence;
 import dev.llmedt.engine.Kernels;
 import dev.llmedt.engine.Rng;
 import dev.llmedt.engine.WorkerPool;
+import dev.llmedt.io.SettingsMap;
 import dev.llmedt.text.ItemEmbeddings;
 import dev.llmedt.text.LanguageModelException;
 import dev.llmedt.text.TextEncoder;
@@ -193,57 +194,15 @@ public final class TransferableItemAugmenter implements Augmenter {
          *     value is out of range (names the key)
          */
         public static Settings fromMap(Map<String, ?> map) {
-            Set<String> unknown = new HashSet<>(map.keySet());
-            unknown.removeAll(KEYS);
-            if (!unknown.isEmpty()) {
-                throw new IllegalArgumentException("unknown augmenter settings " + unknown + "; known: " + KEYS);
-            }
-            return new Settings(intValue(map, "clusters"), number(map, "tau").doubleValue(),
-                    number(map, "minor_share_threshold").doubleValue(), InsertionStrategy.parse(string(map, "insertion")),
-                    intValue(map, "max_users"), intValue(map, "max_insertions_per_user"), bool(map, "inserted_items_are_targets"),
-                    number(map, "seed").longValue(), intValue(map, "kmeans_iterations"), intValue(map, "prompt_items"),
-                    string(map, "prompt_template"));
+            SettingsMap m = SettingsMap.of("augmenter", map, KEYS);
+            return new Settings(m.intValue("clusters"), m.number("tau").doubleValue(), m.number("minor_share_threshold").doubleValue(),
+                    InsertionStrategy.parse(m.string("insertion")), m.intValue("max_users"), m.intValue("max_insertions_per_user"),
+                    m.bool("inserted_items_are_targets"), m.number("seed").longValue(), m.intValue("kmeans_iterations"),
+                    m.intValue("prompt_items"), m.string("prompt_template"));
         }
 
         private static final List<String> KEYS = List.of("clusters", "tau", "minor_share_threshold", "insertion", "max_users",
                 "max_insertions_per_user", "inserted_items_are_targets", "seed", "kmeans_iterations", "prompt_items", "prompt_template");
-
-        private static Object value(Map<String, ?> map, String key) {
-            Object v = map.get(key);
-            if (v == null) {
-                throw new IllegalArgumentException("augmenter setting '" + key + "' is missing");
-            }
-            return v;
-        }
-
-        private static Number number(Map<String, ?> map, String key) {
-            if (value(map, key) instanceof Number n) {
-                return n;
-            }
-            throw new IllegalArgumentException("augmenter setting '" + key + "' must be a number, got '" + map.get(key) + "'");
-        }
-
-        private static int intValue(Map<String, ?> map, String key) {
-            Number n = number(map, key);
-            if (n.doubleValue() != Math.rint(n.doubleValue()) || n.longValue() != n.intValue()) {
-                throw new IllegalArgumentException("augmenter setting '" + key + "' must be a whole number in int range, got " + n);
-            }
-            return n.intValue();
-        }
-
-        private static String string(Map<String, ?> map, String key) {
-            if (value(map, key) instanceof String t) {
-                return t;
-            }
-            throw new IllegalArgumentException("augmenter setting '" + key + "' must be text, got '" + map.get(key) + "'");
-        }
-
-        private static boolean bool(Map<String, ?> map, String key) {
-            if (value(map, key) instanceof Boolean b) {
-                return b;
-            }
-            throw new IllegalArgumentException("augmenter setting '" + key + "' must be true or false, got '" + map.get(key) + "'");
-        }
     }
 
     /**

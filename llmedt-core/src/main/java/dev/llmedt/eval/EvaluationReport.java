@@ -100,6 +100,20 @@ public final class EvaluationReport {
         return ranks.clone();
     }
 
+    /** Returns every case's target domain index, in case order. */
+    public int[] targetDomains() {
+        return targetDomain.clone();
+    }
+
+    /** Returns every case's slice name ({@link #SLICES}), in case order. */
+    public List<String> sliceNames() {
+        List<String> names = new ArrayList<>(slice.length);
+        for (int s : slice) {
+            names.add(SLICES.get(s));
+        }
+        return names;
+    }
+
     private GroupMetrics select(int[] key, int value) {
         List<Integer> selected = new ArrayList<>();
         for (int i = 0; i < ranks.length; i++) {

@@ -1,2 +1,5 @@
-/** File writing shared by the readers and writers of this library (atomic replacement). */
+/**
+ * Reading and writing shared by the components of this library: atomic file replacement, and
+ * typed reading of settings maps parsed from JSON.
+ */
 package dev.llmedt.io;

@@ -62,6 +62,10 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print machine-readable JSON.")
     boolean json;
 
+    @Option(names = "--per-user", paramLabel = "FILE",
+            description = "Also write one line per evaluated user (TSV: source uid domain slice rank ndcg10 hit10), for 'compare'.")
+    Path perUser;
+
     @Spec
     CommandSpec spec;
 
@@ -104,6 +108,9 @@ final class EvaluateCommand implements Callable<Integer> {
             evaluator = evaluator.withThreads(threads);
         }
         EvaluationReport report = evaluator.evaluate(recommender, data.items(), cases, s.label());
+        if (perUser != null) {
+            PerUserFile.write(perUser, data, cases, report);
+        }
         if (json) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("method", name);

@@ -1,0 +1,598 @@
+package dev.llmedt.profile;
+
+import dev.llmedt.Profiler;
+import dev.llmedt.ProgressListener;
+import dev.llmedt.data.History;
+import dev.llmedt.data.ItemCatalog;
+import dev.llmedt.engine.WorkerPool;
+import dev.llmedt.io.SettingsMap;
+import dev.llmedt.text.ItemEmbeddings;
+import dev.llmedt.text.TextGenerator;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The domain-aware profiler of LLM-EDT (METHOD.md section 4): describes each user by the
+ * sub-interests of their visible history, weighted by how their items split over the domains.
+ *
+ * <pre>{@code
+ * UserProfiles profiles = DomainAwareProfiler.builder().clusters(10).seed(42).build()
+ *     .profile(data.items(), itemEmbeddings, visibleHistories);
+ * float[][] vectors = profiles.embed(TextCache.open(cacheDir).cached(encoder), 256, ProgressListener.none());
+ * }</pre>
+ *
+ * <p><b>Visibility.</b> Pass only what the model may see: the real items of a training user's
+ * training sequence, the input prefix of an evaluated user, never a target (see {@link Profiler}).
+ *
+ * <p><b>Clusters.</b> Each user's items are clustered by spherical k-means on their vectors (at
+ * most {@linkplain Builder#clusters clusters}, fewer with fewer items); each cluster keeps its last
+ * {@linkplain Builder#itemsPerCluster itemsPerCluster} items and belongs to the majority domain of
+ * those (ties: the domain of the most recent). Items without text (zero vectors) are not
+ * clustered but count in the user's domain ratio, the share of the user's items in each domain
+ * (every occurrence counts).
+ *
+ * <p><b>Offline (the default).</b> The profile is extractive: the salient title terms of each
+ * cluster (tf x idf over all catalog titles), as many per domain as its share of the user's items
+ * warrants, in one deterministic line such as
+ * {@code Food (75% of items): espresso, arabica; matcha. Kitchen (25% of items): grinder, burr.}
+ * The exact rules are in the documentation of the package-private {@code ExtractiveProfile}:
+ * top {@linkplain Builder#termsPerCluster termsPerCluster} terms per cluster (ties by term); a
+ * domain gets {@code round(T x share)} of the T distinct terms offered, at least one and at most
+ * what its clusters offer; clusters most recent first.
+ *
+ * <p><b>With a {@linkplain Builder#generator generator}</b>: Summarize-Reform-Analyze. Summarize
+ * asks for a short preference per cluster (its titles, one per line, flattened and cut so that no
+ * title can add lines, and its domain); Reform, per domain, combines the domain's summaries with
+ * the user's share written out ("72% of this user's items are in Food"); Analyze writes the final
+ * profile from the reformed domains and their shares. For one user the calls always go Summarize,
+ * then Reform, then Analyze; calls of different users interleave, at most
+ * {@linkplain Builder#generatorConcurrency generatorConcurrency} at a time. Answers are cleaned
+ * (white space collapsed, control characters removed, cut to
+ * {@linkplain Builder#maxProfileChars maxProfileChars}); an answer without any letter or digit is
+ * garbage. A call that throws ({@link dev.llmedt.text.LanguageModelException} or any runtime
+ * exception) or an unusable answer is counted, logged once for the user at WARN (without the
+ * prompt), and that user receives the extractive profile; the run goes on. An answer is only text:
+ * it goes into later prompts of its own user only, and never changes the calls made. To reuse
+ * answers across runs, wrap the generator: {@code TextCache.open(dir).cached(generator)}.
+ *
+ * <p><b>Determinism.</b> The same catalog, vectors, histories, settings and generator answers give
+ * the same profiles, whatever the number of threads and the order of the users (k-means is seeded
+ * by the seed and the history itself).
+ *
+ * <p>Immutable and thread-safe (the generator must be thread-safe, as its contract requires).
+ */
+public final class DomainAwareProfiler implements Profiler {
+
+    /**
+     * The default Summarize prompt. Placeholders: {@code {domain}} (the cluster's domain) and
+     * {@code {items}} (required: its titles, oldest first, one {@code - title} line each).
+     */
+    public static final String DEFAULT_SUMMARIZE_TEMPLATE = "A customer bought these products in the category \"{domain}\", "
+            + "oldest first:\n{items}\n\n"
+            + "In one or two sentences, describe the preference these purchases show: the kind of product, the features, brands or "
+            + "uses the customer looks for. Answer with the description only.";
+
+    /**
+     * The default Reform prompt. Placeholders: {@code {domain}}, {@code {ratio}} (required: the
+     * domain's share of the user's items, e.g. {@code 72%}), {@code {ratios}} (every domain of the
+     * user with its share, e.g. {@code Food 72%, Kitchen 28%}) and {@code {summaries}} (required:
+     * the domain's cluster summaries, most recent first, one {@code - (N items) summary} line each).
+     */
+    public static final String DEFAULT_REFORM_TEMPLATE = "{ratio} of this user's items are in {domain} (all categories: {ratios}). "
+            + "These summaries describe the user's interests in {domain}, one per group of similar items, most recent group first:\n"
+            + "{summaries}\n\n"
+            + "Combine them into one short description of the user's preferences in {domain}. Weigh each interest by the number of "
+            + "items behind it, and give {domain} the importance that its share of the user's items ({ratio}) deserves. "
+            + "Answer with the description only.";
+
+    /**
+     * The default Analyze prompt. Placeholders: {@code {domains}} (required: one line per domain
+     * of the user, largest share first, {@code - Food (72% of items): preference}) and
+     * {@code {ratios}}.
+     */
+    public static final String DEFAULT_ANALYZE_TEMPLATE = "These are a user's preferences in each product category, with the share "
+            + "of the user's items in that category:\n{domains}\n\n"
+            + "Write the user's profile: a short paragraph (at most five sentences) on what they like across categories, giving "
+            + "each category the weight of its share. Answer with the profile only.";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DomainAwareProfiler.class);
+    private static final int USERS_PER_CHUNK = 256;
+
+    private final Settings settings;
+    private final int threads;
+    private final TextGenerator generator;
+    private final int generatorConcurrency;
+    private final ProfilePrompts prompts;
+
+    private DomainAwareProfiler(Builder b) {
+        this.settings = new Settings(b.clusters, b.itemsPerCluster, b.termsPerCluster, b.maxProfileChars, b.seed, b.kMeansIterations,
+                b.summarizeTemplate, b.reformTemplate, b.analyzeTemplate);
+        this.threads = b.threads;
+        this.generator = b.generator;
+        this.generatorConcurrency = b.generatorConcurrency;
+        this.prompts = new ProfilePrompts(b.summarizeTemplate, b.reformTemplate, b.analyzeTemplate);
+    }
+
+    /** Starts a builder with the defaults (offline mode). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns the settings that determine the profiles. */
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Returns whether profiles are generated (otherwise extractive, offline). */
+    public boolean usesGenerator() {
+        return generator != null;
+    }
+
+    /**
+     * The settings that determine the profiles (the thread count and the generator's concurrency
+     * do not). Validated on construction.
+     *
+     * @param clusters most k-means clusters per user, in [1, 1000]
+     * @param itemsPerCluster most items kept per cluster (the most recent), in [1, 100000]
+     * @param termsPerCluster most title terms per cluster in the extractive profile, in [1, 100]
+     * @param maxProfileChars longest profile and generated answer, in characters, in [20, 1000000]
+     * @param seed seeds k-means (mixed with each user's history)
+     * @param kMeansIterations most k-means assignment passes per user, in [1, 1000]
+     * @param summarizeTemplate the Summarize prompt (see {@link #DEFAULT_SUMMARIZE_TEMPLATE}); must contain {@code {items}}
+     * @param reformTemplate the Reform prompt (see {@link #DEFAULT_REFORM_TEMPLATE}); must contain
+     *     {@code {summaries}} and {@code {ratio}}
+     * @param analyzeTemplate the Analyze prompt (see {@link #DEFAULT_ANALYZE_TEMPLATE}); must contain {@code {domains}}
+     */
+    public record Settings(int clusters, int itemsPerCluster, int termsPerCluster, int maxProfileChars, long seed, int kMeansIterations,
+            String summarizeTemplate, String reformTemplate, String analyzeTemplate) {
+
+        /** Validates the fields. */
+        public Settings {
+            Builder.checkRange("clusters", clusters, 1, 1000);
+            Builder.checkRange("itemsPerCluster", itemsPerCluster, 1, 100_000);
+            Builder.checkRange("termsPerCluster", termsPerCluster, 1, 100);
+            Builder.checkRange("maxProfileChars", maxProfileChars, 20, 1_000_000);
+            Builder.checkRange("kMeansIterations", kMeansIterations, 1, 1000);
+            new ProfilePrompts(summarizeTemplate, reformTemplate, analyzeTemplate);
+        }
+
+        /** Returns the defaults. */
+        public static Settings defaults() {
+            return builder().build().settings();
+        }
+
+        /** Returns the settings as a map with snake_case keys, for JSON and provenance. */
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("clusters", clusters);
+            m.put("items_per_cluster", itemsPerCluster);
+            m.put("terms_per_cluster", termsPerCluster);
+            m.put("max_profile_chars", maxProfileChars);
+            m.put("seed", seed);
+            m.put("kmeans_iterations", kMeansIterations);
+            m.put("summarize_template", summarizeTemplate);
+            m.put("reform_template", reformTemplate);
+            m.put("analyze_template", analyzeTemplate);
+            return m;
+        }
+
+        /**
+         * Reads settings from a map written by {@link #toMap()} (for example parsed from JSON).
+         *
+         * @throws IllegalArgumentException when a key is missing, unknown or of the wrong type, or a
+         *     value is out of range (names the key)
+         */
+        public static Settings fromMap(Map<String, ?> map) {
+            SettingsMap m = SettingsMap.of("profiler", map, KEYS);
+            return new Settings(m.intValue("clusters"), m.intValue("items_per_cluster"), m.intValue("terms_per_cluster"),
+                    m.intValue("max_profile_chars"), m.number("seed").longValue(), m.intValue("kmeans_iterations"),
+                    m.string("summarize_template"), m.string("reform_template"), m.string("analyze_template"));
+        }
+
+        private static final List<String> KEYS = List.of("clusters", "items_per_cluster", "terms_per_cluster", "max_profile_chars", "seed",
+                "kmeans_iterations", "summarize_template", "reform_template", "analyze_template");
+    }
+
+    /**
+     * Builds a {@link DomainAwareProfiler}. Each setter checks its argument at once and names it,
+     * the value and the allowed range in its exception. Each option may be set once
+     * ({@link #settings} sets all the options of {@link Settings}); setting one again is an
+     * {@link IllegalStateException}.
+     */
+    public static final class Builder {
+
+        private int clusters = 10;
+        private int itemsPerCluster = 15;
+        private int termsPerCluster = 5;
+        private int maxProfileChars = 1000;
+        private long seed = 42;
+        private int kMeansIterations = 20;
+        private String summarizeTemplate = DEFAULT_SUMMARIZE_TEMPLATE;
+        private String reformTemplate = DEFAULT_REFORM_TEMPLATE;
+        private String analyzeTemplate = DEFAULT_ANALYZE_TEMPLATE;
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private TextGenerator generator;
+        private int generatorConcurrency = 4;
+        /** The options set so far, each with how it was set ("" or " by settings(...)"). */
+        private final Map<String, String> setBy = new HashMap<>();
+
+        private Builder() {
+        }
+
+        /** Records that an option is set; the first time only. */
+        private void once(String option, Object current) {
+            if (setBy.containsKey(option)) {
+                throw new IllegalStateException(option + " was already set to " + shorten(String.valueOf(current)) + setBy.get(option));
+            }
+            setBy.put(option, "");
+        }
+
+        /**
+         * Sets the most clusters per user (default 10, as in the paper; fewer when the user has
+         * fewer items with text).
+         *
+         * @throws IllegalArgumentException unless 1 to 1000
+         * @throws IllegalStateException when already set
+         */
+        public Builder clusters(int k) {
+            once("clusters", clusters);
+            this.clusters = checkRange("clusters", k, 1, 1000);
+            return this;
+        }
+
+        /**
+         * Sets the most items kept per cluster, the most recent ones (default 15, as in the paper).
+         *
+         * @throws IllegalArgumentException unless 1 to 100,000
+         * @throws IllegalStateException when already set
+         */
+        public Builder itemsPerCluster(int items) {
+            once("itemsPerCluster", itemsPerCluster);
+            this.itemsPerCluster = checkRange("itemsPerCluster", items, 1, 100_000);
+            return this;
+        }
+
+        /**
+         * Sets the most title terms per cluster in the extractive profile (default 5).
+         *
+         * @throws IllegalArgumentException unless 1 to 100
+         * @throws IllegalStateException when already set
+         */
+        public Builder termsPerCluster(int terms) {
+            once("termsPerCluster", termsPerCluster);
+            this.termsPerCluster = checkRange("termsPerCluster", terms, 1, 100);
+            return this;
+        }
+
+        /**
+         * Sets the longest profile, and the longest generated answer kept, in characters
+         * (default 1000); longer texts are cut and end with {@code "..."}.
+         *
+         * @throws IllegalArgumentException unless 20 to 1,000,000
+         * @throws IllegalStateException when already set
+         */
+        public Builder maxProfileChars(int chars) {
+            once("maxProfileChars", maxProfileChars);
+            this.maxProfileChars = checkRange("maxProfileChars", chars, 20, 1_000_000);
+            return this;
+        }
+
+        /**
+         * Sets the seed of k-means (default 42); each user's k-means is seeded by it and the user's
+         * history.
+         *
+         * @throws IllegalStateException when already set
+         */
+        public Builder seed(long seed) {
+            once("seed", this.seed);
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Sets the most k-means assignment passes per user (default 20).
+         *
+         * @throws IllegalArgumentException unless 1 to 1000
+         * @throws IllegalStateException when already set
+         */
+        public Builder kMeansIterations(int iterations) {
+            once("kMeansIterations", kMeansIterations);
+            this.kMeansIterations = checkRange("kMeansIterations", iterations, 1, 1000);
+            return this;
+        }
+
+        /**
+         * Sets the Summarize prompt (default {@link DomainAwareProfiler#DEFAULT_SUMMARIZE_TEMPLATE}).
+         *
+         * @throws IllegalArgumentException when {@code {items}} is missing
+         * @throws IllegalStateException when already set
+         */
+        public Builder summarizeTemplate(String template) {
+            once("summarizeTemplate", summarizeTemplate);
+            this.summarizeTemplate = ProfilePrompts.checkSummarize(template);
+            return this;
+        }
+
+        /**
+         * Sets the Reform prompt (default {@link DomainAwareProfiler#DEFAULT_REFORM_TEMPLATE}).
+         *
+         * @throws IllegalArgumentException when {@code {summaries}} or {@code {ratio}} is missing
+         * @throws IllegalStateException when already set
+         */
+        public Builder reformTemplate(String template) {
+            once("reformTemplate", reformTemplate);
+            this.reformTemplate = ProfilePrompts.checkReform(template);
+            return this;
+        }
+
+        /**
+         * Sets the Analyze prompt (default {@link DomainAwareProfiler#DEFAULT_ANALYZE_TEMPLATE}).
+         *
+         * @throws IllegalArgumentException when {@code {domains}} is missing
+         * @throws IllegalStateException when already set
+         */
+        public Builder analyzeTemplate(String template) {
+            once("analyzeTemplate", analyzeTemplate);
+            this.analyzeTemplate = ProfilePrompts.checkAnalyze(template);
+            return this;
+        }
+
+        /**
+         * Sets the worker threads that profile users in parallel (default: all processors). The
+         * profiles do not depend on it.
+         *
+         * @throws IllegalArgumentException unless 1 to 256
+         * @throws IllegalStateException when already set
+         */
+        public Builder threads(int threads) {
+            once("threads", this.threads);
+            this.threads = checkRange("threads", threads, 1, 256);
+            return this;
+        }
+
+        /**
+         * Generates profiles with Summarize-Reform-Analyze instead of the offline extractive ones.
+         *
+         * @param generator any text generator, e.g. {@code OpenAiCompatible.chat(...)}; wrap it with
+         *     {@code TextCache.open(dir).cached(generator)} to reuse answers across runs
+         * @throws IllegalStateException when already set
+         */
+        public Builder generator(TextGenerator generator) {
+            once("generator", this.generator);
+            this.generator = Objects.requireNonNull(generator, "generator");
+            return this;
+        }
+
+        /**
+         * Sets how many prompts are sent to the generator at once (default 4). Needs a generator.
+         *
+         * @throws IllegalArgumentException unless 1 to 256
+         * @throws IllegalStateException when already set
+         */
+        public Builder generatorConcurrency(int prompts) {
+            once("generatorConcurrency", generatorConcurrency);
+            this.generatorConcurrency = checkRange("generatorConcurrency", prompts, 1, 256);
+            return this;
+        }
+
+        /**
+         * Takes every option of {@code settings} (for example read with {@link Settings#fromMap}).
+         *
+         * @throws IllegalStateException when one of them is already set
+         */
+        public Builder settings(Settings settings) {
+            Objects.requireNonNull(settings, "settings");
+            Map<String, Object> options = new LinkedHashMap<>();
+            options.put("clusters", clusters);
+            options.put("itemsPerCluster", itemsPerCluster);
+            options.put("termsPerCluster", termsPerCluster);
+            options.put("maxProfileChars", maxProfileChars);
+            options.put("seed", seed);
+            options.put("kMeansIterations", kMeansIterations);
+            options.put("summarizeTemplate", summarizeTemplate);
+            options.put("reformTemplate", reformTemplate);
+            options.put("analyzeTemplate", analyzeTemplate);
+            options.forEach(this::once);
+            options.keySet().forEach(option -> setBy.put(option, " by settings(...)"));
+            this.clusters = settings.clusters();
+            this.itemsPerCluster = settings.itemsPerCluster();
+            this.termsPerCluster = settings.termsPerCluster();
+            this.maxProfileChars = settings.maxProfileChars();
+            this.seed = settings.seed();
+            this.kMeansIterations = settings.kMeansIterations();
+            this.summarizeTemplate = settings.summarizeTemplate();
+            this.reformTemplate = settings.reformTemplate();
+            this.analyzeTemplate = settings.analyzeTemplate();
+            return this;
+        }
+
+        /**
+         * Returns the profiler.
+         *
+         * @throws IllegalStateException when the generator's concurrency is set without a generator
+         */
+        public DomainAwareProfiler build() {
+            if (generator == null && setBy.containsKey("generatorConcurrency")) {
+                throw new IllegalStateException("generatorConcurrency is set to " + generatorConcurrency
+                        + " but there is no generator; set generator(...) or leave generatorConcurrency out");
+            }
+            return new DomainAwareProfiler(this);
+        }
+
+        static int checkRange(String name, int value, int min, int max) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "], got " + value);
+            }
+            return value;
+        }
+    }
+
+    @Override
+    public UserProfiles profile(ItemCatalog catalog, ItemEmbeddings embeddings, List<History> visible, ProgressListener progress) {
+        Objects.requireNonNull(catalog, "catalog");
+        Objects.requireNonNull(embeddings, "embeddings");
+        Objects.requireNonNull(visible, "visible");
+        Objects.requireNonNull(progress, "progress");
+        if (embeddings.rows() != catalog.size()) {
+            throw new IllegalArgumentException("item embeddings have " + embeddings.rows() + " rows but the catalog has " + catalog.size()
+                    + " items; encode the items of this catalog");
+        }
+        checkHistories(catalog, visible);
+        // Vectors of the items the histories use only; null for items without text.
+        float[][] vectors = new float[catalog.size()][];
+        boolean[] used = new boolean[catalog.size()];
+        for (History h : visible) {
+            for (int p = 0; p < h.length(); p++) {
+                int item = h.item(p);
+                if (!used[item]) {
+                    used[item] = true;
+                    vectors[item] = embeddings.hasText(item) ? embeddings.vector(item) : null;
+                }
+            }
+        }
+        return profile(catalog, vectors, embeddings.dimension(), embeddings.modelId(), visible, progress);
+    }
+
+    /**
+     * Profiles from item vectors given as rows (null: no text).
+     *
+     * @throws IllegalArgumentException when a history names an unknown item or a used vector has
+     *     another length or non-finite values
+     */
+    UserProfiles profile(ItemCatalog catalog, float[][] vectors, int dimension, String embeddingsModel, List<History> visible,
+            ProgressListener progress) {
+        long start = System.nanoTime();
+        checkHistories(catalog, visible);
+        checkVectors(catalog, vectors, dimension, visible);
+        int n = visible.size();
+        TitleTerms titleTerms = TitleTerms.of(catalog);
+        List<String> domainNames = ExtractiveProfile.domainNames(catalog);
+        UserClusters[] clustered = new UserClusters[n];
+        String[] texts = new String[n];
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong done = new AtomicLong();
+        progress.progress("profile users", 0, n);
+        try (WorkerPool pool = new WorkerPool(Math.max(1, Math.min(threads, (n + USERS_PER_CHUNK - 1) / USERS_PER_CHUNK)))) {
+            pool.run(w -> {
+                // Users run in parallel; within a user, k-means runs on the worker's own thread.
+                try (WorkerPool own = new WorkerPool(1)) {
+                    for (int from = next.getAndAdd(USERS_PER_CHUNK); from < n; from = next.getAndAdd(USERS_PER_CHUNK)) {
+                        int to = Math.min(n, from + USERS_PER_CHUNK);
+                        for (int u = from; u < to; u++) {
+                            clustered[u] = UserClusters.of(visible.get(u), catalog, vectors, dimension, settings, own);
+                            texts[u] = ExtractiveProfile.render(clustered[u], domainNames, titleTerms, settings.termsPerCluster(),
+                                    settings.maxProfileChars());
+                        }
+                        progress.progress("profile users", done.addAndGet(to - from), n);
+                    }
+                }
+            });
+        }
+        SummarizeReformAnalyze.Outcome generated = new SummarizeReformAnalyze.Outcome(0, 0, 0, 0);
+        if (generator != null) {
+            generated = new SummarizeReformAnalyze(generator, prompts, catalog, generatorConcurrency, settings.maxProfileChars(), progress)
+                    .run(clustered, texts);
+        }
+        long without = 0;
+        long clusters = 0;
+        for (int u = 0; u < n; u++) {
+            if (texts[u].isEmpty()) {
+                without++;
+            }
+            clusters += clustered[u].clusters().size();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        ProfileReport report = new ProfileReport(n, n - without, without, clusters, generated.calls(), generated.failures(),
+                generated.garbage(), generated.fallbacks(), seconds);
+        LOG.info("profiled {} users ({} without items, {} clusters) {} in {} s ({} users/s){}", n, without, clusters,
+                generator == null ? "offline" : "with generator " + generator.modelId(), String.format(Locale.ROOT, "%.2f", seconds),
+                String.format(Locale.ROOT, "%.0f", n / Math.max(seconds, 1e-9)), generator == null ? ""
+                        : "; " + generated.calls() + " calls, " + generated.failures() + " failed, " + generated.garbage()
+                                + " unusable answers, " + generated.fallbacks() + " users fell back to the extractive profile");
+        return UserProfiles.of(Arrays.asList(texts), report, provenance(embeddingsModel));
+    }
+
+    private Map<String, Object> provenance(String embeddingsModel) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("profiler", "DomainAwareProfiler");
+        m.put("mode", generator == null ? "offline" : "generator");
+        m.put("settings", Collections.unmodifiableMap(settings.toMap()));
+        m.put("generator_model", generator == null ? null : generator.modelId());
+        m.put("item_embeddings_model", embeddingsModel);
+        m.put("prompt_sha256", Collections.unmodifiableMap(prompts.sha256()));
+        return m;
+    }
+
+    private static void checkHistories(ItemCatalog catalog, List<History> visible) {
+        for (int u = 0; u < visible.size(); u++) {
+            History h = visible.get(u);
+            if (h == null) {
+                throw new IllegalArgumentException("the history of user " + u + " is null; pass History.empty() for a user without items");
+            }
+            for (int p = 0; p < h.length(); p++) {
+                if (!catalog.isItem(h.item(p))) {
+                    throw new IllegalArgumentException("user " + u + " has item " + h.item(p) + " at position " + p
+                            + ", which is not in the catalog; item ids are 0.." + (catalog.size() - 1));
+                }
+            }
+        }
+    }
+
+    private static void checkVectors(ItemCatalog catalog, float[][] vectors, int dimension, List<History> visible) {
+        if (vectors.length != catalog.size()) {
+            throw new IllegalArgumentException(vectors.length + " item vectors for a catalog of " + catalog.size() + " items");
+        }
+        boolean[] checked = new boolean[vectors.length];
+        List<Integer> bad = new ArrayList<>();
+        for (History h : visible) {
+            for (int p = 0; p < h.length(); p++) {
+                int item = h.item(p);
+                if (checked[item]) {
+                    continue;
+                }
+                checked[item] = true;
+                float[] v = vectors[item];
+                if (v == null) {
+                    continue;
+                }
+                if (v.length != dimension) {
+                    throw new IllegalArgumentException("the vector of item " + item + " has length " + v.length + ", expected " + dimension);
+                }
+                for (float x : v) {
+                    if (!Float.isFinite(x)) {
+                        bad.add(item);
+                        break;
+                    }
+                }
+            }
+        }
+        if (!bad.isEmpty()) {
+            String title = catalog.item(bad.get(0)).title();
+            throw new IllegalArgumentException("the embedding of item " + bad.get(0) + (title.isEmpty() ? "" : " ('" + shorten(title)
+                    + "')") + " holds NaN or infinite values" + (bad.size() > 1 ? " (and " + (bad.size() - 1) + " more items)" : "")
+                    + "; re-encode the items");
+        }
+    }
+
+    private static String shorten(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    }
+
+    @Override
+    public String toString() {
+        return "DomainAwareProfiler[" + (generator == null ? "offline" : "generator " + generator.modelId()) + ", clusters "
+                + settings.clusters() + ", items per cluster " + settings.itemsPerCluster() + ", terms per cluster "
+                + settings.termsPerCluster() + "]";
+    }
+}

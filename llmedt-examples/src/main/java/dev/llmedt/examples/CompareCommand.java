@@ -1,0 +1,186 @@
+package dev.llmedt.examples;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+import org.apache.commons.math3.stat.inference.TTest;
+import org.apache.commons.math3.stat.inference.WilcoxonSignedRankTest;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code llmedt compare}: a paired comparison of two methods over the same evaluated users. */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = "Compare two methods user by user: each user's NDCG@10 and HR@10 averaged over the runs (seeds) of each method "
+                + "(files from 'evaluate --per-user'), then the means, their ratio and two-sided paired tests (t-test and Wilcoxon "
+                + "signed-rank, Apache Commons Math) overall, per target domain and per slice.")
+final class CompareCommand implements Callable<Integer> {
+
+    @Option(names = "--a", required = true, split = ",", paramLabel = "FILE", description = "Per-user files of method A (one per seed).")
+    List<Path> a;
+
+    @Option(names = "--b", required = true, split = ",", paramLabel = "FILE", description = "Per-user files of method B (one per seed).")
+    List<Path> b;
+
+    @Option(names = "--names", split = ",", defaultValue = "A,B", paramLabel = "A,B", description = "Names of the two methods.")
+    List<String> names;
+
+    @Option(names = "--json", description = "Print machine-readable JSON.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Per user (in file order): the averages over the runs of one method. */
+    record Averaged(List<PerUserFile.Row> users, double[] ndcg10, double[] hit10) {
+    }
+
+    static Averaged average(List<Path> files) throws Exception {
+        List<PerUserFile.Row> first = PerUserFile.read(files.get(0));
+        double[] ndcg = new double[first.size()];
+        double[] hit = new double[first.size()];
+        for (Path f : files) {
+            List<PerUserFile.Row> rows = f.equals(files.get(0)) ? first : PerUserFile.read(f);
+            if (rows.size() != first.size()) {
+                throw new IllegalArgumentException(f + " has " + rows.size() + " users, " + files.get(0) + " has " + first.size());
+            }
+            for (int i = 0; i < rows.size(); i++) {
+                if (!rows.get(i).key().equals(first.get(i).key())) {
+                    throw new IllegalArgumentException(f + " line " + (i + 2) + " is user " + rows.get(i).key().replace('\t', ' ')
+                            + ", " + files.get(0) + " has " + first.get(i).key().replace('\t', ' ') + " there: not the same users");
+                }
+                ndcg[i] += rows.get(i).ndcg10() / files.size();
+                hit[i] += (double) rows.get(i).hit10() / files.size();
+            }
+        }
+        return new Averaged(first, ndcg, hit);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (names.size() != 2) {
+            throw new IllegalArgumentException("--names takes two names, got " + names);
+        }
+        Averaged x = average(a);
+        Averaged y = average(b);
+        if (x.users().size() != y.users().size()) {
+            throw new IllegalArgumentException("method A has " + x.users().size() + " users, method B " + y.users().size());
+        }
+        for (int i = 0; i < x.users().size(); i++) {
+            if (!x.users().get(i).key().equals(y.users().get(i).key())) {
+                throw new IllegalArgumentException("user " + (i + 1) + " differs: " + x.users().get(i).key().replace('\t', ' ') + " vs "
+                        + y.users().get(i).key().replace('\t', ' '));
+            }
+        }
+        Map<String, Predicate<PerUserFile.Row>> groups = new LinkedHashMap<>();
+        groups.put("all", r -> true);
+        for (PerUserFile.Row r : x.users()) {
+            groups.putIfAbsent("domain " + r.domain(), q -> q.domain().equals(r.domain()));
+        }
+        for (String slice : List.of("0", "1-2", "3+")) {
+            groups.put("slice " + slice, q -> q.slice().equals(slice));
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("a", Map.of("name", names.get(0), "runs", a.stream().map(Path::toString).toList()));
+        result.put("b", Map.of("name", names.get(1), "runs", b.stream().map(Path::toString).toList()));
+        PrintWriter out = spec.commandLine().getOut();
+        if (!json) {
+            out.printf(Locale.ROOT, "%s (%d runs) vs %s (%d runs), per-user means over runs, two-sided paired tests%n", names.get(0), a.size(),
+                    names.get(1), b.size());
+            out.printf(Locale.ROOT, "%-16s %5s %10s %10s %7s %10s %10s %10s %10s %7s%n", "group", "n", "NDCG@10 A", "NDCG@10 B", "B/A",
+                    "t p", "Wilcoxon p", "HR@10 A", "HR@10 B", "B/A");
+        }
+        Map<String, Object> byGroup = new LinkedHashMap<>();
+        for (Map.Entry<String, Predicate<PerUserFile.Row>> g : groups.entrySet()) {
+            List<Integer> members = new ArrayList<>();
+            for (int i = 0; i < x.users().size(); i++) {
+                if (g.getValue().test(x.users().get(i))) {
+                    members.add(i);
+                }
+            }
+            if (members.isEmpty()) {
+                continue;
+            }
+            Map<String, Object> stats = compare(members, x, y);
+            byGroup.put(g.getKey(), stats);
+            if (!json) {
+                out.printf(Locale.ROOT, "%-16s %5d %10.6f %10.6f %7.3f %10.3g %10.3g %10.6f %10.6f %7.3f%n", g.getKey(), members.size(),
+                        stats.get("ndcg10_a"), stats.get("ndcg10_b"), stats.get("ndcg10_ratio"), stats.get("ndcg10_paired_t_p"),
+                        stats.get("ndcg10_wilcoxon_p"), stats.get("hr10_a"), stats.get("hr10_b"), stats.get("hr10_ratio"));
+            }
+        }
+        result.put("groups", byGroup);
+        if (json) {
+            out.println(Json.write(result));
+        }
+        return 0;
+    }
+
+    private static Map<String, Object> compare(List<Integer> members, Averaged x, Averaged y) {
+        int n = members.size();
+        double[] na = new double[n];
+        double[] nb = new double[n];
+        double[] ha = new double[n];
+        double[] hb = new double[n];
+        for (int k = 0; k < n; k++) {
+            int i = members.get(k);
+            na[k] = x.ndcg10()[i];
+            nb[k] = y.ndcg10()[i];
+            ha[k] = x.hit10()[i];
+            hb[k] = y.hit10()[i];
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("n", n);
+        m.put("ndcg10_a", mean(na));
+        m.put("ndcg10_b", mean(nb));
+        m.put("ndcg10_ratio", mean(nb) / mean(na));
+        m.put("ndcg10_paired_t_p", pairedT(na, nb));
+        m.put("ndcg10_wilcoxon_p", wilcoxon(na, nb));
+        m.put("hr10_a", mean(ha));
+        m.put("hr10_b", mean(hb));
+        m.put("hr10_ratio", mean(hb) / mean(ha));
+        m.put("hr10_paired_t_p", pairedT(ha, hb));
+        m.put("hr10_wilcoxon_p", wilcoxon(ha, hb));
+        return m;
+    }
+
+    private static double mean(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return s / v.length;
+    }
+
+    /** Two-sided paired t-test p-value; 1 when every difference is zero (no evidence of a difference). */
+    static double pairedT(double[] a, double[] b) {
+        if (a.length < 2 || allEqual(a, b)) {
+            return 1;
+        }
+        return new TTest().pairedTTest(a, b);
+    }
+
+    /** Two-sided Wilcoxon signed-rank p-value (normal approximation beyond 30 users); 1 when every difference is zero. */
+    static double wilcoxon(double[] a, double[] b) {
+        if (a.length < 2 || allEqual(a, b)) {
+            return 1;
+        }
+        return new WilcoxonSignedRankTest().wilcoxonSignedRankTest(a, b, a.length <= 30);
+    }
+
+    private static boolean allEqual(double[] a, double[] b) {
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] != b[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
