@@ -1,14 +1,20 @@
 package dev.llmedt.dualphase;
 
+import dev.llmedt.Profiler;
 import dev.llmedt.ProgressListener;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.augment.AugmentedData;
 import dev.llmedt.augment.Augmenter;
 import dev.llmedt.data.CdsrDataset;
+import dev.llmedt.data.History;
+import dev.llmedt.data.UserSequence;
+import dev.llmedt.profile.UserProfiles;
 import dev.llmedt.text.ItemEmbeddings;
 import dev.llmedt.text.ItemTextTemplate;
 import dev.llmedt.text.TextEncoder;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -16,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole LLM-EDT data flow on one dataset: item texts to embeddings (or given embeddings), the
- * augmenter over the training sequences, then the dual-phase trainer. Everything it reads of the
+ * augmenter over the training sequences, the profiler over the training users' real items (its
+ * texts embedded by the same encoder), then the dual-phase trainer. Everything it reads of the
  * evaluation users is their validation cases for early stopping; augmentation reads training
  * sequences only.
  */
@@ -29,6 +36,7 @@ public final class LlmEdtPipeline {
     private final ItemTextTemplate template;
     private final ItemEmbeddings embeddings;
     private final Augmenter augmenter;
+    private final Profiler profiler;
     private final TrainingListener listener;
     private final ProgressListener progress;
 
@@ -38,6 +46,7 @@ public final class LlmEdtPipeline {
         this.template = b.template;
         this.embeddings = b.embeddings;
         this.augmenter = b.augmenter;
+        this.profiler = b.profiler;
         this.listener = b.listener;
         this.progress = b.progress;
     }
@@ -53,9 +62,11 @@ public final class LlmEdtPipeline {
      * @param model the trained model
      * @param embeddings the item text embeddings, or null with the id representation and no encoder
      * @param augmented the augmented training data, or null without augmenter
-     * @param seconds wall-clock seconds per step ({@code encode}, {@code augment}, {@code train})
+     * @param profiles the training users' profiles (in {@code data.train()} order), or null without profiler
+     * @param seconds wall-clock seconds per step ({@code encode}, {@code augment}, {@code profile}, {@code train})
      */
-    public record Result(LlmEdtModel model, ItemEmbeddings embeddings, AugmentedData augmented, Map<String, Double> seconds) {
+    public record Result(LlmEdtModel model, ItemEmbeddings embeddings, AugmentedData augmented, UserProfiles profiles,
+            Map<String, Double> seconds) {
     }
 
     /**
@@ -76,9 +87,14 @@ public final class LlmEdtPipeline {
                     + encoder.modelId() + "': use one encoder for items and profiles");
         }
         boolean needsText = config.backbone().itemRepresentation().usesText();
-        if (emb == null && (needsText || augmenter != null)) {
+        if (emb == null && (needsText || augmenter != null || usesProfiles())) {
             throw new IllegalArgumentException("the " + config.backbone().itemRepresentation().label() + " item representation"
-                    + (augmenter != null ? " and the augmenter need" : " needs") + " item embeddings: give an encoder or embeddings");
+                    + (augmenter != null ? ", the augmenter" : "") + (usesProfiles() ? ", the profiler" : "")
+                    + " need item embeddings: give an encoder or embeddings");
+        }
+        if (usesProfiles() && encoder == null) {
+            throw new IllegalArgumentException("profiles are embedded by the text encoder: give an encoder (the one that made the item "
+                    + "embeddings), or no profiler");
         }
         DualPhaseInput input = DualPhaseInput.of(data);
         if (emb != null) {
@@ -91,11 +107,32 @@ public final class LlmEdtPipeline {
             seconds.put("augment", (System.nanoTime() - t) / 1e9);
             input = input.withAugmentation(augmented);
         }
+        UserProfiles profiles = null;
+        if (usesProfiles()) {
+            long t = System.nanoTime();
+            List<History> visible = new ArrayList<>(data.train().size());
+            for (UserSequence s : data.train()) {
+                visible.add(s.items()); // the real items only: inserted items are guesses, not what the user did
+            }
+            profiles = profiler.profile(data.items(), emb, visible, progress);
+            seconds.put("profile", (System.nanoTime() - t) / 1e9);
+            t = System.nanoTime();
+            float[][] vectors = profiles.embed(encoder, 256, progress);
+            seconds.put("embed_profiles", (System.nanoTime() - t) / 1e9);
+            Map<String, Object> provenance = new LinkedHashMap<>(profiles.provenance());
+            provenance.put("report", profiles.report().toMap());
+            input = input.withProfiles(new ProfileVectors(vectors, encoder.modelId(), provenance));
+        }
         long t = System.nanoTime();
         LlmEdtModel model = new LlmEdtTrainer(config).train(input, listener);
         seconds.put("train", (System.nanoTime() - t) / 1e9);
         LOG.info("LLM-EDT on {} in {} s: {}", data.name(), String.format("%.1f", (System.nanoTime() - t0) / 1e9), seconds);
-        return new Result(model, emb, augmented, seconds);
+        return new Result(model, emb, augmented, profiles, seconds);
+    }
+
+    /** Whether profiles are made and aligned: a profiler, phase 2 on and a positive alignment weight. */
+    private boolean usesProfiles() {
+        return profiler != null && config.fineTuning().enabled() && config.fineTuning().alignmentWeight() > 0;
     }
 
     /** A builder; each setter checks its value at once, {@link #build} the combination. */
@@ -105,6 +142,7 @@ public final class LlmEdtPipeline {
         private ItemTextTemplate template = ItemTextTemplate.titles();
         private ItemEmbeddings embeddings;
         private Augmenter augmenter;
+        private Profiler profiler;
         private TrainingListener listener = TrainingListener.none();
         private ProgressListener progress = ProgressListener.none();
 
@@ -138,6 +176,15 @@ public final class LlmEdtPipeline {
         /** The augmenter, or null for none (default: none). */
         public Builder augmenter(Augmenter a) {
             augmenter = a;
+            return this;
+        }
+
+        /**
+         * The profiler of phase 2's alignment, or null for none (default: none). It sees each
+         * training user's real items; its texts are embedded by the {@linkplain #encoder encoder}.
+         */
+        public Builder profiler(Profiler p) {
+            profiler = p;
             return this;
         }
 

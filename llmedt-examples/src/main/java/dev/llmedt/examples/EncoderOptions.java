@@ -67,6 +67,16 @@ final class EncoderOptions {
         return b.build();
     }
 
+    /**
+     * The cache used when {@code --cache} is not given by commands that embed many texts on every
+     * run (profiles): {@code $XDG_CACHE_HOME/llmedt}, else {@code ~/.cache/llmedt}.
+     */
+    static Path defaultCacheDirectory() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("llmedt");
+    }
+
     /** Opens the cache of {@code --cache}, or returns null without it. */
     TextCache openCache() throws IOException {
         return cache == null ? null : TextCache.open(cache);

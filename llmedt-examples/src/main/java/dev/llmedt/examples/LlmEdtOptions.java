@@ -11,6 +11,7 @@ import dev.llmedt.dualphase.FineTuningConfig;
 import dev.llmedt.dualphase.ItemRepresentation;
 import dev.llmedt.dualphase.LlmEdtModel;
 import dev.llmedt.dualphase.LlmEdtPipeline;
+import dev.llmedt.profile.DomainAwareProfiler;
 import dev.llmedt.text.ItemEmbeddings;
 import dev.llmedt.text.ItemTextTemplate;
 import dev.llmedt.text.OpenAiCompatible;
@@ -235,13 +236,29 @@ final class LlmEdtOptions {
                         + template + "'");
             }
         }
-        boolean needEncoder = generatorUrl != null || (embeddings == null && (config.backbone().itemRepresentation().usesText()
+        boolean profiles = !noProfiles && config.fineTuning().enabled() && config.fineTuning().alignmentWeight() > 0;
+        boolean needEncoder = generatorUrl != null || profiles || (embeddings == null && (config.backbone().itemRepresentation().usesText()
                 || !noAugmenter));
+        if (cache == null && needEncoder) {
+            cache = TextCache.open(EncoderOptions.defaultCacheDirectory());
+        }
         try (TextEncoder model = needEncoder ? encoderOptions.open(null) : null;
                 TextGenerator generator = generatorUrl == null ? null : openGenerator(cache)) {
             TextEncoder encoder = model == null || cache == null ? model : cache.cached(model);
             TransferableItemAugmenter augmenter = augmenter(config, generator, encoder);
+            DomainAwareProfiler profiler = null;
+            if (profiles) {
+                DomainAwareProfiler.Builder p = DomainAwareProfiler.builder().seed(config.seed());
+                if (config.threads() != 0) {
+                    p.threads(config.threads());
+                }
+                if (generator != null) {
+                    p.generator(generator);
+                }
+                profiler = p.build();
+            }
             LlmEdtPipeline.Builder pipeline = LlmEdtPipeline.builder().config(config).itemTemplate(template).augmenter(augmenter)
+                    .profiler(profiler)
                     .listener(TrainingListener.logging().andThen(progressBar())).progress(ConsoleProgress.create());
             if (embeddings != null) {
                 pipeline.itemEmbeddings(embeddings);
@@ -289,6 +306,7 @@ final class LlmEdtOptions {
             summary.put("item_text", model.itemText());
             AugmentationReport a = result.augmented() == null ? null : result.augmented().report();
             summary.put("augmentation", a == null ? null : a.toMap());
+            summary.put("profiles", result.profiles() == null ? null : result.profiles().report().toMap());
             summary.put("seconds", result.seconds());
             summary.put("phase_1", phaseSummary(training.path("phase_1")));
             summary.put("phase_2", training.path("phase_2").isNull() ? null : phaseSummary(training.path("phase_2")));
