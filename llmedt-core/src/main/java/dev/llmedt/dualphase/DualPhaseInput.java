@@ -18,17 +18,20 @@ public final class DualPhaseInput {
     private final ItemEmbeddings itemEmbeddings;
     private final AugmentedData augmented;
     private final ProfileVectors profiles;
+    private final LlmEdtModel phaseOne;
 
-    private DualPhaseInput(CdsrDataset data, ItemEmbeddings itemEmbeddings, AugmentedData augmented, ProfileVectors profiles) {
+    private DualPhaseInput(CdsrDataset data, ItemEmbeddings itemEmbeddings, AugmentedData augmented, ProfileVectors profiles,
+            LlmEdtModel phaseOne) {
         this.data = Objects.requireNonNull(data, "data");
         this.itemEmbeddings = itemEmbeddings;
         this.augmented = augmented;
         this.profiles = profiles;
+        this.phaseOne = phaseOne;
     }
 
     /** Returns an input with the dataset only (the id item representation, no augmentation, no profiles). */
     public static DualPhaseInput of(CdsrDataset data) {
-        return new DualPhaseInput(data, null, null, null);
+        return new DualPhaseInput(data, null, null, null, null);
     }
 
     /**
@@ -38,7 +41,7 @@ public final class DualPhaseInput {
      */
     public DualPhaseInput withItemEmbeddings(ItemEmbeddings embeddings) {
         TextFeatures.check(data.items(), Objects.requireNonNull(embeddings, "embeddings"));
-        return new DualPhaseInput(data, embeddings, augmented, profiles);
+        return new DualPhaseInput(data, embeddings, augmented, profiles, phaseOne);
     }
 
     /**
@@ -48,7 +51,7 @@ public final class DualPhaseInput {
      */
     public DualPhaseInput withAugmentation(AugmentedData augmentedData) {
         new TrainingSequences(data, Objects.requireNonNull(augmentedData, "augmentedData"));
-        return new DualPhaseInput(data, itemEmbeddings, augmentedData, profiles);
+        return new DualPhaseInput(data, itemEmbeddings, augmentedData, profiles, phaseOne);
     }
 
     /**
@@ -62,7 +65,31 @@ public final class DualPhaseInput {
             throw new IllegalArgumentException("there are " + profileVectors.size() + " profile vectors for " + data.train().size()
                     + " training sequences of " + data.name());
         }
-        return new DualPhaseInput(data, itemEmbeddings, augmented, profileVectors);
+        return new DualPhaseInput(data, itemEmbeddings, augmented, profileVectors, phaseOne);
+    }
+
+    /**
+     * Returns a copy whose phase 1 is taken from a trained model instead of being trained again
+     * (phase 2 then starts from its backbone and item vectors). The model must have been trained
+     * on this dataset (same fingerprint) with the same backbone configuration; the trainer checks
+     * both.
+     */
+    public DualPhaseInput withPhaseOne(LlmEdtModel model) {
+        Objects.requireNonNull(model, "model");
+        String fingerprint = model.provenance().path("dataset_fingerprint").asText();
+        if (!fingerprint.equals(data.fingerprint())) {
+            throw new IllegalArgumentException("the phase-1 model was trained on data with fingerprint " + fingerprint + ", not on "
+                    + data.name() + " (" + data.fingerprint() + ")");
+        }
+        if (!model.domains().equals(data.domains())) {
+            throw new IllegalArgumentException("the phase-1 model's domains " + model.domains() + " are not " + data.domains());
+        }
+        return new DualPhaseInput(data, itemEmbeddings, augmented, profiles, model);
+    }
+
+    /** Returns the trained model whose phase 1 is reused, if any. */
+    public Optional<LlmEdtModel> phaseOne() {
+        return Optional.ofNullable(phaseOne);
     }
 
     /** Returns the dataset. */

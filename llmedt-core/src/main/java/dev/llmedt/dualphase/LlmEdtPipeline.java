@@ -37,6 +37,7 @@ public final class LlmEdtPipeline {
     private final ItemEmbeddings embeddings;
     private final Augmenter augmenter;
     private final Profiler profiler;
+    private final LlmEdtModel phaseOne;
     private final TrainingListener listener;
     private final ProgressListener progress;
 
@@ -47,6 +48,7 @@ public final class LlmEdtPipeline {
         this.embeddings = b.embeddings;
         this.augmenter = b.augmenter;
         this.profiler = b.profiler;
+        this.phaseOne = b.phaseOne;
         this.listener = b.listener;
         this.progress = b.progress;
     }
@@ -97,6 +99,9 @@ public final class LlmEdtPipeline {
                     + "embeddings), or no profiler");
         }
         DualPhaseInput input = DualPhaseInput.of(data);
+        if (phaseOne != null) {
+            input = input.withPhaseOne(phaseOne);
+        }
         if (emb != null) {
             input = input.withItemEmbeddings(emb);
         }
@@ -143,6 +148,7 @@ public final class LlmEdtPipeline {
         private ItemEmbeddings embeddings;
         private Augmenter augmenter;
         private Profiler profiler;
+        private LlmEdtModel phaseOne;
         private TrainingListener listener = TrainingListener.none();
         private ProgressListener progress = ProgressListener.none();
 
@@ -185,6 +191,15 @@ public final class LlmEdtPipeline {
          */
         public Builder profiler(Profiler p) {
             profiler = p;
+            return this;
+        }
+
+        /**
+         * Reuses phase 1 of a model trained on the same data and backbone instead of training it
+         * (phase 2 alone; for ablations of phase 2), or null to train it (default).
+         */
+        public Builder phaseOne(LlmEdtModel model) {
+            phaseOne = model;
             return this;
         }
 

@@ -78,7 +78,14 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
             materialize(p, rows, shape, itemTable);
             return new LlmEdtModel(config, data.domains(), inferenceSet(itemTable, p), false, itemText, JSON.createObjectNode());
         };
-        Pretraining.Result first = new Pretraining(config, listener).train(data, sequences, rows, phaseOne, shape, valid, view);
+        LlmEdtModel reused = input.phaseOne().orElse(null);
+        JsonNode firstProvenance;
+        if (reused == null) {
+            Pretraining.Result first = new Pretraining(config, listener).train(data, sequences, rows, phaseOne, shape, valid, view);
+            firstProvenance = phaseOneProvenance(first);
+        } else {
+            firstProvenance = reusePhaseOne(reused, phaseOne);
+        }
         materialize(phaseOne, rows, shape, itemTable);
 
         ParameterSet model = inferenceSet(itemTable, phaseOne);
@@ -112,7 +119,7 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
         for (Parameter p : model.list()) {
             p.setFrozen(false);
         }
-        ObjectNode provenance = provenance(input, first, second, itemText, sequences);
+        ObjectNode provenance = provenance(input, firstProvenance, second, itemText, sequences);
         return new LlmEdtModel(config, data.domains(), model, second != null, itemText, provenance);
     }
 
@@ -147,7 +154,34 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
         return t;
     }
 
-    private ObjectNode provenance(DualPhaseInput input, Pretraining.Result first, FineTuning.Result second, JsonNode itemText,
+    /** Copies phase 1 of a trained model into the phase-1 parameters; returns its phase-1 provenance. */
+    private JsonNode reusePhaseOne(LlmEdtModel model, ParameterSet phaseOne) {
+        if (!model.config().backbone().equals(config.backbone())) {
+            throw new IllegalArgumentException("the phase-1 model's backbone " + model.config().backbone() + " differs from this "
+                    + "configuration's " + config.backbone());
+        }
+        ParameterSet source = model.parameters();
+        for (Parameter p : phaseOne.list()) {
+            if (!source.contains(p.name())) {
+                throw new IllegalArgumentException("the phase-1 model has no tensor " + p.name());
+            }
+            p.copyFrom(source.get(p.name()));
+        }
+        LOG.info("phase 1 reused from a trained model (best valid NDCG@10 {})",
+                model.provenance().at("/training/phase_1/best_valid_ndcg10").asDouble());
+        ObjectNode one = model.provenance().at("/training/phase_1").deepCopy();
+        one.put("reused", true);
+        return one;
+    }
+
+    private static ObjectNode phaseOneProvenance(Pretraining.Result first) {
+        ObjectNode one = JSON.createObjectNode();
+        phase(one, first.epochs(), first.bestEpoch(), first.bestValidNdcg10(), first.stopReason());
+        one.put("training_sequences", first.trainingSequences());
+        return one;
+    }
+
+    private ObjectNode provenance(DualPhaseInput input, JsonNode first, FineTuning.Result second, JsonNode itemText,
             TrainingSequences sequences) {
         CdsrDataset data = input.data();
         ObjectNode p = JSON.createObjectNode();
@@ -182,9 +216,7 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
             pr.set("profiler", profiles.provenance());
         }
         ObjectNode training = p.putObject("training");
-        ObjectNode one = training.putObject("phase_1");
-        phase(one, first.epochs(), first.bestEpoch(), first.bestValidNdcg10(), first.stopReason());
-        one.put("training_sequences", first.trainingSequences());
+        training.set("phase_1", first);
         if (second == null) {
             training.putNull("phase_2");
         } else {
@@ -193,7 +225,7 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
             two.put("initial_valid_ndcg10", second.initialValidNdcg10());
             two.put("learning_rate_halvings", second.halvings());
         }
-        training.put("best_valid_ndcg10", second == null ? first.bestValidNdcg10() : second.bestValidNdcg10());
+        training.put("best_valid_ndcg10", second == null ? first.path("best_valid_ndcg10").asDouble() : second.bestValidNdcg10());
         return p;
     }
 

@@ -186,16 +186,17 @@ public final class ItemTower {
         }
         System.arraycopy(bias2, 0, productBias, 0, width);
         for (int h = 0; h < hiddenWidth; h++) {
+            float[] bh = columnOf(b, h);
             float[] ah = a[h];
+            float bias = bias1[h];
             for (int f = 0; f < width; f++) {
-                float bfh = b[f][h];
-                productBias[f] += bfh * bias1[h];
+                productBias[f] += bh[f] * bias;
             }
             for (int p = 0; p < featureWidth; p++) {
                 float aph = ah[p];
                 float[] mt = productT[p];
                 for (int f = 0; f < width; f++) {
-                    mt[f] += b[f][h] * aph;
+                    mt[f] += bh[f] * aph;
                 }
             }
         }
@@ -275,15 +276,22 @@ public final class ItemTower {
         }
         if (!w2.frozen()) {
             float[][] dw2 = grads.at(w2Index);
-            for (int f = 0; f < width; f++) {
-                float[] d = dw2[f];
-                for (int h = 0; h < hiddenWidth; h++) {
-                    float[] ah = a[h];
-                    float s = 0;
-                    for (int p = 0; p < featureWidth; p++) {
-                        s += gradProductT[p][f] * ah[p];
+            for (int h = 0; h < hiddenWidth; h++) {
+                float[] ah = a[h];
+                float[] sum = column;
+                float bias = bias1[h];
+                for (int f = 0; f < width; f++) {
+                    sum[f] = gradProductBias[f] * bias;
+                }
+                for (int p = 0; p < featureWidth; p++) {
+                    float aph = ah[p];
+                    float[] dm = gradProductT[p];
+                    for (int f = 0; f < width; f++) {
+                        sum[f] += dm[f] * aph;
                     }
-                    d[h] += s + gradProductBias[f] * bias1[h];
+                }
+                for (int f = 0; f < width; f++) {
+                    dw2[f][h] += sum[f];
                 }
             }
         }

@@ -115,6 +115,24 @@ class LlmEdtTrainerTest {
     }
 
     @Test
+    void phaseTwoOnAReusedPhaseOneIsTheSameAsTrainingBoth() {
+        DualPhaseConfig both = small(ItemRepresentation.HYBRID, 2, 2);
+        LlmEdtModel full = train(both, data, null);
+        LlmEdtModel first = train(both.withFineTuning(both.fineTuning().toBuilder().enabled(false).build()), data, null);
+        LlmEdtModel second = new LlmEdtTrainer(both).train(DualPhaseInput.of(data).withItemEmbeddings(embeddings).withPhaseOne(first),
+                TrainingListener.none());
+        assertEquals(full.tensorNames(), second.tensorNames());
+        for (String name : full.tensorNames()) {
+            assertArrayEquals(tensor(full, name), tensor(second, name), name);
+        }
+        assertTrue(second.provenance().at("/training/phase_1/reused").asBoolean());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new LlmEdtTrainer(
+                both.withBackbone(both.backbone().toBuilder().dim(8).build())).train(
+                DualPhaseInput.of(data).withItemEmbeddings(embeddings).withPhaseOne(first), TrainingListener.none()));
+        assertTrue(e.getMessage().contains("backbone"), e.getMessage());
+    }
+
+    @Test
     void theSameSeedGivesTheSameModelAndScoresAreFinite() {
         DualPhaseConfig c = small(ItemRepresentation.HYBRID, 2, 1);
         LlmEdtModel a = train(c, data, null);

@@ -2,7 +2,6 @@ package dev.llmedt.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmedt.TrainingListener;
-import dev.llmedt.augment.AugmentationReport;
 import dev.llmedt.augment.InsertionStrategy;
 import dev.llmedt.augment.TransferableItemAugmenter;
 import dev.llmedt.data.CdsrDataset;
@@ -59,6 +58,10 @@ final class LlmEdtOptions {
 
     @Option(names = "--adapter-hidden", paramLabel = "N", description = "llm-edt: middle width of the item adapter, 0 = half its input (default 0).")
     Integer adapterHidden;
+
+    @Option(names = "--phase-one", paramLabel = "FILE",
+            description = "llm-edt: reuse phase 1 of this model (trained on the same data, backbone and augmentation) and train phase 2 only.")
+    Path phaseOne;
 
     @Option(names = "--no-augmenter", description = "llm-edt: train on the original sequences.")
     boolean noAugmenter;
@@ -117,6 +120,7 @@ final class LlmEdtOptions {
         add(used, "--adapter-size", adapterSize);
         add(used, "--alignment-weight", alignmentWeight);
         add(used, "--cache", encoderOptions.cache);
+        add(used, "--phase-one", phaseOne);
         if (noAugmenter) {
             used.add("--no-augmenter");
         }
@@ -266,6 +270,9 @@ final class LlmEdtOptions {
             if (encoder != null) {
                 pipeline.encoder(encoder);
             }
+            if (phaseOne != null) {
+                pipeline.phaseOne(LlmEdtModel.load(phaseOne));
+            }
             LlmEdtPipeline.Result result = pipeline.build().fit(data);
             result.model().save(out);
             report(stdout, data, result, out, json);
@@ -304,8 +311,14 @@ final class LlmEdtOptions {
             summary.put("threads", model.provenance().path("threads").asInt());
             summary.put("config", model.config().toJson());
             summary.put("item_text", model.itemText());
-            AugmentationReport a = result.augmented() == null ? null : result.augmented().report();
-            summary.put("augmentation", a == null ? null : a.toMap());
+            if (result.augmented() == null) {
+                summary.put("augmentation", null);
+            } else {
+                Map<String, Object> a = new LinkedHashMap<>();
+                a.put("settings", result.augmented().settings());
+                a.putAll(result.augmented().report().toMap());
+                summary.put("augmentation", a);
+            }
             summary.put("profiles", result.profiles() == null ? null : result.profiles().report().toMap());
             summary.put("seconds", result.seconds());
             summary.put("phase_1", phaseSummary(training.path("phase_1")));
