@@ -62,8 +62,8 @@ final class FineTuning {
     /**
      * Adds the trainable phase-2 parameters to a set holding the frozen phase-1 model and
      * initializes them: each domain's positions start as the global ones, each adapter as the
-     * identity ({@code W1} Xavier-normal, {@code W2} and the biases zero), the profile adapters
-     * Xavier-normal.
+     * identity ({@code W1} Xavier-normal, {@code W2} and the biases zero), each gate at 0 (phase 2
+     * starts from exactly the phase-1 scores), the profile adapters Xavier-normal.
      *
      * @param profileWidth the profile embedding width, 0 without profiles
      */
@@ -238,7 +238,7 @@ final class FineTuning {
                 grads[w] = new Gradients(set);
                 for (int d = 0; d < domains; d++) {
                     threadsOf[w][d] = new DomainThread(shape, set, LlmEdtModel.positionTable(d), LlmEdtModel.domainAdapter(d),
-                            (float) config.fineTuning().adapterDropout(), cap, capRows);
+                            (float) config.fineTuning().adapterDropout(), LlmEdtModel.gateOf(config, d), cap, capRows);
                     batchesOf[w][d] = new RaggedBatch(cap, capRows);
                     if (this.profiles != null) {
                         alignments[w][d] = new ProfileAlignment(set, LlmEdtModel.profileAdapter(d), config.fineTuning().temperature(), cap);
@@ -512,7 +512,7 @@ final class FineTuning {
                 int n = 0;
                 for (int w = 0; w < pool.size(); w++) {
                     RaggedBatch batch = batchesOf[w][d];
-                    float[][] h = threadsOf[w][d].hidden();
+                    float[][] h = threadsOf[w][d].ungatedHidden(); // cosine alignment: the direction, whatever the gate
                     for (int q = 0; q < batch.sequences; q++) {
                         int s = batch.tag[q];
                         if (!hasProfile(s)) {
@@ -572,7 +572,7 @@ final class FineTuning {
                 DomainThread thread = threadsOf[w][d];
                 shardLoss[w] += thread.loss(offsetsOf[w][d], domainWeight[d]);
                 if (profiles != null) {
-                    float[][] g = thread.hiddenGradient();
+                    float[][] g = thread.ungatedGradient();
                     for (int q = 0; q < batch.sequences; q++) {
                         int row = lastRowOf[w][d][q];
                         float[] a = alignGradOf[w][d][q];

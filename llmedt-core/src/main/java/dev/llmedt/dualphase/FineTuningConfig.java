@@ -22,10 +22,13 @@ import static dev.llmedt.dualphase.Checks.range;
  * @param alignmentWeight beta, the weight of the profile alignment loss, in [0, 1000) (default 0.5; 0 = off)
  * @param temperature the contrastive temperature, in (0, 100) (default 0.1)
  * @param profileAdapterHidden the middle width of the profile adapter, in [1, 65536] (default 128)
+ * @param domainGate whether each domain thread's contribution is scaled by a learned gate that
+ *     starts at 0, so that phase 2 starts from exactly the phase-1 model (default true); false: the
+ *     reference's plain sum from the first step
  */
 public record FineTuningConfig(boolean enabled, double learningRate, double weightDecay, double gradientClipNorm, int batchSize,
         int maxEpochs, int patience, int plateauPatience, int adapterSize, double adapterDropout, double alignmentWeight,
-        double temperature, int profileAdapterHidden) {
+        double temperature, int profileAdapterHidden, boolean domainGate) {
 
     /** Validates every field; messages name the parameter, the value and the allowed range. */
     public FineTuningConfig {
@@ -69,6 +72,7 @@ public record FineTuningConfig(boolean enabled, double learningRate, double weig
         b.alignmentWeight = alignmentWeight;
         b.temperature = temperature;
         b.profileAdapterHidden = profileAdapterHidden;
+        b.domainGate = domainGate;
         return b;
     }
 
@@ -87,6 +91,7 @@ public record FineTuningConfig(boolean enabled, double learningRate, double weig
         private double alignmentWeight = 0.5;
         private double temperature = 0.1;
         private int profileAdapterHidden = 128;
+        private boolean domainGate = true;
 
         private Builder() {
         }
@@ -169,10 +174,16 @@ public record FineTuningConfig(boolean enabled, double learningRate, double weig
             return this;
         }
 
+        /** Whether a learned gate starting at 0 scales each domain thread (default true). */
+        public Builder domainGate(boolean v) {
+            domainGate = v;
+            return this;
+        }
+
         /** Builds the configuration. */
         public FineTuningConfig build() {
             return new FineTuningConfig(enabled, learningRate, weightDecay, gradientClipNorm, batchSize, maxEpochs, patience,
-                    plateauPatience, adapterSize, adapterDropout, alignmentWeight, temperature, profileAdapterHidden);
+                    plateauPatience, adapterSize, adapterDropout, alignmentWeight, temperature, profileAdapterHidden, domainGate);
         }
     }
 }

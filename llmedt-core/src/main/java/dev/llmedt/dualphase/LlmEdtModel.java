@@ -31,8 +31,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * A trained LLM-EDT recommender. The score of item {@code e} of target domain {@code d} for a
  * history is {@code <h_global + h_d, e>}: {@code h_global} is the phase-1 backbone's last hidden
  * state over the mixed history, {@code h_d} the domain thread's (the same frozen blocks over the
- * history's items of domain {@code d} with the domain's own positions, then its residual adapter;
- * zero when the history holds no item of {@code d} or when the model was not fine-tuned). Item
+ * history's items of domain {@code d} with the domain's own positions, then its residual adapter
+ * and, when configured, a learned scalar gate; zero when the history holds no item of {@code d} or
+ * when the model was not fine-tuned). Item
  * vectors are the phase-1 item representation, computed once for the whole catalogue.
  *
  * <p>Thread-safe; each concurrent caller borrows its own activation buffers. Save it with
@@ -70,7 +71,7 @@ public final class LlmEdtModel implements Recommender {
             if (fineTuned) {
                 for (Domain d : domains) {
                     threads[d.index()] = new DomainThread(shape, parameters, positionTable(d.index()), domainAdapter(d.index()),
-                            (float) config.fineTuning().adapterDropout(), BATCH, BATCH * shape.maxLength());
+                            (float) config.fineTuning().adapterDropout(), gateOf(config, d.index()), BATCH, BATCH * shape.maxLength());
                 }
             }
         }
@@ -103,6 +104,16 @@ public final class LlmEdtModel implements Recommender {
         return "domain_adapter.d" + d + ".";
     }
 
+    /** The name of domain {@code d}'s gate (a one-element parameter). */
+    static String domainGate(int d) {
+        return "domain_gate.d" + d;
+    }
+
+    /** The gate parameter of domain {@code d} when the configuration has gates, else null. */
+    static String gateOf(DualPhaseConfig c, int d) {
+        return c.fineTuning().domainGate() ? domainGate(d) : null;
+    }
+
     /** The parameter prefix of domain {@code d}'s profile adapter. */
     static String profileAdapter(int d) {
         return "profile_adapter.d" + d + ".";
@@ -114,6 +125,9 @@ public final class LlmEdtModel implements Recommender {
         for (int d = 0; d < domainCount; d++) {
             set.add(Parameter.matrix(positionTable(d), c.backbone().maxLength(), dim));
             ResidualAdapter.addParameters(set, domainAdapter(d), dim, c.fineTuning().adapterSize());
+            if (c.fineTuning().domainGate()) {
+                set.add(Parameter.vector(domainGate(d), 1));
+            }
         }
     }
 

@@ -10,17 +10,23 @@ package dev.llmedt.engine;
  * position table and the adapter).
  *
  * <pre>
- * z = SASRec(items, positions_d); h_d = z + W2 dropout(relu(W1 z + b1)) + b2
+ * z = SASRec(items, positions_d); h_d = gate x (z + W2 dropout(relu(W1 z + b1)) + b2)
  * loss = weight x sum over rows with a target of softplus(-&lt;g + h_d, e+&gt;) + softplus(&lt;g + h_d, e-&gt;)
  * </pre>
+ * The optional scalar gate (a trainable parameter, typically starting at 0) lets phase 2 start
+ * exactly at the global model's scores and bring the domain thread in as far as it helps.
  */
 public final class DomainThread {
 
     private final int d;
     private final SasRecNetwork network;
     private final ResidualAdapter adapter;
+    private final Parameter gate;
+    private final int gateIndex;
+    private final float[][] ungated;
     private final float[][] out;
     private final float[][] gradOut;
+    private final float[][] gradUngated;
     private final double[] lossGradient = new double[1];
     private RaggedBatch batch;
 
@@ -30,14 +36,19 @@ public final class DomainThread {
      * @param positionTable the name of the domain's position table
      * @param adapterPrefix the prefix of the adapter's parameters, or null for none ({@code h_d = z})
      * @param adapterDropout dropout inside the adapter, in [0, 1)
+     * @param gate the name of a one-element gate parameter, or null for none (a gate of 1)
      */
     public DomainThread(SasRecShape shape, ParameterSet set, String positionTable, String adapterPrefix, float adapterDropout,
-            int capacitySequences, int capacityRows) {
+            String gate, int capacitySequences, int capacityRows) {
         this.d = shape.dim();
         this.network = new SasRecNetwork(shape, set, positionTable, capacitySequences, capacityRows);
         this.adapter = adapterPrefix == null ? null : new ResidualAdapter(set, adapterPrefix, adapterDropout, capacityRows);
+        this.gate = gate == null ? null : set.get(gate);
+        this.gateIndex = gate == null ? -1 : set.indexOf(this.gate);
+        this.ungated = new float[d][capacityRows];
         this.out = new float[d][capacityRows];
         this.gradOut = new float[d][capacityRows];
+        this.gradUngated = new float[d][capacityRows];
     }
 
     /** Returns the network (to supply item rows with {@link SasRecNetwork#useItemRows}). */
@@ -49,16 +60,33 @@ public final class DomainThread {
     public void forward(RaggedBatch batch, boolean training) {
         this.batch = batch;
         network.forward(batch, training);
+        int rows = batch.rows;
         if (adapter == null) {
-            Kernels.copy(network.hidden(), d, batch.rows, out);
+            Kernels.copy(network.hidden(), d, rows, ungated);
         } else {
-            adapter.forward(network.hidden(), batch.rows, training, batch.sequenceOfRow, batch.streams, out);
+            adapter.forward(network.hidden(), rows, training, batch.sequenceOfRow, batch.streams, ungated);
+        }
+        float g = gate == null ? 1 : gate.vectorValue()[0];
+        for (int f = 0; f < d; f++) {
+            float[] u = ungated[f];
+            float[] o = out[f];
+            for (int r = 0; r < rows; r++) {
+                o[r] = g * u[r];
+            }
         }
     }
 
     /** Returns {@code h_d} of the last forward pass, feature-major {@code [dim][rows]}. */
     public float[][] hidden() {
         return out;
+    }
+
+    /**
+     * Returns {@code h_d} before the gate (its direction, which a cosine-based loss such as the
+     * profile alignment reads without depending on the gate's scale), feature-major.
+     */
+    public float[][] ungatedHidden() {
+        return ungated;
     }
 
     /**
@@ -74,6 +102,7 @@ public final class DomainThread {
         int rows = batch.rows;
         float[][] items = network.itemVectors();
         Kernels.zero(gradOut, d, rows);
+        Kernels.zero(gradUngated, d, rows);
         double loss = 0;
         double[] g = lossGradient;
         for (int r = 0; r < rows; r++) {
@@ -107,8 +136,33 @@ public final class DomainThread {
         return gradOut;
     }
 
-    /** Back-propagates {@link #hiddenGradient} through the adapter and the blocks into the trainable parameters. */
+    /** Returns the gradient with respect to {@link #ungatedHidden}, feature-major; callers may add to it before {@link #backward}. */
+    public float[][] ungatedGradient() {
+        return gradUngated;
+    }
+
+    /** Back-propagates {@link #hiddenGradient} through the gate, the adapter and the blocks into the trainable parameters. */
     public void backward(Gradients grads) {
+        int rows = batch.rows;
+        float g = gate == null ? 1 : gate.vectorValue()[0];
+        if (gate != null && !gate.frozen()) {
+            double s = 0;
+            for (int f = 0; f < d; f++) {
+                float[] u = ungated[f];
+                float[] dy = gradOut[f];
+                for (int r = 0; r < rows; r++) {
+                    s += (double) dy[r] * u[r];
+                }
+            }
+            grads.at(gateIndex)[0][0] += (float) s;
+        }
+        for (int f = 0; f < d; f++) {
+            float[] dy = gradOut[f];
+            float[] du = gradUngated[f];
+            for (int r = 0; r < rows; r++) {
+                dy[r] = g * dy[r] + du[r];
+            }
+        }
         if (adapter != null) {
             adapter.backward(gradOut, grads, gradOut);
         }

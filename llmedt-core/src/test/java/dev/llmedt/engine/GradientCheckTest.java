@@ -479,14 +479,15 @@ class GradientCheckTest {
         int d = m.shape.dim();
         set.add(Parameter.matrix("pos_emb.d1.weight", m.shape.maxLength(), d));
         ResidualAdapter.addParameters(set, "adapter.d1.", d, 3);
+        set.add(Parameter.vector("gate.d1", 1));
         for (Parameter p : set.list()) {
-            if (p.name().startsWith("pos_emb.d1") || p.name().startsWith("adapter.")) {
+            if (p.name().startsWith("pos_emb.d1") || p.name().startsWith("adapter.") || p.name().startsWith("gate.")) {
                 randomize(p, random, 0.5);
             } else {
                 p.setFrozen(true);
             }
         }
-        DomainThread thread = new DomainThread(m.shape, set, "pos_emb.d1.weight", "adapter.d1.", (float) 0.3, 3, 16);
+        DomainThread thread = new DomainThread(m.shape, set, "pos_emb.d1.weight", "adapter.d1.", (float) 0.3, "gate.d1", 3, 16);
         float[][] offsets = randomMatrix(16, d, 0.5);
         DoubleSupplier loss = () -> {
             for (int s = 0; s < m.batch.sequences; s++) {
@@ -498,15 +499,18 @@ class GradientCheckTest {
         loss.getAsDouble();
         Gradients g = new Gradients(set);
         float[][] extra = randomMatrix(d, m.batch.rows, 0.3);
+        float[][] onUngated = randomMatrix(d, m.batch.rows, 0.3);
         for (int f = 0; f < d; f++) {
             for (int r = 0; r < m.batch.rows; r++) {
-                thread.hiddenGradient()[f][r] += extra[f][r]; // a second loss on h_d, as the alignment adds
+                thread.hiddenGradient()[f][r] += extra[f][r]; // a second loss on h_d
+                thread.ungatedGradient()[f][r] += onUngated[f][r]; // and one on its direction, as the alignment adds
             }
         }
         thread.backward(g);
         DoubleSupplier total = () -> {
             double value = loss.getAsDouble();
-            return value + weightedSum(thread.hidden(), extra, d, m.batch.rows);
+            return value + weightedSum(thread.hidden(), extra, d, m.batch.rows) + weightedSum(thread.ungatedHidden(), onUngated, d,
+                    m.batch.rows);
         };
         for (Parameter p : set.list()) {
             if (p.frozen()) {

@@ -102,6 +102,10 @@ final class LlmEdtOptions {
     @Option(names = "--alignment-weight", paramLabel = "X", description = "llm-edt: beta, the profile alignment weight (default 0.5).")
     Double alignmentWeight;
 
+    @Option(names = "--domain-gate", paramLabel = "true|false",
+            description = "llm-edt: scale each domain thread by a learned gate starting at 0 (default true).")
+    Boolean domainGate;
+
     List<String> usedOptions() {
         List<String> used = new ArrayList<>();
         add(used, "--embeddings", embeddingsFile);
@@ -119,6 +123,7 @@ final class LlmEdtOptions {
         add(used, "--fine-tuning-batch-size", fineTuningBatch);
         add(used, "--adapter-size", adapterSize);
         add(used, "--alignment-weight", alignmentWeight);
+        add(used, "--domain-gate", domainGate);
         add(used, "--cache", encoderOptions.cache);
         add(used, "--phase-one", phaseOne);
         if (noAugmenter) {
@@ -177,6 +182,9 @@ final class LlmEdtOptions {
         }
         if (adapterSize != null) {
             f.adapterSize(adapterSize);
+        }
+        if (domainGate != null) {
+            f.domainGate(domainGate);
         }
         if (phaseTwoEpochs != null) {
             f.maxEpochs(phaseTwoEpochs);
