@@ -3,6 +3,7 @@ package dev.llmedt.dualphase;
 import dev.llmedt.augment.AugmentedData;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.text.ItemEmbeddings;
+import dev.llmedt.training.TrainingSequences;
 import java.util.Objects;
 import java.util.Optional;
 

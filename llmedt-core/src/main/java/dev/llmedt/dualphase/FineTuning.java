@@ -18,6 +18,8 @@ import dev.llmedt.engine.WorkerPool;
 import dev.llmedt.eval.EvaluationReport;
 import dev.llmedt.eval.Evaluator;
 import dev.llmedt.eval.Protocol;
+import dev.llmedt.training.NextItemTraining;
+import dev.llmedt.training.TrainingSequences;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -105,7 +107,7 @@ final class FineTuning {
         FineTuningConfig f = config.fineTuning();
         int threads = config.resolvedThreads();
         Evaluator validation = Evaluator.of(Protocol.full()).withThreads(threads);
-        ParameterSet best = Pretraining.copyOf(set);
+        ParameterSet best = NextItemTraining.copyOf(set);
         List<EpochSummary> epochs = new ArrayList<>();
         view.parametersChanged();
         double initial = validation.evaluate(view, data.items(), valid, "valid").overall().ndcg(10);

@@ -15,6 +15,9 @@ import dev.llmedt.engine.ParameterSet;
 import dev.llmedt.engine.SasRecNetwork;
 import dev.llmedt.engine.SasRecShape;
 import dev.llmedt.text.ItemEmbeddings;
+import dev.llmedt.training.ItemRows;
+import dev.llmedt.training.NextItemTraining;
+import dev.llmedt.training.TrainingSequences;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +38,7 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(LlmEdtTrainer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PHASE_ONE = "phase-1";
 
     private final DualPhaseConfig config;
 
@@ -59,7 +63,10 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
             throw new IllegalArgumentException("the " + representation.label() + " item representation needs item text embeddings "
                     + "(encode the items first), or use the id representation");
         }
-        List<EvaluationCase> valid = Pretraining.validCases(data);
+        if (data.valid().isEmpty()) {
+            throw new IllegalArgumentException(data.name() + " has no validation case: early stopping needs validation users");
+        }
+        List<EvaluationCase> valid = data.valid();
         int items = data.items().size();
         TextFeatures features = representation.usesText() ? TextFeatures.of(data.items(), embeddings, config.backbone().pcaDimension())
                 : null;
@@ -69,19 +76,24 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
         }
         TrainingSequences sequences = new TrainingSequences(data, input.augmented().orElse(null));
         SasRecShape shape = LlmEdtModel.shapeOf(config, items);
-        Pretraining.ItemRows rows = Pretraining.ItemRows.of(representation, items, features);
-        ParameterSet phaseOne = Pretraining.createParameters(config, shape, rows);
+        ItemRows rows = itemRows(representation, items, features, config.backbone());
+        ParameterSet phaseOne = NextItemTraining.createParameters(shape, rows, ItemTower.ID_TABLE, config.seed());
         Parameter itemTable = Parameter.table(SasRecNetwork.ITEMS, shape.tableRows(), shape.dim());
         JsonNode itemText = itemText(embeddings, features);
 
-        Pretraining.ModelView view = p -> {
+        NextItemTraining.View view = p -> {
             materialize(p, rows, shape, itemTable);
             return new LlmEdtModel(config, data.domains(), inferenceSet(itemTable, p), false, itemText, JSON.createObjectNode());
         };
         LlmEdtModel reused = input.phaseOne().orElse(null);
         JsonNode firstProvenance;
         if (reused == null) {
-            Pretraining.Result first = new Pretraining(config, listener).train(data, sequences, rows, phaseOne, shape, valid, view);
+            PretrainingConfig p = config.pretraining();
+            NextItemTraining.Options options = new NextItemTraining.Options(PHASE_ONE, p.learningRate(), p.beta1(), p.beta2(),
+                    p.adamEps(), p.weightDecay(), p.batchSize(), p.maxEpochs(), p.patience(), config.seed(), config.resolvedThreads(),
+                    config.selectOnValidation());
+            NextItemTraining.Result first = new NextItemTraining(options, listener).train(sequences, rows, ItemTower.ID_TABLE, phaseOne,
+                    shape, 1, data.items(), valid, view);
             firstProvenance = phaseOneProvenance(first);
         } else {
             firstProvenance = reusePhaseOne(reused, phaseOne);
@@ -136,8 +148,24 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
     }
 
     /** Computes every item's vector from the phase-1 item representation into the item table. */
-    private static void materialize(ParameterSet phaseOne, Pretraining.ItemRows rows, SasRecShape shape, Parameter itemTable) {
-        rows.tower(phaseOne, shape.dim(), 4096).materialize(itemTable.value());
+    private static void materialize(ParameterSet phaseOne, ItemRows rows, SasRecShape shape, Parameter itemTable) {
+        rows.tower(phaseOne, ItemTower.ID_TABLE, shape.dim(), 4096).materialize(itemTable.value());
+    }
+
+    /** Which rows use the text vector (llm, hybrid; items with text) and which the ID vector (id, hybrid, items without text). */
+    static ItemRows itemRows(ItemRepresentation representation, int items, TextFeatures features, BackboneConfig backbone) {
+        boolean[] id = new boolean[items + 1];
+        boolean[] text = new boolean[items + 1];
+        for (int r = 1; r <= items; r++) {
+            boolean hasText = features != null && features.hasText[r];
+            text[r] = representation.usesText() && hasText;
+            id[r] = representation != ItemRepresentation.LLM || !hasText;
+        }
+        if (!representation.usesText()) {
+            return new ItemRows(id, text, null, 0);
+        }
+        int hidden = backbone.adapterHidden() > 0 ? backbone.adapterHidden() : Math.max(1, features.width / 2);
+        return new ItemRows(id, text, features.rows, hidden);
     }
 
     private static JsonNode itemText(ItemEmbeddings embeddings, TextFeatures features) {
@@ -174,7 +202,7 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
         return one;
     }
 
-    private static ObjectNode phaseOneProvenance(Pretraining.Result first) {
+    private static ObjectNode phaseOneProvenance(NextItemTraining.Result first) {
         ObjectNode one = JSON.createObjectNode();
         phase(one, first.epochs(), first.bestEpoch(), first.bestValidNdcg10(), first.stopReason());
         one.put("training_sequences", first.trainingSequences());

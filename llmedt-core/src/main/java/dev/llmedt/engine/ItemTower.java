@@ -62,6 +62,16 @@ public final class ItemTower {
      * @param capacity most rows of one {@link #forward}
      */
     public ItemTower(ParameterSet set, float[][] features, boolean[] usesText, boolean[] usesId, int width, int capacity) {
+        this(set, ID_TABLE, features, usesText, usesId, width, capacity);
+    }
+
+    /**
+     * Creates a tower whose ID table parameter has another name (SASRec's {@code item_emb.weight}).
+     *
+     * @see #ItemTower(ParameterSet, float[][], boolean[], boolean[], int, int)
+     */
+    public ItemTower(ParameterSet set, String idTableName, float[][] features, boolean[] usesText, boolean[] usesId, int width,
+            int capacity) {
         if (usesText.length != usesId.length) {
             throw new IllegalArgumentException("usesText has " + usesText.length + " rows, usesId " + usesId.length);
         }
@@ -78,7 +88,7 @@ public final class ItemTower {
             anyId |= usesId[i];
         }
         if (anyId) {
-            idTable = set.get(ID_TABLE);
+            idTable = set.get(idTableName);
             idIndex = set.indexOf(idTable);
             if (idTable.rows() != usesId.length || idTable.cols() != width) {
                 throw new IllegalArgumentException(idTable + " does not match " + usesId.length + " rows of width " + width);

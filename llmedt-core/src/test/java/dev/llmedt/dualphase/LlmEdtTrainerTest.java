@@ -26,6 +26,7 @@ import dev.llmedt.sasrec.SasRecTrainer;
 import dev.llmedt.testing.HashingEncoder;
 import dev.llmedt.text.ItemEmbeddings;
 import dev.llmedt.text.ItemTextTemplate;
+import dev.llmedt.training.TrainingSequences;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.llmedt.dualphase;
+package dev.llmedt.training;
 
 import dev.llmedt.augment.AugmentedData;
 import dev.llmedt.augment.AugmentedSequence;
@@ -10,27 +10,60 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The training sequences of both phases, in {@code data.train()} order: items (original and
- * inserted), which positions may be targets (inserted items are context unless the augmenter said
- * otherwise), the sorted distinct items of each sequence (negatives avoid them) and each item's
- * domain.
+ * Training sequences as the trainers read them: items as global ids (original and inserted),
+ * which positions may be targets (inserted items are context unless the augmenter said otherwise),
+ * the sorted distinct items of each sequence (negatives avoid them) and each item's domain.
+ * <b>Internal</b>: shared by the SASRec trainer and LLM-EDT's two phases.
  */
-final class TrainingSequences {
+public final class TrainingSequences {
 
-    final int[][] items;
+    /** Per sequence: its items, oldest first. */
+    public final int[][] items;
     /** Per sequence and position: may the item be a training target. */
-    final boolean[][] target;
-    final int[][] sortedUnique;
-    final int[] domainOfItem;
-    final List<Domain> domains;
-    final long insertedItems;
+    public final boolean[][] target;
+    /** Per sequence: its distinct items, sorted. */
+    public final int[][] sortedUnique;
+    /** Per global item id: its domain's index. */
+    public final int[] domainOfItem;
+    /** The domains. */
+    public final List<Domain> domains;
+    /** Positions that hold an inserted item. */
+    public final long insertedItems;
 
-    TrainingSequences(CdsrDataset data, AugmentedData augmented) {
-        domains = data.domains();
-        domainOfItem = new int[data.items().size()];
-        for (Domain d : domains) {
-            Arrays.fill(domainOfItem, d.firstItem(), d.endItem(), d.index());
+    /** Sequences whose every position may be a target (plain training data). */
+    public TrainingSequences(List<int[]> sequences, List<Domain> domains, int catalogSize) {
+        this.domains = List.copyOf(domains);
+        this.domainOfItem = domainOfItem(domains, catalogSize);
+        int n = sequences.size();
+        items = new int[n][];
+        target = new boolean[n][];
+        sortedUnique = new int[n][];
+        for (int s = 0; s < n; s++) {
+            items[s] = sequences.get(s).clone();
+            target[s] = new boolean[items[s].length];
+            Arrays.fill(target[s], true);
+            sortedUnique[s] = Arrays.stream(items[s]).distinct().sorted().toArray();
         }
+        insertedItems = 0;
+    }
+
+    private static int[] domainOfItem(List<Domain> domains, int catalogSize) {
+        int[] of = new int[catalogSize];
+        for (Domain d : domains) {
+            Arrays.fill(of, d.firstItem(), d.endItem(), d.index());
+        }
+        return of;
+    }
+
+    /**
+     * The training sequences of a dataset in {@code data.train()} order, augmented when
+     * {@code augmented} is not null.
+     *
+     * @throws IllegalArgumentException when the augmented data was made from other training sequences
+     */
+    public TrainingSequences(CdsrDataset data, AugmentedData augmented) {
+        domains = data.domains();
+        domainOfItem = domainOfItem(domains, data.items().size());
         List<UserSequence> train = data.train();
         int n = train.size();
         items = new int[n][];
@@ -67,7 +100,8 @@ final class TrainingSequences {
         insertedItems = inserted;
     }
 
-    int size() {
+    /** Returns the number of sequences. */
+    public int size() {
         return items.length;
     }
 
@@ -75,7 +109,7 @@ final class TrainingSequences {
      * A uniform item of the target's domain that is not in the sequence (the reference draws from
      * the input item's domain; METHOD section 3 explains the fix), from the sequence's stream.
      */
-    int negative(int targetItem, int sequence, long[] streams, int stream) {
+    public int negative(int targetItem, int sequence, long[] streams, int stream) {
         Domain d = domains.get(domainOfItem[targetItem]);
         int[] own = sortedUnique[sequence];
         for (int attempt = 0; attempt < 1000; attempt++) {
@@ -88,7 +122,7 @@ final class TrainingSequences {
     }
 
     /** Returns a seeded permutation of {@code [0, n)} (Fisher-Yates on a SplitMix stream). */
-    static int[] shuffled(int n, long seed) {
+    public static int[] shuffled(int n, long seed) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;

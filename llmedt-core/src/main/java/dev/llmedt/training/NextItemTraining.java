@@ -1,9 +1,9 @@
-package dev.llmedt.dualphase;
+package dev.llmedt.training;
 
 import dev.llmedt.EpochSummary;
 import dev.llmedt.TrainingListener;
-import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.EvaluationCase;
+import dev.llmedt.data.ItemCatalog;
 import dev.llmedt.engine.Adam;
 import dev.llmedt.engine.Gradients;
 import dev.llmedt.engine.ItemTower;
@@ -17,6 +17,7 @@ import dev.llmedt.engine.WorkerPool;
 import dev.llmedt.eval.EvaluationReport;
 import dev.llmedt.eval.Evaluator;
 import dev.llmedt.eval.Protocol;
+import dev.llmedt.eval.Recommender;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,148 +25,136 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * LLM-EDT phase 1: the SASRec backbone and the item representation trained together on the
- * (augmented) mixed sequences, next-item BCE at every position whose item may be a target, one
- * negative per target drawn from the target's domain and not in the sequence; Adam; early
- * stopping on validation NDCG@10 (full ranking), keeping the best weights.
+ * Next-item training of a SASRec network over an item representation: BCE at every position whose
+ * next item may be a target, one negative per target drawn from the target's domain and not in the
+ * sequence; Adam; early stopping on validation NDCG@10 (full ranking), keeping the best weights.
+ * <b>Internal</b>: the SASRec trainer (ID vectors) and LLM-EDT's phase 1 (text and/or ID vectors,
+ * possibly augmented sequences) are both this loop.
  *
- * <p>Per batch, the item vectors are computed only for the table rows the batch touches (inputs,
+ * <p>Per batch, item vectors are computed only for the table rows the batch touches (inputs,
  * positives, negatives): the distinct rows are gathered in ascending order, the item tower
  * computes their vectors (split over the workers by rows), the workers' networks read and
  * differentiate that compact table, and its gradient flows back through the tower into the ID
- * table and the item adapter. With the ID representation and no augmentation this is exactly the
- * SASRec trainer's computation.
+ * table and the item adapter. Each batch is split over a fixed pool of worker threads by sequence
+ * (balanced by rows; no padding is computed); gradients are summed in worker order and the update
+ * is split by parameter rows. A sequence's negatives and dropout masks come from its own random
+ * stream, seeded by (seed, epoch, sequence), so one seed gives the same run for a given thread
+ * count.
  */
-final class Pretraining {
+public final class NextItemTraining {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Pretraining.class);
-    static final String PHASE = "phase-1";
+    private static final Logger LOG = LoggerFactory.getLogger(NextItemTraining.class);
 
-    /** What phase 1 produced: its parameters at the best epoch and the run's figures. */
-    record Result(ParameterSet parameters, List<EpochSummary> epochs, int bestEpoch, double bestValidNdcg10, String stopReason,
-            int trainingSequences) {
+    /**
+     * The settings of a run.
+     *
+     * @param phase the label of the epochs it reports ({@code sasrec}, {@code phase-1})
+     * @param selectOnValidation false: train maxEpochs and keep the last weights
+     */
+    public record Options(String phase, double learningRate, double beta1, double beta2, double adamEps, double weightDecay,
+            int batchSize, int maxEpochs, int patience, long seed, int threads, boolean selectOnValidation) {
     }
 
-    private final DualPhaseConfig config;
+    /** What a run produced: the figures of its epochs (the parameters hold the selected weights). */
+    public record Result(List<EpochSummary> epochs, int bestEpoch, double bestValidNdcg10, String stopReason, int trainingSequences) {
+
+        /** Returns the median training seconds of an epoch. */
+        public double medianSecondsPerEpoch() {
+            double[] s = epochs.stream().mapToDouble(EpochSummary::trainSeconds).sorted().toArray();
+            return s.length == 0 ? 0 : s[s.length / 2];
+        }
+    }
+
+    /** Builds the recommender that validation scores from the parameters being trained (called after each epoch). */
+    public interface View {
+        Recommender model(ParameterSet parameters);
+    }
+
+    private final Options options;
     private final TrainingListener listener;
 
-    Pretraining(DualPhaseConfig config, TrainingListener listener) {
-        this.config = config;
+    public NextItemTraining(Options options, TrainingListener listener) {
+        this.options = options;
         this.listener = listener;
     }
 
     /**
-     * Creates the phase-1 parameters (ID table first, then the backbone, then the item adapter, so
-     * that the backbone starts as SASRec's does for the same seed) and initializes them.
+     * Creates the parameters of a network over an item representation (the ID table first, then
+     * the backbone, then the item adapter, so that the backbone starts the same for every
+     * representation and the ID-only set is SASRec's) and initializes them as SASRec's.
+     *
+     * @param idTable the name of the ID table parameter
      */
-    static ParameterSet createParameters(DualPhaseConfig config, SasRecShape shape, ItemRows rows) {
+    public static ParameterSet createParameters(SasRecShape shape, ItemRows rows, String idTable, long seed) {
         ParameterSet p = new ParameterSet();
         if (rows.anyId()) {
-            p.add(Parameter.table(ItemTower.ID_TABLE, shape.tableRows(), shape.dim()));
+            p.add(Parameter.table(idTable, shape.tableRows(), shape.dim()));
         }
         SasRecNetwork.addBackbone(p, shape);
         if (rows.anyText()) {
-            ItemTower.addAdapter(p, rows.features().width, rows.adapterHidden(config.backbone()), shape.dim());
+            ItemTower.addAdapter(p, rows.features()[rows.features().length - 1].length, rows.adapterHidden(), shape.dim());
         }
-        SasRecNetwork.initialize(p, config.seed());
+        SasRecNetwork.initialize(p, seed);
         if (rows.anyId()) {
-            Arrays.fill(p.get(ItemTower.ID_TABLE).value()[0], 0);
+            Arrays.fill(p.get(idTable).value()[0], 0);
         }
         return p;
     }
 
-    /** Which table rows use the ID vector and which the adapted text vector. */
-    record ItemRows(boolean[] usesId, boolean[] usesText, TextFeatures features) {
-
-        static ItemRows of(ItemRepresentation representation, int items, TextFeatures features) {
-            boolean[] id = new boolean[items + 1];
-            boolean[] text = new boolean[items + 1];
-            for (int r = 1; r <= items; r++) {
-                boolean hasText = features != null && features.hasText[r];
-                text[r] = representation.usesText() && hasText;
-                id[r] = representation != ItemRepresentation.LLM || !hasText;
-            }
-            return new ItemRows(id, text, representation.usesText() ? features : null);
-        }
-
-        boolean anyId() {
-            for (boolean b : usesId) {
-                if (b) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        boolean anyText() {
-            for (boolean b : usesText) {
-                if (b) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        int adapterHidden(BackboneConfig b) {
-            return b.adapterHidden() > 0 ? b.adapterHidden() : Math.max(1, features.width / 2);
-        }
-
-        ItemTower tower(ParameterSet set, int width, int capacity) {
-            return new ItemTower(set, features == null ? null : features.rows, usesText, usesId, width, capacity);
-        }
-    }
-
-    Result train(CdsrDataset data, TrainingSequences sequences, ItemRows itemRows, ParameterSet parameters, SasRecShape shape,
-            List<EvaluationCase> valid, ModelView view) {
-        int threads = config.resolvedThreads();
+    /**
+     * Trains the parameters in place.
+     *
+     * @param rowOffset added to a global item id to give its item table row
+     * @param valid the validation cases (early stopping)
+     */
+    public Result train(TrainingSequences sequences, ItemRows itemRows, String idTable, ParameterSet parameters, SasRecShape shape,
+            int rowOffset, ItemCatalog catalog, List<EvaluationCase> valid, View view) {
         ParameterSet best = copyOf(parameters);
         List<EpochSummary> epochs = new ArrayList<>();
         int bestEpoch = 0;
         double bestNdcg = Double.NEGATIVE_INFINITY;
         String stopReason = "max epochs";
-        PretrainingConfig p = config.pretraining();
-        Evaluator validation = Evaluator.of(Protocol.full()).withThreads(threads);
-        try (Steps steps = new Steps(shape, parameters, sequences, itemRows, threads)) {
-            LOG.info("phase 1 on {}: {} sequences with targets, {} valid cases, {} parameters, item representation {}, {} threads",
-                    data.name(), steps.trainable.length, valid.size(), parameters.size(), config.backbone().itemRepresentation().label(),
-                    threads);
-            for (int epoch = 1; epoch <= p.maxEpochs(); epoch++) {
+        Evaluator validation = Evaluator.of(Protocol.full()).withThreads(options.threads());
+        try (Steps steps = new Steps(shape, parameters, sequences, itemRows, idTable, rowOffset)) {
+            LOG.info("{}: {} sequences with targets, {} valid cases, {} parameters, {} threads", options.phase(), steps.trainable.length,
+                    valid.size(), parameters.size(), options.threads());
+            for (int epoch = 1; epoch <= options.maxEpochs(); epoch++) {
                 long start = System.nanoTime();
                 double loss = steps.epoch(epoch);
                 steps.flushAll();
                 double trainSeconds = (System.nanoTime() - start) / 1e9;
                 long evalStart = System.nanoTime();
-                LlmEdtModel current = view.phaseOne(parameters);
-                EvaluationReport report = validation.evaluate(current, data.items(), valid, "valid");
+                EvaluationReport report = validation.evaluate(view.model(parameters), catalog, valid, "valid");
                 double ndcg = report.overall().ndcg(10);
                 boolean improved = ndcg > bestNdcg;
                 if (improved) {
                     bestNdcg = ndcg;
                     bestEpoch = epoch;
-                    if (config.selectOnValidation()) {
+                    if (options.selectOnValidation()) {
                         best.copyFrom(parameters);
                     }
                 }
-                EpochSummary summary = new EpochSummary(PHASE, epoch, loss, ndcg, report.overall().hitRate(10), trainSeconds,
+                EpochSummary summary = new EpochSummary(options.phase(), epoch, loss, ndcg, report.overall().hitRate(10), trainSeconds,
                         (System.nanoTime() - evalStart) / 1e9, steps.trainable.length / trainSeconds, improved);
                 epochs.add(summary);
                 listener.epochFinished(summary);
-                if (config.selectOnValidation() && epoch - bestEpoch >= p.patience()) {
+                if (options.selectOnValidation() && epoch - bestEpoch >= options.patience()) {
                     stopReason = "early stopping";
                     break;
                 }
             }
-            if (config.selectOnValidation()) {
+            if (options.selectOnValidation()) {
                 parameters.copyFrom(best);
             } else {
                 stopReason = "max epochs, last weights kept (no selection on validation)";
             }
-            listener.trainingFinished(PHASE, epochs.size(), bestEpoch, stopReason);
-            return new Result(parameters, epochs, bestEpoch, bestNdcg, stopReason, steps.trainable.length);
+            listener.trainingFinished(options.phase(), epochs.size(), bestEpoch, stopReason);
+            return new Result(epochs, bestEpoch, bestNdcg, stopReason, steps.trainable.length);
         }
     }
 
-    static ParameterSet copyOf(ParameterSet source) {
+    /** Returns a deep copy of a parameter set (same names, shapes, kinds and values). */
+    public static ParameterSet copyOf(ParameterSet source) {
         ParameterSet copy = new ParameterSet();
         for (Parameter q : source.list()) {
             int[] s = q.shape();
@@ -175,11 +164,6 @@ final class Pretraining {
             copy.add(c);
         }
         return copy;
-    }
-
-    /** Builds scoring views of parameters being trained (validation after each epoch). */
-    interface ModelView {
-        LlmEdtModel phaseOne(ParameterSet phaseOneParameters);
     }
 
     /** The data-parallel step machinery: workers, their networks, towers, gradients and batches, and Adam. */
@@ -204,6 +188,7 @@ final class Pretraining {
         private final Adam adam;
         private final List<Parameter> parameterList;
         private final int idIndex;
+        private final int rowOffset;
         private final WorkerPool.Task fillTask = this::fill;
         private final WorkerPool.Task remapTask = this::remapAndCatchUp;
         private final WorkerPool.Task towerForwardTask = this::towerForward;
@@ -217,7 +202,10 @@ final class Pretraining {
         private int epoch;
         private int totalTargets;
 
-        Steps(SasRecShape shape, ParameterSet parameters, TrainingSequences sequences, ItemRows itemRows, int threads) {
+        Steps(SasRecShape shape, ParameterSet parameters, TrainingSequences sequences, ItemRows itemRows, String idTable,
+                int rowOffset) {
+            int threads = options.threads();
+            this.rowOffset = rowOffset;
             this.shape = shape;
             this.parameters = parameters;
             this.sequences = sequences;
@@ -237,7 +225,7 @@ final class Pretraining {
             }
             trainable = kept.stream().mapToInt(Integer::intValue).toArray();
             this.pool = new WorkerPool(threads);
-            int capSequences = config.pretraining().batchSize();
+            int capSequences = options.batchSize();
             int capRows = capSequences * shape.maxLength();
             int capUnique = Math.min(shape.tableRows() - 1, 3 * capRows);
             networks = new SasRecNetwork[threads];
@@ -254,14 +242,14 @@ final class Pretraining {
             shardLoss = new double[threads];
             for (int w = 0; w < threads; w++) {
                 networks[w] = new SasRecNetwork(shape, parameters, capSequences, capRows);
-                towers[w] = itemRows.tower(parameters, shape.dim(), capUnique / threads + 1);
+                towers[w] = itemRows.tower(parameters, idTable, shape.dim(), capUnique / threads + 1);
                 grads[w] = new Gradients(parameters);
                 batches[w] = new RaggedBatch(capSequences, capRows);
             }
-            PretrainingConfig p = config.pretraining();
-            adam = new Adam(parameters, p.learningRate(), p.beta1(), p.beta2(), p.adamEps(), p.weightDecay(), false);
+            adam = new Adam(parameters, options.learningRate(), options.beta1(), options.beta2(), options.adamEps(),
+                    options.weightDecay(), false);
             parameterList = parameters.list();
-            idIndex = parameters.contains(ItemTower.ID_TABLE) ? parameters.indexOf(parameters.get(ItemTower.ID_TABLE)) : -1;
+            idIndex = parameters.contains(idTable) ? parameters.indexOf(parameters.get(idTable)) : -1;
         }
 
         /** The number of rows of sequence s that have a target. */
@@ -294,8 +282,8 @@ final class Pretraining {
 
         double epoch(int epochNumber) {
             this.epoch = epochNumber;
-            order = TrainingSequences.shuffled(trainable.length, Rng.seed(config.seed(), 1, epochNumber));
-            int batchSize = config.pretraining().batchSize();
+            order = TrainingSequences.shuffled(trainable.length, Rng.seed(options.seed(), 1, epochNumber));
+            int batchSize = options.batchSize();
             int batchCount = (order.length + batchSize - 1) / batchSize;
             double lossSum = 0;
             Arrays.fill(phaseNanos, 0);
@@ -304,10 +292,11 @@ final class Pretraining {
                 int to = Math.min(order.length, from + batchSize);
                 double loss = step(from, to);
                 lossSum += loss;
-                listener.batchFinished(PHASE, epochNumber, b + 1, batchCount, loss);
+                listener.batchFinished(options.phase(), epochNumber, b + 1, batchCount, loss);
             }
             if (LOG.isDebugEnabled()) {
-                LOG.debug("phase 1 epoch {} (s): fill+gather {}, item tower {}, forward+backward {}, reduce+update {}", epochNumber,
+                LOG.debug("{} epoch {} (s): fill+gather {}, item tower {}, forward+backward {}, reduce+update {}", options.phase(),
+                        epochNumber,
                         phaseNanos[0] / 1e9, phaseNanos[1] / 1e9, phaseNanos[2] / 1e9, phaseNanos[3] / 1e9);
             }
             return lossSum / batchCount;
@@ -335,7 +324,8 @@ final class Pretraining {
                 loss += l;
             }
             if (!Double.isFinite(loss)) {
-                throw new IllegalStateException("phase 1 diverged: the loss is " + loss + " at epoch " + epoch + "; lower the learning rate");
+                throw new IllegalStateException(options.phase() + " diverged: the loss is " + loss + " at epoch " + epoch
+                        + "; lower the learning rate");
             }
             adam.beginStep();
             pool.run(updateTask);
@@ -382,14 +372,14 @@ final class Pretraining {
                 boolean[] isTarget = sequences.target[s];
                 int n = rows(s);
                 int first = seq.length - 1 - n;
-                int row = batch.beginSequence(n, Rng.seed(config.seed(), 2, epoch, s), s);
+                int row = batch.beginSequence(n, Rng.seed(options.seed(), 2, epoch, s), s);
                 for (int t = 0; t < n; t++) {
-                    batch.input[row + t] = seq[first + t] + 1;
+                    batch.input[row + t] = seq[first + t] + rowOffset;
                     batch.position[row + t] = length - n + t;
                     if (isTarget[first + t + 1]) {
                         int target = seq[first + t + 1];
-                        batch.positive[row + t] = target + 1;
-                        batch.negative[row + t] = sequences.negative(target, s, batch.streams, batch.sequences - 1) + 1;
+                        batch.positive[row + t] = target + rowOffset;
+                        batch.negative[row + t] = sequences.negative(target, s, batch.streams, batch.sequences - 1) + rowOffset;
                     }
                 }
             }
@@ -509,13 +499,5 @@ final class Pretraining {
         public void close() {
             pool.close();
         }
-    }
-
-    /** The validation cases, all of them (LLM-EDT scores every domain). */
-    static List<EvaluationCase> validCases(CdsrDataset data) {
-        if (data.valid().isEmpty()) {
-            throw new IllegalArgumentException(data.name() + " has no validation case: early stopping needs validation users");
-        }
-        return data.valid();
     }
 }
