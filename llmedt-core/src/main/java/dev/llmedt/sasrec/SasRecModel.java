@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
+import dev.llmedt.engine.HistoryWindows;
 import dev.llmedt.engine.Kernels;
 import dev.llmedt.engine.Parameter;
 import dev.llmedt.engine.ParameterSet;
@@ -32,7 +33,6 @@ public final class SasRecModel implements Recommender {
     static final String KIND = "sasrec";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BATCH = 128;
-    private static final int ITEM_BLOCK = 2048;
 
     private final SasRecConfig config;
     private final List<Domain> domains;
@@ -48,7 +48,9 @@ public final class SasRecModel implements Recommender {
     private final class Replica {
         final SasRecNetwork network = new SasRecNetwork(shape, parameters, BATCH, BATCH * shape.maxLength());
         final RaggedBatch batch = new RaggedBatch(BATCH, BATCH * shape.maxLength());
-        final float[] h = new float[shape.dim()];
+        final int[][] windows = new int[BATCH][];
+        final int[] lastRow = new int[BATCH];
+        final float[][] users = new float[BATCH][shape.dim()];
     }
 
     SasRecModel(SasRecConfig config, List<Domain> domains, ParameterSet parameters, JsonNode provenance) {
@@ -118,27 +120,43 @@ public final class SasRecModel implements Recommender {
         if (scores.length < histories.size()) {
             throw new IllegalArgumentException("scores has " + scores.length + " rows for " + histories.size() + " histories");
         }
+        for (int b = 0; b < histories.size(); b++) {
+            if (scores[b].length < target.size()) {
+                throw new IllegalArgumentException("scores row " + b + " has " + scores[b].length + " entries for " + target.size()
+                        + " items of " + target.name());
+            }
+            History h = histories.get(b);
+            for (int i = 0; i < h.length(); i++) {
+                int item = h.item(i);
+                if (item < 0 || item >= itemCount) {
+                    throw new IllegalArgumentException("unknown item id " + item + " in history " + b + "; the model has items 0.."
+                            + (itemCount - 1));
+                }
+            }
+        }
         float[][] table = tables()[target.index()];
-        Replica replica = replicas.poll();
-        if (replica == null) {
-            replica = new Replica();
+        Replica r = replicas.poll();
+        if (r == null) {
+            r = new Replica();
         }
         try {
-            float[][] users = new float[Math.min(BATCH, histories.size())][];
             for (int from = 0; from < histories.size(); from += BATCH) {
-                int to = Math.min(histories.size(), from + BATCH);
-                float[][] hidden = encode(replica, histories, from, to);
-                for (int b = from; b < to; b++) {
-                    if (scores[b].length < target.size()) {
-                        throw new IllegalArgumentException("scores row " + b + " has " + scores[b].length + " entries for "
-                                + target.size() + " items of " + target.name());
-                    }
-                    users[b - from] = hidden[b - from];
+                int n = Math.min(BATCH, histories.size() - from);
+                for (int b = 0; b < n; b++) {
+                    History h = histories.get(from + b);
+                    r.windows[b] = (trainedDomain == null ? h : h.restrictTo(trainedDomain)).toArray();
                 }
-                scoreUsers(users, to - from, table, target.size(), scores, from);
+                HistoryWindows.fill(r.batch, r.windows, n, shape.maxLength(), 1 - firstTableItem, r.lastRow);
+                if (r.batch.sequences > 0) {
+                    r.network.forward(r.batch, false);
+                }
+                // An empty history normalizes, like an all-padding input, to the last layer norm's bias.
+                HistoryWindows.lastHidden(r.network.hidden(), shape.dim(), r.lastRow, n, parameters.get("last_ln.bias").vectorValue(),
+                        r.users);
+                Kernels.scoreUsers(r.users, n, shape.dim(), table, target.size(), scores, from);
             }
         } finally {
-            replicas.offer(replica);
+            replicas.offer(r);
         }
     }
 
@@ -152,69 +170,6 @@ public final class SasRecModel implements Recommender {
         }
     }
 
-    /** The last hidden state of each history in [from, to), row-major [b][dim]. */
-    private float[][] encode(Replica r, List<History> histories, int from, int to) {
-        int d = shape.dim();
-        int length = shape.maxLength();
-        RaggedBatch batch = r.batch;
-        batch.clear();
-        int[] sequenceOf = new int[to - from];
-        for (int b = from; b < to; b++) {
-            History h = histories.get(b);
-            for (int i = 0; i < h.length(); i++) {
-                int item = h.item(i);
-                if (item < 0 || item >= itemCount) {
-                    throw new IllegalArgumentException("unknown item id " + item + " in history " + (b - from) + "; the model has items 0.."
-                            + (itemCount - 1));
-                }
-            }
-            History kept = trainedDomain == null ? h : h.restrictTo(trainedDomain);
-            int n = Math.min(kept.length(), length);
-            if (n == 0) {
-                sequenceOf[b - from] = -1;
-                continue;
-            }
-            int row = batch.beginSequence(n, 0, b);
-            for (int t = 0; t < n; t++) {
-                batch.input[row + t] = kept.item(kept.length() - n + t) - firstTableItem + 1;
-                batch.position[row + t] = length - n + t;
-            }
-            sequenceOf[b - from] = batch.sequences - 1;
-        }
-        float[][] out = new float[to - from][d];
-        if (batch.sequences > 0) {
-            r.network.forward(batch, false);
-        }
-        float[][] hidden = r.network.hidden();
-        float[] emptyHistory = parameters.get("last_ln.bias").vectorValue();
-        for (int b = 0; b < to - from; b++) {
-            int s = sequenceOf[b];
-            if (s < 0) {
-                System.arraycopy(emptyHistory, 0, out[b], 0, d); // an all-padding input normalizes to the bias
-            } else {
-                int row = batch.start[s] + batch.length[s] - 1;
-                for (int f = 0; f < d; f++) {
-                    out[b][f] = hidden[f][row];
-                }
-            }
-        }
-        return out;
-    }
-
-    /** scores[offset + b][i] = sum_f users[b][f] * table[f][i], blocked over items. */
-    private void scoreUsers(float[][] users, int n, float[][] table, int items, float[][] scores, int offset) {
-        int d = shape.dim();
-        for (int from = 0; from < items; from += ITEM_BLOCK) {
-            int to = Math.min(items, from + ITEM_BLOCK);
-            for (int b = 0; b < n; b++) {
-                float[] s = scores[offset + b];
-                float[] u = users[b];
-                java.util.Arrays.fill(s, from, to, 0);
-                Kernels.addWeightedRows(u, table, d, s, from, to);
-            }
-        }
-    }
-
     /** Per domain, the item embeddings feature-major: tables[domain][f][localItem]. */
     private float[][][] tables() {
         float[][][] t = domainTables;
@@ -222,20 +177,12 @@ public final class SasRecModel implements Recommender {
             synchronized (this) {
                 t = domainTables;
                 if (t == null) {
-                    float[][] items = parameters.get("item_emb.weight").value();
+                    float[][] items = parameters.get(SasRecNetwork.ITEMS).value();
                     t = new float[domains.size()][][];
                     for (Domain dom : domains) {
-                        if (!scores(dom)) {
-                            continue;
+                        if (scores(dom)) {
+                            t[dom.index()] = Kernels.featureMajor(items, dom.firstItem() - firstTableItem + 1, dom.size(), shape.dim());
                         }
-                        float[][] m = new float[shape.dim()][dom.size()];
-                        for (int i = 0; i < dom.size(); i++) {
-                            float[] e = items[dom.firstItem() - firstTableItem + i + 1];
-                            for (int f = 0; f < e.length; f++) {
-                                m[f][i] = e[f];
-                            }
-                        }
-                        t[dom.index()] = m;
                     }
                     domainTables = t;
                 }
