@@ -79,9 +79,13 @@ final class FineTuning {
             xavier(set.get(LlmEdtModel.domainAdapter(d) + "w1.weight"), random);
             if (profileWidth > 0) {
                 String prefix = LlmEdtModel.profileAdapter(d);
-                ProfileAlignment.addParameters(set, prefix, profileWidth, config.fineTuning().profileAdapterHidden(), dim);
+                ProfileAlignment.addParameters(set, prefix, profileWidth, config.fineTuning().profileAdapterHidden(), dim,
+                        config.fineTuning().alignmentHead());
                 xavier(set.get(prefix + "0.weight"), random);
                 xavier(set.get(prefix + "1.weight"), random);
+                if (config.fineTuning().alignmentHead()) {
+                    xavier(set.get(prefix + "user.weight"), random);
+                }
             }
         }
     }

@@ -25,10 +25,13 @@ import static dev.llmedt.dualphase.Checks.range;
  * @param domainGate whether each domain thread's contribution is scaled by a learned gate that
  *     starts at 0, so that phase 2 starts from exactly the phase-1 model (default true); false: the
  *     reference's plain sum from the first step
+ * @param alignmentHead whether the domain-thread user vector passes through a trainable linear
+ *     projection head before it is aligned with the profile (the reference's "projected last hidden
+ *     state"; default true); false: the scoring vector itself is aligned
  */
 public record FineTuningConfig(boolean enabled, double learningRate, double weightDecay, double gradientClipNorm, int batchSize,
         int maxEpochs, int patience, int plateauPatience, int adapterSize, double adapterDropout, double alignmentWeight,
-        double temperature, int profileAdapterHidden, boolean domainGate) {
+        double temperature, int profileAdapterHidden, boolean domainGate, boolean alignmentHead) {
 
     /** Validates every field; messages name the parameter, the value and the allowed range. */
     public FineTuningConfig {
@@ -73,6 +76,7 @@ public record FineTuningConfig(boolean enabled, double learningRate, double weig
         b.temperature = temperature;
         b.profileAdapterHidden = profileAdapterHidden;
         b.domainGate = domainGate;
+        b.alignmentHead = alignmentHead;
         return b;
     }
 
@@ -92,6 +96,7 @@ public record FineTuningConfig(boolean enabled, double learningRate, double weig
         private double temperature = 0.1;
         private int profileAdapterHidden = 128;
         private boolean domainGate = true;
+        private boolean alignmentHead = true;
 
         private Builder() {
         }
@@ -180,10 +185,17 @@ public record FineTuningConfig(boolean enabled, double learningRate, double weig
             return this;
         }
 
+        /** Whether a trainable projection head sits between the user vector and the alignment (default true). */
+        public Builder alignmentHead(boolean v) {
+            alignmentHead = v;
+            return this;
+        }
+
         /** Builds the configuration. */
         public FineTuningConfig build() {
             return new FineTuningConfig(enabled, learningRate, weightDecay, gradientClipNorm, batchSize, maxEpochs, patience,
-                    plateauPatience, adapterSize, adapterDropout, alignmentWeight, temperature, profileAdapterHidden, domainGate);
+                    plateauPatience, adapterSize, adapterDropout, alignmentWeight, temperature, profileAdapterHidden, domainGate,
+                    alignmentHead);
         }
     }
 }

@@ -2,10 +2,13 @@ package dev.llmedt.engine;
 
 /**
  * LLM-EDT's profile alignment: a frozen profile embedding passes through a trainable two-layer
- * adapter {@code p = W2 relu(W1 x + b1) + b2}, and the users' behavioural vectors {@code u} are
- * aligned with their own profiles against the other users of the batch by a symmetric in-batch
- * contrastive loss (InfoNCE) on cosine similarities divided by a temperature. One instance per
- * thread; buffers are allocated for a capacity of users once.
+ * adapter {@code p = W2 relu(W1 x + b1) + b2}, the users' behavioural vectors {@code u} through a
+ * trainable linear projection head {@code q = U u + c} (when the parameters hold one; otherwise
+ * {@code q = u}), and each user's {@code q} is aligned with the user's own {@code p} against the
+ * other users of the batch by a symmetric in-batch contrastive loss (InfoNCE) on cosine
+ * similarities divided by a temperature. The head lets the loss shape {@code u} without forcing it
+ * into the profile space. One instance per thread; buffers are allocated for a capacity of users
+ * once.
  */
 public final class ProfileAlignment {
 
@@ -14,6 +17,11 @@ public final class ProfileAlignment {
     private final double temperature;
     private final Linear first;
     private final Linear second;
+    private final Linear head;
+    private final float[][] headIn;
+    private final float[][] headOut;
+    private final float[][] headGrad;
+    private final float[][] headInGrad;
     private final int capacity;
     private final float[][] x;
     private final float[][] hidden;
@@ -45,6 +53,12 @@ public final class ProfileAlignment {
         this.second = new Linear(set, set.get(prefix + "1.weight"), set.get(prefix + "1.bias"));
         this.profileWidth = first.in();
         this.width = second.out();
+        this.head = set.contains(prefix + "user.weight") ? new Linear(set, set.get(prefix + "user.weight"), set.get(prefix + "user.bias"))
+                : null;
+        this.headIn = head == null ? null : new float[width][capacity];
+        this.headOut = head == null ? null : new float[width][capacity];
+        this.headGrad = head == null ? null : new float[width][capacity];
+        this.headInGrad = head == null ? null : new float[width][capacity];
         this.temperature = temperature;
         this.capacity = capacity;
         int hid = first.out();
@@ -63,12 +77,19 @@ public final class ProfileAlignment {
         work = new double[capacity + 2][capacity];
     }
 
-    /** Adds the adapter parameters {@code profileWidth -> hidden -> width} named by {@code prefix} to a set, all zero. */
-    public static void addParameters(ParameterSet set, String prefix, int profileWidth, int hidden, int width) {
+    /**
+     * Adds the adapter parameters {@code profileWidth -> hidden -> width} named by {@code prefix}
+     * to a set, all zero, and the user projection head {@code width -> width} when asked.
+     */
+    public static void addParameters(ParameterSet set, String prefix, int profileWidth, int hidden, int width, boolean userHead) {
         set.add(Parameter.matrix(prefix + "0.weight", hidden, profileWidth));
         set.add(Parameter.vector(prefix + "0.bias", hidden));
         set.add(Parameter.matrix(prefix + "1.weight", width, hidden));
         set.add(Parameter.vector(prefix + "1.bias", width));
+        if (userHead) {
+            set.add(Parameter.matrix(prefix + "user.weight", width, width));
+            set.add(Parameter.vector(prefix + "user.bias", width));
+        }
     }
 
     /**
@@ -106,8 +127,20 @@ public final class ProfileAlignment {
             return 0; // one user has no in-batch negative: the loss is constant
         }
         project(profiles, n, null);
+        float[][] q = users;
+        if (head != null) {
+            for (int f = 0; f < width; f++) {
+                float[] in = headIn[f];
+                for (int i = 0; i < n; i++) {
+                    in[i] = users[i][f];
+                }
+            }
+            head.forward(headIn, n, headOut);
+            q = userUnit; // the head's rows, normalized in place below
+            Kernels.transpose(headOut, width, n, q);
+        }
         for (int i = 0; i < n; i++) {
-            userNorm[i] = unit(users[i], userUnit[i]);
+            userNorm[i] = unit(q[i], userUnit[i]);
             float[] p = profileUnit[i];
             for (int f = 0; f < width; f++) {
                 p[f] = projected[f][i];
@@ -120,11 +153,26 @@ public final class ProfileAlignment {
         for (int i = 0; i < n; i++) {
             unitBackward(userUnit[i], gradUserUnit[i], userNorm[i]);
             unitBackward(profileUnit[i], gradProfileUnit[i], profileNorm[i]);
-            float[] gu = gradUsers[i];
-            float[] gUnit = gradUserUnit[i];
             for (int f = 0; f < width; f++) {
-                gu[f] += gUnit[f];
                 gradProjected[f][i] = gradProfileUnit[i][f];
+            }
+        }
+        if (head == null) {
+            for (int i = 0; i < n; i++) {
+                float[] gu = gradUsers[i];
+                float[] gUnit = gradUserUnit[i];
+                for (int f = 0; f < width; f++) {
+                    gu[f] += gUnit[f];
+                }
+            }
+        } else {
+            Kernels.untranspose(gradUserUnit, width, n, headGrad);
+            head.backward(headIn, headGrad, n, headInGrad, false, grads, scratch);
+            for (int f = 0; f < width; f++) {
+                float[] g = headInGrad[f];
+                for (int i = 0; i < n; i++) {
+                    gradUsers[i][f] += g[i];
+                }
             }
         }
         second.backward(hidden, gradProjected, n, gradHidden, false, grads, scratch);

@@ -446,29 +446,33 @@ class GradientCheckTest {
 
     @Test
     void profileAlignmentThroughNormalizationAndAdapter() {
-        int n = 5;
-        int width = 4;
-        int profileWidth = 6;
-        ParameterSet set = new ParameterSet();
-        ProfileAlignment.addParameters(set, "p.", profileWidth, 3, width);
-        for (Parameter p : set.list()) {
-            randomize(p, random, 0.8);
-        }
-        ProfileAlignment alignment = new ProfileAlignment(set, "p.", 0.4, 8);
-        float[][] users = randomMatrix(n, width, 1);
-        float[][] profiles = randomMatrix(n, profileWidth, 1);
-        DoubleSupplier loss = () -> alignment.forwardBackward(users, profiles, n, 0.7, new float[n][width], new Gradients(set));
-        Gradients g = new Gradients(set);
-        float[][] gu = new float[n][width];
-        double value = alignment.forwardBackward(users, profiles, n, 0.7, gu, g);
-        assertTrue(value > 0, "InfoNCE is positive");
-        check("alignment user vectors", loss, users, gu, n, width);
-        for (Parameter p : set.list()) {
-            check("alignment " + p.name(), loss, p.value(), g.of(p), p.rows(), p.cols());
-        }
-        // Scaling a user vector does not change a cosine: its gradient is orthogonal to it.
-        for (int i = 0; i < n; i++) {
-            assertEquals(0, Kernels.dot(gu[i], users[i], width), 1e-9, "gradient orthogonal to user " + i);
+        for (boolean head : new boolean[] {false, true}) {
+            int n = 5;
+            int width = 4;
+            int profileWidth = 6;
+            ParameterSet set = new ParameterSet();
+            ProfileAlignment.addParameters(set, "p.", profileWidth, 3, width, head);
+            for (Parameter p : set.list()) {
+                randomize(p, random, 0.8);
+            }
+            ProfileAlignment alignment = new ProfileAlignment(set, "p.", 0.4, 8);
+            float[][] users = randomMatrix(n, width, 1);
+            float[][] profiles = randomMatrix(n, profileWidth, 1);
+            DoubleSupplier loss = () -> alignment.forwardBackward(users, profiles, n, 0.7, new float[n][width], new Gradients(set));
+            Gradients g = new Gradients(set);
+            float[][] gu = new float[n][width];
+            double value = alignment.forwardBackward(users, profiles, n, 0.7, gu, g);
+            assertTrue(value > 0, "InfoNCE is positive");
+            check("alignment user vectors (head " + head + ")", loss, users, gu, n, width);
+            for (Parameter p : set.list()) {
+                check("alignment " + p.name() + " (head " + head + ")", loss, p.value(), g.of(p), p.rows(), p.cols());
+            }
+            if (!head) {
+                // Scaling a user vector does not change a cosine: its gradient is orthogonal to it.
+                for (int i = 0; i < n; i++) {
+                    assertEquals(0, Kernels.dot(gu[i], users[i], width), 1e-9, "gradient orthogonal to user " + i);
+                }
+            }
         }
     }
 

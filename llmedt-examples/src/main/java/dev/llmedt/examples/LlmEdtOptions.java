@@ -102,6 +102,10 @@ final class LlmEdtOptions {
     @Option(names = "--alignment-weight", paramLabel = "X", description = "llm-edt: beta, the profile alignment weight (default 0.5).")
     Double alignmentWeight;
 
+    @Option(names = "--alignment-head", paramLabel = "true|false",
+            description = "llm-edt: align a projection of the user vector with the profile, not the vector itself (default true).")
+    Boolean alignmentHead;
+
     @Option(names = "--domain-gate", paramLabel = "true|false",
             description = "llm-edt: scale each domain thread by a learned gate starting at 0 (default true).")
     Boolean domainGate;
@@ -124,6 +128,7 @@ final class LlmEdtOptions {
         add(used, "--adapter-size", adapterSize);
         add(used, "--alignment-weight", alignmentWeight);
         add(used, "--domain-gate", domainGate);
+        add(used, "--alignment-head", alignmentHead);
         add(used, "--cache", encoderOptions.cache);
         add(used, "--phase-one", phaseOne);
         if (noAugmenter) {
@@ -185,6 +190,9 @@ final class LlmEdtOptions {
         }
         if (domainGate != null) {
             f.domainGate(domainGate);
+        }
+        if (alignmentHead != null) {
+            f.alignmentHead(alignmentHead);
         }
         if (phaseTwoEpochs != null) {
             f.maxEpochs(phaseTwoEpochs);
