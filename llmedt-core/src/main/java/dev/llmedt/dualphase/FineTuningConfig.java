@@ -28,10 +28,12 @@ import static dev.llmedt.dualphase.Checks.range;
  * @param alignmentHead whether the domain-thread user vector passes through a trainable linear
  *     projection head before it is aligned with the profile (the reference's "projected last hidden
  *     state"; default true); false: the scoring vector itself is aligned
+ * @param augmentedSequences whether phase 2 trains on the augmented sequences when phase 1 did
+ *     (default true); false: on the original ones, the distribution evaluated users come from
  */
 public record FineTuningConfig(boolean enabled, double learningRate, double weightDecay, double gradientClipNorm, int batchSize,
         int maxEpochs, int patience, int plateauPatience, int adapterSize, double adapterDropout, double alignmentWeight,
-        double temperature, int profileAdapterHidden, boolean domainGate, boolean alignmentHead) {
+        double temperature, int profileAdapterHidden, boolean domainGate, boolean alignmentHead, boolean augmentedSequences) {
 
     /** Validates every field; messages name the parameter, the value and the allowed range. */
     public FineTuningConfig {
@@ -77,6 +79,7 @@ public record FineTuningConfig(boolean enabled, double learningRate, double weig
         b.profileAdapterHidden = profileAdapterHidden;
         b.domainGate = domainGate;
         b.alignmentHead = alignmentHead;
+        b.augmentedSequences = augmentedSequences;
         return b;
     }
 
@@ -97,6 +100,7 @@ public record FineTuningConfig(boolean enabled, double learningRate, double weig
         private int profileAdapterHidden = 128;
         private boolean domainGate = true;
         private boolean alignmentHead = true;
+        private boolean augmentedSequences = true;
 
         private Builder() {
         }
@@ -191,11 +195,17 @@ public record FineTuningConfig(boolean enabled, double learningRate, double weig
             return this;
         }
 
+        /** Whether phase 2 trains on the augmented sequences when phase 1 did (default true). */
+        public Builder augmentedSequences(boolean v) {
+            augmentedSequences = v;
+            return this;
+        }
+
         /** Builds the configuration. */
         public FineTuningConfig build() {
             return new FineTuningConfig(enabled, learningRate, weightDecay, gradientClipNorm, batchSize, maxEpochs, patience,
                     plateauPatience, adapterSize, adapterDropout, alignmentWeight, temperature, profileAdapterHidden, domainGate,
-                    alignmentHead);
+                    alignmentHead, augmentedSequences);
         }
     }
 }

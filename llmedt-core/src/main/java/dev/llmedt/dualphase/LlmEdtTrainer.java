@@ -110,7 +110,9 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
         if (config.fineTuning().enabled()) {
             FineTuning.addParameters(model, config, data.domains().size(), align ? profiles.dimension() : 0);
             LlmEdtModel fineView = new LlmEdtModel(config, data.domains(), model, true, itemText, JSON.createObjectNode());
-            second = new FineTuning(config, listener).train(data, sequences, model, shape, align ? profiles.rows() : null, valid,
+            TrainingSequences fineTuningSequences = config.fineTuning().augmentedSequences() || input.augmented().isEmpty() ? sequences
+                    : new TrainingSequences(data, null);
+            second = new FineTuning(config, listener).train(data, fineTuningSequences, model, shape, align ? profiles.rows() : null, valid,
                     fineView);
         }
         for (Parameter p : phaseOne.list()) {

@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
 /** {@code llmedt compare}: a paired comparison of two methods over the same evaluated users. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = "Compare two methods user by user: each user's NDCG@10 and HR@10 averaged over the runs (seeds) of each method "
-                + "(files from 'evaluate --per-user'), then the means, their ratio and two-sided paired tests (t-test and Wilcoxon "
-                + "signed-rank, Apache Commons Math) overall, per target domain and per slice.")
+                + "(files from 'evaluate --per-user'), then the means (+- the standard deviation of the runs' means), their ratio and "
+                + "two-sided paired tests (t-test and Wilcoxon signed-rank, Apache Commons Math) overall, per target domain and per slice.")
 final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--a", required = true, split = ",", paramLabel = "FILE", description = "Per-user files of method A (one per seed).")
@@ -38,16 +38,19 @@ final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** Per user (in file order): the averages over the runs of one method. */
-    record Averaged(List<PerUserFile.Row> users, double[] ndcg10, double[] hit10) {
+    /** Per user (in file order): the averages over the runs of one method, and every run's values. */
+    record Averaged(List<PerUserFile.Row> users, double[] ndcg10, double[] hit10, double[][] runNdcg10, double[][] runHit10) {
     }
 
     static Averaged average(List<Path> files) throws Exception {
         List<PerUserFile.Row> first = PerUserFile.read(files.get(0));
         double[] ndcg = new double[first.size()];
         double[] hit = new double[first.size()];
-        for (Path f : files) {
-            List<PerUserFile.Row> rows = f.equals(files.get(0)) ? first : PerUserFile.read(f);
+        double[][] runNdcg = new double[files.size()][first.size()];
+        double[][] runHit = new double[files.size()][first.size()];
+        for (int run = 0; run < files.size(); run++) {
+            Path f = files.get(run);
+            List<PerUserFile.Row> rows = run == 0 ? first : PerUserFile.read(f);
             if (rows.size() != first.size()) {
                 throw new IllegalArgumentException(f + " has " + rows.size() + " users, " + files.get(0) + " has " + first.size());
             }
@@ -58,9 +61,11 @@ final class CompareCommand implements Callable<Integer> {
                 }
                 ndcg[i] += rows.get(i).ndcg10() / files.size();
                 hit[i] += (double) rows.get(i).hit10() / files.size();
+                runNdcg[run][i] = rows.get(i).ndcg10();
+                runHit[run][i] = rows.get(i).hit10();
             }
         }
-        return new Averaged(first, ndcg, hit);
+        return new Averaged(first, ndcg, hit, runNdcg, runHit);
     }
 
     @Override
@@ -94,7 +99,7 @@ final class CompareCommand implements Callable<Integer> {
         if (!json) {
             out.printf(Locale.ROOT, "%s (%d runs) vs %s (%d runs), per-user means over runs, two-sided paired tests%n", names.get(0), a.size(),
                     names.get(1), b.size());
-            out.printf(Locale.ROOT, "%-16s %5s %10s %10s %7s %10s %10s %10s %10s %7s%n", "group", "n", "NDCG@10 A", "NDCG@10 B", "B/A",
+            out.printf(Locale.ROOT, "%-16s %5s %17s %17s %7s %9s %10s %17s %17s %7s%n", "group", "n", "NDCG@10 A", "NDCG@10 B", "B/A",
                     "t p", "Wilcoxon p", "HR@10 A", "HR@10 B", "B/A");
         }
         Map<String, Object> byGroup = new LinkedHashMap<>();
@@ -111,9 +116,11 @@ final class CompareCommand implements Callable<Integer> {
             Map<String, Object> stats = compare(members, x, y);
             byGroup.put(g.getKey(), stats);
             if (!json) {
-                out.printf(Locale.ROOT, "%-16s %5d %10.6f %10.6f %7.3f %10.3g %10.3g %10.6f %10.6f %7.3f%n", g.getKey(), members.size(),
-                        stats.get("ndcg10_a"), stats.get("ndcg10_b"), stats.get("ndcg10_ratio"), stats.get("ndcg10_paired_t_p"),
-                        stats.get("ndcg10_wilcoxon_p"), stats.get("hr10_a"), stats.get("hr10_b"), stats.get("hr10_ratio"));
+                out.printf(Locale.ROOT, "%-16s %5d %8.4f+-%.4f %8.4f+-%.4f %7.3f %9.3g %10.3g %8.4f+-%.4f %8.4f+-%.4f %7.3f%n", g.getKey(),
+                        members.size(), stats.get("ndcg10_a"), stats.get("ndcg10_a_std_over_runs"), stats.get("ndcg10_b"),
+                        stats.get("ndcg10_b_std_over_runs"), stats.get("ndcg10_ratio"), stats.get("ndcg10_paired_t_p"),
+                        stats.get("ndcg10_wilcoxon_p"), stats.get("hr10_a"), stats.get("hr10_a_std_over_runs"), stats.get("hr10_b"),
+                        stats.get("hr10_b_std_over_runs"), stats.get("hr10_ratio"));
             }
         }
         result.put("groups", byGroup);
@@ -139,16 +146,36 @@ final class CompareCommand implements Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("n", n);
         m.put("ndcg10_a", mean(na));
+        m.put("ndcg10_a_std_over_runs", stdOverRuns(members, x.runNdcg10()));
         m.put("ndcg10_b", mean(nb));
+        m.put("ndcg10_b_std_over_runs", stdOverRuns(members, y.runNdcg10()));
         m.put("ndcg10_ratio", mean(nb) / mean(na));
         m.put("ndcg10_paired_t_p", pairedT(na, nb));
         m.put("ndcg10_wilcoxon_p", wilcoxon(na, nb));
         m.put("hr10_a", mean(ha));
+        m.put("hr10_a_std_over_runs", stdOverRuns(members, x.runHit10()));
         m.put("hr10_b", mean(hb));
+        m.put("hr10_b_std_over_runs", stdOverRuns(members, y.runHit10()));
         m.put("hr10_ratio", mean(hb) / mean(ha));
         m.put("hr10_paired_t_p", pairedT(ha, hb));
         m.put("hr10_wilcoxon_p", wilcoxon(ha, hb));
         return m;
+    }
+
+    /** The sample standard deviation, over runs, of each run's mean over the members (0 for one run). */
+    static double stdOverRuns(List<Integer> members, double[][] runs) {
+        if (runs.length < 2) {
+            return 0;
+        }
+        double[] means = new double[runs.length];
+        for (int r = 0; r < runs.length; r++) {
+            double s = 0;
+            for (int i : members) {
+                s += runs[r][i];
+            }
+            means[r] = s / members.size();
+        }
+        return new org.apache.commons.math3.stat.descriptive.moment.StandardDeviation(true).evaluate(means);
     }
 
     private static double mean(double[] v) {

@@ -106,6 +106,10 @@ final class LlmEdtOptions {
             description = "llm-edt: align a projection of the user vector with the profile, not the vector itself (default true).")
     Boolean alignmentHead;
 
+    @Option(names = "--fine-tune-on-augmented", paramLabel = "true|false",
+            description = "llm-edt: phase 2 trains on the augmented sequences too (default true); false: on the original ones.")
+    Boolean fineTuneOnAugmented;
+
     @Option(names = "--domain-gate", paramLabel = "true|false",
             description = "llm-edt: scale each domain thread by a learned gate starting at 0 (default true).")
     Boolean domainGate;
@@ -129,6 +133,7 @@ final class LlmEdtOptions {
         add(used, "--alignment-weight", alignmentWeight);
         add(used, "--domain-gate", domainGate);
         add(used, "--alignment-head", alignmentHead);
+        add(used, "--fine-tune-on-augmented", fineTuneOnAugmented);
         add(used, "--cache", encoderOptions.cache);
         add(used, "--phase-one", phaseOne);
         if (noAugmenter) {
@@ -193,6 +198,9 @@ final class LlmEdtOptions {
         }
         if (alignmentHead != null) {
             f.alignmentHead(alignmentHead);
+        }
+        if (fineTuneOnAugmented != null) {
+            f.augmentedSequences(fineTuneOnAugmented);
         }
         if (phaseTwoEpochs != null) {
             f.maxEpochs(phaseTwoEpochs);
