@@ -39,7 +39,11 @@ class LlmEdtCommandTest {
     }
 
     private static String[] train(String... extra) {
-        String[] base = {"train", "--method", "llm-edt", "--data", data.toString(), "--embeddings", embeddings.toString(), "--cache",
+        return trainWith(embeddings, extra);
+    }
+
+    private static String[] trainWith(Path itemEmbeddings, String... extra) {
+        String[] base = {"train", "--method", "llm-edt", "--data", data.toString(), "--embeddings", itemEmbeddings.toString(), "--cache",
             cache.toString(), "--dim", "32", "--max-epochs", "3,2", "--threads", "2", "--json"};
         String[] all = new String[base.length + extra.length];
         System.arraycopy(base, 0, all, 0, base.length);
@@ -100,7 +104,7 @@ class LlmEdtCommandTest {
         Path fewer = dir.resolve("fewer.f32");
         ItemEmbeddings.of(java.util.Arrays.copyOf(good.toArray(), 100 * good.dimension()), 100, good.dimension(), good.modelId(),
                 good.template()).write(fewer);
-        CliRunner.Result r = run(train("--out", model.toString(), "--embeddings", fewer.toString()));
+        CliRunner.Result r = run(trainWith(fewer, "--out", model.toString()));
         assertTrue(r.status() != 0 && r.err().contains("100 rows") && r.err().contains("384 items"), r.err());
 
         Path nan = dir.resolve("nan.f32");
@@ -110,12 +114,12 @@ class LlmEdtCommandTest {
         ObjectNode meta = (ObjectNode) new ObjectMapper().readTree(ItemEmbeddings.sidecar(embeddings).toFile());
         meta.put("sha256", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
         Files.writeString(ItemEmbeddings.sidecar(nan), meta.toString());
-        r = run(train("--out", model.toString(), "--embeddings", nan.toString()));
+        r = run(trainWith(nan, "--out", model.toString()));
         assertTrue(r.status() != 0 && r.err().contains("row 7") && r.err().contains("NaN"), r.err());
 
         Path other = dir.resolve("other.f32");
         ItemEmbeddings.of(good.toArray(), good.rows(), good.dimension(), "some-other-encoder", good.template()).write(other);
-        r = run(train("--out", model.toString(), "--embeddings", other.toString()));
+        r = run(trainWith(other, "--out", model.toString()));
         assertTrue(r.status() != 0 && r.err().contains("some-other-encoder") && r.err().contains("all-MiniLM-L6-v2"), r.err());
 
         r = run(train("--out", model.toString(), "--domain", "Garden"));
