@@ -349,6 +349,59 @@ public final class LlmEdtModel implements Recommender {
         return new LlmEdtModel(config, domains, parameters, fineTuned, c.config().path("item_text"), c.provenance());
     }
 
+    /**
+     * Loads the phase 1 to reuse for a configuration ({@link DualPhaseInput#withPhaseOne}): an
+     * LLM-EDT model file, or a mixed-domain SASRec model file, which is exactly the phase 1 of the
+     * {@code id} item representation without augmentation (its item table becomes the ID table).
+     *
+     * @throws ModelFileException when the file is neither, a single-domain SASRec model, or a SASRec
+     *     model whose network differs from the configuration's backbone
+     */
+    public static LlmEdtModel loadPhaseOne(Path file, DualPhaseConfig config) throws IOException {
+        String kind = ModelFile.kind(file);
+        if (KIND.equals(kind)) {
+            return load(file);
+        }
+        if (!"sasrec".equals(kind)) {
+            throw new ModelFileException(file, "holds a '" + kind + "' model, neither an LLM-EDT nor a SASRec model");
+        }
+        ModelFile.Contents c = ModelFile.read(file);
+        JsonNode s = c.config().path("sasrec");
+        if (!s.path("domain").isNull() && !s.path("domain").isMissingNode()) {
+            throw new ModelFileException(file, "is a single-domain SASRec model (" + s.path("domain").asText()
+                    + "); phase 1 of LLM-EDT is trained on mixed sequences");
+        }
+        BackboneConfig b = config.backbone();
+        if (b.itemRepresentation() != ItemRepresentation.ID || s.path("dim").asInt() != b.dim() || s.path("blocks").asInt() != b.blocks()
+                || s.path("heads").asInt() != b.heads() || s.path("maxLength").asInt() != b.maxLength()
+                || s.path("dropout").asDouble() != b.dropout() || s.path("layerNormEps").asDouble() != b.layerNormEps()) {
+            throw new ModelFileException(file, "is a SASRec model with " + s + ", which is not the phase 1 of the backbone " + b
+                    + " (a SASRec model is the phase 1 of the id representation with the same network)");
+        }
+        List<Domain> domains = new ArrayList<>();
+        int index = 0;
+        for (JsonNode d : c.config().path("domains")) {
+            domains.add(new Domain(index++, d.path("name").asText(), d.path("first_item").asInt(), d.path("size").asInt()));
+        }
+        ParameterSet parameters = new ParameterSet();
+        for (ModelFile.Tensor t : c.tensors().values()) {
+            int[] shape = t.shape();
+            Parameter p = shape.length == 1 ? Parameter.vector(t.name(), shape[0]) : Parameter.matrix(t.name(), shape[0], shape[1]);
+            p.setFlat(t.data());
+            parameters.add(p);
+        }
+        Parameter ids = Parameter.table(dev.llmedt.engine.ItemTower.ID_TABLE, parameters.get(SasRecNetwork.ITEMS).rows(), b.dim());
+        ids.copyFrom(parameters.get(SasRecNetwork.ITEMS));
+        parameters.add(ids);
+        ObjectNode provenance = c.provenance().deepCopy();
+        ObjectNode training = JSON.createObjectNode();
+        training.set("phase_1", provenance.path("training").deepCopy());
+        provenance.set("training", training);
+        provenance.put("converted_from", "sasrec model " + file.getFileName());
+        return new LlmEdtModel(config.withFineTuning(config.fineTuning().toBuilder().enabled(false).build()), domains, parameters, false,
+                null, provenance);
+    }
+
     /** Returns the names of the model's tensors, in file order. */
     public List<String> tensorNames() {
         return parameters.list().stream().map(Parameter::name).toList();

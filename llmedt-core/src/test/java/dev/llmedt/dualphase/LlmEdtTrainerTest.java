@@ -90,6 +90,17 @@ class LlmEdtTrainerTest {
         reference.scoreBatch(List.of(h), data.domains().get(1), a);
         model.scoreBatch(List.of(h), data.domains().get(1), b);
         assertArrayEquals(a[0], b[0], "same scores");
+
+        DualPhaseConfig withPhaseTwo = small(ItemRepresentation.ID, 3, 2);
+        LlmEdtModel fromScratch = new LlmEdtTrainer(withPhaseTwo).train(DualPhaseInput.of(data), TrainingListener.none());
+        LlmEdtModel onSasRec = new LlmEdtTrainer(withPhaseTwo).train(DualPhaseInput.of(data)
+                .withPhaseOne(LlmEdtModel.loadPhaseOne(dir.resolve("sasrec.model"), withPhaseTwo)), TrainingListener.none());
+        for (String name : fromScratch.tensorNames()) {
+            assertArrayEquals(tensor(fromScratch, name), tensor(onSasRec, name), "phase 2 on the SASRec model: " + name);
+        }
+        ModelFileException e = assertThrows(ModelFileException.class, () -> LlmEdtModel.loadPhaseOne(dir.resolve("sasrec.model"),
+                small(ItemRepresentation.HYBRID, 1, 1)));
+        assertTrue(e.getMessage().contains("id representation"), e.getMessage());
     }
 
     @Test

@@ -60,7 +60,8 @@ final class LlmEdtOptions {
     Integer adapterHidden;
 
     @Option(names = "--phase-one", paramLabel = "FILE",
-            description = "llm-edt: reuse phase 1 of this model (trained on the same data, backbone and augmentation) and train phase 2 only.")
+            description = "llm-edt: reuse phase 1 of this model (LLM-EDT, or SASRec for the id representation; trained on the same data, "
+                    + "backbone and augmentation) and train phase 2 only.")
     Path phaseOne;
 
     @Option(names = "--no-augmenter", description = "llm-edt: train on the original sequences.")
@@ -295,7 +296,7 @@ final class LlmEdtOptions {
                 pipeline.encoder(encoder);
             }
             if (phaseOne != null) {
-                pipeline.phaseOne(LlmEdtModel.load(phaseOne));
+                pipeline.phaseOne(LlmEdtModel.loadPhaseOne(phaseOne, config));
             }
             LlmEdtPipeline.Result result = pipeline.build().fit(data);
             result.model().save(out);
