@@ -20,9 +20,11 @@ public final class DualPhaseInput {
     private final AugmentedData augmented;
     private final ProfileVectors profiles;
     private final LlmEdtModel phaseOne;
+    private final ProfileSource profileSource;
 
     private DualPhaseInput(CdsrDataset data, ItemEmbeddings itemEmbeddings, AugmentedData augmented, ProfileVectors profiles,
-            LlmEdtModel phaseOne) {
+            LlmEdtModel phaseOne, ProfileSource profileSource) {
+        this.profileSource = profileSource;
         this.data = Objects.requireNonNull(data, "data");
         this.itemEmbeddings = itemEmbeddings;
         this.augmented = augmented;
@@ -32,7 +34,7 @@ public final class DualPhaseInput {
 
     /** Returns an input with the dataset only (the id item representation, no augmentation, no profiles). */
     public static DualPhaseInput of(CdsrDataset data) {
-        return new DualPhaseInput(data, null, null, null, null);
+        return new DualPhaseInput(data, null, null, null, null, null);
     }
 
     /**
@@ -42,7 +44,7 @@ public final class DualPhaseInput {
      */
     public DualPhaseInput withItemEmbeddings(ItemEmbeddings embeddings) {
         TextFeatures.check(data.items(), Objects.requireNonNull(embeddings, "embeddings"));
-        return new DualPhaseInput(data, embeddings, augmented, profiles, phaseOne);
+        return new DualPhaseInput(data, embeddings, augmented, profiles, phaseOne, profileSource);
     }
 
     /**
@@ -52,7 +54,7 @@ public final class DualPhaseInput {
      */
     public DualPhaseInput withAugmentation(AugmentedData augmentedData) {
         new TrainingSequences(data, Objects.requireNonNull(augmentedData, "augmentedData"));
-        return new DualPhaseInput(data, itemEmbeddings, augmentedData, profiles, phaseOne);
+        return new DualPhaseInput(data, itemEmbeddings, augmentedData, profiles, phaseOne, profileSource);
     }
 
     /**
@@ -66,7 +68,7 @@ public final class DualPhaseInput {
             throw new IllegalArgumentException("there are " + profileVectors.size() + " profile vectors for " + data.train().size()
                     + " training sequences of " + data.name());
         }
-        return new DualPhaseInput(data, itemEmbeddings, augmented, profileVectors, phaseOne);
+        return new DualPhaseInput(data, itemEmbeddings, augmented, profileVectors, phaseOne, profileSource);
     }
 
     /**
@@ -85,7 +87,20 @@ public final class DualPhaseInput {
         if (!model.domains().equals(data.domains())) {
             throw new IllegalArgumentException("the phase-1 model's domains " + model.domains() + " are not " + data.domains());
         }
-        return new DualPhaseInput(data, itemEmbeddings, augmented, profiles, model);
+        return new DualPhaseInput(data, itemEmbeddings, augmented, profiles, model, profileSource);
+    }
+
+    /**
+     * Returns a copy with the source of validation users' profiles, needed when the configuration
+     * puts profiles in the score ({@link FineTuningConfig#profileInScore()}).
+     */
+    public DualPhaseInput withProfileSource(ProfileSource source) {
+        return new DualPhaseInput(data, itemEmbeddings, augmented, profiles, phaseOne, Objects.requireNonNull(source, "source"));
+    }
+
+    /** Returns the source of validation users' profiles, if any. */
+    public Optional<ProfileSource> profileSource() {
+        return Optional.ofNullable(profileSource);
     }
 
     /** Returns the trained model whose phase 1 is reused, if any. */

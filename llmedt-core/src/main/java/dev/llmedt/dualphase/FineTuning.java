@@ -18,6 +18,7 @@ import dev.llmedt.engine.WorkerPool;
 import dev.llmedt.eval.EvaluationReport;
 import dev.llmedt.eval.Evaluator;
 import dev.llmedt.eval.Protocol;
+import dev.llmedt.eval.Recommender;
 import dev.llmedt.training.NextItemTraining;
 import dev.llmedt.training.TrainingSequences;
 import java.util.ArrayList;
@@ -107,14 +108,15 @@ final class FineTuning {
      * @param profiles per training sequence, its profile embedding (a zero row: no profile), or null
      */
     Result train(CdsrDataset data, TrainingSequences sequences, ParameterSet set, SasRecShape shape, float[][] profiles,
-            List<EvaluationCase> valid, LlmEdtModel view) {
+            List<EvaluationCase> valid, LlmEdtModel view, ProfileSource validationProfiles) {
+        Recommender scored = view.scoresWithProfiles() ? view.withProfiles(validationProfiles) : view;
         FineTuningConfig f = config.fineTuning();
         int threads = config.resolvedThreads();
         Evaluator validation = Evaluator.of(Protocol.full()).withThreads(threads);
         ParameterSet best = NextItemTraining.copyOf(set);
         List<EpochSummary> epochs = new ArrayList<>();
         view.parametersChanged();
-        double initial = validation.evaluate(view, data.items(), valid, "valid").overall().ndcg(10);
+        double initial = validation.evaluate(scored, data.items(), valid, "valid").overall().ndcg(10);
         LOG.info("phase 2 starts from valid NDCG@10 {} (phase 1 + identity adapters)", String.format("%.4f", initial));
         int bestEpoch = 0;
         double bestNdcg = initial;
@@ -128,7 +130,7 @@ final class FineTuning {
                 double trainSeconds = (System.nanoTime() - start) / 1e9;
                 long evalStart = System.nanoTime();
                 view.parametersChanged();
-                EvaluationReport report = validation.evaluate(view, data.items(), valid, "valid");
+                EvaluationReport report = validation.evaluate(scored, data.items(), valid, "valid");
                 double ndcg = report.overall().ndcg(10);
                 boolean improved = ndcg > bestNdcg;
                 if (improved) {
@@ -177,6 +179,7 @@ final class FineTuning {
         private final ParameterSet set;
         private final TrainingSequences sequences;
         private final float[][] profiles;
+        private final boolean align;
         private final int domains;
         private final int[] users;
         private final WorkerPool pool;
@@ -205,6 +208,12 @@ final class FineTuning {
         private final int[][] alignSequence;
         private final double[] domainWeight;
         private final int[] alignCount;
+        private final boolean profileInScore;
+        private final ProfileAlignment[][] scorers;
+        private final int[][] scoreCount;
+        private final int[][][] scoreRows;
+        private final float[][][][] scoreProfiles;
+        private final float[][][][] scoreOut;
         private final WorkerPool.Task fillTask = this::fill;
         private final WorkerPool.Task forwardTask = this::forward;
         private final WorkerPool.Task alignTask = this::align;
@@ -220,7 +229,8 @@ final class FineTuning {
             this.shape = shape;
             this.set = set;
             this.sequences = sequences;
-            this.profiles = config.fineTuning().alignmentWeight() > 0 ? profiles : null;
+            this.profiles = profiles;
+            this.align = profiles != null && config.fineTuning().alignmentWeight() > 0;
             this.domains = domains;
             this.pool = new WorkerPool(threads);
             int cap = config.fineTuning().batchSize();
@@ -246,8 +256,21 @@ final class FineTuning {
                     threadsOf[w][d] = new DomainThread(shape, set, LlmEdtModel.positionTable(d), LlmEdtModel.domainAdapter(d),
                             (float) config.fineTuning().adapterDropout(), LlmEdtModel.gateOf(config, d), cap, capRows);
                     batchesOf[w][d] = new RaggedBatch(cap, capRows);
-                    if (this.profiles != null) {
+                    if (align) {
                         alignments[w][d] = new ProfileAlignment(set, LlmEdtModel.profileAdapter(d), config.fineTuning().temperature(), cap);
+                    }
+                }
+            }
+            profileInScore = this.profiles != null && config.fineTuning().profileInScore();
+            scorers = new ProfileAlignment[threads][domains];
+            scoreCount = new int[threads][domains];
+            scoreRows = new int[threads][domains][cap];
+            scoreProfiles = new float[threads][domains][cap][];
+            scoreOut = new float[threads][domains][cap][shape.dim()];
+            if (profileInScore) {
+                for (int w = 0; w < threads; w++) {
+                    for (int d = 0; d < domains; d++) {
+                        scorers[w][d] = new ProfileAlignment(set, LlmEdtModel.profileAdapter(d), config.fineTuning().temperature(), cap);
                     }
                 }
             }
@@ -382,7 +405,7 @@ final class FineTuning {
                 domainWeight[d] = total == 0 ? 0 : 1.0 / total;
             }
             pool.run(forwardTask);
-            if (profiles != null) {
+            if (align) {
                 gatherAlignment();
                 pool.run(alignTask);
                 scatterAlignment();
@@ -445,12 +468,21 @@ final class FineTuning {
             for (int d = 0; d < domains; d++) {
                 batchesOf[w][d].clear();
                 targetCount[w][d][0] = 0;
+                scoreCount[w][d] = 0;
             }
             int[] positions = new int[0];
             for (int k = 0; k < shardCount[w]; k++) {
                 int s = shardUsers[w][k];
                 int[] seq = sequences.items[s];
                 boolean profiled = hasProfile(s);
+                int lastTarget = -1; // profile in the score: only the last target, which the (prefix) profile never contains
+                if (profileInScore && profiled) {
+                    for (int j = seq.length - 1; j >= 1 && lastTarget < 0; j--) {
+                        if (isTarget(s, j)) {
+                            lastTarget = j;
+                        }
+                    }
+                }
                 if (positions.length < seq.length) {
                     positions = new int[seq.length];
                 }
@@ -480,6 +512,11 @@ final class FineTuning {
                         batch.position[row + t] = length - m + t;
                         if (t + 1 < m) {
                             int next = positions[offset + t + 1];
+                            if (next == lastTarget) {
+                                int c = scoreCount[w][d]++;
+                                scoreRows[w][d][c] = row + t;
+                                scoreProfiles[w][d][c] = profiles[s];
+                            }
                             if (isTarget(s, next)) {
                                 batch.positive[row + t] = seq[next] + 1;
                                 batch.negative[row + t] = sequences.negative(seq[next], s, batch.streams, q) + 1;
@@ -507,6 +544,17 @@ final class FineTuning {
             for (int d = 0; d < domains; d++) {
                 if (batchesOf[w][d].sequences > 0) {
                     threadsOf[w][d].forward(batchesOf[w][d], true);
+                }
+                int n = scoreCount[w][d];
+                if (n > 0) {
+                    scorers[w][d].project(scoreProfiles[w][d], n, scoreOut[w][d]);
+                    float[][] h = threadsOf[w][d].hidden();
+                    for (int i = 0; i < n; i++) {
+                        int row = scoreRows[w][d][i];
+                        for (int f = 0; f < shape.dim(); f++) {
+                            h[f][row] += scoreOut[w][d][i][f];
+                        }
+                    }
                 }
             }
         }
@@ -577,7 +625,18 @@ final class FineTuning {
                 }
                 DomainThread thread = threadsOf[w][d];
                 shardLoss[w] += thread.loss(offsetsOf[w][d], domainWeight[d]);
-                if (profiles != null) {
+                int n = scoreCount[w][d];
+                if (n > 0) {
+                    float[][] g = thread.hiddenGradient();
+                    for (int i = 0; i < n; i++) {
+                        int row = scoreRows[w][d][i];
+                        for (int f = 0; f < dim; f++) {
+                            scoreOut[w][d][i][f] = g[f][row]; // the gradient of the projected profile added at that row
+                        }
+                    }
+                    scorers[w][d].projectBackward(scoreOut[w][d], n, grads[w]);
+                }
+                if (align) {
                     float[][] g = thread.ungatedGradient();
                     for (int q = 0; q < batch.sequences; q++) {
                         int row = lastRowOf[w][d][q];

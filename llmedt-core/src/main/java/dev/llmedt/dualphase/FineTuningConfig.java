@@ -30,10 +30,15 @@ import static dev.llmedt.dualphase.Checks.range;
  *     state"; default true); false: the scoring vector itself is aligned
  * @param augmentedSequences whether phase 2 trains on the augmented sequences when phase 1 did
  *     (default true); false: on the original ones, the distribution evaluated users come from
+ * @param profileInScore whether the user's projected profile embedding is added to the domain
+ *     thread's vector in the score (default false: profiles only shape training through the
+ *     alignment). Training then uses each user's profile of all but the last real item, at the
+ *     last target only, and scoring needs the profile of each scored history
  */
 public record FineTuningConfig(boolean enabled, double learningRate, double weightDecay, double gradientClipNorm, int batchSize,
         int maxEpochs, int patience, int plateauPatience, int adapterSize, double adapterDropout, double alignmentWeight,
-        double temperature, int profileAdapterHidden, boolean domainGate, boolean alignmentHead, boolean augmentedSequences) {
+        double temperature, int profileAdapterHidden, boolean domainGate, boolean alignmentHead, boolean augmentedSequences,
+        boolean profileInScore) {
 
     /** Validates every field; messages name the parameter, the value and the allowed range. */
     public FineTuningConfig {
@@ -80,6 +85,7 @@ public record FineTuningConfig(boolean enabled, double learningRate, double weig
         b.domainGate = domainGate;
         b.alignmentHead = alignmentHead;
         b.augmentedSequences = augmentedSequences;
+        b.profileInScore = profileInScore;
         return b;
     }
 
@@ -101,6 +107,7 @@ public record FineTuningConfig(boolean enabled, double learningRate, double weig
         private boolean domainGate = true;
         private boolean alignmentHead = true;
         private boolean augmentedSequences = true;
+        private boolean profileInScore = false;
 
         private Builder() {
         }
@@ -201,11 +208,17 @@ public record FineTuningConfig(boolean enabled, double learningRate, double weig
             return this;
         }
 
+        /** Whether the projected profile is part of the score (default false). */
+        public Builder profileInScore(boolean v) {
+            profileInScore = v;
+            return this;
+        }
+
         /** Builds the configuration. */
         public FineTuningConfig build() {
             return new FineTuningConfig(enabled, learningRate, weightDecay, gradientClipNorm, batchSize, maxEpochs, patience,
                     plateauPatience, adapterSize, adapterDropout, alignmentWeight, temperature, profileAdapterHidden, domainGate,
-                    alignmentHead, augmentedSequences);
+                    alignmentHead, augmentedSequences, profileInScore);
         }
     }
 }

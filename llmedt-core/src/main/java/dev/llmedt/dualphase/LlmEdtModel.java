@@ -10,6 +10,7 @@ import dev.llmedt.engine.DomainThread;
 import dev.llmedt.engine.HistoryWindows;
 import dev.llmedt.engine.Kernels;
 import dev.llmedt.engine.Parameter;
+import dev.llmedt.engine.ProfileAlignment;
 import dev.llmedt.engine.ParameterSet;
 import dev.llmedt.engine.RaggedBatch;
 import dev.llmedt.engine.ResidualAdapter;
@@ -66,12 +67,18 @@ public final class LlmEdtModel implements Recommender {
         final int[] lastRow = new int[BATCH];
         final float[][] users = new float[BATCH][shape.dim()];
         final float[][] domainUsers = new float[BATCH][shape.dim()];
+        final ProfileAlignment[] projections = new ProfileAlignment[domains.size()];
+        final float[][] profileRows = new float[BATCH][];
+        final float[][] projected = new float[BATCH][shape.dim()];
 
         Replica() {
             if (fineTuned) {
                 for (Domain d : domains) {
                     threads[d.index()] = new DomainThread(shape, parameters, positionTable(d.index()), domainAdapter(d.index()),
                             (float) config.fineTuning().adapterDropout(), gateOf(config, d.index()), BATCH, BATCH * shape.maxLength());
+                    if (scoresWithProfiles()) {
+                        projections[d.index()] = new ProfileAlignment(parameters, profileAdapter(d.index()), 1, BATCH);
+                    }
                 }
             }
         }
@@ -165,9 +172,55 @@ public final class LlmEdtModel implements Recommender {
         scoreBatch(List.of(history), target, new float[][] {scores});
     }
 
+    /**
+     * Returns whether the score includes the user's projected profile; such a model scores through
+     * {@link #withProfiles} (or {@link #scoreBatch(List, Domain, float[][], float[][])}).
+     */
+    public boolean scoresWithProfiles() {
+        return fineTuned && config.fineTuning().profileInScore();
+    }
+
+    /**
+     * Returns this model as a recommender that computes each scored history's profile with the
+     * source (needed when {@link #scoresWithProfiles()}; otherwise the source is not used).
+     */
+    public Recommender withProfiles(ProfileSource source) {
+        java.util.Objects.requireNonNull(source, "source");
+        LlmEdtModel model = this;
+        return new Recommender() {
+            @Override
+            public void score(History history, Domain target, float[] scores) {
+                scoreBatch(List.of(history), target, new float[][] {scores});
+            }
+
+            @Override
+            public void scoreBatch(List<History> histories, Domain target, float[][] scores) {
+                model.scoreBatch(histories, target, scores, scoresWithProfiles() ? source.vectors(histories) : null);
+            }
+        };
+    }
+
     @Override
     public void scoreBatch(List<History> histories, Domain target, float[][] scores) {
+        if (scoresWithProfiles()) {
+            throw new IllegalStateException("this model adds the user's profile to the score: score through withProfiles(source), "
+                    + "with a profile source made like its training profiles (" + provenance.path("profiles").path("encoder").asText()
+                    + ")");
+        }
+        scoreBatch(histories, target, scores, null);
+    }
+
+    /**
+     * Scores the target domain for several histories, with their profile vectors when the model
+     * scores with profiles.
+     *
+     * @param profiles one profile vector per history (zero: none), or null when the model does not use them
+     */
+    public void scoreBatch(List<History> histories, Domain target, float[][] scores, float[][] profiles) {
         checkTarget(target);
+        if (scoresWithProfiles() && (profiles == null || profiles.length < histories.size())) {
+            throw new IllegalArgumentException("this model scores with profiles: give one profile vector per history");
+        }
         if (scores.length < histories.size()) {
             throw new IllegalArgumentException("scores has " + scores.length + " rows for " + histories.size() + " histories");
         }
@@ -217,11 +270,44 @@ public final class LlmEdtModel implements Recommender {
                             r.users[b][f] += r.domainUsers[b][f];
                         }
                     }
+                    if (scoresWithProfiles()) {
+                        addProfiles(r, profiles, from, n, target.index());
+                    }
                 }
                 Kernels.scoreUsers(r.users, n, d, table, target.size(), scores, from);
             }
         } finally {
             replicas.offer(r);
+        }
+    }
+
+    /** Adds each user's projected profile (users with a zero profile vector get nothing). */
+    private void addProfiles(Replica r, float[][] profiles, int from, int n, int domain) {
+        int m = 0;
+        int[] index = new int[n];
+        for (int b = 0; b < n; b++) {
+            float[] p = profiles[from + b];
+            boolean any = false;
+            for (float v : p) {
+                if (!Float.isFinite(v)) {
+                    throw new IllegalArgumentException("profile vector " + (from + b) + " holds a NaN or infinite value");
+                }
+                any |= v != 0;
+            }
+            if (any) {
+                index[m] = b;
+                r.profileRows[m++] = p;
+            }
+        }
+        if (m == 0) {
+            return;
+        }
+        r.projections[domain].project(r.profileRows, m, r.projected);
+        for (int i = 0; i < m; i++) {
+            float[] u = r.users[index[i]];
+            for (int f = 0; f < shape.dim(); f++) {
+                u[f] += r.projected[i][f];
+            }
         }
     }
 

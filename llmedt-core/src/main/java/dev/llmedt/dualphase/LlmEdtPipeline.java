@@ -115,9 +115,12 @@ public final class LlmEdtPipeline {
         UserProfiles profiles = null;
         if (usesProfiles()) {
             long t = System.nanoTime();
+            boolean inScore = config.fineTuning().profileInScore();
             List<History> visible = new ArrayList<>(data.train().size());
             for (UserSequence s : data.train()) {
-                visible.add(s.items()); // the real items only: inserted items are guesses, not what the user did
+                // The real items only: inserted items are guesses, not what the user did. With the profile in the score, all
+                // but the last, which phase 2 then predicts with it (a profile never holds the target it helps to predict).
+                visible.add(inScore ? s.items().prefix(s.length() - 1) : s.items());
             }
             profiles = profiler.profile(data.items(), emb, visible, progress);
             seconds.put("profile", (System.nanoTime() - t) / 1e9);
@@ -126,7 +129,11 @@ public final class LlmEdtPipeline {
             seconds.put("embed_profiles", (System.nanoTime() - t) / 1e9);
             Map<String, Object> provenance = new LinkedHashMap<>(profiles.provenance());
             provenance.put("report", profiles.report().toMap());
+            provenance.put("visible", inScore ? "all real items but the last" : "all real items");
             input = input.withProfiles(new ProfileVectors(vectors, encoder.modelId(), provenance));
+            if (inScore) {
+                input = input.withProfileSource(ProfileSource.of(profiler, data.items(), emb, encoder));
+            }
         }
         long t = System.nanoTime();
         LlmEdtModel model = new LlmEdtTrainer(config).train(input, listener);
@@ -135,9 +142,10 @@ public final class LlmEdtPipeline {
         return new Result(model, emb, augmented, profiles, seconds);
     }
 
-    /** Whether profiles are made and aligned: a profiler, phase 2 on and a positive alignment weight. */
+    /** Whether profiles are made: a profiler, phase 2 on, and a positive alignment weight or profiles in the score. */
     private boolean usesProfiles() {
-        return profiler != null && config.fineTuning().enabled() && config.fineTuning().alignmentWeight() > 0;
+        return profiler != null && config.fineTuning().enabled()
+                && (config.fineTuning().alignmentWeight() > 0 || config.fineTuning().profileInScore());
     }
 
     /** A builder; each setter checks its value at once, {@link #build} the combination. */

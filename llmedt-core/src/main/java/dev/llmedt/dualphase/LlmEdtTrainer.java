@@ -106,14 +106,19 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
         }
         FineTuning.Result second = null;
         ProfileVectors profiles = input.profiles().orElse(null);
-        boolean align = profiles != null && config.fineTuning().alignmentWeight() > 0;
+        boolean align = profiles != null && (config.fineTuning().alignmentWeight() > 0 || config.fineTuning().profileInScore());
+        if (config.fineTuning().enabled() && config.fineTuning().profileInScore()
+                && (profiles == null || input.profileSource().isEmpty())) {
+            throw new IllegalArgumentException("profileInScore needs the training users' profiles and a profile source for the "
+                    + "validation users");
+        }
         if (config.fineTuning().enabled()) {
             FineTuning.addParameters(model, config, data.domains().size(), align ? profiles.dimension() : 0);
             LlmEdtModel fineView = new LlmEdtModel(config, data.domains(), model, true, itemText, JSON.createObjectNode());
             TrainingSequences fineTuningSequences = config.fineTuning().augmentedSequences() || input.augmented().isEmpty() ? sequences
                     : new TrainingSequences(data, null);
             second = new FineTuning(config, listener).train(data, fineTuningSequences, model, shape, align ? profiles.rows() : null, valid,
-                    fineView);
+                    fineView, input.profileSource().orElse(null));
         }
         for (Parameter p : phaseOne.list()) {
             if (!model.contains(p.name())) {

@@ -113,6 +113,18 @@ public final class ProfileAlignment {
     }
 
     /**
+     * Back-propagates the gradient of the last {@link #project}'s outputs ({@code gradOut[i]},
+     * row-major, model width) into the adapter's parameters (unless frozen).
+     */
+    public void projectBackward(float[][] gradOut, int n, Gradients grads) {
+        check(n);
+        Kernels.untranspose(gradOut, width, n, gradProjected);
+        second.backward(hidden, gradProjected, n, gradHidden, false, grads, scratch);
+        Activation.RELU.backward(pre, first.out(), n, gradHidden);
+        first.backward(x, gradHidden, n, null, false, grads, scratch);
+    }
+
+    /**
      * Computes {@code weight x InfoNCE} between {@code n} user vectors and their profiles, adds its
      * gradient with respect to the user vectors into {@code gradUsers} (row-major) and accumulates
      * the adapter's gradients (unless frozen).

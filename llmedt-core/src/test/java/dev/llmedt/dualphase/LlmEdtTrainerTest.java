@@ -244,6 +244,52 @@ class LlmEdtTrainerTest {
     }
 
     @Test
+    void profilesInTheScoreNeedAProfileSource(@TempDir Path dir) throws IOException {
+        int width = 12;
+        float[][] vectors = new float[data.train().size()][width];
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        for (float[] v : vectors) {
+            for (int j = 0; j < width; j++) {
+                v[j] = (float) random.nextGaussian();
+            }
+        }
+        ProfileSource source = histories -> {
+            float[][] out = new float[histories.size()][width];
+            for (int i = 0; i < out.length; i++) {
+                java.util.SplittableRandom r = new java.util.SplittableRandom(histories.get(i).hashCode());
+                for (int j = 0; j < width; j++) {
+                    out[i][j] = (float) r.nextGaussian();
+                }
+            }
+            return out;
+        };
+        DualPhaseConfig c = small(ItemRepresentation.HYBRID, 1, 2);
+        c = c.withFineTuning(c.fineTuning().toBuilder().profileInScore(true).build());
+        DualPhaseInput input = DualPhaseInput.of(data).withItemEmbeddings(embeddings)
+                .withProfiles(new ProfileVectors(vectors, "hashing-48", Map.of()));
+        DualPhaseConfig inScore = c;
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> new LlmEdtTrainer(inScore).train(input, TrainingListener.none()));
+        assertTrue(missing.getMessage().contains("profile source"), missing.getMessage());
+        LlmEdtModel m = new LlmEdtTrainer(c).train(input.withProfileSource(source), TrainingListener.none());
+        assertTrue(m.scoresWithProfiles());
+        Domain food = data.domains().get(0);
+        History h = data.test().get(0).input();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.score(h, food, new float[food.size()]));
+        assertTrue(e.getMessage().contains("withProfiles"), e.getMessage());
+        float[] with = new float[food.size()];
+        m.withProfiles(source).score(h, food, with);
+        float[][] none = new float[1][food.size()];
+        m.scoreBatch(List.of(h), food, none, new float[1][width]);
+        assertFalse(java.util.Arrays.equals(with, none[0]), "the profile changes the scores");
+        m.save(dir.resolve("p.model"));
+        LlmEdtModel loaded = LlmEdtModel.load(dir.resolve("p.model"));
+        float[] again = new float[food.size()];
+        loaded.withProfiles(source).score(h, food, again);
+        assertArrayEquals(with, again);
+    }
+
+    @Test
     void evaluationUsersCannotChangeTheWeights() {
         DualPhaseConfig c = small(ItemRepresentation.HYBRID, 2, 1);
         List<EvaluationCase> otherTest = new ArrayList<>();

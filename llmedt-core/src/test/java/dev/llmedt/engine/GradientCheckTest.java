@@ -477,6 +477,37 @@ class GradientCheckTest {
     }
 
     @Test
+    void projectedProfilesInTheScore() {
+        int n = 4;
+        int width = 5;
+        ParameterSet set = new ParameterSet();
+        ProfileAlignment.addParameters(set, "p.", 6, 3, width, false);
+        for (Parameter p : set.list()) {
+            randomize(p, random, 0.8);
+        }
+        ProfileAlignment projection = new ProfileAlignment(set, "p.", 1, 8);
+        float[][] profiles = randomMatrix(n, 6, 1);
+        float[][] w = randomMatrix(n, width, 1);
+        float[][] out = new float[n][width];
+        DoubleSupplier loss = () -> {
+            projection.project(profiles, n, out);
+            double s = 0;
+            for (int i = 0; i < n; i++) {
+                for (int f = 0; f < width; f++) {
+                    s += (double) out[i][f] * w[i][f];
+                }
+            }
+            return s;
+        };
+        loss.getAsDouble();
+        Gradients g = new Gradients(set);
+        projection.projectBackward(w, n, g);
+        for (Parameter p : set.list()) {
+            check("projected profile " + p.name(), loss, p.value(), g.of(p), p.rows(), p.cols());
+        }
+    }
+
+    @Test
     void domainThreadTrainsItsPositionsThroughTheFrozenBackbone() {
         SmallSasRec m = new SmallSasRec(random);
         ParameterSet set = m.set;

@@ -1,31 +1,39 @@
 package dev.llmedt.examples;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmedt.data.CdsrDataset;
-import dev.llmedt.dualphase.LlmEdtModel;
-import dev.llmedt.model.ModelFile;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.EvaluationCase;
-import dev.llmedt.sasrec.SasRecModel;
-import java.nio.file.Path;
-import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import dev.llmedt.data.Split;
+import dev.llmedt.dualphase.LlmEdtModel;
+import dev.llmedt.dualphase.ProfileSource;
 import dev.llmedt.eval.EvaluationReport;
 import dev.llmedt.eval.Evaluator;
 import dev.llmedt.eval.GroupMetrics;
 import dev.llmedt.eval.MostPopularRecommender;
 import dev.llmedt.eval.Protocol;
 import dev.llmedt.eval.Recommender;
+import dev.llmedt.model.ModelFile;
+import dev.llmedt.profile.DomainAwareProfiler;
+import dev.llmedt.sasrec.SasRecModel;
+import dev.llmedt.text.ItemEmbeddings;
+import dev.llmedt.text.TextCache;
+import dev.llmedt.text.TextEncoder;
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import java.io.PrintWriter;
 
 /** {@code llmedt evaluate}: rank held-out targets and report HR@K, NDCG@K and MRR. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
@@ -62,6 +70,14 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print machine-readable JSON.")
     boolean json;
 
+    @Mixin
+    EncoderOptions encoderOptions;
+
+    @Option(names = "--embeddings", paramLabel = "FILE",
+            description = "For an LLM-EDT model that scores with user profiles: the item embeddings it was trained with (profiles of the "
+                    + "evaluated users are made from their input and embedded by --encoder, cached in --cache).")
+    Path embeddings;
+
     @Option(names = "--per-user", paramLabel = "FILE",
             description = "Also write one line per evaluated user (TSV: source uid domain slice rank ndcg10 hit10), for 'compare'.")
     Path perUser;
@@ -81,11 +97,37 @@ final class EvaluateCommand implements Callable<Integer> {
         Recommender recommender;
         List<EvaluationCase> cases = data.cases(s);
         String name;
+        TextEncoder profileEncoder = null;
         if (model != null && ModelFile.kind(model).equals("llm-edt")) {
             LlmEdtModel loaded = LlmEdtModel.load(model);
             checkCompatible(loaded.domains(), data);
             recommender = loaded;
             name = "llm-edt (" + model.getFileName() + ")";
+            if (loaded.scoresWithProfiles()) {
+                if (embeddings == null) {
+                    throw new IllegalArgumentException(model + " adds the user's profile to the score: give --embeddings FILE (the item "
+                            + "embeddings it was trained with) and the encoder options it was trained with");
+                }
+                ItemEmbeddings items = ItemEmbeddings.read(embeddings);
+                JsonNode profiler = loaded.provenance().at("/profiles/profiler");
+                if (!items.modelId().equals(loaded.provenance().at("/profiles/encoder").asText())) {
+                    throw new IllegalArgumentException(embeddings + " was made by " + items.modelId() + " but the model's profiles by "
+                            + loaded.provenance().at("/profiles/encoder").asText());
+                }
+                Map<String, Object> settings = new ObjectMapper().convertValue(profiler.path("settings"),
+                        new TypeReference<Map<String, Object>>() { });
+                DomainAwareProfiler userProfiler = DomainAwareProfiler.builder().settings(DomainAwareProfiler.Settings.fromMap(settings))
+                        .build();
+                TextCache cache = encoderOptions.openCache();
+                profileEncoder = encoderOptions.open(null);
+                if (!profileEncoder.modelId().equals(items.modelId())) {
+                    profileEncoder.close();
+                    throw new IllegalArgumentException("the encoder " + profileEncoder.modelId() + " is not the one the model was trained with ("
+                            + items.modelId() + ")");
+                }
+                recommender = loaded.withProfiles(ProfileSource.of(userProfiler, data.items(), items,
+                        cache == null ? profileEncoder : cache.cached(profileEncoder)));
+            }
         } else if (model != null) {
             SasRecModel loaded = SasRecModel.load(model);
             checkCompatible(loaded.domains(), data);
@@ -107,7 +149,14 @@ final class EvaluateCommand implements Callable<Integer> {
         if (threads != null) {
             evaluator = evaluator.withThreads(threads);
         }
-        EvaluationReport report = evaluator.evaluate(recommender, data.items(), cases, s.label());
+        EvaluationReport report;
+        try {
+            report = evaluator.evaluate(recommender, data.items(), cases, s.label());
+        } finally {
+            if (profileEncoder != null) {
+                profileEncoder.close();
+            }
+        }
         if (perUser != null) {
             PerUserFile.write(perUser, data, cases, report);
         }

@@ -111,6 +111,10 @@ final class LlmEdtOptions {
             description = "llm-edt: phase 2 trains on the augmented sequences too (default true); false: on the original ones.")
     Boolean fineTuneOnAugmented;
 
+    @Option(names = "--profile-in-score", description = "llm-edt: add the user's projected profile to the score (scoring then needs "
+            + "the user's profile: evaluate with --embeddings).")
+    boolean profileInScore;
+
     @Option(names = "--domain-gate", paramLabel = "true|false",
             description = "llm-edt: scale each domain thread by a learned gate starting at 0 (default true).")
     Boolean domainGate;
@@ -148,6 +152,9 @@ final class LlmEdtOptions {
         }
         if (insertedTargets) {
             used.add("--inserted-items-are-targets");
+        }
+        if (profileInScore) {
+            used.add("--profile-in-score");
         }
         return used;
     }
@@ -203,6 +210,7 @@ final class LlmEdtOptions {
         if (fineTuneOnAugmented != null) {
             f.augmentedSequences(fineTuneOnAugmented);
         }
+        f.profileInScore(profileInScore);
         if (phaseTwoEpochs != null) {
             f.maxEpochs(phaseTwoEpochs);
         }
@@ -265,7 +273,8 @@ final class LlmEdtOptions {
                         + template + "'");
             }
         }
-        boolean profiles = !noProfiles && config.fineTuning().enabled() && config.fineTuning().alignmentWeight() > 0;
+        boolean profiles = config.fineTuning().enabled() && (config.fineTuning().profileInScore()
+                || (!noProfiles && config.fineTuning().alignmentWeight() > 0));
         boolean needEncoder = generatorUrl != null || profiles || (embeddings == null && (config.backbone().itemRepresentation().usesText()
                 || !noAugmenter));
         if (cache == null && needEncoder) {
