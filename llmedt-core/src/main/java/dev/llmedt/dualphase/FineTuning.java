@@ -19,6 +19,7 @@ import dev.llmedt.eval.EvaluationReport;
 import dev.llmedt.eval.Evaluator;
 import dev.llmedt.eval.Protocol;
 import dev.llmedt.eval.Recommender;
+import dev.llmedt.training.GradientSteps;
 import dev.llmedt.training.NextItemTraining;
 import dev.llmedt.training.TrainingSequences;
 import java.util.ArrayList;
@@ -652,49 +653,11 @@ final class FineTuning {
 
         /** Sums the workers' gradients into worker 0's and the squares of its part for the global norm. */
         private void reduce(int w) {
-            double squares = 0;
-            for (int i = 0; i < parameterList.size(); i++) {
-                Parameter p = parameterList.get(i);
-                if (p.frozen()) {
-                    continue;
-                }
-                int rowFrom = (int) pool.partStart(p.rows(), w);
-                int rowTo = (int) pool.partStart(p.rows(), w + 1);
-                grads[0].accumulate(grads, i, rowFrom, rowTo);
-                float[][] g = grads[0].at(i);
-                for (int r = rowFrom; r < rowTo; r++) {
-                    for (float v : g[r]) {
-                        squares += (double) v * v;
-                    }
-                }
-            }
-            normPart[w] = squares;
+            normPart[w] = GradientSteps.reduce(pool, w, parameterList, grads);
         }
 
         private void update(int w) {
-            for (int i = 0; i < parameterList.size(); i++) {
-                Parameter p = parameterList.get(i);
-                if (p.frozen()) {
-                    continue;
-                }
-                int rowFrom = (int) pool.partStart(p.rows(), w);
-                int rowTo = (int) pool.partStart(p.rows(), w + 1);
-                if (rowFrom == rowTo) {
-                    continue;
-                }
-                if (clipScale != 1) {
-                    float[][] g = grads[0].at(i);
-                    for (int r = rowFrom; r < rowTo; r++) {
-                        for (int c = 0; c < g[r].length; c++) {
-                            g[r][c] *= clipScale;
-                        }
-                    }
-                }
-                adam.update(i, grads[0], rowFrom, rowTo);
-                for (Gradients g : grads) {
-                    g.zero(i, rowFrom, rowTo);
-                }
-            }
+            GradientSteps.update(pool, w, parameterList, grads, adam, clipScale);
         }
 
         @Override

@@ -2,7 +2,6 @@ package dev.llmedt.dualphase;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
@@ -21,8 +20,6 @@ import dev.llmedt.model.ModelFile;
 import dev.llmedt.model.ModelFileException;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -349,17 +346,10 @@ public final class LlmEdtModel implements Recommender {
     public void save(Path file) throws IOException {
         ObjectNode cfg = JSON.createObjectNode();
         cfg.set("llm_edt", config.toJson());
-        ArrayNode ds = cfg.putArray("domains");
-        for (Domain d : domains) {
-            ds.addObject().put("name", d.name()).put("first_item", d.firstItem()).put("size", d.size());
-        }
+        cfg.set("domains", ModelFile.domainsJson(domains));
         cfg.put("fine_tuned", fineTuned);
         cfg.set("item_text", itemText);
-        List<ModelFile.Tensor> tensors = new ArrayList<>();
-        for (Parameter p : parameters.list()) {
-            tensors.add(new ModelFile.Tensor(p.name(), p.shape(), p.toFlat()));
-        }
-        ModelFile.write(file, KIND, cfg, provenance, tensors);
+        ModelFile.write(file, KIND, cfg, provenance, ModelFile.tensorsOf(parameters));
     }
 
     /**
@@ -373,19 +363,12 @@ public final class LlmEdtModel implements Recommender {
             throw new ModelFileException(file, "holds a '" + c.kind() + "' model, not an LLM-EDT model");
         }
         DualPhaseConfig config;
-        List<Domain> domains = new ArrayList<>();
         try {
             config = DualPhaseConfig.fromJson(c.config().path("llm_edt"));
-            int index = 0;
-            for (JsonNode d : c.config().path("domains")) {
-                domains.add(new Domain(index++, d.path("name").asText(), d.path("first_item").asInt(), d.path("size").asInt()));
-            }
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(file, "invalid configuration: " + e.getMessage());
         }
-        if (domains.isEmpty()) {
-            throw new ModelFileException(file, "the configuration names no domains");
-        }
+        List<Domain> domains = ModelFile.domains(file, c.config().path("domains"));
         boolean fineTuned = c.config().path("fine_tuned").asBoolean(false);
         int items = domains.get(domains.size() - 1).endItem();
         ParameterSet required = new ParameterSet();
@@ -399,38 +382,21 @@ public final class LlmEdtModel implements Recommender {
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(file, "invalid configuration: " + e.getMessage());
         }
+        c.fill(file, required);
         ParameterSet parameters = new ParameterSet();
         Set<String> names = new LinkedHashSet<>(c.tensors().keySet());
         for (Parameter p : required.list()) {
-            ModelFile.Tensor t;
-            try {
-                t = c.tensor(p.name());
-            } catch (IllegalArgumentException e) {
-                throw new ModelFileException(file, e.getMessage());
-            }
-            if (!Arrays.equals(t.shape(), p.shape())) {
-                throw new ModelFileException(file, "tensor " + p.name() + " has shape " + Arrays.toString(t.shape())
-                        + ", the configuration needs " + Arrays.toString(p.shape()));
-            }
-            p.setFlat(t.data());
             parameters.add(p);
             names.remove(p.name());
         }
-        for (String name : names) { // item representation, PCA and profile adapters: kept for saving and extension
-            ModelFile.Tensor t = c.tensors().get(name);
-            int[] s = t.shape();
-            Parameter p = s.length == 1 ? Parameter.vector(name, s[0]) : Parameter.matrix(name, s[0], s[1]);
-            p.setFlat(t.data());
-            parameters.add(p);
+        ParameterSet extra = new ParameterSet(); // item representation, PCA and profile adapters: kept for saving and extension
+        for (String name : names) {
+            int[] s = c.tensors().get(name).shape();
+            extra.add(s.length == 1 ? Parameter.vector(name, s[0]) : Parameter.matrix(name, s[0], s[1]));
         }
-        for (Parameter p : parameters.list()) {
-            for (float[] row : p.value()) {
-                for (float v : row) {
-                    if (!Float.isFinite(v)) {
-                        throw new ModelFileException(file, "tensor " + p.name() + " holds a non-finite value");
-                    }
-                }
-            }
+        c.fill(file, extra);
+        for (Parameter p : extra.list()) {
+            parameters.add(p);
         }
         return new LlmEdtModel(config, domains, parameters, fineTuned, c.config().path("item_text"), c.provenance());
     }
@@ -464,11 +430,7 @@ public final class LlmEdtModel implements Recommender {
             throw new ModelFileException(file, "is a SASRec model with " + s + ", which is not the phase 1 of the backbone " + b
                     + " (a SASRec model is the phase 1 of the id representation with the same network)");
         }
-        List<Domain> domains = new ArrayList<>();
-        int index = 0;
-        for (JsonNode d : c.config().path("domains")) {
-            domains.add(new Domain(index++, d.path("name").asText(), d.path("first_item").asInt(), d.path("size").asInt()));
-        }
+        List<Domain> domains = ModelFile.domains(file, c.config().path("domains"));
         ParameterSet parameters = new ParameterSet();
         for (ModelFile.Tensor t : c.tensors().values()) {
             int[] shape = t.shape();

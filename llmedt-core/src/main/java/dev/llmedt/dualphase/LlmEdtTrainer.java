@@ -14,11 +14,11 @@ import dev.llmedt.engine.Parameter;
 import dev.llmedt.engine.ParameterSet;
 import dev.llmedt.engine.SasRecNetwork;
 import dev.llmedt.engine.SasRecShape;
+import dev.llmedt.model.Provenance;
 import dev.llmedt.text.ItemEmbeddings;
 import dev.llmedt.training.ItemRows;
 import dev.llmedt.training.NextItemTraining;
 import dev.llmedt.training.TrainingSequences;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -219,16 +219,7 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
     private ObjectNode provenance(DualPhaseInput input, JsonNode first, FineTuning.Result second, JsonNode itemText,
             TrainingSequences sequences) {
         CdsrDataset data = input.data();
-        ObjectNode p = JSON.createObjectNode();
-        String version = LlmEdtTrainer.class.getPackage().getImplementationVersion();
-        p.put("library", "llmedt " + (version == null ? "development build" : version));
-        p.put("java", System.getProperty("java.vendor") + " " + System.getProperty("java.version"));
-        p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        p.put("created", Instant.now().toString());
-        p.put("dataset", data.name());
-        p.put("dataset_fingerprint", data.fingerprint());
-        p.put("seed", config.seed());
-        p.put("threads", config.resolvedThreads());
+        ObjectNode p = Provenance.of(data, config.seed(), config.resolvedThreads());
         p.set("config", config.toJson());
         p.set("item_text", itemText);
         AugmentedData augmented = input.augmented().orElse(null);

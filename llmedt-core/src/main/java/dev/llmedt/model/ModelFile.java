@@ -1,5 +1,8 @@
 package dev.llmedt.model;
 
+import dev.llmedt.data.Domain;
+import dev.llmedt.engine.Parameter;
+import dev.llmedt.engine.ParameterSet;
 import dev.llmedt.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -79,6 +82,30 @@ public final class ModelFile {
      */
     public record Contents(String kind, JsonNode config, JsonNode provenance, Map<String, Tensor> tensors) {
 
+        /**
+         * Sets every parameter of a set from the tensor of the same name and shape.
+         *
+         * @throws ModelFileException naming the file and the tensor when one is missing, misshapen or not finite
+         */
+        public void fill(Path file, ParameterSet parameters) throws ModelFileException {
+            for (Parameter p : parameters.list()) {
+                Tensor t = tensors.get(p.name());
+                if (t == null) {
+                    throw new ModelFileException(file, "no tensor " + p.name() + "; the file has " + tensors.keySet());
+                }
+                if (!Arrays.equals(t.shape(), p.shape())) {
+                    throw new ModelFileException(file, "tensor " + p.name() + " has shape " + Arrays.toString(t.shape())
+                            + ", the configuration needs " + Arrays.toString(p.shape()));
+                }
+                for (float v : t.data()) {
+                    if (!Float.isFinite(v)) {
+                        throw new ModelFileException(file, "tensor " + p.name() + " holds a non-finite value");
+                    }
+                }
+                p.setFlat(t.data());
+            }
+        }
+
         /** Returns a tensor, failing with the file's tensor names when absent. */
         public Tensor tensor(String name) {
             Tensor t = tensors.get(name);
@@ -156,6 +183,50 @@ public final class ModelFile {
         } catch (java.io.EOFException e) {
             throw new ModelFileException(file, "not an llmedt model file (too short)");
         }
+    }
+
+    /** Returns the domains as the model files' configuration stores them: {@code [{name, first_item, size}, ...]}. */
+    public static ArrayNode domainsJson(List<Domain> domains) {
+        ArrayNode ds = JSON.createArrayNode();
+        for (Domain d : domains) {
+            ds.addObject().put("name", d.name()).put("first_item", d.firstItem()).put("size", d.size());
+        }
+        return ds;
+    }
+
+    /**
+     * Reads the domains of a configuration written with {@link #domainsJson}.
+     *
+     * @throws ModelFileException naming the file when they are missing or invalid
+     */
+    public static List<Domain> domains(Path file, JsonNode json) throws ModelFileException {
+        List<Domain> domains = new ArrayList<>();
+        try {
+            int index = 0;
+            for (JsonNode d : json) {
+                domains.add(new Domain(index++, d.path("name").asText(), d.path("first_item").asInt(), d.path("size").asInt()));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(file, "invalid domains: " + e.getMessage());
+        }
+        if (domains.isEmpty()) {
+            throw new ModelFileException(file, "the configuration names no domains");
+        }
+        return domains;
+    }
+
+    /** Returns a parameter's tensor, named and shaped as the parameter. */
+    public static Tensor tensorOf(Parameter p) {
+        return new Tensor(p.name(), p.shape(), p.toFlat());
+    }
+
+    /** Returns the tensors of every parameter of a set, in order. */
+    public static List<Tensor> tensorsOf(ParameterSet parameters) {
+        List<Tensor> tensors = new ArrayList<>();
+        for (Parameter p : parameters.list()) {
+            tensors.add(tensorOf(p));
+        }
+        return tensors;
     }
 
     /** Reads and verifies a model file. */

@@ -2,13 +2,11 @@ package dev.llmedt.sasrec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
 import dev.llmedt.engine.HistoryWindows;
 import dev.llmedt.engine.Kernels;
-import dev.llmedt.engine.Parameter;
 import dev.llmedt.engine.ParameterSet;
 import dev.llmedt.engine.RaggedBatch;
 import dev.llmedt.engine.SasRecNetwork;
@@ -18,7 +16,6 @@ import dev.llmedt.model.ModelFile;
 import dev.llmedt.model.ModelFileException;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -195,15 +192,8 @@ public final class SasRecModel implements Recommender {
     public void save(Path file) throws IOException {
         ObjectNode cfg = JSON.createObjectNode();
         cfg.set("sasrec", JSON.valueToTree(config));
-        ArrayNode ds = cfg.putArray("domains");
-        for (Domain d : domains) {
-            ds.addObject().put("name", d.name()).put("first_item", d.firstItem()).put("size", d.size());
-        }
-        List<ModelFile.Tensor> tensors = new ArrayList<>();
-        for (Parameter p : parameters.list()) {
-            tensors.add(new ModelFile.Tensor(p.name(), p.shape(), p.toFlat()));
-        }
-        ModelFile.write(file, KIND, cfg, provenance, tensors);
+        cfg.set("domains", ModelFile.domainsJson(domains));
+        ModelFile.write(file, KIND, cfg, provenance, ModelFile.tensorsOf(parameters));
     }
 
     /**
@@ -217,38 +207,19 @@ public final class SasRecModel implements Recommender {
             throw new ModelFileException(file, "holds a '" + c.kind() + "' model, not a SASRec model");
         }
         SasRecConfig config;
-        List<Domain> domains = new ArrayList<>();
         try {
             config = JSON.treeToValue(c.config().path("sasrec"), SasRecConfig.class);
-            int index = 0;
-            for (JsonNode d : c.config().path("domains")) {
-                domains.add(new Domain(index++, d.path("name").asText(), d.path("first_item").asInt(), d.path("size").asInt()));
-            }
         } catch (IOException | IllegalArgumentException e) {
             throw new ModelFileException(file, "invalid configuration: " + e.getMessage());
         }
-        if (domains.isEmpty()) {
-            throw new ModelFileException(file, "the configuration names no domains");
-        }
+        List<Domain> domains = ModelFile.domains(file, c.config().path("domains"));
         ParameterSet parameters;
         try {
             parameters = SasRecNetwork.createParameters(shapeOf(config, domains));
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(file, "invalid configuration: " + e.getMessage());
         }
-        for (Parameter p : parameters.list()) {
-            ModelFile.Tensor t;
-            try {
-                t = c.tensor(p.name());
-            } catch (IllegalArgumentException e) {
-                throw new ModelFileException(file, e.getMessage());
-            }
-            if (!java.util.Arrays.equals(t.shape(), p.shape())) {
-                throw new ModelFileException(file, "tensor " + p.name() + " has shape " + java.util.Arrays.toString(t.shape())
-                        + ", the configuration needs " + java.util.Arrays.toString(p.shape()));
-            }
-            p.setFlat(t.data());
-        }
+        c.fill(file, parameters);
         return new SasRecModel(config, domains, parameters, c.provenance());
     }
 

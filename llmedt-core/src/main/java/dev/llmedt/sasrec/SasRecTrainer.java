@@ -9,12 +9,12 @@ import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.History;
 import dev.llmedt.data.UserSequence;
 import dev.llmedt.engine.ParameterSet;
+import dev.llmedt.model.Provenance;
 import dev.llmedt.engine.SasRecNetwork;
 import dev.llmedt.engine.SasRecShape;
 import dev.llmedt.training.ItemRows;
 import dev.llmedt.training.NextItemTraining;
 import dev.llmedt.training.TrainingSequences;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -117,16 +117,7 @@ public final class SasRecTrainer {
     }
 
     private ObjectNode provenance(CdsrDataset data, TrainingSummary summary, int threads) {
-        ObjectNode p = JSON.createObjectNode();
-        String version = SasRecTrainer.class.getPackage().getImplementationVersion();
-        p.put("library", "llmedt " + (version == null ? "development build" : version));
-        p.put("java", System.getProperty("java.vendor") + " " + System.getProperty("java.version"));
-        p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        p.put("created", Instant.now().toString());
-        p.put("dataset", data.name());
-        p.put("dataset_fingerprint", data.fingerprint());
-        p.put("seed", config.seed());
-        p.put("threads", threads);
+        ObjectNode p = Provenance.of(data, config.seed(), threads);
         ObjectNode t = p.putObject("training");
         t.put("epochs", summary.epochs().size());
         t.put("best_epoch", summary.bestEpoch());

@@ -476,23 +476,7 @@ public final class NextItemTraining {
         }
 
         private void reduceAndUpdate(int w) {
-            for (int i = 0; i < parameterList.size(); i++) {
-                Parameter p = parameterList.get(i);
-                if (p.frozen()) {
-                    continue;
-                }
-                int rows = p.rows();
-                int rowFrom = (int) pool.partStart(rows, w);
-                int rowTo = (int) pool.partStart(rows, w + 1);
-                if (rowFrom == rowTo) {
-                    continue;
-                }
-                grads[0].accumulate(grads, i, rowFrom, rowTo);
-                adam.update(i, grads[0], rowFrom, rowTo);
-                for (Gradients g : grads) {
-                    g.zero(i, rowFrom, rowTo);
-                }
-            }
+            GradientSteps.reduceAndUpdate(pool, w, parameterList, grads, adam);
         }
 
         @Override

@@ -15,7 +15,6 @@ import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.History;
 import dev.llmedt.data.SyntheticDataset;
 import dev.llmedt.engine.ItemTower;
-import dev.llmedt.engine.Parameter;
 import dev.llmedt.engine.SasRecNetwork;
 import dev.llmedt.eval.Evaluator;
 import dev.llmedt.eval.Protocol;

@@ -1,6 +1,5 @@
 package dev.llmedt.examples;
 
-import dev.llmedt.EpochSummary;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.dualphase.BackboneConfig;
@@ -10,7 +9,6 @@ import dev.llmedt.dualphase.PretrainingConfig;
 import dev.llmedt.sasrec.SasRecConfig;
 import dev.llmedt.sasrec.SasRecModel;
 import dev.llmedt.sasrec.SasRecTrainer;
-import dev.llmedt.sasrec.TrainingSummary;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmedt.augment.AugmentedData;
 import dev.llmedt.augment.Insertion;
 import dev.llmedt.data.CdsrDataset;
@@ -17,8 +16,6 @@ import dev.llmedt.testing.ScriptedServer.Reply;
 import dev.llmedt.testing.SharedData;
 import dev.llmedt.text.ItemEmbeddings;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
