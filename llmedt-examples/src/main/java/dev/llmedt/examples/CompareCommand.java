@@ -92,6 +92,7 @@ final class CompareCommand implements Callable<Integer> {
         for (String slice : List.of("0", "1-2", "3+")) {
             groups.put("slice " + slice, q -> q.slice().equals(slice));
         }
+        groups.put("slice 0-2", q -> !q.slice().equals("3+")); // users with at most 2 input items in the target domain
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("a", Map.of("name", names.get(0), "runs", a.stream().map(Path::toString).toList()));
         result.put("b", Map.of("name", names.get(1), "runs", b.stream().map(Path::toString).toList()));
