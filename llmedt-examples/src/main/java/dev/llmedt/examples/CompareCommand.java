@@ -195,12 +195,32 @@ final class CompareCommand implements Callable<Integer> {
         return new TTest().pairedTTest(a, b);
     }
 
-    /** Two-sided Wilcoxon signed-rank p-value (normal approximation beyond 30 users); 1 when every difference is zero. */
+    /**
+     * Two-sided Wilcoxon signed-rank p-value over the users whose two values differ (Wilcoxon's
+     * treatment of zero differences: most users miss the top 10 with both methods, and counting
+     * their zero differences would make any difference look significant); exact up to 30 such
+     * users, normal approximation beyond; 1 when fewer than 2 differ.
+     */
     static double wilcoxon(double[] a, double[] b) {
-        if (a.length < 2 || allEqual(a, b)) {
+        int n = 0;
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] != b[i]) {
+                n++;
+            }
+        }
+        if (n < 2) {
             return 1;
         }
-        return new WilcoxonSignedRankTest().wilcoxonSignedRankTest(a, b, a.length <= 30);
+        double[] x = new double[n];
+        double[] y = new double[n];
+        int k = 0;
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] != b[i]) {
+                x[k] = a[i];
+                y[k++] = b[i];
+            }
+        }
+        return new WilcoxonSignedRankTest().wilcoxonSignedRankTest(x, y, n <= 30);
     }
 
     private static boolean allEqual(double[] a, double[] b) {
