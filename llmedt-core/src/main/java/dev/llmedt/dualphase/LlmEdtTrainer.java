@@ -96,6 +96,11 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
                     shape, 1, data.items(), valid, view);
             firstProvenance = phaseOneProvenance(first);
         } else {
+            String trainedWith = reused.itemText().path("model_id").asText(null);
+            if (embeddings != null && trainedWith != null && !trainedWith.equals(embeddings.modelId())) {
+                throw new IllegalArgumentException("the phase-1 model's items were embedded by '" + trainedWith + "', the item embeddings "
+                        + "given by '" + embeddings.modelId() + "': use the encoder the model was trained with");
+            }
             firstProvenance = reusePhaseOne(reused, phaseOne);
         }
         materialize(phaseOne, rows, shape, itemTable);
@@ -200,7 +205,15 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
             if (!source.contains(p.name())) {
                 throw new IllegalArgumentException("the phase-1 model has no tensor " + p.name());
             }
-            p.copyFrom(source.get(p.name()));
+            Parameter q = source.get(p.name());
+            if (!java.util.Arrays.equals(p.shape(), q.shape())) {
+                throw new IllegalArgumentException(p.name().startsWith(ItemTower.ADAPTER)
+                        ? "the item features have width " + p.cols() + " but the phase-1 model's item adapter takes " + q.cols()
+                                + ": the item embeddings (or their PCA) differ from the ones it was trained with"
+                        : "the phase-1 model's " + p.name() + " has shape " + java.util.Arrays.toString(q.shape()) + ", not "
+                                + java.util.Arrays.toString(p.shape()));
+            }
+            p.copyFrom(q);
         }
         LOG.info("phase 1 reused from a trained model (best valid NDCG@10 {})",
                 model.provenance().at("/training/phase_1/best_valid_ndcg10").asDouble());

@@ -137,6 +137,20 @@ class LlmEdtTrainerTest {
             assertArrayEquals(tensor(full, name), tensor(second, name), name);
         }
         assertTrue(second.provenance().at("/training/phase_1/reused").asBoolean());
+        ItemEmbeddings otherEncoder = ItemEmbeddings.encode(data.items(), new HashingEncoder(48, "another-encoder"),
+                ItemTextTemplate.titles(), dev.llmedt.ProgressListener.none());
+        IllegalArgumentException wrongEncoder = assertThrows(IllegalArgumentException.class, () -> new LlmEdtTrainer(both).train(
+                DualPhaseInput.of(data).withItemEmbeddings(otherEncoder).withPhaseOne(first), TrainingListener.none()));
+        assertTrue(wrongEncoder.getMessage().contains("another-encoder") && wrongEncoder.getMessage().contains("hashing-48"),
+                wrongEncoder.getMessage());
+        ItemEmbeddings otherDimension = ItemEmbeddings.encode(data.items(), new HashingEncoder(24, "hashing-48"),
+                ItemTextTemplate.titles(), dev.llmedt.ProgressListener.none());
+        DualPhaseConfig wholeVectors = both.withBackbone(both.backbone().toBuilder().pcaDimension(0).build());
+        LlmEdtModel firstWhole = train(wholeVectors.withFineTuning(both.fineTuning().toBuilder().enabled(false).build()), data, null);
+        IllegalArgumentException wrongDimension = assertThrows(IllegalArgumentException.class, () -> new LlmEdtTrainer(wholeVectors)
+                .train(DualPhaseInput.of(data).withItemEmbeddings(otherDimension).withPhaseOne(firstWhole), TrainingListener.none()));
+        assertTrue(wrongDimension.getMessage().contains("width 24") && wrongDimension.getMessage().contains("takes 48"),
+                wrongDimension.getMessage());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new LlmEdtTrainer(
                 both.withBackbone(both.backbone().toBuilder().dim(8).build())).train(
                 DualPhaseInput.of(data).withItemEmbeddings(embeddings).withPhaseOne(first), TrainingListener.none()));
@@ -286,6 +300,28 @@ class LlmEdtTrainerTest {
         float[] again = new float[food.size()];
         loaded.withProfiles(source).score(h, food, again);
         assertArrayEquals(with, again);
+
+        // Evaluation asks the source for each case's input, never anything holding its target: other targets, same requests.
+        List<History> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ProfileSource spy = histories -> {
+            asked.addAll(histories);
+            return source.vectors(histories);
+        };
+        dev.llmedt.eval.EvaluationReport report = dev.llmedt.eval.Evaluator.of(dev.llmedt.eval.Protocol.full()).withThreads(1)
+                .evaluate(m.withProfiles(spy), data.items(), data.test(), "test");
+        List<History> inputs = data.test().stream().map(EvaluationCase::input).toList();
+        assertEquals(new java.util.HashSet<>(inputs), new java.util.HashSet<>(asked), "profiles come from the inputs only");
+        List<History> firstRequests = new ArrayList<>(asked);
+        asked.clear();
+        List<EvaluationCase> otherTargets = new ArrayList<>();
+        for (EvaluationCase ec : data.test()) {
+            Domain d = data.items().domainOf(ec.target());
+            otherTargets.add(new EvaluationCase(ec.source(), ec.user(), ec.input(), d.firstItem() + (ec.target() - d.firstItem() + 1) % d.size()));
+        }
+        dev.llmedt.eval.Evaluator.of(dev.llmedt.eval.Protocol.full()).withThreads(1).evaluate(m.withProfiles(spy), data.items(),
+                otherTargets, "test");
+        assertEquals(new java.util.HashSet<>(firstRequests), new java.util.HashSet<>(asked), "changing the targets changes no profile request");
+        assertTrue(report.overall().n() == data.test().size());
     }
 
     @Test
