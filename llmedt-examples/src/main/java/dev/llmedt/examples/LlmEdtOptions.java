@@ -103,11 +103,11 @@ final class LlmEdtOptions {
     @Option(names = "--alignment-weight", paramLabel = "X", description = "llm-edt: beta, the profile alignment weight (default 0.5).")
     Double alignmentWeight;
 
-    @Option(names = "--alignment-head", paramLabel = "true|false",
+    @Option(names = "--alignment-head", arity = "1", paramLabel = "true|false",
             description = "llm-edt: align a projection of the user vector with the profile, not the vector itself (default true).")
     Boolean alignmentHead;
 
-    @Option(names = "--fine-tune-on-augmented", paramLabel = "true|false",
+    @Option(names = "--fine-tune-on-augmented", arity = "1", paramLabel = "true|false",
             description = "llm-edt: phase 2 trains on the augmented sequences too (default true); false: on the original ones.")
     Boolean fineTuneOnAugmented;
 
@@ -115,7 +115,7 @@ final class LlmEdtOptions {
             + "the user's profile: evaluate with --embeddings).")
     boolean profileInScore;
 
-    @Option(names = "--domain-gate", paramLabel = "true|false",
+    @Option(names = "--domain-gate", arity = "1", paramLabel = "true|false",
             description = "llm-edt: scale each domain thread by a learned gate starting at 0 (default true).")
     Boolean domainGate;
 
