@@ -19,9 +19,10 @@ import java.util.Objects;
  *     adapter, 0 = keep them whole; in [0, 65536] (default 128)
  * @param adapterHidden the item adapter's middle width, 0 = half its input width; in [0, 65536]
  *     (default 0)
+ * @param domainAdapters one item adapter per domain instead of one shared by all items (default false)
  */
 public record BackboneConfig(int dim, int blocks, int heads, int maxLength, double dropout, double layerNormEps,
-        ItemRepresentation itemRepresentation, int pcaDimension, int adapterHidden) {
+        ItemRepresentation itemRepresentation, int pcaDimension, int adapterHidden, boolean domainAdapters) {
 
     /** Validates every field; messages name the parameter, the value and the allowed range. */
     public BackboneConfig {
@@ -61,6 +62,7 @@ public record BackboneConfig(int dim, int blocks, int heads, int maxLength, doub
         b.itemRepresentation = itemRepresentation;
         b.pcaDimension = pcaDimension;
         b.adapterHidden = adapterHidden;
+        b.domainAdapters = domainAdapters;
         return b;
     }
 
@@ -75,6 +77,7 @@ public record BackboneConfig(int dim, int blocks, int heads, int maxLength, doub
         private ItemRepresentation itemRepresentation = ItemRepresentation.HYBRID;
         private int pcaDimension = 128;
         private int adapterHidden = 0;
+        private boolean domainAdapters = false;
 
         private Builder() {
         }
@@ -133,10 +136,16 @@ public record BackboneConfig(int dim, int blocks, int heads, int maxLength, doub
             return this;
         }
 
+        /** One item adapter per domain instead of a shared one (default false). */
+        public Builder domainAdapters(boolean v) {
+            domainAdapters = v;
+            return this;
+        }
+
         /** Builds the configuration, checking cross-field rules (dim a multiple of heads). */
         public BackboneConfig build() {
             return new BackboneConfig(dim, blocks, heads, maxLength, dropout, layerNormEps, itemRepresentation, pcaDimension,
-                    adapterHidden);
+                    adapterHidden, domainAdapters);
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.llmedt.EpochSummary;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.augment.AugmentedData;
 import dev.llmedt.data.CdsrDataset;
+import dev.llmedt.data.Domain;
 import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.engine.ItemTower;
 import dev.llmedt.engine.Parameter;
@@ -76,7 +77,7 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
         }
         TrainingSequences sequences = new TrainingSequences(data, input.augmented().orElse(null));
         SasRecShape shape = LlmEdtModel.shapeOf(config, items);
-        ItemRows rows = itemRows(representation, items, features, config.backbone());
+        ItemRows rows = itemRows(representation, data.domains(), items, features, config.backbone());
         ParameterSet phaseOne = NextItemTraining.createParameters(shape, rows, ItemTower.ID_TABLE, config.seed());
         Parameter itemTable = Parameter.table(SasRecNetwork.ITEMS, shape.tableRows(), shape.dim());
         JsonNode itemText = itemText(embeddings, features);
@@ -165,7 +166,8 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
     }
 
     /** Which rows use the text vector (llm, hybrid; items with text) and which the ID vector (id, hybrid, items without text). */
-    static ItemRows itemRows(ItemRepresentation representation, int items, TextFeatures features, BackboneConfig backbone) {
+    static ItemRows itemRows(ItemRepresentation representation, List<Domain> domains, int items, TextFeatures features,
+            BackboneConfig backbone) {
         boolean[] id = new boolean[items + 1];
         boolean[] text = new boolean[items + 1];
         for (int r = 1; r <= items; r++) {
@@ -174,10 +176,19 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
             id[r] = representation != ItemRepresentation.LLM || !hasText;
         }
         if (!representation.usesText()) {
-            return new ItemRows(id, text, null, 0);
+            return new ItemRows(id, text, null, 0, null, new String[] {ItemTower.ADAPTER});
         }
         int hidden = backbone.adapterHidden() > 0 ? backbone.adapterHidden() : Math.max(1, features.width / 2);
-        return new ItemRows(id, text, features.rows, hidden);
+        if (!backbone.domainAdapters()) {
+            return new ItemRows(id, text, features.rows, hidden, null, new String[] {ItemTower.ADAPTER});
+        }
+        int[] adapterOf = new int[items + 1];
+        String[] prefixes = new String[domains.size()];
+        for (Domain d : domains) {
+            prefixes[d.index()] = ItemTower.ADAPTER + "d" + d.index() + ".";
+            java.util.Arrays.fill(adapterOf, d.firstItem() + 1, d.endItem() + 1, d.index());
+        }
+        return new ItemRows(id, text, features.rows, hidden, adapterOf, prefixes);
     }
 
     private static JsonNode itemText(ItemEmbeddings embeddings, TextFeatures features) {

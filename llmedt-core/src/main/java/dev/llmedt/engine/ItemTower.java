@@ -25,31 +25,58 @@ public final class ItemTower {
     private final float[][] features;
     private final boolean[] usesText;
     private final boolean[] usesId;
+    private final int[] adapterOfRow;
     private final int width;
     private final int featureWidth;
-    private final int hiddenWidth;
     private final Parameter idTable;
     private final int idIndex;
-    private final Parameter w1;
-    private final Parameter b1;
-    private final Parameter w2;
-    private final Parameter b2;
-    private final int w1Index;
-    private final int b1Index;
-    private final int w2Index;
-    private final int b2Index;
+    private final Adapter[] adapters;
     private final int capacity;
-    private final float[][] productT;
-    private final float[] productBias;
-    private final float[][] gradProductT;
-    private final float[] gradProductBias;
     private int[] rows = new int[0];
     private final float[] column;
     private int count;
     private int offset;
 
+    /** One affine item adapter {@code W2 (W1 x + b1) + b2} with its product and gradient buffers. */
+    private final class Adapter {
+        final Parameter w1;
+        final Parameter b1;
+        final Parameter w2;
+        final Parameter b2;
+        final int w1Index;
+        final int b1Index;
+        final int w2Index;
+        final int b2Index;
+        final int hiddenWidth;
+        final float[][] productT;
+        final float[] productBias;
+        final float[][] gradProductT;
+        final float[] gradProductBias;
+        boolean touched;
+
+        Adapter(ParameterSet set, String prefix) {
+            w1 = set.get(prefix + "0.weight");
+            b1 = set.get(prefix + "0.bias");
+            w2 = set.get(prefix + "1.weight");
+            b2 = set.get(prefix + "1.bias");
+            w1Index = set.indexOf(w1);
+            b1Index = set.indexOf(b1);
+            w2Index = set.indexOf(w2);
+            b2Index = set.indexOf(b2);
+            hiddenWidth = w1.rows();
+            if (w1.cols() != featureWidth || w2.cols() != hiddenWidth || w2.rows() != width) {
+                throw new IllegalArgumentException("the item adapter " + prefix + " " + w1.cols() + " -> " + hiddenWidth + " -> " + w2.rows()
+                        + " does not map features of width " + featureWidth + " to " + width);
+            }
+            productT = new float[featureWidth][width];
+            productBias = new float[width];
+            gradProductT = new float[featureWidth][width];
+            gradProductBias = new float[width];
+        }
+    }
+
     /**
-     * Creates a tower.
+     * Creates a tower with one item adapter ({@link #ADAPTER}) for every row.
      *
      * @param set the parameters: {@link #ID_TABLE} {@code [tableRows x width]} when some row uses
      *     its ID, and the adapter {@code [hidden x featureWidth]}, {@code [width x hidden]} with biases
@@ -62,22 +89,27 @@ public final class ItemTower {
      * @param capacity most rows of one {@link #forward}
      */
     public ItemTower(ParameterSet set, float[][] features, boolean[] usesText, boolean[] usesId, int width, int capacity) {
-        this(set, ID_TABLE, features, usesText, usesId, width, capacity);
+        this(set, ID_TABLE, features, usesText, usesId, null, new String[] {ADAPTER}, width, capacity);
     }
 
     /**
-     * Creates a tower whose ID table parameter has another name (SASRec's {@code item_emb.weight}).
+     * Creates a tower whose ID table has another name (SASRec's {@code item_emb.weight}) and whose
+     * rows may use different adapters (one per domain, say).
      *
+     * @param adapterOfRow per table row: the index in {@code adapterPrefixes} of its adapter, or null for adapter 0 everywhere
+     * @param adapterPrefixes the parameter prefix of each adapter (see {@link #addAdapter})
      * @see #ItemTower(ParameterSet, float[][], boolean[], boolean[], int, int)
      */
-    public ItemTower(ParameterSet set, String idTableName, float[][] features, boolean[] usesText, boolean[] usesId, int width,
-            int capacity) {
-        if (usesText.length != usesId.length) {
-            throw new IllegalArgumentException("usesText has " + usesText.length + " rows, usesId " + usesId.length);
+    public ItemTower(ParameterSet set, String idTableName, float[][] features, boolean[] usesText, boolean[] usesId, int[] adapterOfRow,
+            String[] adapterPrefixes, int width, int capacity) {
+        if (usesText.length != usesId.length || (adapterOfRow != null && adapterOfRow.length != usesId.length)) {
+            throw new IllegalArgumentException("usesText has " + usesText.length + " rows, usesId " + usesId.length
+                    + (adapterOfRow == null ? "" : ", adapterOfRow " + adapterOfRow.length));
         }
         this.features = features;
         this.usesText = usesText;
         this.usesId = usesId;
+        this.adapterOfRow = adapterOfRow;
         this.width = width;
         this.capacity = capacity;
         this.column = new float[width];
@@ -101,40 +133,28 @@ public final class ItemTower {
             if (features == null || features.length != usesText.length) {
                 throw new IllegalArgumentException("text features must have one row per table row (" + usesText.length + ")");
             }
-            w1 = set.get(ADAPTER + "0.weight");
-            b1 = set.get(ADAPTER + "0.bias");
-            w2 = set.get(ADAPTER + "1.weight");
-            b2 = set.get(ADAPTER + "1.bias");
-            w1Index = set.indexOf(w1);
-            b1Index = set.indexOf(b1);
-            w2Index = set.indexOf(w2);
-            b2Index = set.indexOf(b2);
-            featureWidth = w1.cols();
-            hiddenWidth = w1.rows();
-            if (w2.cols() != hiddenWidth || w2.rows() != width || features[features.length - 1].length != featureWidth) {
-                throw new IllegalArgumentException("the item adapter " + featureWidth + " -> " + hiddenWidth + " -> " + w2.rows()
-                        + " does not map features of width " + features[features.length - 1].length + " to " + width);
+            featureWidth = features[features.length - 1].length;
+            adapters = new Adapter[adapterPrefixes.length];
+            for (int a = 0; a < adapters.length; a++) {
+                adapters[a] = new Adapter(set, adapterPrefixes[a]);
             }
-            productT = new float[featureWidth][width];
-            productBias = new float[width];
-            gradProductT = new float[featureWidth][width];
-            gradProductBias = new float[width];
         } else {
-            w1 = b1 = w2 = b2 = null;
-            w1Index = b1Index = w2Index = b2Index = -1;
             featureWidth = 0;
-            hiddenWidth = 0;
-            productT = gradProductT = null;
-            productBias = gradProductBias = null;
+            adapters = null;
         }
     }
 
     /** Adds the adapter parameters {@code featureWidth -> hidden -> width} to a set, all zero. */
     public static void addAdapter(ParameterSet set, int featureWidth, int hidden, int width) {
-        set.add(Parameter.matrix(ADAPTER + "0.weight", hidden, featureWidth));
-        set.add(Parameter.vector(ADAPTER + "0.bias", hidden));
-        set.add(Parameter.matrix(ADAPTER + "1.weight", width, hidden));
-        set.add(Parameter.vector(ADAPTER + "1.bias", width));
+        addAdapter(set, ADAPTER, featureWidth, hidden, width);
+    }
+
+    /** Adds the parameters of an adapter named by {@code prefix}, all zero. */
+    public static void addAdapter(ParameterSet set, String prefix, int featureWidth, int hidden, int width) {
+        set.add(Parameter.matrix(prefix + "0.weight", hidden, featureWidth));
+        set.add(Parameter.vector(prefix + "0.bias", hidden));
+        set.add(Parameter.matrix(prefix + "1.weight", width, hidden));
+        set.add(Parameter.vector(prefix + "1.bias", width));
     }
 
     /** Returns the number of table rows (items + 1). */
@@ -160,15 +180,18 @@ public final class ItemTower {
         System.arraycopy(tableRows, from, rows, 0, n);
         count = n;
         offset = from + 1;
-        if (w1 != null) {
-            multiply();
+        if (adapters != null) {
+            for (Adapter a : adapters) {
+                multiply(a);
+            }
         }
         for (int k = 0; k < n; k++) {
             int row = rows[k];
             float[] o = out[offset + k];
-            if (w1 != null && usesText[row]) {
-                System.arraycopy(productBias, 0, o, 0, width);
-                Kernels.addWeightedRows(features[row], productT, featureWidth, o, 0, width);
+            if (adapters != null && usesText[row]) {
+                Adapter a = adapters[adapterOfRow == null ? 0 : adapterOfRow[row]];
+                System.arraycopy(a.productBias, 0, o, 0, width);
+                Kernels.addWeightedRows(features[row], a.productT, featureWidth, o, 0, width);
             } else {
                 java.util.Arrays.fill(o, 0, width, 0);
             }
@@ -186,25 +209,25 @@ public final class ItemTower {
      * with {@code M = W2 W1} and {@code c = W2 b1 + b2}. Computing M once per pass makes each row
      * cost {@code featureWidth x width} instead of {@code (featureWidth + width) x hidden}.
      */
-    private void multiply() {
-        float[][] a = w1.value();
-        float[][] b = w2.value();
-        float[] bias1 = b1.vectorValue();
-        float[] bias2 = b2.vectorValue();
+    private void multiply(Adapter ad) {
+        float[][] a = ad.w1.value();
+        float[][] b = ad.w2.value();
+        float[] bias1 = ad.b1.vectorValue();
+        float[] bias2 = ad.b2.vectorValue();
         for (int p = 0; p < featureWidth; p++) {
-            java.util.Arrays.fill(productT[p], 0);
+            java.util.Arrays.fill(ad.productT[p], 0);
         }
-        System.arraycopy(bias2, 0, productBias, 0, width);
-        for (int h = 0; h < hiddenWidth; h++) {
+        System.arraycopy(bias2, 0, ad.productBias, 0, width);
+        for (int h = 0; h < ad.hiddenWidth; h++) {
             float[] bh = columnOf(b, h);
             float[] ah = a[h];
             float bias = bias1[h];
             for (int f = 0; f < width; f++) {
-                productBias[f] += bh[f] * bias;
+                ad.productBias[f] += bh[f] * bias;
             }
             for (int p = 0; p < featureWidth; p++) {
                 float aph = ah[p];
-                float[] mt = productT[p];
+                float[] mt = ad.productT[p];
                 for (int f = 0; f < width; f++) {
                     mt[f] += bh[f] * aph;
                 }
@@ -230,72 +253,80 @@ public final class ItemTower {
                 }
             }
         }
-        if (w1 == null || n == 0 || (w1.frozen() && w2.frozen() && b1.frozen() && b2.frozen())) {
+        if (adapters == null || n == 0) {
             return;
         }
-        for (int p = 0; p < featureWidth; p++) {
-            java.util.Arrays.fill(gradProductT[p], 0);
+        for (Adapter a : adapters) {
+            a.touched = false;
+            for (int p = 0; p < featureWidth; p++) {
+                java.util.Arrays.fill(a.gradProductT[p], 0);
+            }
+            java.util.Arrays.fill(a.gradProductBias, 0);
         }
-        java.util.Arrays.fill(gradProductBias, 0);
-        boolean any = false;
         for (int k = 0; k < n; k++) {
             int row = rows[k];
             if (!usesText[row]) {
                 continue;
             }
-            any = true;
+            Adapter a = adapters[adapterOfRow == null ? 0 : adapterOfRow[row]];
+            a.touched = true;
             float[] g = gradOut[offset + k];
             float[] x = features[row];
             for (int f = 0; f < width; f++) {
-                gradProductBias[f] += g[f];
+                a.gradProductBias[f] += g[f];
             }
             for (int p = 0; p < featureWidth; p++) {
                 float xp = x[p];
-                float[] dm = gradProductT[p];
+                float[] dm = a.gradProductT[p];
                 for (int f = 0; f < width; f++) {
                     dm[f] += xp * g[f];
                 }
             }
         }
-        if (!any) {
-            return;
+        for (Adapter a : adapters) {
+            if (a.touched) {
+                backward(a, grads);
+            }
         }
-        float[][] a = w1.value();
-        float[][] b = w2.value();
-        float[] bias1 = b1.vectorValue();
-        // M = W2 W1, c = W2 b1 + b2: dW1 = W2^T dM, db1 = W2^T dc, dW2 = dM W1^T + dc b1^T, db2 = dc.
-        if (!w1.frozen()) {
-            float[][] dw1 = grads.at(w1Index);
-            for (int h = 0; h < hiddenWidth; h++) {
+    }
+
+    /** M = W2 W1, c = W2 b1 + b2: dW1 = W2^T dM, db1 = W2^T dc, dW2 = dM W1^T + dc b1^T, db2 = dc. */
+    private void backward(Adapter ad, Gradients grads) {
+        float[][] a = ad.w1.value();
+        float[][] b = ad.w2.value();
+        float[] bias1 = ad.b1.vectorValue();
+        if (!ad.w1.frozen()) {
+            float[][] dw1 = grads.at(ad.w1Index);
+            for (int h = 0; h < ad.hiddenWidth; h++) {
                 float[] d = dw1[h];
-                float[] column = columnOf(b, h);
+                float[] col = columnOf(b, h);
                 for (int p = 0; p < featureWidth; p++) {
-                    d[p] += Kernels.dot(gradProductT[p], column, width);
+                    d[p] += Kernels.dot(ad.gradProductT[p], col, width);
                 }
             }
         }
-        if (!b1.frozen()) {
-            float[] db1 = grads.at(b1Index)[0];
-            for (int h = 0; h < hiddenWidth; h++) {
+        if (!ad.b1.frozen()) {
+            float[] db1 = grads.at(ad.b1Index)[0];
+            for (int h = 0; h < ad.hiddenWidth; h++) {
                 float s = 0;
                 for (int f = 0; f < width; f++) {
-                    s += b[f][h] * gradProductBias[f];
+                    s += b[f][h] * ad.gradProductBias[f];
                 }
                 db1[h] += s;
             }
         }
-        if (!w2.frozen()) {
-            float[][] dw2 = grads.at(w2Index);
-            for (int h = 0; h < hiddenWidth; h++) {
+        if (!ad.w2.frozen()) {
+            float[][] dw2 = grads.at(ad.w2Index);
+            for (int h = 0; h < ad.hiddenWidth; h++) {
                 float[] ah = a[h];
                 float[] sum = column;
                 float bias = bias1[h];
                 for (int f = 0; f < width; f++) {
-                    sum[f] = gradProductBias[f] * bias;
+                    sum[f] = ad.gradProductBias[f] * bias;
                 }
                 for (int p = 0; p < featureWidth; p++) {
                     float aph = ah[p];
-                    float[] dm = gradProductT[p];
+                    float[] dm = ad.gradProductT[p];
                     for (int f = 0; f < width; f++) {
                         sum[f] += dm[f] * aph;
                     }
@@ -305,10 +336,10 @@ public final class ItemTower {
                 }
             }
         }
-        if (!b2.frozen()) {
-            float[] db2 = grads.at(b2Index)[0];
+        if (!ad.b2.frozen()) {
+            float[] db2 = grads.at(ad.b2Index)[0];
             for (int f = 0; f < width; f++) {
-                db2[f] += gradProductBias[f];
+                db2[f] += ad.gradProductBias[f];
             }
         }
     }

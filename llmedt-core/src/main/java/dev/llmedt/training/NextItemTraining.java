@@ -92,7 +92,9 @@ public final class NextItemTraining {
         }
         SasRecNetwork.addBackbone(p, shape);
         if (rows.anyText()) {
-            ItemTower.addAdapter(p, rows.features()[rows.features().length - 1].length, rows.adapterHidden(), shape.dim());
+            for (String prefix : rows.adapterPrefixes()) {
+                ItemTower.addAdapter(p, prefix, rows.features()[rows.features().length - 1].length, rows.adapterHidden(), shape.dim());
+            }
         }
         SasRecNetwork.initialize(p, seed);
         if (rows.anyId()) {

@@ -443,6 +443,45 @@ class GradientCheckTest {
     }
 
     @Test
+    void itemTowerWithOneAdapterPerDomain() {
+        int width = 4;
+        int featureWidth = 5;
+        int tableRows = 8;
+        ParameterSet set = new ParameterSet();
+        set.add(Parameter.table(ItemTower.ID_TABLE, tableRows, width));
+        ItemTower.addAdapter(set, "a.d0.", featureWidth, 3, width);
+        ItemTower.addAdapter(set, "a.d1.", featureWidth, 3, width);
+        for (Parameter p : set.list()) {
+            randomize(p, random, 0.7);
+        }
+        float[][] features = randomMatrix(tableRows, featureWidth, 1);
+        boolean[] usesText = {false, true, true, true, true, true, false, true};
+        boolean[] usesId = {false, true, true, true, true, true, true, true};
+        int[] adapterOf = {0, 0, 0, 0, 1, 1, 1, 1};
+        ItemTower tower = new ItemTower(set, ItemTower.ID_TABLE, features, usesText, usesId, adapterOf, new String[] {"a.d0.", "a.d1."},
+                width, 8);
+        int[] rows = {1, 3, 4, 6, 7};
+        float[][] out = new float[rows.length + 1][width];
+        float[][] w = randomMatrix(rows.length + 1, width, 1);
+        DoubleSupplier loss = () -> {
+            tower.forward(rows, 0, rows.length, out);
+            double s = 0;
+            for (int k = 1; k <= rows.length; k++) {
+                for (int f = 0; f < width; f++) {
+                    s += (double) out[k][f] * w[k][f];
+                }
+            }
+            return s;
+        };
+        loss.getAsDouble();
+        Gradients g = new Gradients(set);
+        tower.backward(w, g);
+        for (Parameter p : set.list()) {
+            check("per-domain item tower " + p.name(), loss, p.value(), g.of(p), p.rows(), p.cols());
+        }
+    }
+
+    @Test
     void profileAlignmentThroughNormalizationAndAdapter() {
         for (boolean head : new boolean[] {false, true}) {
             int n = 5;

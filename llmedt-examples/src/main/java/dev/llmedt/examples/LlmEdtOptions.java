@@ -64,6 +64,9 @@ final class LlmEdtOptions {
                     + "backbone and augmentation) and train phase 2 only.")
     Path phaseOne;
 
+    @Option(names = "--domain-item-adapters", description = "llm-edt: one item adapter per domain instead of a shared one.")
+    boolean domainItemAdapters;
+
     @Option(names = "--no-augmenter", description = "llm-edt: train on the original sequences.")
     boolean noAugmenter;
 
@@ -156,6 +159,9 @@ final class LlmEdtOptions {
         if (profileInScore) {
             used.add("--profile-in-score");
         }
+        if (domainItemAdapters) {
+            used.add("--domain-item-adapters");
+        }
         return used;
     }
 
@@ -185,6 +191,9 @@ final class LlmEdtOptions {
         }
         if (adapterHidden != null) {
             backbone.adapterHidden(adapterHidden);
+        }
+        if (domainItemAdapters) {
+            backbone.domainAdapters(true);
         }
         FineTuningConfig.Builder f = c.fineTuning().toBuilder().enabled(!noFineTuning);
         if (noProfiles) {
