@@ -53,7 +53,8 @@ class LlmEdtTrainerTest {
                 .itemRepresentation(representation).pcaDimension(16).build();
         PretrainingConfig one = PretrainingConfig.builder().batchSize(64).maxEpochs(phaseOneEpochs).patience(phaseOneEpochs).build();
         FineTuningConfig two = FineTuningConfig.builder().enabled(phaseTwoEpochs > 0).batchSize(64).maxEpochs(Math.max(1, phaseTwoEpochs))
-                .patience(Math.max(1, phaseTwoEpochs)).adapterSize(8).profileAdapterHidden(16).build();
+                .patience(Math.max(1, phaseTwoEpochs)).adapterSize(8).profileAdapterHidden(16)
+                .alignmentWeight(FineTuningConfig.REFERENCE_ALIGNMENT_WEIGHT).build();
         return new DualPhaseConfig(backbone, one, two, 7, 2, true);
     }
 
@@ -105,9 +106,15 @@ class LlmEdtTrainerTest {
     @Test
     void phaseTwoChangesOnlyItsOwnParameters() {
         DualPhaseConfig onlyOne = small(ItemRepresentation.HYBRID, 2, 0).withSelectOnValidation(false);
-        DualPhaseConfig both = small(ItemRepresentation.HYBRID, 2, 2).withSelectOnValidation(false);
         LlmEdtModel first = train(onlyOne, data, null);
-        LlmEdtModel full = train(both, data, null);
+        for (boolean gate : new boolean[] {false, true}) {
+            DualPhaseConfig both = small(ItemRepresentation.HYBRID, 2, 2).withSelectOnValidation(false);
+            both = both.withFineTuning(both.fineTuning().toBuilder().domainGate(gate).build());
+            checkPhaseTwoChangesOnlyItsOwnParameters(first, train(both, data, null));
+        }
+    }
+
+    private static void checkPhaseTwoChangesOnlyItsOwnParameters(LlmEdtModel first, LlmEdtModel full) {
         assertFalse(first.fineTuned());
         assertTrue(full.fineTuned());
         for (String name : first.tensorNames()) {
@@ -176,7 +183,9 @@ class LlmEdtTrainerTest {
 
     @Test
     void savedModelLoadsAndScoresBitForBit(@TempDir Path dir) throws IOException {
-        LlmEdtModel model = train(small(ItemRepresentation.HYBRID, 2, 1), data, null);
+        DualPhaseConfig gated = small(ItemRepresentation.HYBRID, 2, 1);
+        LlmEdtModel model = train(gated.withFineTuning(gated.fineTuning().toBuilder().domainGate(true).build()), data, null);
+        assertTrue(model.tensorNames().contains(LlmEdtModel.domainGate(0)), "the gated variant saves its gates");
         Path file = dir.resolve("m.llmedt");
         model.save(file);
         LlmEdtModel loaded = LlmEdtModel.load(file);

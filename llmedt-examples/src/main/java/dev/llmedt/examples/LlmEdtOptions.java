@@ -67,13 +67,21 @@ final class LlmEdtOptions {
     @Option(names = "--domain-item-adapters", description = "llm-edt: one item adapter per domain instead of a shared one.")
     boolean domainItemAdapters;
 
-    @Option(names = "--no-augmenter", description = "llm-edt: train on the original sequences.")
+    @Option(names = "--augmenter", description = "llm-edt: train on sequences augmented by the transferable item augmenter "
+            + "(off by default: on food-kitchen it lowers validation NDCG@10; see the README).")
+    boolean augmenterOn;
+
+    @Option(names = "--no-augmenter", description = "llm-edt: train on the original sequences (the default).")
     boolean noAugmenter;
 
     @Option(names = "--no-fine-tuning", description = "llm-edt: phase 1 only.")
     boolean noFineTuning;
 
-    @Option(names = "--no-profiles", description = "llm-edt: no profile alignment in phase 2.")
+    @Option(names = "--profiles", description = "llm-edt: align the domain threads with the users' profiles in phase 2 (weight "
+            + "--alignment-weight, default 0.5 as in the reference; off by default: it did not raise validation NDCG@10 on food-kitchen).")
+    boolean profilesOn;
+
+    @Option(names = "--no-profiles", description = "llm-edt: no profile alignment in phase 2 (the default).")
     boolean noProfiles;
 
     @Option(names = "--insertion", paramLabel = "after-source|append|random", description = "llm-edt: where inserted items go (default after-source).")
@@ -103,7 +111,8 @@ final class LlmEdtOptions {
     @Option(names = "--adapter-size", paramLabel = "N", description = "llm-edt: the domain adapters' bottleneck (default 32).")
     Integer adapterSize;
 
-    @Option(names = "--alignment-weight", paramLabel = "X", description = "llm-edt: beta, the profile alignment weight (default 0.5).")
+    @Option(names = "--alignment-weight", paramLabel = "X",
+            description = "llm-edt: beta, the profile alignment weight (default 0: off; 0.5 with --profiles).")
     Double alignmentWeight;
 
     @Option(names = "--alignment-head", arity = "1", paramLabel = "true|false",
@@ -119,7 +128,7 @@ final class LlmEdtOptions {
     boolean profileInScore;
 
     @Option(names = "--domain-gate", arity = "1", paramLabel = "true|false",
-            description = "llm-edt: scale each domain thread by a learned gate starting at 0 (default true).")
+            description = "llm-edt: scale each domain thread by a learned gate starting at 0 (default false: the reference's plain sum).")
     Boolean domainGate;
 
     List<String> usedOptions() {
@@ -144,11 +153,17 @@ final class LlmEdtOptions {
         add(used, "--fine-tune-on-augmented", fineTuneOnAugmented);
         add(used, "--cache", encoderOptions.cache);
         add(used, "--phase-one", phaseOne);
+        if (augmenterOn) {
+            used.add("--augmenter");
+        }
         if (noAugmenter) {
             used.add("--no-augmenter");
         }
         if (noFineTuning) {
             used.add("--no-fine-tuning");
+        }
+        if (profilesOn) {
+            used.add("--profiles");
         }
         if (noProfiles) {
             used.add("--no-profiles");
@@ -196,10 +211,13 @@ final class LlmEdtOptions {
             backbone.domainAdapters(true);
         }
         FineTuningConfig.Builder f = c.fineTuning().toBuilder().enabled(!noFineTuning);
-        if (noProfiles) {
-            f.alignmentWeight(0);
-        } else if (alignmentWeight != null) {
+        if (noProfiles && (profilesOn || alignmentWeight != null || profileInScore)) {
+            throw new IllegalArgumentException("--no-profiles contradicts --profiles, --alignment-weight and --profile-in-score");
+        }
+        if (alignmentWeight != null) {
             f.alignmentWeight(alignmentWeight);
+        } else if (profilesOn) {
+            f.alignmentWeight(FineTuningConfig.REFERENCE_ALIGNMENT_WEIGHT);
         }
         if (fineTuningLr != null) {
             f.learningRate(fineTuningLr);
@@ -230,11 +248,14 @@ final class LlmEdtOptions {
     }
 
     TransferableItemAugmenter augmenter(DualPhaseConfig config, TextGenerator generator, TextEncoder encoder) {
-        if (noAugmenter) {
-            for (Object o : new Object[] {insertion, tau, maxInsertions, minorShare, clusters, generatorUrl}) {
+        if (augmenterOn && noAugmenter) {
+            throw new IllegalArgumentException("--augmenter and --no-augmenter contradict each other");
+        }
+        if (!augmenterOn) {
+            for (Object o : new Object[] {insertion, tau, maxInsertions, minorShare, clusters, insertedTargets ? true : null}) {
                 if (o != null) {
-                    throw new IllegalArgumentException("--no-augmenter cannot be combined with augmenter options (--insertion, --tau, "
-                            + "--max-insertions, --minor-share, --clusters, --generator)");
+                    throw new IllegalArgumentException("the augmenter options (--insertion, --tau, --max-insertions, --minor-share, "
+                            + "--clusters, --inserted-items-are-targets) need --augmenter");
                 }
             }
             return null;
@@ -283,9 +304,13 @@ final class LlmEdtOptions {
             }
         }
         boolean profiles = config.fineTuning().enabled() && (config.fineTuning().profileInScore()
-                || (!noProfiles && config.fineTuning().alignmentWeight() > 0));
+                || config.fineTuning().alignmentWeight() > 0);
+        if (generatorUrl != null && !augmenterOn && !profiles) {
+            throw new IllegalArgumentException("--generator serves the augmenter and the profiler, and both are off (add --augmenter"
+                    + " or profiles)");
+        }
         boolean needEncoder = generatorUrl != null || profiles || (embeddings == null && (config.backbone().itemRepresentation().usesText()
-                || !noAugmenter));
+                || augmenterOn));
         if (cache == null && needEncoder) {
             cache = TextCache.open(EncoderOptions.defaultCacheDirectory());
         }

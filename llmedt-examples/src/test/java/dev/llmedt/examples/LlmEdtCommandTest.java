@@ -3,7 +3,6 @@ package dev.llmedt.examples;
 import static dev.llmedt.examples.CliRunner.json;
 import static dev.llmedt.examples.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -54,8 +53,9 @@ class LlmEdtCommandTest {
     @Test
     void trainsEvaluatesAndComparesWithSasRec() throws Exception {
         Path model = dir.resolve("llm-edt.model");
-        JsonNode t = json(run(train("--out", model.toString())));
+        JsonNode t = json(run(train("--out", model.toString(), "--augmenter", "--profiles")));
         assertEquals("llm-edt", t.path("method").asText());
+        assertEquals(0.5, t.at("/config/fineTuning/alignmentWeight").asDouble(), "--profiles: the reference's beta");
         assertEquals("hybrid", t.at("/config/backbone/itemRepresentation").asText());
         assertEquals(3, t.at("/phase_1/epochs").asInt());
         assertEquals(2, t.at("/phase_2/epochs").asInt());
@@ -93,8 +93,13 @@ class LlmEdtCommandTest {
                 "--no-fine-tuning", "--no-profiles")));
         assertEquals("id", t.at("/config/backbone/itemRepresentation").asText());
         assertTrue(t.path("augmentation").isNull() && t.path("phase_2").isNull() && t.path("profiles").isNull(), t.toString());
-        JsonNode r = json(run(train("--out", dir.resolve("r.model").toString(), "--insertion", "random", "--no-profiles", "--tau", "0.3")));
+        JsonNode r = json(run(train("--out", dir.resolve("r.model").toString(), "--augmenter", "--insertion", "random", "--tau", "0.3")));
         assertEquals("random", r.at("/augmentation/settings/insertion").asText(), r.path("augmentation").toString());
+        JsonNode d = json(run(train("--out", dir.resolve("d.model").toString())));
+        assertTrue(d.path("augmentation").isNull() && d.path("profiles").isNull(), "defaults: no augmenter, no profiles " + d);
+        assertEquals(0.0, d.at("/config/fineTuning/alignmentWeight").asDouble());
+        assertEquals(false, d.at("/config/fineTuning/domainGate").asBoolean(true));
+        assertEquals(2, d.at("/phase_2/epochs").asInt(), "phase 2 runs by default");
     }
 
     @Test
@@ -119,7 +124,7 @@ class LlmEdtCommandTest {
 
         Path other = dir.resolve("other.f32");
         ItemEmbeddings.of(good.toArray(), good.rows(), good.dimension(), "some-other-encoder", good.template()).write(other);
-        r = run(trainWith(other, "--out", model.toString()));
+        r = run(trainWith(other, "--out", model.toString(), "--profiles")); // profiles need the encoder that made the vectors
         assertTrue(r.status() != 0 && r.err().contains("some-other-encoder") && r.err().contains("all-MiniLM-L6-v2"), r.err());
 
         r = run(train("--out", model.toString(), "--domain", "Garden"));
@@ -130,6 +135,13 @@ class LlmEdtCommandTest {
         assertTrue(r.status() != 0 && r.err().contains("id, llm, hybrid") && r.err().contains("words"), r.err());
         r = run(train("--out", model.toString(), "--max-epochs", "1,2,3"));
         assertTrue(r.status() != 0 && r.err().contains("N,N2"), r.err());
-        assertNotEquals(0, run(train("--out", model.toString(), "--no-augmenter", "--tau", "0.4")).status());
+        r = run(train("--out", model.toString(), "--tau", "0.4"));
+        assertTrue(r.status() != 0 && r.err().contains("--tau") && r.err().contains("need --augmenter"), r.err());
+        r = run(train("--out", model.toString(), "--augmenter", "--no-augmenter"));
+        assertTrue(r.status() != 0 && r.err().contains("contradict"), r.err());
+        r = run(train("--out", model.toString(), "--no-profiles", "--alignment-weight", "0.2"));
+        assertTrue(r.status() != 0 && r.err().contains("--no-profiles contradicts"), r.err());
+        r = run(train("--out", model.toString(), "--generator", "http://127.0.0.1:9/v1", "--model", "m"));
+        assertTrue(r.status() != 0 && r.err().contains("--generator") && r.err().contains("both are off"), r.err());
     }
 }
