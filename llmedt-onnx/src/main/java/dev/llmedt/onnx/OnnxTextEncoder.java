@@ -7,7 +7,6 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.llmedt.text.LanguageModelException;
@@ -25,7 +24,6 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -35,7 +33,6 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,8 +94,7 @@ public final class OnnxTextEncoder implements TextEncoder {
     }
 
     private final OrtEnvironment environment;
-    private final OrtSession.SessionOptions options;
-    private final OrtSession session;
+    private final RuntimeSession runtime;
     private final HuggingFaceTokenizer tokenizer;
     private final Map<String, OnnxJavaType> inputs;
     private final String outputName;
@@ -112,9 +108,7 @@ public final class OnnxTextEncoder implements TextEncoder {
     private final String source;
     private final boolean gpu;
     private final int dimension;
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final AtomicBoolean truncationLogged = new AtomicBoolean();
-    private boolean closed;
 
     private OnnxTextEncoder(Builder b) {
         this.pooling = b.pooling;
@@ -125,11 +119,11 @@ public final class OnnxTextEncoder implements TextEncoder {
         this.environment = OrtEnvironment.getEnvironment();
         Loaded loaded = b.directory == null ? loadEmbedded(b) : loadDirectory(b);
         this.source = loaded.source;
-        this.options = loaded.options;
-        this.session = loaded.session;
-        this.gpu = loaded.gpu;
+        this.runtime = loaded.runtime;
+        this.gpu = runtime.onGpu();
+        this.tokenizer = loaded.tokenizer;
         try {
-            this.tokenizer = loaded.tokenizer;
+            OrtSession session = runtime.session();
             this.inputs = inputTypes(session, source);
             String[] out = chooseOutput(session, source);
             this.outputName = out[0];
@@ -141,20 +135,15 @@ public final class OnnxTextEncoder implements TextEncoder {
             }
             this.modelId = b.modelId != null ? b.modelId : id.toString();
             long staticDim = outputDimension(session, outputName);
-            this.dimension = staticDim > 0 ? (int) staticDim : run(List.of("dimension probe"), "")[0].length;
+            this.dimension = staticDim > 0 ? (int) staticDim : withOpenSession(() -> run(List.of("dimension probe"), ""))[0].length;
         } catch (RuntimeException e) {
-            closeQuietly();
+            close();
             throw e;
         }
         if (pooledOutput) {
             LOG.info("{} outputs pooled sentence vectors ('{}'); the pooling setting is not applied", source, outputName);
         }
-        if (!gpu) {
-            LOG.info("ONNX Runtime runs text encoder {} on CPU with {} intra-op thread(s) (no CUDA execution provider; "
-                    + "use com.microsoft.onnxruntime:onnxruntime_gpu for a GPU)", source, b.threads);
-        } else {
-            LOG.info("ONNX Runtime runs text encoder {} on CUDA device {}", source, b.gpuDevice);
-        }
+        runtime.logPlacement("text encoder");
     }
 
     /**
@@ -213,14 +202,10 @@ public final class OnnxTextEncoder implements TextEncoder {
     }
 
     private float[][] withOpenSession(Call call) {
-        lock.readLock().lock();
         try {
-            if (closed) {
-                throw new IllegalStateException("text encoder " + source + " is closed");
-            }
-            return call.run();
-        } finally {
-            lock.readLock().unlock();
+            return runtime.call(session -> call.run());
+        } catch (OrtException e) {
+            throw new LanguageModelException("ONNX Runtime failed with " + source + ": " + e.getMessage(), e);
         }
     }
 
@@ -334,7 +319,7 @@ public final class OnnxTextEncoder implements TextEncoder {
                 };
                 feed.put(in.getKey(), tensor(values, shape, in.getValue()));
             }
-            try (OrtSession.Result result = session.run(feed, Set.of(outputName))) {
+            try (OrtSession.Result result = runtime.session().run(feed, Set.of(outputName))) {
                 OnnxTensor tensor = (OnnxTensor) result.get(0);
                 long[] s = tensor.getInfo().getShape();
                 FloatBuffer values = tensor.getFloatBuffer();
@@ -410,25 +395,7 @@ public final class OnnxTextEncoder implements TextEncoder {
     /** Closes the session and the tokenizer, after running calls finish. Idempotent. */
     @Override
     public void close() {
-        lock.writeLock().lock();
-        try {
-            if (!closed) {
-                closed = true;
-                closeQuietly();
-            }
-        } finally {
-            lock.writeLock().unlock();
-        }
-    }
-
-    private void closeQuietly() {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            LOG.warn("closing the ONNX session of {} failed: {}", source, e.getMessage());
-        }
-        options.close();
-        if (tokenizer != null) {
+        if (runtime.close()) {
             tokenizer.close();
         }
     }
@@ -441,74 +408,23 @@ public final class OnnxTextEncoder implements TextEncoder {
     // -------------------------------------------------------------------------------------
     // Loading
 
-    private record Loaded(String source, String baseId, OrtSession.SessionOptions options, OrtSession session,
-            HuggingFaceTokenizer tokenizer, boolean gpu) {
+    private record Loaded(String source, String baseId, RuntimeSession runtime, HuggingFaceTokenizer tokenizer) {
     }
 
-    /** Sets threads and optimisation, and CUDA when allowed and offered; returns whether CUDA was added. */
-    private static boolean configure(OrtSession.SessionOptions options, Builder b, String source, boolean allowGpu) throws OrtException {
-        options.setIntraOpNumThreads(b.threads);
-        options.setInterOpNumThreads(1);
-        options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        // Idle ONNX Runtime workers sleep instead of spinning: spinning workers take the cores
-        // that tokenisation, pooling and the rest of the JVM need between runs. TextEncoderBenchmark
-        // (batch 32, 2 cores): 308 texts/s without spinning, 246 with it on an idle machine; 161
-        // against 98 while another process used about one core.
-        options.addConfigEntry("session.intra_op.allow_spinning", "0");
-        if (!allowGpu) {
-            return false;
-        }
-        EnumSet<OrtProvider> providers = OrtEnvironment.getAvailableProviders();
-        if (!providers.contains(OrtProvider.CUDA)) {
-            if (b.requireGpu) {
-                throw new IllegalStateException("requireGpu(true), but ONNX Runtime offers no CUDA execution provider (available: "
-                        + providers + "). Put com.microsoft.onnxruntime:onnxruntime_gpu in place of onnxruntime on the class path, "
-                        + "with the CUDA 12 and cuDNN 9 libraries on the library path, or drop requireGpu to run " + source + " on CPU");
-            }
-            return false;
-        }
+    /** Opens the session (CUDA when offered, else CPU; see {@link RuntimeSession}); closes the tokenizer when that fails. */
+    private static Loaded openSession(Builder b, String source, String baseId, RuntimeSession.Factory factory,
+            HuggingFaceTokenizer tokenizer) {
         try {
-            options.addCUDA(b.gpuDevice);
-            return true;
+            RuntimeSession runtime = RuntimeSession.open(source, new RuntimeSession.Settings(b.threads, b.requireGpu, b.gpuDevice), factory);
+            return new Loaded(source, baseId, runtime, tokenizer);
         } catch (OrtException e) {
-            if (b.requireGpu) {
-                throw new IllegalStateException("requireGpu(true), but the CUDA execution provider failed to start on device "
-                        + b.gpuDevice + ": " + e.getMessage(), e);
-            }
-            LOG.warn("ONNX Runtime offers CUDA but it failed to start on device {} ({}); falling back to CPU", b.gpuDevice, e.getMessage());
-            return false;
+            tokenizer.close();
+            throw new LanguageModelException("cannot load ONNX model " + source + ": " + e.getMessage()
+                    + " (is it a complete, valid .onnx file?)", e);
+        } catch (RuntimeException e) {
+            tokenizer.close();
+            throw e;
         }
-    }
-
-    /** Creates the session, retrying on CPU when a CUDA session fails and the GPU is not required. */
-    private static Loaded openSession(Builder b, String source, String baseId, SessionFactory factory, HuggingFaceTokenizer tokenizer) {
-        for (boolean allowGpu : new boolean[] {true, false}) {
-            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-            boolean gpu = false;
-            try {
-                gpu = configure(options, b, source, allowGpu);
-                return new Loaded(source, baseId, options, factory.create(options), tokenizer, gpu);
-            } catch (OrtException e) {
-                options.close();
-                if (gpu && !b.requireGpu) {
-                    LOG.warn("ONNX Runtime could not open {} on CUDA ({}); falling back to CPU", source, e.getMessage());
-                    continue;
-                }
-                tokenizer.close();
-                throw new LanguageModelException("cannot load ONNX model " + source + ": " + e.getMessage()
-                        + " (is it a complete, valid .onnx file?)", e);
-            } catch (RuntimeException e) {
-                options.close();
-                tokenizer.close();
-                throw e;
-            }
-        }
-        throw new IllegalStateException("unreachable");
-    }
-
-    private interface SessionFactory {
-        OrtSession create(OrtSession.SessionOptions options) throws OrtException;
     }
 
     private static Map<String, String> tokenizerOptions(int maxLength) {
@@ -531,7 +447,7 @@ public final class OnnxTextEncoder implements TextEncoder {
         }
         String source = "all-MiniLM-L6-v2 (embedded, " + EMBEDDED_ARTIFACT + " " + embeddedVersion(loader) + ")";
         String baseId = "all-MiniLM-L6-v2@sha256:" + HexFormat.of().formatHex(sha256().digest(model), 0, 8);
-        return openSession(b, source, baseId, options -> OrtEnvironment.getEnvironment().createSession(model, options), tokenizer);
+        return openSession(b, source, baseId, (environment, options) -> environment.createSession(model, options), tokenizer);
     }
 
     private static String embeddedVersion(ClassLoader loader) {
@@ -579,7 +495,7 @@ public final class OnnxTextEncoder implements TextEncoder {
             }
         }
         String source = model.toString();
-        return openSession(b, source, baseId, options -> OrtEnvironment.getEnvironment().createSession(model.toString(), options),
+        return openSession(b, source, baseId, (environment, options) -> environment.createSession(model.toString(), options),
                 tokenizer);
     }
 
@@ -671,7 +587,7 @@ public final class OnnxTextEncoder implements TextEncoder {
         private Pooling pooling = Pooling.MEAN;
         private int maxLength;
         private int batchSize = 32;
-        private int threads = Runtime.getRuntime().availableProcessors();
+        private int threads = RuntimeSession.Settings.defaults().threads();
         private String queryPrefix = "";
         private String documentPrefix = "";
         private boolean requireGpu;
@@ -723,10 +639,7 @@ public final class OnnxTextEncoder implements TextEncoder {
          * @throws IllegalArgumentException unless 1 to 1,024
          */
         public Builder threads(int threads) {
-            if (threads < 1 || threads > 1024) {
-                throw new IllegalArgumentException("threads must be in [1, 1024], got " + threads);
-            }
-            this.threads = threads;
+            this.threads = RuntimeSession.Settings.checkThreads(threads);
             return this;
         }
 
@@ -758,10 +671,7 @@ public final class OnnxTextEncoder implements TextEncoder {
          * @throws IllegalArgumentException when negative
          */
         public Builder gpuDevice(int device) {
-            if (device < 0) {
-                throw new IllegalArgumentException("gpuDevice must be >= 0, got " + device);
-            }
-            this.gpuDevice = device;
+            this.gpuDevice = RuntimeSession.Settings.checkGpuDevice(device);
             return this;
         }
 

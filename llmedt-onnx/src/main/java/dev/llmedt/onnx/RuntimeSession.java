@@ -1,0 +1,231 @@
+package dev.llmedt.onnx;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import java.util.EnumSet;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One ONNX Runtime session that concurrent calls share: the session options and execution
+ * provider (CUDA when ONNX Runtime offers it and it starts, otherwise CPU; an error instead of CPU
+ * when the GPU is required), and a life cycle in which {@link #close()} waits for the calls in
+ * flight and later calls fail. The one place where llmedt opens ONNX Runtime sessions.
+ */
+final class RuntimeSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RuntimeSession.class);
+
+    /** What the CPU-only message suggests. */
+    private static final String GPU_HINT = "use com.microsoft.onnxruntime:onnxruntime_gpu with CUDA 12 and cuDNN 9 for a GPU";
+
+    /**
+     * Where and how a session runs.
+     *
+     * @param threads ONNX Runtime's intra-op threads per call, in [1, 1024]
+     * @param requireGpu fail instead of falling back to CPU when CUDA is absent or does not start
+     * @param gpuDevice the CUDA device, at least 0
+     */
+    record Settings(int threads, boolean requireGpu, int gpuDevice) {
+
+        /** Validates the fields; messages name the setting, the value and the allowed range. */
+        Settings {
+            checkThreads(threads);
+            checkGpuDevice(gpuDevice);
+        }
+
+        /** The default: all processors, CUDA device 0 when present, CPU otherwise. */
+        static Settings defaults() {
+            return new Settings(Runtime.getRuntime().availableProcessors(), false, 0);
+        }
+
+        static int checkThreads(int threads) {
+            if (threads < 1 || threads > 1024) {
+                throw new IllegalArgumentException("threads must be in [1, 1024], got " + threads);
+            }
+            return threads;
+        }
+
+        static int checkGpuDevice(int device) {
+            if (device < 0) {
+                throw new IllegalArgumentException("gpuDevice must be >= 0, got " + device);
+            }
+            return device;
+        }
+    }
+
+    /** Creates the session from prepared options (from a file, or from bytes). */
+    interface Factory {
+        OrtSession create(OrtEnvironment environment, OrtSession.SessionOptions options) throws OrtException;
+    }
+
+    /** Work done on the open session. */
+    interface Call<T> {
+        T run(OrtSession session) throws OrtException;
+    }
+
+    private final String source;
+    private final Settings settings;
+    private final OrtSession.SessionOptions options;
+    private final OrtSession session;
+    private final boolean gpu;
+    private final String cpuReason;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    private RuntimeSession(String source, Settings settings, OrtSession.SessionOptions options, OrtSession session, boolean gpu,
+            String cpuReason) {
+        this.source = source;
+        this.settings = settings;
+        this.options = options;
+        this.session = session;
+        this.gpu = gpu;
+        this.cpuReason = cpuReason;
+    }
+
+    /**
+     * Opens a session on CUDA when ONNX Runtime offers it (retrying on CPU when CUDA fails and the
+     * GPU is not required), otherwise on CPU.
+     *
+     * @param source what is loaded, for messages (a file name or a description)
+     * @throws IllegalStateException when the GPU is required and CUDA is absent or fails
+     * @throws OrtException when the model cannot be loaded on CPU either
+     */
+    static RuntimeSession open(String source, Settings settings, Factory factory) throws OrtException {
+        String cpuReason = "no CUDA execution provider";
+        for (boolean allowGpu : new boolean[] {true, false}) {
+            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+            boolean gpu = false;
+            try {
+                configure(options, settings.threads());
+                if (allowGpu) {
+                    gpu = addCuda(options, settings, source);
+                    if (!gpu && OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+                        cpuReason = "the CUDA execution provider did not start";
+                    }
+                }
+                OrtSession session = factory.create(OrtEnvironment.getEnvironment(), options);
+                return new RuntimeSession(source, settings, options, session, gpu, cpuReason);
+            } catch (OrtException e) {
+                options.close();
+                if (gpu && !settings.requireGpu()) {
+                    LOG.warn("ONNX Runtime could not open {} on CUDA ({}); falling back to CPU", source, e.getMessage());
+                    cpuReason = "the model did not open on CUDA";
+                    continue;
+                }
+                if (gpu) {
+                    throw new IllegalStateException("requireGpu(true), but ONNX Runtime could not open " + source + " on CUDA device "
+                            + settings.gpuDevice() + ": " + e.getMessage(), e);
+                }
+                throw e;
+            } catch (RuntimeException e) {
+                options.close();
+                throw e;
+            }
+        }
+        throw new IllegalStateException("unreachable");
+    }
+
+    /** Sets threads and optimisation. */
+    private static void configure(OrtSession.SessionOptions options, int threads) throws OrtException {
+        options.setIntraOpNumThreads(threads);
+        options.setInterOpNumThreads(1);
+        options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        // Idle ONNX Runtime workers sleep instead of spinning: spinning workers take the cores
+        // that tokenisation, pooling and the rest of the JVM need between runs. TextEncoderBenchmark
+        // (batch 32, 2 cores): 308 texts/s without spinning, 246 with it on an idle machine; 161
+        // against 98 while another process used about one core.
+        options.addConfigEntry("session.intra_op.allow_spinning", "0");
+    }
+
+    /** Adds the CUDA execution provider when offered; returns whether it was added. */
+    private static boolean addCuda(OrtSession.SessionOptions options, Settings settings, String source) {
+        EnumSet<OrtProvider> providers = OrtEnvironment.getAvailableProviders();
+        if (!providers.contains(OrtProvider.CUDA)) {
+            if (settings.requireGpu()) {
+                throw new IllegalStateException("requireGpu(true), but ONNX Runtime offers no CUDA execution provider (available: "
+                        + providers + "). Put com.microsoft.onnxruntime:onnxruntime_gpu in place of onnxruntime on the class path, "
+                        + "with the CUDA 12 and cuDNN 9 libraries on the library path, or drop requireGpu to run " + source + " on CPU");
+            }
+            return false;
+        }
+        try {
+            options.addCUDA(settings.gpuDevice());
+            return true;
+        } catch (OrtException e) {
+            if (settings.requireGpu()) {
+                throw new IllegalStateException("requireGpu(true), but the CUDA execution provider failed to start on device "
+                        + settings.gpuDevice() + ": " + e.getMessage(), e);
+            }
+            LOG.warn("ONNX Runtime offers CUDA but it failed to start on device {} ({}); falling back to CPU", settings.gpuDevice(),
+                    e.getMessage());
+            return false;
+        }
+    }
+
+    /** Logs, in one INFO line, where the session runs; {@code what} says what it is ("text encoder"). */
+    void logPlacement(String what) {
+        if (gpu) {
+            LOG.info("ONNX Runtime runs {} {} on CUDA device {}", what, source, settings.gpuDevice());
+        } else {
+            LOG.info("ONNX Runtime runs {} {} on CPU with {} intra-op thread(s) ({}; {})", what, source, settings.threads(), cpuReason,
+                    GPU_HINT);
+        }
+    }
+
+    /** Returns whether the session runs on CUDA. */
+    boolean onGpu() {
+        return gpu;
+    }
+
+    /** Returns what was loaded, for messages. */
+    String source() {
+        return source;
+    }
+
+    /** Returns the session, for inspection while the owner is being constructed (inputs, outputs, metadata). */
+    OrtSession session() {
+        return session;
+    }
+
+    /**
+     * Runs work on the open session; any number of calls may run at once.
+     *
+     * @throws IllegalStateException when the session is closed
+     */
+    <T> T call(Call<T> call) throws OrtException {
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the ONNX Runtime session of " + source + " is closed");
+            }
+            return call.run(session);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Closes the session after the calls in flight finish; returns false when it was closed already. */
+    boolean close() {
+        lock.writeLock().lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            closed = true;
+            try {
+                session.close();
+            } catch (OrtException e) {
+                LOG.warn("closing the ONNX session of {} failed: {}", source, e.getMessage());
+            }
+            options.close();
+            return true;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+}
