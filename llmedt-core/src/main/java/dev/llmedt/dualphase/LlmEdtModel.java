@@ -98,18 +98,21 @@ public final class LlmEdtModel implements Recommender {
         return new SasRecShape(items + 1, b.dim(), b.blocks(), b.heads(), b.maxLength(), (float) b.dropout(), (float) b.layerNormEps());
     }
 
-    /** The name of domain {@code d}'s position table. */
-    static String positionTable(int d) {
+    /** Returns the model-file name of domain {@code d}'s position table {@code [maxLength x dim]}. */
+    public static String positionTable(int d) {
         return "pos_emb.d" + d + ".weight";
     }
 
-    /** The parameter prefix of domain {@code d}'s residual adapter. */
-    static String domainAdapter(int d) {
+    /**
+     * Returns the model-file name prefix of domain {@code d}'s residual adapter (tensors
+     * {@code w1.weight [m x dim]}, {@code w1.bias}, {@code w2.weight [dim x m]}, {@code w2.bias}).
+     */
+    public static String domainAdapter(int d) {
         return "domain_adapter.d" + d + ".";
     }
 
-    /** The name of domain {@code d}'s gate (a one-element parameter). */
-    static String domainGate(int d) {
+    /** Returns the model-file name of domain {@code d}'s gate (a one-element tensor, present when gates are configured). */
+    public static String domainGate(int d) {
         return "domain_gate.d" + d;
     }
 
@@ -453,6 +456,15 @@ public final class LlmEdtModel implements Recommender {
     /** Returns the names of the model's tensors, in file order. */
     public List<String> tensorNames() {
         return parameters.list().stream().map(Parameter::name).toList();
+    }
+
+    /**
+     * Returns a copy of one of the model's tensors (for exporters: the values the model scores with).
+     *
+     * @throws java.util.NoSuchElementException when the model has no tensor of that name (names them)
+     */
+    public ModelFile.Tensor tensor(String name) {
+        return ModelFile.tensorOf(parameters.get(name));
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
 import dev.llmedt.engine.HistoryWindows;
 import dev.llmedt.engine.Kernels;
+import dev.llmedt.engine.Parameter;
 import dev.llmedt.engine.ParameterSet;
 import dev.llmedt.engine.RaggedBatch;
 import dev.llmedt.engine.SasRecNetwork;
@@ -186,6 +187,20 @@ public final class SasRecModel implements Recommender {
             }
         }
         return t;
+    }
+
+    /** Returns the names of the model's tensors, in file order. */
+    public List<String> tensorNames() {
+        return parameters.list().stream().map(Parameter::name).toList();
+    }
+
+    /**
+     * Returns a copy of one of the model's tensors (for exporters: the values the model scores with).
+     *
+     * @throws java.util.NoSuchElementException when the model has no tensor of that name (names them)
+     */
+    public ModelFile.Tensor tensor(String name) {
+        return ModelFile.tensorOf(parameters.get(name));
     }
 
     /** Writes the model file (format in {@link ModelFile}). */

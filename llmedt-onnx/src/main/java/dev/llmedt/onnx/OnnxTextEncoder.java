@@ -13,16 +13,12 @@ import dev.llmedt.text.LanguageModelException;
 import dev.llmedt.text.TextEncoder;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -446,7 +442,7 @@ public final class OnnxTextEncoder implements TextEncoder {
             throw new UncheckedIOException("cannot read the embedded encoder's resources: " + e.getMessage(), e);
         }
         String source = "all-MiniLM-L6-v2 (embedded, " + EMBEDDED_ARTIFACT + " " + embeddedVersion(loader) + ")";
-        String baseId = "all-MiniLM-L6-v2@sha256:" + HexFormat.of().formatHex(sha256().digest(model), 0, 8);
+        String baseId = "all-MiniLM-L6-v2@sha256:" + HexFormat.of().formatHex(Sha256.digest().digest(model), 0, 8);
         return openSession(b, source, baseId, (environment, options) -> environment.createSession(model, options), tokenizer);
     }
 
@@ -500,19 +496,7 @@ public final class OnnxTextEncoder implements TextEncoder {
     }
 
     private static String hashPrefix(Path file) throws IOException {
-        MessageDigest md = sha256();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(md.digest(), 0, 8);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HexFormat.of().formatHex(Sha256.of(file), 0, 8);
     }
 
     private static Map<String, OnnxJavaType> inputTypes(OrtSession session, String source) {
