@@ -40,8 +40,25 @@ public final class MostPopularRecommender implements Recommender {
         return (long) popularity[item];
     }
 
+    /**
+     * Scores by popularity; the history only has to hold known items.
+     *
+     * @throws IllegalArgumentException when the history holds an unknown item id or the domain lies
+     *     outside the catalog
+     */
     @Override
     public void score(History history, Domain target, float[] scores) {
+        for (int i = 0; i < history.length(); i++) {
+            int item = history.item(i);
+            if (item < 0 || item >= popularity.length) {
+                throw new IllegalArgumentException("unknown item id " + item + " at position " + i + " of the history; the catalog has items 0.."
+                        + (popularity.length - 1));
+            }
+        }
+        if (target.endItem() > popularity.length) {
+            throw new IllegalArgumentException("domain " + target + " (items " + target.firstItem() + ".." + (target.endItem() - 1)
+                    + ") lies outside the catalog of items 0.." + (popularity.length - 1));
+        }
         System.arraycopy(popularity, target.firstItem(), scores, 0, target.size());
     }
 }

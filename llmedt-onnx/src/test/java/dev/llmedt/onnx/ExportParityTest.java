@@ -7,6 +7,7 @@ import dev.llmedt.data.Domain;
 import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.History;
 import dev.llmedt.eval.Recommender;
+import dev.llmedt.testing.SyntheticModels;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,7 @@ class ExportParityTest {
     }
 
     private static void check(String name, Recommender java, Object model, List<Domain> domains) {
-        Path file = SyntheticModels.exported(name, model);
+        Path file = Exports.of(name, model);
         List<History> histories = histories();
         try (OnnxRecommender onnx = OnnxRecommender.builder(file).threads(2).batchSize(64).build()) {
             for (Domain d : domains) {

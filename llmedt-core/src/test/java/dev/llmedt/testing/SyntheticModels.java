@@ -1,4 +1,4 @@
-package dev.llmedt.onnx;
+package dev.llmedt.testing;
 
 import dev.llmedt.ProgressListener;
 import dev.llmedt.TrainingListener;
@@ -15,91 +15,53 @@ import dev.llmedt.dualphase.PretrainingConfig;
 import dev.llmedt.sasrec.SasRecConfig;
 import dev.llmedt.sasrec.SasRecModel;
 import dev.llmedt.sasrec.SasRecTrainer;
-import dev.llmedt.testing.HashingEncoder;
 import dev.llmedt.text.ItemEmbeddings;
 import dev.llmedt.text.ItemTextTemplate;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
- * Small models trained once per test JVM on the synthetic dataset (so tests run without the real
- * data and model files), and their ONNX exports in a temporary directory. Two blocks, two heads
- * and a window of 12 against histories of up to 24 items exercise the multi-head attention and the
- * window.
+ * Small models trained once per test JVM on the synthetic dataset, for tests that need trained
+ * models without the real data (conformance, export parity). Two blocks, two heads and a window of
+ * {@value #WINDOW} against histories of up to 24 items exercise multi-head attention and the window.
  */
-final class SyntheticModels {
+public final class SyntheticModels {
 
-    static final CdsrDataset DATA = SyntheticDataset.generate(new SyntheticDataset.Options(5, 8, 150, 250, 150, 60));
+    /** The window of every model here. */
+    public static final int WINDOW = 12;
+
+    /** The dataset the models are trained on. */
+    public static final CdsrDataset DATA = SyntheticDataset.generate(new SyntheticDataset.Options(5, 8, 150, 250, 150, 60));
 
     private static final Map<String, Object> MODELS = new HashMap<>();
-    private static final Map<String, Path> EXPORTS = new HashMap<>();
-    private static Path directory;
 
     private SyntheticModels() {
     }
 
     /** A mixed-domain SASRec model. */
-    static SasRecModel sasrec() {
+    public static SasRecModel sasrec() {
         return model("sasrec", () -> new SasRecTrainer(sasrecConfig(null), TrainingListener.none()).train(DATA));
     }
 
     /** A SASRec model of the Kitchen domain only. */
-    static SasRecModel sasrecKitchen() {
+    public static SasRecModel sasrecKitchen() {
         return model("sasrec-kitchen", () -> new SasRecTrainer(sasrecConfig("Kitchen"), TrainingListener.none()).train(DATA));
     }
 
     /** A fine-tuned LLM-EDT model (hybrid items, domain threads with learned gates). */
-    static LlmEdtModel llmEdt() {
+    public static LlmEdtModel llmEdt() {
         return model("llm-edt", () -> trainLlmEdt(config(true, true)));
     }
 
     /** A fine-tuned LLM-EDT model without gates: the domain threads count in full. */
-    static LlmEdtModel llmEdtUngated() {
+    public static LlmEdtModel llmEdtUngated() {
         return model("llm-edt-ungated", () -> trainLlmEdt(config(true, false)));
     }
 
     /** An LLM-EDT model of phase 1 only. */
-    static LlmEdtModel llmEdtPhaseOne() {
+    public static LlmEdtModel llmEdtPhaseOne() {
         return model("llm-edt-phase-1", () -> trainLlmEdt(config(false, false)));
-    }
-
-    /** Returns the ONNX export of a model of this class, exported once. */
-    static synchronized Path exported(String name, Object model) {
-        return EXPORTS.computeIfAbsent(name, n -> {
-            try {
-                Path out = directory().resolve(n + ".onnx");
-                if (model instanceof SasRecModel s) {
-                    OnnxExporter.export(s, out);
-                } else {
-                    OnnxExporter.export((LlmEdtModel) model, out);
-                }
-                return out;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-    }
-
-    static synchronized Path directory() throws IOException {
-        if (directory == null) {
-            directory = Files.createTempDirectory("llmedt-onnx-test");
-            Path dir = directory;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try (Stream<Path> files = Files.walk(dir)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            }));
-        }
-        return directory;
     }
 
     @SuppressWarnings("unchecked")
@@ -113,12 +75,12 @@ final class SyntheticModels {
     }
 
     private static SasRecConfig sasrecConfig(String domain) {
-        return SasRecConfig.builder().dim(16).blocks(2).heads(2).maxLength(12).dropout(0.1).batchSize(64).maxEpochs(3).patience(3)
+        return SasRecConfig.builder().dim(16).blocks(2).heads(2).maxLength(WINDOW).dropout(0.1).batchSize(64).maxEpochs(3).patience(3)
                 .seed(7).threads(2).domain(domain).build();
     }
 
     private static DualPhaseConfig config(boolean fineTune, boolean gates) {
-        BackboneConfig backbone = BackboneConfig.builder().dim(16).blocks(2).heads(2).maxLength(12).dropout(0.1)
+        BackboneConfig backbone = BackboneConfig.builder().dim(16).blocks(2).heads(2).maxLength(WINDOW).dropout(0.1)
                 .itemRepresentation(ItemRepresentation.HYBRID).pcaDimension(16).build();
         PretrainingConfig one = PretrainingConfig.builder().batchSize(64).maxEpochs(3).patience(3).build();
         // A high learning rate moves the gates well away from 0 in a few epochs.
@@ -128,7 +90,7 @@ final class SyntheticModels {
     }
 
     /** The item text embeddings of the synthetic catalogue (a hashing stand-in for a language model). */
-    static ItemEmbeddings embeddings() {
+    public static ItemEmbeddings embeddings() {
         return model("embeddings", () -> ItemEmbeddings.encode(DATA.items(), new HashingEncoder(48), ItemTextTemplate.titles(),
                 ProgressListener.none()));
     }
