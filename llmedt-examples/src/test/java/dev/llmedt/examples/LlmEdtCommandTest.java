@@ -70,6 +70,9 @@ class LlmEdtCommandTest {
         assertTrue(e.at("/all/NDCG@10").asDouble() > 0);
         assertEquals(201, Files.readAllLines(llmUsers).size());
 
+        JsonNode exported = json(run("export-onnx", "--model", model.toString(), "--out", dir.resolve("llm-edt.onnx").toString(), "--json"));
+        assertEquals("llm-edt", exported.path("kind").asText());
+
         Path sasrec = dir.resolve("sasrec.model");
         json(run("train", "--method", "sasrec", "--data", data.toString(), "--dim", "32", "--max-epochs", "3", "--out", sasrec.toString(),
                 "--json"));
