@@ -221,23 +221,8 @@ public final class LlmEdtModel implements Recommender {
         if (scoresWithProfiles() && (profiles == null || profiles.length < histories.size())) {
             throw new IllegalArgumentException("this model scores with profiles: give one profile vector per history");
         }
-        if (scores.length < histories.size()) {
-            throw new IllegalArgumentException("scores has " + scores.length + " rows for " + histories.size() + " histories");
-        }
-        for (int b = 0; b < histories.size(); b++) {
-            if (scores[b].length < target.size()) {
-                throw new IllegalArgumentException("scores row " + b + " has " + scores[b].length + " entries for " + target.size()
-                        + " items of " + target.name());
-            }
-            History h = histories.get(b);
-            for (int i = 0; i < h.length(); i++) {
-                int item = h.item(i);
-                if (item < 0 || item >= itemCount) {
-                    throw new IllegalArgumentException("unknown item id " + item + " at position " + i + " of history " + b
-                            + "; the model has items 0.." + (itemCount - 1));
-                }
-            }
-        }
+        Recommender.requireScoreRows(histories, target, scores);
+        Recommender.requireKnownItems(histories, itemCount);
         float[][] table = tables()[target.index()];
         Replica r = replicas.poll();
         if (r == null) {

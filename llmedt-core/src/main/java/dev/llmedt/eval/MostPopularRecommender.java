@@ -48,13 +48,7 @@ public final class MostPopularRecommender implements Recommender {
      */
     @Override
     public void score(History history, Domain target, float[] scores) {
-        for (int i = 0; i < history.length(); i++) {
-            int item = history.item(i);
-            if (item < 0 || item >= popularity.length) {
-                throw new IllegalArgumentException("unknown item id " + item + " at position " + i + " of the history; the catalog has items 0.."
-                        + (popularity.length - 1));
-            }
-        }
+        Recommender.requireKnownItems(List.of(history), popularity.length);
         if (target.endItem() > popularity.length) {
             throw new IllegalArgumentException("domain " + target + " (items " + target.firstItem() + ".." + (target.endItem() - 1)
                     + ") lies outside the catalog of items 0.." + (popularity.length - 1));

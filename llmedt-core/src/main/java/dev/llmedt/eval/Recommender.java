@@ -31,11 +31,46 @@ public interface Recommender {
      * @param scores one output row per history, as in {@link #score}
      */
     default void scoreBatch(List<History> histories, Domain target, float[][] scores) {
+        requireScoreRows(histories, target, scores);
+        for (int i = 0; i < histories.size(); i++) {
+            score(histories.get(i), target, scores[i]);
+        }
+    }
+
+    /**
+     * Checks that {@code scores} has a row of at least {@code target.size()} entries for each
+     * history (for implementations of {@link #scoreBatch}).
+     *
+     * @throws IllegalArgumentException naming the short row
+     */
+    static void requireScoreRows(List<History> histories, Domain target, float[][] scores) {
         if (scores.length < histories.size()) {
             throw new IllegalArgumentException("scores has " + scores.length + " rows for " + histories.size() + " histories");
         }
-        for (int i = 0; i < histories.size(); i++) {
-            score(histories.get(i), target, scores[i]);
+        for (int b = 0; b < histories.size(); b++) {
+            if (scores[b].length < target.size()) {
+                throw new IllegalArgumentException("scores row " + b + " has " + scores[b].length + " entries for " + target.size()
+                        + " items of " + target.name());
+            }
+        }
+    }
+
+    /**
+     * Checks that every item id of the histories is one of {@code 0..itemCount-1}, the items a
+     * model knows (for implementations).
+     *
+     * @throws IllegalArgumentException naming the first unknown id, its position and its history
+     */
+    static void requireKnownItems(List<History> histories, int itemCount) {
+        for (int b = 0; b < histories.size(); b++) {
+            History h = histories.get(b);
+            for (int i = 0; i < h.length(); i++) {
+                int item = h.item(i);
+                if (item < 0 || item >= itemCount) {
+                    throw new IllegalArgumentException("unknown item id " + item + " at position " + i + " of history " + b
+                            + "; the model knows items 0.." + (itemCount - 1));
+                }
+            }
         }
     }
 

@@ -64,20 +64,20 @@ public final class OnnxExporter {
     /** The version of the graph's inputs and outputs described here, in {@value #META_GRAPH_VERSION}. */
     public static final String GRAPH_VERSION = "1";
 
-    /** Input name: padded item-id histories. */
-    public static final String HISTORY = RecommenderGraph.HISTORY;
-    /** Input name: real items per history. */
-    public static final String LENGTHS = RecommenderGraph.LENGTHS;
-    /** Input name: the target domain's index. */
-    public static final String DOMAIN = RecommenderGraph.DOMAIN;
-    /** Input name: the number of top items. */
-    public static final String K = RecommenderGraph.K;
-    /** Output name: the scores of every item of the target domain. */
-    public static final String SCORES = RecommenderGraph.SCORES;
-    /** Output name: the top scores. */
-    public static final String TOP_SCORES = RecommenderGraph.TOP_SCORES;
-    /** Output name: the top items' global ids. */
-    public static final String TOP_ITEMS = RecommenderGraph.TOP_ITEMS;
+    /** Input name: item ids {@code int64 [batch, length]}, oldest first, padded after each row's length. */
+    public static final String HISTORY = "history";
+    /** Input name: the number of real items of each row, {@code int64 [batch]}. */
+    public static final String LENGTHS = "lengths";
+    /** Input name: the target domain's index, an {@code int64} scalar. */
+    public static final String DOMAIN = "domain";
+    /** Input name: the number of top items, an {@code int64} scalar (0 when only the scores are wanted). */
+    public static final String K = "k";
+    /** Output name: the scores of every item of the target domain, {@code float [batch, items]}. */
+    public static final String SCORES = "scores";
+    /** Output name: the best scores of items not in the history, best first, {@code float [batch, min(k, items)]}. */
+    public static final String TOP_SCORES = "top_scores";
+    /** Output name: the global ids of those items, {@code int64 [batch, min(k, items)]}. */
+    public static final String TOP_ITEMS = "top_items";
 
     /** Metadata key: the model file kind ({@code sasrec} or {@code llm-edt}). */
     public static final String META_KIND = "llmedt.kind";

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,15 +123,7 @@ public final class OnnxRecommender implements Recommender, AutoCloseable {
     @Override
     public void scoreBatch(List<History> histories, Domain target, float[][] scores) {
         check(histories, target);
-        if (scores.length < histories.size()) {
-            throw new IllegalArgumentException("scores has " + scores.length + " rows for " + histories.size() + " histories");
-        }
-        for (int b = 0; b < histories.size(); b++) {
-            if (scores[b].length < target.size()) {
-                throw new IllegalArgumentException("scores row " + b + " has " + scores[b].length + " entries for " + target.size()
-                        + " items of " + target.name());
-            }
-        }
+        Recommender.requireScoreRows(histories, target, scores);
         run(histories, target, 0, (index, rows, buf) -> {
             for (int r = 0; r < rows; r++) {
                 buf.scores.get(r * target.size(), scores[index[r]], 0, target.size());
@@ -157,7 +150,7 @@ public final class OnnxRecommender implements Recommender, AutoCloseable {
         }
         check(histories, target);
         int width = Math.min(k, target.size());
-        List<List<ScoredItem>> out = new ArrayList<>(java.util.Collections.nCopies(histories.size(), null));
+        List<List<ScoredItem>> out = new ArrayList<>(Collections.nCopies(histories.size(), null));
         run(histories, target, width, (index, rows, buf) -> {
             for (int r = 0; r < rows; r++) {
                 List<ScoredItem> top = new ArrayList<>(width);
@@ -182,16 +175,7 @@ public final class OnnxRecommender implements Recommender, AutoCloseable {
             throw new IllegalArgumentException("this single-domain model cannot score " + target.name() + "; it scores "
                     + domains.stream().filter(d -> scored[d.index()]).map(Domain::name).toList());
         }
-        for (int b = 0; b < histories.size(); b++) {
-            History h = histories.get(b);
-            for (int i = 0; i < h.length(); i++) {
-                int item = h.item(i);
-                if (item < 0 || item >= itemCount) {
-                    throw new IllegalArgumentException("unknown item id " + item + " at position " + i + " of history " + b
-                            + "; the model has items 0.." + (itemCount - 1));
-                }
-            }
-        }
+        Recommender.requireKnownItems(histories, itemCount);
     }
 
     /** Reads the outputs of one run: rows {@code r < rows} belong to histories {@code index[r]}. */
@@ -361,45 +345,17 @@ public final class OnnxRecommender implements Recommender, AutoCloseable {
      * Builds an {@link OnnxRecommender}. Each setter checks its argument at once and names it, the
      * value and the allowed range in its exception.
      */
-    public static final class Builder {
+    public static final class Builder extends RuntimeBuilder<Builder> {
 
         private final Path file;
-        private int threads = RuntimeSession.Settings.defaults().threads();
-        private boolean requireGpu;
-        private int gpuDevice;
         private int batchSize = 256;
 
         private Builder(Path file) {
             this.file = file;
         }
 
-        /**
-         * Sets ONNX Runtime's intra-op threads per call (default: all processors).
-         *
-         * @throws IllegalArgumentException unless 1 to 1,024
-         */
-        public Builder threads(int threads) {
-            this.threads = RuntimeSession.Settings.checkThreads(threads);
-            return this;
-        }
-
-        /**
-         * Requires CUDA: {@link #build()} fails with an {@link IllegalStateException} when ONNX
-         * Runtime offers no CUDA execution provider or it does not start, instead of running on CPU
-         * (default false).
-         */
-        public Builder requireGpu(boolean require) {
-            this.requireGpu = require;
-            return this;
-        }
-
-        /**
-         * Sets the CUDA device (default 0).
-         *
-         * @throws IllegalArgumentException when negative
-         */
-        public Builder gpuDevice(int device) {
-            this.gpuDevice = RuntimeSession.Settings.checkGpuDevice(device);
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -429,7 +385,7 @@ public final class OnnxRecommender implements Recommender, AutoCloseable {
             }
             RuntimeSession runtime;
             try {
-                runtime = RuntimeSession.open(file.toString(), new RuntimeSession.Settings(threads, requireGpu, gpuDevice),
+                runtime = RuntimeSession.open(file.toString(), runtimeSettings(),
                         (environment, options) -> environment.createSession(file.toString(), options));
             } catch (OrtException e) {
                 throw new IllegalArgumentException("cannot load ONNX model " + file + ": " + e.getMessage(), e);

@@ -411,7 +411,7 @@ public final class OnnxTextEncoder implements TextEncoder {
     private static Loaded openSession(Builder b, String source, String baseId, RuntimeSession.Factory factory,
             HuggingFaceTokenizer tokenizer) {
         try {
-            RuntimeSession runtime = RuntimeSession.open(source, new RuntimeSession.Settings(b.threads, b.requireGpu, b.gpuDevice), factory);
+            RuntimeSession runtime = RuntimeSession.open(source, b.runtimeSettings(), factory);
             return new Loaded(source, baseId, runtime, tokenizer);
         } catch (OrtException e) {
             tokenizer.close();
@@ -565,22 +565,24 @@ public final class OnnxTextEncoder implements TextEncoder {
      * Builds an {@link OnnxTextEncoder}. Each setter checks its argument at once and names it, the
      * value and the allowed range in its exception.
      */
-    public static final class Builder {
+    public static final class Builder extends RuntimeBuilder<Builder> {
 
         private final Path directory;
         private Pooling pooling = Pooling.MEAN;
         private int maxLength;
         private int batchSize = 32;
-        private int threads = RuntimeSession.Settings.defaults().threads();
         private String queryPrefix = "";
         private String documentPrefix = "";
-        private boolean requireGpu;
-        private int gpuDevice;
         private String modelId;
 
         private Builder(Path directory) {
             this.directory = directory;
             this.maxLength = directory == null ? 256 : 512;
+        }
+
+        @Override
+        Builder self() {
+            return this;
         }
 
         /** Sets the pooling (default {@link Pooling#MEAN}). */
@@ -618,16 +620,6 @@ public final class OnnxTextEncoder implements TextEncoder {
         }
 
         /**
-         * Sets ONNX Runtime's intra-op threads per call (default: all processors).
-         *
-         * @throws IllegalArgumentException unless 1 to 1,024
-         */
-        public Builder threads(int threads) {
-            this.threads = RuntimeSession.Settings.checkThreads(threads);
-            return this;
-        }
-
-        /**
          * Sets the prefixes the model was trained with (e5: {@code "query: "} and
          * {@code "passage: "}; bge: a query instruction and {@code ""}); default none.
          *
@@ -637,25 +629,6 @@ public final class OnnxTextEncoder implements TextEncoder {
         public Builder prefixes(String query, String document) {
             this.queryPrefix = Objects.requireNonNull(query, "query prefix");
             this.documentPrefix = Objects.requireNonNull(document, "document prefix");
-            return this;
-        }
-
-        /**
-         * Requires CUDA: {@link #build()} fails with an {@link IllegalStateException} when ONNX
-         * Runtime offers no CUDA execution provider, instead of running on CPU (default false).
-         */
-        public Builder requireGpu(boolean require) {
-            this.requireGpu = require;
-            return this;
-        }
-
-        /**
-         * Sets the CUDA device (default 0).
-         *
-         * @throws IllegalArgumentException when negative
-         */
-        public Builder gpuDevice(int device) {
-            this.gpuDevice = RuntimeSession.Settings.checkGpuDevice(device);
             return this;
         }
 

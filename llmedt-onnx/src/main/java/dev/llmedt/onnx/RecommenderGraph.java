@@ -1,5 +1,12 @@
 package dev.llmedt.onnx;
 
+import static dev.llmedt.onnx.OnnxExporter.DOMAIN;
+import static dev.llmedt.onnx.OnnxExporter.HISTORY;
+import static dev.llmedt.onnx.OnnxExporter.K;
+import static dev.llmedt.onnx.OnnxExporter.LENGTHS;
+import static dev.llmedt.onnx.OnnxExporter.SCORES;
+import static dev.llmedt.onnx.OnnxExporter.TOP_ITEMS;
+import static dev.llmedt.onnx.OnnxExporter.TOP_SCORES;
 import static dev.llmedt.onnx.OnnxOperator.ADD;
 import static dev.llmedt.onnx.OnnxOperator.AND;
 import static dev.llmedt.onnx.OnnxOperator.CAST;
@@ -60,21 +67,6 @@ import java.util.Map;
  * window.
  */
 final class RecommenderGraph {
-
-    /** Input: item ids {@code int64 [batch, length]}, oldest first, padded after each row's length. */
-    static final String HISTORY = "history";
-    /** Input: the number of real items of each row, {@code int64 [batch]}. */
-    static final String LENGTHS = "lengths";
-    /** Input: the index of the target domain, an {@code int64} scalar. */
-    static final String DOMAIN = "domain";
-    /** Input: how many items the top-k outputs hold, an {@code int64} scalar (at least 0; the domain's size at most counts). */
-    static final String K = "k";
-    /** Output: the scores of every item of the target domain, {@code float [batch, items]}. */
-    static final String SCORES = "scores";
-    /** Output: the best scores of items not in the history, best first, {@code float [batch, min(k, items)]}. */
-    static final String TOP_SCORES = "top_scores";
-    /** Output: the global ids of those items, {@code int64 [batch, min(k, items)]}. */
-    static final String TOP_ITEMS = "top_items";
 
     private static final long INT64 = DataType.INT64.getNumber();
     private static final long FLOAT = DataType.FLOAT.getNumber();
