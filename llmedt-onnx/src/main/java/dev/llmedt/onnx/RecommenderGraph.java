@@ -143,15 +143,16 @@ final class RecommenderGraph {
         String end = g.op(GATHER, "target_end_item", attrs("axis", 0), g.longs("domain_end_item", new long[] {ends.length}, ends), slot);
         String inTarget = inRange(first, end, "in_target");
 
-        String globalCandidates = only == null ? real
-                : g.op(AND, "global.candidate", real, inRange(g.scalar((long) only.firstItem()), g.scalar((long) only.endItem()), "in_trained"));
+        // A single-domain model reads its own domain's items only (the target is that domain).
+        String targetItems = g.op(AND, "history_in_target", real, inTarget);
+        String globalCandidates = only == null ? real : targetItems;
         long rowOffset = 1L - spec.tableFirstItem();
         String[] global = stream(globalCandidates, weight(SasRecNetwork.POSITIONS), rowOffset, "global");
         // An empty history normalizes, like an all-padding input, to the last layer norm's bias.
         String user = g.op(WHERE, "global.user", g.op(UNSQUEEZE, "global.any_col", global[1], g.vector(1)), global[0],
                 weight("last_ln.bias"));
         if (spec.domainThreads()) {
-            user = g.op(ADD, "user", user, domainThread(g.op(AND, "domain.candidate", real, inTarget)));
+            user = g.op(ADD, "user", user, domainThread(targetItems));
         }
 
         String firstRow = g.op(UNSQUEEZE, "target_first_row", g.op(ADD, "target_first_row_s", first, g.scalar(rowOffset)), g.vector(0));
@@ -159,7 +160,7 @@ final class RecommenderGraph {
         String table = g.op(SLICE, "target_items", itemTable, firstRow, endRow, g.vector(0));
         String scores = g.op(GEMM, SCORES, attrs("transB", 1), user, table);
         g.output(SCORES, DataType.FLOAT, "batch", "items");
-        topK(scores, table, first, inTarget);
+        topK(scores, table, first, targetItems);
         g.describe(description());
     }
 
@@ -332,10 +333,10 @@ final class RecommenderGraph {
      * domain are set to minus infinity (through one spare column that padding and other domains'
      * items point to), then TopK, whose ties keep the smaller index first, like the Java ranking.
      */
-    private void topK(String scores, String table, String first, String inTarget) {
+    private void topK(String scores, String table, String first, String targetItems) {
         String items = g.op(GATHER, "target_size", attrs("axis", 0), g.op(SHAPE, "target_items_shape", table), g.scalar(0L));
         String k = g.op(UNSQUEEZE, "k_effective", g.op(MIN, "k_min", K, items), g.vector(0));
-        String seen = g.op(WHERE, "seen_column", g.op(AND, "seen", real, inTarget), g.op(SUB, "history_local", HISTORY, first), items);
+        String seen = g.op(WHERE, "seen_column", targetItems, g.op(SUB, "history_local", HISTORY, first), items);
         String batch = g.op(SLICE, "batch_size", g.op(SHAPE, "history_shape_b", HISTORY), g.vector(0), g.vector(1));
         OnnxMl.TensorProto zero = OnnxMl.TensorProto.newBuilder().setDataType(DataType.FLOAT.getNumber()).addDims(1).addFloatData(0f).build();
         String spare = g.op(CONSTANT_OF_SHAPE, "spare_column", attrs("value", zero), g.op(CONCAT, "spare_shape", attrs("axis", 0), batch,
