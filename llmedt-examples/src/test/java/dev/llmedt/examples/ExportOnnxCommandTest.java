@@ -44,6 +44,17 @@ class ExportOnnxCommandTest {
         CliRunner.Result human = run("export-onnx", "--model", model.toString(), "--out", dir.resolve("again.onnx").toString());
         assertEquals(0, human.status(), human.err());
         assertTrue(human.out().contains("exported the sasrec model") && human.out().contains("ONNX Runtime opens it"), human.out());
+
+        JsonNode checked = json(run("export-onnx", "--model", model.toString(), "--out", dir.resolve("checked.onnx").toString(), "--data",
+                data.toString(), "--split", "valid", "--json"));
+        assertEquals(2, checked.path("parity").size());
+        for (JsonNode p : checked.path("parity")) {
+            int users = dev.llmedt.data.CdsrDataset.read(data).valid().size();
+            assertEquals(users, p.path("users").asInt());
+            assertTrue(p.path("max_abs_difference").asDouble() <= 1e-4, p.toString());
+            assertEquals(users, p.path("same_top10_ties_aside").asInt());
+            assertTrue(p.path("within_tolerance").asBoolean());
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.llmedt.data.Domain;
 import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.History;
 import dev.llmedt.eval.Recommender;
+import dev.llmedt.eval.ScoreAgreement;
 import dev.llmedt.testing.SyntheticModels;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ class ExportParityTest {
         List<History> histories = histories();
         try (OnnxRecommender onnx = OnnxRecommender.builder(file).threads(2).batchSize(64).build()) {
             for (Domain d : domains) {
-                Parity.Result r = Parity.compare(java, onnx, histories, d, TOLERANCE);
+                ScoreAgreement r = ScoreAgreement.compare(java, onnx, histories, d, TOLERANCE);
                 LOG.info("parity of the synthetic {} model, domain {}: {}", name, d.name(), r);
                 assertTrue(r.maxAbsDifference() <= TOLERANCE, name + " " + d + ": " + r);
                 assertEquals(r.users(), r.sameTop10TiesAside(), name + " " + d + ": " + r);
