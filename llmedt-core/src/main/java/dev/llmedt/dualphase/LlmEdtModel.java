@@ -438,6 +438,52 @@ public final class LlmEdtModel implements Recommender {
                 null, provenance);
     }
 
+    /**
+     * Returns a copy of this model with new items at the end of a domain, without retraining: each
+     * item's text embedding goes through the model's PCA (when it had one) and its item adapter (the
+     * domain's adapter when there is one per domain), as in training; the ID part of a hybrid model
+     * is zero for them. For the llm representation a new item with the text of an existing item
+     * scores exactly as that item. The new items get the ids {@code domain.endItem() ..
+     * domain.endItem() + n - 1}; the ids of later domains' items move up by {@code n} (see the
+     * returned model's {@link #domains()}). Re-export the returned model to serve it with ONNX.
+     *
+     * @param domain one of this model's domains
+     * @param textEmbeddings one embedding per new item, made by the encoder the model was trained with
+     *     (its id and dimension are in {@link #itemText()}) from the item text rendered by the same template
+     * @throws IllegalStateException when the model has no text part (id representation) or no item adapter
+     * @throws IllegalArgumentException when the domain is not the model's, no embedding is given, or an
+     *     embedding has the wrong dimension, is zero or is not finite (names which)
+     */
+    public LlmEdtModel withNewItems(Domain domain, float[][] textEmbeddings) {
+        java.util.Objects.requireNonNull(domain, "domain");
+        java.util.Objects.requireNonNull(textEmbeddings, "textEmbeddings");
+        return NewItems.append(this, domain, textEmbeddings);
+    }
+
+    /**
+     * Returns {@link #withNewItems(Domain, float[][])} for item texts embedded by {@code encoder},
+     * which must be the encoder the model was trained with (same model id).
+     *
+     * @param texts each new item's text, rendered by the template the model was trained with
+     *     ({@code itemText().path("template")}); not blank
+     * @throws IllegalArgumentException when the encoder is not the model's or a text is blank
+     */
+    public LlmEdtModel withNewItems(Domain domain, List<String> texts, dev.llmedt.text.TextEncoder encoder) {
+        java.util.Objects.requireNonNull(texts, "texts");
+        java.util.Objects.requireNonNull(encoder, "encoder");
+        String trainedWith = itemText.path("model_id").asText(null);
+        if (trainedWith != null && !trainedWith.equals(encoder.modelId())) {
+            throw new IllegalArgumentException("the model's items were embedded by '" + trainedWith + "', not by the encoder '"
+                    + encoder.modelId() + "': new items need the same encoder");
+        }
+        for (int i = 0; i < texts.size(); i++) {
+            if (texts.get(i) == null || texts.get(i).isBlank()) {
+                throw new IllegalArgumentException("text " + i + " of the new items is blank: a new item needs text");
+            }
+        }
+        return withNewItems(domain, texts.isEmpty() ? new float[0][] : encoder.encode(texts));
+    }
+
     /** Returns the names of the model's tensors, in file order. */
     public List<String> tensorNames() {
         return parameters.list().stream().map(Parameter::name).toList();

@@ -59,6 +59,18 @@ public final class SyntheticModels {
         return model("llm-edt-ungated", () -> trainLlmEdt(config(true, false)));
     }
 
+    /**
+     * A fine-tuned LLM-EDT model whose items are their text embeddings through one item adapter per
+     * domain (the llm representation: no ID vectors for items with text).
+     */
+    public static LlmEdtModel llmEdtTextItems() {
+        return model("llm-edt-text-items", () -> {
+            DualPhaseConfig c = config(true, false);
+            return trainLlmEdt(c.withBackbone(c.backbone().toBuilder().itemRepresentation(ItemRepresentation.LLM).domainAdapters(true)
+                    .build()));
+        });
+    }
+
     /** An LLM-EDT model of phase 1 only. */
     public static LlmEdtModel llmEdtPhaseOne() {
         return model("llm-edt-phase-1", () -> trainLlmEdt(config(false, false)));
