@@ -81,17 +81,43 @@ public interface Recommender {
      * @throws IllegalArgumentException when {@code k < 1}
      */
     default List<ScoredItem> recommend(History history, Domain target, int k) {
+        requirePositiveK(k);
+        float[] scores = new float[target.size()];
+        score(history, target, scores);
+        return TopK.select(scores, seenIn(history, target), target.firstItem(), k);
+    }
+
+    /**
+     * Returns {@link #recommend} for several histories at once, in their order, scored by one
+     * {@link #scoreBatch} call.
+     *
+     * @throws IllegalArgumentException when {@code k < 1}
+     */
+    default List<List<ScoredItem>> recommendBatch(List<History> histories, Domain target, int k) {
+        requirePositiveK(k);
+        float[][] scores = new float[histories.size()][target.size()];
+        scoreBatch(histories, target, scores);
+        List<List<ScoredItem>> out = new java.util.ArrayList<>(histories.size());
+        for (int u = 0; u < histories.size(); u++) {
+            out.add(TopK.select(scores[u], seenIn(histories.get(u), target), target.firstItem(), k));
+        }
+        return out;
+    }
+
+    private static void requirePositiveK(int k) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, got " + k);
         }
-        float[] scores = new float[target.size()];
-        score(history, target, scores);
+    }
+
+    /** Marks the history's items of the target domain (by local index): recommendations leave them out. */
+    private static boolean[] seenIn(History history, Domain target) {
         boolean[] seen = new boolean[target.size()];
         for (int i = 0; i < history.length(); i++) {
             if (target.contains(history.item(i))) {
                 seen[history.item(i) - target.firstItem()] = true;
             }
         }
-        return TopK.select(scores, seen, target.firstItem(), k);
+        return seen;
     }
 }

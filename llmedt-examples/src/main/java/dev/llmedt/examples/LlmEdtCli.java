@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "llmedt", mixinStandardHelpOptions = true, versionProvider = LlmEdtCli.Version.class,
         description = "LLM-EDT cross-domain sequential recommendation on the JVM.",
         subcommands = {QuickstartCommand.class, StatsCommand.class, TrainCommand.class, EvaluateCommand.class, EncodeCommand.class,
-            AugmentCommand.class, CompareCommand.class, ExportOnnxCommand.class,
+            AugmentCommand.class, CompareCommand.class, RecommendCommand.class, ExportOnnxCommand.class,
             GenerateSyntheticCommand.class, CommandLine.HelpCommand.class})
 public final class LlmEdtCli {
 

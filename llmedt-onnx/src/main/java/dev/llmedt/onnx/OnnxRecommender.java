@@ -143,7 +143,8 @@ public final class OnnxRecommender implements Recommender, AutoCloseable {
         return recommendBatch(List.of(history), target, k).get(0);
     }
 
-    /** Returns {@link #recommend} for several histories at once, in their order. */
+    /** Returns {@link #recommend} for several histories at once, in their order, from the graph's top-k output. */
+    @Override
     public List<List<ScoredItem>> recommendBatch(List<History> histories, Domain target, int k) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, got " + k);
