@@ -226,6 +226,25 @@ public abstract class RecommenderConformance {
     }
 
     @Test
+    void aBatchRecommendsAsSingleCalls() {
+        List<History> histories = histories();
+        for (Domain d : data().domains()) {
+            List<List<ScoredItem>> batch = recommender().recommendBatch(histories, d, 7);
+            assertEquals(histories.size(), batch.size());
+            for (int b = 0; b < histories.size(); b++) {
+                List<ScoredItem> single = recommender().recommend(histories.get(b), d, 7);
+                assertEquals(single.size(), batch.get(b).size(), "history " + b + ", " + d);
+                for (int j = 0; j < single.size(); j++) {
+                    assertEquals(single.get(j).score(), batch.get(b).get(j).score(), tolerance(), "history " + b + " rank " + j + ", " + d);
+                    if (tolerance() == 0) {
+                        assertEquals(single.get(j).item(), batch.get(b).get(j).item(), "history " + b + " rank " + j + ", " + d);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void eightConcurrentCallersGetTheSequentialScores() throws Exception {
         List<History> histories = histories();
         Domain[] domains = data().domains().toArray(new Domain[0]);
