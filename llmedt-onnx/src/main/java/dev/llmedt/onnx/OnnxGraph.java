@@ -21,14 +21,50 @@ final class OnnxGraph {
 
     private final OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder();
     /** Gives nodes unique names (Tribuo's operators take it when they build a node). */
-    private final ONNXContext nodeNames = new ONNXContext();
-    private final Set<String> usedNames = new HashSet<>();
-    private final Set<String> reservedOutputs = new HashSet<>();
+    private final ONNXContext nodeNames;
+    private final Set<String> usedNames;
+    private final Set<String> reservedOutputs;
     private final Map<String, String> constants = new HashMap<>();
     private long initializerBytes;
 
     OnnxGraph(String name) {
+        this(name, new ONNXContext(), new HashSet<>(), new HashSet<>());
+    }
+
+    private OnnxGraph(String name, ONNXContext nodeNames, Set<String> usedNames, Set<String> reservedOutputs) {
         graph.setName(name);
+        this.nodeNames = nodeNames;
+        this.usedNames = usedNames;
+        this.reservedOutputs = reservedOutputs;
+    }
+
+    /**
+     * Returns an empty branch graph for {@link #ifElse}: its values are named uniquely together with
+     * this graph's, and it reads this graph's values (initializers included) from the outer scope.
+     * Give it its constants from this graph: constants made in it stay in it.
+     */
+    OnnxGraph branch(String name) {
+        return new OnnxGraph(name, nodeNames, usedNames, reservedOutputs);
+    }
+
+    /**
+     * Adds an {@code If} node: {@code output} is the one output of {@code thenBranch} when the bool
+     * scalar {@code condition} holds, else of {@code elseBranch}; only the chosen branch runs.
+     */
+    String ifElse(String output, String condition, OnnxGraph thenBranch, OnnxGraph elseBranch) {
+        String name = unique(output);
+        graph.addNode(OnnxMl.NodeProto.newBuilder().setName(unique("If_" + name)).setOpType("If").addInput(condition).addOutput(name)
+                .addAttribute(graphAttribute("then_branch", thenBranch)).addAttribute(graphAttribute("else_branch", elseBranch)));
+        return name;
+    }
+
+    private static OnnxMl.AttributeProto graphAttribute(String name, OnnxGraph branch) {
+        if (branch.graph.getOutputCount() != 1) {
+            throw new IllegalStateException("the branch " + branch.graph.getName() + " must have one output, it has "
+                    + branch.graph.getOutputCount());
+        }
+        return OnnxMl.AttributeProto.newBuilder().setName(name).setType(OnnxMl.AttributeProto.AttributeType.GRAPH).setG(branch.build())
+                .build();
     }
 
     /** Returns {@code base}, or {@code base_N} when the name is taken. */

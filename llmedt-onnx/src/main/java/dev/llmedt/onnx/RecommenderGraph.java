@@ -76,7 +76,11 @@ final class RecommenderGraph {
     private final int d;
     private final int headDim;
     private final Map<String, String> weights = new HashMap<>();
-    private String itemTable;
+    /** Per scored domain (in {@link #scored} order), its item vectors {@code [items, dim]}. */
+    private String[] itemTables;
+    /** The history's item vectors {@code [batch, length, dim]} (unread positions hold any item's vector). */
+    private String historyVectors;
+    private List<Domain> scored;
     private String causal;
     private String diagonal;
     private String real;
@@ -111,7 +115,6 @@ final class RecommenderGraph {
         g.input(LENGTHS, DataType.INT64, "batch");
         g.input(DOMAIN, DataType.INT64);
         g.input(K, DataType.INT64);
-        itemTable = weight(SasRecNetwork.ITEMS);
 
         String width = g.op(GATHER, "history_width", attrs("axis", 0), g.op(SHAPE, "history_shape", HISTORY), g.scalar(1L));
         String positions = g.op(RANGE, "column", g.scalar(0L), width, g.scalar(1L));
@@ -122,7 +125,7 @@ final class RecommenderGraph {
         real = g.op(LESS, "real", row, g.op(UNSQUEEZE, "lengths_col", LENGTHS, g.vector(1)));
 
         Domain only = spec.onlyDomain();
-        List<Domain> scored = only == null ? spec.domains() : List.of(only);
+        scored = only == null ? spec.domains() : List.of(only);
         String slot = DOMAIN;
         if (only != null) {
             // Other domains map past the one-entry tables below: running them is an error, not wrong scores.
@@ -138,6 +141,7 @@ final class RecommenderGraph {
             firsts[i] = scored.get(i).firstItem();
             ends[i] = scored.get(i).endItem();
         }
+        itemTables();
         String first = g.op(GATHER, "target_first_item", attrs("axis", 0), g.longs("domain_first_item", new long[] {firsts.length}, firsts),
                 slot);
         String end = g.op(GATHER, "target_end_item", attrs("axis", 0), g.longs("domain_end_item", new long[] {ends.length}, ends), slot);
@@ -146,8 +150,7 @@ final class RecommenderGraph {
         // A single-domain model reads its own domain's items only (the target is that domain).
         String targetItems = g.op(AND, "history_in_target", real, inTarget);
         String globalCandidates = only == null ? real : targetItems;
-        long rowOffset = 1L - spec.tableFirstItem();
-        String[] global = stream(globalCandidates, weight(SasRecNetwork.POSITIONS), rowOffset, "global");
+        String[] global = stream(globalCandidates, weight(SasRecNetwork.POSITIONS), "global");
         // An empty history normalizes, like an all-padding input, to the last layer norm's bias.
         String user = g.op(WHERE, "global.user", g.op(UNSQUEEZE, "global.any_col", global[1], g.vector(1)), global[0],
                 weight("last_ln.bias"));
@@ -155,13 +158,54 @@ final class RecommenderGraph {
             user = g.op(ADD, "user", user, domainThread(targetItems));
         }
 
-        String firstRow = g.op(UNSQUEEZE, "target_first_row", g.op(ADD, "target_first_row_s", first, g.scalar(rowOffset)), g.vector(0));
-        String endRow = g.op(UNSQUEEZE, "target_end_row", g.op(ADD, "target_end_row_s", end, g.scalar(rowOffset)), g.vector(0));
-        String table = g.op(SLICE, "target_items", itemTable, firstRow, endRow, g.vector(0));
-        String scores = g.op(GEMM, SCORES, attrs("transB", 1), user, table);
+        String scores = scoreChain(g, SCORES, user, slot, 0);
         g.output(SCORES, DataType.FLOAT, "batch", "items");
-        topK(scores, table, first, targetItems);
+        topK(scores, first, targetItems);
         g.describe(description());
+    }
+
+    /**
+     * Splits the item table into one initializer per scored domain, and gathers the history's item
+     * vectors from them. Real positions whose id is in no domain of the model get an index past the
+     * first table, so that ONNX Runtime's Gather rejects unknown ids instead of scoring them.
+     */
+    private void itemTables() {
+        ModelFile.Tensor items = spec.tensor(SasRecNetwork.ITEMS);
+        itemTables = new String[scored.size()];
+        int itemCount = spec.domains().get(spec.domains().size() - 1).endItem();
+        String unknown = g.op(AND, "unknown_item", real, g.op(OR, "unknown_item_id", g.op(LESS, "negative_item", HISTORY, g.scalar(0L)),
+                g.op(GREATER_OR_EQUAL, "past_last_item", HISTORY, g.scalar((long) itemCount))));
+        for (int i = 0; i < scored.size(); i++) {
+            Domain dom = scored.get(i);
+            int firstRow = dom.firstItem() - spec.tableFirstItem() + 1;
+            itemTables[i] = g.floats(SasRecNetwork.ITEMS + ".d" + dom.index(), new long[] {dom.size(), d},
+                    Arrays.copyOfRange(items.data(), firstRow * d, (firstRow + dom.size()) * d));
+            String in = inRange(g.scalar((long) dom.firstItem()), g.scalar((long) dom.endItem()), "in_d" + dom.index());
+            String outside = i == 0 ? g.op(WHERE, "unknown_row", unknown, g.scalar((long) dom.size()), g.scalar(0L)) : g.scalar(0L);
+            String local = g.op(WHERE, "item_row.d" + dom.index(), in, g.op(SUB, "item_local.d" + dom.index(), HISTORY,
+                    g.scalar((long) dom.firstItem())), outside);
+            String vectors = g.op(GATHER, "item_vectors.d" + dom.index(), attrs("axis", 0), itemTables[i], local);
+            historyVectors = i == 0 ? vectors : g.op(WHERE, "item_vectors", g.op(UNSQUEEZE, "in_d" + dom.index() + ".col", in, g.vector(2)),
+                    vectors, historyVectors);
+        }
+    }
+
+    /**
+     * {@code user x table^T} with the target domain's table, into {@code into} as {@code name}: a
+     * chain of {@code If}s on the domain (from scored domain {@code i} on), so that only the
+     * target's table is read and none is copied per run. The conditions live in the main graph.
+     */
+    private String scoreChain(OnnxGraph into, String name, String user, String slot, int i) {
+        if (i == scored.size() - 1) {
+            return into.op(GEMM, name, attrs("transB", 1), user, itemTables[i]);
+        }
+        Domain dom = scored.get(i);
+        String condition = g.op(EQUAL, "target_is_d" + dom.index(), slot, g.scalar((long) i));
+        OnnxGraph then = g.branch("scores_d" + dom.index());
+        then.output(then.op(GEMM, "scores.d" + dom.index(), attrs("transB", 1), user, itemTables[i]), DataType.FLOAT, "batch", dom.size());
+        OnnxGraph otherwise = g.branch("scores_after_d" + dom.index());
+        otherwise.output(scoreChain(otherwise, "scores.after_d" + dom.index(), user, slot, i + 1), DataType.FLOAT, "batch", "items");
+        return into.ifElse(name, condition, then, otherwise);
     }
 
     private static long[] dims(ModelFile.Tensor t) {
@@ -182,16 +226,14 @@ final class RecommenderGraph {
      * the last {@code maxLength} of them. Returns {state at the last one {@code [batch, dim]},
      * whether there is one {@code bool [batch]}}.
      */
-    private String[] stream(String candidates, String positionTable, long rowOffset, String label) {
+    private String[] stream(String candidates, String positionTable, String label) {
         String count = g.op(CAST, label + ".candidate_count", attrs("to", (int) INT64), candidates);
         String fromEnd = g.op(CUM_SUM, label + ".from_end", attrs("exclusive", 0, "reverse", 1), count, g.scalar(1L));
         String window = g.scalar((long) spec.maxLength());
         String read = g.op(AND, label + ".read", candidates, g.op(LESS_OR_EQUAL, label + ".in_window", fromEnd, window));
         String zero = g.scalar(0L);
         String position = g.op(WHERE, label + ".position", read, g.op(SUB, label + ".position_all", window, fromEnd), zero);
-        String rows = g.op(WHERE, label + ".item_row", read, g.op(ADD, label + ".item_row_all", HISTORY, g.scalar(rowOffset)), zero);
-        String items = g.op(GATHER, label + ".item_vectors", attrs("axis", 0), itemTable, rows);
-        String x = g.op(ADD, label + ".embedded", g.op(MUL, label + ".scaled", items, g.scalar((float) Math.sqrt(d))),
+        String x = g.op(ADD, label + ".embedded", g.op(MUL, label + ".scaled", historyVectors, g.scalar((float) Math.sqrt(d))),
                 g.op(GATHER, label + ".position_vectors", attrs("axis", 0), positionTable, position));
         String keys = g.op(UNSQUEEZE, label + ".keys", read, g.vector(1));
         String allowed = g.op(OR, label + ".allowed", g.op(AND, label + ".causal_keys", causal, keys), diagonal);
@@ -298,7 +340,7 @@ final class RecommenderGraph {
             gates[dom] = spec.domainGates() ? spec.tensor(LlmEdtModel.domainGate(dom)).data()[0] : 1;
         }
         String positionTable = pick(g.floats("pos_emb.domains", new long[] {domains, spec.maxLength(), d}, positions), "domain.pos_emb");
-        String[] thread = stream(candidates, positionTable, 1, "domain");
+        String[] thread = stream(candidates, positionTable, "domain");
         String z = thread[0];
         String hidden = g.op(RELU, "domain.adapter.relu", g.op(ADD, "domain.adapter.down", g.op(MAT_MUL, "domain.adapter.down_product", z,
                 pick(g.floats("domain_adapter.w1.transposed", new long[] {domains, d, m}, down), "domain.adapter.w1")),
@@ -333,8 +375,8 @@ final class RecommenderGraph {
      * domain are set to minus infinity (through one spare column that padding and other domains'
      * items point to), then TopK, whose ties keep the smaller index first, like the Java ranking.
      */
-    private void topK(String scores, String table, String first, String targetItems) {
-        String items = g.op(GATHER, "target_size", attrs("axis", 0), g.op(SHAPE, "target_items_shape", table), g.scalar(0L));
+    private void topK(String scores, String first, String targetItems) {
+        String items = g.op(GATHER, "target_size", attrs("axis", 0), g.op(SHAPE, "scores_shape", scores), g.scalar(1L));
         String k = g.op(UNSQUEEZE, "k_effective", g.op(MIN, "k_min", K, items), g.vector(0));
         String seen = g.op(WHERE, "seen_column", targetItems, g.op(SUB, "history_local", HISTORY, first), items);
         String batch = g.op(SLICE, "batch_size", g.op(SHAPE, "history_shape_b", HISTORY), g.vector(0), g.vector(1));

@@ -160,6 +160,19 @@ class OnnxExporterTest {
     }
 
     @Test
+    void anUnknownItemIdFailsInAnyOnnxRuntimeButUnknownPaddingDoesNot() throws Exception {
+        Path file = Exports.of("llm-edt", SyntheticModels.llmEdt());
+        int itemCount = SyntheticModels.DATA.items().size();
+        for (long unknown : new long[] {itemCount, -1}) {
+            OrtException e = assertThrows(OrtException.class, () -> runDirectly(file, new long[][] {{1, unknown}}, new long[] {2}, 1));
+            assertTrue(e.getMessage().contains("out of"), e.getMessage());
+        }
+        float[][] padded = runDirectly(file, new long[][] {{1, 2, 99999, -5}}, new long[] {2}, 1);
+        float[][] plain = runDirectly(file, new long[][] {{1, 2}}, new long[] {2}, 1);
+        assertArrayEquals(plain[0], padded[0], 1e-6f);
+    }
+
+    @Test
     void aSingleDomainExportRefusesTheOtherDomain() {
         SasRecModel kitchenOnly = SyntheticModels.sasrecKitchen();
         Path file = Exports.of("sasrec-kitchen", kitchenOnly);
