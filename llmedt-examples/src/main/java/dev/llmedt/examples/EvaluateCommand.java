@@ -67,6 +67,10 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Worker threads (default: all processors).")
     Integer threads;
 
+    @Option(names = "--allow-other-data", description = "Evaluate a --model on data other than it was trained on (the dataset "
+            + "fingerprints differ); without it that is refused.")
+    boolean allowOtherData;
+
     @Option(names = "--json", description = "Print machine-readable JSON.")
     boolean json;
 
@@ -101,6 +105,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (model != null && ModelFile.kind(model).equals("llm-edt")) {
             LlmEdtModel loaded = LlmEdtModel.load(model);
             checkCompatible(loaded.domains(), data);
+            checkFingerprint(model, loaded.provenance(), data, allowOtherData);
             recommender = loaded;
             name = "llm-edt (" + model.getFileName() + ")";
             if (loaded.scoresWithProfiles()) {
@@ -131,6 +136,7 @@ final class EvaluateCommand implements Callable<Integer> {
         } else if (model != null) {
             SasRecModel loaded = SasRecModel.load(model);
             checkCompatible(loaded.domains(), data);
+            checkFingerprint(model, loaded.provenance(), data, allowOtherData);
             recommender = loaded;
             name = "sasrec (" + model.getFileName() + ")";
             if (loaded.trainedDomain().isPresent()) {
@@ -180,6 +186,24 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("the model was trained on domains " + describe(expected) + " but " + data.name()
                     + " has " + describe(actual));
         }
+    }
+
+    /**
+     * Refuses (or, when allowed, warns) when the model's provenance names another dataset
+     * fingerprint than the data's: same domains and item counts, but other interactions.
+     */
+    static void checkFingerprint(Path file, JsonNode provenance, CdsrDataset data, boolean allow) {
+        String trained = provenance.path("dataset_fingerprint").asText("");
+        String here = data.fingerprint();
+        if (trained.isEmpty() || trained.equals(here)) {
+            return;
+        }
+        String message = file + " was trained on dataset '" + provenance.path("dataset").asText("?") + "' with fingerprint " + trained
+                + ", but " + data.name() + " has fingerprint " + here + ": other interactions than the model was trained and validated on";
+        if (!allow) {
+            throw new IllegalArgumentException(message + "; add --allow-other-data to evaluate anyway");
+        }
+        LOG.warn("{} (--allow-other-data given: evaluating anyway)", message);
     }
 
     private static String describe(List<Domain> domains) {

@@ -1,6 +1,7 @@
 package dev.llmedt.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmedt.LlmEdt;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.augment.InsertionStrategy;
 import dev.llmedt.augment.TransferableItemAugmenter;
@@ -9,8 +10,6 @@ import dev.llmedt.dualphase.DualPhaseConfig;
 import dev.llmedt.dualphase.FineTuningConfig;
 import dev.llmedt.dualphase.ItemRepresentation;
 import dev.llmedt.dualphase.LlmEdtModel;
-import dev.llmedt.dualphase.LlmEdtPipeline;
-import dev.llmedt.profile.DomainAwareProfiler;
 import dev.llmedt.text.ItemEmbeddings;
 import dev.llmedt.text.ItemTextTemplate;
 import dev.llmedt.text.OpenAiCompatible;
@@ -25,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -247,7 +247,8 @@ final class LlmEdtOptions {
         return c.withBackbone(backbone.build()).withFineTuning(f.build());
     }
 
-    TransferableItemAugmenter augmenter(DualPhaseConfig config, TextGenerator generator, TextEncoder encoder) {
+    /** The augmenter's settings from the options, or null when the augmenter is off. */
+    Consumer<TransferableItemAugmenter.Builder> augmenter() {
         if (augmenterOn && noAugmenter) {
             throw new IllegalArgumentException("--augmenter and --no-augmenter contradict each other");
         }
@@ -260,29 +261,24 @@ final class LlmEdtOptions {
             }
             return null;
         }
-        TransferableItemAugmenter.Builder b = TransferableItemAugmenter.builder().seed(config.seed()).insertedItemsAreTargets(insertedTargets);
-        if (insertion != null) {
-            b.insertion(InsertionStrategy.parse(insertion));
-        }
-        if (tau != null) {
-            b.similarityThreshold(tau);
-        }
-        if (maxInsertions != null) {
-            b.maxInsertionsPerUser(maxInsertions);
-        }
-        if (minorShare != null) {
-            b.minorShareThreshold(minorShare);
-        }
-        if (clusters != null) {
-            b.clusters(clusters);
-        }
-        if (config.threads() != 0) {
-            b.threads(config.threads());
-        }
-        if (generator != null) {
-            b.generator(generator, encoder);
-        }
-        return b.build();
+        return b -> {
+            b.insertedItemsAreTargets(insertedTargets);
+            if (insertion != null) {
+                b.insertion(InsertionStrategy.parse(insertion));
+            }
+            if (tau != null) {
+                b.similarityThreshold(tau);
+            }
+            if (maxInsertions != null) {
+                b.maxInsertionsPerUser(maxInsertions);
+            }
+            if (minorShare != null) {
+                b.minorShareThreshold(minorShare);
+            }
+            if (clusters != null) {
+                b.clusters(clusters);
+            }
+        };
     }
 
     /** Runs {@code train --method llm-edt}. */
@@ -317,31 +313,29 @@ final class LlmEdtOptions {
         try (TextEncoder model = needEncoder ? encoderOptions.open(null) : null;
                 TextGenerator generator = generatorUrl == null ? null : openGenerator(cache)) {
             TextEncoder encoder = model == null || cache == null ? model : cache.cached(model);
-            TransferableItemAugmenter augmenter = augmenter(config, generator, encoder);
-            DomainAwareProfiler profiler = null;
-            if (profiles) {
-                DomainAwareProfiler.Builder p = DomainAwareProfiler.builder().seed(config.seed());
-                if (config.threads() != 0) {
-                    p.threads(config.threads());
-                }
-                if (generator != null) {
-                    p.generator(generator);
-                }
-                profiler = p.build();
+            // The CLI is a thin layer over the library's front door.
+            LlmEdt.Builder builder = LlmEdt.builder().config(config).itemTemplate(template)
+                    .listener(TrainingListener.logging()).listener(progressBar()).progress(ConsoleProgress.create());
+            Consumer<TransferableItemAugmenter.Builder> augmenterSettings = augmenter();
+            if (augmenterSettings != null) {
+                builder.augmenter(augmenterSettings);
             }
-            LlmEdtPipeline.Builder pipeline = LlmEdtPipeline.builder().config(config).itemTemplate(template).augmenter(augmenter)
-                    .profiler(profiler)
-                    .listener(TrainingListener.logging().andThen(progressBar())).progress(ConsoleProgress.create());
+            if (profiles) {
+                builder.profiler(p -> { });
+            }
+            if (generator != null) {
+                builder.generator(generator);
+            }
             if (embeddings != null) {
-                pipeline.itemEmbeddings(embeddings);
+                builder.itemEmbeddings(embeddings);
             }
             if (encoder != null) {
-                pipeline.encoder(encoder);
+                builder.encoder(encoder);
             }
             if (phaseOne != null) {
-                pipeline.phaseOne(LlmEdtModel.loadPhaseOne(phaseOne, config));
+                builder.phaseOne(LlmEdtModel.loadPhaseOne(phaseOne, config));
             }
-            LlmEdtPipeline.Result result = pipeline.build().fit(data);
+            LlmEdt.Result result = builder.fitWithDetails(data);
             result.model().save(out);
             report(stdout, data, result, out, json);
         }
@@ -367,7 +361,7 @@ final class LlmEdtOptions {
         };
     }
 
-    private static void report(PrintWriter stdout, CdsrDataset data, LlmEdtPipeline.Result result, Path out, boolean json) {
+    private static void report(PrintWriter stdout, CdsrDataset data, LlmEdt.Result result, Path out, boolean json) {
         LlmEdtModel model = result.model();
         JsonNode training = model.provenance().path("training");
         if (json) {

@@ -93,6 +93,16 @@ class CliTest {
         assertTrue(report.at("/all/NDCG@10").asDouble() > 0);
         CliRunner.Result bad = run("evaluate", "--model", dir.resolve("none.llmedt").toString(), "--data", data.toString());
         assertTrue(bad.status() != 0 && bad.err().contains("none.llmedt"), bad.err());
+
+        // Same domains and item counts, other interactions: refused unless asked.
+        Path other = dir.resolve("other");
+        assertEquals(0, run("generate-synthetic", "--out", other.toString(), "--seed", "6").status());
+        CliRunner.Result refused = run("evaluate", "--model", model.toString(), "--data", other.toString(), "--split", "test");
+        assertTrue(refused.status() != 0 && refused.err().contains("fingerprint") && refused.err().contains("--allow-other-data"),
+                refused.err());
+        CliRunner.Result allowed = run("evaluate", "--model", model.toString(), "--data", other.toString(), "--split", "test",
+                "--allow-other-data", "--json");
+        assertEquals(0, allowed.status(), allowed.err());
     }
 
     @Test
