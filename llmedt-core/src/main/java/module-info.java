@@ -1,0 +1,37 @@
+/**
+ * llmedt core: the API (the {@code dev.llmedt} package and the data, evaluation, text, augmenter,
+ * profiler, dual-phase, SASRec and model-file packages) and, not exported, the training engine
+ * (kernels, layers, optimizers, worker pools) and file helpers. On the class path nothing is
+ * enforced; on the module path only the exported packages are visible.
+ */
+module dev.llmedt.core {
+    requires transitive org.slf4j;
+    requires transitive com.fasterxml.jackson.databind;
+    requires commons.math3;
+    requires java.net.http;
+
+    exports dev.llmedt;
+    exports dev.llmedt.data;
+    exports dev.llmedt.eval;
+    exports dev.llmedt.text;
+    exports dev.llmedt.augment;
+    exports dev.llmedt.profile;
+    exports dev.llmedt.dualphase;
+    exports dev.llmedt.sasrec;
+    exports dev.llmedt.model;
+
+    // Internals other llmedt modules build on; not API.
+    exports dev.llmedt.engine to dev.llmedt.onnx;
+    exports dev.llmedt.io to dev.llmedt.onnx, dev.llmedt.examples;
+
+    // Jackson reads and writes the configuration records and reports.
+    opens dev.llmedt.dualphase to com.fasterxml.jackson.databind;
+    opens dev.llmedt.sasrec to com.fasterxml.jackson.databind;
+    opens dev.llmedt.eval to com.fasterxml.jackson.databind;
+    opens dev.llmedt.text to com.fasterxml.jackson.databind;
+    opens dev.llmedt.augment to com.fasterxml.jackson.databind;
+    opens dev.llmedt.profile to com.fasterxml.jackson.databind;
+    opens dev.llmedt.model to com.fasterxml.jackson.databind;
+    opens dev.llmedt.data to com.fasterxml.jackson.databind;
+    opens dev.llmedt to com.fasterxml.jackson.databind;
+}
