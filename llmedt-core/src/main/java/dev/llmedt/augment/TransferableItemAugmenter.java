@@ -1,34 +1,23 @@
 package dev.llmedt.augment;
 
-import dev.llmedt.concurrent.Concurrently;
 import dev.llmedt.ProgressListener;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.DatasetStatistics;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
-import dev.llmedt.data.Item;
 import dev.llmedt.data.ItemCatalog;
 import dev.llmedt.data.UserSequence;
-import dev.llmedt.engine.Kernels;
-import dev.llmedt.engine.Rng;
 import dev.llmedt.engine.WorkerPool;
 import dev.llmedt.io.SettingsMap;
 import dev.llmedt.text.ItemEmbeddings;
-import dev.llmedt.text.LanguageModelException;
 import dev.llmedt.text.TextEncoder;
 import dev.llmedt.text.TextGenerator;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,9 +86,13 @@ public final class TransferableItemAugmenter implements Augmenter {
             + "that go well with the ones above. Answer with a numbered list of product titles, one per line, and nothing else.";
 
     private static final Logger LOG = LoggerFactory.getLogger(TransferableItemAugmenter.class);
-    private static final int ENCODE_CHUNK = 256;
-    private static final int LOGGED_FAILURES = 5;
-    private static final double KMEANS_TOLERANCE = 0.001;
+
+    // This class holds the public surface (settings, builder, entry point) and the order of the
+    // steps; the steps are package-private: ImbalancedUsers (who is augmented, towards which
+    // domains), ItemSpace (vectors, clusters, exact search per target domain), a CandidateSource
+    // (NearestItemCandidates offline, GeneratedCandidates with a generator), UserAugmenter (one
+    // user's filters and sources), InsertionPlanner (cap and placement) and AugmentationCounts
+    // (the counters, one per worker, merged into the report).
 
     private final Settings settings;
     private final int threads;
@@ -419,42 +412,6 @@ public final class TransferableItemAugmenter implements Augmenter {
         }
     }
 
-    /** Who is augmented and towards which domains. */
-    private record Plan(int dominant, int[] targets) {
-    }
-
-    /** A candidate of one user: a real item, the similarity that passed tau, and the match similarity. */
-    private record Candidate(int item, float score, float match) {
-    }
-
-    /** A kept insertion before placement. */
-    private record Kept(int item, int sourcePosition, float similarity, float match, int cluster) {
-    }
-
-    /** What one user's augmentation produced. */
-    private static final class UserResult {
-        AugmentedSequence sequence;
-        List<Insertion> insertions = List.of();
-        long withoutText;
-        long candidates;
-        long belowThreshold;
-        long duplicates;
-        long inSequence;
-        long beyondCap;
-    }
-
-    /** The generator's contribution for one (user, target domain). */
-    private static final class Generated {
-        int user;
-        int target;
-        String prompt;
-        String answer;
-        boolean failed;
-        SuggestionParser.Parsed parsed;
-        int[] matched;
-        float[] match;
-    }
-
     @Override
     public AugmentedData augment(CdsrDataset data, ItemEmbeddings embeddings, ProgressListener progress) {
         Objects.requireNonNull(data, "data");
@@ -482,104 +439,38 @@ public final class TransferableItemAugmenter implements Augmenter {
         }
     }
 
+    /** Who, the item side, the candidates, then every chosen user in parallel; the counts merged in worker order. */
     private AugmentedData run(CdsrDataset data, ItemEmbeddings embeddings, ProgressListener progress, WorkerPool pool, long start) {
         ItemCatalog catalog = data.items();
-        List<Domain> domains = catalog.domains();
+        int domains = catalog.domains().size();
         List<UserSequence> train = data.train();
-        int dim = embeddings.dimension();
-        float[][] vectors = new float[catalog.size()][];
-        for (int i = 0; i < vectors.length; i++) {
-            if (embeddings.hasText(i)) {
-                vectors[i] = embeddings.vector(i);
-            }
-        }
+        ImbalancedUsers users = ImbalancedUsers.find(data, settings.minorShareThreshold(), settings.maxUsers(), settings.seed());
+        ItemSpace items = ItemSpace.build(catalog, embeddings, users.sourceDomains(domains), users.targetDomains(domains), settings.clusters(),
+                settings.kMeansIterations(), settings.seed(), pool, progress);
+        AugmentationCounts counts = new AugmentationCounts();
+        CandidateSource candidates = generator == null
+                ? NearestItemCandidates.search(train, users, catalog, items, pool, progress)
+                : GeneratedCandidates.generate(new GeneratedCandidates.Generation(generator, encoder, generatorConcurrency, prompt,
+                        settings.maxInsertionsPerUser(), settings.promptItems()), train, users, catalog, items, pool, progress, counts);
+        InsertionPlanner planner = new InsertionPlanner(settings.insertion(), settings.maxInsertionsPerUser(),
+                settings.insertedItemsAreTargets(), settings.seed());
+        UserAugmenter userAugmenter = new UserAugmenter(catalog, items, candidates, planner, (float) settings.similarityThreshold());
 
-        Plan[] plans = new Plan[train.size()];
-        List<Integer> imbalanced = new ArrayList<>();
-        if (domains.size() < 2) {
-            LOG.warn("dataset {} has a single domain: there is nothing to bridge to, no user is augmented", data.name());
-        } else {
-            for (int u = 0; u < train.size(); u++) {
-                plans[u] = plan(train.get(u).items(), catalog);
-                if (plans[u] != null) {
-                    imbalanced.add(u);
-                }
-            }
-        }
-        List<Integer> selected = selectUsers(imbalanced);
-        long skippedByCap = imbalanced.size() - selected.size();
-        boolean[] chosen = new boolean[train.size()];
-        for (int u : selected) {
-            chosen[u] = true;
-        }
-        for (int u : imbalanced) {
-            if (!chosen[u]) {
-                plans[u] = null;
-            }
-        }
-
-        // Clusters of every domain that is a user's source domain.
-        boolean[] sourceDomain = new boolean[domains.size()];
-        boolean[] targetDomain = new boolean[domains.size()];
-        for (int u : selected) {
-            sourceDomain[plans[u].dominant()] = true;
-            for (int t : plans[u].targets()) {
-                targetDomain[t] = true;
-            }
-        }
-        int[] cluster = new int[catalog.size()];
-        Arrays.fill(cluster, -1);
-        Map<String, Integer> clusterCounts = new LinkedHashMap<>();
-        for (Domain d : domains) {
-            if (sourceDomain[d.index()]) {
-                String task = "cluster " + d.name() + " items";
-                progress.progress(task, 0, 1);
-                clusterCounts.put(d.name(), cluster(d, vectors, dim, cluster, pool));
-                progress.progress(task, 1, 1);
-            }
-        }
-
-        // Exact search structures over each target domain's items with text.
-        Map<Integer, int[]> targetItems = new HashMap<>();
-        Map<Integer, CosineIndex> targetIndex = new HashMap<>();
-        for (Domain d : domains) {
-            if (targetDomain[d.index()]) {
-                int[] ids = itemsWithText(d, vectors);
-                if (ids.length == 0) {
-                    LOG.warn("no item of domain {} has text: nothing can be bridged to it", d.name());
-                }
-                float[][] rows = new float[ids.length][];
-                for (int k = 0; k < ids.length; k++) {
-                    rows[k] = vectors[ids[k]];
-                }
-                targetItems.put(d.index(), ids);
-                targetIndex.put(d.index(), new CosineIndex(rows, dim));
-            }
-        }
-
-        int[][] nearest = null;
-        Map<Long, Generated> generated = Map.of();
-        long[] generatorCounts = new long[5];
-        if (generator == null) {
-            nearest = nearestItems(train, plans, selected, catalog, vectors, targetItems, targetIndex, pool, progress);
-        } else {
-            generated = generate(train, plans, selected, catalog, vectors, cluster, targetItems, targetIndex, pool, progress,
-                    generatorCounts);
-        }
-
-        // Each user's candidates, placement and cap.
-        UserResult[] results = new UserResult[train.size()];
-        int[][] nearestFinal = nearest;
-        Map<Long, Generated> generatedFinal = generated;
+        // Each chosen user's candidates, filters, cap and placement; a contiguous part of the users per worker.
+        InsertionPlanner.Placed[] results = new InsertionPlanner.Placed[train.size()];
+        AugmentationCounts[] workerCounts = new AugmentationCounts[pool.size()];
+        List<Integer> selected = users.selected();
         AtomicLong done = new AtomicLong();
         int total = selected.size();
         progress.progress("augment users", 0, total);
         pool.run(w -> {
+            AugmentationCounts mine = new AugmentationCounts();
+            workerCounts[w] = mine;
             int from = (int) pool.partStart(total, w);
             int to = (int) pool.partStart(total, w + 1);
             for (int k = from; k < to; k++) {
                 int u = selected.get(k);
-                results[u] = augmentUser(u, train.get(u), plans[u], catalog, vectors, cluster, nearestFinal, generatedFinal);
+                results[u] = userAugmenter.augment(u, train.get(u), users.plan(u), mine);
                 long d = done.incrementAndGet();
                 if (d % 1024 == 0) {
                     progress.progress("augment users", d, total);
@@ -587,34 +478,23 @@ public final class TransferableItemAugmenter implements Augmenter {
             }
         });
         progress.progress("augment users", total, total);
+        for (AugmentationCounts c : workerCounts) {
+            counts.merge(c);
+        }
 
         List<AugmentedSequence> sequences = new ArrayList<>(train.size());
         List<Insertion> insertions = new ArrayList<>();
-        long[] counts = new long[6];
-        long augmented = 0;
+        for (int u = 0; u < train.size(); u++) {
+            InsertionPlanner.Placed r = results[u] != null ? results[u] : planner.unchanged(train.get(u));
+            sequences.add(r.sequence());
+            insertions.addAll(r.insertions());
+        }
+        // Summed in training order, whatever the number of workers.
         double similaritySum = 0;
         double matchSum = 0;
-        for (int u = 0; u < train.size(); u++) {
-            UserResult r = results[u];
-            if (r == null) {
-                sequences.add(AugmentedSequence.unchanged(train.get(u), settings.insertedItemsAreTargets()));
-                continue;
-            }
-            sequences.add(r.sequence);
-            insertions.addAll(r.insertions);
-            if (!r.insertions.isEmpty()) {
-                augmented++;
-            }
-            for (Insertion in : r.insertions) {
-                similaritySum += in.similarity();
-                matchSum += in.matchSimilarity();
-            }
-            counts[0] += r.withoutText;
-            counts[1] += r.candidates;
-            counts[2] += r.belowThreshold;
-            counts[3] += r.duplicates;
-            counts[4] += r.inSequence;
-            counts[5] += r.beyondCap;
+        for (Insertion in : insertions) {
+            similaritySum += in.similarity();
+            matchSum += in.matchSimilarity();
         }
         List<History> before = new ArrayList<>(train.size());
         for (UserSequence s : train) {
@@ -625,464 +505,19 @@ public final class TransferableItemAugmenter implements Augmenter {
             after.add(s.items());
         }
         int n = insertions.size();
-        AugmentationReport report = new AugmentationReport(train.size(), imbalanced.size(), skippedByCap, augmented, n,
-                n == 0 ? Double.NaN : similaritySum / n, n == 0 || generator == null ? Double.NaN : matchSum / n, counts[0],
-                generatorCounts[0], generatorCounts[1], generatorCounts[2], generatorCounts[3], generatorCounts[4], counts[1], counts[2],
-                counts[3], counts[4], counts[5], clusterCounts, interactions(catalog, before), interactions(catalog, after),
-                DatasetStatistics.majorityShareHistogram(catalog, before), DatasetStatistics.majorityShareHistogram(catalog, after));
+        AugmentationReport report = counts.report(train.size(), users.imbalanced(), users.skippedByCap(),
+                n == 0 ? Double.NaN : similaritySum / n, n == 0 || generator == null ? Double.NaN : matchSum / n, items.clusterCounts(),
+                interactions(catalog, before), interactions(catalog, after), DatasetStatistics.majorityShareHistogram(catalog, before),
+                DatasetStatistics.majorityShareHistogram(catalog, after));
         LOG.info("augmented {} of {} imbalanced users of {} with {} items (mean cosine {}; {} candidates, {} below tau {}, {} beyond "
-                + "the cap) in {} s", augmented, imbalanced.size(), data.name(), n, String.format(Locale.ROOT, "%.4f",
-                        report.meanSimilarity()), counts[1], counts[2], settings.similarityThreshold(), counts[5],
+                + "the cap) in {} s", report.usersAugmented(), report.imbalancedUsers(), data.name(), n,
+                String.format(Locale.ROOT, "%.4f", report.meanSimilarity()), report.candidates(), report.droppedBelowThreshold(),
+                settings.similarityThreshold(), report.droppedByInsertionCap(),
                 String.format(Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e9));
         Map<String, Object> described = new LinkedHashMap<>(settings.toMap());
         described.put("generator", generator == null ? null : generator.modelId());
         return new AugmentedData(sequences, insertions, report, settings.insertion(), generator != null,
                 settings.insertedItemsAreTargets(), described);
-    }
-
-    /** The user's dominant domain and target domains, or null when no domain's share is below the threshold. */
-    private Plan plan(History h, ItemCatalog catalog) {
-        int[] counts = new int[catalog.domains().size()];
-        for (int i = 0; i < h.length(); i++) {
-            counts[catalog.item(h.item(i)).domain()]++;
-        }
-        int dominant = 0;
-        for (int d = 1; d < counts.length; d++) {
-            if (counts[d] > counts[dominant]) {
-                dominant = d;
-            }
-        }
-        int[] targets = new int[counts.length];
-        int n = 0;
-        for (int d = 0; d < counts.length; d++) {
-            if (d != dominant && (double) counts[d] / h.length() < settings.minorShareThreshold()) {
-                targets[n++] = d;
-            }
-        }
-        return n == 0 ? null : new Plan(dominant, Arrays.copyOf(targets, n));
-    }
-
-    /** All imbalanced users, or a seeded choice of {@code maxUsers} of them; in training order. */
-    private List<Integer> selectUsers(List<Integer> imbalanced) {
-        if (imbalanced.size() <= settings.maxUsers()) {
-            return imbalanced;
-        }
-        long[] keys = new long[imbalanced.size()];
-        Integer[] order = new Integer[imbalanced.size()];
-        for (int k = 0; k < keys.length; k++) {
-            keys[k] = Rng.seed(settings.seed(), imbalanced.get(k), 1);
-            order[k] = k;
-        }
-        Arrays.sort(order, Comparator.<Integer>comparingLong(k -> keys[k]).thenComparingInt(k -> k));
-        List<Integer> chosen = new ArrayList<>();
-        for (int k = 0; k < settings.maxUsers(); k++) {
-            chosen.add(imbalanced.get(order[k]));
-        }
-        chosen.sort(null);
-        return chosen;
-    }
-
-    private static int[] itemsWithText(Domain d, float[][] vectors) {
-        int[] ids = new int[d.size()];
-        int n = 0;
-        for (int item = d.firstItem(); item < d.endItem(); item++) {
-            if (vectors[item] != null) {
-                ids[n++] = item;
-            }
-        }
-        return Arrays.copyOf(ids, n);
-    }
-
-    /** Clusters a domain's items with text; writes their clusters; returns the number of clusters. */
-    private int cluster(Domain d, float[][] vectors, int dim, int[] cluster, WorkerPool pool) {
-        int[] ids = itemsWithText(d, vectors);
-        float[][] points = new float[ids.length][];
-        for (int k = 0; k < ids.length; k++) {
-            points[k] = vectors[ids[k]];
-        }
-        long t0 = System.nanoTime();
-        KMeans.Result r = KMeans.fit(points, dim, settings.clusters(), Rng.seed(settings.seed(), d.index(), 3),
-                settings.kMeansIterations(), KMEANS_TOLERANCE, pool);
-        for (int k = 0; k < ids.length; k++) {
-            cluster[ids[k]] = r.assignment()[k];
-        }
-        LOG.debug("k-means of domain {}: {} items, {} clusters, {} passes{} in {} ms", d.name(), ids.length, r.clusters(),
-                r.iterations(), r.converged() ? " (converged)" : "", (System.nanoTime() - t0) / 1_000_000);
-        return r.clusters();
-    }
-
-    /** Offline: for each target domain, the nearest item of each source item that needs one ({@code -1}: none). */
-    private int[][] nearestItems(List<UserSequence> train, Plan[] plans, List<Integer> selected, ItemCatalog catalog,
-            float[][] vectors, Map<Integer, int[]> targetItems, Map<Integer, CosineIndex> targetIndex, WorkerPool pool,
-            ProgressListener progress) {
-        int domainCount = catalog.domains().size();
-        int[][] nearest = new int[domainCount][];
-        for (int t = 0; t < domainCount; t++) {
-            if (!targetIndex.containsKey(t)) {
-                continue;
-            }
-            boolean[] needed = new boolean[catalog.size()];
-            for (int u : selected) {
-                Plan p = plans[u];
-                if (!contains(p.targets(), t)) {
-                    continue;
-                }
-                Domain source = catalog.domains().get(p.dominant());
-                History h = train.get(u).items();
-                for (int i = 0; i < h.length(); i++) {
-                    int item = h.item(i);
-                    if (source.contains(item) && vectors[item] != null) {
-                        needed[item] = true;
-                    }
-                }
-            }
-            List<Integer> queries = new ArrayList<>();
-            for (int item = 0; item < needed.length; item++) {
-                if (needed[item]) {
-                    queries.add(item);
-                }
-            }
-            float[][] q = new float[queries.size()][];
-            for (int k = 0; k < q.length; k++) {
-                q[k] = vectors[queries.get(k)];
-            }
-            String task = "nearest " + catalog.domains().get(t).name() + " items";
-            progress.progress(task, 0, q.length);
-            long t0 = System.nanoTime();
-            int[] rows = targetIndex.get(t).nearestRows(q, new float[q.length], pool);
-            progress.progress(task, q.length, q.length);
-            LOG.debug("nearest {} items of {} source items in {} ms", catalog.domains().get(t).name(), q.length,
-                    (System.nanoTime() - t0) / 1_000_000);
-            int[] ids = targetItems.get(t);
-            nearest[t] = new int[catalog.size()];
-            Arrays.fill(nearest[t], -1);
-            for (int k = 0; k < q.length; k++) {
-                nearest[t][queries.get(k)] = rows[k] < 0 ? -1 : ids[rows[k]];
-            }
-        }
-        return nearest;
-    }
-
-    private static boolean contains(int[] values, int v) {
-        for (int x : values) {
-            if (x == v) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static long key(int user, int target) {
-        return ((long) user << 20) | target;
-    }
-
-    /**
-     * With a generator: prompts every selected user for each target domain, parses the answers,
-     * embeds the texts and matches them to real items. {@code counts} receives calls, failures,
-     * unparsable answers, texts and texts beyond the limit.
-     */
-    private Map<Long, Generated> generate(List<UserSequence> train, Plan[] plans, List<Integer> selected, ItemCatalog catalog,
-            float[][] vectors, int[] cluster, Map<Integer, int[]> targetItems, Map<Integer, CosineIndex> targetIndex, WorkerPool pool,
-            ProgressListener progress, long[] counts) {
-        List<Generated> jobs = new ArrayList<>();
-        for (int u : selected) {
-            Plan p = plans[u];
-            List<List<String>> groups = promptGroups(train.get(u).items(), catalog.domains().get(p.dominant()), catalog, vectors, cluster);
-            if (groups.isEmpty()) {
-                continue;
-            }
-            for (int t : p.targets()) {
-                Generated g = new Generated();
-                g.user = u;
-                g.target = t;
-                g.prompt = prompt.render(catalog.domains().get(p.dominant()).name(), catalog.domains().get(t).name(),
-                        settings.maxInsertionsPerUser(), groups);
-                jobs.add(g);
-            }
-        }
-        AtomicLong done = new AtomicLong();
-        progress.progress("generate", 0, jobs.size());
-        AtomicLong failures = new AtomicLong();
-        Concurrently.map(jobs, generatorConcurrency, "llmedt-augment-generate", g -> {
-            try {
-                g.answer = generator.generate(g.prompt);
-            } catch (RuntimeException e) {
-                // Any failure of the extension point costs this user's items, not the run.
-                g.failed = true;
-                if (failures.incrementAndGet() <= LOGGED_FAILURES) {
-                    LOG.warn("generator {} failed for user {} of {} ({} items): {}; the user gets no {} items{}", generator.modelId(),
-                            train.get(g.user).user(), train.get(g.user).source(), catalog.domains().get(g.target).name(),
-                            e.getMessage(), catalog.domains().get(g.target).name(),
-                            failures.get() == LOGGED_FAILURES ? " (further failures are counted, not logged)" : "");
-                }
-            }
-            progress.progress("generate", done.incrementAndGet(), jobs.size());
-            return null;
-        }, cause -> cause instanceof InterruptedException
-                ? new LanguageModelException("interrupted while waiting for generator " + generator.modelId(), cause)
-                : new LanguageModelException("generator " + generator.modelId() + " failed: " + cause, cause));
-
-        // Parse, then embed each distinct text once per target domain and match it.
-        int limit = 4 * settings.maxInsertionsPerUser();
-        Map<Integer, LinkedHashMap<String, Integer>> textsByTarget = new HashMap<>();
-        for (Generated g : jobs) {
-            counts[0]++;
-            if (g.failed) {
-                counts[1]++;
-                continue;
-            }
-            g.parsed = SuggestionParser.parse(g.answer, limit);
-            if (g.parsed.texts().isEmpty()) {
-                counts[2]++;
-                LOG.debug("no suggestion found in the answer for user {} of {}: {}", train.get(g.user).user(), train.get(g.user).source(),
-                        g.answer.length() <= 200 ? g.answer : g.answer.substring(0, 200) + "...");
-            }
-            counts[3] += g.parsed.texts().size();
-            counts[4] += g.parsed.beyondLimit();
-            LinkedHashMap<String, Integer> texts = textsByTarget.computeIfAbsent(g.target, k -> new LinkedHashMap<>());
-            for (String text : g.parsed.texts()) {
-                texts.putIfAbsent(text, texts.size());
-            }
-        }
-        Map<Integer, int[]> matchedByTarget = new HashMap<>();
-        Map<Integer, float[]> scoreByTarget = new HashMap<>();
-        for (Map.Entry<Integer, LinkedHashMap<String, Integer>> e : textsByTarget.entrySet()) {
-            List<String> texts = new ArrayList<>(e.getValue().keySet());
-            float[][] q = encodeGenerated(texts, progress);
-            int[] rows = targetIndex.get(e.getKey()).nearestRows(q, new float[q.length], pool);
-            int[] ids = targetItems.get(e.getKey());
-            int[] matched = new int[q.length];
-            float[] score = new float[q.length];
-            for (int k = 0; k < q.length; k++) {
-                matched[k] = rows[k] < 0 ? -1 : ids[rows[k]];
-                score[k] = matched[k] < 0 ? Float.NaN : Kernels.dot(q[k], vectors[matched[k]], q[k].length);
-            }
-            matchedByTarget.put(e.getKey(), matched);
-            scoreByTarget.put(e.getKey(), score);
-        }
-        Map<Long, Generated> byUser = new HashMap<>();
-        for (Generated g : jobs) {
-            if (g.parsed != null) {
-                Map<String, Integer> index = textsByTarget.get(g.target);
-                List<String> texts = g.parsed.texts();
-                g.matched = new int[texts.size()];
-                g.match = new float[texts.size()];
-                for (int k = 0; k < texts.size(); k++) {
-                    int at = index.get(texts.get(k));
-                    g.matched[k] = matchedByTarget.get(g.target)[at];
-                    g.match[k] = scoreByTarget.get(g.target)[at];
-                }
-            }
-            byUser.put(key(g.user, g.target), g);
-        }
-        return byUser;
-    }
-
-    private float[][] encodeGenerated(List<String> texts, ProgressListener progress) {
-        float[][] out = new float[texts.size()][];
-        progress.progress("encode generated texts", 0, texts.size());
-        for (int from = 0; from < texts.size(); from += ENCODE_CHUNK) {
-            List<String> chunk = texts.subList(from, Math.min(texts.size(), from + ENCODE_CHUNK));
-            float[][] v = encoder.encodeQueries(chunk);
-            if (v.length != chunk.size()) {
-                throw new LanguageModelException("encoder " + encoder.modelId() + " returned " + v.length + " vectors for " + chunk.size()
-                        + " texts");
-            }
-            for (int k = 0; k < v.length; k++) {
-                if (v[k] == null || v[k].length != encoder.dimension()) {
-                    throw new LanguageModelException("encoder " + encoder.modelId() + " returned a vector of length "
-                            + (v[k] == null ? "null" : v[k].length) + " for generated text '" + chunk.get(k) + "'");
-                }
-                out[from + k] = v[k];
-            }
-            progress.progress("encode generated texts", from + chunk.size(), texts.size());
-        }
-        return out;
-    }
-
-    /** The user's source items with text for a prompt: at most promptItems, grouped by cluster, most recent first. */
-    private List<List<String>> promptGroups(History h, Domain source, ItemCatalog catalog, float[][] vectors, int[] cluster) {
-        LinkedHashMap<Integer, List<Integer>> byCluster = new LinkedHashMap<>();
-        List<Integer> recent = new ArrayList<>();
-        Set<Integer> distinct = new HashSet<>();
-        for (int i = h.length() - 1; i >= 0; i--) {
-            int item = h.item(i);
-            if (source.contains(item) && vectors[item] != null && !title(catalog.item(item)).isEmpty() && distinct.add(item)) {
-                recent.add(item);
-            }
-        }
-        for (int item : recent) {
-            byCluster.computeIfAbsent(cluster[item], c -> new ArrayList<>()).add(item);
-        }
-        List<List<Integer>> clusters = new ArrayList<>(byCluster.values());
-        // Largest interest first; equal sizes keep the order of their most recent item.
-        clusters.sort(Comparator.comparingInt(c -> -c.size()));
-        List<List<String>> groups = new ArrayList<>();
-        for (int c = 0; c < clusters.size(); c++) {
-            groups.add(new ArrayList<>());
-        }
-        int shown = 0;
-        for (int rank = 0; shown < settings.promptItems(); rank++) {
-            boolean any = false;
-            for (int c = 0; c < clusters.size() && shown < settings.promptItems(); c++) {
-                if (rank < clusters.get(c).size()) {
-                    groups.get(c).add(title(catalog.item(clusters.get(c).get(rank))));
-                    shown++;
-                    any = true;
-                }
-            }
-            if (!any) {
-                break;
-            }
-        }
-        groups.removeIf(List::isEmpty);
-        return groups;
-    }
-
-    private static String title(Item item) {
-        String t = item.title();
-        if (t.isEmpty() && !item.text().isEmpty()) {
-            t = item.text().values().iterator().next();
-        }
-        return t;
-    }
-
-    /** One user's candidates, filters, placement and cap. */
-    private UserResult augmentUser(int u, UserSequence s, Plan plan, ItemCatalog catalog, float[][] vectors, int[] cluster,
-            int[][] nearest, Map<Long, Generated> generated) {
-        UserResult r = new UserResult();
-        History h = s.items();
-        Domain source = catalog.domains().get(plan.dominant());
-        // Source positions with text; distinct source items without text are counted.
-        int[] positions = new int[h.length()];
-        int m = 0;
-        Set<Integer> withoutText = new HashSet<>();
-        Set<Integer> distinctSources = new LinkedHashSet<>();
-        for (int i = 0; i < h.length(); i++) {
-            int item = h.item(i);
-            if (source.contains(item)) {
-                if (vectors[item] == null) {
-                    withoutText.add(item);
-                } else {
-                    positions[m++] = i;
-                    distinctSources.add(item);
-                }
-            }
-        }
-        r.withoutText = withoutText.size();
-        float tau = (float) settings.similarityThreshold();
-        List<Candidate> candidates = new ArrayList<>();
-        for (int t : plan.targets()) {
-            if (generator == null) {
-                for (int item : distinctSources) {
-                    int c = nearest[t][item];
-                    if (c < 0) {
-                        continue;
-                    }
-                    r.candidates++;
-                    float cos = Kernels.dot(vectors[item], vectors[c], vectors[c].length);
-                    if (cos >= tau) {
-                        candidates.add(new Candidate(c, cos, Float.NaN));
-                    } else {
-                        r.belowThreshold++;
-                    }
-                }
-            } else {
-                Generated g = generated.get(key(u, t));
-                if (g == null || g.matched == null) {
-                    continue;
-                }
-                for (int k = 0; k < g.matched.length; k++) {
-                    if (g.matched[k] < 0) {
-                        continue;
-                    }
-                    r.candidates++;
-                    if (g.match[k] >= tau) {
-                        candidates.add(new Candidate(g.matched[k], g.match[k], g.match[k]));
-                    } else {
-                        r.belowThreshold++;
-                    }
-                }
-            }
-        }
-        // The best-scored proposal of each item; items the user has are not new behaviour.
-        candidates.sort(Comparator.comparingDouble((Candidate c) -> -c.score()).thenComparingInt(Candidate::item));
-        Set<Integer> taken = new HashSet<>();
-        List<Kept> kept = new ArrayList<>();
-        for (Candidate c : candidates) {
-            if (!taken.add(c.item())) {
-                r.duplicates++;
-            } else if (h.contains(c.item())) {
-                r.inSequence++;
-            } else {
-                int best = -1;
-                float bestCos = Float.NEGATIVE_INFINITY;
-                for (int k = 0; k < m; k++) {
-                    float cos = Kernels.dot(vectors[h.item(positions[k])], vectors[c.item()], vectors[c.item()].length);
-                    if (cos >= bestCos) {
-                        bestCos = cos;
-                        best = positions[k];
-                    }
-                }
-                if (best < 0) {
-                    // Candidates come from source items with text (offline) or from prompts listing them.
-                    throw new IllegalStateException("user " + s.user() + " of " + s.source() + " has a candidate but no source item with text");
-                }
-                kept.add(new Kept(c.item(), best, bestCos, c.match(), cluster[h.item(best)]));
-            }
-        }
-        // Cap: the most similar of each source cluster first, then the second of each, ...
-        kept.sort(Comparator.comparingDouble((Kept k) -> -k.similarity()).thenComparingInt(Kept::item));
-        Map<Integer, Integer> rankInCluster = new HashMap<>();
-        int[] rank = new int[kept.size()];
-        for (int k = 0; k < kept.size(); k++) {
-            rank[k] = rankInCluster.merge(kept.get(k).cluster(), 1, Integer::sum);
-        }
-        Integer[] order = new Integer[kept.size()];
-        for (int k = 0; k < order.length; k++) {
-            order[k] = k;
-        }
-        Arrays.sort(order, Comparator.<Integer>comparingInt(k -> rank[k]).thenComparingInt(k -> k));
-        int keep = Math.min(kept.size(), settings.maxInsertionsPerUser());
-        r.beyondCap = kept.size() - keep;
-        List<Kept> chosen = new ArrayList<>(keep);
-        for (int k = 0; k < keep; k++) {
-            chosen.add(kept.get(order[k]));
-        }
-        if (chosen.isEmpty()) {
-            r.sequence = AugmentedSequence.unchanged(s, settings.insertedItemsAreTargets());
-            return r;
-        }
-        // Placement.
-        long[] stream = {Rng.seed(settings.seed(), u, 2)};
-        List<Insertion> insertions = new ArrayList<>(keep);
-        for (Kept k : chosen) {
-            int after = switch (settings.insertion()) {
-                case AFTER_SOURCE -> k.sourcePosition();
-                case APPEND -> h.length() - 1;
-                case RANDOM -> Rng.nextInt(stream, 0, h.length() + 1) - 1;
-            };
-            insertions.add(new Insertion(s.source(), s.user(), k.sourcePosition(), h.item(k.sourcePosition()), k.item(), k.similarity(),
-                    k.match(), after));
-        }
-        insertions.sort(Comparator.comparingInt(Insertion::afterPosition).thenComparingInt(Insertion::position)
-                .thenComparingDouble(in -> -in.similarity()).thenComparingInt(Insertion::insertedItem));
-        int[] items = new int[h.length() + insertions.size()];
-        boolean[] inserted = new boolean[items.length];
-        int at = 0;
-        int next = 0;
-        for (int p = -1; p < h.length(); p++) {
-            if (p >= 0) {
-                items[at++] = h.item(p);
-            }
-            while (next < insertions.size() && insertions.get(next).afterPosition() == p) {
-                inserted[at] = true;
-                items[at++] = insertions.get(next++).insertedItem();
-            }
-        }
-        r.sequence = new AugmentedSequence(s.source(), s.user(), History.of(items), inserted, settings.insertedItemsAreTargets());
-        r.insertions = List.copyOf(insertions);
-        return r;
     }
 
     private static Map<String, Long> interactions(ItemCatalog catalog, List<History> sequences) {

@@ -1,0 +1,39 @@
+package dev.llmedt.augment;
+
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Where a user's candidates come from: real items of a target domain, each with the similarity
+ * that must reach tau. Sources propose; the caller applies tau and counts. Implementations do their
+ * heavy work (searches, generation) once, before the users are augmented, and are then read by
+ * several workers at once.
+ *
+ * @see NearestItemCandidates
+ * @see GeneratedCandidates
+ */
+interface CandidateSource {
+
+    /**
+     * One proposed item.
+     *
+     * @param item the global id of a real item of the target domain
+     * @param score the similarity compared with tau: offline, the cosine between the source item and
+     *     the candidate; with a generator, the match similarity
+     * @param match with a generator, the cosine between the generated text and the item; {@code NaN}
+     *     offline
+     */
+    record Candidate(int item, float score, float match) {
+    }
+
+    /**
+     * Adds the candidates of one user for one of the user's target domains to {@code out}, in a
+     * fixed order.
+     *
+     * @param user the user's index in training order
+     * @param target the target domain's index
+     * @param sourceItems the user's distinct source items with text, in order of first occurrence
+     * @param out receives the candidates
+     */
+    void propose(int user, int target, Collection<Integer> sourceItems, List<Candidate> out);
+}

@@ -1,0 +1,165 @@
+package dev.llmedt.augment;
+
+import dev.llmedt.ProgressListener;
+import dev.llmedt.data.Domain;
+import dev.llmedt.data.ItemCatalog;
+import dev.llmedt.engine.Kernels;
+import dev.llmedt.engine.Rng;
+import dev.llmedt.engine.WorkerPool;
+import dev.llmedt.text.ItemEmbeddings;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The item side of one augmentation: the item vectors (none for items without text), the k-means
+ * cluster of every item with text of each source domain, and an exact cosine search over the items
+ * with text of each target domain.
+ *
+ * <p>Immutable once built; safe to read from several workers.
+ */
+final class ItemSpace {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ItemSpace.class);
+    private static final double KMEANS_TOLERANCE = 0.001;
+
+    private final float[][] vectors;
+    private final int[] cluster;
+    private final Map<String, Integer> clusterCounts;
+    private final Map<Integer, int[]> targetItems;
+    private final Map<Integer, CosineIndex> targetIndex;
+
+    private ItemSpace(float[][] vectors, int[] cluster, Map<String, Integer> clusterCounts, Map<Integer, int[]> targetItems,
+            Map<Integer, CosineIndex> targetIndex) {
+        this.vectors = vectors;
+        this.cluster = cluster;
+        this.clusterCounts = Collections.unmodifiableMap(clusterCounts);
+        this.targetItems = targetItems;
+        this.targetIndex = targetIndex;
+    }
+
+    /**
+     * Clusters the items of every source domain and indexes the items of every target domain.
+     *
+     * @param sourceDomain per domain index, whether its items are clustered
+     * @param targetDomain per domain index, whether its items are indexed
+     * @param clusters k-means clusters per domain (fewer when a domain has fewer items with text)
+     * @param kMeansIterations most k-means assignment passes
+     * @param seed seeds k-means (mixed with the domain index)
+     */
+    static ItemSpace build(ItemCatalog catalog, ItemEmbeddings embeddings, boolean[] sourceDomain, boolean[] targetDomain, int clusters,
+            int kMeansIterations, long seed, WorkerPool pool, ProgressListener progress) {
+        int dim = embeddings.dimension();
+        float[][] vectors = new float[catalog.size()][];
+        for (int i = 0; i < vectors.length; i++) {
+            if (embeddings.hasText(i)) {
+                vectors[i] = embeddings.vector(i);
+            }
+        }
+        int[] cluster = new int[catalog.size()];
+        Arrays.fill(cluster, -1);
+        Map<String, Integer> clusterCounts = new LinkedHashMap<>();
+        for (Domain d : catalog.domains()) {
+            if (sourceDomain[d.index()]) {
+                String task = "cluster " + d.name() + " items";
+                progress.progress(task, 0, 1);
+                clusterCounts.put(d.name(), cluster(d, vectors, dim, clusters, kMeansIterations, seed, cluster, pool));
+                progress.progress(task, 1, 1);
+            }
+        }
+        Map<Integer, int[]> targetItems = new HashMap<>();
+        Map<Integer, CosineIndex> targetIndex = new HashMap<>();
+        for (Domain d : catalog.domains()) {
+            if (targetDomain[d.index()]) {
+                int[] ids = itemsWithText(d, vectors);
+                if (ids.length == 0) {
+                    LOG.warn("no item of domain {} has text: nothing can be bridged to it", d.name());
+                }
+                float[][] rows = new float[ids.length][];
+                for (int k = 0; k < ids.length; k++) {
+                    rows[k] = vectors[ids[k]];
+                }
+                targetItems.put(d.index(), ids);
+                targetIndex.put(d.index(), new CosineIndex(rows, dim));
+            }
+        }
+        return new ItemSpace(vectors, cluster, clusterCounts, targetItems, targetIndex);
+    }
+
+    private static int[] itemsWithText(Domain d, float[][] vectors) {
+        int[] ids = new int[d.size()];
+        int n = 0;
+        for (int item = d.firstItem(); item < d.endItem(); item++) {
+            if (vectors[item] != null) {
+                ids[n++] = item;
+            }
+        }
+        return Arrays.copyOf(ids, n);
+    }
+
+    /** Clusters a domain's items with text; writes their clusters; returns the number of clusters. */
+    private static int cluster(Domain d, float[][] vectors, int dim, int clusters, int kMeansIterations, long seed, int[] cluster,
+            WorkerPool pool) {
+        int[] ids = itemsWithText(d, vectors);
+        float[][] points = new float[ids.length][];
+        for (int k = 0; k < ids.length; k++) {
+            points[k] = vectors[ids[k]];
+        }
+        long t0 = System.nanoTime();
+        KMeans.Result r = KMeans.fit(points, dim, clusters, Rng.seed(seed, d.index(), 3), kMeansIterations, KMEANS_TOLERANCE, pool);
+        for (int k = 0; k < ids.length; k++) {
+            cluster[ids[k]] = r.assignment()[k];
+        }
+        LOG.debug("k-means of domain {}: {} items, {} clusters, {} passes{} in {} ms", d.name(), ids.length, r.clusters(),
+                r.iterations(), r.converged() ? " (converged)" : "", (System.nanoTime() - t0) / 1_000_000);
+        return r.clusters();
+    }
+
+    /** Returns whether the item has text (a vector). */
+    boolean hasText(int item) {
+        return vectors[item] != null;
+    }
+
+    /** Returns the item's vector (not a copy), or null when it has no text. */
+    float[] vector(int item) {
+        return vectors[item];
+    }
+
+    /** Returns the cosine of two items with text, {@code from} the source side, {@code to} the candidate side. */
+    float cosine(int from, int to) {
+        return Kernels.dot(vectors[from], vectors[to], vectors[to].length);
+    }
+
+    /** Returns the k-means cluster of an item with text of a source domain, else -1. */
+    int cluster(int item) {
+        return cluster[item];
+    }
+
+    /** Returns, per source domain name, its number of clusters. */
+    Map<String, Integer> clusterCounts() {
+        return clusterCounts;
+    }
+
+    /** Returns whether the domain's items are indexed (it is a target domain). */
+    boolean isTarget(int domain) {
+        return targetIndex.containsKey(domain);
+    }
+
+    /**
+     * Returns the nearest item with text of a target domain to each query vector, by cosine
+     * ({@code -1}: none, when the domain has no item with text).
+     */
+    int[] nearestItems(int target, float[][] queries, WorkerPool pool) {
+        int[] rows = targetIndex.get(target).nearestRows(queries, new float[queries.length], pool);
+        int[] ids = targetItems.get(target);
+        int[] items = new int[queries.length];
+        for (int k = 0; k < queries.length; k++) {
+            items[k] = rows[k] < 0 ? -1 : ids[rows[k]];
+        }
+        return items;
+    }
+}
