@@ -25,7 +25,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Golden model files (Tribuo style): a SASRec and an LLM-EDT model written by this version are kept
  * under {@code src/test/resources/golden-models/} with the scores they gave on a fixed set of
- * histories. Every later version must keep loading them and giving the same scores, bit for bit.
+ * histories (stored as raw float bits). Every later version must keep loading them and giving the
+ * same scores: within float rounding ({@value #TOLERANCE} relative, as a kernel's summation order may
+ * change) and the same top-10.
  * A change of file format that breaks this must be a deliberate, versioned one (read the old format
  * too). To write the files afresh (only for a new format version, never to make a failure pass):
  * {@code mvn test -pl llmedt-core -Dtest=GoldenModelFileTest -Dllmedt.writeGoldenModels=src/test/resources/golden-models}.
@@ -35,6 +37,8 @@ class GoldenModelFileTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DIR = "/golden-models/";
     private static final int CASES = 12;
+    /** Scores may move by float rounding when a kernel's summation order changes, not more. */
+    private static final float TOLERANCE = 1e-5f;
 
     @Test
     void goldenModelFilesStillLoadAndScoreTheSame() throws Exception {
@@ -59,15 +63,31 @@ class GoldenModelFileTest {
                 loaded.score(history, target, scores);
                 JsonNode bits = c.path("score_bits");
                 assertEquals(target.size(), bits.size());
+                float[] golden = new float[target.size()];
                 for (int i = 0; i < target.size(); i++) {
+                    golden[i] = Float.intBitsToFloat(bits.get(i).asInt());
                     int item = target.firstItem() + i;
-                    assertEquals(bits.get(i).asInt(), Float.floatToRawIntBits(scores[i]),
-                            () -> kind + ": item " + item + " of history " + c.path("history") + " scores differently than the golden file");
+                    float diff = Math.abs(golden[i] - scores[i]);
+                    // Same model, same arithmetic up to the summation order of a kernel: a format or meaning change moves scores far more.
+                    assertTrue(diff <= TOLERANCE * Math.max(1, Math.abs(golden[i])),
+                            () -> kind + ": item " + item + " of history " + c.path("history") + " scores " + scores[item - target.firstItem()]
+                                    + ", the golden file " + bits.get(item - target.firstItem()).asInt() + " (bits)");
                 }
+                assertEquals(top(golden, 10), top(scores, 10), kind + ": the top-10 of history " + c.path("history"));
                 compared++;
             }
             assertEquals(CASES, compared, kind + ": cases in the golden file");
         }
+    }
+
+    /** The indices of the k best scores, best first, ties to the lower index. */
+    private static List<Integer> top(float[] scores, int k) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < scores.length; i++) {
+            order.add(i);
+        }
+        order.sort((a, b) -> scores[a] != scores[b] ? Float.compare(scores[b], scores[a]) : Integer.compare(a, b));
+        return order.subList(0, Math.min(k, order.size()));
     }
 
     private static Path copy(String name, Path dir) throws IOException {
