@@ -23,27 +23,30 @@ import java.util.Map;
  */
 public final class RunFingerprint {
 
-    private static final Map<String, String> LABELS = Map.ofEntries(Map.entry("config", "the configuration"),
-            Map.entry("data", "the dataset (its fingerprint)"), Map.entry("seed", "the seed"),
-            Map.entry("threads", "the thread count (results depend on it for now: resume with the thread count of the run that wrote the "
-                    + "checkpoint)"),
-            Map.entry("training_sequences", "the training sequences (the data or its augmentation)"),
-            Map.entry("item_rows", "the item representation's inputs (item embeddings, PCA)"),
-            Map.entry("validation_cases", "the validation cases"), Map.entry("profiles", "the training users' profiles"),
-            Map.entry("starting_weights", "the starting weights (phase 1's model for phase 2, the initialization otherwise)"),
-            Map.entry("phase", "the phase"));
+    /** Per part: what differs, as the start of a phrase. */
+    private static final Map<String, String> DIFFERS = Map.ofEntries(Map.entry("config", "the configuration differs"),
+            Map.entry("data", "the dataset differs (its fingerprint)"), Map.entry("seed", "the seed differs"),
+            Map.entry("threads", "the thread count differs (results depend on it for now: resume with the thread count of the run that "
+                    + "wrote the checkpoint)"),
+            Map.entry("training_sequences", "the training sequences differ (the data or its augmentation)"),
+            Map.entry("item_rows", "the item representation's inputs differ (item embeddings, PCA)"),
+            Map.entry("validation_cases", "the validation cases differ"), Map.entry("profiles", "the training users' profiles differ"),
+            Map.entry("starting_weights", "the starting weights differ (phase 1's model for phase 2, the initialization otherwise)"),
+            Map.entry("phase", "the phase differs"));
 
     private RunFingerprint() {
     }
 
     /**
      * Returns the configuration part of a fingerprint: the configuration's JSON without its
-     * {@code threads} field (0 means all processors; the resolved count is a part of its own).
+     * {@code threads} field (0 means all processors; the resolved count is a part of its own) and
+     * its {@code seed} (a part of its own).
      */
     public static JsonNode configuration(JsonNode config) {
         JsonNode c = config.deepCopy();
         if (c instanceof ObjectNode o) {
             o.remove("threads");
+            o.remove("seed");
         }
         return c;
     }
@@ -121,14 +124,14 @@ public final class RunFingerprint {
             if (a.equals(b)) {
                 continue;
             }
-            String label = LABELS.getOrDefault(key, key);
+            String label = DIFFERS.getOrDefault(key, key + " differs");
             if (key.equals("config")) {
                 List<String> paths = new ArrayList<>();
                 leafDifferences("", a, b, paths);
-                out.add(label + " differs at " + String.join(", ", paths.subList(0, Math.min(paths.size(), 6)))
+                out.add(label + " at " + String.join(", ", paths.subList(0, Math.min(paths.size(), 6)))
                         + (paths.size() > 6 ? " and " + (paths.size() - 6) + " more" : ""));
             } else {
-                out.add(label + " differs (checkpoint: " + shortText(a) + ", this run: " + shortText(b) + ")");
+                out.add(label + " (checkpoint: " + shortText(a) + ", this run: " + shortText(b) + ")");
             }
         }
         return out;
@@ -159,7 +162,10 @@ public final class RunFingerprint {
             return "none";
         }
         String s = n.isTextual() ? n.asText() : n.toString();
-        return s.length() > 80 ? s.substring(0, 16) + "..." : s;
+        if (s.matches("[0-9a-f]{64}")) {
+            return s.substring(0, 12) + "..."; // a digest
+        }
+        return s.length() > 80 ? s.substring(0, 60) + "..." : s;
     }
 
     /** A SHA-256 fed through a buffer (one digest update per 64 KiB, not per value). */
