@@ -1,6 +1,7 @@
 package dev.llmedt.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmedt.CheckpointConfig;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.augment.InsertionStrategy;
 import dev.llmedt.augment.TransferableItemAugmenter;
@@ -287,7 +288,7 @@ final class LlmEdtOptions {
 
     /** Runs {@code train --method llm-edt}. */
     void train(PrintWriter stdout, DataOptions dataOptions, DualPhaseConfig base, Integer phaseTwoEpochs, Integer phaseTwoPatience,
-            Path out, boolean json) throws Exception {
+            Path out, boolean json, CheckpointConfig checkpoints) throws Exception {
         if ((generatorUrl == null) != (generatorModel == null)) {
             throw new IllegalArgumentException("--generator URL and --model NAME go together");
         }
@@ -331,7 +332,8 @@ final class LlmEdtOptions {
             }
             LlmEdtPipeline.Builder pipeline = LlmEdtPipeline.builder().config(config).itemTemplate(template).augmenter(augmenter)
                     .profiler(profiler)
-                    .listener(TrainingListener.logging().andThen(progressBar())).progress(ConsoleProgress.create());
+                    .listener(TrainingListener.logging().andThen(progressBar())).progress(ConsoleProgress.create())
+                    .checkpoints(checkpoints);
             if (embeddings != null) {
                 pipeline.itemEmbeddings(embeddings);
             }
