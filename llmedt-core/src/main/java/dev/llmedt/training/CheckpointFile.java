@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmedt.CheckpointException;
-import dev.llmedt.io.AtomicFiles;
+import dev.llmedt.io.ChecksummedContainer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -13,18 +13,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The training checkpoint file: the model file's layout (magic, version, JSON header, raw
- * little-endian tensors, SHA-256 trailer) with int32 tensors besides float32 ones, written
- * atomically and durably. <b>Internal</b>.
+ * The training checkpoint file: the model file's container ({@link ChecksummedContainer}: magic,
+ * version, JSON header, raw little-endian tensors, SHA-256 trailer) with int32 tensors besides
+ * float32 ones, written atomically and durably. <b>Internal</b>.
  *
  * <pre>
  * 8 bytes   magic "LLMEDTCK"
@@ -90,40 +88,17 @@ final class CheckpointFile {
             }
         }
         byte[] headerBytes = JSON.writeValueAsBytes(h);
-        AtomicFiles.writeDurably(file, raw -> {
-            MessageDigest sha = sha256();
-            DigestOutputStream out = new DigestOutputStream(raw, sha);
-            ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            out.write(MAGIC);
-            b.putInt(FORMAT_VERSION).putInt(headerBytes.length);
-            out.write(b.array());
-            out.write(headerBytes);
-            ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        ChecksummedContainer.write(file, MAGIC, FORMAT_VERSION, headerBytes, body -> {
             for (Tensor t : tensors) {
                 if (t.rows() != null) {
                     for (float[] row : t.rows()) {
-                        for (float v : row) {
-                            if (!chunk.hasRemaining()) {
-                                out.write(chunk.array(), 0, chunk.position());
-                                chunk.clear();
-                            }
-                            chunk.putFloat(v);
-                        }
+                        body.floats(row);
                     }
                 } else {
-                    for (int v : t.ints()) {
-                        if (!chunk.hasRemaining()) {
-                            out.write(chunk.array(), 0, chunk.position());
-                            chunk.clear();
-                        }
-                        chunk.putInt(v);
-                    }
+                    body.ints(t.ints());
                 }
             }
-            out.write(chunk.array(), 0, chunk.position());
-            out.on(false);
-            raw.write(sha.digest());
-        });
+        }, true);
     }
 
     /**
@@ -155,7 +130,7 @@ final class CheckpointFile {
             throw new CheckpointException(file, "written in checkpoint format " + version + " by a newer llmedt; this version reads up to "
                     + FORMAT_VERSION);
         }
-        MessageDigest sha = sha256();
+        MessageDigest sha = ChecksummedContainer.sha256();
         sha.update(bytes, 0, bytes.length - 32);
         if (version < 1 || !Arrays.equals(sha.digest(), Arrays.copyOfRange(bytes, bytes.length - 32, bytes.length))) {
             throw new CheckpointException(file, "checksum mismatch: the checkpoint is corrupt or truncated" + advice);
@@ -205,13 +180,5 @@ final class CheckpointFile {
         ObjectNode h = (ObjectNode) header;
         h.remove("tensors");
         return new Contents(h, floats, ints);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
