@@ -31,7 +31,7 @@ public final class RunFingerprint {
             Map.entry("training_sequences", "the training sequences differ (the data or its augmentation)"),
             Map.entry("item_rows", "the item representation's inputs differ (item embeddings, PCA)"),
             Map.entry("validation_cases", "the validation cases differ"), Map.entry("profiles", "the training users' profiles differ"),
-            Map.entry("starting_weights", "the starting weights differ (phase 1's model for phase 2, the initialization otherwise)"),
+            Map.entry("starting_weights", "the starting weights differ (the initialization, or for phase 2 the phase-1 model)"),
             Map.entry("phase", "the phase differs"));
 
     private RunFingerprint() {
