@@ -96,6 +96,7 @@ public final class LlmEdt {
         private LlmEdtModel phaseOne;
         private final List<TrainingListener> listeners = new ArrayList<>();
         private ProgressListener progress;
+        private CheckpointConfig checkpoints;
 
         private Builder() {
         }
@@ -271,6 +272,18 @@ public final class LlmEdt {
             return this;
         }
 
+        /**
+         * Writes checkpoints of both phases to a folder (at epoch ends, and every N batches if set);
+         * with a checkpoint there, {@code fit} resumes from it and ends with the weights an
+         * uninterrupted run would have. A checkpoint of other data, settings, seed or thread count
+         * is refused.
+         */
+        public Builder checkpoints(CheckpointConfig checkpoints) {
+            once("checkpoints", this.checkpoints);
+            this.checkpoints = given("checkpoints", checkpoints);
+            return this;
+        }
+
         /** Progress of the long non-training stages (encoding, augmenting, profiling). */
         public Builder progress(ProgressListener progress) {
             once("progress", this.progress);
@@ -339,6 +352,9 @@ public final class LlmEdt {
             pipeline.listener(all);
             if (progress != null) {
                 pipeline.progress(progress);
+            }
+            if (checkpoints != null) {
+                pipeline.checkpoints(checkpoints);
             }
             LlmEdtPipeline.Result r = pipeline.build().fit(data);
             return new Result(r.model(), r.embeddings(), r.augmented(), r.profiles(), r.seconds());

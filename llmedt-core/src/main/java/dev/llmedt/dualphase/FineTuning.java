@@ -1,5 +1,7 @@
 package dev.llmedt.dualphase;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmedt.EpochSummary;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.data.CdsrDataset;
@@ -20,7 +22,8 @@ import dev.llmedt.eval.Evaluator;
 import dev.llmedt.eval.Protocol;
 import dev.llmedt.eval.Recommender;
 import dev.llmedt.training.GradientSteps;
-import dev.llmedt.training.NextItemTraining;
+import dev.llmedt.training.RunFingerprint;
+import dev.llmedt.training.TrainingRun;
 import dev.llmedt.training.TrainingSequences;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,11 +46,15 @@ import org.slf4j.LoggerFactory;
  * embedding. Gradients flow through the frozen blocks into the position tables. AdamW with a
  * global gradient-norm clip; the learning rate is halved after {@code plateauPatience} epochs
  * without a better validation NDCG@10, and training stops after {@code patience}; the best
- * weights are kept.
+ * weights are kept (the listeners {@link TrainingListener#learningRateHalving},
+ * {@link TrainingListener#earlyStopping} and {@link TrainingListener#bestWeights}, installed when
+ * the configuration selects on validation). Its epoch loop runs through a {@link TrainingRun},
+ * so it checkpoints and resumes like phase 1.
  */
 final class FineTuning {
 
     private static final Logger LOG = LoggerFactory.getLogger(FineTuning.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
     static final String PHASE = "phase-2";
 
     /** What phase 2 produced and its figures. */
@@ -114,64 +121,49 @@ final class FineTuning {
         FineTuningConfig f = config.fineTuning();
         int threads = config.resolvedThreads();
         Evaluator validation = Evaluator.of(Protocol.full()).withThreads(threads);
-        ParameterSet best = NextItemTraining.copyOf(set);
-        List<EpochSummary> epochs = new ArrayList<>();
-        view.parametersChanged();
-        double initial = validation.evaluate(scored, data.items(), valid, "valid").overall().ndcg(10);
-        LOG.info("phase 2 starts from valid NDCG@10 {} (phase 1 + identity adapters)", String.format("%.4f", initial));
-        int bestEpoch = 0;
-        double bestNdcg = initial;
-        int sinceImprovement = 0;
-        int halvings = 0;
-        String stopReason = "max epochs";
-        try (Steps steps = new Steps(shape, set, sequences, profiles, threads, data.domains().size())) {
-            for (int epoch = 1; epoch <= f.maxEpochs(); epoch++) {
-                long start = System.nanoTime();
-                double loss = steps.epoch(epoch);
-                double trainSeconds = (System.nanoTime() - start) / 1e9;
-                long evalStart = System.nanoTime();
-                view.parametersChanged();
-                EvaluationReport report = validation.evaluate(scored, data.items(), valid, "valid");
-                double ndcg = report.overall().ndcg(10);
-                boolean improved = ndcg > bestNdcg;
-                if (improved) {
-                    bestNdcg = ndcg;
-                    bestEpoch = epoch;
-                    if (config.selectOnValidation()) {
-                        best.copyFrom(set);
-                    }
-                    sinceImprovement = 0;
-                } else {
-                    sinceImprovement++;
+        ObjectNode parts = JSON.createObjectNode();
+        parts.set("config", RunFingerprint.configuration(config.toJson()));
+        parts.put("data", data.fingerprint());
+        parts.put("seed", config.seed());
+        parts.put("threads", threads);
+        parts.put("training_sequences", RunFingerprint.of(sequences));
+        parts.put("profiles", RunFingerprint.of(profiles));
+        parts.put("validation_cases", RunFingerprint.ofCases(valid));
+        TrainingListener selection = config.selectOnValidation() ? TrainingListener.bestWeights()
+                .andThen(TrainingListener.earlyStopping(f.patience())).andThen(TrainingListener.learningRateHalving(f.plateauPatience()))
+                : TrainingListener.none();
+        TrainingRun run = new TrainingRun(PHASE, set, selection.andThen(listener), parts);
+        run.start();
+        if (!run.resumed()) {
+            view.parametersChanged();
+            double initial = validation.evaluate(scored, data.items(), valid, "valid").overall().ndcg(10);
+            LOG.info("phase 2 starts from valid NDCG@10 {} (phase 1 + identity adapters)", String.format("%.4f", initial));
+            run.startFrom(initial);
+        }
+        if (!run.alreadyFinished()) {
+            try (Steps steps = new Steps(shape, set, sequences, profiles, threads, data.domains().size())) {
+                run.attach(steps.adam);
+                steps.clippedSteps = run.extra().path("clipped_steps").asLong(0);
+                steps.totalSteps = run.extra().path("total_steps").asLong(0);
+                run.beforeSave(extra -> extra.put("clipped_steps", steps.clippedSteps).put("total_steps", steps.totalSteps));
+                for (int epoch = run.nextEpoch(); epoch <= f.maxEpochs() && !run.stopRequested(); epoch++) {
+                    run.beginEpoch(epoch);
+                    double loss = steps.epoch(epoch, run);
+                    double trainSeconds = run.epochSeconds();
+                    long evalStart = System.nanoTime();
+                    view.parametersChanged();
+                    EvaluationReport report = validation.evaluate(scored, data.items(), valid, "valid");
+                    run.epochFinished(loss, report.overall().ndcg(10), report.overall().hitRate(10), trainSeconds,
+                            (System.nanoTime() - evalStart) / 1e9, steps.users.length / trainSeconds);
                 }
-                EpochSummary summary = new EpochSummary(PHASE, epoch, loss, ndcg, report.overall().hitRate(10), trainSeconds,
-                        (System.nanoTime() - evalStart) / 1e9, steps.users.length / trainSeconds, improved);
-                epochs.add(summary);
-                listener.epochFinished(summary);
-                if (!config.selectOnValidation()) {
-                    continue;
-                }
-                if (epoch - bestEpoch >= f.patience()) {
-                    stopReason = "early stopping";
-                    break;
-                }
-                if (sinceImprovement > 0 && sinceImprovement % f.plateauPatience() == 0) {
-                    steps.adam.setLearningRate(steps.adam.learningRate() / 2);
-                    halvings++;
-                    LOG.info("phase 2: no better valid NDCG@10 for {} epochs, learning rate halved to {}", sinceImprovement,
-                            steps.adam.learningRate());
-                }
+                LOG.info("phase 2 global-norm clipping scaled {} of {} steps", steps.clippedSteps, steps.totalSteps);
             }
-            LOG.info("phase 2 global-norm clipping scaled {} of {} steps", steps.clippedSteps, steps.totalSteps);
         }
-        if (config.selectOnValidation()) {
-            set.copyFrom(best);
-        } else {
-            stopReason = "max epochs, last weights kept (no selection on validation)";
-        }
+        String stopReason = run.finish(config.selectOnValidation() ? "max epochs"
+                : "max epochs, last weights kept (no selection on validation)");
         view.parametersChanged();
-        listener.trainingFinished(PHASE, epochs.size(), bestEpoch, stopReason);
-        return new Result(epochs, bestEpoch, bestNdcg, initial, stopReason, halvings);
+        return new Result(run.epochs(), run.bestEpoch(), run.bestValidNdcg10(), run.initialValidNdcg10(), stopReason,
+                run.learningRateChanges());
     }
 
     /** The data-parallel step machinery of phase 2. */
@@ -379,20 +371,19 @@ final class FineTuning {
             return out;
         }
 
-        double epoch(int epochNumber) {
+        /** Runs an epoch's batches from where the run is in it (a resumed epoch continues); returns the mean batch loss. */
+        double epoch(int epochNumber, TrainingRun run) {
             this.epoch = epochNumber;
             int[] order = TrainingSequences.shuffled(users.length, Rng.seed(config.seed(), 4, epochNumber));
             int batchSize = config.fineTuning().batchSize();
             int batchCount = (order.length + batchSize - 1) / batchSize;
-            double lossSum = 0;
-            for (int b = 0; b < batchCount; b++) {
+            for (int b = run.batchesDone(); b < batchCount; b++) {
                 int from = b * batchSize;
                 int to = Math.min(order.length, from + batchSize);
                 double loss = step(order, from, to);
-                lossSum += loss;
-                listener.batchFinished(PHASE, epochNumber, b + 1, batchCount, loss);
+                run.batchFinished(b + 1, batchCount, loss);
             }
-            return lossSum / batchCount;
+            return run.lossSum() / batchCount;
         }
 
         private double step(int[] order, int from, int to) {

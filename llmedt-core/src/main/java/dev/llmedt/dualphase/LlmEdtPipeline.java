@@ -1,5 +1,6 @@
 package dev.llmedt.dualphase;
 
+import dev.llmedt.CheckpointConfig;
 import dev.llmedt.Profiler;
 import dev.llmedt.ProgressListener;
 import dev.llmedt.TrainingListener;
@@ -40,6 +41,7 @@ public final class LlmEdtPipeline {
     private final LlmEdtModel phaseOne;
     private final TrainingListener listener;
     private final ProgressListener progress;
+    private final CheckpointConfig checkpoints;
 
     private LlmEdtPipeline(Builder b) {
         this.config = b.config;
@@ -51,6 +53,7 @@ public final class LlmEdtPipeline {
         this.phaseOne = b.phaseOne;
         this.listener = b.listener;
         this.progress = b.progress;
+        this.checkpoints = b.checkpoints;
     }
 
     /** Returns a builder with the default configuration, no augmenter and no encoder. */
@@ -136,7 +139,8 @@ public final class LlmEdtPipeline {
             }
         }
         long t = System.nanoTime();
-        LlmEdtModel model = new LlmEdtTrainer(config).train(input, listener);
+        TrainingListener training = checkpoints == null ? listener : listener.andThen(TrainingListener.checkpointing(checkpoints));
+        LlmEdtModel model = new LlmEdtTrainer(config).train(input, training);
         seconds.put("train", (System.nanoTime() - t) / 1e9);
         LOG.info("LLM-EDT on {} in {} s: {}", data.name(), String.format("%.1f", (System.nanoTime() - t0) / 1e9), seconds);
         return new Result(model, emb, augmented, profiles, seconds);
@@ -159,6 +163,7 @@ public final class LlmEdtPipeline {
         private LlmEdtModel phaseOne;
         private TrainingListener listener = TrainingListener.none();
         private ProgressListener progress = ProgressListener.none();
+        private CheckpointConfig checkpoints;
 
         private Builder() {
         }
@@ -214,6 +219,17 @@ public final class LlmEdtPipeline {
         /** Told about batches, epochs and phases (default: nothing). */
         public Builder listener(TrainingListener l) {
             listener = Objects.requireNonNull(l, "listener");
+            return this;
+        }
+
+        /**
+         * Checkpoints both training phases in a directory and resumes from the ones there, or null
+         * for none (default: none). The inputs of phase 1 (item embeddings, PCA, augmentation,
+         * profiles) are computed again on a resume: they are deterministic, and the checkpoints'
+         * fingerprints refuse a resume when they differ.
+         */
+        public Builder checkpoints(CheckpointConfig c) {
+            checkpoints = c;
             return this;
         }
 

@@ -19,6 +19,7 @@ import dev.llmedt.model.Provenance;
 import dev.llmedt.text.ItemEmbeddings;
 import dev.llmedt.training.ItemRows;
 import dev.llmedt.training.NextItemTraining;
+import dev.llmedt.training.RunFingerprint;
 import dev.llmedt.training.TrainingSequences;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +94,12 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
             NextItemTraining.Options options = new NextItemTraining.Options(PHASE_ONE, p.learningRate(), p.beta1(), p.beta2(),
                     p.adamEps(), p.weightDecay(), p.batchSize(), p.maxEpochs(), p.patience(), config.seed(), config.resolvedThreads(),
                     config.selectOnValidation());
-            NextItemTraining.Result first = new NextItemTraining(options, listener).train(sequences, rows, ItemTower.ID_TABLE, phaseOne,
+            ObjectNode fingerprint = JSON.createObjectNode();
+            ObjectNode phaseOneConfig = (ObjectNode) RunFingerprint.configuration(config.toJson());
+            phaseOneConfig.remove("fineTuning"); // phase 2's settings do not change phase 1
+            fingerprint.set("config", phaseOneConfig);
+            fingerprint.put("data", data.fingerprint());
+            NextItemTraining.Result first = new NextItemTraining(options, listener, fingerprint).train(sequences, rows, ItemTower.ID_TABLE, phaseOne,
                     shape, 1, data.items(), valid, view);
             firstProvenance = phaseOneProvenance(first);
         } else {

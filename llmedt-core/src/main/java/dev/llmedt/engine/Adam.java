@@ -123,6 +123,124 @@ public final class Adam {
         return step;
     }
 
+    /**
+     * The optimizer's whole state between steps, for checkpoints: continuing from an imported state
+     * gives the same values, bit for bit, as never having stopped.
+     *
+     * @param step the number of steps begun
+     * @param learningRate the learning rate of the next step (after any schedule changes)
+     * @param stepSizes per step {@code t} in {@code [0, step]}: {@code lr_t / (1 - beta1^t)} as applied (index 0 unused)
+     * @param inverseBiasCorrections per step: {@code 1 / sqrt(1 - beta2^t)}
+     * @param shrinks per step: AdamW's {@code 1 - lr_t * weightDecay} (1 for Adam)
+     * @param l2s per step: Adam's L2 weight decay (0 for AdamW)
+     * @param m per parameter (in set order): the first moments, or null for a frozen parameter
+     * @param v per parameter: the second moments, or null for a frozen parameter
+     * @param lastStep per parameter: for a sparse (table) parameter, the last step each row was
+     *     brought up to date by (rows behind it replay the missed steps when next read); null otherwise
+     */
+    public record State(int step, double learningRate, float[] stepSizes, float[] inverseBiasCorrections, float[] shrinks, float[] l2s,
+            float[][][] m, float[][][] v, int[][] lastStep) {
+    }
+
+    /**
+     * Returns a copy of the state (between steps). Rows of sparse parameters that are behind stay
+     * behind: their pending steps are replayed after {@link #importState}, as they would have been.
+     *
+     * @throws IllegalStateException inside a step
+     */
+    public State exportState() {
+        if (stepOpen) {
+            throw new IllegalStateException("export the state between steps, not inside step " + step);
+        }
+        List<Parameter> list = parameters.list();
+        float[][][] mc = new float[list.size()][][];
+        float[][][] vc = new float[list.size()][][];
+        int[][] lc = new int[list.size()][];
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i).frozen()) {
+                continue;
+            }
+            mc[i] = deepCopy(m[i]);
+            vc[i] = deepCopy(v[i]);
+            lc[i] = lastStep[i] == null ? null : lastStep[i].clone();
+        }
+        int n = step + 1;
+        return new State(step, learningRate, Arrays.copyOf(stepSizeAt, n), Arrays.copyOf(invSqrtBc2At, n), Arrays.copyOf(shrinkAt, n),
+                Arrays.copyOf(l2At, n), mc, vc, lc);
+    }
+
+    private static float[][] deepCopy(float[][] a) {
+        float[][] c = new float[a.length][];
+        for (int r = 0; r < a.length; r++) {
+            c[r] = a[r].clone();
+        }
+        return c;
+    }
+
+    /**
+     * Replaces the state with an exported one (between steps) of an optimizer over the same
+     * parameters (names, shapes, frozen ones) with the same settings.
+     *
+     * @throws IllegalArgumentException when the state does not fit these parameters (the message says where)
+     * @throws IllegalStateException inside a step
+     */
+    public void importState(State s) {
+        if (stepOpen) {
+            throw new IllegalStateException("import a state between steps, not inside step " + step);
+        }
+        List<Parameter> list = parameters.list();
+        if (s.step() < 0 || s.stepSizes().length != s.step() + 1 || s.inverseBiasCorrections().length != s.step() + 1
+                || s.shrinks().length != s.step() + 1 || s.l2s().length != s.step() + 1) {
+            throw new IllegalArgumentException("the optimizer state of step " + s.step() + " needs " + (s.step() + 1)
+                    + " entries per step table");
+        }
+        if (s.m().length != list.size() || s.v().length != list.size() || s.lastStep().length != list.size()) {
+            throw new IllegalArgumentException("the optimizer state holds " + s.m().length + " parameters, this optimizer " + list.size());
+        }
+        for (int i = 0; i < list.size(); i++) {
+            Parameter p = list.get(i);
+            if (p.frozen()) {
+                continue;
+            }
+            checkRows(p, "first moments", s.m()[i]);
+            checkRows(p, "second moments", s.v()[i]);
+            if ((lastStep[i] == null) != (s.lastStep()[i] == null)
+                    || (lastStep[i] != null && s.lastStep()[i].length != lastStep[i].length)) {
+                throw new IllegalArgumentException("the optimizer state's row steps of " + p.name() + " do not fit it");
+            }
+        }
+        check("learningRate", s.learningRate(), 0, 10, false);
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i).frozen()) {
+                continue;
+            }
+            for (int r = 0; r < m[i].length; r++) {
+                System.arraycopy(s.m()[i][r], 0, m[i][r], 0, m[i][r].length);
+                System.arraycopy(s.v()[i][r], 0, v[i][r], 0, v[i][r].length);
+            }
+            if (lastStep[i] != null) {
+                System.arraycopy(s.lastStep()[i], 0, lastStep[i], 0, lastStep[i].length);
+            }
+        }
+        int capacity = 64;
+        while (capacity <= s.step()) {
+            capacity *= 2;
+        }
+        stepSizeAt = Arrays.copyOf(s.stepSizes(), capacity);
+        invSqrtBc2At = Arrays.copyOf(s.inverseBiasCorrections(), capacity);
+        shrinkAt = Arrays.copyOf(s.shrinks(), capacity);
+        l2At = Arrays.copyOf(s.l2s(), capacity);
+        step = s.step();
+        learningRate = s.learningRate();
+    }
+
+    private static void checkRows(Parameter p, String what, float[][] rows) {
+        if (rows == null || rows.length != p.rows() || (rows.length > 0 && rows[0].length != p.cols())) {
+            throw new IllegalArgumentException("the optimizer state's " + what + " of " + p.name() + " do not have its shape "
+                    + Arrays.toString(p.shape()));
+        }
+    }
+
     /** Returns the learning rate. */
     public double learningRate() {
         return learningRate;

@@ -3,7 +3,7 @@ package dev.llmedt.model;
 import dev.llmedt.data.Domain;
 import dev.llmedt.engine.Parameter;
 import dev.llmedt.engine.ParameterSet;
-import dev.llmedt.io.AtomicFiles;
+import dev.llmedt.io.ChecksummedContainer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -15,9 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -135,28 +133,11 @@ public final class ModelFile {
             }
         }
         byte[] headerBytes = JSON.writeValueAsBytes(header);
-        AtomicFiles.write(file, raw -> {
-            MessageDigest sha = sha256();
-            DigestOutputStream out = new DigestOutputStream(raw, sha);
-            ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            out.write(MAGIC);
-            b.putInt(FORMAT_VERSION).putInt(headerBytes.length);
-            out.write(b.array());
-            out.write(headerBytes);
-            ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        ChecksummedContainer.write(file, MAGIC, FORMAT_VERSION, headerBytes, body -> {
             for (Tensor t : tensors) {
-                for (float v : t.data()) {
-                    if (!chunk.hasRemaining()) {
-                        out.write(chunk.array(), 0, chunk.position());
-                        chunk.clear();
-                    }
-                    chunk.putFloat(v);
-                }
+                body.floats(t.data());
             }
-            out.write(chunk.array(), 0, chunk.position());
-            out.on(false);
-            raw.write(sha.digest());
-        });
+        }, false);
     }
 
     /**
@@ -250,7 +231,7 @@ public final class ModelFile {
         if (version < 1) {
             throw new ModelFileException(file, "invalid format version " + version);
         }
-        MessageDigest sha = sha256();
+        MessageDigest sha = ChecksummedContainer.sha256();
         sha.update(bytes, 0, bytes.length - 32);
         if (!Arrays.equals(sha.digest(), Arrays.copyOfRange(bytes, bytes.length - 32, bytes.length))) {
             throw new ModelFileException(file, "checksum mismatch: the file is corrupt or truncated");
@@ -282,13 +263,5 @@ public final class ModelFile {
             throw new ModelFileException(file, (b.remaining() - 32) + " unexpected bytes after the tensors");
         }
         return new Contents(header.path("kind").asText(), header.path("config"), header.path("provenance"), tensors);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

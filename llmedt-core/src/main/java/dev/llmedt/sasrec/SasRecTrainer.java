@@ -14,6 +14,7 @@ import dev.llmedt.engine.SasRecNetwork;
 import dev.llmedt.engine.SasRecShape;
 import dev.llmedt.training.ItemRows;
 import dev.llmedt.training.NextItemTraining;
+import dev.llmedt.training.RunFingerprint;
 import dev.llmedt.training.TrainingSequences;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,7 +93,10 @@ public final class SasRecTrainer {
         NextItemTraining.Options options = new NextItemTraining.Options(PHASE, config.learningRate(), config.beta1(), config.beta2(),
                 config.adamEps(), config.weightDecay(), config.batchSize(), config.maxEpochs(), config.patience(), config.seed(),
                 threads, true);
-        NextItemTraining.Result result = new NextItemTraining(options, listener).train(sequences, rows, SasRecNetwork.ITEMS, parameters,
+        ObjectNode fingerprint = JSON.createObjectNode();
+        fingerprint.set("config", RunFingerprint.configuration(JSON.valueToTree(config)));
+        fingerprint.put("data", data.fingerprint());
+        NextItemTraining.Result result = new NextItemTraining(options, listener, fingerprint).train(sequences, rows, SasRecNetwork.ITEMS, parameters,
                 shape, 1 - firstTableItem, data.items(), valid, p -> {
                     current.parametersChanged();
                     return current;

@@ -1,5 +1,7 @@
 package dev.llmedt.training;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmedt.EpochSummary;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.data.EvaluationCase;
@@ -27,7 +29,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Next-item training of a SASRec network over an item representation: BCE at every position whose
  * next item may be a target, one negative per target drawn from the target's domain and not in the
- * sequence; Adam; early stopping on validation NDCG@10 (full ranking), keeping the best weights.
+ * sequence; Adam; early stopping on validation NDCG@10 (full ranking), keeping the best weights
+ * (the listeners {@link TrainingListener#earlyStopping} and {@link TrainingListener#bestWeights},
+ * installed when the options select on validation). The epoch loop runs through a
+ * {@link TrainingRun}, so listeners can stop it and checkpoint or resume it.
  * <b>Internal</b>: the SASRec trainer (ID vectors) and LLM-EDT's phase 1 (text and/or ID vectors,
  * possibly augmented sequences) are both this loop.
  *
@@ -44,6 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class NextItemTraining {
 
     private static final Logger LOG = LoggerFactory.getLogger(NextItemTraining.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * The settings of a run.
@@ -72,10 +78,26 @@ public final class NextItemTraining {
 
     private final Options options;
     private final TrainingListener listener;
+    private final ObjectNode fingerprint;
 
+    /** Creates the loop; checkpoints of it are told apart by the options alone (prefer the constructor with the configuration). */
     public NextItemTraining(Options options, TrainingListener listener) {
+        this(options, listener, JSON.createObjectNode().put("options", options.toString()));
+    }
+
+    /**
+     * Creates the loop.
+     *
+     * @param listener told about the run after the selection listeners the options ask for
+     *     ({@link TrainingListener#bestWeights} and {@link TrainingListener#earlyStopping} when
+     *     selecting on validation)
+     * @param fingerprint what identifies the run for checkpoints besides the seed, threads and
+     *     inputs this loop adds (the caller's configuration and data fingerprint)
+     */
+    public NextItemTraining(Options options, TrainingListener listener, ObjectNode fingerprint) {
         this.options = options;
         this.listener = listener;
+        this.fingerprint = fingerprint.deepCopy();
     }
 
     /**
@@ -111,48 +133,38 @@ public final class NextItemTraining {
      */
     public Result train(TrainingSequences sequences, ItemRows itemRows, String idTable, ParameterSet parameters, SasRecShape shape,
             int rowOffset, ItemCatalog catalog, List<EvaluationCase> valid, View view) {
-        ParameterSet best = copyOf(parameters);
-        List<EpochSummary> epochs = new ArrayList<>();
-        int bestEpoch = 0;
-        double bestNdcg = Double.NEGATIVE_INFINITY;
-        String stopReason = "max epochs";
         Evaluator validation = Evaluator.of(Protocol.full()).withThreads(options.threads());
-        try (Steps steps = new Steps(shape, parameters, sequences, itemRows, idTable, rowOffset)) {
-            LOG.info("{}: {} sequences with targets, {} valid cases, {} parameters, {} threads", options.phase(), steps.trainable.length,
-                    valid.size(), parameters.size(), options.threads());
-            for (int epoch = 1; epoch <= options.maxEpochs(); epoch++) {
-                long start = System.nanoTime();
-                double loss = steps.epoch(epoch);
-                steps.flushAll();
-                double trainSeconds = (System.nanoTime() - start) / 1e9;
-                long evalStart = System.nanoTime();
-                EvaluationReport report = validation.evaluate(view.model(parameters), catalog, valid, "valid");
-                double ndcg = report.overall().ndcg(10);
-                boolean improved = ndcg > bestNdcg;
-                if (improved) {
-                    bestNdcg = ndcg;
-                    bestEpoch = epoch;
-                    if (options.selectOnValidation()) {
-                        best.copyFrom(parameters);
-                    }
-                }
-                EpochSummary summary = new EpochSummary(options.phase(), epoch, loss, ndcg, report.overall().hitRate(10), trainSeconds,
-                        (System.nanoTime() - evalStart) / 1e9, steps.trainable.length / trainSeconds, improved);
-                epochs.add(summary);
-                listener.epochFinished(summary);
-                if (options.selectOnValidation() && epoch - bestEpoch >= options.patience()) {
-                    stopReason = "early stopping";
-                    break;
+        ObjectNode parts = fingerprint.deepCopy();
+        parts.put("seed", options.seed());
+        parts.put("threads", options.threads());
+        parts.put("training_sequences", RunFingerprint.of(sequences));
+        parts.put("item_rows", RunFingerprint.of(itemRows));
+        parts.put("validation_cases", RunFingerprint.ofCases(valid));
+        TrainingListener selection = options.selectOnValidation()
+                ? TrainingListener.bestWeights().andThen(TrainingListener.earlyStopping(options.patience())) : TrainingListener.none();
+        TrainingRun run = new TrainingRun(options.phase(), parameters, selection.andThen(listener), parts);
+        run.start();
+        if (!run.alreadyFinished()) {
+            try (Steps steps = new Steps(shape, parameters, sequences, itemRows, idTable, rowOffset)) {
+                LOG.info("{}: {} sequences with targets, {} valid cases, {} parameters, {} threads", options.phase(),
+                        steps.trainable.length, valid.size(), parameters.size(), options.threads());
+                run.extra().put("training_sequences", steps.trainable.length);
+                run.attach(steps.adam);
+                for (int epoch = run.nextEpoch(); epoch <= options.maxEpochs() && !run.stopRequested(); epoch++) {
+                    run.beginEpoch(epoch);
+                    double loss = steps.epoch(epoch, run);
+                    steps.flushAll();
+                    double trainSeconds = run.epochSeconds();
+                    long evalStart = System.nanoTime();
+                    EvaluationReport report = validation.evaluate(view.model(parameters), catalog, valid, "valid");
+                    run.epochFinished(loss, report.overall().ndcg(10), report.overall().hitRate(10), trainSeconds,
+                            (System.nanoTime() - evalStart) / 1e9, steps.trainable.length / trainSeconds);
                 }
             }
-            if (options.selectOnValidation()) {
-                parameters.copyFrom(best);
-            } else {
-                stopReason = "max epochs, last weights kept (no selection on validation)";
-            }
-            listener.trainingFinished(options.phase(), epochs.size(), bestEpoch, stopReason);
-            return new Result(epochs, bestEpoch, bestNdcg, stopReason, steps.trainable.length);
         }
+        String stopReason = run.finish(options.selectOnValidation() ? "max epochs"
+                : "max epochs, last weights kept (no selection on validation)");
+        return new Result(run.epochs(), run.bestEpoch(), run.bestValidNdcg10(), stopReason, run.extra().path("training_sequences").asInt());
     }
 
     /** Returns a deep copy of a parameter set (same names, shapes, kinds and values). */
@@ -282,26 +294,25 @@ public final class NextItemTraining {
             }
         }
 
-        double epoch(int epochNumber) {
+        /** Runs an epoch's batches from where the run is in it (a resumed epoch continues); returns the mean batch loss. */
+        double epoch(int epochNumber, TrainingRun run) {
             this.epoch = epochNumber;
             order = TrainingSequences.shuffled(trainable.length, Rng.seed(options.seed(), 1, epochNumber));
             int batchSize = options.batchSize();
             int batchCount = (order.length + batchSize - 1) / batchSize;
-            double lossSum = 0;
             Arrays.fill(phaseNanos, 0);
-            for (int b = 0; b < batchCount; b++) {
+            for (int b = run.batchesDone(); b < batchCount; b++) {
                 int from = b * batchSize;
                 int to = Math.min(order.length, from + batchSize);
                 double loss = step(from, to);
-                lossSum += loss;
-                listener.batchFinished(options.phase(), epochNumber, b + 1, batchCount, loss);
+                run.batchFinished(b + 1, batchCount, loss);
             }
             if (LOG.isDebugEnabled()) {
                 LOG.debug("{} epoch {} (s): fill+gather {}, item tower {}, forward+backward {}, reduce+update {}", options.phase(),
                         epochNumber,
                         phaseNanos[0] / 1e9, phaseNanos[1] / 1e9, phaseNanos[2] / 1e9, phaseNanos[3] / 1e9);
             }
-            return lossSum / batchCount;
+            return run.lossSum() / batchCount;
         }
 
         private double step(int from, int to) {

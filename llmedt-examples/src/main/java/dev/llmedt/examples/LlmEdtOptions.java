@@ -1,6 +1,7 @@
 package dev.llmedt.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmedt.CheckpointConfig;
 import dev.llmedt.LlmEdt;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.augment.InsertionStrategy;
@@ -283,7 +284,7 @@ final class LlmEdtOptions {
 
     /** Runs {@code train --method llm-edt}. */
     void train(PrintWriter stdout, DataOptions dataOptions, DualPhaseConfig base, Integer phaseTwoEpochs, Integer phaseTwoPatience,
-            Path out, boolean json) throws Exception {
+            Path out, boolean json, CheckpointConfig checkpoints) throws Exception {
         if ((generatorUrl == null) != (generatorModel == null)) {
             throw new IllegalArgumentException("--generator URL and --model NAME go together");
         }
@@ -325,6 +326,9 @@ final class LlmEdtOptions {
             }
             if (generator != null) {
                 builder.generator(generator);
+            }
+            if (checkpoints != null) {
+                builder.checkpoints(checkpoints);
             }
             if (embeddings != null) {
                 builder.itemEmbeddings(embeddings);

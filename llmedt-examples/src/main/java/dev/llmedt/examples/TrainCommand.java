@@ -1,5 +1,6 @@
 package dev.llmedt.examples;
 
+import dev.llmedt.CheckpointConfig;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.dualphase.BackboneConfig;
@@ -86,6 +87,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "Worker threads, 0 = all processors (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--checkpoints", paramLabel = "DIR",
+            description = "Write checkpoints to DIR (one file per phase, at every epoch end and every --checkpoint-every batches) and "
+                    + "resume from the ones there: after an interruption, the same command continues where it stopped and ends with "
+                    + "the same model, bit for bit. A checkpoint of another run (data, configuration, seed, threads) is refused.")
+    Path checkpoints;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N",
+            description = "With --checkpoints: also checkpoint every N batches within an epoch (default 0: at epoch ends only).")
+    Integer checkpointEvery;
+
     @Option(names = "--json", description = "Print a machine-readable summary.")
     boolean json;
 
@@ -97,6 +108,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         int[] epochs = perPhase("--max-epochs", maxEpochs);
         int[] patiences = perPhase("--patience", patience);
+        CheckpointConfig checkpointConfig = checkpointConfig();
         if (method.equals("llm-edt")) {
             if (domain != null) {
                 throw new IllegalArgumentException("--domain applies to --method sasrec; LLM-EDT scores every domain");
@@ -113,7 +125,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             llmEdt.train(stdout, dataOptions, new DualPhaseConfig(backbone, pretraining.build(), FineTuningConfig.defaults(), seed,
                     threads, true), epochs == null ? null : epochs[epochs.length - 1], patiences == null ? null : patiences[patiences.length - 1],
-                    out, json);
+                    out, json, checkpointConfig);
             return 0;
         }
         if (!method.equals("sasrec")) {
@@ -136,7 +148,11 @@ final class TrainCommand implements Callable<Integer> {
                 bar.progress(phase + " epoch " + epoch, batch, batches);
             }
         };
-        SasRecModel model = new SasRecTrainer(config, TrainingListener.logging().andThen(progress)).train(data);
+        TrainingListener listener = TrainingListener.logging().andThen(progress);
+        if (checkpointConfig != null) {
+            listener = listener.andThen(TrainingListener.checkpointing(checkpointConfig));
+        }
+        SasRecModel model = new SasRecTrainer(config, listener).train(data);
         model.save(out);
         JsonNode training = model.provenance().path("training");
         if (json) {
@@ -163,6 +179,20 @@ final class TrainCommand implements Callable<Integer> {
             stdout.println("model written to " + out);
         }
         return 0;
+    }
+
+    /** The checkpoints the options ask for, or null. */
+    private CheckpointConfig checkpointConfig() {
+        if (checkpoints == null) {
+            if (checkpointEvery != null) {
+                throw new IllegalArgumentException("--checkpoint-every needs --checkpoints DIR");
+            }
+            return null;
+        }
+        if (checkpointEvery != null && checkpointEvery < 0) {
+            throw new IllegalArgumentException("--checkpoint-every must be >= 0 (0 = at epoch ends only), got " + checkpointEvery);
+        }
+        return new CheckpointConfig(checkpoints, checkpointEvery == null ? 0 : checkpointEvery);
     }
 
     /** Parses {@code N} or {@code N,N2}; null when the option was not given. */

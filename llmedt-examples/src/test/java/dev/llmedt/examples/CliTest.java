@@ -2,12 +2,14 @@ package dev.llmedt.examples;
 
 import static dev.llmedt.examples.CliRunner.json;
 import static dev.llmedt.examples.CliRunner.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmedt.model.ModelFile;
 import dev.llmedt.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,6 +105,37 @@ class CliTest {
         CliRunner.Result allowed = run("evaluate", "--model", model.toString(), "--data", other.toString(), "--split", "test",
                 "--allow-other-data", "--json");
         assertEquals(0, allowed.status(), allowed.err());
+    }
+
+    @Test
+    void trainWithCheckpointsResumesAndRefusesAnotherRun(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("syn");
+        assertEquals(0, run("generate-synthetic", "--out", data.toString(), "--seed", "5").status());
+        Path checkpoints = dir.resolve("checkpoints");
+        String[] command = {"train", "--data", data.toString(), "--max-epochs", "2", "--dim", "16", "--threads", "2", "--checkpoints",
+            checkpoints.toString(), "--checkpoint-every", "3", "--json"};
+        CliRunner.Result first = run(with(command, "--out", dir.resolve("first.model").toString()));
+        assertEquals(0, first.status(), first.err());
+        assertTrue(Files.exists(checkpoints.resolve("sasrec.ckpt")));
+        CliRunner.Result again = run(with(command, "--out", dir.resolve("again.model").toString()));
+        assertEquals(0, again.status(), again.err());
+        ModelFile.Contents a = ModelFile.read(dir.resolve("first.model"));
+        ModelFile.Contents b = ModelFile.read(dir.resolve("again.model"));
+        for (String name : a.tensors().keySet()) {
+            assertArrayEquals(a.tensor(name).data(), b.tensor(name).data(), "the finished checkpoint gives the same model: " + name);
+        }
+        CliRunner.Result otherSeed = run(with(command, "--out", dir.resolve("other.model").toString(), "--seed", "6"));
+        assertTrue(otherSeed.status() != 0 && otherSeed.err().contains("sasrec.ckpt") && otherSeed.err().contains("the seed differs"),
+                otherSeed.err());
+        CliRunner.Result alone = run("train", "--data", data.toString(), "--out", dir.resolve("x.model").toString(), "--checkpoint-every",
+                "5");
+        assertTrue(alone.status() != 0 && alone.err().contains("--checkpoint-every needs --checkpoints"), alone.err());
+    }
+
+    private static String[] with(String[] base, String... extra) {
+        String[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return all;
     }
 
     @Test

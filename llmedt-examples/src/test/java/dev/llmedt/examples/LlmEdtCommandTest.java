@@ -2,12 +2,14 @@ package dev.llmedt.examples;
 
 import static dev.llmedt.examples.CliRunner.json;
 import static dev.llmedt.examples.CliRunner.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmedt.model.ModelFile;
 import dev.llmedt.text.ItemEmbeddings;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -103,6 +105,21 @@ class LlmEdtCommandTest {
         assertEquals(0.0, d.at("/config/fineTuning/alignmentWeight").asDouble());
         assertEquals(false, d.at("/config/fineTuning/domainGate").asBoolean(true));
         assertEquals(2, d.at("/phase_2/epochs").asInt(), "phase 2 runs by default");
+    }
+
+    @Test
+    void checkpointsOfBothPhasesGiveTheSameModelWhenRunAgain() throws Exception {
+        Path checkpoints = dir.resolve("checkpoints");
+        JsonNode first = json(run(train("--out", dir.resolve("c1.model").toString(), "--checkpoints", checkpoints.toString())));
+        assertTrue(Files.exists(checkpoints.resolve("phase-1.ckpt")) && Files.exists(checkpoints.resolve("phase-2.ckpt")));
+        JsonNode again = json(run(train("--out", dir.resolve("c2.model").toString(), "--checkpoints", checkpoints.toString())));
+        assertEquals(first.path("phase_2").path("curve"), again.path("phase_2").path("curve"), "the epochs come from the checkpoint");
+        ModelFile.Contents a = ModelFile.read(dir.resolve("c1.model"));
+        ModelFile.Contents b = ModelFile.read(dir.resolve("c2.model"));
+        assertEquals(a.tensors().keySet(), b.tensors().keySet());
+        for (String name : a.tensors().keySet()) {
+            assertArrayEquals(a.tensor(name).data(), b.tensor(name).data(), name);
+        }
     }
 
     @Test

@@ -1,0 +1,151 @@
+package dev.llmedt.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.llmedt.EpochSummary;
+import dev.llmedt.ProgressListener;
+import dev.llmedt.TrainingListener;
+import dev.llmedt.data.CdsrDataset;
+import dev.llmedt.data.SyntheticDataset;
+import dev.llmedt.dualphase.BackboneConfig;
+import dev.llmedt.dualphase.DualPhaseConfig;
+import dev.llmedt.dualphase.DualPhaseInput;
+import dev.llmedt.dualphase.FineTuningConfig;
+import dev.llmedt.dualphase.ItemRepresentation;
+import dev.llmedt.dualphase.LlmEdtModel;
+import dev.llmedt.dualphase.LlmEdtTrainer;
+import dev.llmedt.dualphase.PretrainingConfig;
+import dev.llmedt.model.ModelFile;
+import dev.llmedt.sasrec.SasRecConfig;
+import dev.llmedt.sasrec.SasRecModel;
+import dev.llmedt.sasrec.SasRecTrainer;
+import dev.llmedt.testing.HashingEncoder;
+import dev.llmedt.text.ItemEmbeddings;
+import dev.llmedt.text.ItemTextTemplate;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Golden runs of the model selection on validation: early stopping, best-weight keeping and phase
+ * 2's learning-rate halving on a plateau, with their epoch traces (loss and validation NDCG@10 bit
+ * for bit), stop reasons, halvings and a digest of every final weight. Recorded at commit 79d7615,
+ * when these rules were {@code if} statements inside the epoch loops, before they became listeners:
+ * the listeners must give the same runs.
+ */
+class SelectionGoldenTest {
+
+    private static final CdsrDataset DATA = SyntheticDataset.generate(new SyntheticDataset.Options(3, 10, 200, 300, 200, 60));
+
+    /** The first 16 hex digits of a SHA-256 over the tensor names and their float bits, in order. */
+    static String digest(List<String> names, Function<String, ModelFile.Tensor> tensor) {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (String n : names) {
+            md.update(n.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            for (float v : tensor.apply(n).data()) {
+                int b = Float.floatToRawIntBits(v);
+                md.update(new byte[] {(byte) b, (byte) (b >> 8), (byte) (b >> 16), (byte) (b >> 24)});
+            }
+        }
+        return HexFormat.of().formatHex(md.digest()).substring(0, 16);
+    }
+
+    /** A listener writing each epoch (phase, number, loss, NDCG@10, best) and each phase's end into a trace. */
+    static TrainingListener trace(StringBuilder sb) {
+        return new TrainingListener() {
+            @Override
+            public void epochFinished(EpochSummary s) {
+                sb.append(s.phase()).append(' ').append(s.epoch()).append(' ').append(Double.toHexString(s.loss())).append(' ')
+                        .append(Double.toHexString(s.validNdcg10())).append(s.best() ? " best" : "").append('\n');
+            }
+
+            @Override
+            public void trainingFinished(String phase, int epochs, int bestEpoch, String reason) {
+                sb.append(phase).append(" finished ").append(epochs).append(' ').append(bestEpoch).append(' ').append(reason).append('\n');
+            }
+        };
+    }
+
+    @Test
+    void sasRecStopsEarlyAndKeepsTheBestWeights() {
+        SasRecConfig c = SasRecConfig.builder().dim(16).maxLength(20).batchSize(64).maxEpochs(12).patience(2).learningRate(0.03).seed(9)
+                .threads(2).build();
+        StringBuilder sb = new StringBuilder();
+        SasRecModel m = new SasRecTrainer(c, trace(sb)).train(DATA);
+        assertEquals("""
+                sasrec 1 0x1.4877e5feaf7ccp0 0x1.15690688df765p-2 best
+                sasrec 2 0x1.059fe43477a2bp0 0x1.9bef6bb1b0311p-2 best
+                sasrec 3 0x1.a9665a53c82c6p-1 0x1.051149f1a5defp-1 best
+                sasrec 4 0x1.6492f11c5e458p-1 0x1.1e79ff6445f7dp-1 best
+                sasrec 5 0x1.32d2cca116eb9p-1 0x1.1b98dcd6a77fap-1
+                sasrec 6 0x1.1872c532f2f69p-1 0x1.15d7e29a38a6ep-1
+                sasrec finished 6 4 early stopping
+                da46894db85c807f""", sb + digest(m.tensorNames(), m::tensor));
+    }
+
+    private static String llmEdt(double learningRate) {
+        ItemEmbeddings emb = ItemEmbeddings.encode(DATA.items(), new HashingEncoder(48), ItemTextTemplate.titles(), ProgressListener.none());
+        BackboneConfig backbone = BackboneConfig.builder().dim(16).blocks(1).heads(2).maxLength(12).dropout(0.1)
+                .itemRepresentation(ItemRepresentation.HYBRID).pcaDimension(16).build();
+        PretrainingConfig one = PretrainingConfig.builder().batchSize(64).maxEpochs(8).patience(2).learningRate(learningRate).build();
+        FineTuningConfig two = FineTuningConfig.builder().batchSize(64).maxEpochs(10).patience(3).plateauPatience(1)
+                .learningRate(learningRate).adapterSize(8).build();
+        DualPhaseConfig config = new DualPhaseConfig(backbone, one, two, 7, 2, true);
+        StringBuilder sb = new StringBuilder();
+        LlmEdtModel m = new LlmEdtTrainer(config).train(DualPhaseInput.of(DATA).withItemEmbeddings(emb), trace(sb));
+        return sb + "halvings " + m.provenance().at("/training/phase_2/learning_rate_halvings") + "\n" + digest(m.tensorNames(), m::tensor);
+    }
+
+    @Test
+    void llmEdtStopsEarlyInBothPhasesAndHalvesTheLearningRateOnPlateaus() {
+        assertEquals("""
+                phase-1 1 0x1.5ba625fbc2e33p0 0x1.ee68e45a507afp-3 best
+                phase-1 2 0x1.092dcc9b955c2p0 0x1.8550459baf1cep-2 best
+                phase-1 3 0x1.a9b220f6f8efap-1 0x1.0166f675f9425p-1 best
+                phase-1 4 0x1.6629dee5b6b7cp-1 0x1.2b30b66440914p-1 best
+                phase-1 5 0x1.39967711bffc7p-1 0x1.2bf5ad75b078bp-1 best
+                phase-1 6 0x1.12f056216ca5bp-1 0x1.3c7929bfe3d43p-1 best
+                phase-1 7 0x1.0863745eb764ap-1 0x1.299dce6dfccc3p-1
+                phase-1 8 0x1.f977cc49c7f9fp-2 0x1.35b873c9a899cp-1
+                phase-1 finished 8 6 early stopping
+                phase-2 1 0x1.3ec68018921c2p0 0x1.426436e1abb5p-1
+                phase-2 2 0x1.222039e6f9309p0 0x1.43818be7f2ddep-1
+                phase-2 3 0x1.11bdadc4f2946p0 0x1.4a4d4e93cdcap-1 best
+                phase-2 4 0x1.1aead219f32dap0 0x1.4a0a5c4dee237p-1
+                phase-2 5 0x1.105dd6132be1cp0 0x1.4cd20e27fed53p-1 best
+                phase-2 6 0x1.143847dcad316p0 0x1.49e383935c36p-1
+                phase-2 7 0x1.164f0b8866cd6p0 0x1.44b50ab7cb0b4p-1
+                phase-2 8 0x1.111e17a58ae68p0 0x1.44b50ab7cb0b4p-1
+                phase-2 finished 8 5 early stopping
+                halvings 5
+                8b6c7cd570e33ab8""", llmEdt(0.02));
+    }
+
+    @Test
+    void phaseTwoWithoutAnImprovementKeepsItsStartingWeights() {
+        assertEquals("""
+                phase-1 1 0x1.4ce2e3500eb09p0 0x1.179123fe92b2bp-2 best
+                phase-1 2 0x1.f6dcdfd60848fp-1 0x1.82f1ac29fc00ep-2 best
+                phase-1 3 0x1.a9383db614756p-1 0x1.a0a3098430341p-2 best
+                phase-1 4 0x1.8a03c58f62d1cp-1 0x1.d88dfec21b849p-2 best
+                phase-1 5 0x1.6c0e9e57cb706p-1 0x1.087328b84f965p-1 best
+                phase-1 6 0x1.48e4a24627de9p-1 0x1.19638796a174bp-1 best
+                phase-1 7 0x1.3bf2f50a89511p-1 0x1.eead0227c1b1cp-2
+                phase-1 8 0x1.3d3a870e3646dp-1 0x1.0cb94e654b269p-1
+                phase-1 finished 8 6 early stopping
+                phase-2 1 0x1.7728962dad726p0 0x1.21f9043f7b887p-1
+                phase-2 2 0x1.5be1cc4494d91p0 0x1.25b23138ef59cp-1
+                phase-2 3 0x1.408f420008641p0 0x1.1d4bced5f800dp-1
+                phase-2 finished 3 0 early stopping
+                halvings 2
+                c2b59525506a7206""", llmEdt(0.05));
+    }
+}
