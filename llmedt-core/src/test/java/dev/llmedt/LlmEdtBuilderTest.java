@@ -174,6 +174,19 @@ class LlmEdtBuilderTest {
         assertArrayEquals(a, c);
         assertEquals(top, loaded.recommend(history, kitchen, 5));
 
+        // With checkpoints: a second fit with the same options restores the finished phases and gives the same model.
+        Path checkpoints = dir.resolve("checkpoints");
+        LlmEdtModel checkpointed = small().encoder(encoder).checkpoints(CheckpointConfig.in(checkpoints)).fit(DATA);
+        assertTrue(java.nio.file.Files.isRegularFile(checkpoints.resolve("phase-1.ckpt")), "phase 1 checkpoint written");
+        LlmEdtModel again = small().encoder(encoder).checkpoints(CheckpointConfig.in(checkpoints)).fit(DATA);
+        float[] x = new float[kitchen.size()];
+        float[] y = new float[kitchen.size()];
+        checkpointed.score(history, kitchen, x);
+        again.score(history, kitchen, y);
+        assertArrayEquals(x, y, "resumed from finished checkpoints");
+        assertThrows(IllegalStateException.class, () -> LlmEdt.builder().checkpoints(CheckpointConfig.in(checkpoints))
+                .checkpoints(CheckpointConfig.in(checkpoints)));
+
         LlmEdt.Result idOnly = small(ItemRepresentation.ID, false).fitWithDetails(DATA);
         assertNull(idOnly.embeddings(), "the id representation needs no encoder");
         assertNull(idOnly.augmented());

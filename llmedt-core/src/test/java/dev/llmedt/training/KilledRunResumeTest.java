@@ -39,10 +39,18 @@ class KilledRunResumeTest {
     static final int LLM_EDT_EPOCHS = 3;
     private static final long TIMEOUT_SECONDS = 180;
 
+    /** The parent's module path (the module under test, when tests run on it) followed by its class path. */
+    private static String childClassPath() {
+        String modules = System.getProperty("jdk.module.path", "");
+        String classes = System.getProperty("java.class.path", "");
+        return modules.isEmpty() ? classes : classes.isEmpty() ? modules : modules + java.io.File.pathSeparator + classes;
+    }
+
     private static Process start(Path dir, String name, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), CheckpointChild.class.getName()));
+                "-cp", childClassPath(), CheckpointChild.class.getName()));
         command.addAll(List.of(args));
+        // The child runs on the class path; surefire puts the module under test (main and test classes) on the module path.
         return new ProcessBuilder(command).redirectError(dir.resolve(name + ".log").toFile()).start();
     }
 
