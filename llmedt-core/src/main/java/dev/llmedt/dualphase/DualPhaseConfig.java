@@ -3,6 +3,7 @@ package dev.llmedt.dualphase;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmedt.io.RecordJson;
 import java.util.Objects;
 
 /**
@@ -78,7 +79,7 @@ public record DualPhaseConfig(BackboneConfig backbone, PretrainingConfig pretrai
 
     /** Returns the configuration as a JSON tree. */
     public JsonNode toJson() {
-        return JSON.valueToTree(this);
+        return RecordJson.write(this);
     }
 
     /**
@@ -88,7 +89,7 @@ public record DualPhaseConfig(BackboneConfig backbone, PretrainingConfig pretrai
      */
     public static DualPhaseConfig fromJson(JsonNode json) {
         try {
-            return JSON.treeToValue(json, DualPhaseConfig.class);
+            return RecordJson.read(json, DualPhaseConfig.class);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("invalid LLM-EDT configuration: " + e.getOriginalMessage(), e);
         }

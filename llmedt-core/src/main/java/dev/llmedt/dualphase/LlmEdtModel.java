@@ -16,6 +16,7 @@ import dev.llmedt.engine.ResidualAdapter;
 import dev.llmedt.engine.SasRecNetwork;
 import dev.llmedt.engine.SasRecShape;
 import dev.llmedt.eval.Recommender;
+import dev.llmedt.io.RecordJson;
 import dev.llmedt.model.ModelFile;
 import dev.llmedt.model.ModelFileException;
 import java.io.IOException;
@@ -406,15 +407,15 @@ public final class LlmEdtModel implements Recommender {
             throw new ModelFileException(file, "holds a '" + kind + "' model, neither an LLM-EDT nor a SASRec model");
         }
         ModelFile.Contents c = ModelFile.read(file);
-        JsonNode s = c.config().path("sasrec");
+        JsonNode s = RecordJson.snakeKeys(c.config().path("sasrec"));
         if (!s.path("domain").isNull() && !s.path("domain").isMissingNode()) {
             throw new ModelFileException(file, "is a single-domain SASRec model (" + s.path("domain").asText()
                     + "); phase 1 of LLM-EDT is trained on mixed sequences");
         }
         BackboneConfig b = config.backbone();
         if (b.itemRepresentation() != ItemRepresentation.ID || s.path("dim").asInt() != b.dim() || s.path("blocks").asInt() != b.blocks()
-                || s.path("heads").asInt() != b.heads() || s.path("maxLength").asInt() != b.maxLength()
-                || s.path("dropout").asDouble() != b.dropout() || s.path("layerNormEps").asDouble() != b.layerNormEps()) {
+                || s.path("heads").asInt() != b.heads() || s.path("max_length").asInt() != b.maxLength()
+                || s.path("dropout").asDouble() != b.dropout() || s.path("layer_norm_eps").asDouble() != b.layerNormEps()) {
             throw new ModelFileException(file, "is a SASRec model with " + s + ", which is not the phase 1 of the backbone " + b
                     + " (a SASRec model is the phase 1 of the id representation with the same network)");
         }

@@ -1,5 +1,6 @@
 package dev.llmedt.dualphase;
 
+import dev.llmedt.io.RecordJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -296,6 +297,6 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
         }
         seconds.sort(null);
         node.put("median_seconds_per_epoch", seconds.isEmpty() ? 0 : seconds.get(seconds.size() / 2));
-        node.set("epoch_summaries", JSON.valueToTree(epochs));
+        node.set("epoch_summaries", RecordJson.write(epochs));
     }
 }

@@ -13,6 +13,7 @@ import dev.llmedt.engine.RaggedBatch;
 import dev.llmedt.engine.SasRecNetwork;
 import dev.llmedt.engine.SasRecShape;
 import dev.llmedt.eval.Recommender;
+import dev.llmedt.io.RecordJson;
 import dev.llmedt.model.ModelFile;
 import dev.llmedt.model.ModelFileException;
 import java.io.IOException;
@@ -191,7 +192,7 @@ public final class SasRecModel implements Recommender {
     /** Writes the model file (format in {@link ModelFile}). */
     public void save(Path file) throws IOException {
         ObjectNode cfg = JSON.createObjectNode();
-        cfg.set("sasrec", JSON.valueToTree(config));
+        cfg.set("sasrec", RecordJson.write(config));
         cfg.set("domains", ModelFile.domainsJson(domains));
         ModelFile.write(file, KIND, cfg, provenance, ModelFile.tensorsOf(parameters));
     }
@@ -208,7 +209,7 @@ public final class SasRecModel implements Recommender {
         }
         SasRecConfig config;
         try {
-            config = JSON.treeToValue(c.config().path("sasrec"), SasRecConfig.class);
+            config = RecordJson.read(c.config().path("sasrec"), SasRecConfig.class);
         } catch (IOException | IllegalArgumentException e) {
             throw new ModelFileException(file, "invalid configuration: " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package dev.llmedt.sasrec;
 
+import dev.llmedt.io.RecordJson;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmedt.TrainingListener;
@@ -94,7 +95,7 @@ public final class SasRecTrainer {
                 config.adamEps(), config.weightDecay(), config.batchSize(), config.maxEpochs(), config.patience(), config.seed(),
                 threads, true);
         ObjectNode fingerprint = JSON.createObjectNode();
-        fingerprint.set("config", RunFingerprint.configuration(JSON.valueToTree(config)));
+        fingerprint.set("config", RunFingerprint.configuration(RecordJson.write(config)));
         fingerprint.put("data", data.fingerprint());
         NextItemTraining.Result result = new NextItemTraining(options, listener, fingerprint).train(sequences, rows, SasRecNetwork.ITEMS, parameters,
                 shape, 1 - firstTableItem, data.items(), valid, p -> {
@@ -130,7 +131,7 @@ public final class SasRecTrainer {
         t.put("training_sequences", summary.trainingSequences());
         t.put("median_seconds_per_epoch", summary.medianSecondsPerEpoch());
         t.put("sequences_per_second", summary.sequencesPerSecond());
-        t.set("epoch_summaries", JSON.valueToTree(summary.epochs()));
+        t.set("epoch_summaries", RecordJson.write(summary.epochs()));
         return p;
     }
 }

@@ -94,7 +94,7 @@ class CheckpointRefusalTest {
     void anotherConfigurationOrThreadCountIsRefused(@TempDir Path dir) throws IOException {
         SasRecConfig c = ResumeFixtures.sasrec(2);
         CheckpointException lr = refused(directoryWith(dir, checkpoint), c.toBuilder().learningRate(0.01).build(), ResumeFixtures.DATA);
-        assertMentions(lr, "the configuration differs at /learningRate (checkpoint: 0.03, this run: 0.01)");
+        assertMentions(lr, "the configuration differs at /learning_rate (checkpoint: 0.03, this run: 0.01)");
         CheckpointException threads = refused(directoryWith(dir, checkpoint), c.toBuilder().threads(1).build(), ResumeFixtures.DATA);
         assertMentions(threads, "the thread count", "(checkpoint: 2, this run: 1)");
     }

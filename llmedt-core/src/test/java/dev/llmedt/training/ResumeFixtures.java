@@ -121,7 +121,7 @@ final class ResumeFixtures {
         for (JsonNode e : training.path("epoch_summaries")) {
             sb.append(e.path("phase").asText()).append(' ').append(e.path("epoch").asInt()).append(' ')
                     .append(Double.toHexString(e.path("loss").asDouble())).append(' ')
-                    .append(Double.toHexString(e.path("validNdcg10").asDouble())).append(e.path("best").asBoolean() ? " best" : "")
+                    .append(Double.toHexString(e.path("valid_ndcg10").asDouble())).append(e.path("best").asBoolean() ? " best" : "")
                     .append('\n');
         }
         return sb.append(training.path("best_epoch").asInt()).append(' ').append(training.path("stop_reason").asText()).toString();

@@ -418,8 +418,8 @@ final class LlmEdtOptions {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("epoch", e.path("epoch").asInt());
             row.put("loss", e.path("loss").asDouble());
-            row.put("valid_ndcg10", e.path("validNdcg10").asDouble());
-            row.put("train_seconds", e.path("trainSeconds").asDouble());
+            row.put("valid_ndcg10", e.path("valid_ndcg10").asDouble());
+            row.put("train_seconds", e.path("train_seconds").asDouble());
             curve.add(row);
         }
         m.put("curve", curve);

@@ -57,8 +57,8 @@ class LlmEdtCommandTest {
         Path model = dir.resolve("llm-edt.model");
         JsonNode t = json(run(train("--out", model.toString(), "--augmenter", "--profiles")));
         assertEquals("llm-edt", t.path("method").asText());
-        assertEquals(0.5, t.at("/config/fineTuning/alignmentWeight").asDouble(), "--profiles: the reference's beta");
-        assertEquals("hybrid", t.at("/config/backbone/itemRepresentation").asText());
+        assertEquals(0.5, t.at("/config/fine_tuning/alignment_weight").asDouble(), "--profiles: the reference's beta");
+        assertEquals("hybrid", t.at("/config/backbone/item_representation").asText());
         assertEquals(3, t.at("/phase_1/epochs").asInt());
         assertEquals(2, t.at("/phase_2/epochs").asInt());
         assertTrue(t.at("/augmentation/insertions").asLong() > 0, "bridges on the synthetic themes: " + t.path("augmentation"));
@@ -96,14 +96,14 @@ class LlmEdtCommandTest {
     void ablationSwitchesReachTheModel() throws Exception {
         JsonNode t = json(run(train("--out", dir.resolve("a.model").toString(), "--item-representation", "id", "--no-augmenter",
                 "--no-fine-tuning", "--no-profiles")));
-        assertEquals("id", t.at("/config/backbone/itemRepresentation").asText());
+        assertEquals("id", t.at("/config/backbone/item_representation").asText());
         assertTrue(t.path("augmentation").isNull() && t.path("phase_2").isNull() && t.path("profiles").isNull(), t.toString());
         JsonNode r = json(run(train("--out", dir.resolve("r.model").toString(), "--augmenter", "--insertion", "random", "--tau", "0.3")));
         assertEquals("random", r.at("/augmentation/settings/insertion").asText(), r.path("augmentation").toString());
         JsonNode d = json(run(train("--out", dir.resolve("d.model").toString())));
         assertTrue(d.path("augmentation").isNull() && d.path("profiles").isNull(), "defaults: no augmenter, no profiles " + d);
-        assertEquals(0.0, d.at("/config/fineTuning/alignmentWeight").asDouble());
-        assertEquals(false, d.at("/config/fineTuning/domainGate").asBoolean(true));
+        assertEquals(0.0, d.at("/config/fine_tuning/alignment_weight").asDouble());
+        assertEquals(false, d.at("/config/fine_tuning/domain_gate").asBoolean(true));
         assertEquals(2, d.at("/phase_2/epochs").asInt(), "phase 2 runs by default");
     }
 

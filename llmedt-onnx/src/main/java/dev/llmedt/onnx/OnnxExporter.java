@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmedt.data.Domain;
 import dev.llmedt.dualphase.BackboneConfig;
 import dev.llmedt.dualphase.LlmEdtModel;
+import dev.llmedt.io.RecordJson;
 import dev.llmedt.io.AtomicFiles;
 import dev.llmedt.model.ModelFile;
 import dev.llmedt.model.ModelFileException;
@@ -145,7 +146,7 @@ public final class OnnxExporter {
     static NetworkSpec specOf(SasRecModel model) {
         SasRecConfig c = model.config();
         return new NetworkSpec("sasrec", c.dim(), c.heads(), c.blocks(), c.maxLength(), (float) c.layerNormEps(), model.domains(),
-                model.trainedDomain().orElse(null), false, false, model::tensor, JSON.valueToTree(c), model.provenance());
+                model.trainedDomain().orElse(null), false, false, model::tensor, RecordJson.write(c), model.provenance());
     }
 
     static NetworkSpec specOf(LlmEdtModel model) {
