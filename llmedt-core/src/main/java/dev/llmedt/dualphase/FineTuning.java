@@ -253,7 +253,7 @@ final class FineTuning {
                 }
             }
             users = kept.stream().mapToInt(Integer::intValue).toArray();
-            int chunkCount = BatchChunks.COUNT;
+            int chunkCount = BatchChunks.MAX_COUNT;
             chunks = new BatchChunks(cap);
             // a chunk's domain batch holds at most the chunk's rows, and at most one sequence per user
             int chunkRows = Math.min(capRows, BatchChunks.capacity(BatchChunks.maxBatchWeight(users, rowsOf, cap),
@@ -420,8 +420,8 @@ final class FineTuning {
             pool.run(fillTask);
             for (int d = 0; d < domains; d++) {
                 int total = 0;
-                for (int[] counts : targetCount) {
-                    total += counts[d];
+                for (int c = 0; c < chunks.count(); c++) {
+                    total += targetCount[c][d];
                 }
                 domainWeight[d] = total == 0 ? 0 : 1.0 / total;
             }
@@ -436,7 +436,7 @@ final class FineTuning {
             pool.run(backwardTask);
             double loss = 0;
             activeCount = 0;
-            for (int c = 0; c < BatchChunks.COUNT; c++) {
+            for (int c = 0; c < chunks.count(); c++) {
                 if (active(c)) {
                     loss += chunkLoss[c];
                     activeGrads[activeCount++] = chunkGrads[c];
@@ -594,7 +594,7 @@ final class FineTuning {
             int dim = shape.dim();
             for (int d = 0; d < domains; d++) {
                 int n = 0;
-                for (int c = 0; c < BatchChunks.COUNT; c++) {
+                for (int c = 0; c < chunks.count(); c++) {
                     RaggedBatch batch = batchesOf[c][d];
                     float[][] h = threadsOf[c][d].ungatedHidden(); // cosine alignment: the direction, whatever the gate
                     for (int q = 0; q < batch.sequences; q++) {
@@ -633,7 +633,7 @@ final class FineTuning {
 
         /** Hands each user's alignment gradient to the chunk that holds the user's thread. */
         private void scatterAlignment() {
-            for (int c = 0; c < BatchChunks.COUNT; c++) {
+            for (int c = 0; c < chunks.count(); c++) {
                 for (int d = 0; d < domains; d++) {
                     for (int q = 0; q < batchesOf[c][d].sequences; q++) {
                         Arrays.fill(alignGradOf[c][d][q], 0);
@@ -659,7 +659,6 @@ final class FineTuning {
                 return;
             }
             Gradients grads = chunkGrads[c];
-            grads.zero();
             int dim = shape.dim();
             for (int d = 0; d < domains; d++) {
                 RaggedBatch batch = batchesOf[c][d];

@@ -118,6 +118,18 @@ public final class Gradients {
      * concurrently.
      */
     public void accumulate(Gradients[] parts, int count, int index, int rowFrom, int rowTo) {
+        reduce(parts, count, index, rowFrom, rowTo, false);
+    }
+
+    /**
+     * Like {@link #accumulate(Gradients[], int, int, int, int)}, and sets each part's rows to zero
+     * as it reads them (while they are in cache), ready for the next step.
+     */
+    public void accumulateAndZero(Gradients[] parts, int count, int index, int rowFrom, int rowTo) {
+        reduce(parts, count, index, rowFrom, rowTo, true);
+    }
+
+    private void reduce(Gradients[] parts, int count, int index, int rowFrom, int rowTo, boolean zero) {
         float[][] mine = grad[index];
         boolean[] myTouched = touched[index];
         for (int i = 0; i < count; i++) {
@@ -128,8 +140,13 @@ public final class Gradients {
             float[][] theirs = other.grad[index];
             boolean[] theirTouched = other.touched[index];
             for (int row = rowFrom; row < rowTo; row++) {
-                if (theirTouched != null && !theirTouched[row]) {
-                    continue;
+                if (theirTouched != null) {
+                    if (!theirTouched[row]) {
+                        continue;
+                    }
+                    if (zero) {
+                        theirTouched[row] = false;
+                    }
                 }
                 if (myTouched != null) {
                     myTouched[row] = true;
@@ -138,6 +155,9 @@ public final class Gradients {
                 float[] b = mine[row];
                 for (int c = 0; c < b.length; c++) {
                     b[c] += a[c];
+                }
+                if (zero) {
+                    Arrays.fill(a, 0);
                 }
             }
         }

@@ -19,9 +19,9 @@ public final class GradientSteps {
     }
 
     /**
-     * Worker w: adds {@code parts[0..count)} into {@code total} in part order, applies the total and
-     * zeroes it, for its rows of every trainable parameter (no clipping). The parts are not zeroed:
-     * their owners zero them before writing them again.
+     * Worker w: adds {@code parts[0..count)} into {@code total} in part order, zeroing the parts as
+     * it reads them, applies the total and zeroes it, for its rows of every trainable parameter (no
+     * clipping).
      */
     public static void reduceAndUpdate(WorkerPool pool, int w, List<Parameter> parameters, Gradients total, Gradients[] parts,
             int count, Adam adam) {
@@ -35,7 +35,7 @@ public final class GradientSteps {
             if (rowFrom == rowTo) {
                 continue;
             }
-            total.accumulate(parts, count, i, rowFrom, rowTo);
+            total.accumulateAndZero(parts, count, i, rowFrom, rowTo);
             adam.update(i, total, rowFrom, rowTo);
             total.zero(i, rowFrom, rowTo);
         }
@@ -55,8 +55,8 @@ public final class GradientSteps {
 
     /**
      * Worker w: adds {@code parts[0..count)} into {@code total} in part order for its rows of every
-     * trainable parameter, and writes the sum of squares of each of those rows into
-     * {@code rowSquares[parameter][row]} (see {@link #sumOfSquares}).
+     * trainable parameter, zeroing the parts as it reads them, and writes the sum of squares of each
+     * of those rows into {@code rowSquares[parameter][row]} (see {@link #sumOfSquares}).
      */
     public static void reduce(WorkerPool pool, int w, List<Parameter> parameters, Gradients total, Gradients[] parts, int count,
             double[][] rowSquares) {
@@ -67,7 +67,7 @@ public final class GradientSteps {
             }
             int rowFrom = (int) pool.partStart(p.rows(), w);
             int rowTo = (int) pool.partStart(p.rows(), w + 1);
-            total.accumulate(parts, count, i, rowFrom, rowTo);
+            total.accumulateAndZero(parts, count, i, rowFrom, rowTo);
             float[][] g = total.at(i);
             double[] squares = rowSquares[i];
             for (int r = rowFrom; r < rowTo; r++) {

@@ -249,7 +249,7 @@ public final class NextItemTraining {
                     BatchChunks.maxWeight(trainable, rowsOf));
             int chunkSequences = Math.min(capSequences, chunkRows);
             int chunkUniqueCap = Math.min(capUnique, 3 * chunkRows);
-            int chunkCount = BatchChunks.COUNT;
+            int chunkCount = BatchChunks.MAX_COUNT;
             chunks = new BatchChunks(capSequences);
             networks = new SasRecNetwork[threads];
             towers = new ItemTower[threads];
@@ -371,7 +371,7 @@ public final class NextItemTraining {
             long t4 = System.nanoTime();
             double loss = 0;
             activeCount = 0;
-            for (int c = 0; c < BatchChunks.COUNT; c++) {
+            for (int c = 0; c < chunks.count(); c++) {
                 if (batches[c].sequences > 0) {
                     loss += chunkLoss[c];
                     activeGrads[activeCount++] = chunkGrads[c];
@@ -425,7 +425,8 @@ public final class NextItemTraining {
         /** Collects the distinct table rows the batches touch, in ascending order, and numbers them 1..u. */
         private void gatherUnique() {
             int u = 0;
-            for (RaggedBatch batch : batches) {
+            for (int c = 0; c < chunks.count(); c++) {
+                RaggedBatch batch = batches[c];
                 for (int r = 0; r < batch.rows; r++) {
                     u = mark(batch.input[r], u);
                     u = mark(batch.positive[r], u);
@@ -487,7 +488,6 @@ public final class NextItemTraining {
             for (int j = 0; j <= u; j++) {
                 Arrays.fill(g[j], 0);
             }
-            chunkGrads[c].zero();
             networks[w].useItemRows(chunkItems[c], g);
             networks[w].forward(batch, true);
             chunkLoss[c] = networks[w].backward(totalTargets, chunkGrads[c]);
@@ -541,7 +541,7 @@ public final class NextItemTraining {
             for (int k = from; k < to; k++) {
                 Arrays.fill(compactGrad[k], 0);
             }
-            for (int c = 0; c < BatchChunks.COUNT; c++) {
+            for (int c = 0; c < chunks.count(); c++) {
                 int[] global = chunkCompact[c];
                 float[][] g = chunkItemGrads[c];
                 for (int j = 1, u = chunkUnique[c]; j <= u; j++) {

@@ -20,6 +20,10 @@ import dev.llmedt.dualphase.ProfileVectors;
 import dev.llmedt.engine.Gradients;
 import dev.llmedt.engine.ItemTower;
 import dev.llmedt.engine.Parameter;
+import dev.llmedt.eval.EvaluationReport;
+import dev.llmedt.eval.Evaluator;
+import dev.llmedt.eval.Protocol;
+import dev.llmedt.eval.Recommender;
 import dev.llmedt.engine.ParameterSet;
 import dev.llmedt.sasrec.SasRecConfig;
 import dev.llmedt.sasrec.SasRecModel;
@@ -92,8 +96,24 @@ class ThreadCountDeterminismTest {
             for (String name : m.tensorNames()) {
                 tensors.put(name, m.tensor(name).data());
             }
+            if (threads == 1) {
+                evaluationDoesNotDependOnTheThreads(m);
+            }
             return new Run(tensors, epochs.lines);
         });
+    }
+
+    /** The evaluator's batches are fixed by the cases, so its ranks do not depend on its threads either. */
+    private static void evaluationDoesNotDependOnTheThreads(Recommender model) {
+        EvaluationReport one = Evaluator.of(Protocol.full()).withThreads(1).withBatchSize(7).evaluate(model, data.items(), data.test(),
+                "test");
+        for (int threads : new int[] {2, 3}) {
+            EvaluationReport other = Evaluator.of(Protocol.full()).withThreads(threads).withBatchSize(7).evaluate(model, data.items(),
+                    data.test(), "test");
+            assertEquals(one.overall().ndcg(10), other.overall().ndcg(10), threads + " threads: NDCG@10");
+            assertEquals(one.overall().hitRate(10), other.overall().hitRate(10), threads + " threads: HR@10");
+            assertEquals(one.overall().mrr(), other.overall().mrr(), threads + " threads: MRR");
+        }
     }
 
     @Test
@@ -137,6 +157,9 @@ class ThreadCountDeterminismTest {
         Map<String, float[]> tensors = new LinkedHashMap<>();
         for (String name : m.tensorNames()) {
             tensors.put(name, m.tensor(name).data());
+        }
+        if (config.threads() == 1 && !m.scoresWithProfiles()) {
+            evaluationDoesNotDependOnTheThreads(m);
         }
         return new Run(tensors, epochs.lines);
     }
