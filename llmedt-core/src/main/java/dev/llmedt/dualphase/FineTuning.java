@@ -21,6 +21,7 @@ import dev.llmedt.eval.EvaluationReport;
 import dev.llmedt.eval.Evaluator;
 import dev.llmedt.eval.Protocol;
 import dev.llmedt.eval.Recommender;
+import dev.llmedt.training.BatchChunks;
 import dev.llmedt.training.GradientSteps;
 import dev.llmedt.training.RunFingerprint;
 import dev.llmedt.training.TrainingRun;
@@ -166,7 +167,12 @@ final class FineTuning {
                 run.learningRateChanges());
     }
 
-    /** The data-parallel step machinery of phase 2. */
+    /**
+     * The data-parallel step machinery of phase 2: each batch is split into a fixed number of chunks
+     * of users ({@link BatchChunks}), each with its own domain threads, activations and gradients;
+     * the workers take the chunks, and every sum across chunks (gradients, losses, the gradient norm)
+     * has an order fixed by the batch, so the weights do not depend on the number of threads.
+     */
     private final class Steps implements AutoCloseable {
         private final SasRecShape shape;
         private final ParameterSet set;
@@ -176,19 +182,22 @@ final class FineTuning {
         private final int domains;
         private final int[] users;
         private final WorkerPool pool;
+        private final BatchChunks chunks;
         private final DomainThread[][] threadsOf;
         private final RaggedBatch[][] batchesOf;
         private final float[][][][] offsetsOf;
         private final float[][][][] alignGradOf;
         private final int[][][] lastRowOf;
-        private final int[][][] targetCount;
-        private final ProfileAlignment[][] alignments;
-        private final Gradients[] grads;
-        private final int[][] shardUsers;
-        private final int[] shardCount;
-        private final double[] shardLoss;
+        private final int[][] targetCount;
+        private final ProfileAlignment[] alignments;
+        private final Gradients total;
+        private final Gradients[] chunkGrads;
+        private final Gradients[] activeGrads;
+        private int activeCount;
+        private final double[] chunkLoss;
         private final double[] alignLoss;
-        private final double[] normPart;
+        private final double[][] rowSquares;
+        private final int[][] positionsOf;
         private final float[] globalHidden;
         private final long[] globalStart;
         private final int[] globalFirst;
@@ -197,7 +206,7 @@ final class FineTuning {
         private final float[][][] alignUsers;
         private final float[][][] alignProfiles;
         private final float[][][] alignGrads;
-        private final int[][] alignWorker;
+        private final int[][] alignChunk;
         private final int[][] alignSequence;
         private final double[] domainWeight;
         private final int[] alignCount;
@@ -207,6 +216,7 @@ final class FineTuning {
         private final int[][][] scoreRows;
         private final float[][][][] scoreProfiles;
         private final float[][][][] scoreOut;
+        private final java.util.function.IntUnaryOperator rowsOf = this::rowsOf;
         private final WorkerPool.Task fillTask = this::fill;
         private final WorkerPool.Task forwardTask = this::forward;
         private final WorkerPool.Task alignTask = this::align;
@@ -235,53 +245,62 @@ final class FineTuning {
                 }
             }
             users = kept.stream().mapToInt(Integer::intValue).toArray();
-            threadsOf = new DomainThread[threads][domains];
-            batchesOf = new RaggedBatch[threads][domains];
-            offsetsOf = new float[threads][domains][capRows][];
-            alignGradOf = new float[threads][domains][cap][shape.dim()];
-            lastRowOf = new int[threads][domains][cap];
-            targetCount = new int[threads][domains][1];
-            grads = new Gradients[threads];
-            alignments = new ProfileAlignment[threads][domains];
-            for (int w = 0; w < threads; w++) {
-                grads[w] = new Gradients(set);
+            int chunkCount = BatchChunks.MAX_COUNT;
+            chunks = new BatchChunks(cap);
+            // a chunk's domain batch holds at most the chunk's rows, and at most one sequence per user
+            int chunkRows = Math.min(capRows, BatchChunks.capacity(BatchChunks.maxBatchWeight(users, rowsOf, cap),
+                    BatchChunks.maxWeight(users, rowsOf)));
+            threadsOf = new DomainThread[chunkCount][domains];
+            batchesOf = new RaggedBatch[chunkCount][domains];
+            offsetsOf = new float[chunkCount][domains][chunkRows][];
+            alignGradOf = new float[chunkCount][domains][][];
+            lastRowOf = new int[chunkCount][domains][cap];
+            targetCount = new int[chunkCount][domains];
+            total = new Gradients(set, p -> !p.frozen());
+            chunkGrads = new Gradients[chunkCount];
+            activeGrads = new Gradients[chunkCount];
+            alignments = new ProfileAlignment[domains];
+            for (int d = 0; d < domains; d++) {
+                if (align) {
+                    alignments[d] = new ProfileAlignment(set, LlmEdtModel.profileAdapter(d), config.fineTuning().temperature(), cap);
+                }
+            }
+            for (int c = 0; c < chunkCount; c++) {
+                chunkGrads[c] = new Gradients(set, p -> !p.frozen());
                 for (int d = 0; d < domains; d++) {
-                    threadsOf[w][d] = new DomainThread(shape, set, LlmEdtModel.positionTable(d), LlmEdtModel.domainAdapter(d),
-                            (float) config.fineTuning().adapterDropout(), LlmEdtModel.gateOf(config, d), cap, capRows);
-                    batchesOf[w][d] = new RaggedBatch(cap, capRows);
-                    if (align) {
-                        alignments[w][d] = new ProfileAlignment(set, LlmEdtModel.profileAdapter(d), config.fineTuning().temperature(), cap);
-                    }
+                    threadsOf[c][d] = new DomainThread(shape, set, LlmEdtModel.positionTable(d), LlmEdtModel.domainAdapter(d),
+                            (float) config.fineTuning().adapterDropout(), LlmEdtModel.gateOf(config, d), cap, chunkRows);
+                    batchesOf[c][d] = new RaggedBatch(cap, chunkRows);
+                    alignGradOf[c][d] = new float[align ? cap : 0][shape.dim()];
                 }
             }
             profileInScore = this.profiles != null && config.fineTuning().profileInScore();
-            scorers = new ProfileAlignment[threads][domains];
-            scoreCount = new int[threads][domains];
-            scoreRows = new int[threads][domains][cap];
-            scoreProfiles = new float[threads][domains][cap][];
-            scoreOut = new float[threads][domains][cap][shape.dim()];
+            scorers = new ProfileAlignment[chunkCount][domains];
+            scoreCount = new int[chunkCount][domains];
+            scoreRows = new int[chunkCount][domains][cap];
+            scoreProfiles = new float[chunkCount][domains][cap][];
+            scoreOut = new float[chunkCount][domains][profileInScore ? cap : 0][shape.dim()];
             if (profileInScore) {
-                for (int w = 0; w < threads; w++) {
+                for (int c = 0; c < chunkCount; c++) {
                     for (int d = 0; d < domains; d++) {
-                        scorers[w][d] = new ProfileAlignment(set, LlmEdtModel.profileAdapter(d), config.fineTuning().temperature(), cap);
+                        scorers[c][d] = new ProfileAlignment(set, LlmEdtModel.profileAdapter(d), config.fineTuning().temperature(), cap);
                     }
                 }
             }
             alignUsers = new float[domains][cap][];
             alignProfiles = new float[domains][cap][];
-            alignGrads = new float[domains][cap][shape.dim()];
-            alignWorker = new int[domains][cap];
+            alignGrads = new float[domains][align ? cap : 0][shape.dim()];
+            alignChunk = new int[domains][cap];
             alignSequence = new int[domains][cap];
             domainWeight = new double[domains];
             alignCount = new int[domains];
-            shardUsers = new int[threads][cap];
-            shardCount = new int[threads];
-            shardLoss = new double[threads];
-            alignLoss = new double[threads];
-            normPart = new double[threads];
+            chunkLoss = new double[chunkCount];
+            alignLoss = new double[domains];
+            positionsOf = new int[threads][16];
             FineTuningConfig f = config.fineTuning();
             adam = new Adam(set, f.learningRate(), 0.9, 0.999, 1e-8, f.weightDecay(), true);
             parameterList = set.list();
+            rowSquares = GradientSteps.rowSquares(parameterList);
             globalStart = new long[sequences.size() + 1];
             globalFirst = new int[sequences.size()];
             globalHidden = globalHiddenStates();
@@ -387,36 +406,42 @@ final class FineTuning {
         }
 
         private double step(int[] order, int from, int to) {
-            assignShards(order, from, to);
+            chunks.split(order, users, from, to, rowsOf);
+            chunks.reset();
             pool.run(fillTask);
             for (int d = 0; d < domains; d++) {
                 int total = 0;
-                for (int[][] counts : targetCount) {
-                    total += counts[d][0];
+                for (int c = 0; c < chunks.count(); c++) {
+                    total += targetCount[c][d];
                 }
                 domainWeight[d] = total == 0 ? 0 : 1.0 / total;
             }
+            chunks.reset();
             pool.run(forwardTask);
             if (align) {
                 gatherAlignment();
                 pool.run(alignTask);
                 scatterAlignment();
             }
+            chunks.reset();
             pool.run(backwardTask);
             double loss = 0;
-            for (int w = 0; w < pool.size(); w++) {
-                loss += shardLoss[w] + alignLoss[w];
+            activeCount = 0;
+            for (int c = 0; c < chunks.count(); c++) {
+                if (active(c)) {
+                    loss += chunkLoss[c];
+                    activeGrads[activeCount++] = chunkGrads[c];
+                }
+            }
+            for (int d = 0; d < domains; d++) {
+                loss += alignLoss[d];
             }
             if (!Double.isFinite(loss)) {
                 throw new IllegalStateException("phase 2 diverged: the loss is " + loss + " at epoch " + epoch
                         + "; lower the fine-tuning learning rate");
             }
             pool.run(reduceTask);
-            double squares = 0;
-            for (double part : normPart) {
-                squares += part;
-            }
-            double norm = Math.sqrt(squares);
+            double norm = Math.sqrt(GradientSteps.sumOfSquares(parameterList, rowSquares));
             double clip = config.fineTuning().gradientClipNorm();
             clipScale = clip > 0 && norm > clip ? (float) (clip / (norm + 1e-6)) : 1;
             totalSteps++;
@@ -429,42 +454,39 @@ final class FineTuning {
             return loss;
         }
 
-        /** The rows a user adds to the domain threads (for balancing the workers). */
+        /** The rows a user adds to the domain threads (for balancing the chunks). */
         private int rowsOf(int s) {
             return Math.min(sequences.items[s].length, domains * shape.maxLength());
         }
 
-        private void assignShards(int[] order, int from, int to) {
-            long total = 0;
-            for (int i = from; i < to; i++) {
-                total += rowsOf(users[order[i]]);
-            }
-            int workers = pool.size();
-            Arrays.fill(shardCount, 0);
-            int w = 0;
-            long cumulative = 0;
-            for (int i = from; i < to; i++) {
-                int s = users[order[i]];
-                while (w < workers - 1 && cumulative >= total * (w + 1) / workers) {
-                    w++;
+        /** Whether chunk c has a sequence in some domain (its gradients were written in this step). */
+        private boolean active(int c) {
+            for (int d = 0; d < domains; d++) {
+                if (batchesOf[c][d].sequences > 0) {
+                    return true;
                 }
-                shardUsers[w][shardCount[w]++] = s;
-                cumulative += rowsOf(s);
+            }
+            return false;
+        }
+
+        /** Fills the domain batches of the chunks worker w takes. */
+        private void fill(int w) {
+            for (int c = chunks.claim(); c >= 0; c = chunks.claim()) {
+                fill(w, c);
             }
         }
 
-        /** Fills worker w's domain batches: each user's domain items, targets with their global offsets, negatives. */
-        private void fill(int w) {
+        /** Fills chunk c's domain batches: each user's domain items, targets with their global offsets, negatives. */
+        private void fill(int w, int c) {
             int length = shape.maxLength();
             int dim = shape.dim();
             for (int d = 0; d < domains; d++) {
-                batchesOf[w][d].clear();
-                targetCount[w][d][0] = 0;
-                scoreCount[w][d] = 0;
+                batchesOf[c][d].clear();
+                targetCount[c][d] = 0;
+                scoreCount[c][d] = 0;
             }
-            int[] positions = new int[0];
-            for (int k = 0; k < shardCount[w]; k++) {
-                int s = shardUsers[w][k];
+            for (int k = 0; k < chunks.size(c); k++) {
+                int s = chunks.member(c, k);
                 int[] seq = sequences.items[s];
                 boolean profiled = hasProfile(s);
                 int lastTarget = -1; // profile in the score: only the last target, which the (prefix) profile never contains
@@ -475,9 +497,10 @@ final class FineTuning {
                         }
                     }
                 }
-                if (positions.length < seq.length) {
-                    positions = new int[seq.length];
+                if (positionsOf[w].length < seq.length) {
+                    positionsOf[w] = new int[Math.max(seq.length, 2 * positionsOf[w].length)];
                 }
+                int[] positions = positionsOf[w];
                 for (int d = 0; d < domains; d++) {
                     int count = 0;
                     for (int j = 0; j < seq.length; j++) {
@@ -491,13 +514,13 @@ final class FineTuning {
                     for (int t = 0; t + 1 < m && !anyTarget; t++) {
                         anyTarget = isTarget(s, positions[offset + t + 1]);
                     }
-                    RaggedBatch batch = batchesOf[w][d];
+                    RaggedBatch batch = batchesOf[c][d];
                     if (m == 0 || !(anyTarget || profiled)) {
                         continue;
                     }
                     int q = batch.sequences;
                     int row = batch.beginSequence(m, Rng.seed(config.seed(), 10 + d, epoch, s), s);
-                    lastRowOf[w][d][q] = row + m - 1;
+                    lastRowOf[c][d][q] = row + m - 1;
                     for (int t = 0; t < m; t++) {
                         int j = positions[offset + t];
                         batch.input[row + t] = seq[j] + 1;
@@ -505,21 +528,21 @@ final class FineTuning {
                         if (t + 1 < m) {
                             int next = positions[offset + t + 1];
                             if (next == lastTarget) {
-                                int c = scoreCount[w][d]++;
-                                scoreRows[w][d][c] = row + t;
-                                scoreProfiles[w][d][c] = profiles[s];
+                                int i = scoreCount[c][d]++;
+                                scoreRows[c][d][i] = row + t;
+                                scoreProfiles[c][d][i] = profiles[s];
                             }
                             if (isTarget(s, next)) {
                                 batch.positive[row + t] = seq[next] + 1;
                                 batch.negative[row + t] = sequences.negative(seq[next], s, batch.streams, q) + 1;
-                                float[] off = offsetsOf[w][d][row + t];
+                                float[] off = offsetsOf[c][d][row + t];
                                 if (off == null) {
                                     off = new float[dim];
-                                    offsetsOf[w][d][row + t] = off;
+                                    offsetsOf[c][d][row + t] = off;
                                 }
                                 int base = (int) globalStart[s] + (next - 1 - globalFirst[s]) * dim;
                                 System.arraycopy(globalHidden, base, off, 0, dim);
-                                targetCount[w][d][0]++;
+                                targetCount[c][d]++;
                             }
                         }
                     }
@@ -533,32 +556,38 @@ final class FineTuning {
         }
 
         private void forward(int w) {
+            for (int c = chunks.claim(); c >= 0; c = chunks.claim()) {
+                forwardChunk(c);
+            }
+        }
+
+        private void forwardChunk(int c) {
             for (int d = 0; d < domains; d++) {
-                if (batchesOf[w][d].sequences > 0) {
-                    threadsOf[w][d].forward(batchesOf[w][d], true);
+                if (batchesOf[c][d].sequences > 0) {
+                    threadsOf[c][d].forward(batchesOf[c][d], true);
                 }
-                int n = scoreCount[w][d];
+                int n = scoreCount[c][d];
                 if (n > 0) {
-                    scorers[w][d].project(scoreProfiles[w][d], n, scoreOut[w][d]);
-                    float[][] h = threadsOf[w][d].hidden();
+                    scorers[c][d].project(scoreProfiles[c][d], n, scoreOut[c][d]);
+                    float[][] h = threadsOf[c][d].hidden();
                     for (int i = 0; i < n; i++) {
-                        int row = scoreRows[w][d][i];
+                        int row = scoreRows[c][d][i];
                         for (int f = 0; f < shape.dim(); f++) {
-                            h[f][row] += scoreOut[w][d][i][f];
+                            h[f][row] += scoreOut[c][d][i][f];
                         }
                     }
                 }
             }
         }
 
-        /** Collects, per domain and in worker order, the users with a profile and their last h_d. */
+        /** Collects, per domain and in chunk order, the users with a profile and their last h_d. */
         private void gatherAlignment() {
             int dim = shape.dim();
             for (int d = 0; d < domains; d++) {
                 int n = 0;
-                for (int w = 0; w < pool.size(); w++) {
-                    RaggedBatch batch = batchesOf[w][d];
-                    float[][] h = threadsOf[w][d].ungatedHidden(); // cosine alignment: the direction, whatever the gate
+                for (int c = 0; c < chunks.count(); c++) {
+                    RaggedBatch batch = batchesOf[c][d];
+                    float[][] h = threadsOf[c][d].ungatedHidden(); // cosine alignment: the direction, whatever the gate
                     for (int q = 0; q < batch.sequences; q++) {
                         int s = batch.tag[q];
                         if (!hasProfile(s)) {
@@ -567,13 +596,13 @@ final class FineTuning {
                         if (alignUsers[d][n] == null) {
                             alignUsers[d][n] = new float[dim];
                         }
-                        int row = lastRowOf[w][d][q];
+                        int row = lastRowOf[c][d][q];
                         for (int f = 0; f < dim; f++) {
                             alignUsers[d][n][f] = h[f][row];
                         }
                         Arrays.fill(alignGrads[d][n], 0); // forwardBackward adds into it
                         alignProfiles[d][n] = profiles[s];
-                        alignWorker[d][n] = w;
+                        alignChunk[d][n] = c;
                         alignSequence[d][n] = q;
                         n++;
                     }
@@ -582,73 +611,85 @@ final class FineTuning {
             }
         }
 
-        /** Worker w computes the alignment of the domains d with d % workers == w. */
+        /**
+         * Worker w computes the alignment of the domains d with d % workers == w, into the total
+         * gradients (each domain has its own adapter, so the domains write disjoint parameters).
+         */
         private void align(int w) {
-            alignLoss[w] = 0;
             for (int d = w; d < domains; d += pool.size()) {
-                alignLoss[w] += alignments[w][d].forwardBackward(alignUsers[d], alignProfiles[d], alignCount[d],
-                        config.fineTuning().alignmentWeight(), alignGrads[d], grads[w]);
+                alignLoss[d] = alignments[d].forwardBackward(alignUsers[d], alignProfiles[d], alignCount[d],
+                        config.fineTuning().alignmentWeight(), alignGrads[d], total);
             }
         }
 
-        /** Hands each user's alignment gradient to the worker that owns the user's thread. */
+        /** Hands each user's alignment gradient to the chunk that holds the user's thread. */
         private void scatterAlignment() {
-            for (int w = 0; w < pool.size(); w++) {
+            for (int c = 0; c < chunks.count(); c++) {
                 for (int d = 0; d < domains; d++) {
-                    for (float[] g : alignGradOf[w][d]) {
-                        Arrays.fill(g, 0);
+                    for (int q = 0; q < batchesOf[c][d].sequences; q++) {
+                        Arrays.fill(alignGradOf[c][d][q], 0);
                     }
                 }
             }
             for (int d = 0; d < domains; d++) {
                 for (int i = 0; i < alignCount[d]; i++) {
-                    System.arraycopy(alignGrads[d][i], 0, alignGradOf[alignWorker[d][i]][d][alignSequence[d][i]], 0, shape.dim());
+                    System.arraycopy(alignGrads[d][i], 0, alignGradOf[alignChunk[d][i]][d][alignSequence[d][i]], 0, shape.dim());
                 }
             }
         }
 
         private void backward(int w) {
-            shardLoss[w] = 0;
+            for (int c = chunks.claim(); c >= 0; c = chunks.claim()) {
+                backwardChunk(c);
+            }
+        }
+
+        private void backwardChunk(int c) {
+            chunkLoss[c] = 0;
+            if (!active(c)) {
+                return;
+            }
+            Gradients grads = chunkGrads[c];
             int dim = shape.dim();
             for (int d = 0; d < domains; d++) {
-                RaggedBatch batch = batchesOf[w][d];
+                RaggedBatch batch = batchesOf[c][d];
                 if (batch.sequences == 0) {
                     continue;
                 }
-                DomainThread thread = threadsOf[w][d];
-                shardLoss[w] += thread.loss(offsetsOf[w][d], domainWeight[d]);
-                int n = scoreCount[w][d];
+                DomainThread thread = threadsOf[c][d];
+                chunkLoss[c] += thread.loss(offsetsOf[c][d], domainWeight[d]);
+                int n = scoreCount[c][d];
                 if (n > 0) {
                     float[][] g = thread.hiddenGradient();
                     for (int i = 0; i < n; i++) {
-                        int row = scoreRows[w][d][i];
+                        int row = scoreRows[c][d][i];
                         for (int f = 0; f < dim; f++) {
-                            scoreOut[w][d][i][f] = g[f][row]; // the gradient of the projected profile added at that row
+                            scoreOut[c][d][i][f] = g[f][row]; // the gradient of the projected profile added at that row
                         }
                     }
-                    scorers[w][d].projectBackward(scoreOut[w][d], n, grads[w]);
+                    scorers[c][d].projectBackward(scoreOut[c][d], n, grads);
                 }
                 if (align) {
                     float[][] g = thread.ungatedGradient();
                     for (int q = 0; q < batch.sequences; q++) {
-                        int row = lastRowOf[w][d][q];
-                        float[] a = alignGradOf[w][d][q];
+                        int row = lastRowOf[c][d][q];
+                        float[] a = alignGradOf[c][d][q];
                         for (int f = 0; f < dim; f++) {
                             g[f][row] += a[f];
                         }
                     }
                 }
-                thread.backward(grads[w]);
+                thread.backward(grads);
             }
         }
 
-        /** Sums the workers' gradients into worker 0's and the squares of its part for the global norm. */
+        /** Adds the chunks' gradients into the total in chunk order, and each row's sum of squares for the global norm. */
         private void reduce(int w) {
-            normPart[w] = GradientSteps.reduce(pool, w, parameterList, grads);
+            GradientSteps.reduce(pool, w, parameterList, total, activeGrads, activeCount, rowSquares);
         }
 
         private void update(int w) {
-            GradientSteps.update(pool, w, parameterList, grads, adam, clipScale);
+            GradientSteps.update(pool, w, parameterList, total, adam, clipScale);
         }
 
         @Override

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * position tables and residual adapters, aligned with the training users' profile embeddings.
  * Items without text get a learned vector (one warning counts them).
  *
- * <p>One seed gives the same model for a given thread count.
+ * <p>One seed gives the same model, bit for bit, for any thread count.
  */
 public final class LlmEdtTrainer implements DualPhaseTrainer {
 

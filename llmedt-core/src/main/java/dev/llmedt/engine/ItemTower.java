@@ -13,7 +13,9 @@ package dev.llmedt.engine;
  *
  * <p>The tower runs on the rows a training batch touches ({@link #forward} then {@link #backward}
  * on a compact list of rows), or on the whole catalogue once ({@link #materialize}) for
- * evaluation and serving. One instance per thread.
+ * evaluation and serving. One instance per thread; the workers of one training step may split a
+ * backward pass over the step's rows ({@link #backwardRows}, {@link #backwardAdapters}) so that
+ * every gradient entry is the same sum whatever the number of workers.
  */
 public final class ItemTower {
 
@@ -34,6 +36,8 @@ public final class ItemTower {
     private final int capacity;
     private int[] rows = new int[0];
     private final float[] column;
+    private final int[] block = new int[4];
+    private ProductGradients ownProducts;
     private int count;
     private int offset;
 
@@ -50,9 +54,6 @@ public final class ItemTower {
         final int hiddenWidth;
         final float[][] productT;
         final float[] productBias;
-        final float[][] gradProductT;
-        final float[] gradProductBias;
-        boolean touched;
 
         Adapter(ParameterSet set, String prefix) {
             w1 = set.get(prefix + "0.weight");
@@ -70,8 +71,6 @@ public final class ItemTower {
             }
             productT = new float[featureWidth][width];
             productBias = new float[width];
-            gradProductT = new float[featureWidth][width];
-            gradProductBias = new float[width];
         }
     }
 
@@ -240,16 +239,64 @@ public final class ItemTower {
     }
 
     /**
+     * The gradients of the item adapters' affine maps ({@code dM}, {@code dc} per adapter), shared by
+     * the towers of the workers of one backward pass ({@link #backwardRows}, then
+     * {@link #backwardAdapters}). Allocate one per pass's set of towers with
+     * {@link #newProductGradients}.
+     */
+    public static final class ProductGradients {
+        private final float[][][] productT;
+        private final float[][] bias;
+        private final boolean[] touched;
+
+        private ProductGradients(int adapters, int featureWidth, int width) {
+            productT = new float[adapters][featureWidth][width];
+            bias = new float[adapters][width];
+            touched = new boolean[adapters];
+        }
+    }
+
+    /** Returns product gradient buffers for backward passes of this tower (and of towers over the same parameters). */
+    public ProductGradients newProductGradients() {
+        return new ProductGradients(adapters == null ? 0 : adapters.length, featureWidth, width);
+    }
+
+    /**
      * Back-propagates the gradients {@code gradOut[k + 1]} of the last {@link #forward}'s rows into
      * the ID table rows (flagged touched) and the adapter (unless frozen).
      */
     public void backward(float[][] gradOut, Gradients grads) {
-        int n = count;
+        if (ownProducts == null) {
+            ownProducts = newProductGradients();
+        }
+        backwardRows(rows, 0, count, gradOut, offset, grads, ownProducts, 0, 1);
+        backwardAdapters(ownProducts, grads, 0, 1);
+    }
+
+    /**
+     * Part {@code part} of {@code parts} of the backward pass over the table rows
+     * {@code tableRows[0..n)}, whose vector gradients are {@code gradOut[k + 1]}: the ID table
+     * gradients (flagged touched) of the rows {@code [n part / parts, n (part + 1) / parts)}, and
+     * the part's share of the entries of the adapters' product gradients, each of them summed over
+     * all n rows in one fixed order. Every part must run (concurrently, on the towers of different
+     * workers sharing {@code products}) before any part of {@link #backwardAdapters}; the result does
+     * not depend on {@code parts}.
+     */
+    public void backwardRows(int[] tableRows, int n, float[][] gradOut, Gradients grads, ProductGradients products, int part,
+            int parts) {
+        backwardRows(tableRows, 0, n, gradOut, 1, grads, products, part, parts);
+    }
+
+    /** Rows {@code tableRows[from..to)}, the gradient of {@code tableRows[k]} in {@code gradOut[gradBase + k - from]}. */
+    private void backwardRows(int[] tableRows, int from, int to, float[][] gradOut, int gradBase, Gradients grads,
+            ProductGradients products, int part, int parts) {
+        int n = to - from;
         if (idTable != null && !idTable.frozen()) {
-            for (int k = 0; k < n; k++) {
-                int row = rows[k];
+            int kTo = from + (int) ((long) n * (part + 1) / parts);
+            for (int k = from + (int) ((long) n * part / parts); k < kTo; k++) {
+                int row = tableRows[k];
                 if (usesId[row]) {
-                    float[] g = gradOut[offset + k];
+                    float[] g = gradOut[gradBase + k - from];
                     float[] acc = grads.touchRow(idIndex, row);
                     for (int f = 0; f < width; f++) {
                         acc[f] += g[f];
@@ -257,130 +304,161 @@ public final class ItemTower {
                 }
             }
         }
-        if (adapters == null || n == 0) {
+        if (adapters == null) {
             return;
         }
-        for (Adapter a : adapters) {
-            a.touched = false;
-            for (int p = 0; p < featureWidth; p++) {
-                java.util.Arrays.fill(a.gradProductT[p], 0);
-            }
-            java.util.Arrays.fill(a.gradProductBias, 0);
-        }
+        int pFrom = (int) ((long) featureWidth * part / parts);
+        int pTo = (int) ((long) featureWidth * (part + 1) / parts);
+        int fFrom = (int) ((long) width * part / parts);
+        int fTo = (int) ((long) width * (part + 1) / parts);
         for (int ai = 0; ai < adapters.length; ai++) {
-            accumulateProducts(ai, gradOut, n);
-        }
-        for (Adapter a : adapters) {
-            if (a.touched) {
-                backward(a, grads);
+            float[][] dm = products.productT[ai];
+            float[] dc = products.bias[ai];
+            for (int p = pFrom; p < pTo; p++) {
+                java.util.Arrays.fill(dm[p], 0);
+            }
+            java.util.Arrays.fill(dc, fFrom, fTo, 0);
+            boolean touched = accumulateProducts(ai, tableRows, from, to, gradOut, gradBase, dm, dc, pFrom, pTo, fFrom, fTo);
+            if (part == 0) {
+                products.touched[ai] = touched;
             }
         }
     }
 
     /**
-     * {@code dM += sum_k g_k x_k^T} and {@code dc += sum_k g_k} over the text rows of adapter
-     * {@code ai}, four rows at a time so that each row of dM is read and written once per four rows.
+     * {@code dM += sum_k g_k x_k^T} (rows {@code [pFrom, pTo)} of its transpose) and
+     * {@code dc += sum_k g_k} (entries {@code [fFrom, fTo)}) over the text rows of adapter
+     * {@code ai}, four rows at a time so that each row of dM is read and written once per four rows;
+     * returns whether adapter ai has a text row.
      */
-    private void accumulateProducts(int ai, float[][] gradOut, int n) {
-        Adapter a = adapters[ai];
-        int[] block = new int[4];
+    private boolean accumulateProducts(int ai, int[] tableRows, int from, int to, float[][] gradOut, int gradBase, float[][] dm,
+            float[] dc, int pFrom, int pTo, int fFrom, int fTo) {
+        int[] b = block;
         int filled = 0;
-        for (int k = 0; k < n; k++) {
-            int row = rows[k];
+        boolean any = false;
+        for (int k = from; k < to; k++) {
+            int row = tableRows[k];
             if (!usesText[row] || (adapterOfRow == null ? 0 : adapterOfRow[row]) != ai) {
                 continue;
             }
-            block[filled++] = k;
+            any = true;
+            b[filled++] = k;
             if (filled == 4) {
-                addBlock(a, gradOut, block, 4);
+                addBlock(tableRows, gradOut, gradBase - from, b, 4, dm, dc, pFrom, pTo, fFrom, fTo);
                 filled = 0;
             }
         }
         if (filled > 0) {
-            addBlock(a, gradOut, block, filled);
+            addBlock(tableRows, gradOut, gradBase - from, b, filled, dm, dc, pFrom, pTo, fFrom, fTo);
         }
+        return any;
     }
 
-    private void addBlock(Adapter a, float[][] gradOut, int[] block, int size) {
-        a.touched = true;
-        float[] dc = a.gradProductBias;
+    private void addBlock(int[] tableRows, float[][] gradOut, int shift, int[] b, int size, float[][] dm, float[] dc, int pFrom,
+            int pTo, int fFrom, int fTo) {
         if (size == 4) {
-            float[] g0 = gradOut[offset + block[0]];
-            float[] g1 = gradOut[offset + block[1]];
-            float[] g2 = gradOut[offset + block[2]];
-            float[] g3 = gradOut[offset + block[3]];
-            float[] x0 = features[rows[block[0]]];
-            float[] x1 = features[rows[block[1]]];
-            float[] x2 = features[rows[block[2]]];
-            float[] x3 = features[rows[block[3]]];
-            for (int f = 0; f < width; f++) {
+            float[] g0 = gradOut[shift + b[0]];
+            float[] g1 = gradOut[shift + b[1]];
+            float[] g2 = gradOut[shift + b[2]];
+            float[] g3 = gradOut[shift + b[3]];
+            float[] x0 = features[tableRows[b[0]]];
+            float[] x1 = features[tableRows[b[1]]];
+            float[] x2 = features[tableRows[b[2]]];
+            float[] x3 = features[tableRows[b[3]]];
+            for (int f = fFrom; f < fTo; f++) {
                 dc[f] += g0[f] + g1[f] + g2[f] + g3[f];
             }
-            for (int p = 0; p < featureWidth; p++) {
+            for (int p = pFrom; p < pTo; p++) {
                 float w0 = x0[p];
                 float w1 = x1[p];
                 float w2 = x2[p];
                 float w3 = x3[p];
-                float[] dm = a.gradProductT[p];
+                float[] d = dm[p];
                 for (int f = 0; f < width; f++) {
-                    dm[f] += w0 * g0[f] + w1 * g1[f] + w2 * g2[f] + w3 * g3[f];
+                    d[f] += w0 * g0[f] + w1 * g1[f] + w2 * g2[f] + w3 * g3[f];
                 }
             }
             return;
         }
         for (int j = 0; j < size; j++) {
-            float[] g = gradOut[offset + block[j]];
-            float[] x = features[rows[block[j]]];
-            for (int f = 0; f < width; f++) {
+            float[] g = gradOut[shift + b[j]];
+            float[] x = features[tableRows[b[j]]];
+            for (int f = fFrom; f < fTo; f++) {
                 dc[f] += g[f];
             }
-            for (int p = 0; p < featureWidth; p++) {
+            for (int p = pFrom; p < pTo; p++) {
                 float xp = x[p];
-                float[] dm = a.gradProductT[p];
+                float[] d = dm[p];
                 for (int f = 0; f < width; f++) {
-                    dm[f] += xp * g[f];
+                    d[f] += xp * g[f];
                 }
             }
         }
     }
 
-    /** M = W2 W1, c = W2 b1 + b2: dW1 = W2^T dM, db1 = W2^T dc, dW2 = dM W1^T + dc b1^T, db2 = dc. */
-    private void backward(Adapter ad, Gradients grads) {
+    /**
+     * Part {@code part} of {@code parts} of the adapters' parameter gradients from the product
+     * gradients that every part of {@link #backwardRows} has computed: its share of the hidden units
+     * (and of the output bias entries), each entry summed in one fixed order. Parts may run
+     * concurrently on the towers of different workers; the result does not depend on {@code parts}.
+     */
+    public void backwardAdapters(ProductGradients products, Gradients grads, int part, int parts) {
+        if (adapters == null) {
+            return;
+        }
+        for (int ai = 0; ai < adapters.length; ai++) {
+            if (products.touched[ai]) {
+                Adapter ad = adapters[ai];
+                int hFrom = (int) ((long) ad.hiddenWidth * part / parts);
+                int hTo = (int) ((long) ad.hiddenWidth * (part + 1) / parts);
+                int fFrom = (int) ((long) width * part / parts);
+                int fTo = (int) ((long) width * (part + 1) / parts);
+                backward(ad, products.productT[ai], products.bias[ai], grads, hFrom, hTo, fFrom, fTo);
+            }
+        }
+    }
+
+    /**
+     * M = W2 W1, c = W2 b1 + b2: dW1 = W2^T dM, db1 = W2^T dc, dW2 = dM W1^T + dc b1^T, db2 = dc,
+     * for the hidden units {@code [hFrom, hTo)} and the output entries {@code [fFrom, fTo)} of db2.
+     */
+    private void backward(Adapter ad, float[][] gradProductT, float[] gradProductBias, Gradients grads, int hFrom, int hTo, int fFrom,
+            int fTo) {
         float[][] a = ad.w1.value();
         float[][] b = ad.w2.value();
         float[] bias1 = ad.b1.vectorValue();
         if (!ad.w1.frozen()) {
             float[][] dw1 = grads.at(ad.w1Index);
-            for (int h = 0; h < ad.hiddenWidth; h++) {
+            for (int h = hFrom; h < hTo; h++) {
                 float[] d = dw1[h];
                 float[] col = columnOf(b, h);
                 for (int p = 0; p < featureWidth; p++) {
-                    d[p] += Kernels.dot(ad.gradProductT[p], col, width);
+                    d[p] += Kernels.dot(gradProductT[p], col, width);
                 }
             }
         }
         if (!ad.b1.frozen()) {
             float[] db1 = grads.at(ad.b1Index)[0];
-            for (int h = 0; h < ad.hiddenWidth; h++) {
+            for (int h = hFrom; h < hTo; h++) {
                 float s = 0;
                 for (int f = 0; f < width; f++) {
-                    s += b[f][h] * ad.gradProductBias[f];
+                    s += b[f][h] * gradProductBias[f];
                 }
                 db1[h] += s;
             }
         }
         if (!ad.w2.frozen()) {
             float[][] dw2 = grads.at(ad.w2Index);
-            for (int h = 0; h < ad.hiddenWidth; h++) {
+            for (int h = hFrom; h < hTo; h++) {
                 float[] ah = a[h];
                 float[] sum = column;
                 float bias = bias1[h];
                 for (int f = 0; f < width; f++) {
-                    sum[f] = ad.gradProductBias[f] * bias;
+                    sum[f] = gradProductBias[f] * bias;
                 }
                 for (int p = 0; p < featureWidth; p++) {
                     float aph = ah[p];
-                    float[] dm = ad.gradProductT[p];
+                    float[] dm = gradProductT[p];
                     for (int f = 0; f < width; f++) {
                         sum[f] += dm[f] * aph;
                     }
@@ -392,8 +470,8 @@ public final class ItemTower {
         }
         if (!ad.b2.frozen()) {
             float[] db2 = grads.at(ad.b2Index)[0];
-            for (int f = 0; f < width; f++) {
-                db2[f] += ad.gradProductBias[f];
+            for (int f = fFrom; f < fTo; f++) {
+                db2[f] += gradProductBias[f];
             }
         }
     }

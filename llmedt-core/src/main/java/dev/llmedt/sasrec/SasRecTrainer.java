@@ -30,11 +30,11 @@ import org.slf4j.LoggerFactory;
  * ranking, keeping the best weights.
  *
  * <p>The training loop is the one LLM-EDT's phase 1 runs, with learned ID vectors as the item
- * representation: each batch is split over a fixed pool of worker threads by sequence (balanced by
- * real positions; no padding is ever computed); their gradients are summed in worker order and the
- * update is split by parameter rows. A sequence's negatives and dropout masks come from its own
- * random stream, seeded by (seed, epoch, sequence), so one seed gives the same run for a given
- * thread count.
+ * representation: each batch is split into chunks of sequences decided by the batch alone
+ * (balanced by real positions; no padding is ever computed), which a fixed pool of worker threads
+ * takes; the chunks' gradients are summed in chunk order and the update is split by parameter rows.
+ * A sequence's negatives and dropout masks come from its own random stream, seeded by (seed, epoch,
+ * sequence), so one seed gives the same model, bit for bit, for any thread count.
  */
 public final class SasRecTrainer {
 

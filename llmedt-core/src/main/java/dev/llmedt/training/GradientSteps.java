@@ -7,17 +7,24 @@ import dev.llmedt.engine.WorkerPool;
 import java.util.List;
 
 /**
- * The end of a data-parallel step, split over the workers by parameter rows: the workers'
- * gradients are summed into worker 0's in worker order, optionally scaled (global-norm clipping),
- * applied by the optimizer and zeroed. <b>Internal</b>.
+ * The end of a data-parallel step, split over the workers by parameter rows: the gradients of the
+ * parts of a batch ({@link BatchChunks}) are added into a total in part order, optionally scaled
+ * (global-norm clipping), applied by the optimizer and zeroed. Every gradient entry is the same sum
+ * in the same order whatever the number of workers, so one seed gives the same weights for any
+ * thread count. <b>Internal</b>.
  */
 public final class GradientSteps {
 
     private GradientSteps() {
     }
 
-    /** Worker w: sums, applies and zeroes its rows of every trainable parameter (no clipping). */
-    public static void reduceAndUpdate(WorkerPool pool, int w, List<Parameter> parameters, Gradients[] grads, Adam adam) {
+    /**
+     * Worker w: adds {@code parts[0..count)} into {@code total} in part order, zeroing the parts as
+     * it reads them, applies the total and zeroes it, for its rows of every trainable parameter (no
+     * clipping).
+     */
+    public static void reduceAndUpdate(WorkerPool pool, int w, List<Parameter> parameters, Gradients total, Gradients[] parts,
+            int count, Adam adam) {
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
             if (p.frozen()) {
@@ -28,17 +35,31 @@ public final class GradientSteps {
             if (rowFrom == rowTo) {
                 continue;
             }
-            grads[0].accumulate(grads, i, rowFrom, rowTo);
-            adam.update(i, grads[0], rowFrom, rowTo);
-            for (Gradients g : grads) {
-                g.zero(i, rowFrom, rowTo);
-            }
+            total.accumulateAndZero(parts, count, i, rowFrom, rowTo);
+            adam.update(i, total, rowFrom, rowTo);
+            total.zero(i, rowFrom, rowTo);
         }
     }
 
-    /** Worker w: sums its rows of every trainable parameter into worker 0's; returns their sum of squares (for the global norm). */
-    public static double reduce(WorkerPool pool, int w, List<Parameter> parameters, Gradients[] grads) {
-        double squares = 0;
+    /** Per trainable parameter, one slot per row for {@link #reduce}'s sums of squares (null for frozen parameters). */
+    public static double[][] rowSquares(List<Parameter> parameters) {
+        double[][] squares = new double[parameters.size()][];
+        for (int i = 0; i < parameters.size(); i++) {
+            Parameter p = parameters.get(i);
+            if (!p.frozen()) {
+                squares[i] = new double[p.rows()];
+            }
+        }
+        return squares;
+    }
+
+    /**
+     * Worker w: adds {@code parts[0..count)} into {@code total} in part order for its rows of every
+     * trainable parameter, zeroing the parts as it reads them, and writes the sum of squares of each
+     * of those rows into {@code rowSquares[parameter][row]} (see {@link #sumOfSquares}).
+     */
+    public static void reduce(WorkerPool pool, int w, List<Parameter> parameters, Gradients total, Gradients[] parts, int count,
+            double[][] rowSquares) {
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
             if (p.frozen()) {
@@ -46,19 +67,37 @@ public final class GradientSteps {
             }
             int rowFrom = (int) pool.partStart(p.rows(), w);
             int rowTo = (int) pool.partStart(p.rows(), w + 1);
-            grads[0].accumulate(grads, i, rowFrom, rowTo);
-            float[][] g = grads[0].at(i);
+            total.accumulateAndZero(parts, count, i, rowFrom, rowTo);
+            float[][] g = total.at(i);
+            double[] squares = rowSquares[i];
             for (int r = rowFrom; r < rowTo; r++) {
-                for (float v : g[r]) {
-                    squares += (double) v * v;
+                double s = 0;
+                if (total.touched(i, r)) {
+                    for (float v : g[r]) {
+                        s += (double) v * v;
+                    }
                 }
+                squares[r] = s;
+            }
+        }
+    }
+
+    /** The squared global norm after {@link #reduce}: the rows' sums of squares added in parameter and row order. */
+    public static double sumOfSquares(List<Parameter> parameters, double[][] rowSquares) {
+        double squares = 0;
+        for (int i = 0; i < parameters.size(); i++) {
+            if (parameters.get(i).frozen() || rowSquares[i] == null) {
+                continue;
+            }
+            for (double s : rowSquares[i]) {
+                squares += s;
             }
         }
         return squares;
     }
 
-    /** Worker w, after {@link #reduce}: scales its rows by {@code scale} (1: unchanged), applies them and zeroes them. */
-    public static void update(WorkerPool pool, int w, List<Parameter> parameters, Gradients[] grads, Adam adam, float scale) {
+    /** Worker w, after {@link #reduce}: scales its rows of the total by {@code scale} (1: unchanged), applies them and zeroes them. */
+    public static void update(WorkerPool pool, int w, List<Parameter> parameters, Gradients total, Adam adam, float scale) {
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
             if (p.frozen()) {
@@ -70,17 +109,15 @@ public final class GradientSteps {
                 continue;
             }
             if (scale != 1) {
-                float[][] g = grads[0].at(i);
+                float[][] g = total.at(i);
                 for (int r = rowFrom; r < rowTo; r++) {
                     for (int c = 0; c < g[r].length; c++) {
                         g[r][c] *= scale;
                     }
                 }
             }
-            adam.update(i, grads[0], rowFrom, rowTo);
-            for (Gradients g : grads) {
-                g.zero(i, rowFrom, rowTo);
-            }
+            adam.update(i, total, rowFrom, rowTo);
+            total.zero(i, rowFrom, rowTo);
         }
     }
 }

@@ -38,13 +38,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per batch, item vectors are computed only for the table rows the batch touches (inputs,
  * positives, negatives): the distinct rows are gathered in ascending order, the item tower
- * computes their vectors (split over the workers by rows), the workers' networks read and
- * differentiate that compact table, and its gradient flows back through the tower into the ID
- * table and the item adapter. Each batch is split over a fixed pool of worker threads by sequence
- * (balanced by rows; no padding is computed); gradients are summed in worker order and the update
- * is split by parameter rows. A sequence's negatives and dropout masks come from its own random
- * stream, seeded by (seed, epoch, sequence), so one seed gives the same run for a given thread
- * count.
+ * computes their vectors (split over the workers by rows), the networks read and differentiate
+ * that compact table, and its gradient flows back through the tower into the ID table and the item
+ * adapter. Each batch is split into a fixed number of chunks of sequences ({@link BatchChunks},
+ * balanced by rows; no padding is computed), decided by the batch alone; the workers of a fixed
+ * pool take the chunks, each chunk has its own gradients, and they are summed in chunk order, split
+ * by parameter rows (the tower's backward pass is split by the entries it sums, never by rows it
+ * adds up). A sequence's negatives and dropout masks come from its own random stream, seeded by
+ * (seed, epoch, sequence), so one seed gives the same weights, bit for bit, for any thread count.
  */
 public final class NextItemTraining {
 
@@ -180,35 +181,49 @@ public final class NextItemTraining {
         return copy;
     }
 
-    /** The data-parallel step machinery: workers, their networks, towers, gradients and batches, and Adam. */
+    /**
+     * The data-parallel step machinery: the batch's chunks with their batches and gradients, the
+     * workers' networks and towers, and Adam. Every sum across chunks or rows has an order fixed by
+     * the batch, so the weights do not depend on the number of threads.
+     */
     private final class Steps implements AutoCloseable {
         private final SasRecShape shape;
         private final ParameterSet parameters;
         private final TrainingSequences sequences;
         private final int[] trainable;
         private final WorkerPool pool;
+        private final BatchChunks chunks;
         private final SasRecNetwork[] networks;
         private final ItemTower[] towers;
-        private final Gradients[] grads;
+        private final ItemTower.ProductGradients products;
+        private final Gradients total;
+        private final Gradients[] chunkGrads;
+        private final Gradients[] activeGrads;
+        private int activeCount;
         private final RaggedBatch[] batches;
-        private final float[][][] compactGrads;
+        private final float[][][] chunkItems;
+        private final float[][][] chunkItemGrads;
+        private final int[][] chunkCompact;
+        private final int[] chunkUnique;
+        private final int[][] localOf;
+        private final double[] chunkLoss;
+        private final float[][] compactGrad;
         private final float[][] compact;
         private final int[] compactOf;
         private final int[] unique;
         private int uniqueCount;
-        private final int[][] shardSequences;
-        private final int[] shardCount;
-        private final double[] shardLoss;
         private final Adam adam;
         private final List<Parameter> parameterList;
         private final int idIndex;
         private final int rowOffset;
+        private final java.util.function.IntUnaryOperator rowsOf = this::rows;
         private final WorkerPool.Task fillTask = this::fill;
-        private final WorkerPool.Task remapTask = this::remapAndCatchUp;
+        private final WorkerPool.Task catchUpTask = this::catchUp;
         private final WorkerPool.Task towerForwardTask = this::towerForward;
         private final WorkerPool.Task forwardBackwardTask = this::forwardBackward;
         private final WorkerPool.Task reduceCompactTask = this::reduceCompact;
-        private final WorkerPool.Task towerBackwardTask = this::towerBackward;
+        private final WorkerPool.Task towerRowsTask = this::towerRows;
+        private final WorkerPool.Task towerAdaptersTask = this::towerAdapters;
         private final WorkerPool.Task updateTask = this::reduceAndUpdate;
         private final WorkerPool.Task flushTask = this::flush;
         private final long[] phaseNanos = new long[4];
@@ -242,23 +257,48 @@ public final class NextItemTraining {
             int capSequences = options.batchSize();
             int capRows = capSequences * shape.maxLength();
             int capUnique = Math.min(shape.tableRows() - 1, 3 * capRows);
+            int chunkRows = BatchChunks.capacity(BatchChunks.maxBatchWeight(trainable, rowsOf, capSequences),
+                    BatchChunks.maxWeight(trainable, rowsOf));
+            int chunkSequences = Math.min(capSequences, chunkRows);
+            int chunkUniqueCap = Math.min(capUnique, 3 * chunkRows);
+            int chunkCount = BatchChunks.MAX_COUNT;
+            chunks = new BatchChunks(capSequences);
             networks = new SasRecNetwork[threads];
             towers = new ItemTower[threads];
-            grads = new Gradients[threads];
-            batches = new RaggedBatch[threads];
-            compactGrads = new float[threads][capUnique + 1][shape.dim()];
+            localOf = new int[threads][];
+            compactGrad = new float[capUnique + 1][shape.dim()];
             compact = new float[capUnique + 1][shape.dim()];
             compactOf = new int[shape.tableRows()];
             Arrays.fill(compactOf, -1);
             unique = new int[capUnique];
-            shardSequences = new int[threads][capSequences];
-            shardCount = new int[threads];
-            shardLoss = new double[threads];
             for (int w = 0; w < threads; w++) {
-                networks[w] = new SasRecNetwork(shape, parameters, capSequences, capRows);
+                networks[w] = new SasRecNetwork(shape, parameters, chunkSequences, chunkRows);
                 towers[w] = itemRows.tower(parameters, idTable, shape.dim(), capUnique / threads + 1);
-                grads[w] = new Gradients(parameters);
-                batches[w] = new RaggedBatch(capSequences, capRows);
+                localOf[w] = new int[capUnique + 1];
+            }
+            products = towers[0].newProductGradients();
+            // The tower writes the ID table and the item adapters straight into the total; the chunks' networks, the rest.
+            java.util.Set<String> towerOnly = new java.util.HashSet<>();
+            towerOnly.add(idTable);
+            for (Parameter p : parameters.list()) {
+                for (String prefix : itemRows.adapterPrefixes()) {
+                    if (p.name().startsWith(prefix)) {
+                        towerOnly.add(p.name());
+                    }
+                }
+            }
+            total = new Gradients(parameters);
+            chunkGrads = new Gradients[chunkCount];
+            activeGrads = new Gradients[chunkCount];
+            batches = new RaggedBatch[chunkCount];
+            chunkItems = new float[chunkCount][chunkUniqueCap + 1][];
+            chunkItemGrads = new float[chunkCount][chunkUniqueCap + 1][shape.dim()];
+            chunkCompact = new int[chunkCount][chunkUniqueCap + 1];
+            chunkUnique = new int[chunkCount];
+            chunkLoss = new double[chunkCount];
+            for (int c = 0; c < chunkCount; c++) {
+                chunkGrads[c] = new Gradients(parameters, p -> !p.frozen() && !towerOnly.contains(p.name()));
+                batches[c] = new RaggedBatch(chunkSequences, chunkRows);
             }
             adam = new Adam(parameters, options.learningRate(), options.beta1(), options.beta2(), options.adamEps(),
                     options.weightDecay(), false);
@@ -317,24 +357,36 @@ public final class NextItemTraining {
 
         private double step(int from, int to) {
             long t0 = System.nanoTime();
-            assignShards(from, to);
+            int targetCount = 0;
+            for (int i = from; i < to; i++) {
+                targetCount += targets(trainable[order[i]]);
+            }
+            totalTargets = targetCount;
+            chunks.split(order, trainable, from, to, rowsOf);
+            chunks.reset();
             pool.run(fillTask);
             gatherUnique();
-            pool.run(remapTask);
+            pool.run(catchUpTask);
             long t1 = System.nanoTime();
             pool.run(towerForwardTask);
             long t2 = System.nanoTime();
+            chunks.reset();
             pool.run(forwardBackwardTask);
             long t3 = System.nanoTime();
             pool.run(reduceCompactTask);
-            pool.run(towerBackwardTask);
+            pool.run(towerRowsTask);
+            pool.run(towerAdaptersTask);
             for (int k = 0; k < uniqueCount; k++) {
                 compactOf[unique[k]] = -1;
             }
             long t4 = System.nanoTime();
             double loss = 0;
-            for (double l : shardLoss) {
-                loss += l;
+            activeCount = 0;
+            for (int c = 0; c < chunks.count(); c++) {
+                if (batches[c].sequences > 0) {
+                    loss += chunkLoss[c];
+                    activeGrads[activeCount++] = chunkGrads[c];
+                }
             }
             if (!Double.isFinite(loss)) {
                 throw new IllegalStateException(options.phase() + " diverged: the loss is " + loss + " at epoch " + epoch
@@ -351,36 +403,19 @@ public final class NextItemTraining {
             return loss;
         }
 
-        /** Splits the batch's sequences into contiguous shards with nearly equal numbers of rows. */
-        private void assignShards(int from, int to) {
-            int total = 0;
-            int targetCount = 0;
-            for (int i = from; i < to; i++) {
-                total += rows(trainable[order[i]]);
-                targetCount += targets(trainable[order[i]]);
-            }
-            totalTargets = targetCount;
-            int workers = pool.size();
-            Arrays.fill(shardCount, 0);
-            int w = 0;
-            int cumulative = 0;
-            for (int i = from; i < to; i++) {
-                int s = trainable[order[i]];
-                while (w < workers - 1 && cumulative >= (long) total * (w + 1) / workers) {
-                    w++;
-                }
-                shardSequences[w][shardCount[w]++] = s;
-                cumulative += rows(s);
+        /** Fills the batches of the chunks worker w takes with item table rows: inputs, positions, targets and sampled negatives. */
+        private void fill(int w) {
+            for (int c = chunks.claim(); c >= 0; c = chunks.claim()) {
+                fillChunk(c);
             }
         }
 
-        /** Fills worker w's batch with item table rows: inputs, positions, targets and sampled negatives. */
-        private void fill(int w) {
-            RaggedBatch batch = batches[w];
+        private void fillChunk(int c) {
+            RaggedBatch batch = batches[c];
             batch.clear();
             int length = shape.maxLength();
-            for (int k = 0; k < shardCount[w]; k++) {
-                int s = shardSequences[w][k];
+            for (int k = 0; k < chunks.size(c); k++) {
+                int s = chunks.member(c, k);
                 int[] seq = sequences.items[s];
                 boolean[] isTarget = sequences.target[s];
                 int n = rows(s);
@@ -401,7 +436,8 @@ public final class NextItemTraining {
         /** Collects the distinct table rows the batches touch, in ascending order, and numbers them 1..u. */
         private void gatherUnique() {
             int u = 0;
-            for (RaggedBatch batch : batches) {
+            for (int c = 0; c < chunks.count(); c++) {
+                RaggedBatch batch = batches[c];
                 for (int r = 0; r < batch.rows; r++) {
                     u = mark(batch.input[r], u);
                     u = mark(batch.positive[r], u);
@@ -423,16 +459,8 @@ public final class NextItemTraining {
             return u;
         }
 
-        /** Renumbers worker w's batch to compact rows and brings the ID rows worker w owns up to date. */
-        private void remapAndCatchUp(int w) {
-            RaggedBatch batch = batches[w];
-            for (int r = 0; r < batch.rows; r++) {
-                batch.input[r] = compactOf[batch.input[r]];
-                if (batch.positive[r] != 0) {
-                    batch.positive[r] = compactOf[batch.positive[r]];
-                    batch.negative[r] = compactOf[batch.negative[r]];
-                }
-            }
+        /** Brings the ID rows worker w owns up to date (each row on its own: the split does not matter). */
+        private void catchUp(int w) {
             if (idIndex >= 0) {
                 int workers = pool.size();
                 for (int k = 0; k < uniqueCount; k++) {
@@ -452,44 +480,104 @@ public final class NextItemTraining {
             towers[w].forward(unique, from, to, compact);
         }
 
+        /** Runs the network of worker w on the chunks it takes, each into the chunk's own gradients. */
         private void forwardBackward(int w) {
-            RaggedBatch batch = batches[w];
-            shardLoss[w] = 0;
-            float[][] g = compactGrads[w];
-            for (int k = 0; k <= uniqueCount; k++) {
-                Arrays.fill(g[k], 0);
+            for (int c = chunks.claim(); c >= 0; c = chunks.claim()) {
+                forwardBackward(w, c);
             }
+        }
+
+        private void forwardBackward(int w, int c) {
+            RaggedBatch batch = batches[c];
+            chunkLoss[c] = 0;
+            chunkUnique[c] = 0;
             if (batch.sequences == 0) {
                 return;
             }
-            networks[w].useItemRows(compact, g);
+            int u = localRows(w, c);
+            float[][] g = chunkItemGrads[c];
+            for (int j = 0; j <= u; j++) {
+                Arrays.fill(g[j], 0);
+            }
+            networks[w].useItemRows(chunkItems[c], g);
             networks[w].forward(batch, true);
-            shardLoss[w] = networks[w].backward(totalTargets, grads[w]);
+            chunkLoss[c] = networks[w].backward(totalTargets, chunkGrads[c]);
         }
 
-        /** Sums the workers' compact item gradients into worker 0's, in worker order, split by rows. */
+        /**
+         * Renumbers chunk c's batch from table rows to the chunk's own rows 1..u (in order of first
+         * use), pointing them at the step's item vectors; returns u.
+         */
+        private int localRows(int w, int c) {
+            RaggedBatch batch = batches[c];
+            int[] local = localOf[w];
+            int[] global = chunkCompact[c];
+            float[][] items = chunkItems[c];
+            items[0] = compact[0];
+            int u = 0;
+            for (int r = 0; r < batch.rows; r++) {
+                int k = compactOf[batch.input[r]];
+                if (local[k] == 0) {
+                    local[k] = ++u;
+                    global[u] = k;
+                }
+                batch.input[r] = local[k];
+                if (batch.positive[r] != 0) {
+                    k = compactOf[batch.positive[r]];
+                    if (local[k] == 0) {
+                        local[k] = ++u;
+                        global[u] = k;
+                    }
+                    batch.positive[r] = local[k];
+                    k = compactOf[batch.negative[r]];
+                    if (local[k] == 0) {
+                        local[k] = ++u;
+                        global[u] = k;
+                    }
+                    batch.negative[r] = local[k];
+                }
+            }
+            for (int j = 1; j <= u; j++) {
+                items[j] = compact[global[j]];
+                local[global[j]] = 0;
+            }
+            chunkUnique[c] = u;
+            return u;
+        }
+
+        /** Sums the chunks' item gradients into the step's, in chunk order, for worker w's share of the step's rows. */
         private void reduceCompact(int w) {
             int from = (int) pool.partStart(uniqueCount + 1, w);
             int to = (int) pool.partStart(uniqueCount + 1, w + 1);
-            float[][] mine = compactGrads[0];
-            for (int other = 1; other < compactGrads.length; other++) {
-                float[][] theirs = compactGrads[other];
-                for (int k = from; k < to; k++) {
-                    float[] a = theirs[k];
-                    float[] b = mine[k];
-                    for (int f = 0; f < b.length; f++) {
-                        b[f] += a[f];
+            for (int k = from; k < to; k++) {
+                Arrays.fill(compactGrad[k], 0);
+            }
+            for (int c = 0; c < chunks.count(); c++) {
+                int[] global = chunkCompact[c];
+                float[][] g = chunkItemGrads[c];
+                for (int j = 1, u = chunkUnique[c]; j <= u; j++) {
+                    int k = global[j];
+                    if (k >= from && k < to) {
+                        float[] a = g[j];
+                        float[] b = compactGrad[k];
+                        for (int f = 0; f < b.length; f++) {
+                            b[f] += a[f];
+                        }
                     }
                 }
             }
         }
 
-        private void towerBackward(int w) {
-            towers[w].backward(compactGrads[0], grads[w]);
+        private void towerRows(int w) {
+            towers[w].backwardRows(unique, uniqueCount, compactGrad, total, products, w, pool.size());
+        }
+
+        private void towerAdapters(int w) {
+            towers[w].backwardAdapters(products, total, w, pool.size());
         }
 
         private void reduceAndUpdate(int w) {
-            GradientSteps.reduceAndUpdate(pool, w, parameterList, grads, adam);
+            GradientSteps.reduceAndUpdate(pool, w, parameterList, total, activeGrads, activeCount, adam);
         }
 
         @Override
