@@ -126,7 +126,6 @@ final class FineTuning {
         parts.set("config", RunFingerprint.configuration(config.toJson()));
         parts.put("data", data.fingerprint());
         parts.put("seed", config.seed());
-        parts.put("threads", threads);
         parts.put("training_sequences", RunFingerprint.of(sequences));
         parts.put("profiles", RunFingerprint.of(profiles));
         parts.put("validation_cases", RunFingerprint.ofCases(valid));

@@ -137,7 +137,6 @@ public final class NextItemTraining {
         Evaluator validation = Evaluator.of(Protocol.full()).withThreads(options.threads());
         ObjectNode parts = fingerprint.deepCopy();
         parts.put("seed", options.seed());
-        parts.put("threads", options.threads());
         parts.put("training_sequences", RunFingerprint.of(sequences));
         parts.put("item_rows", RunFingerprint.of(itemRows));
         parts.put("validation_cases", RunFingerprint.ofCases(valid));

@@ -18,16 +18,14 @@ import java.util.Map;
 
 /**
  * What makes two training runs the same run, for checkpoints: a JSON object of named parts
- * (configuration, data fingerprint, seed, thread count, digests of the training inputs and the
- * starting weights) and a comparison that names every part that differs. <b>Internal</b>.
+ * (configuration, data fingerprint, seed, digests of the training inputs and the starting weights;
+ * not the thread count, which does not change the weights) and a comparison that names every part that differs. <b>Internal</b>.
  */
 public final class RunFingerprint {
 
     /** Per part: what differs, as the start of a phrase. */
     private static final Map<String, String> DIFFERS = Map.ofEntries(Map.entry("config", "the configuration differs"),
             Map.entry("data", "the dataset differs (its fingerprint)"), Map.entry("seed", "the seed differs"),
-            Map.entry("threads", "the thread count differs (results depend on it for now: resume with the thread count of the run that "
-                    + "wrote the checkpoint)"),
             Map.entry("training_sequences", "the training sequences differ (the data or its augmentation)"),
             Map.entry("item_rows", "the item representation's inputs differ (item embeddings, PCA)"),
             Map.entry("validation_cases", "the validation cases differ"), Map.entry("profiles", "the training users' profiles differ"),
@@ -39,7 +37,7 @@ public final class RunFingerprint {
 
     /**
      * Returns the configuration part of a fingerprint: the configuration's JSON without its
-     * {@code threads} field (0 means all processors; the resolved count is a part of its own) and
+     * {@code threads} field (the weights do not depend on it, so a run may resume with another) and
      * its {@code seed} (a part of its own).
      */
     public static JsonNode configuration(JsonNode config) {

@@ -10,6 +10,7 @@ import dev.llmedt.TrainingListener;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.SyntheticDataset;
 import dev.llmedt.sasrec.SasRecConfig;
+import dev.llmedt.sasrec.SasRecModel;
 import dev.llmedt.sasrec.SasRecTrainer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -91,12 +92,34 @@ class CheckpointRefusalTest {
     }
 
     @Test
-    void anotherConfigurationOrThreadCountIsRefused(@TempDir Path dir) throws IOException {
+    void anotherConfigurationIsRefused(@TempDir Path dir) throws IOException {
         SasRecConfig c = ResumeFixtures.sasrec(2);
         CheckpointException lr = refused(directoryWith(dir, checkpoint), c.toBuilder().learningRate(0.01).build(), ResumeFixtures.DATA);
         assertMentions(lr, "the configuration differs at /learning_rate (checkpoint: 0.03, this run: 0.01)");
-        CheckpointException threads = refused(directoryWith(dir, checkpoint), c.toBuilder().threads(1).build(), ResumeFixtures.DATA);
-        assertMentions(threads, "the thread count", "(checkpoint: 2, this run: 1)");
+    }
+
+    @Test
+    void anotherThreadCountResumesToTheSameWeights(@TempDir Path dir) throws IOException {
+        // The checkpoint was written by a 2-thread run; the weights do not depend on the thread count, so 1 and 3 threads resume it.
+        SasRecConfig c = ResumeFixtures.sasrec(2);
+        int[] batches = new int[1];
+        TrainingListener counting = new TrainingListener() {
+            @Override
+            public void batchFinished(String phase, int epoch, int batch, int count, double loss) {
+                batches[0]++;
+            }
+        };
+        SasRecModel uninterrupted = ResumeFixtures.trainSasRec(c, counting);
+        int all = batches[0];
+        for (int threads : new int[] {1, 3}) {
+            Path d = Files.createDirectories(dir.resolve("t" + threads));
+            batches[0] = 0;
+            SasRecModel resumed = new SasRecTrainer(c.toBuilder().threads(threads).build(), counting.andThen(TrainingListener.checkpointing(
+                    directoryWith(d, checkpoint), 5))).train(ResumeFixtures.DATA);
+            assertEquals(all - 5, batches[0], threads + " threads: resumed after the checkpoint's 5 batches, not trained from the start");
+            ResumeFixtures.assertSameTensors(uninterrupted.tensorNames(), uninterrupted::tensor,
+                    ResumeFixtures.tensors(resumed.tensorNames(), resumed::tensor));
+        }
     }
 
     @Test
