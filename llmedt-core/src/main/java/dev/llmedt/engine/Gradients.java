@@ -102,15 +102,6 @@ public final class Gradients {
     }
 
     /**
-     * Adds the gradients of other workers into this one for the rows {@code [rowFrom, rowTo)} of
-     * one parameter, in worker order, so the sum is the same for a given worker count. Threads may
-     * reduce disjoint row ranges of the same parameter concurrently.
-     */
-    public void accumulate(Gradients[] workers, int index, int rowFrom, int rowTo) {
-        accumulate(workers, workers.length, index, rowFrom, rowTo);
-    }
-
-    /**
      * Adds the gradients of {@code parts[0..count)} into this one for the rows
      * {@code [rowFrom, rowTo)} of one parameter, in that order (each row is the same sum, float for
      * float, however the rows are split between threads); parts where the parameter is absent, and

@@ -10,42 +10,54 @@ import java.util.function.IntUnaryOperator;
  * gradients are summed in chunk order ({@link GradientSteps}), so a seed gives the same weights for
  * any thread count. <b>Internal</b>.
  *
- * <p>A chunk costs a pass over the dense gradients (written, summed, zeroed) besides its rows, so a
- * batch has a power of two of chunks, as many as give each at least {@value #MIN_WEIGHT} rows, and
- * at most {@value #MAX_COUNT} (enough for 16 threads on long batches): the default food-kitchen batch
- * (128 sequences, about 770 rows) gets 8 chunks.
+ * <p>A chunk costs a pass over the dense gradients (written, summed, zeroed) besides its rows, and
+ * the kernels run slower on passes of few rows (the inner loops run over rows), so a batch has a
+ * power of two of chunks, as many as give each a weight of at least {@code minWeight} (a caller's
+ * constant, {@value #MIN_WEIGHT} rows for one network pass per chunk), and at most
+ * {@value #MAX_COUNT} (enough for 16 threads on long batches): the default food-kitchen batch of
+ * SASRec (128 sequences, about 770 rows) gets 8 chunks. On food-kitchen, 16 chunks of about 48 rows
+ * cost 13% more CPU than 8.
  */
 public final class BatchChunks {
 
     /** The most chunks of a batch. */
     public static final int MAX_COUNT = 16;
-    /** The least weight (rows) per chunk that a batch is split for. */
+    /** The least rows per chunk that a batch is split for when a chunk is one network pass. */
     public static final int MIN_WEIGHT = 64;
 
+    private final int minWeight;
     private final int[][] members;
     private final int[] count;
     private int chunks;
     private final AtomicInteger next = new AtomicInteger();
 
-    /** Allocates chunks for batches of at most {@code capacity} sequences. */
-    public BatchChunks(int capacity) {
+    /**
+     * Allocates chunks for batches of at most {@code capacity} sequences.
+     *
+     * @param minWeight the least weight per chunk that a batch is split for
+     */
+    public BatchChunks(int capacity, int minWeight) {
+        if (minWeight < 1) {
+            throw new IllegalArgumentException("minWeight must be >= 1, got " + minWeight);
+        }
+        this.minWeight = minWeight;
         members = new int[MAX_COUNT][capacity];
         count = new int[MAX_COUNT];
     }
 
     /** The number of chunks of a batch of total weight {@code total}: a power of two in [1, {@link #MAX_COUNT}]. */
-    public static int countFor(long total) {
-        return (int) Math.min(MAX_COUNT, Long.highestOneBit(Math.max(1, total / MIN_WEIGHT)));
+    public int countFor(long total) {
+        return (int) Math.min(MAX_COUNT, Long.highestOneBit(Math.max(1, total / minWeight)));
     }
 
     /**
      * The most weight a chunk can get ({@link #split}) when every sequence weighs at most
      * {@code maxWeight} and a batch at most {@code maxTotal} (at least 1). With c chunks, a chunk's
      * weight exceeds total / c by less than one sequence's weight plus one; total / c is below
-     * 2 {@link #MIN_WEIGHT} unless c is {@link #MAX_COUNT}.
+     * 2 minWeight unless c is {@link #MAX_COUNT}.
      */
-    public static int capacity(long maxTotal, int maxWeight) {
-        long share = Math.max(2L * MIN_WEIGHT, (maxTotal + MAX_COUNT - 1) / MAX_COUNT);
+    public int capacity(long maxTotal, int maxWeight) {
+        long share = Math.max(2L * minWeight, (maxTotal + MAX_COUNT - 1) / MAX_COUNT);
         return (int) Math.max(1, Math.min(maxTotal, share + 1 + maxWeight));
     }
 

@@ -256,12 +256,12 @@ public final class NextItemTraining {
             int capSequences = options.batchSize();
             int capRows = capSequences * shape.maxLength();
             int capUnique = Math.min(shape.tableRows() - 1, 3 * capRows);
-            int chunkRows = BatchChunks.capacity(BatchChunks.maxBatchWeight(trainable, rowsOf, capSequences),
+            chunks = new BatchChunks(capSequences, BatchChunks.MIN_WEIGHT);
+            int chunkRows = chunks.capacity(BatchChunks.maxBatchWeight(trainable, rowsOf, capSequences),
                     BatchChunks.maxWeight(trainable, rowsOf));
             int chunkSequences = Math.min(capSequences, chunkRows);
             int chunkUniqueCap = Math.min(capUnique, 3 * chunkRows);
             int chunkCount = BatchChunks.MAX_COUNT;
-            chunks = new BatchChunks(capSequences);
             networks = new SasRecNetwork[threads];
             towers = new ItemTower[threads];
             localOf = new int[threads][];

@@ -43,7 +43,8 @@ import org.junit.jupiter.api.Test;
 /**
  * One seed gives the same model for any thread count: SASRec and LLM-EDT (both phases, hybrid
  * items, profile alignment and profiles in the score) trained with 1, 2 and 3 threads give
- * bit-identical weights and the same validation figures and losses at every epoch.
+ * bit-identical weights and the same validation figures and losses at every epoch. The batches are
+ * large enough to be split into several chunks in both phases.
  */
 class ThreadCountDeterminismTest {
 
@@ -121,7 +122,7 @@ class ThreadCountDeterminismTest {
         BackboneConfig backbone = BackboneConfig.builder().dim(16).blocks(2).heads(2).maxLength(10).dropout(0.2)
                 .itemRepresentation(ItemRepresentation.HYBRID).pcaDimension(12).build();
         PretrainingConfig one = PretrainingConfig.builder().batchSize(48).maxEpochs(2).patience(2).build();
-        FineTuningConfig two = FineTuningConfig.builder().enabled(true).batchSize(40).maxEpochs(2).patience(2).learningRate(0.01)
+        FineTuningConfig two = FineTuningConfig.builder().enabled(true).batchSize(120).maxEpochs(2).patience(2).learningRate(0.01)
                 .adapterSize(8).profileAdapterHidden(8).alignmentWeight(FineTuningConfig.REFERENCE_ALIGNMENT_WEIGHT).build();
         DualPhaseConfig config = new DualPhaseConfig(backbone, one, two, 9, 1, false);
         assertSameForEveryThreadCount("llm-edt", threads -> run(config.withThreads(threads),
@@ -133,7 +134,7 @@ class ThreadCountDeterminismTest {
         BackboneConfig backbone = BackboneConfig.builder().dim(16).blocks(1).heads(2).maxLength(10).dropout(0.2)
                 .itemRepresentation(ItemRepresentation.LLM).domainAdapters(true).pcaDimension(12).build();
         PretrainingConfig one = PretrainingConfig.builder().batchSize(48).maxEpochs(2).patience(2).build();
-        FineTuningConfig two = FineTuningConfig.builder().enabled(true).batchSize(40).maxEpochs(2).patience(2).learningRate(0.01)
+        FineTuningConfig two = FineTuningConfig.builder().enabled(true).batchSize(120).maxEpochs(2).patience(2).learningRate(0.01)
                 .adapterSize(8).profileAdapterHidden(8).alignmentWeight(FineTuningConfig.REFERENCE_ALIGNMENT_WEIGHT).profileInScore(true)
                 .build();
         DualPhaseConfig config = new DualPhaseConfig(backbone, one, two, 13, 1, true);
