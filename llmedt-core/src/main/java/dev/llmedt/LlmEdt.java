@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The front door: trains an LLM-EDT model in one fluent call.
@@ -114,6 +115,16 @@ public final class LlmEdt {
             }
         }
 
+        /**
+         * Runs a settings lambda at once on a scratch builder (its setters reject bad values) and
+         * {@code build} on it (its cross-checks), and returns the lambda to apply again at {@code fit}.
+         */
+        private static <B> Consumer<B> checkedAtOnce(String option, Consumer<B> settings, B scratch, Function<B, ?> build) {
+            given(option, settings).accept(scratch);
+            build.apply(scratch);
+            return settings;
+        }
+
         private void notWithConfig(String option) {
             if (config != null) {
                 throw new IllegalStateException(option + " cannot be set together with config(...), which already fixes it");
@@ -157,8 +168,7 @@ public final class LlmEdt {
          */
         public Builder augmenter(Consumer<TransferableItemAugmenter.Builder> settings) {
             once("augmenter", augmenterSettings != null ? augmenterSettings : augmenter);
-            given("augmenter", settings).accept(TransferableItemAugmenter.builder());
-            augmenterSettings = settings;
+            augmenterSettings = checkedAtOnce("augmenter", settings, TransferableItemAugmenter.builder(), b -> null);
             return this;
         }
 
@@ -173,11 +183,7 @@ public final class LlmEdt {
         public Builder backbone(Consumer<BackboneConfig.Builder> settings) {
             notWithConfig("backbone");
             once("backbone", backbone);
-            Consumer<BackboneConfig.Builder> s = given("backbone", settings);
-            BackboneConfig.Builder check = BackboneConfig.defaults().toBuilder();
-            s.accept(check);
-            check.build();
-            backbone = s;
+            backbone = checkedAtOnce("backbone", settings, BackboneConfig.defaults().toBuilder(), BackboneConfig.Builder::build);
             return this;
         }
 
@@ -185,11 +191,7 @@ public final class LlmEdt {
         public Builder pretraining(Consumer<PretrainingConfig.Builder> settings) {
             notWithConfig("pretraining");
             once("pretraining", pretraining);
-            Consumer<PretrainingConfig.Builder> s = given("pretraining", settings);
-            PretrainingConfig.Builder check = PretrainingConfig.defaults().toBuilder();
-            s.accept(check);
-            check.build();
-            pretraining = s;
+            pretraining = checkedAtOnce("pretraining", settings, PretrainingConfig.defaults().toBuilder(), PretrainingConfig.Builder::build);
             return this;
         }
 
@@ -197,11 +199,7 @@ public final class LlmEdt {
         public Builder fineTuning(Consumer<FineTuningConfig.Builder> settings) {
             notWithConfig("fineTuning");
             once("fineTuning", fineTuning);
-            Consumer<FineTuningConfig.Builder> s = given("fineTuning", settings);
-            FineTuningConfig.Builder check = FineTuningConfig.defaults().toBuilder();
-            s.accept(check);
-            check.build();
-            fineTuning = s;
+            fineTuning = checkedAtOnce("fineTuning", settings, FineTuningConfig.defaults().toBuilder(), FineTuningConfig.Builder::build);
             return this;
         }
 
@@ -211,8 +209,7 @@ public final class LlmEdt {
          */
         public Builder profiler(Consumer<DomainAwareProfiler.Builder> settings) {
             once("profiler", profilerSettings != null ? profilerSettings : profiler);
-            given("profiler", settings).accept(DomainAwareProfiler.builder());
-            profilerSettings = settings;
+            profilerSettings = checkedAtOnce("profiler", settings, DomainAwareProfiler.builder(), b -> null);
             return this;
         }
 
