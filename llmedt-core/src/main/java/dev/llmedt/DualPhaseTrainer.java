@@ -1,7 +1,6 @@
 package dev.llmedt;
 
 import dev.llmedt.dualphase.DualPhaseInput;
-import dev.llmedt.dualphase.LlmEdtModel;
 
 /**
  * Trains an LLM-EDT model in two phases (METHOD section 3): phase 1 trains the SASRec backbone and

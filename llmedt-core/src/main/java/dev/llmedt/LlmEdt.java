@@ -1,13 +1,11 @@
 package dev.llmedt;
 
 import dev.llmedt.augment.AugmentedData;
-import dev.llmedt.augment.Augmenter;
 import dev.llmedt.augment.TransferableItemAugmenter;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.dualphase.BackboneConfig;
 import dev.llmedt.dualphase.DualPhaseConfig;
 import dev.llmedt.dualphase.FineTuningConfig;
-import dev.llmedt.dualphase.LlmEdtModel;
 import dev.llmedt.dualphase.LlmEdtPipeline;
 import dev.llmedt.dualphase.PretrainingConfig;
 import dev.llmedt.profile.DomainAwareProfiler;

@@ -1,12 +1,12 @@
 package dev.llmedt.benchmarks;
 
+import dev.llmedt.LlmEdtModel;
+import dev.llmedt.Recommender;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.History;
-import dev.llmedt.dualphase.LlmEdtModel;
-import dev.llmedt.eval.Recommender;
 import dev.llmedt.eval.ScoredItem;
 import dev.llmedt.model.ModelFile;
 import dev.llmedt.onnx.OnnxExporter;

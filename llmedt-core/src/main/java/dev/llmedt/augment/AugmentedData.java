@@ -1,8 +1,9 @@
 package dev.llmedt.augment;
 
-import dev.llmedt.io.AtomicFiles;
+import dev.llmedt.Augmenter;
 import dev.llmedt.data.MalformedDataException;
 import dev.llmedt.data.UserSequence;
+import dev.llmedt.io.AtomicFiles;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;

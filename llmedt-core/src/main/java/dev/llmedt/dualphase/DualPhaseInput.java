@@ -1,5 +1,6 @@
 package dev.llmedt.dualphase;
 
+import dev.llmedt.LlmEdtModel;
 import dev.llmedt.augment.AugmentedData;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.text.ItemEmbeddings;

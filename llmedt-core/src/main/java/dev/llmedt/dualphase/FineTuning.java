@@ -3,6 +3,8 @@ package dev.llmedt.dualphase;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmedt.EpochSummary;
+import dev.llmedt.LlmEdtModel;
+import dev.llmedt.Recommender;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.EvaluationCase;
@@ -20,7 +22,6 @@ import dev.llmedt.engine.WorkerPool;
 import dev.llmedt.eval.EvaluationReport;
 import dev.llmedt.eval.Evaluator;
 import dev.llmedt.eval.Protocol;
-import dev.llmedt.eval.Recommender;
 import dev.llmedt.training.BatchChunks;
 import dev.llmedt.training.GradientSteps;
 import dev.llmedt.training.RunFingerprint;
@@ -80,7 +81,7 @@ final class FineTuning {
      * @param profileWidth the profile embedding width, 0 without profiles
      */
     static void addParameters(ParameterSet set, DualPhaseConfig config, int domains, int profileWidth) {
-        LlmEdtModel.addDomainThreads(set, config, domains);
+        DualPhaseModel.addDomainThreads(set, config, domains);
         int dim = config.backbone().dim();
         SplittableRandom random = new SplittableRandom(Rng.seed(config.seed(), 3, 0));
         Parameter global = set.get(SasRecNetwork.POSITIONS);
@@ -88,7 +89,7 @@ final class FineTuning {
             set.get(LlmEdtModel.positionTable(d)).copyFrom(global);
             xavier(set.get(LlmEdtModel.domainAdapter(d) + "w1.weight"), random);
             if (profileWidth > 0) {
-                String prefix = LlmEdtModel.profileAdapter(d);
+                String prefix = DualPhaseModel.profileAdapter(d);
                 ProfileAlignment.addParameters(set, prefix, profileWidth, config.fineTuning().profileAdapterHidden(), dim,
                         config.fineTuning().alignmentHead());
                 xavier(set.get(prefix + "0.weight"), random);
@@ -117,7 +118,7 @@ final class FineTuning {
      * @param profiles per training sequence, its profile embedding (a zero row: no profile), or null
      */
     Result train(CdsrDataset data, TrainingSequences sequences, ParameterSet set, SasRecShape shape, float[][] profiles,
-            List<EvaluationCase> valid, LlmEdtModel view, ProfileSource validationProfiles) {
+            List<EvaluationCase> valid, DualPhaseModel view, ProfileSource validationProfiles) {
         Recommender scored = view.scoresWithProfiles() ? view.withProfiles(validationProfiles) : view;
         FineTuningConfig f = config.fineTuning();
         int threads = config.resolvedThreads();
@@ -266,14 +267,14 @@ final class FineTuning {
             alignments = new ProfileAlignment[domains];
             for (int d = 0; d < domains; d++) {
                 if (align) {
-                    alignments[d] = new ProfileAlignment(set, LlmEdtModel.profileAdapter(d), config.fineTuning().temperature(), cap);
+                    alignments[d] = new ProfileAlignment(set, DualPhaseModel.profileAdapter(d), config.fineTuning().temperature(), cap);
                 }
             }
             for (int c = 0; c < chunkCount; c++) {
                 chunkGrads[c] = new Gradients(set, p -> !p.frozen());
                 for (int d = 0; d < domains; d++) {
                     threadsOf[c][d] = new DomainThread(shape, set, LlmEdtModel.positionTable(d), LlmEdtModel.domainAdapter(d),
-                            (float) config.fineTuning().adapterDropout(), LlmEdtModel.gateOf(config, d), cap, chunkRows);
+                            (float) config.fineTuning().adapterDropout(), DualPhaseModel.gateOf(config, d), cap, chunkRows);
                     batchesOf[c][d] = new RaggedBatch(cap, chunkRows);
                     alignGradOf[c][d] = new float[align ? cap : 0][shape.dim()];
                 }
@@ -287,7 +288,7 @@ final class FineTuning {
             if (profileInScore) {
                 for (int c = 0; c < chunkCount; c++) {
                     for (int d = 0; d < domains; d++) {
-                        scorers[c][d] = new ProfileAlignment(set, LlmEdtModel.profileAdapter(d), config.fineTuning().temperature(), cap);
+                        scorers[c][d] = new ProfileAlignment(set, DualPhaseModel.profileAdapter(d), config.fineTuning().temperature(), cap);
                     }
                 }
             }

@@ -1,11 +1,12 @@
 package dev.llmedt.dualphase;
 
+import dev.llmedt.Augmenter;
 import dev.llmedt.CheckpointConfig;
+import dev.llmedt.LlmEdtModel;
 import dev.llmedt.Profiler;
 import dev.llmedt.ProgressListener;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.augment.AugmentedData;
-import dev.llmedt.augment.Augmenter;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.History;
 import dev.llmedt.data.UserSequence;

@@ -1,11 +1,11 @@
 package dev.llmedt.dualphase;
 
-import dev.llmedt.io.RecordJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmedt.DualPhaseTrainer;
 import dev.llmedt.EpochSummary;
+import dev.llmedt.LlmEdtModel;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.augment.AugmentedData;
 import dev.llmedt.data.CdsrDataset;
@@ -16,6 +16,7 @@ import dev.llmedt.engine.Parameter;
 import dev.llmedt.engine.ParameterSet;
 import dev.llmedt.engine.SasRecNetwork;
 import dev.llmedt.engine.SasRecShape;
+import dev.llmedt.io.RecordJson;
 import dev.llmedt.model.Provenance;
 import dev.llmedt.text.ItemEmbeddings;
 import dev.llmedt.training.ItemRows;
@@ -78,7 +79,7 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
                     features.itemsWithoutText, items, data.name());
         }
         TrainingSequences sequences = new TrainingSequences(data, input.augmented().orElse(null));
-        SasRecShape shape = LlmEdtModel.shapeOf(config, items);
+        SasRecShape shape = DualPhaseModel.shapeOf(config, items);
         ItemRows rows = itemRows(representation, data.domains(), items, features, config.backbone());
         ParameterSet phaseOne = NextItemTraining.createParameters(shape, rows, ItemTower.ID_TABLE, config.seed());
         Parameter itemTable = Parameter.table(SasRecNetwork.ITEMS, shape.tableRows(), shape.dim());
@@ -86,7 +87,7 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
 
         NextItemTraining.View view = p -> {
             materialize(p, rows, shape, itemTable);
-            return new LlmEdtModel(config, data.domains(), inferenceSet(itemTable, p), false, itemText, JSON.createObjectNode());
+            return new DualPhaseModel(config, data.domains(), inferenceSet(itemTable, p), false, itemText, JSON.createObjectNode());
         };
         LlmEdtModel reused = input.phaseOne().orElse(null);
         JsonNode firstProvenance;
@@ -127,7 +128,7 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
         }
         if (config.fineTuning().enabled()) {
             FineTuning.addParameters(model, config, data.domains().size(), align ? profiles.dimension() : 0);
-            LlmEdtModel fineView = new LlmEdtModel(config, data.domains(), model, true, itemText, JSON.createObjectNode());
+            DualPhaseModel fineView = new DualPhaseModel(config, data.domains(), model, true, itemText, JSON.createObjectNode());
             TrainingSequences fineTuningSequences = config.fineTuning().augmentedSequences() || input.augmented().isEmpty() ? sequences
                     : new TrainingSequences(data, null);
             second = new FineTuning(config, listener).train(data, fineTuningSequences, model, shape, align ? profiles.rows() : null, valid,
@@ -152,7 +153,7 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
             p.setFrozen(false);
         }
         ObjectNode provenance = provenance(input, firstProvenance, second, itemText, sequences);
-        return new LlmEdtModel(config, data.domains(), model, second != null, itemText, provenance);
+        return new DualPhaseModel(config, data.domains(), model, second != null, itemText, provenance);
     }
 
     /** The set a scoring view reads: the item table followed by phase 1's backbone parameters. */
@@ -218,20 +219,21 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
             throw new IllegalArgumentException("the phase-1 model's backbone " + model.config().backbone() + " differs from this "
                     + "configuration's " + config.backbone());
         }
-        ParameterSet source = model.parameters();
+        java.util.Set<String> names = new java.util.HashSet<>(model.tensorNames());
         for (Parameter p : phaseOne.list()) {
-            if (!source.contains(p.name())) {
+            if (!names.contains(p.name())) {
                 throw new IllegalArgumentException("the phase-1 model has no tensor " + p.name());
             }
-            Parameter q = source.get(p.name());
+            dev.llmedt.model.ModelFile.Tensor q = model.tensor(p.name());
             if (!java.util.Arrays.equals(p.shape(), q.shape())) {
                 throw new IllegalArgumentException(p.name().startsWith(ItemTower.ADAPTER)
-                        ? "the item features have width " + p.cols() + " but the phase-1 model's item adapter takes " + q.cols()
+                        ? "the item features have width " + p.cols() + " but the phase-1 model's item adapter takes "
+                                + q.shape()[q.shape().length - 1]
                                 + ": the item embeddings (or their PCA) differ from the ones it was trained with"
                         : "the phase-1 model's " + p.name() + " has shape " + java.util.Arrays.toString(q.shape()) + ", not "
                                 + java.util.Arrays.toString(p.shape()));
             }
-            p.copyFrom(q);
+            p.setFlat(q.data());
         }
         LOG.info("phase 1 reused from a trained model (best valid NDCG@10 {})",
                 model.provenance().at("/training/phase_1/best_valid_ndcg10").asDouble());

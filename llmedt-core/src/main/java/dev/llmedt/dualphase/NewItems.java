@@ -3,6 +3,7 @@ package dev.llmedt.dualphase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmedt.LlmEdtModel;
 import dev.llmedt.data.Domain;
 import dev.llmedt.engine.ItemTower;
 import dev.llmedt.engine.Parameter;
@@ -23,7 +24,7 @@ final class NewItems {
     private NewItems() {
     }
 
-    static LlmEdtModel append(LlmEdtModel model, Domain domain, float[][] embeddings) {
+    static LlmEdtModel append(DualPhaseModel model, Domain domain, float[][] embeddings) {
         JsonNode itemText = model.itemText();
         if (itemText.isNull() || itemText.isMissingNode()) {
             throw new IllegalStateException("the model uses the id item representation: its items have no text part, so new items "
@@ -73,7 +74,7 @@ final class NewItems {
         entry.put("first_item", domain.endItem());
         entry.put("count", n);
         entry.put("adapter", adapter);
-        return new LlmEdtModel(model.config(), grown, set, model.fineTuned(), itemText, provenance);
+        return new DualPhaseModel(model.config(), grown, set, model.fineTuned(), itemText, provenance);
     }
 
     /** The prefix of the item adapter of the domain's items. */

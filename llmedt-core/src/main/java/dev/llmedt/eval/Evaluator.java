@@ -1,7 +1,8 @@
 package dev.llmedt.eval;
 
-import dev.llmedt.concurrent.Concurrently;
 import dev.llmedt.ProgressListener;
+import dev.llmedt.Recommender;
+import dev.llmedt.concurrent.Concurrently;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.EvaluationCase;

@@ -1,9 +1,11 @@
 package dev.llmedt.eval;
 
+import dev.llmedt.Recommender;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
 import dev.llmedt.data.ItemCatalog;
 import dev.llmedt.data.UserSequence;
+import dev.llmedt.engine.ScoreArguments;
 import java.util.List;
 
 /**
@@ -48,7 +50,7 @@ public final class MostPopularRecommender implements Recommender {
      */
     @Override
     public void score(History history, Domain target, float[] scores) {
-        Recommender.requireKnownItems(List.of(history), popularity.length);
+        ScoreArguments.requireKnownItems(List.of(history), popularity.length);
         if (target.endItem() > popularity.length) {
             throw new IllegalArgumentException("domain " + target + " (items " + target.firstItem() + ".." + (target.endItem() - 1)
                     + ") lies outside the catalog of items 0.." + (popularity.length - 1));

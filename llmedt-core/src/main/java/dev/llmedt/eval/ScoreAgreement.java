@@ -1,5 +1,6 @@
 package dev.llmedt.eval;
 
+import dev.llmedt.Recommender;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
 import java.util.List;

@@ -1,5 +1,5 @@
 /**
- * Evaluation: the {@link dev.llmedt.eval.Recommender} interface, full-ranking and sampled protocols,
+ * Evaluation: the {@link dev.llmedt.Recommender} interface, full-ranking and sampled protocols,
  * HR@K / NDCG@K / MRR reports per domain and slice, and the most-popular baseline.
  */
 package dev.llmedt.eval;

@@ -3,6 +3,7 @@ package dev.llmedt.sasrec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmedt.Recommender;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
 import dev.llmedt.engine.HistoryWindows;
@@ -12,7 +13,7 @@ import dev.llmedt.engine.ParameterSet;
 import dev.llmedt.engine.RaggedBatch;
 import dev.llmedt.engine.SasRecNetwork;
 import dev.llmedt.engine.SasRecShape;
-import dev.llmedt.eval.Recommender;
+import dev.llmedt.engine.ScoreArguments;
 import dev.llmedt.io.RecordJson;
 import dev.llmedt.model.ModelFile;
 import dev.llmedt.model.ModelFileException;
@@ -116,8 +117,8 @@ public final class SasRecModel implements Recommender {
     @Override
     public void scoreBatch(List<History> histories, Domain target, float[][] scores) {
         checkTarget(target);
-        Recommender.requireScoreRows(histories, target, scores);
-        Recommender.requireKnownItems(histories, itemCount);
+        ScoreArguments.requireScoreRows(histories, target, scores);
+        ScoreArguments.requireKnownItems(histories, itemCount);
         float[][] table = tables()[target.index()];
         Replica r = replicas.poll();
         if (r == null) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.llmedt.LlmEdtModel;
 import dev.llmedt.augment.Insertion;
 import dev.llmedt.augment.TransferableItemAugmenter;
 import dev.llmedt.data.CdsrDataset;
@@ -12,8 +13,8 @@ import dev.llmedt.data.SyntheticDataset;
 import dev.llmedt.profile.DomainAwareProfiler;
 import dev.llmedt.profile.UserProfiles;
 import dev.llmedt.testing.HashingEncoder;
-import dev.llmedt.testing.ScriptedServer;
 import dev.llmedt.testing.ScriptedServer.Reply;
+import dev.llmedt.testing.ScriptedServer;
 import dev.llmedt.text.ItemEmbeddings;
 import dev.llmedt.text.ItemTextTemplate;
 import dev.llmedt.text.OpenAiCompatible;

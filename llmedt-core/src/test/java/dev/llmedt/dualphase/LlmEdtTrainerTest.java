@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.llmedt.LlmEdtModel;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.augment.AugmentedData;
 import dev.llmedt.augment.TransferableItemAugmenter;
@@ -67,7 +68,7 @@ class LlmEdtTrainerTest {
     }
 
     private static float[] tensor(LlmEdtModel m, String name) {
-        return m.parameters().get(name).toFlat();
+        return m.tensor(name).data();
     }
 
     @Test
@@ -229,7 +230,7 @@ class LlmEdtTrainerTest {
             LlmEdtModel m = new LlmEdtTrainer(small(r, 2, 1)).train(DualPhaseInput.of(data).withItemEmbeddings(partial),
                     TrainingListener.none());
             assertEquals(kitchen.size(), m.itemText().path("items_without_text").asInt());
-            float[][] table = m.parameters().get(SasRecNetwork.ITEMS).value();
+            float[][] table = ((DualPhaseModel) m).parameters().get(SasRecNetwork.ITEMS).value();
             java.util.Set<String> distinct = new java.util.HashSet<>();
             for (int i = kitchen.firstItem(); i < kitchen.endItem(); i++) {
                 for (float v : table[i + 1]) {
@@ -258,8 +259,8 @@ class LlmEdtTrainerTest {
         DualPhaseConfig c = small(ItemRepresentation.HYBRID, 1, 1).withSelectOnValidation(false);
         LlmEdtModel with = train(c, data, profiles);
         LlmEdtModel without = train(c.withFineTuning(c.fineTuning().toBuilder().alignmentWeight(0).build()), data, profiles);
-        assertTrue(with.tensorNames().contains(LlmEdtModel.profileAdapter(0) + "0.weight"));
-        assertFalse(without.tensorNames().contains(LlmEdtModel.profileAdapter(0) + "0.weight"), "beta 0: no profile adapter");
+        assertTrue(with.tensorNames().contains(DualPhaseModel.profileAdapter(0) + "0.weight"));
+        assertFalse(without.tensorNames().contains(DualPhaseModel.profileAdapter(0) + "0.weight"), "beta 0: no profile adapter");
         assertFalse(java.util.Arrays.equals(tensor(with, LlmEdtModel.positionTable(1)), tensor(without, LlmEdtModel.positionTable(1))),
                 "the alignment gradient reaches the domain positions");
         assertTrue(with.provenance().path("profiles").path("used").asBoolean());

@@ -1,5 +1,6 @@
 package dev.llmedt.eval;
 
+import dev.llmedt.Recommender;
 import dev.llmedt.testing.RecommenderConformance;
 import dev.llmedt.testing.SyntheticModels;
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.llmedt.Recommender;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
 import java.util.List;

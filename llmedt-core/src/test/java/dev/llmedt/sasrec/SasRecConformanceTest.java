@@ -1,6 +1,6 @@
 package dev.llmedt.sasrec;
 
-import dev.llmedt.eval.Recommender;
+import dev.llmedt.Recommender;
 import dev.llmedt.testing.RecommenderConformance;
 import dev.llmedt.testing.SyntheticModels;
 

@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.llmedt.Recommender;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.History;
-import dev.llmedt.eval.Recommender;
+import dev.llmedt.data.Split;
+import dev.llmedt.eval.EvaluationReport;
+import dev.llmedt.eval.Protocol;
 import dev.llmedt.eval.ScoredItem;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -293,6 +296,32 @@ public abstract class RecommenderConformance {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void evaluateRanksEachTargetWhereRecommendPutsIt() {
+        EvaluationReport report = recommender().evaluate(data(), Split.TEST, Protocol.full());
+        List<EvaluationCase> cases = data().test();
+        assertEquals(cases.size(), report.ranks().length);
+        int compared = 0;
+        for (int i = 0; i < cases.size(); i++) {
+            EvaluationCase c = cases.get(i);
+            if (c.input().contains(c.target())) {
+                continue; // recommend leaves out the history's items; the evaluation ranks such a target
+            }
+            Domain d = data().items().domainOf(c.target());
+            List<ScoredItem> top = recommender().recommend(c.input(), d, 10);
+            int position = -1;
+            for (int r = 0; r < top.size(); r++) {
+                if (top.get(r).item() == c.target()) {
+                    position = r;
+                }
+            }
+            int rank = report.ranks()[i];
+            assertEquals(rank < 10 ? rank : -1, position, "case " + i + " (user " + c.user() + ")");
+            compared++;
+        }
+        assertTrue(compared > cases.size() / 2, "compared " + compared + " cases");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.llmedt.testing;
 
+import dev.llmedt.LlmEdtModel;
 import dev.llmedt.ProgressListener;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.data.CdsrDataset;
@@ -9,7 +10,6 @@ import dev.llmedt.dualphase.DualPhaseConfig;
 import dev.llmedt.dualphase.DualPhaseInput;
 import dev.llmedt.dualphase.FineTuningConfig;
 import dev.llmedt.dualphase.ItemRepresentation;
-import dev.llmedt.dualphase.LlmEdtModel;
 import dev.llmedt.dualphase.LlmEdtTrainer;
 import dev.llmedt.dualphase.PretrainingConfig;
 import dev.llmedt.sasrec.SasRecConfig;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmedt.LlmEdtModel;
 import dev.llmedt.ProgressListener;
 import dev.llmedt.TrainingContext;
 import dev.llmedt.TrainingListener;
@@ -14,7 +15,6 @@ import dev.llmedt.dualphase.DualPhaseConfig;
 import dev.llmedt.dualphase.DualPhaseInput;
 import dev.llmedt.dualphase.FineTuningConfig;
 import dev.llmedt.dualphase.ItemRepresentation;
-import dev.llmedt.dualphase.LlmEdtModel;
 import dev.llmedt.dualphase.LlmEdtTrainer;
 import dev.llmedt.dualphase.PretrainingConfig;
 import dev.llmedt.model.ModelFile;

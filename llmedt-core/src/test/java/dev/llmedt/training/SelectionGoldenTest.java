@@ -3,6 +3,7 @@ package dev.llmedt.training;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.llmedt.EpochSummary;
+import dev.llmedt.LlmEdtModel;
 import dev.llmedt.ProgressListener;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.data.CdsrDataset;
@@ -12,7 +13,6 @@ import dev.llmedt.dualphase.DualPhaseConfig;
 import dev.llmedt.dualphase.DualPhaseInput;
 import dev.llmedt.dualphase.FineTuningConfig;
 import dev.llmedt.dualphase.ItemRepresentation;
-import dev.llmedt.dualphase.LlmEdtModel;
 import dev.llmedt.dualphase.LlmEdtTrainer;
 import dev.llmedt.dualphase.PretrainingConfig;
 import dev.llmedt.model.ModelFile;

@@ -1,11 +1,11 @@
 package dev.llmedt.examples;
 
+import dev.llmedt.Recommender;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.History;
 import dev.llmedt.data.Split;
-import dev.llmedt.eval.Recommender;
 import dev.llmedt.eval.ScoreAgreement;
 import dev.llmedt.onnx.OnnxExporter;
 import dev.llmedt.onnx.OnnxRecommender;

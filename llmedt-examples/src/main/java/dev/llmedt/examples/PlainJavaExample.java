@@ -1,14 +1,14 @@
 package dev.llmedt.examples;
 
 import dev.llmedt.LlmEdt;
+import dev.llmedt.LlmEdtModel;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.EvaluationCase;
+import dev.llmedt.data.Split;
 import dev.llmedt.data.SyntheticDataset;
-import dev.llmedt.dualphase.LlmEdtModel;
 import dev.llmedt.eval.EvaluationReport;
-import dev.llmedt.eval.Evaluator;
 import dev.llmedt.eval.Protocol;
 import dev.llmedt.eval.ScoredItem;
 import dev.llmedt.onnx.OnnxTextEncoder;
@@ -53,7 +53,7 @@ public final class PlainJavaExample {
                     .listener(TrainingListener.logging())
                     .fit(data);
 
-            EvaluationReport test = Evaluator.of(Protocol.full()).evaluate(model, data.items(), data.test(), "test");
+            EvaluationReport test = model.evaluate(data, Split.TEST, Protocol.full());
             System.out.printf(Locale.ROOT, "test users %d: HR@10 %.4f NDCG@10 %.4f%n", data.test().size(), test.overall().hitRate(10),
                     test.overall().ndcg(10));
             for (Domain d : data.domains()) {

@@ -1,9 +1,9 @@
 package dev.llmedt.examples;
 
+import dev.llmedt.LlmEdtModel;
+import dev.llmedt.Recommender;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.Domain;
-import dev.llmedt.dualphase.LlmEdtModel;
-import dev.llmedt.eval.Recommender;
 import dev.llmedt.model.ModelFile;
 import dev.llmedt.model.ModelFileException;
 import dev.llmedt.onnx.OnnxRecommender;

@@ -3,10 +3,10 @@ package dev.llmedt.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.llmedt.LlmEdtModel;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.SyntheticDataset;
-import dev.llmedt.dualphase.LlmEdtModel;
 import dev.llmedt.eval.ScoredItem;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

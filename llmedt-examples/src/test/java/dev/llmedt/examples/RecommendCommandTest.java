@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmedt.Recommender;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.History;
 import dev.llmedt.data.LlmcdsrReader;
 import dev.llmedt.data.LlmcdsrWriter;
-import dev.llmedt.eval.Recommender;
 import dev.llmedt.eval.ScoredItem;
 import dev.llmedt.onnx.OnnxExporter;
 import dev.llmedt.testing.SyntheticModels;

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmedt.LlmEdtModel;
 import dev.llmedt.data.Domain;
 import dev.llmedt.dualphase.BackboneConfig;
-import dev.llmedt.dualphase.LlmEdtModel;
-import dev.llmedt.io.RecordJson;
 import dev.llmedt.io.AtomicFiles;
+import dev.llmedt.io.RecordJson;
 import dev.llmedt.model.ModelFile;
 import dev.llmedt.model.ModelFileException;
 import dev.llmedt.sasrec.SasRecConfig;
@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *       {@code firstItem + i} of the target domain; {@value #TOP_SCORES} {@code float} and
  *       {@value #TOP_ITEMS} {@code int64 [batch, min(k, items)]}: the best items that are not in the
  *       history (global ids), best first, equal scores by smaller id, as
- *       {@link dev.llmedt.eval.Recommender#recommend}; minus infinity pads rows with fewer unseen items.</li>
+ *       {@link dev.llmedt.Recommender#recommend}; minus infinity pads rows with fewer unseen items.</li>
  * </ul>
  * Padding never changes a score; the model reads the last {@code maxLength} items (and, for an
  * LLM-EDT domain thread, the last {@code maxLength} items of the target domain), so histories may be

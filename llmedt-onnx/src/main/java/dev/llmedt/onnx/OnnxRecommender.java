@@ -5,9 +5,10 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmedt.Recommender;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
-import dev.llmedt.eval.Recommender;
+import dev.llmedt.engine.ScoreArguments;
 import dev.llmedt.eval.ScoredItem;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -123,7 +124,7 @@ public final class OnnxRecommender implements Recommender, AutoCloseable {
     @Override
     public void scoreBatch(List<History> histories, Domain target, float[][] scores) {
         check(histories, target);
-        Recommender.requireScoreRows(histories, target, scores);
+        ScoreArguments.requireScoreRows(histories, target, scores);
         run(histories, target, 0, (index, rows, buf) -> {
             for (int r = 0; r < rows; r++) {
                 buf.scores.get(r * target.size(), scores[index[r]], 0, target.size());
@@ -176,7 +177,7 @@ public final class OnnxRecommender implements Recommender, AutoCloseable {
             throw new IllegalArgumentException("this single-domain model cannot score " + target.name() + "; it scores "
                     + domains.stream().filter(d -> scored[d.index()]).map(Domain::name).toList());
         }
-        Recommender.requireKnownItems(histories, itemCount);
+        ScoreArguments.requireKnownItems(histories, itemCount);
     }
 
     /** Reads the outputs of one run: rows {@code r < rows} belong to histories {@code index[r]}. */

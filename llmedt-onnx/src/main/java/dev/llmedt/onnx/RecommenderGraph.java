@@ -40,10 +40,10 @@ import static dev.llmedt.onnx.OnnxOperator.TRANSPOSE;
 import static dev.llmedt.onnx.OnnxOperator.UNSQUEEZE;
 import static dev.llmedt.onnx.OnnxOperator.WHERE;
 
-import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import ai.onnx.proto.OnnxMl;
+import dev.llmedt.LlmEdtModel;
 import dev.llmedt.data.Domain;
-import dev.llmedt.dualphase.LlmEdtModel;
 import dev.llmedt.engine.SasRecNetwork;
 import dev.llmedt.model.ModelFile;
 import java.util.Arrays;

@@ -3,10 +3,10 @@ package dev.llmedt.onnx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.llmedt.Recommender;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.History;
-import dev.llmedt.eval.Recommender;
 import dev.llmedt.eval.ScoreAgreement;
 import dev.llmedt.testing.SyntheticModels;
 import java.nio.file.Path;

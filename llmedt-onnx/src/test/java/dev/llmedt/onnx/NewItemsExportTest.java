@@ -3,10 +3,10 @@ package dev.llmedt.onnx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.llmedt.LlmEdtModel;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.History;
-import dev.llmedt.dualphase.LlmEdtModel;
 import dev.llmedt.eval.ScoreAgreement;
 import dev.llmedt.eval.ScoredItem;
 import dev.llmedt.testing.HashingEncoder;

@@ -1,6 +1,6 @@
 package dev.llmedt.onnx;
 
-import dev.llmedt.eval.Recommender;
+import dev.llmedt.Recommender;
 import dev.llmedt.testing.RecommenderConformance;
 import dev.llmedt.testing.SyntheticModels;
 import org.junit.jupiter.api.AfterAll;

@@ -3,19 +3,21 @@ package dev.llmedt.dualphase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmedt.LlmEdtModel;
+import dev.llmedt.Recommender;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
 import dev.llmedt.engine.DomainThread;
 import dev.llmedt.engine.HistoryWindows;
 import dev.llmedt.engine.Kernels;
 import dev.llmedt.engine.Parameter;
-import dev.llmedt.engine.ProfileAlignment;
 import dev.llmedt.engine.ParameterSet;
+import dev.llmedt.engine.ProfileAlignment;
 import dev.llmedt.engine.RaggedBatch;
 import dev.llmedt.engine.ResidualAdapter;
 import dev.llmedt.engine.SasRecNetwork;
 import dev.llmedt.engine.SasRecShape;
-import dev.llmedt.eval.Recommender;
+import dev.llmedt.engine.ScoreArguments;
 import dev.llmedt.io.RecordJson;
 import dev.llmedt.model.ModelFile;
 import dev.llmedt.model.ModelFileException;
@@ -26,21 +28,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-/**
- * A trained LLM-EDT recommender. The score of item {@code e} of target domain {@code d} for a
- * history is {@code <h_global + h_d, e>}: {@code h_global} is the phase-1 backbone's last hidden
- * state over the mixed history, {@code h_d} the domain thread's (the same frozen blocks over the
- * history's items of domain {@code d} with the domain's own positions, then its residual adapter
- * and, when configured, a learned scalar gate; zero when the history holds no item of {@code d} or
- * when the model was not fine-tuned). Item
- * vectors are the phase-1 item representation, computed once for the whole catalogue.
- *
- * <p>Thread-safe; each concurrent caller borrows its own activation buffers. Save it with
- * {@link #save} and load it with {@link #load}; the file records the configuration, the domains,
- * every tensor and the provenance (data fingerprint, encoder, augmentation, profiles, seed,
- * versions, validation figures).
- */
-public final class LlmEdtModel implements Recommender {
+/** The pure-Java {@link LlmEdtModel}: phase-1 backbone, domain threads and item table (see the interface). */
+final class DualPhaseModel implements LlmEdtModel {
 
     static final String KIND = "llm-edt";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -72,7 +61,7 @@ public final class LlmEdtModel implements Recommender {
         Replica() {
             if (fineTuned) {
                 for (Domain d : domains) {
-                    threads[d.index()] = new DomainThread(shape, parameters, positionTable(d.index()), domainAdapter(d.index()),
+                    threads[d.index()] = new DomainThread(shape, parameters, LlmEdtModel.positionTable(d.index()), LlmEdtModel.domainAdapter(d.index()),
                             (float) config.fineTuning().adapterDropout(), gateOf(config, d.index()), BATCH, BATCH * shape.maxLength());
                     if (scoresWithProfiles()) {
                         projections[d.index()] = new ProfileAlignment(parameters, profileAdapter(d.index()), 1, BATCH);
@@ -82,7 +71,7 @@ public final class LlmEdtModel implements Recommender {
         }
     }
 
-    LlmEdtModel(DualPhaseConfig config, List<Domain> domains, ParameterSet parameters, boolean fineTuned, JsonNode itemText,
+    DualPhaseModel(DualPhaseConfig config, List<Domain> domains, ParameterSet parameters, boolean fineTuned, JsonNode itemText,
             JsonNode provenance) {
         this.config = config;
         this.domains = List.copyOf(domains);
@@ -99,27 +88,9 @@ public final class LlmEdtModel implements Recommender {
         return new SasRecShape(items + 1, b.dim(), b.blocks(), b.heads(), b.maxLength(), (float) b.dropout(), (float) b.layerNormEps());
     }
 
-    /** Returns the model-file name of domain {@code d}'s position table {@code [maxLength x dim]}. */
-    public static String positionTable(int d) {
-        return "pos_emb.d" + d + ".weight";
-    }
-
-    /**
-     * Returns the model-file name prefix of domain {@code d}'s residual adapter (tensors
-     * {@code w1.weight [m x dim]}, {@code w1.bias}, {@code w2.weight [dim x m]}, {@code w2.bias}).
-     */
-    public static String domainAdapter(int d) {
-        return "domain_adapter.d" + d + ".";
-    }
-
-    /** Returns the model-file name of domain {@code d}'s gate (a one-element tensor, present when gates are configured). */
-    public static String domainGate(int d) {
-        return "domain_gate.d" + d;
-    }
-
     /** The gate parameter of domain {@code d} when the configuration has gates, else null. */
     static String gateOf(DualPhaseConfig c, int d) {
-        return c.fineTuning().domainGate() ? domainGate(d) : null;
+        return c.fineTuning().domainGate() ? LlmEdtModel.domainGate(d) : null;
     }
 
     /** The parameter prefix of domain {@code d}'s profile adapter. */
@@ -131,39 +102,35 @@ public final class LlmEdtModel implements Recommender {
     static void addDomainThreads(ParameterSet set, DualPhaseConfig c, int domainCount) {
         int dim = c.backbone().dim();
         for (int d = 0; d < domainCount; d++) {
-            set.add(Parameter.matrix(positionTable(d), c.backbone().maxLength(), dim));
-            ResidualAdapter.addParameters(set, domainAdapter(d), dim, c.fineTuning().adapterSize());
+            set.add(Parameter.matrix(LlmEdtModel.positionTable(d), c.backbone().maxLength(), dim));
+            ResidualAdapter.addParameters(set, LlmEdtModel.domainAdapter(d), dim, c.fineTuning().adapterSize());
             if (c.fineTuning().domainGate()) {
-                set.add(Parameter.vector(domainGate(d), 1));
+                set.add(Parameter.vector(LlmEdtModel.domainGate(d), 1));
             }
         }
     }
 
-    /** Returns the configuration it was trained with. */
+    @Override
     public DualPhaseConfig config() {
         return config;
     }
 
-    /** Returns the domains (names and item-id ranges) the model was trained on. */
+    @Override
     public List<Domain> domains() {
         return domains;
     }
 
-    /** Returns whether phase 2 (domain threads) is part of the model. */
+    @Override
     public boolean fineTuned() {
         return fineTuned;
     }
 
-    /**
-     * Returns what the item text embeddings were ({@code model_id}, {@code dimension},
-     * {@code template}, {@code pca_dimension}, {@code items_without_text}), or a JSON null for the
-     * id representation.
-     */
+    @Override
     public JsonNode itemText() {
         return itemText.deepCopy();
     }
 
-    /** Returns the provenance (library, JVM, data fingerprint, encoder, augmentation, profiles, seed, training figures). */
+    @Override
     public JsonNode provenance() {
         return provenance.deepCopy();
     }
@@ -173,21 +140,15 @@ public final class LlmEdtModel implements Recommender {
         scoreBatch(List.of(history), target, new float[][] {scores});
     }
 
-    /**
-     * Returns whether the score includes the user's projected profile; such a model scores through
-     * {@link #withProfiles} (or {@link #scoreBatch(List, Domain, float[][], float[][])}).
-     */
+    @Override
     public boolean scoresWithProfiles() {
         return fineTuned && config.fineTuning().profileInScore();
     }
 
-    /**
-     * Returns this model as a recommender that computes each scored history's profile with the
-     * source (needed when {@link #scoresWithProfiles()}; otherwise the source is not used).
-     */
+    @Override
     public Recommender withProfiles(ProfileSource source) {
         java.util.Objects.requireNonNull(source, "source");
-        LlmEdtModel model = this;
+        DualPhaseModel model = this;
         return new Recommender() {
             @Override
             public void score(History history, Domain target, float[] scores) {
@@ -211,19 +172,14 @@ public final class LlmEdtModel implements Recommender {
         scoreBatch(histories, target, scores, null);
     }
 
-    /**
-     * Scores the target domain for several histories, with their profile vectors when the model
-     * scores with profiles.
-     *
-     * @param profiles one profile vector per history (zero: none), or null when the model does not use them
-     */
+    @Override
     public void scoreBatch(List<History> histories, Domain target, float[][] scores, float[][] profiles) {
         checkTarget(target);
         if (scoresWithProfiles() && (profiles == null || profiles.length < histories.size())) {
             throw new IllegalArgumentException("this model scores with profiles: give one profile vector per history");
         }
-        Recommender.requireScoreRows(histories, target, scores);
-        Recommender.requireKnownItems(histories, itemCount);
+        ScoreArguments.requireScoreRows(histories, target, scores);
+        ScoreArguments.requireKnownItems(histories, itemCount);
         float[][] table = tables()[target.index()];
         Replica r = replicas.poll();
         if (r == null) {
@@ -331,7 +287,7 @@ public final class LlmEdtModel implements Recommender {
         return parameters;
     }
 
-    /** Writes the model file (format in {@link ModelFile}), atomically. */
+    @Override
     public void save(Path file) throws IOException {
         ObjectNode cfg = JSON.createObjectNode();
         cfg.set("llm_edt", config.toJson());
@@ -346,7 +302,7 @@ public final class LlmEdtModel implements Recommender {
      *
      * @throws ModelFileException when the file is not a valid LLM-EDT model file (names the file and the problem)
      */
-    public static LlmEdtModel load(Path file) throws IOException {
+    static DualPhaseModel load(Path file) throws IOException {
         ModelFile.Contents c = ModelFile.read(file);
         if (!KIND.equals(c.kind())) {
             throw new ModelFileException(file, "holds a '" + c.kind() + "' model, not an LLM-EDT model");
@@ -387,7 +343,7 @@ public final class LlmEdtModel implements Recommender {
         for (Parameter p : extra.list()) {
             parameters.add(p);
         }
-        return new LlmEdtModel(config, domains, parameters, fineTuned, c.config().path("item_text"), c.provenance());
+        return new DualPhaseModel(config, domains, parameters, fineTuned, c.config().path("item_text"), c.provenance());
     }
 
     /**
@@ -398,7 +354,7 @@ public final class LlmEdtModel implements Recommender {
      * @throws ModelFileException when the file is neither, a single-domain SASRec model, or a SASRec
      *     model whose network differs from the configuration's backbone
      */
-    public static LlmEdtModel loadPhaseOne(Path file, DualPhaseConfig config) throws IOException {
+    static DualPhaseModel loadPhaseOne(Path file, DualPhaseConfig config) throws IOException {
         String kind = ModelFile.kind(file);
         if (KIND.equals(kind)) {
             return load(file);
@@ -435,40 +391,18 @@ public final class LlmEdtModel implements Recommender {
         training.set("phase_1", provenance.path("training").deepCopy());
         provenance.set("training", training);
         provenance.put("converted_from", "sasrec model " + file.getFileName());
-        return new LlmEdtModel(config.withFineTuning(config.fineTuning().toBuilder().enabled(false).build()), domains, parameters, false,
+        return new DualPhaseModel(config.withFineTuning(config.fineTuning().toBuilder().enabled(false).build()), domains, parameters, false,
                 null, provenance);
     }
 
-    /**
-     * Returns a copy of this model with new items at the end of a domain, without retraining: each
-     * item's text embedding goes through the model's PCA (when it had one) and its item adapter (the
-     * domain's adapter when there is one per domain), as in training; the ID part of a hybrid model
-     * is zero for them. For the llm representation a new item with the text of an existing item
-     * scores exactly as that item. The new items get the ids {@code domain.endItem() ..
-     * domain.endItem() + n - 1}; the ids of later domains' items move up by {@code n} (see the
-     * returned model's {@link #domains()}). Re-export the returned model to serve it with ONNX.
-     *
-     * @param domain one of this model's domains
-     * @param textEmbeddings one embedding per new item, made by the encoder the model was trained with
-     *     (its id and dimension are in {@link #itemText()}) from the item text rendered by the same template
-     * @throws IllegalStateException when the model has no text part (id representation) or no item adapter
-     * @throws IllegalArgumentException when the domain is not the model's, no embedding is given, or an
-     *     embedding has the wrong dimension, is zero or is not finite (names which)
-     */
+    @Override
     public LlmEdtModel withNewItems(Domain domain, float[][] textEmbeddings) {
         java.util.Objects.requireNonNull(domain, "domain");
         java.util.Objects.requireNonNull(textEmbeddings, "textEmbeddings");
         return NewItems.append(this, domain, textEmbeddings);
     }
 
-    /**
-     * Returns {@link #withNewItems(Domain, float[][])} for item texts embedded by {@code encoder},
-     * which must be the encoder the model was trained with (same model id).
-     *
-     * @param texts each new item's text, rendered by the template the model was trained with
-     *     ({@code itemText().path("template")}); not blank
-     * @throws IllegalArgumentException when the encoder is not the model's or a text is blank
-     */
+    @Override
     public LlmEdtModel withNewItems(Domain domain, List<String> texts, dev.llmedt.text.TextEncoder encoder) {
         java.util.Objects.requireNonNull(texts, "texts");
         java.util.Objects.requireNonNull(encoder, "encoder");
@@ -485,16 +419,12 @@ public final class LlmEdtModel implements Recommender {
         return withNewItems(domain, texts.isEmpty() ? new float[0][] : encoder.encode(texts));
     }
 
-    /** Returns the names of the model's tensors, in file order. */
+    @Override
     public List<String> tensorNames() {
         return parameters.list().stream().map(Parameter::name).toList();
     }
 
-    /**
-     * Returns a copy of one of the model's tensors (for exporters: the values the model scores with).
-     *
-     * @throws java.util.NoSuchElementException when the model has no tensor of that name (names them)
-     */
+    @Override
     public ModelFile.Tensor tensor(String name) {
         return ModelFile.tensorOf(parameters.get(name));
     }

@@ -1,5 +1,6 @@
-package dev.llmedt.eval;
+package dev.llmedt;
 
+import dev.llmedt.eval.ScoredItem;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,7 +1,14 @@
-package dev.llmedt.eval;
+package dev.llmedt;
 
+import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
+import dev.llmedt.data.Split;
+import dev.llmedt.engine.ScoreArguments;
+import dev.llmedt.eval.EvaluationReport;
+import dev.llmedt.eval.Evaluator;
+import dev.llmedt.eval.Protocol;
+import dev.llmedt.eval.ScoredItem;
 import java.util.List;
 
 /**
@@ -31,46 +38,9 @@ public interface Recommender {
      * @param scores one output row per history, as in {@link #score}
      */
     default void scoreBatch(List<History> histories, Domain target, float[][] scores) {
-        requireScoreRows(histories, target, scores);
+        ScoreArguments.requireScoreRows(histories, target, scores);
         for (int i = 0; i < histories.size(); i++) {
             score(histories.get(i), target, scores[i]);
-        }
-    }
-
-    /**
-     * Checks that {@code scores} has a row of at least {@code target.size()} entries for each
-     * history (for implementations of {@link #scoreBatch}).
-     *
-     * @throws IllegalArgumentException naming the short row
-     */
-    static void requireScoreRows(List<History> histories, Domain target, float[][] scores) {
-        if (scores.length < histories.size()) {
-            throw new IllegalArgumentException("scores has " + scores.length + " rows for " + histories.size() + " histories");
-        }
-        for (int b = 0; b < histories.size(); b++) {
-            if (scores[b].length < target.size()) {
-                throw new IllegalArgumentException("scores row " + b + " has " + scores[b].length + " entries for " + target.size()
-                        + " items of " + target.name());
-            }
-        }
-    }
-
-    /**
-     * Checks that every item id of the histories is one of {@code 0..itemCount-1}, the items a
-     * model knows (for implementations).
-     *
-     * @throws IllegalArgumentException naming the first unknown id, its position and its history
-     */
-    static void requireKnownItems(List<History> histories, int itemCount) {
-        for (int b = 0; b < histories.size(); b++) {
-            History h = histories.get(b);
-            for (int i = 0; i < h.length(); i++) {
-                int item = h.item(i);
-                if (item < 0 || item >= itemCount) {
-                    throw new IllegalArgumentException("unknown item id " + item + " at position " + i + " of history " + b
-                            + "; the model knows items 0.." + (itemCount - 1));
-                }
-            }
         }
     }
 
@@ -102,6 +72,18 @@ public interface Recommender {
             out.add(TopK.select(scores[u], seenIn(histories.get(u), target), target.firstItem(), k));
         }
         return out;
+    }
+
+    /**
+     * Evaluates this recommender on a split of a dataset: for each case of the split, the target's
+     * rank among its domain's items under the protocol; HR, NDCG and MRR overall, per domain and per
+     * slice. Same as {@code Evaluator.of(protocol).evaluate(this, data, split)}.
+     *
+     * @param split {@link Split#VALID} or {@link Split#TEST}
+     * @throws IllegalStateException when the recommender returns NaN scores
+     */
+    default EvaluationReport evaluate(CdsrDataset data, Split split, Protocol protocol) {
+        return Evaluator.of(protocol).evaluate(this, data, split);
     }
 
     private static void requirePositiveK(int k) {

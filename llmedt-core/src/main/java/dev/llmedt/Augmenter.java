@@ -1,6 +1,6 @@
-package dev.llmedt.augment;
+package dev.llmedt;
 
-import dev.llmedt.ProgressListener;
+import dev.llmedt.augment.AugmentedData;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.text.ItemEmbeddings;
 
@@ -8,7 +8,7 @@ import dev.llmedt.text.ItemEmbeddings;
  * Augments the training sequences of a cross-domain dataset. Implementations read
  * {@link CdsrDataset#train()} only, never the validation or test cases.
  *
- * @see TransferableItemAugmenter
+ * @see dev.llmedt.augment.TransferableItemAugmenter
  */
 public interface Augmenter {
 
