@@ -167,19 +167,6 @@ public final class NextItemTraining {
         return new Result(run.epochs(), run.bestEpoch(), run.bestValidNdcg10(), stopReason, run.extra().path("training_sequences").asInt());
     }
 
-    /** Returns a deep copy of a parameter set (same names, shapes, kinds and values). */
-    public static ParameterSet copyOf(ParameterSet source) {
-        ParameterSet copy = new ParameterSet();
-        for (Parameter q : source.list()) {
-            int[] s = q.shape();
-            Parameter c = s.length == 1 ? Parameter.vector(q.name(), s[0])
-                    : q.sparse() ? Parameter.table(q.name(), s[0], s[1]) : Parameter.matrix(q.name(), s[0], s[1]);
-            c.copyFrom(q);
-            copy.add(c);
-        }
-        return copy;
-    }
-
     /**
      * The data-parallel step machinery: the batch's chunks with their batches and gradients, the
      * workers' networks and towers, and Adam. Every sum across chunks or rows has an order fixed by

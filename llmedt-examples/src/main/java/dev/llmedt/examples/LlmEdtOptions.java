@@ -27,13 +27,25 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 
 /** The options of {@code train --method llm-edt} and the run they describe. */
 final class LlmEdtOptions {
 
     @Mixin
     EncoderOptions encoderOptions;
+
+    /** This group's own options. */
+    @Spec
+    CommandSpec group;
+
+    /** The command it is part of (for what was given on its command line). */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
     @Option(names = "--embeddings", paramLabel = "FILE",
             description = "llm-edt: item embeddings written by 'encode' (FILE + FILE.json) instead of encoding the items here.")
@@ -132,59 +144,16 @@ final class LlmEdtOptions {
             description = "llm-edt: scale each domain thread by a learned gate starting at 0 (default false: the reference's plain sum).")
     Boolean domainGate;
 
+    /** The options of this group (and of its encoder options) given on the command line. */
     List<String> usedOptions() {
+        ParseResult parsed = command.commandLine().getParseResult();
         List<String> used = new ArrayList<>();
-        add(used, "--embeddings", embeddingsFile);
-        add(used, "--generator", generatorUrl);
-        add(used, "--model", generatorModel);
-        add(used, "--item-representation", itemRepresentation);
-        add(used, "--pca", pca);
-        add(used, "--adapter-hidden", adapterHidden);
-        add(used, "--insertion", insertion);
-        add(used, "--tau", tau);
-        add(used, "--max-insertions", maxInsertions);
-        add(used, "--minor-share", minorShare);
-        add(used, "--clusters", clusters);
-        add(used, "--fine-tuning-lr", fineTuningLr);
-        add(used, "--fine-tuning-batch-size", fineTuningBatch);
-        add(used, "--adapter-size", adapterSize);
-        add(used, "--alignment-weight", alignmentWeight);
-        add(used, "--domain-gate", domainGate);
-        add(used, "--alignment-head", alignmentHead);
-        add(used, "--fine-tune-on-augmented", fineTuneOnAugmented);
-        add(used, "--cache", encoderOptions.cache);
-        add(used, "--phase-one", phaseOne);
-        if (augmenterOn) {
-            used.add("--augmenter");
-        }
-        if (noAugmenter) {
-            used.add("--no-augmenter");
-        }
-        if (noFineTuning) {
-            used.add("--no-fine-tuning");
-        }
-        if (profilesOn) {
-            used.add("--profiles");
-        }
-        if (noProfiles) {
-            used.add("--no-profiles");
-        }
-        if (insertedTargets) {
-            used.add("--inserted-items-are-targets");
-        }
-        if (profileInScore) {
-            used.add("--profile-in-score");
-        }
-        if (domainItemAdapters) {
-            used.add("--domain-item-adapters");
+        for (OptionSpec o : group.options()) {
+            if (parsed != null && parsed.hasMatchedOption(o.longestName())) {
+                used.add(o.longestName());
+            }
         }
         return used;
-    }
-
-    private static void add(List<String> used, String name, Object value) {
-        if (value != null) {
-            used.add(name);
-        }
     }
 
     /** Fails when an LLM-EDT option was given to another method. */

@@ -45,32 +45,37 @@ public final class PlainJavaExample {
     /** Trains on {@code data} (at most {@code maxEpochs} per phase), prints what it finds and saves the model to {@code out}. */
     public static Outcome run(CdsrDataset data, int maxEpochs, Path out) throws IOException {
         try (TextEncoder encoder = OnnxTextEncoder.embeddedDefault()) {
-            LlmEdtModel model = LlmEdt.builder()
-                    .encoder(encoder)
-                    .pretraining(p -> p.maxEpochs(maxEpochs))
-                    .fineTuning(f -> f.maxEpochs(maxEpochs))
-                    .seed(42)
-                    .listener(TrainingListener.logging())
-                    .fit(data);
-
-            EvaluationReport test = model.evaluate(data, Split.TEST, Protocol.full());
-            System.out.printf(Locale.ROOT, "test users %d: HR@10 %.4f NDCG@10 %.4f%n", data.test().size(), test.overall().hitRate(10),
-                    test.overall().ndcg(10));
-            for (Domain d : data.domains()) {
-                System.out.printf(Locale.ROOT, "  %-10s HR@10 %.4f NDCG@10 %.4f%n", d.name(), test.domain(d).hitRate(10), test.domain(d).ndcg(10));
-            }
-
-            EvaluationCase user = data.test().get(0);
-            Domain target = data.items().domainOf(user.target());
-            List<ScoredItem> top = model.recommend(user.input(), target, 5);
-            System.out.println("user " + user.user() + " next in " + target.name() + ":");
-            for (ScoredItem s : top) {
-                System.out.printf(Locale.ROOT, "  %.3f  %s%n", s.score(), data.items().item(s.item()).title());
-            }
-
-            model.save(out);
-            System.out.println("model saved to " + out);
-            return new Outcome(test, top, out);
+            return run(data, encoder, maxEpochs, out);
         }
+    }
+
+    /** As {@link #run(CdsrDataset, int, Path)} with the given item-text encoder (such as a cached one). */
+    public static Outcome run(CdsrDataset data, TextEncoder encoder, int maxEpochs, Path out) throws IOException {
+        LlmEdtModel model = LlmEdt.builder()
+                .encoder(encoder)
+                .pretraining(p -> p.maxEpochs(maxEpochs))
+                .fineTuning(f -> f.maxEpochs(maxEpochs))
+                .seed(42)
+                .listener(TrainingListener.logging())
+                .fit(data);
+
+        EvaluationReport test = model.evaluate(data, Split.TEST, Protocol.full());
+        System.out.printf(Locale.ROOT, "test users %d: HR@10 %.4f NDCG@10 %.4f%n", data.test().size(), test.overall().hitRate(10),
+                test.overall().ndcg(10));
+        for (Domain d : data.domains()) {
+            System.out.printf(Locale.ROOT, "  %-10s HR@10 %.4f NDCG@10 %.4f%n", d.name(), test.domain(d).hitRate(10), test.domain(d).ndcg(10));
+        }
+
+        EvaluationCase user = data.test().get(0);
+        Domain target = data.items().domainOf(user.target());
+        List<ScoredItem> top = model.recommend(user.input(), target, 5);
+        System.out.println("user " + user.user() + " next in " + target.name() + ":");
+        for (ScoredItem s : top) {
+            System.out.printf(Locale.ROOT, "  %.3f  %s%n", s.score(), data.items().item(s.item()).title());
+        }
+
+        model.save(out);
+        System.out.println("model saved to " + out);
+        return new Outcome(test, top, out);
     }
 }

@@ -151,6 +151,10 @@ class LlmEdtCommandTest {
         assertTrue(r.status() != 0 && r.err().contains("--domain"), r.err());
         r = run("train", "--method", "sasrec", "--data", data.toString(), "--out", model.toString(), "--item-representation", "llm");
         assertTrue(r.status() != 0 && r.err().contains("--item-representation") && r.err().contains("llm-edt only"), r.err());
+        r = run("train", "--method", "sasrec", "--data", data.toString(), "--out", model.toString(), "--profiles", "--cache",
+                dir.resolve("c").toString(), "--template", "{title}");
+        assertTrue(r.status() != 0 && r.err().contains("--profiles") && r.err().contains("--cache") && r.err().contains("--template")
+                && !r.err().contains("--encoder") && r.err().contains("llm-edt only"), r.err());
         r = run(train("--out", model.toString(), "--item-representation", "words"));
         assertTrue(r.status() != 0 && r.err().contains("id, llm, hybrid") && r.err().contains("words"), r.err());
         r = run(train("--out", model.toString(), "--max-epochs", "1,2,3"));
