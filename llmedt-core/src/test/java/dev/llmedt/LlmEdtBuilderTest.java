@@ -25,7 +25,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The front door: option checks at once, conflicts, cross-field rules at fit, and that it trains what the pipeline trains. */
@@ -65,6 +67,90 @@ class LlmEdtBuilderTest {
         assertTrue(clusters.getMessage().contains("0"), clusters.getMessage());
         assertThrows(IllegalArgumentException.class, () -> LlmEdt.builder().encoder(null));
         assertThrows(IllegalArgumentException.class, () -> LlmEdt.builder().listener(null));
+    }
+
+    /** Every range-checked setting of the builder, with a value outside its range: the whole message is checked. */
+    @TestFactory
+    List<DynamicTest> everySettingRefusesAValueOutsideItsRangeNamingItValueAndRange() {
+        List<DynamicTest> tests = new ArrayList<>(List.of(
+                bad("threads(0)", () -> LlmEdt.builder().threads(0), "threads must be in [1, 256], got 0"),
+                bad("threads(257)", () -> LlmEdt.builder().threads(257), "threads must be in [1, 256], got 257"),
+                bad("backbone(dim(0))", () -> LlmEdt.builder().backbone(x -> x.dim(0)), "dim must be in [1, 4096], got 0"),
+                bad("backbone(dim(4097))", () -> LlmEdt.builder().backbone(x -> x.dim(4097)), "dim must be in [1, 4096], got 4097"),
+                bad("backbone(blocks(0))", () -> LlmEdt.builder().backbone(x -> x.blocks(0)), "blocks must be in [1, 64], got 0"),
+                bad("backbone(heads(257))", () -> LlmEdt.builder().backbone(x -> x.heads(257)), "heads must be in [1, 256], got 257"),
+                bad("backbone(maxLength(0))", () -> LlmEdt.builder().backbone(x -> x.maxLength(0)), "maxLength must be in [1, 4096], got 0"),
+                bad("backbone(dropout(1.0))", () -> LlmEdt.builder().backbone(x -> x.dropout(1.0)), "dropout must be in [0.0, 1.0), got 1.0"),
+                bad("backbone(dropout(-0.1))", () -> LlmEdt.builder().backbone(x -> x.dropout(-0.1)), "dropout must be in [0.0, 1.0), got -0.1"),
+                bad("backbone(layerNormEps(0.0))", () -> LlmEdt.builder().backbone(x -> x.layerNormEps(0.0)), "layerNormEps must be in (0.0, 1.0), got 0.0"),
+                bad("backbone(pcaDimension(-1))", () -> LlmEdt.builder().backbone(x -> x.pcaDimension(-1)), "pcaDimension must be in [0, 65536], got -1"),
+                bad("backbone(adapterHidden(-1))", () -> LlmEdt.builder().backbone(x -> x.adapterHidden(-1)), "adapterHidden must be in [0, 65536], got -1"),
+                bad("pretraining(learningRate(0.0))", () -> LlmEdt.builder().pretraining(x -> x.learningRate(0.0)), "learningRate must be in (0.0, 10.0), got 0.0"),
+                bad("pretraining(learningRate(Double.NaN))", () -> LlmEdt.builder().pretraining(x -> x.learningRate(Double.NaN)), "learningRate must be in (0.0, 10.0), got NaN"),
+                bad("pretraining(adamEps(0.0))", () -> LlmEdt.builder().pretraining(x -> x.adamEps(0.0)), "adamEps must be in (0.0, 1.0), got 0.0"),
+                bad("pretraining(weightDecay(1.0))", () -> LlmEdt.builder().pretraining(x -> x.weightDecay(1.0)), "weightDecay must be in [0.0, 1.0), got 1.0"),
+                bad("pretraining(batchSize(0))", () -> LlmEdt.builder().pretraining(x -> x.batchSize(0)), "batchSize must be in [1, 65536], got 0"),
+                bad("pretraining(maxEpochs(0))", () -> LlmEdt.builder().pretraining(x -> x.maxEpochs(0)), "maxEpochs must be in [1, 100000], got 0"),
+                bad("pretraining(patience(0))", () -> LlmEdt.builder().pretraining(x -> x.patience(0)), "patience must be in [1, 100000], got 0"),
+                bad("fineTuning(learningRate(10.0))", () -> LlmEdt.builder().fineTuning(x -> x.learningRate(10.0)), "learningRate must be in (0.0, 10.0), got 10.0"),
+                bad("fineTuning(weightDecay(-1.0))", () -> LlmEdt.builder().fineTuning(x -> x.weightDecay(-1.0)), "weightDecay must be in [0.0, 1.0), got -1.0"),
+                bad("fineTuning(gradientClipNorm(-1.0))", () -> LlmEdt.builder().fineTuning(x -> x.gradientClipNorm(-1.0)), "gradientClipNorm must be in [0.0, 1000000.0), got -1.0"),
+                bad("fineTuning(batchSize(1))", () -> LlmEdt.builder().fineTuning(x -> x.batchSize(1)), "batchSize must be in [2, 65536], got 1"),
+                bad("fineTuning(maxEpochs(0))", () -> LlmEdt.builder().fineTuning(x -> x.maxEpochs(0)), "maxEpochs must be in [1, 100000], got 0"),
+                bad("fineTuning(patience(0))", () -> LlmEdt.builder().fineTuning(x -> x.patience(0)), "patience must be in [1, 100000], got 0"),
+                bad("fineTuning(plateauPatience(0))", () -> LlmEdt.builder().fineTuning(x -> x.plateauPatience(0)), "plateauPatience must be in [1, 100000], got 0"),
+                bad("fineTuning(adapterSize(0))", () -> LlmEdt.builder().fineTuning(x -> x.adapterSize(0)), "adapterSize must be in [1, 4096], got 0"),
+                bad("fineTuning(adapterDropout(1.0))", () -> LlmEdt.builder().fineTuning(x -> x.adapterDropout(1.0)), "adapterDropout must be in [0.0, 1.0), got 1.0"),
+                bad("fineTuning(alignmentWeight(-1.0))", () -> LlmEdt.builder().fineTuning(x -> x.alignmentWeight(-1.0)), "alignmentWeight must be in [0.0, 1000.0), got -1.0"),
+                bad("fineTuning(temperature(0.0))", () -> LlmEdt.builder().fineTuning(x -> x.temperature(0.0)), "temperature must be in (0.0, 100.0), got 0.0"),
+                bad("fineTuning(profileAdapterHidden(0))", () -> LlmEdt.builder().fineTuning(x -> x.profileAdapterHidden(0)), "profileAdapterHidden must be in [1, 65536], got 0"),
+                bad("augmenter(clusters(0))", () -> LlmEdt.builder().augmenter(x -> x.clusters(0)), "clusters must be in [1, 100000], got 0"),
+                bad("augmenter(similarityThreshold(1.5))", () -> LlmEdt.builder().augmenter(x -> x.similarityThreshold(1.5)), "similarityThreshold (tau) must be in [-1, 1], got 1.5"),
+                bad("augmenter(minorShareThreshold(0.0))", () -> LlmEdt.builder().augmenter(x -> x.minorShareThreshold(0.0)), "minorShareThreshold must be in (0, 1], got 0.0"),
+                bad("augmenter(maxUsers(-1))", () -> LlmEdt.builder().augmenter(x -> x.maxUsers(-1)), "maxUsers must be in [0, 2147483647], got -1"),
+                bad("augmenter(maxInsertionsPerUser(0))", () -> LlmEdt.builder().augmenter(x -> x.maxInsertionsPerUser(0)), "maxInsertionsPerUser must be in [1, 1000], got 0"),
+                bad("augmenter(threads(0))", () -> LlmEdt.builder().augmenter(x -> x.threads(0)), "threads must be in [1, 256], got 0"),
+                bad("augmenter(kMeansIterations(0))", () -> LlmEdt.builder().augmenter(x -> x.kMeansIterations(0)), "kMeansIterations must be in [1, 1000], got 0"),
+                bad("augmenter(generatorConcurrency(0))", () -> LlmEdt.builder().augmenter(x -> x.generatorConcurrency(0)), "generatorConcurrency must be in [1, 256], got 0"),
+                bad("augmenter(promptItems(1001))", () -> LlmEdt.builder().augmenter(x -> x.promptItems(1001)), "promptItems must be in [1, 1000], got 1001"),
+                bad("profiler(clusters(1001))", () -> LlmEdt.builder().profiler(x -> x.clusters(1001)), "clusters must be in [1, 1000], got 1001"),
+                bad("profiler(itemsPerCluster(0))", () -> LlmEdt.builder().profiler(x -> x.itemsPerCluster(0)), "itemsPerCluster must be in [1, 100000], got 0"),
+                bad("profiler(termsPerCluster(101))", () -> LlmEdt.builder().profiler(x -> x.termsPerCluster(101)), "termsPerCluster must be in [1, 100], got 101"),
+                bad("profiler(maxProfileChars(19))", () -> LlmEdt.builder().profiler(x -> x.maxProfileChars(19)), "maxProfileChars must be in [20, 1000000], got 19"),
+                bad("profiler(kMeansIterations(0))", () -> LlmEdt.builder().profiler(x -> x.kMeansIterations(0)), "kMeansIterations must be in [1, 1000], got 0"),
+                bad("profiler(threads(257))", () -> LlmEdt.builder().profiler(x -> x.threads(257)), "threads must be in [1, 256], got 257"),
+                bad("profiler(generatorConcurrency(0))", () -> LlmEdt.builder().profiler(x -> x.generatorConcurrency(0)), "generatorConcurrency must be in [1, 256], got 0")));
+        for (String option : List.of("encoder", "itemEmbeddings", "itemTemplate", "generator", "listener", "progress", "config", "phaseOne",
+                "checkpoints")) {
+            tests.add(DynamicTest.dynamicTest(option + "(null)", () -> {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> nullFor(option));
+                assertEquals(option + " must not be null", e.getMessage());
+            }));
+        }
+        return tests;
+    }
+
+    private static DynamicTest bad(String call, org.junit.jupiter.api.function.Executable setter, String message) {
+        return DynamicTest.dynamicTest(call, () -> {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, setter, call);
+            assertEquals(message, e.getMessage(), call);
+        });
+    }
+
+    private static void nullFor(String option) {
+        LlmEdt.Builder b = LlmEdt.builder();
+        switch (option) {
+            case "encoder" -> b.encoder(null);
+            case "itemEmbeddings" -> b.itemEmbeddings(null);
+            case "itemTemplate" -> b.itemTemplate(null);
+            case "generator" -> b.generator(null);
+            case "listener" -> b.listener(null);
+            case "progress" -> b.progress(null);
+            case "config" -> b.config(null);
+            case "phaseOne" -> b.phaseOne(null);
+            case "checkpoints" -> b.checkpoints(null);
+            default -> throw new AssertionError(option);
+        }
     }
 
     @Test
