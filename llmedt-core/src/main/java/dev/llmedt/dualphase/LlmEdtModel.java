@@ -56,8 +56,11 @@ public final class LlmEdtModel implements Recommender {
     private final JsonNode provenance;
     private final ConcurrentLinkedQueue<Replica> replicas = new ConcurrentLinkedQueue<>();
     private volatile float[][][] domainTables;
+    /** Counts {@link #parametersChanged} calls: replicas of an older generation hold stale weight snapshots. */
+    private volatile int generation;
 
     private final class Replica {
+        final int generationTaken = generation;
         final SasRecNetwork global = new SasRecNetwork(shape, parameters, BATCH, BATCH * shape.maxLength());
         final DomainThread[] threads = new DomainThread[domains.size()];
         final RaggedBatch batch = new RaggedBatch(BATCH, BATCH * shape.maxLength());
@@ -70,10 +73,12 @@ public final class LlmEdtModel implements Recommender {
         final float[][] projected = new float[BATCH][shape.dim()];
 
         Replica() {
+            global.snapshotWeights();
             if (fineTuned) {
                 for (Domain d : domains) {
                     threads[d.index()] = new DomainThread(shape, parameters, positionTable(d.index()), domainAdapter(d.index()),
                             (float) config.fineTuning().adapterDropout(), gateOf(config, d.index()), BATCH, BATCH * shape.maxLength());
+                    threads[d.index()].snapshotWeights();
                     if (scoresWithProfiles()) {
                         projections[d.index()] = new ProfileAlignment(parameters, profileAdapter(d.index()), 1, BATCH);
                     }
@@ -226,6 +231,9 @@ public final class LlmEdtModel implements Recommender {
         Recommender.requireKnownItems(histories, itemCount);
         float[][] table = tables()[target.index()];
         Replica r = replicas.poll();
+        while (r != null && r.generationTaken != generation) {
+            r = replicas.poll();
+        }
         if (r == null) {
             r = new Replica();
         }
@@ -322,9 +330,11 @@ public final class LlmEdtModel implements Recommender {
         return t;
     }
 
-    /** Forgets derived tables after the shared parameters changed (training-time views only). */
-    void parametersChanged() {
+    /** Forgets derived tables and weight snapshots after the shared parameters changed (training-time views only). */
+    synchronized void parametersChanged() {
         domainTables = null;
+        generation++;
+        replicas.clear();
     }
 
     ParameterSet parameters() {

@@ -43,13 +43,20 @@ public final class SasRecModel implements Recommender {
     private final Domain trainedDomain;
     private final ConcurrentLinkedQueue<Replica> replicas = new ConcurrentLinkedQueue<>();
     private volatile float[][][] domainTables;
+    /** Counts {@link #parametersChanged} calls: replicas of an older generation hold stale weight snapshots. */
+    private volatile int generation;
 
     private final class Replica {
+        final int generationTaken = generation;
         final SasRecNetwork network = new SasRecNetwork(shape, parameters, BATCH, BATCH * shape.maxLength());
         final RaggedBatch batch = new RaggedBatch(BATCH, BATCH * shape.maxLength());
         final int[][] windows = new int[BATCH][];
         final int[] lastRow = new int[BATCH];
         final float[][] users = new float[BATCH][shape.dim()];
+
+        Replica() {
+            network.snapshotWeights();
+        }
     }
 
     SasRecModel(SasRecConfig config, List<Domain> domains, ParameterSet parameters, JsonNode provenance) {
@@ -120,6 +127,9 @@ public final class SasRecModel implements Recommender {
         Recommender.requireKnownItems(histories, itemCount);
         float[][] table = tables()[target.index()];
         Replica r = replicas.poll();
+        while (r != null && r.generationTaken != generation) {
+            r = replicas.poll();
+        }
         if (r == null) {
             r = new Replica();
         }
@@ -228,8 +238,10 @@ public final class SasRecModel implements Recommender {
         return parameters;
     }
 
-    /** Forgets derived tables after the shared parameters changed (training-time views only). */
-    void parametersChanged() {
+    /** Forgets derived tables and weight snapshots after the shared parameters changed (training-time views only). */
+    synchronized void parametersChanged() {
         domainTables = null;
+        generation++;
+        replicas.clear();
     }
 }
