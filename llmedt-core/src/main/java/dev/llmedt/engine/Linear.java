@@ -57,7 +57,7 @@ public final class Linear {
 
     /**
      * {@code y = x W^T + b} for {@code rows} rows. With a weight snapshot ({@link #snapshotWeight}) and
-     * at most {@link #FEW_ROWS} rows it runs row-major on the snapshot, with bit-identical results.
+     * at most 64 rows (one user's history) it runs row-major on the snapshot, with bit-identical results.
      */
     public void forward(float[][] x, int rows, float[][] y) {
         float[] b = bias == null ? null : bias.vectorValue();
