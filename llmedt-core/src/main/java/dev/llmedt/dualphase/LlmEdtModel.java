@@ -7,6 +7,7 @@ import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
 import dev.llmedt.engine.DomainThread;
 import dev.llmedt.engine.HistoryWindows;
+import dev.llmedt.engine.ItemScoring;
 import dev.llmedt.engine.Kernels;
 import dev.llmedt.engine.Parameter;
 import dev.llmedt.engine.ProfileAlignment;
@@ -268,7 +269,7 @@ public final class LlmEdtModel implements Recommender {
                         addProfiles(r, profiles, from, n, target.index());
                     }
                 }
-                Kernels.scoreUsers(r.users, n, d, table, target.size(), scores, from);
+                ItemScoring.scoreUsers(r.users, n, d, table, target.size(), scores, from);
             }
         } finally {
             replicas.offer(r);

@@ -244,8 +244,17 @@ public final class Kernels {
      * {@code i < items}: full-catalogue scoring against a feature-major item table, blocked over items.
      */
     public static void scoreUsers(float[][] users, int n, int width, float[][] table, int items, float[][] scores, int offset) {
-        for (int from = 0; from < items; from += ITEM_BLOCK) {
-            int to = Math.min(items, from + ITEM_BLOCK);
+        scoreUsers(users, n, width, table, 0, items, scores, offset);
+    }
+
+    /**
+     * {@link #scoreUsers(float[][], int, int, float[][], int, float[][], int)} for the items
+     * {@code [itemFrom, itemTo)} only; each item's score is the same whatever the range.
+     */
+    public static void scoreUsers(float[][] users, int n, int width, float[][] table, int itemFrom, int itemTo, float[][] scores,
+            int offset) {
+        for (int from = itemFrom; from < itemTo; from += ITEM_BLOCK) {
+            int to = Math.min(itemTo, from + ITEM_BLOCK);
             for (int b = 0; b < n; b++) {
                 float[] s = scores[offset + b];
                 java.util.Arrays.fill(s, from, to, 0);

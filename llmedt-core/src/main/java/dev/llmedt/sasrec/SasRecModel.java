@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
 import dev.llmedt.engine.HistoryWindows;
+import dev.llmedt.engine.ItemScoring;
 import dev.llmedt.engine.Kernels;
 import dev.llmedt.engine.Parameter;
 import dev.llmedt.engine.ParameterSet;
@@ -147,7 +148,7 @@ public final class SasRecModel implements Recommender {
                 // An empty history normalizes, like an all-padding input, to the last layer norm's bias.
                 HistoryWindows.lastHidden(r.network.hidden(), shape.dim(), r.lastRow, n, parameters.get("last_ln.bias").vectorValue(),
                         r.users);
-                Kernels.scoreUsers(r.users, n, shape.dim(), table, target.size(), scores, from);
+                ItemScoring.scoreUsers(r.users, n, shape.dim(), table, target.size(), scores, from);
             }
         } finally {
             replicas.offer(r);
