@@ -11,13 +11,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * large. One user's scoring reads the whole table (27,637 items x 64 floats = 7.1 MB for the
  * Kitchen domain), more than a core's cache holds, so its latency is bound by one core's memory
  * bandwidth; a helper task on the common fork-join pool scores chunks of items alongside the
- * caller, and when no pool thread takes it in time the caller scores everything itself. Batches of users are not split: they are
- * throughput work and bring the table into cache once for many users. Every item is scored by the
- * same code on whichever thread, so the scores do not depend on the split.
+ * caller, and when no pool thread takes it in time the caller scores everything itself. Batches of
+ * users are not split: they are throughput work and bring the table into cache once for many
+ * users. Every item is scored by the same code on whichever thread, so the scores do not depend on
+ * the split.
  */
 public final class ItemScoring {
 
-    /** Below this many multiply-adds (4,096 items of width 64) handing half to another thread does not pay. */
+    /** Below this many multiply-adds (4,096 items of width 64) sharing the work with another thread does not pay. */
     static final long SPLIT_MULTIPLY_ADDS = 1L << 18;
 
     private static final boolean CAN_SPLIT = Runtime.getRuntime().availableProcessors() > 1
@@ -29,7 +30,7 @@ public final class ItemScoring {
     /**
      * {@code scores[offset + b][i] = sum_f users[b][f] * table[f][i]} for {@code b < n} and
      * {@code i < items}, as {@link Kernels#scoreUsers} computes it, with one user's items shared by
-     * two threads when there are at least {@link #SPLIT_MULTIPLY_ADDS} multiply-adds.
+     * two threads when there are at least 2^18 multiply-adds (4,096 items of width 64).
      */
     public static void scoreUsers(float[][] users, int n, int width, float[][] table, int items, float[][] scores, int offset) {
         if (n != 1 || !CAN_SPLIT || (long) items * width < SPLIT_MULTIPLY_ADDS) {
