@@ -14,11 +14,18 @@ final class TopK {
         int n = Math.min(k, scores.length);
         int[] heap = new int[n]; // min-heap of local indices by (score asc, id desc)
         int size = 0;
+        // Once the heap is full, an item must beat its worst score: items come in id order, so an
+        // equal score loses the tie. Most items fail this one comparison (NaN does not, and is caught).
+        float worst = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < scores.length; i++) {
+            float s = scores[i];
+            if (size == n && s <= worst) {
+                continue;
+            }
             if (skip != null && skip[i]) {
                 continue;
             }
-            if (Float.isNaN(scores[i])) {
+            if (Float.isNaN(s)) {
                 throw new IllegalStateException("score of item " + (firstItem + i) + " is NaN");
             }
             if (size < n) {
@@ -27,6 +34,11 @@ final class TopK {
             } else if (n > 0 && better(i, heap[0], scores)) {
                 heap[0] = i;
                 siftDown(heap, size, scores);
+            } else {
+                continue;
+            }
+            if (size == n) {
+                worst = scores[heap[0]];
             }
         }
         Integer[] order = new Integer[size];

@@ -9,6 +9,7 @@ import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
 import dev.llmedt.engine.DomainThread;
 import dev.llmedt.engine.HistoryWindows;
+import dev.llmedt.engine.ItemScoring;
 import dev.llmedt.engine.Kernels;
 import dev.llmedt.engine.Parameter;
 import dev.llmedt.engine.ParameterSet;
@@ -45,8 +46,11 @@ final class DualPhaseModel implements LlmEdtModel {
     private final JsonNode provenance;
     private final ConcurrentLinkedQueue<Replica> replicas = new ConcurrentLinkedQueue<>();
     private volatile float[][][] domainTables;
+    /** Counts {@link #parametersChanged} calls: replicas of an older generation hold stale weight snapshots. */
+    private volatile int generation;
 
     private final class Replica {
+        final int generationTaken = generation;
         final SasRecNetwork global = new SasRecNetwork(shape, parameters, BATCH, BATCH * shape.maxLength());
         final DomainThread[] threads = new DomainThread[domains.size()];
         final RaggedBatch batch = new RaggedBatch(BATCH, BATCH * shape.maxLength());
@@ -59,10 +63,12 @@ final class DualPhaseModel implements LlmEdtModel {
         final float[][] projected = new float[BATCH][shape.dim()];
 
         Replica() {
+            global.snapshotWeights();
             if (fineTuned) {
                 for (Domain d : domains) {
                     threads[d.index()] = new DomainThread(shape, parameters, LlmEdtModel.positionTable(d.index()), LlmEdtModel.domainAdapter(d.index()),
                             (float) config.fineTuning().adapterDropout(), gateOf(config, d.index()), BATCH, BATCH * shape.maxLength());
+                    threads[d.index()].snapshotWeights();
                     if (scoresWithProfiles()) {
                         projections[d.index()] = new ProfileAlignment(parameters, profileAdapter(d.index()), 1, BATCH);
                     }
@@ -182,6 +188,9 @@ final class DualPhaseModel implements LlmEdtModel {
         ScoreArguments.requireKnownItems(histories, itemCount);
         float[][] table = tables()[target.index()];
         Replica r = replicas.poll();
+        while (r != null && r.generationTaken != generation) {
+            r = replicas.poll();
+        }
         if (r == null) {
             r = new Replica();
         }
@@ -216,7 +225,7 @@ final class DualPhaseModel implements LlmEdtModel {
                         addProfiles(r, profiles, from, n, target.index());
                     }
                 }
-                Kernels.scoreUsers(r.users, n, d, table, target.size(), scores, from);
+                ItemScoring.scoreUsers(r.users, n, d, table, target.size(), scores, from);
             }
         } finally {
             replicas.offer(r);
@@ -278,9 +287,11 @@ final class DualPhaseModel implements LlmEdtModel {
         return t;
     }
 
-    /** Forgets derived tables after the shared parameters changed (training-time views only). */
-    void parametersChanged() {
+    /** Forgets derived tables and weight snapshots after the shared parameters changed (training-time views only). */
+    synchronized void parametersChanged() {
         domainTables = null;
+        generation++;
+        replicas.clear();
     }
 
     ParameterSet parameters() {

@@ -89,6 +89,14 @@ public final class CausalSelfAttention {
         keep = new float[0];
     }
 
+    /** Takes weight snapshots of the projections for few-row inference passes (see {@link Linear#snapshotWeight}). */
+    public void snapshotWeights() {
+        qProj.snapshotWeight();
+        kProj.snapshotWeight();
+        vProj.snapshotWeight();
+        outProj.snapshotWeight();
+    }
+
     /**
      * Computes {@code out = attention(queryInput, keyValueInput)} for every row of the batch. Both
      * inputs must stay unchanged until {@link #backward}.

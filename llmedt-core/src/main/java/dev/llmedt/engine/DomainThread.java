@@ -56,6 +56,17 @@ public final class DomainThread {
         return network;
     }
 
+    /**
+     * Takes weight snapshots of the network and the adapter for few-row inference passes (see
+     * {@link SasRecNetwork#snapshotWeights}; the same caveat: inference threads only).
+     */
+    public void snapshotWeights() {
+        network.snapshotWeights();
+        if (adapter != null) {
+            adapter.snapshotWeights();
+        }
+    }
+
     /** Runs the thread on a batch of domain subsequences; {@code training} enables dropout. */
     public void forward(RaggedBatch batch, boolean training) {
         this.batch = batch;

@@ -36,6 +36,28 @@ public final class Kernels {
     }
 
     /**
+     * {@code yRows[r][0..out) = bias[biasFrom..biasFrom+out) + sum_p xRows[r][p] * weightT[p][0..out)} for
+     * {@code r < rows}: the forward of a linear layer on ROW-major activations with the weight transposed
+     * ({@code weightT[p][o] = w[o][p]}). For few rows it beats {@link #linearForward}, whose inner loops
+     * run over rows; each output sums the same products in the same order as there (bias first, then
+     * the inputs in groups of four), so the two give bit-identical results.
+     *
+     * @param bias may be null (zero)
+     */
+    public static void linearForwardRows(float[][] weightT, float[] bias, int biasFrom, int out, float[][] xRows, int in, int rows,
+            float[][] yRows) {
+        for (int r = 0; r < rows; r++) {
+            float[] y = yRows[r];
+            if (bias == null) {
+                java.util.Arrays.fill(y, 0, out, 0);
+            } else {
+                System.arraycopy(bias, biasFrom, y, 0, out);
+            }
+            addWeightedRows(xRows[r], weightT, in, y, 0, out);
+        }
+    }
+
+    /**
      * {@code y[from..to) += sum_p weights[p] * rows[p][from..to)} for {@code p < count}: the inner
      * step of a feature-major matrix product (also used to score items against user vectors).
      */
@@ -222,8 +244,17 @@ public final class Kernels {
      * {@code i < items}: full-catalogue scoring against a feature-major item table, blocked over items.
      */
     public static void scoreUsers(float[][] users, int n, int width, float[][] table, int items, float[][] scores, int offset) {
-        for (int from = 0; from < items; from += ITEM_BLOCK) {
-            int to = Math.min(items, from + ITEM_BLOCK);
+        scoreUsers(users, n, width, table, 0, items, scores, offset);
+    }
+
+    /**
+     * {@link #scoreUsers(float[][], int, int, float[][], int, float[][], int)} for the items
+     * {@code [itemFrom, itemTo)} only; each item's score is the same whatever the range.
+     */
+    public static void scoreUsers(float[][] users, int n, int width, float[][] table, int itemFrom, int itemTo, float[][] scores,
+            int offset) {
+        for (int from = itemFrom; from < itemTo; from += ITEM_BLOCK) {
+            int to = Math.min(itemTo, from + ITEM_BLOCK);
             for (int b = 0; b < n; b++) {
                 float[] s = scores[offset + b];
                 java.util.Arrays.fill(s, from, to, 0);

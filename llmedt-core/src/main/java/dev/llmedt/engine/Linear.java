@@ -14,6 +14,10 @@ public final class Linear {
     private final int outFrom;
     private final int out;
     private final int in;
+    /** The weight slice transposed, {@code [in][out]}, while an inference snapshot is held; else null. */
+    private float[][] transposedWeight;
+    private float[][] xRows = new float[0][0];
+    private float[][] yRows = new float[0][0];
 
     /**
      * Creates a layer over the whole weight.
@@ -51,9 +55,46 @@ public final class Linear {
         return out;
     }
 
-    /** {@code y = x W^T + b} for {@code rows} rows. */
+    /**
+     * {@code y = x W^T + b} for {@code rows} rows. With a weight snapshot ({@link #snapshotWeight}) and
+     * at most 64 rows (one user's history) it runs row-major on the snapshot, with bit-identical results.
+     */
     public void forward(float[][] x, int rows, float[][] y) {
-        Kernels.linearForward(weight.value(), bias == null ? null : bias.vectorValue(), outFrom, out, x, in, rows, y, false);
+        float[] b = bias == null ? null : bias.vectorValue();
+        if (transposedWeight != null && rows <= FEW_ROWS) {
+            if (xRows.length < rows) {
+                xRows = new float[FEW_ROWS][in];
+                yRows = new float[FEW_ROWS][out];
+            }
+            Kernels.transpose(x, in, rows, xRows);
+            Kernels.linearForwardRows(transposedWeight, b, outFrom, out, xRows, in, rows, yRows);
+            Kernels.untranspose(yRows, out, rows, y);
+        } else {
+            Kernels.linearForward(weight.value(), b, outFrom, out, x, in, rows, y, false);
+        }
+    }
+
+    /**
+     * The most rows for which a forward pass with a weight snapshot runs row-major: a single user's
+     * history at inference. Feature-major loops over so few rows spend their time in loop overhead.
+     */
+    static final int FEW_ROWS = 64;
+
+    /**
+     * Copies the weight slice, transposed, for the row-major forward of few rows. For inference
+     * networks only: the copy does not follow later changes of the parameter, so whoever changes
+     * the parameters must take a new snapshot or drop this layer.
+     */
+    public void snapshotWeight() {
+        float[][] w = weight.value();
+        float[][] t = new float[in][out];
+        for (int o = 0; o < out; o++) {
+            float[] wo = w[outFrom + o];
+            for (int p = 0; p < in; p++) {
+                t[p][o] = wo[p];
+            }
+        }
+        transposedWeight = t;
     }
 
     /**

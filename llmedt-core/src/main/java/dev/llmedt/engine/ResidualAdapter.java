@@ -52,6 +52,12 @@ public final class ResidualAdapter {
         set.add(Parameter.vector(prefix + "w2.bias", d));
     }
 
+    /** Takes weight snapshots of both layers for few-row inference passes (see {@link Linear#snapshotWeight}). */
+    public void snapshotWeights() {
+        down.snapshotWeight();
+        up.snapshotWeight();
+    }
+
     /** Returns the bottleneck width m. */
     public int bottleneck() {
         return m;

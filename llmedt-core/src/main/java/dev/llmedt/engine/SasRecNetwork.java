@@ -230,6 +230,20 @@ public final class SasRecNetwork {
         return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
     }
 
+    /**
+     * Takes snapshots of the weights of every linear layer, with which forward passes over few
+     * rows (one user's history) run row-major, several times faster, with bit-identical results.
+     * For inference networks only: the snapshots do not follow later parameter changes, so whoever
+     * changes the parameters must drop this network (or take new snapshots).
+     */
+    public void snapshotWeights() {
+        for (Block b : blocks) {
+            b.attention.snapshotWeights();
+            b.w1.snapshotWeight();
+            b.w2.snapshotWeight();
+        }
+    }
+
     /** Returns the shape. */
     public SasRecShape shape() {
         return shape;

@@ -7,6 +7,7 @@ import dev.llmedt.Recommender;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
 import dev.llmedt.engine.HistoryWindows;
+import dev.llmedt.engine.ItemScoring;
 import dev.llmedt.engine.Kernels;
 import dev.llmedt.engine.Parameter;
 import dev.llmedt.engine.ParameterSet;
@@ -44,13 +45,20 @@ public final class SasRecModel implements Recommender {
     private final Domain trainedDomain;
     private final ConcurrentLinkedQueue<Replica> replicas = new ConcurrentLinkedQueue<>();
     private volatile float[][][] domainTables;
+    /** Counts {@link #parametersChanged} calls: replicas of an older generation hold stale weight snapshots. */
+    private volatile int generation;
 
     private final class Replica {
+        final int generationTaken = generation;
         final SasRecNetwork network = new SasRecNetwork(shape, parameters, BATCH, BATCH * shape.maxLength());
         final RaggedBatch batch = new RaggedBatch(BATCH, BATCH * shape.maxLength());
         final int[][] windows = new int[BATCH][];
         final int[] lastRow = new int[BATCH];
         final float[][] users = new float[BATCH][shape.dim()];
+
+        Replica() {
+            network.snapshotWeights();
+        }
     }
 
     SasRecModel(SasRecConfig config, List<Domain> domains, ParameterSet parameters, JsonNode provenance) {
@@ -121,6 +129,9 @@ public final class SasRecModel implements Recommender {
         ScoreArguments.requireKnownItems(histories, itemCount);
         float[][] table = tables()[target.index()];
         Replica r = replicas.poll();
+        while (r != null && r.generationTaken != generation) {
+            r = replicas.poll();
+        }
         if (r == null) {
             r = new Replica();
         }
@@ -138,7 +149,7 @@ public final class SasRecModel implements Recommender {
                 // An empty history normalizes, like an all-padding input, to the last layer norm's bias.
                 HistoryWindows.lastHidden(r.network.hidden(), shape.dim(), r.lastRow, n, parameters.get("last_ln.bias").vectorValue(),
                         r.users);
-                Kernels.scoreUsers(r.users, n, shape.dim(), table, target.size(), scores, from);
+                ItemScoring.scoreUsers(r.users, n, shape.dim(), table, target.size(), scores, from);
             }
         } finally {
             replicas.offer(r);
@@ -229,8 +240,10 @@ public final class SasRecModel implements Recommender {
         return parameters;
     }
 
-    /** Forgets derived tables after the shared parameters changed (training-time views only). */
-    void parametersChanged() {
+    /** Forgets derived tables and weight snapshots after the shared parameters changed (training-time views only). */
+    synchronized void parametersChanged() {
         domainTables = null;
+        generation++;
+        replicas.clear();
     }
 }

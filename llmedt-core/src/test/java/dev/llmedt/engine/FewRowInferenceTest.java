@@ -1,0 +1,110 @@
+package dev.llmedt.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+
+/**
+ * The row-major forward of few rows on transposed weight snapshots gives bit-identical results to
+ * the feature-major forward it replaces at inference, for a linear layer and for a whole network.
+ */
+class FewRowInferenceTest {
+
+    /** Fixed, so that every run (and CI) checks the same examples. */
+    private static final long SEED = 0x5E7E_0010L;
+
+    /** A linear layer's problem: the values' seed, input width, output slice of a larger weight, rows, and whether it has a bias. */
+    record Layer(long seed, int in, int out, int outFrom, int rows, boolean bias) {
+    }
+
+    @Test
+    void rowMajorLinearForwardIsBitIdenticalToFeatureMajor() {
+        // Widths and row counts that are not multiples of the group of four or of a vector's 16 floats.
+        Gen<Layer> layers = longs().all().zip(integers().between(1, 70), integers().between(1, 70), integers().between(0, 9),
+                integers().between(1, 70), (seed, in, out, outFrom, rows) -> new Layer(seed, in, out, outFrom, rows, seed % 3 != 0));
+        qt().withFixedSeed(SEED).withExamples(300).forAll(layers).checkAssert(FewRowInferenceTest::sameOutputs);
+    }
+
+    private static void sameOutputs(Layer l) {
+        SplittableRandom r = new SplittableRandom(l.seed());
+        int outTotal = l.outFrom() + l.out() + 3;
+        float[][] weight = gaussian(r, outTotal, l.in());
+        float[] bias = l.bias() ? gaussian(r, 1, outTotal)[0] : null;
+        float[][] x = gaussian(r, l.in(), l.rows() + 5); // feature-major, with spare columns
+        float[][] expected = new float[l.out()][l.rows()];
+        Kernels.linearForward(weight, bias, l.outFrom(), l.out(), x, l.in(), l.rows(), expected, false);
+
+        float[][] weightT = new float[l.in()][l.out()];
+        for (int o = 0; o < l.out(); o++) {
+            for (int p = 0; p < l.in(); p++) {
+                weightT[p][o] = weight[l.outFrom() + o][p];
+            }
+        }
+        float[][] xRows = new float[l.rows()][l.in()];
+        Kernels.transpose(x, l.in(), l.rows(), xRows);
+        float[][] yRows = new float[l.rows()][l.out()];
+        Kernels.linearForwardRows(weightT, bias, l.outFrom(), l.out(), xRows, l.in(), l.rows(), yRows);
+        for (int o = 0; o < l.out(); o++) {
+            for (int row = 0; row < l.rows(); row++) {
+                int output = o;
+                int atRow = row;
+                // assertEquals on floats compares bit patterns (it tells 0.0 from -0.0)
+                assertEquals(expected[o][row], yRows[row][o], () -> l + ": output " + output + " of row " + atRow);
+            }
+        }
+    }
+
+    @Test
+    void networkWithWeightSnapshotsGivesBitIdenticalHiddenStates() {
+        SasRecShape shape = new SasRecShape(40, 24, 2, 2, 30, (float) 0.2, (float) 1e-6);
+        ParameterSet set = SasRecNetwork.createParameters(shape);
+        SasRecNetwork.initialize(set, 5);
+        SplittableRandom r = new SplittableRandom(17);
+        for (Parameter p : set.list()) {
+            if (p.shape().length == 1) {
+                float[] v = p.vectorValue();
+                for (int i = 0; i < v.length; i++) {
+                    v[i] += (float) (0.5 * r.nextGaussian()); // non-trivial layer norms and biases
+                }
+            }
+        }
+        SasRecNetwork plain = new SasRecNetwork(shape, set, 8, 8 * 30);
+        SasRecNetwork snapshot = new SasRecNetwork(shape, set, 8, 8 * 30);
+        snapshot.snapshotWeights();
+        // One user (few rows: the row-major path) and a batch of 8 users (more rows than FEW_ROWS: feature-major).
+        for (int users : new int[] {1, 3, 8}) {
+            int[][] histories = new int[users][];
+            for (int u = 0; u < users; u++) {
+                histories[u] = new int[1 + r.nextInt(40)];
+                for (int t = 0; t < histories[u].length; t++) {
+                    histories[u][t] = r.nextInt(39);
+                }
+            }
+            RaggedBatch batch = new RaggedBatch(8, 8 * 30);
+            int[] lastRow = new int[8];
+            HistoryWindows.fill(batch, histories, users, shape.maxLength(), 1, lastRow);
+            plain.forward(batch, false);
+            snapshot.forward(batch, false);
+            for (int f = 0; f < shape.dim(); f++) {
+                for (int row = 0; row < batch.rows; row++) {
+                    assertEquals(plain.hidden()[f][row], snapshot.hidden()[f][row], "feature " + f + " of row " + row + " with " + users + " users (" + batch.rows + " rows)");
+                }
+            }
+        }
+    }
+
+    private static float[][] gaussian(SplittableRandom r, int rows, int cols) {
+        float[][] m = new float[rows][cols];
+        for (float[] row : m) {
+            for (int c = 0; c < cols; c++) {
+                row[c] = (float) r.nextGaussian();
+            }
+        }
+        return m;
+    }
+}
