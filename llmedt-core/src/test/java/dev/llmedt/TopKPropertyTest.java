@@ -1,4 +1,4 @@
-package dev.llmedt.eval;
+package dev.llmedt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,6 +6,7 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
+import dev.llmedt.eval.ScoredItem;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
