@@ -126,12 +126,11 @@ class OpenAiCompatibleTest {
     void aSlowServerTimesOutAndIsRetriedThenFails() throws Exception {
         try (ScriptedServer server = new ScriptedServer((n, req) -> new Reply(200, "{}", Map.of(), 3_000))) {
             TextEncoder enc = embeddings(server).requestTimeout(Duration.ofMillis(200)).maxAttempts(2).dimension(3).build();
-            long start = System.nanoTime();
+            // Had the client waited for the server's late reply ("{}"), the error would be about a missing
+            // 'data' array, not a time-out: the message alone shows it gave up, no clock needed.
             LanguageModelException e = assertThrows(LanguageModelException.class, () -> enc.encode(List.of("tea")));
-            long millis = (System.nanoTime() - start) / 1_000_000;
             assertTrue(e.getMessage().contains("timed out after 200 ms") && e.getMessage().contains("2 attempts"), e.getMessage());
             assertEquals(0, e.statusCode());
-            assertTrue(millis < 2_500, "gave up after the time-outs, not the server's 3 s: " + millis + " ms");
             assertEquals(2, server.requestCount());
         }
     }
