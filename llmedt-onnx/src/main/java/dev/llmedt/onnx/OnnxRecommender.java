@@ -44,7 +44,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 public final class OnnxRecommender implements Recommender, AutoCloseable {
 
     private final RuntimeSession runtime;
-    private final OrtEnvironment environment = OrtEnvironment.getEnvironment();
+    private final OrtEnvironment environment = RuntimeFiles.environment();
     private final Map<String, String> metadata;
     private final List<Domain> domains;
     private final boolean[] scored;

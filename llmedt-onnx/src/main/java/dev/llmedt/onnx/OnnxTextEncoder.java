@@ -112,7 +112,7 @@ public final class OnnxTextEncoder implements TextEncoder {
         this.batchSize = b.batchSize;
         this.queryPrefix = b.queryPrefix;
         this.documentPrefix = b.documentPrefix;
-        this.environment = OrtEnvironment.getEnvironment();
+        this.environment = RuntimeFiles.environment();
         Loaded loaded = b.directory == null ? loadEmbedded(b) : loadDirectory(b);
         this.source = loaded.source;
         this.runtime = loaded.runtime;

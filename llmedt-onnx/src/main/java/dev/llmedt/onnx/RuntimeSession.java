@@ -107,7 +107,7 @@ final class RuntimeSession {
                         cpuReason = "the CUDA execution provider did not start";
                     }
                 }
-                OrtSession session = factory.create(OrtEnvironment.getEnvironment(), options);
+                OrtSession session = factory.create(RuntimeFiles.environment(), options);
                 return new RuntimeSession(source, settings, options, session, gpu, cpuReason);
             } catch (OrtException e) {
                 options.close();
