@@ -2,10 +2,13 @@ package dev.llmedt.examples;
 
 import dev.llmedt.LlmEdt;
 import dev.llmedt.TrainingListener;
+import dev.llmedt.augment.AugmentedData;
+import dev.llmedt.augment.TransferableItemAugmenter;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.DatasetStatistics;
 import dev.llmedt.data.Split;
 import dev.llmedt.data.SyntheticDataset;
+import dev.llmedt.data.UserSequence;
 import dev.llmedt.dualphase.LlmEdtModel;
 import dev.llmedt.eval.EvaluationReport;
 import dev.llmedt.eval.Evaluator;
@@ -13,6 +16,8 @@ import dev.llmedt.eval.GroupMetrics;
 import dev.llmedt.eval.MostPopularRecommender;
 import dev.llmedt.eval.Protocol;
 import dev.llmedt.onnx.OnnxTextEncoder;
+import dev.llmedt.profile.DomainAwareProfiler;
+import dev.llmedt.profile.UserProfiles;
 import dev.llmedt.sasrec.SasRecConfig;
 import dev.llmedt.sasrec.SasRecModel;
 import dev.llmedt.sasrec.SasRecTrainer;
@@ -30,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -162,11 +168,15 @@ final class QuickstartCommand implements Callable<Integer> {
             LlmEdt.Builder b = LlmEdt.builder().itemEmbeddings(embeddings).encoder(encoder).seed(seed)
                     .pretraining(p -> p.maxEpochs(epochs[0]).batchSize(batchSize)).fineTuning(f -> f.maxEpochs(epochs[1]).batchSize(batchSize))
                     .listener(TrainingListener.logging()).listener(llmEdtCurves).progress(progress);
+            Consumer<TransferableItemAugmenter.Builder> augmenterSettings = a -> a.similarityThreshold(SYNTHETIC_TAU)
+                    .clusters(Math.max(1, Math.min(SYNTHETIC_CLUSTERS, dataset.items().size() / 4)));
+            Consumer<DomainAwareProfiler.Builder> profilerSettings = p -> p.clusters(SYNTHETIC_PROFILE_CLUSTERS)
+                    .maxProfileChars(SYNTHETIC_PROFILE_CHARS);
             if (augment) {
-                b.augmenter(a -> a.similarityThreshold(SYNTHETIC_TAU).clusters(Math.min(SYNTHETIC_CLUSTERS, dataset.items().size() / 4)));
+                b.augmenter(augmenterSettings);
             }
             if (profile) {
-                b.profiler(p -> p.clusters(SYNTHETIC_PROFILE_CLUSTERS).maxProfileChars(SYNTHETIC_PROFILE_CHARS));
+                b.profiler(profilerSettings);
             }
             if (threads != null) {
                 b.threads(threads);
@@ -190,10 +200,26 @@ final class QuickstartCommand implements Callable<Integer> {
             stdout.println();
             printSideBySide(stdout, dataset, test);
 
+            // What the augmenter and profiler make, shown in the report even when the model was trained without them (cheap:
+            // no training, and the profiles are not embedded).
+            AugmentedData bridges = llmEdt.augmented();
+            if (bridges == null) {
+                TransferableItemAugmenter.Builder ab = TransferableItemAugmenter.builder().seed(seed);
+                augmenterSettings.accept(ab);
+                bridges = ab.build().augment(dataset, embeddings, progress);
+            }
+            UserProfiles userProfiles = llmEdt.profiles();
+            if (userProfiles == null) {
+                DomainAwareProfiler.Builder pb = DomainAwareProfiler.builder().seed(seed);
+                profilerSettings.accept(pb);
+                userProfiles = pb.build().profile(dataset.items(), embeddings, dataset.train().stream().map(UserSequence::items).toList(),
+                        progress);
+            }
+
             Map<String, Object> results = new LinkedHashMap<>();
             test.forEach((name, report) -> results.put(name, EvaluateCommand.toJson(name, dataset, evaluated, report)));
             run = new QuickstartReport.Run(dataset, synthetic, seed, embeddings, sasrec, sasrecCurves, llmEdt, llmEdtCurves, test, augment,
-                    profile, seconds, cacheDir);
+                    profile, bridges, userProfiles, seconds, cacheDir);
             Files.createDirectories(out);
             Files.writeString(out.resolve("results.json"), Json.write(results) + "\n", StandardCharsets.UTF_8);
         }

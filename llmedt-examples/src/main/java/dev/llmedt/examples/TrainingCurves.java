@@ -38,9 +38,4 @@ final class TrainingCurves implements TrainingListener {
     Map<String, List<EpochSummary>> epochs() {
         return Collections.unmodifiableMap(epochs);
     }
-
-    /** The best validation NDCG@10 of a phase (NaN when it did not run). */
-    double bestValidNdcg10(String phase) {
-        return epochs.getOrDefault(phase, List.of()).stream().mapToDouble(EpochSummary::validNdcg10).max().orElse(Double.NaN);
-    }
 }
