@@ -138,7 +138,7 @@ public final class ReportPage {
             if (e.getValue() instanceof Map<?, ?> m) {
                 flatten(key, m, t);
             } else {
-                t.row(key, e.getValue());
+                t.row(key, String.valueOf(e.getValue()));
             }
         }
     }
