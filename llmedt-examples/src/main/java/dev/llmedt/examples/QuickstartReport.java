@@ -134,7 +134,7 @@ final class QuickstartReport {
         Map<String, double[]> loss = new LinkedHashMap<>();
         Map<String, double[]> ndcg = new LinkedHashMap<>();
         Table table = Table.withColumns("model and phase", "epochs", "best epoch (kept)", "its valid NDCG@10", "its valid HR@10", "last loss",
-                "train s/epoch").caption("Training of each phase (validation users, the selection criterion).");
+                "train s/epoch (median)").caption("Training of each phase (validation users, the selection criterion).");
         phases.forEach((name, epochs) -> {
             loss.put(name, epochs.stream().mapToDouble(EpochSummary::loss).toArray());
             ndcg.put(name, epochs.stream().mapToDouble(EpochSummary::validNdcg10).toArray());
@@ -142,7 +142,7 @@ final class QuickstartReport {
             EpochSummary best = epochs.stream().filter(EpochSummary::best).reduce((a, b) -> b).orElse(null);
             table.row(name, epochs.size(), best == null ? "none: the start was kept" : best.epoch(),
                     best == null ? Double.NaN : best.validNdcg10(), best == null ? Double.NaN : best.validHr10(), epochs.get(epochs.size() - 1).loss(),
-                    epochs.stream().mapToDouble(EpochSummary::trainSeconds).average().orElse(Double.NaN));
+                    median(epochs.stream().mapToDouble(EpochSummary::trainSeconds).toArray()));
         });
         page.section("Training")
                 .paragraph("Each phase stops early when validation NDCG@10 (full ranking, validation users) has not improved for its "
@@ -327,6 +327,13 @@ final class QuickstartReport {
                     .append("]");
         }
         return h.length() > max ? b + "; ... (" + h.length() + " items)" : b.toString();
+    }
+
+    private static double median(double[] v) {
+        double[] sorted = v.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n == 0 ? Double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static double[] toDouble(long[] v) {

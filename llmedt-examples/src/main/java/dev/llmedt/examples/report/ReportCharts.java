@@ -151,7 +151,7 @@ public final class ReportCharts {
     /** Writes each label at its {x, y} on an XY chart. */
     public static JFreeChart labels(JFreeChart chart, Map<String, double[]> labels) {
         XYPlot plot = chart.getXYPlot();
-        Font font = new Font(Font.SANS_SERIF, Font.BOLD, 12);
+        Font font = new Font(Font.SANS_SERIF, Font.BOLD, 11);
         for (Map.Entry<String, double[]> e : labels.entrySet()) {
             XYTextAnnotation a = new XYTextAnnotation(e.getKey(), e.getValue()[0], e.getValue()[1]);
             a.setFont(font);
