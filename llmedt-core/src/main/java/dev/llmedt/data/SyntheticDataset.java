@@ -77,7 +77,72 @@ public final class SyntheticDataset {
         }
     }
 
+    /**
+     * Sizes and seed of the themed dataset of {@link #themed(ThemedOptions)}.
+     *
+     * @param seed the random seed; the same options always give the same dataset
+     * @param foodPerTheme Food items per theme, in [6, 600] (six products, repeated with other brands and variants)
+     * @param kitchenPerTheme Kitchen items per theme, in [6, 600]
+     * @param foodOnlyUsers training users with Food items only ({@code train_A.txt})
+     * @param kitchenOnlyUsers training users with Kitchen items only ({@code train_B.txt})
+     * @param foodHeavyUsers mixed training users with 5-20% Kitchen items ({@code train_overlap.txt}): the imbalanced users
+     * @param balancedUsers mixed training users with 30-70% Kitchen items ({@code train_overlap.txt})
+     * @param heldOutUsers users in each of the validation and test files; their targets alternate Food, Kitchen
+     */
+    public record ThemedOptions(long seed, int foodPerTheme, int kitchenPerTheme, int foodOnlyUsers, int kitchenOnlyUsers,
+            int foodHeavyUsers, int balancedUsers, int heldOutUsers) {
+
+        /** Validates the fields. */
+        public ThemedOptions {
+            Options.check("foodPerTheme", foodPerTheme, 6, 600);
+            Options.check("kitchenPerTheme", kitchenPerTheme, 6, 600);
+            Options.check("foodOnlyUsers", foodOnlyUsers, 0, 1_000_000);
+            Options.check("kitchenOnlyUsers", kitchenOnlyUsers, 0, 1_000_000);
+            Options.check("foodHeavyUsers", foodHeavyUsers, 0, 1_000_000);
+            Options.check("balancedUsers", balancedUsers, 0, 1_000_000);
+            Options.check("heldOutUsers", heldOutUsers, 1, 1_000_000);
+            if (foodHeavyUsers + balancedUsers == 0) {
+                throw new IllegalArgumentException("foodHeavyUsers + balancedUsers must be at least 1 (someone must link the domains), got 0");
+            }
+        }
+
+        /**
+         * The quickstart's sizes: 36 Food and 30 Kitchen items per theme (528 items), 900 Food-only,
+         * 120 Kitchen-only, 700 food-heavy and 120 balanced training users, 300 held out.
+         */
+        public static ThemedOptions defaults(long seed) {
+            return new ThemedOptions(seed, 36, 30, 900, 120, 700, 120, 300);
+        }
+    }
+
     private SyntheticDataset() {
+    }
+
+    /** The theme names of the themed dataset, in item order (Food items of theme 0 come first, and so on). */
+    public static List<String> themes() {
+        return List.of(ThemedGenerator.THEMES);
+    }
+
+    /** The item field that names an item's theme in the themed dataset ({@code Item.text().get(THEME)}). */
+    public static final String THEME = ThemedGenerator.THEME_FIELD;
+
+    /** Generates the default-sized themed dataset for a seed (see {@link #themed(ThemedOptions)}). */
+    public static CdsrDataset themed(long seed) {
+        return themed(ThemedOptions.defaults(seed));
+    }
+
+    /**
+     * Generates a two-domain dataset (Food, Kitchen) whose item titles carry meaning a language model
+     * can read: eight themes (Italian cooking, coffee, tea, baking, grilling, breakfast, smoothies,
+     * Asian cooking), each with six Food products and six Kitchen products paired by use (espresso
+     * beans and an espresso machine, spaghetti and a pasta maker). Users follow a main theme (and
+     * sometimes a second); most of them are Food-only or food-heavy (5-20% Kitchen), so Kitchen is
+     * the sparse minor domain; in Kitchen they often take the tool paired with their last food.
+     * Held-out users are mixed, their targets alternate Food and Kitchen. Each item also has a
+     * {@link #THEME} field (not part of the title). The same options always give the same dataset.
+     */
+    public static CdsrDataset themed(ThemedOptions options) {
+        return new ThemedGenerator(options).generate();
     }
 
     /** Generates the default-sized dataset for a seed. */

@@ -167,16 +167,21 @@ final class EvaluateCommand implements Callable<Integer> {
             PerUserFile.write(perUser, data, cases, report);
         }
         if (json) {
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("method", name);
-            json.put("dataset", data.name());
-            json.put("split", s.label());
-            json.putAll(report.toMap());
-            out.println(Json.write(json));
+            out.println(Json.write(toJson(name, data, s, report)));
             return 0;
         }
         printReport(out, name + " on " + data.name(), report);
         return 0;
+    }
+
+    /** What {@code --json} prints: the method, dataset and split, then the report's metrics ({@link EvaluationReport#toMap}). */
+    static Map<String, Object> toJson(String method, CdsrDataset data, Split split, EvaluationReport report) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("method", method);
+        json.put("dataset", data.name());
+        json.put("split", split.label());
+        json.putAll(report.toMap());
+        return json;
     }
 
     /** Fails clearly when the model was trained on other domains or item counts than the data. */
