@@ -1,6 +1,7 @@
 package dev.llmedt.examples;
 
 import dev.llmedt.LlmEdt;
+import dev.llmedt.LlmEdtModel;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.augment.AugmentedData;
 import dev.llmedt.augment.TransferableItemAugmenter;
@@ -9,7 +10,6 @@ import dev.llmedt.data.DatasetStatistics;
 import dev.llmedt.data.Split;
 import dev.llmedt.data.SyntheticDataset;
 import dev.llmedt.data.UserSequence;
-import dev.llmedt.dualphase.LlmEdtModel;
 import dev.llmedt.eval.EvaluationReport;
 import dev.llmedt.eval.Evaluator;
 import dev.llmedt.eval.GroupMetrics;
