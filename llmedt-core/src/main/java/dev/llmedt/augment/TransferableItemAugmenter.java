@@ -173,7 +173,7 @@ public final class TransferableItemAugmenter implements Augmenter {
      */
     public record Settings(int clusters, double similarityThreshold, double minorShareThreshold, InsertionStrategy insertion,
             int maxUsers, int maxInsertionsPerUser, boolean insertedItemsAreTargets, long seed, int kMeansIterations, int promptItems,
-            String promptTemplate) {
+            String promptTemplate) implements java.io.Serializable {
 
         /** Validates the fields. */
         public Settings {
