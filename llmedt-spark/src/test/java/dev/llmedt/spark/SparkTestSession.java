@@ -18,6 +18,8 @@ final class SparkTestSession {
                 Path warehouse = Files.createTempDirectory("llmedt-spark-test");
                 spark = SparkSession.builder().master("local[2]").appName("llmedt-spark-tests")
                         .config("spark.ui.enabled", "false")
+                        // Other processes on this machine may pause the JVM (SIGSTOP) for quiet measurements: no timeouts.
+                        .config("spark.network.timeout", "86400s").config("spark.executor.heartbeatInterval", "3600s")
                         .config("spark.sql.shuffle.partitions", "2")
                         .config("spark.default.parallelism", "2")
                         // Tiny tables: compiling whole-stage code and re-planning cost more than they save.
