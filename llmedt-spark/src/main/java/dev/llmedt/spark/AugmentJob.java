@@ -13,7 +13,6 @@ import dev.llmedt.text.TextGenerator;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -158,11 +157,15 @@ public final class AugmentJob {
         }
         Broadcast<Shared> shared = spark.sparkContext().broadcast(new Shared(side, clusters, chosen),
                 scala.reflect.ClassTag$.MODULE$.apply(Shared.class));
-        MapPartitionsFunction<Row, Row> augment = rows -> new Batches(rows, shared, config);
+        MapPartitionsFunction<Row, Row> augment = rows -> new RowBatches(rows, config.batchSize(), batch -> augment(batch, shared, config));
         return train.mapPartitions(augment, Encoders.row(OUTPUT));
     }
 
-    /** Flattens {@link #OUTPUT} into one row per insertion: {@code file, uid, position, source_item, inserted_item, similarity, match_similarity, after_position}. */
+    /**
+     * Flattens {@link #OUTPUT} into one row per insertion, the columns of the one-machine insertions
+     * file plus the user's index: {@code user_index, file, uid, position, source_item, inserted_item,
+     * similarity, match_similarity, after_position}.
+     */
     public static Dataset<Row> insertions(Dataset<Row> augmented) {
         return augmented.select(functions.col("user_index"), functions.col("source").as("file"), functions.col("uid"),
                 functions.explode(functions.col("insertions")).as("in"))
@@ -203,77 +206,42 @@ public final class AugmentJob {
         return new UserSequence(r.getString(1), r.getString(2), History.of(Tables.itemIds(r, 3, "sequences", key, itemCount)));
     }
 
-    /** Augments the partition's users a batch at a time. */
-    private static final class Batches implements Iterator<Row> {
-        private final Iterator<Row> rows;
-        private final Broadcast<Shared> shared;
-        private final Config config;
-        private final List<Row> out = new ArrayList<>();
-        private int next;
-
-        Batches(Iterator<Row> rows, Broadcast<Shared> shared, Config config) {
-            this.rows = rows;
-            this.shared = shared;
-            this.config = config;
+    /** Augments one batch of users. */
+    private static List<Row> augment(List<Row> batch, Broadcast<Shared> shared, Config config) {
+        Shared s = shared.value();
+        int itemCount = s.items().itemCount();
+        List<Integer> ids = new ArrayList<>(batch.size());
+        List<UserSequence> seqs = new ArrayList<>(batch.size());
+        for (Row r : batch) {
+            seqs.add(sequence(r, itemCount));
+            ids.add(r.getInt(0));
         }
-
-        @Override
-        public boolean hasNext() {
-            if (next < out.size()) {
-                return true;
-            }
-            out.clear();
-            next = 0;
-            if (!rows.hasNext()) {
-                return false;
-            }
-            fill();
-            return true;
+        int[] chosen = s.chosen();
+        BatchAugmenter augmenter = augmenter(shared, config, true);
+        List<Row> out = new ArrayList<>(batch.size());
+        List<BatchAugmenter.Result> results = augmenter.augment(ids, seqs, u -> chosen == null || Arrays.binarySearch(chosen, u) >= 0, 1);
+        for (BatchAugmenter.Result res : results) {
+            out.add(row(res));
         }
+        return out;
+    }
 
-        @Override
-        public Row next() {
-            if (!hasNext()) {
-                throw new java.util.NoSuchElementException();
-            }
-            return out.get(next++);
+    private static Row row(BatchAugmenter.Result res) {
+        AugmentedSequence seq = res.sequence();
+        Integer[] items = Tables.boxed(seq.items());
+        Boolean[] inserted = new Boolean[items.length];
+        Boolean[] target = new Boolean[items.length];
+        for (int p = 0; p < items.length; p++) {
+            inserted[p] = seq.isInserted(p);
+            target[p] = seq.isTrainingTarget(p);
         }
-
-        private void fill() {
-            Shared s = shared.value();
-            int itemCount = s.items().itemCount();
-            List<Integer> ids = new ArrayList<>();
-            List<UserSequence> seqs = new ArrayList<>();
-            while (rows.hasNext() && ids.size() < config.batchSize()) {
-                Row r = rows.next();
-                UserSequence seq = sequence(r, itemCount);
-                ids.add(r.getInt(0));
-                seqs.add(seq);
-            }
-            int[] chosen = s.chosen();
-            BatchAugmenter augmenter = augmenter(shared, config, true);
-            for (BatchAugmenter.Result res : augmenter.augment(ids, seqs, u -> chosen == null || Arrays.binarySearch(chosen, u) >= 0, 1)) {
-                out.add(row(res));
-            }
+        Row[] ins = new Row[res.insertions().size()];
+        for (int k = 0; k < ins.length; k++) {
+            Insertion in = res.insertions().get(k);
+            ins[k] = RowFactory.create(in.position(), in.sourceItem(), in.insertedItem(), in.similarity(), in.matchSimilarity(),
+                    in.afterPosition());
         }
-
-        private static Row row(BatchAugmenter.Result res) {
-            AugmentedSequence seq = res.sequence();
-            Integer[] items = Tables.boxed(seq.items());
-            Boolean[] inserted = new Boolean[items.length];
-            Boolean[] target = new Boolean[items.length];
-            for (int p = 0; p < items.length; p++) {
-                inserted[p] = seq.isInserted(p);
-                target[p] = seq.isTrainingTarget(p);
-            }
-            Row[] ins = new Row[res.insertions().size()];
-            for (int k = 0; k < ins.length; k++) {
-                Insertion in = res.insertions().get(k);
-                ins[k] = RowFactory.create(in.position(), in.sourceItem(), in.insertedItem(), in.similarity(), in.matchSimilarity(),
-                        in.afterPosition());
-            }
-            return RowFactory.create(res.userIndex(), seq.source(), seq.user(), items, inserted, target, ins);
-        }
+        return RowFactory.create(res.userIndex(), seq.source(), seq.user(), items, inserted, target, ins);
     }
 
     /** Runs from spark-submit (offline mode). */

@@ -7,8 +7,9 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import dev.llmedt.data.Item;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,10 @@ public final class EncodeJob {
     public static Dataset<Row> run(SparkSession spark, Dataset<Row> items, Config config) {
         Dataset<Row> checked = Tables.require(items, Tables.ITEMS, "items");
         String key = "encoder-" + java.util.UUID.randomUUID();
-        MapPartitionsFunction<Row, Row> encode = rows -> new Batches(rows, config, key);
+        MapPartitionsFunction<Row, Row> encode = rows -> {
+            ItemTextTemplate template = ItemTextTemplate.of(config.template());
+            return new RowBatches(rows, config.batchSize(), batch -> encode(batch, config, key, template));
+        };
         return checked.mapPartitions(encode, Encoders.row(Tables.VECTORS));
     }
 
@@ -93,90 +97,52 @@ public final class EncodeJob {
         });
     }
 
-    /** Reads a batch of rows, encodes it, hands its vectors out; then the next batch. */
-    private static final class Batches implements Iterator<Row> {
-        private final Iterator<Row> rows;
-        private final Config config;
-        private final String key;
-        private final ItemTextTemplate template;
-        private final List<Row> out = new ArrayList<>();
-        private int next;
-
-        Batches(Iterator<Row> rows, Config config, String key) {
-            this.rows = rows;
-            this.config = config;
-            this.key = key;
-            this.template = ItemTextTemplate.of(config.template());
+    /** Encodes one batch of item rows: every distinct text of the batch once. */
+    private static List<Row> encode(List<Row> batch, Config config, String key, ItemTextTemplate template) {
+        List<Integer> ids = new ArrayList<>(batch.size());
+        List<String> texts = new ArrayList<>(batch.size());
+        for (Row r : batch) {
+            if (r.isNullAt(0)) {
+                throw new IllegalArgumentException("items row with domain '" + r.getString(1) + "' and title '" + r.getString(2)
+                        + "' has a null item_id");
+            }
+            int id = r.getInt(0);
+            if (r.isNullAt(1)) {
+                throw new IllegalArgumentException("items row item_id=" + id + " has a null domain");
+            }
+            if (r.isNullAt(2)) {
+                throw new IllegalArgumentException("items row item_id=" + id + " (domain " + r.getString(1)
+                        + ") has a null title; use an empty string for an item without text");
+            }
+            String title = r.getString(2);
+            Item item = new Item(id, 0, Integer.toString(id), title.isEmpty() ? Map.of() : Map.of(Item.TITLE, title));
+            ids.add(id);
+            texts.add(template.render(item, r.getString(1)));
         }
-
-        @Override
-        public boolean hasNext() {
-            if (next < out.size()) {
-                return true;
-            }
-            out.clear();
-            next = 0;
-            if (!rows.hasNext()) {
-                return false;
-            }
-            fill();
-            return true;
-        }
-
-        @Override
-        public Row next() {
-            if (!hasNext()) {
-                throw new java.util.NoSuchElementException();
-            }
-            return out.get(next++);
-        }
-
-        private void fill() {
-            List<Integer> ids = new ArrayList<>();
-            List<String> texts = new ArrayList<>();
-            while (rows.hasNext() && ids.size() < config.batchSize()) {
-                Row r = rows.next();
-                if (r.isNullAt(0)) {
-                    throw new IllegalArgumentException("items row with domain '" + r.getString(1) + "' and title '" + r.getString(2)
-                            + "' has a null item_id");
-                }
-                int id = r.getInt(0);
-                if (r.isNullAt(1)) {
-                    throw new IllegalArgumentException("items row item_id=" + id + " has a null domain");
-                }
-                if (r.isNullAt(2)) {
-                    throw new IllegalArgumentException("items row item_id=" + id + " (domain " + r.getString(1)
-                            + ") has a null title; use an empty string for an item without text");
-                }
-                String title = r.getString(2);
-                dev.llmedt.data.Item item = new dev.llmedt.data.Item(id, 0, Integer.toString(id),
-                        title.isEmpty() ? Map.of() : Map.of(dev.llmedt.data.Item.TITLE, title));
-                ids.add(id);
-                texts.add(template.render(item, r.getString(1)));
-            }
-            Map<String, Integer> distinct = new LinkedHashMap<>();
-            for (String t : texts) {
-                if (!t.isEmpty()) {
-                    distinct.putIfAbsent(t, distinct.size());
-                }
-            }
-            TextEncoder encoder = encoder(config, key);
-            float[][] vectors = encoder.encode(new ArrayList<>(distinct.keySet()));
-            int dim = encoder.dimension();
-            for (int k = 0; k < ids.size(); k++) {
-                String t = texts.get(k);
-                Float[] v = new Float[dim];
-                if (t.isEmpty()) {
-                    java.util.Arrays.fill(v, 0f);
-                } else {
-                    float[] x = vectors[distinct.get(t)];
-                    for (int j = 0; j < dim; j++) {
-                        v[j] = x[j];
-                    }
-                }
-                out.add(RowFactory.create(ids.get(k), v));
+        Map<String, Integer> distinct = new LinkedHashMap<>();
+        for (String t : texts) {
+            if (!t.isEmpty()) {
+                distinct.putIfAbsent(t, distinct.size());
             }
         }
+        TextEncoder encoder = encoder(config, key);
+        float[][] vectors = encoder.encode(new ArrayList<>(distinct.keySet()));
+        int dim = encoder.dimension();
+        List<Row> out = new ArrayList<>(ids.size());
+        for (int k = 0; k < ids.size(); k++) {
+            String t = texts.get(k);
+            Float[] v = new Float[dim];
+            if (t.isEmpty()) {
+                Arrays.fill(v, 0f);
+            } else {
+                float[] x = vectors[distinct.get(t)];
+                for (int j = 0; j < dim; j++) {
+                    v[j] = x[j];
+                }
+            }
+            out.add(RowFactory.create(ids.get(k), v));
+        }
+        return out;
     }
 
     /** Runs from spark-submit. */

@@ -10,7 +10,6 @@ import dev.llmedt.eval.Evaluator;
 import dev.llmedt.eval.Protocol;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -90,7 +89,7 @@ public final class EvaluateJob {
         Dataset<Row> checked = Tables.require(cases, Tables.CASES, "cases");
         Broadcast<ModelSource.Payload> model = spark.sparkContext().broadcast(config.model().read(),
                 scala.reflect.ClassTag$.MODULE$.apply(ModelSource.Payload.class));
-        MapPartitionsFunction<Row, Row> rank = rows -> new Batches(rows, model, config);
+        MapPartitionsFunction<Row, Row> rank = rows -> new RowBatches(rows, config.batchSize(), batch -> rank(batch, model, config));
         return checked.mapPartitions(rank, Encoders.row(OUTPUT));
     }
 
@@ -140,72 +139,35 @@ public final class EvaluateJob {
         });
     }
 
-    /** Ranks the partition's cases a batch at a time. */
-    private static final class Batches implements Iterator<Row> {
-        private final Iterator<Row> rows;
-        private final Broadcast<ModelSource.Payload> model;
-        private final Config config;
-        private final List<Row> out = new ArrayList<>();
-        private int next;
-
-        Batches(Iterator<Row> rows, Broadcast<ModelSource.Payload> model, Config config) {
-            this.rows = rows;
-            this.model = model;
-            this.config = config;
+    /** Ranks one batch of cases. */
+    private static List<Row> rank(List<Row> batch, Broadcast<ModelSource.Payload> model, Config config) {
+        Executor e = executor(model);
+        int itemCount = e.catalog().size();
+        List<EvaluationCase> cases = new ArrayList<>(batch.size());
+        for (Row r : batch) {
+            if (r.isNullAt(0) || r.isNullAt(1) || r.isNullAt(2) || r.isNullAt(4)) {
+                throw new IllegalArgumentException("cases row " + r + " has a null case_index, source, uid or target");
+            }
+            String key = "case_index=" + r.getLong(0) + " (" + Tables.userKey(r, 1, 2) + ")";
+            int target = r.getInt(4);
+            if (target < 0 || target >= itemCount) {
+                throw new IllegalArgumentException("cases row " + key + " has unknown target item " + target + "; item ids are 0.."
+                        + (itemCount - 1));
+            }
+            cases.add(new EvaluationCase(r.getString(1), r.getString(2), History.of(Tables.itemIds(r, 3, "cases", key, itemCount)), target));
         }
-
-        @Override
-        public boolean hasNext() {
-            if (next < out.size()) {
-                return true;
-            }
-            out.clear();
-            next = 0;
-            if (!rows.hasNext()) {
-                return false;
-            }
-            fill();
-            return true;
+        EvaluationReport report = Evaluator.of(config.protocol()).withThreads(1).withBatchSize(config.batchSize())
+                .evaluate(e.model().recommender(), e.catalog(), cases, config.label());
+        int[] ranks = report.ranks();
+        int[] domains = report.targetDomains();
+        List<String> slices = report.sliceNames();
+        List<Row> out = new ArrayList<>(batch.size());
+        for (int i = 0; i < cases.size(); i++) {
+            EvaluationCase c = cases.get(i);
+            out.add(RowFactory.create(batch.get(i).getLong(0), c.source(), c.user(), c.target(), e.catalog().domains().get(domains[i]).name(),
+                    slices.get(i), ranks[i]));
         }
-
-        @Override
-        public Row next() {
-            if (!hasNext()) {
-                throw new java.util.NoSuchElementException();
-            }
-            return out.get(next++);
-        }
-
-        private void fill() {
-            Executor e = executor(model);
-            int itemCount = e.catalog().size();
-            List<Long> index = new ArrayList<>();
-            List<EvaluationCase> cases = new ArrayList<>();
-            while (rows.hasNext() && cases.size() < config.batchSize()) {
-                Row r = rows.next();
-                if (r.isNullAt(0) || r.isNullAt(1) || r.isNullAt(2) || r.isNullAt(4)) {
-                    throw new IllegalArgumentException("cases row " + r + " has a null case_index, source, uid or target");
-                }
-                String key = "case_index=" + r.getLong(0) + " (" + Tables.userKey(r, 1, 2) + ")";
-                int target = r.getInt(4);
-                if (target < 0 || target >= itemCount) {
-                    throw new IllegalArgumentException("cases row " + key + " has unknown target item " + target + "; item ids are 0.."
-                            + (itemCount - 1));
-                }
-                index.add(r.getLong(0));
-                cases.add(new EvaluationCase(r.getString(1), r.getString(2), History.of(Tables.itemIds(r, 3, "cases", key, itemCount)), target));
-            }
-            EvaluationReport report = Evaluator.of(config.protocol()).withThreads(1).withBatchSize(config.batchSize())
-                    .evaluate(e.model().recommender(), e.catalog(), cases, config.label());
-            int[] ranks = report.ranks();
-            int[] domains = report.targetDomains();
-            List<String> slices = report.sliceNames();
-            for (int i = 0; i < cases.size(); i++) {
-                EvaluationCase c = cases.get(i);
-                out.add(RowFactory.create(index.get(i), c.source(), c.user(), c.target(), e.catalog().domains().get(domains[i]).name(),
-                        slices.get(i), ranks[i]));
-            }
-        }
+        return out;
     }
 
     /** Runs from spark-submit. */

@@ -8,7 +8,6 @@ import dev.llmedt.profile.UserProfiles;
 import dev.llmedt.text.ItemEmbeddings;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -101,7 +100,7 @@ public final class ProfileJob {
         ItemEmbeddings embeddings = Tables.embeddings(vectors, catalog.size(), config.embeddingsModelId(), "{title}");
         Broadcast<ItemSide> side = spark.sparkContext().broadcast(ItemSide.of(catalog, true, embeddings),
                 scala.reflect.ClassTag$.MODULE$.apply(ItemSide.class));
-        MapPartitionsFunction<Row, Row> profile = rows -> new Batches(rows, side, config);
+        MapPartitionsFunction<Row, Row> profile = rows -> new RowBatches(rows, config.batchSize(), batch -> profile(batch, side, config));
         return users.mapPartitions(profile, Encoders.row(OUTPUT));
     }
 
@@ -116,59 +115,22 @@ public final class ProfileJob {
         });
     }
 
-    /** Profiles the partition's users a batch at a time. */
-    private static final class Batches implements Iterator<Row> {
-        private final Iterator<Row> rows;
-        private final Broadcast<ItemSide> side;
-        private final Config config;
-        private final List<Row> out = new ArrayList<>();
-        private int next;
-
-        Batches(Iterator<Row> rows, Broadcast<ItemSide> side, Config config) {
-            this.rows = rows;
-            this.side = side;
-            this.config = config;
+    /** Profiles one batch of users. */
+    private static List<Row> profile(List<Row> batch, Broadcast<ItemSide> side, Config config) {
+        Executor e = executor(side, config);
+        List<History> histories = new ArrayList<>(batch.size());
+        for (Row r : batch) {
+            if (r.isNullAt(0) || r.isNullAt(1)) {
+                throw new IllegalArgumentException("histories row " + r + " has a null source or uid");
+            }
+            histories.add(History.of(Tables.itemIds(r, 2, "histories", Tables.userKey(r, 0, 1), e.catalog().size())));
         }
-
-        @Override
-        public boolean hasNext() {
-            if (next < out.size()) {
-                return true;
-            }
-            out.clear();
-            next = 0;
-            if (!rows.hasNext()) {
-                return false;
-            }
-            fill();
-            return true;
+        UserProfiles profiles = e.profiler().profile(e.catalog(), e.embeddings(), histories, ProgressListener.none());
+        List<Row> out = new ArrayList<>(batch.size());
+        for (int k = 0; k < batch.size(); k++) {
+            out.add(RowFactory.create(batch.get(k).getString(0), batch.get(k).getString(1), profiles.text(k)));
         }
-
-        @Override
-        public Row next() {
-            if (!hasNext()) {
-                throw new java.util.NoSuchElementException();
-            }
-            return out.get(next++);
-        }
-
-        private void fill() {
-            Executor e = executor(side, config);
-            List<String[]> keys = new ArrayList<>();
-            List<History> histories = new ArrayList<>();
-            while (rows.hasNext() && keys.size() < config.batchSize()) {
-                Row r = rows.next();
-                if (r.isNullAt(0) || r.isNullAt(1)) {
-                    throw new IllegalArgumentException("histories row " + r + " has a null source or uid");
-                }
-                keys.add(new String[] {r.getString(0), r.getString(1)});
-                histories.add(History.of(Tables.itemIds(r, 2, "histories", Tables.userKey(r, 0, 1), e.catalog().size())));
-            }
-            UserProfiles profiles = e.profiler().profile(e.catalog(), e.embeddings(), histories, ProgressListener.none());
-            for (int k = 0; k < keys.size(); k++) {
-                out.add(RowFactory.create(keys.get(k)[0], keys.get(k)[1], profiles.text(k)));
-            }
-        }
+        return out;
     }
 
     /** Runs from spark-submit (offline profiles). */

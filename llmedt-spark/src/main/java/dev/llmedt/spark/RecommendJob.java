@@ -5,7 +5,6 @@ import dev.llmedt.data.History;
 import dev.llmedt.eval.ScoredItem;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -74,7 +73,7 @@ public final class RecommendJob {
         }
         Broadcast<ModelSource.Payload> model = spark.sparkContext().broadcast(payload,
                 scala.reflect.ClassTag$.MODULE$.apply(ModelSource.Payload.class));
-        MapPartitionsFunction<Row, Row> recommend = rows -> new Batches(rows, model, config);
+        MapPartitionsFunction<Row, Row> recommend = rows -> new RowBatches(rows, config.batchSize(), batch -> recommend(batch, model, config));
         return users.mapPartitions(recommend, Encoders.row(OUTPUT));
     }
 
@@ -82,67 +81,30 @@ public final class RecommendJob {
         return ExecutorSingletons.get("model-" + model.id(), () -> ModelSource.load(model.value()));
     }
 
-    /** Scores the partition's users a batch at a time. */
-    private static final class Batches implements Iterator<Row> {
-        private final Iterator<Row> rows;
-        private final Broadcast<ModelSource.Payload> model;
-        private final Config config;
-        private final List<Row> out = new ArrayList<>();
-        private int next;
-
-        Batches(Iterator<Row> rows, Broadcast<ModelSource.Payload> model, Config config) {
-            this.rows = rows;
-            this.model = model;
-            this.config = config;
+    /** Recommends for one batch of users. */
+    private static List<Row> recommend(List<Row> batch, Broadcast<ModelSource.Payload> model, Config config) {
+        ModelSource.Loaded m = loaded(model);
+        Domain domain = m.domain(config.domain());
+        List<History> histories = new ArrayList<>(batch.size());
+        for (Row r : batch) {
+            if (r.isNullAt(0) || r.isNullAt(1)) {
+                throw new IllegalArgumentException("histories row " + r + " has a null source or uid");
+            }
+            histories.add(History.of(Tables.itemIds(r, 2, "histories", Tables.userKey(r, 0, 1), m.itemCount())));
         }
-
-        @Override
-        public boolean hasNext() {
-            if (next < out.size()) {
-                return true;
+        List<List<ScoredItem>> top = m.recommender().recommendBatch(histories, domain, config.k());
+        List<Row> out = new ArrayList<>(batch.size());
+        for (int u = 0; u < batch.size(); u++) {
+            List<ScoredItem> list = top.get(u);
+            Integer[] items = new Integer[list.size()];
+            Float[] scores = new Float[list.size()];
+            for (int i = 0; i < items.length; i++) {
+                items[i] = list.get(i).item();
+                scores[i] = list.get(i).score();
             }
-            out.clear();
-            next = 0;
-            if (!rows.hasNext()) {
-                return false;
-            }
-            fill();
-            return true;
+            out.add(RowFactory.create(batch.get(u).getString(0), batch.get(u).getString(1), domain.name(), items, scores));
         }
-
-        @Override
-        public Row next() {
-            if (!hasNext()) {
-                throw new java.util.NoSuchElementException();
-            }
-            return out.get(next++);
-        }
-
-        private void fill() {
-            ModelSource.Loaded m = loaded(model);
-            Domain domain = m.domain(config.domain());
-            List<String[]> keys = new ArrayList<>();
-            List<History> histories = new ArrayList<>();
-            while (rows.hasNext() && keys.size() < config.batchSize()) {
-                Row r = rows.next();
-                if (r.isNullAt(0) || r.isNullAt(1)) {
-                    throw new IllegalArgumentException("histories row " + r + " has a null source or uid");
-                }
-                keys.add(new String[] {r.getString(0), r.getString(1)});
-                histories.add(History.of(Tables.itemIds(r, 2, "histories", Tables.userKey(r, 0, 1), m.itemCount())));
-            }
-            List<List<ScoredItem>> top = m.recommender().recommendBatch(histories, domain, config.k());
-            for (int u = 0; u < keys.size(); u++) {
-                List<ScoredItem> list = top.get(u);
-                Integer[] items = new Integer[list.size()];
-                Float[] scores = new Float[list.size()];
-                for (int i = 0; i < items.length; i++) {
-                    items[i] = list.get(i).item();
-                    scores[i] = list.get(i).score();
-                }
-                out.add(RowFactory.create(keys.get(u)[0], keys.get(u)[1], domain.name(), items, scores));
-            }
-        }
+        return out;
     }
 
     /** Runs from spark-submit. */
