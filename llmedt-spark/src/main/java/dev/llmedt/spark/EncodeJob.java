@@ -85,7 +85,7 @@ public final class EncodeJob {
     /** The encoder of this executor for one job run. */
     private static TextEncoder encoder(Config config, String key) {
         return ExecutorSingletons.get(key, () -> {
-            TextEncoder e = config.encoder().create();
+            TextEncoder e = new DeepStackEncoder(config.encoder().create());
             if (config.cacheDirectory() == null) {
                 return e;
             }
