@@ -181,7 +181,7 @@ public final class AugmentJob {
             TransferableItemAugmenter.Builder b = TransferableItemAugmenter.builder().settings(config.settings()).threads(1);
             if (withGenerator && config.generator() != null) {
                 TextGenerator limited = new RateLimitedGenerator(config.generator().create(), bucket(config.requestsPerSecond()));
-                TextEncoder encoder = new DeepStackEncoder(config.encoder().create());
+                TextEncoder encoder = DeepStackEncoder.create(config.encoder());
                 b.generator(limited, encoder).generatorConcurrency(config.generatorConcurrency());
             }
             ItemCatalog catalog = s.items().catalog();

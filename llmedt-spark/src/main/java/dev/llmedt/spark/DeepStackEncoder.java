@@ -7,10 +7,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * Runs each call of an encoder on its own thread with a 64 MB stack. Spark's task threads have the
- * JVM's default stack (1 MB), and the embedded MiniLM (ONNX Runtime and the native tokenizer, on
- * the calling thread) overflowed it on batches of 256 texts: the JVM died with SIGSEGV and no
- * error file. A thread per batch costs nothing next to encoding the batch.
+ * Builds an encoder and runs each of its calls on a thread of its own with a 64 MB stack. Spark's
+ * task threads have the JVM's default stack (1 MB), and the embedded MiniLM (its native tokenizer
+ * and ONNX Runtime work on the calling thread) overflowed it in a Spark job writing Parquet: the JVM
+ * died with SIGSEGV and no error file ({@code -Xss16m} avoided it). A thread per batch costs
+ * nothing next to encoding the batch.
  */
 final class DeepStackEncoder implements TextEncoder {
 
@@ -18,8 +19,13 @@ final class DeepStackEncoder implements TextEncoder {
 
     private final TextEncoder encoder;
 
-    DeepStackEncoder(TextEncoder encoder) {
+    private DeepStackEncoder(TextEncoder encoder) {
         this.encoder = encoder;
+    }
+
+    /** Builds the encoder on a deep stack too (loading the native tokenizer parses its JSON recursively) and wraps it. */
+    static TextEncoder create(TextEncoderFactory factory) {
+        return new DeepStackEncoder(onDeepStack(factory::create));
     }
 
     @Override

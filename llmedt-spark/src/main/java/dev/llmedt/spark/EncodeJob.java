@@ -85,7 +85,7 @@ public final class EncodeJob {
     /** The encoder of this executor for one job run. */
     private static TextEncoder encoder(Config config, String key) {
         return ExecutorSingletons.get(key, () -> {
-            TextEncoder e = new DeepStackEncoder(config.encoder().create());
+            TextEncoder e = DeepStackEncoder.create(config.encoder());
             if (config.cacheDirectory() == null) {
                 return e;
             }

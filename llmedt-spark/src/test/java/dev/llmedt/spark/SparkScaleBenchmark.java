@@ -72,7 +72,7 @@ public final class SparkScaleBenchmark {
 
     public static void main(String[] args) throws Exception {
         JobArguments a = new JobArguments("SparkScaleBenchmark", args, java.util.Set.of("items", "users", "dir", "dim", "encode-sample",
-                "augment-sample", "profile-sample", "recommend-sample", "partitions"), "see the class documentation");
+                "augment-sample", "profile-sample", "recommend-sample", "partitions", "job-partitions"), "see the class documentation");
         int items = a.getInt("items", 1_000_000);
         int users = a.getInt("users", 1_000_000);
         String dir = a.get("dir", "/tmp/llmedt-spark-bench");
@@ -82,6 +82,9 @@ public final class SparkScaleBenchmark {
         int profileSample = a.getInt("profile-sample", 50_000);
         int recommendSample = a.getInt("recommend-sample", 10_000);
         int[] partitions = java.util.Arrays.stream(a.get("partitions", "1,2,4").split(",")).mapToInt(Integer::parseInt).toArray();
+        // The jobs after encode prepare the whole catalogue on the driver once per run; fewer runs keep the benchmark short.
+        int[] jobPartitions = java.util.Arrays.stream(a.get("job-partitions", a.get("partitions", "1,2,4")).split(","))
+                .mapToInt(Integer::parseInt).toArray();
 
         SparkSession spark = SparkSession.builder().master("local[2]").appName("llmedt-spark-benchmark")
                 .config("spark.ui.enabled", "false")
@@ -132,7 +135,7 @@ public final class SparkScaleBenchmark {
         TransferableItemAugmenter.Settings augment = TransferableItemAugmenter.builder().seed(42).build().settings();
         Dataset<Row> augmentUsers = train.limit(augmentSample).cache();
         augmentUsers.count();
-        for (int p : partitions) {
+        for (int p : jobPartitions) {
             long[] setup = start();
             Dataset<Row> out = AugmentJob.run(spark, itemTable, vectors, augmentUsers.repartition(p), AugmentJob.Config.offline(augment, modelId));
             double setupSeconds = seconds(setup);
@@ -145,7 +148,7 @@ public final class SparkScaleBenchmark {
         DomainAwareProfiler.Settings profile = DomainAwareProfiler.builder().seed(42).build().settings();
         Dataset<Row> profileUsers = train.limit(profileSample).drop("user_index").cache();
         profileUsers.count();
-        for (int p : partitions) {
+        for (int p : jobPartitions) {
             long[] setup = start();
             Dataset<Row> out = ProfileJob.run(spark, itemTable, vectors, profileUsers.repartition(p), ProfileJob.Config.offline(profile, modelId));
             double setupSeconds = seconds(setup);
@@ -164,7 +167,7 @@ public final class SparkScaleBenchmark {
         ModelSource source = ModelSource.javaModel(modelFile.toString());
         Dataset<Row> recommendUsers = train.limit(recommendSample).drop("user_index").cache();
         recommendUsers.count();
-        for (int p : partitions) {
+        for (int p : jobPartitions) {
             t = start();
             RecommendJob.run(spark, recommendUsers.repartition(p), new RecommendJob.Config(source, "Food", 10, 256)).write().mode("overwrite")
                     .parquet(dir + "/top10-" + p);
@@ -173,7 +176,7 @@ public final class SparkScaleBenchmark {
         Dataset<Row> cases = train.limit(recommendSample).selectExpr("cast(user_index as long) as case_index", "source", "uid",
                 "slice(items, 1, size(items) - 1) as input", "element_at(items, -1) as target").cache();
         cases.count();
-        for (int p : partitions) {
+        for (int p : jobPartitions) {
             t = start();
             EvaluateJob.Config config = EvaluateJob.Config.full(source, "bench");
             Dataset<Row> ranks = EvaluateJob.run(spark, cases.repartition(p), config);
