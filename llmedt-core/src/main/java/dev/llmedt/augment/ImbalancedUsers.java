@@ -129,6 +129,11 @@ final class ImbalancedUsers {
         return chosen;
     }
 
+    /** Wraps plans computed elsewhere (a batch of users); {@code selected} lists the users with a plan, in order. */
+    static ImbalancedUsers of(Plan[] plans, List<Integer> selected) {
+        return new ImbalancedUsers(plans, selected.size(), selected);
+    }
+
     /** Returns the number of imbalanced users, chosen or not. */
     int imbalanced() {
         return imbalanced;

@@ -90,6 +90,38 @@ final class ItemSpace {
         return new ItemSpace(vectors, cluster, clusterCounts, targetItems, targetIndex);
     }
 
+    /**
+     * Builds the item side from clusters computed before (by {@link #build} with every domain a
+     * source): every domain is indexed, as a target of some user may be any domain.
+     *
+     * @param cluster per item, its k-means cluster in its domain, -1 for items without text
+     */
+    static ItemSpace of(ItemCatalog catalog, ItemEmbeddings embeddings, int[] cluster) {
+        int domains = catalog.domains().size();
+        boolean[] none = new boolean[domains];
+        boolean[] all = new boolean[domains];
+        Arrays.fill(all, true);
+        ItemSpace indexed = build(catalog, embeddings, none, all, 1, 1, 0, null, ProgressListener.none());
+        Map<String, Integer> clusterCounts = new LinkedHashMap<>();
+        for (Domain d : catalog.domains()) {
+            int max = -1;
+            for (int item = d.firstItem(); item < d.endItem(); item++) {
+                if ((cluster[item] >= 0) != indexed.hasText(item)) {
+                    throw new IllegalArgumentException("item " + item + (indexed.hasText(item) ? " has text but no cluster"
+                            : " has no text but cluster " + cluster[item]) + "; cluster the same embeddings");
+                }
+                max = Math.max(max, cluster[item]);
+            }
+            clusterCounts.put(d.name(), max + 1);
+        }
+        return new ItemSpace(indexed.vectors, cluster.clone(), clusterCounts, indexed.targetItems, indexed.targetIndex);
+    }
+
+    /** Returns a copy of every item's cluster (-1: not clustered). */
+    int[] clusters() {
+        return cluster.clone();
+    }
+
     private static int[] itemsWithText(Domain d, float[][] vectors) {
         int[] ids = new int[d.size()];
         int n = 0;

@@ -122,6 +122,31 @@ public final class TransferableItemAugmenter implements Augmenter {
         return settings;
     }
 
+    /** The generator path's settings, or null offline; for {@link BatchAugmenter}. */
+    GeneratedCandidates.Generation generation() {
+        return generator == null ? null : new GeneratedCandidates.Generation(generator, encoder, generatorConcurrency, prompt,
+                settings.maxInsertionsPerUser(), settings.promptItems());
+    }
+
+    /** Checks that the generator's encoder matches the embeddings (the same checks as {@link #augment}). */
+    void checkEmbeddings(ItemCatalog catalog, ItemEmbeddings embeddings, String what) {
+        if (embeddings.rows() != catalog.size()) {
+            throw new IllegalArgumentException("item embeddings have " + embeddings.rows() + " rows but " + what + " has "
+                    + catalog.size() + " items; encode the same dataset");
+        }
+        if (generator != null) {
+            if (!encoder.modelId().equals(embeddings.modelId())) {
+                throw new IllegalArgumentException("the encoder of generated texts (" + encoder.modelId()
+                        + ") is not the encoder of the item embeddings (" + embeddings.modelId()
+                        + "); generated texts must be embedded by the same model to be matched to items");
+            }
+            if (encoder.dimension() != embeddings.dimension()) {
+                throw new IllegalArgumentException("the encoder's dimension " + encoder.dimension() + " differs from the item embeddings' "
+                        + embeddings.dimension());
+            }
+        }
+    }
+
     /** Returns whether candidates come from a generator (otherwise offline, from item similarity). */
     public boolean usesGenerator() {
         return generator != null;
@@ -149,7 +174,7 @@ public final class TransferableItemAugmenter implements Augmenter {
      */
     public record Settings(int clusters, double similarityThreshold, double minorShareThreshold, InsertionStrategy insertion,
             int maxUsers, int maxInsertionsPerUser, boolean insertedItemsAreTargets, long seed, int kMeansIterations, int promptItems,
-            String promptTemplate) {
+            String promptTemplate) implements java.io.Serializable {
 
         /** Validates the fields. */
         public Settings {
@@ -418,22 +443,7 @@ public final class TransferableItemAugmenter implements Augmenter {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(embeddings, "embeddings");
         Objects.requireNonNull(progress, "progress");
-        ItemCatalog catalog = data.items();
-        if (embeddings.rows() != catalog.size()) {
-            throw new IllegalArgumentException("item embeddings have " + embeddings.rows() + " rows but dataset " + data.name() + " has "
-                    + catalog.size() + " items; encode the same dataset");
-        }
-        if (generator != null) {
-            if (!encoder.modelId().equals(embeddings.modelId())) {
-                throw new IllegalArgumentException("the encoder of generated texts (" + encoder.modelId()
-                        + ") is not the encoder of the item embeddings (" + embeddings.modelId()
-                        + "); generated texts must be embedded by the same model to be matched to items");
-            }
-            if (encoder.dimension() != embeddings.dimension()) {
-                throw new IllegalArgumentException("the encoder's dimension " + encoder.dimension() + " differs from the item embeddings' "
-                        + embeddings.dimension());
-            }
-        }
+        checkEmbeddings(data.items(), embeddings, "dataset " + data.name());
         long start = System.nanoTime();
         try (WorkerPool pool = new WorkerPool(threads)) {
             return run(data, embeddings, progress, pool, start);

@@ -38,6 +38,43 @@ public final class EvaluationReport {
         this.seconds = seconds;
     }
 
+    /**
+     * Rebuilds a report from per-case results computed elsewhere, such as the ranks of evaluation
+     * cases ranked on several machines (each case's rank does not depend on the other cases under
+     * the full-ranking protocols).
+     *
+     * @param cases the label of the evaluated cases, such as {@code test}
+     * @param protocol the protocol the ranks were computed under
+     * @param domains the catalog's domains
+     * @param ranks each case's 0-based rank of its target (as {@link #ranks()})
+     * @param targetDomains each case's target domain index
+     * @param slices each case's slice name, one of {@link #SLICES}
+     * @param seconds the time the evaluation took
+     * @throws IllegalArgumentException when the arrays differ in length or hold a value out of range (names the case)
+     */
+    public static EvaluationReport of(String cases, Protocol protocol, List<Domain> domains, int[] ranks, int[] targetDomains,
+            List<String> slices, double seconds) {
+        if (ranks.length != targetDomains.length || ranks.length != slices.size()) {
+            throw new IllegalArgumentException(ranks.length + " ranks, " + targetDomains.length + " target domains and " + slices.size()
+                    + " slices: one of each per case");
+        }
+        int[] slice = new int[ranks.length];
+        for (int i = 0; i < ranks.length; i++) {
+            if (ranks[i] < 0) {
+                throw new IllegalArgumentException("case " + i + " has rank " + ranks[i] + "; ranks are 0-based (0: the target is first)");
+            }
+            if (targetDomains[i] < 0 || targetDomains[i] >= domains.size()) {
+                throw new IllegalArgumentException("case " + i + " has target domain " + targetDomains[i] + "; domains are 0.."
+                        + (domains.size() - 1));
+            }
+            slice[i] = SLICES.indexOf(slices.get(i));
+            if (slice[i] < 0) {
+                throw new IllegalArgumentException("case " + i + " has slice '" + slices.get(i) + "'; slices are " + SLICES);
+            }
+        }
+        return new EvaluationReport(cases, protocol, domains, ranks.clone(), targetDomains.clone(), slice, seconds);
+    }
+
     /** Returns the slice index of a user with {@code inTarget} input items in the target domain. */
     static int sliceOf(int inTarget) {
         return inTarget == 0 ? 0 : inTarget <= 2 ? 1 : 2;

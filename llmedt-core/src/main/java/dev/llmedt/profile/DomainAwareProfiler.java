@@ -114,6 +114,11 @@ public final class DomainAwareProfiler implements Profiler {
     private final TextGenerator generator;
     private final int generatorConcurrency;
     private final ProfilePrompts prompts;
+    /** The title terms of the last catalog profiled, reused while callers pass the same catalog instance (batches). */
+    private volatile TitleTermsOf lastTerms;
+
+    private record TitleTermsOf(ItemCatalog catalog, TitleTerms terms) {
+    }
 
     private DomainAwareProfiler(Builder b) {
         this.settings = new Settings(b.clusters, b.itemsPerCluster, b.termsPerCluster, b.maxProfileChars, b.seed, b.kMeansIterations,
@@ -155,7 +160,7 @@ public final class DomainAwareProfiler implements Profiler {
      * @param analyzeTemplate the Analyze prompt (see {@link #DEFAULT_ANALYZE_TEMPLATE}); must contain {@code {domains}}
      */
     public record Settings(int clusters, int itemsPerCluster, int termsPerCluster, int maxProfileChars, long seed, int kMeansIterations,
-            String summarizeTemplate, String reformTemplate, String analyzeTemplate) {
+            String summarizeTemplate, String reformTemplate, String analyzeTemplate) implements java.io.Serializable {
 
         /** Validates the fields. */
         public Settings {
@@ -476,7 +481,12 @@ public final class DomainAwareProfiler implements Profiler {
         checkHistories(catalog, visible);
         checkVectors(catalog, vectors, dimension, visible);
         int n = visible.size();
-        TitleTerms titleTerms = TitleTerms.of(catalog);
+        TitleTermsOf cached = lastTerms;
+        if (cached == null || cached.catalog() != catalog) {
+            cached = new TitleTermsOf(catalog, TitleTerms.of(catalog));
+            lastTerms = cached;
+        }
+        TitleTerms titleTerms = cached.terms();
         List<String> domainNames = ExtractiveProfile.domainNames(catalog);
         UserClusters[] clustered = new UserClusters[n];
         String[] texts = new String[n];

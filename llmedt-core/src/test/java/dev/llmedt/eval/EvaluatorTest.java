@@ -94,4 +94,18 @@ class EvaluatorTest {
         assertTrue(e.getMessage().contains("sampled-N"));
         assertThrows(IllegalArgumentException.class, () -> Protocol.sampled(0, 1));
     }
+
+    @Test
+    void aReportRebuiltFromPerCaseRanksEqualsTheOriginal() {
+        Recommender r = fixed(5, 4, 3, 2, 1, 4, 3, 2, 1);
+        List<EvaluationCase> cases = List.of(new EvaluationCase("t", "cold", History.of(5, 6), 0),
+                new EvaluationCase("t", "warm", History.of(1, 2, 3, 5), 4), new EvaluationCase("t", "few", History.of(5, 1), 8));
+        EvaluationReport original = Evaluator.of(Protocol.full()).evaluate(r, catalog, cases, "t");
+        EvaluationReport rebuilt = EvaluationReport.of("t", Protocol.full(), catalog.domains(), original.ranks(), original.targetDomains(),
+                original.sliceNames(), original.seconds());
+        assertEquals(original.toMap(), rebuilt.toMap());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EvaluationReport.of("t", Protocol.full(),
+                catalog.domains(), new int[] {0, 1}, new int[] {0, 2}, List.of("0", "3+"), 0));
+        assertTrue(e.getMessage().contains("case 1 has target domain 2"), e.getMessage());
+    }
 }

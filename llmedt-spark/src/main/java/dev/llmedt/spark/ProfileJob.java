@@ -1,0 +1,148 @@
+package dev.llmedt.spark;
+
+import dev.llmedt.ProgressListener;
+import dev.llmedt.data.History;
+import dev.llmedt.data.ItemCatalog;
+import dev.llmedt.profile.DomainAwareProfiler;
+import dev.llmedt.profile.UserProfiles;
+import dev.llmedt.text.ItemEmbeddings;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Profiles every user with the {@link DomainAwareProfiler}, giving the texts it gives on one
+ * machine (a user's profile depends on the user's history only). The driver broadcasts the titles
+ * and the item vectors (one float array); each executor builds the catalogue, the embeddings and the
+ * profiler once; each task profiles its users in batches. With a generator, the calls are
+ * rate-limited per executor.
+ *
+ * <p>Pass only what the model may see (see {@link dev.llmedt.Profiler}): training sequences, or
+ * the inputs of evaluation cases.
+ *
+ * <p>In: {@link Tables#ITEMS}, {@link Tables#VECTORS}, {@link Tables#HISTORIES}. Out: {@link #OUTPUT}.
+ *
+ * <p>spark-submit: {@code --class dev.llmedt.spark.ProfileJob llmedt-spark.jar --items DIR --vectors DIR
+ * --histories DIR --out DIR [--clusters 10] [--seed 42] [--batch 4096]}.
+ */
+public final class ProfileJob {
+
+    /** Output: {@code source string, uid string, profile string} (empty for a user without items). */
+    public static final StructType OUTPUT = Tables.schema(Tables.field("source", DataTypes.StringType),
+            Tables.field("uid", DataTypes.StringType), Tables.field("profile", DataTypes.StringType));
+
+    private ProfileJob() {
+    }
+
+    /**
+     * How to profile.
+     *
+     * @param settings the profiler's settings
+     * @param batchSize users per batch, in [1, 1000000]
+     * @param embeddingsModelId the model id of the vectors (provenance)
+     * @param generator builds the generator on each executor, or null for the offline (extractive) profiles
+     * @param requestsPerSecond generator calls per second per executor, in (0, 1e6]
+     * @param generatorConcurrency calls in flight per task, in [1, 1024]
+     */
+    public record Config(DomainAwareProfiler.Settings settings, int batchSize, String embeddingsModelId, TextGeneratorFactory generator,
+            double requestsPerSecond, int generatorConcurrency) implements Serializable {
+
+        /** Checks the values. */
+        public Config {
+            Checks.present("settings", settings);
+            Checks.range("batchSize", batchSize, 1, 1_000_000);
+            Checks.present("embeddingsModelId", embeddingsModelId);
+            if (!(requestsPerSecond > 0 && requestsPerSecond <= 1e6)) {
+                throw new IllegalArgumentException("requestsPerSecond must be in (0, 1e6], got " + requestsPerSecond);
+            }
+            Checks.range("generatorConcurrency", generatorConcurrency, 1, 1024);
+        }
+
+        /** Offline profiles with these settings, batches of 4096 users. */
+        public static Config offline(DomainAwareProfiler.Settings settings, String embeddingsModelId) {
+            return new Config(settings, 4096, embeddingsModelId, null, 1e6, 1);
+        }
+
+        /** With a generator: {@code requestsPerSecond} calls per second per executor, 8 in flight per task. */
+        public Config withGenerator(TextGeneratorFactory generator, double requestsPerSecond) {
+            return new Config(settings, batchSize, embeddingsModelId, generator, requestsPerSecond, 8);
+        }
+
+        /** The same with another batch size. */
+        public Config withBatchSize(int users) {
+            return new Config(settings, users, embeddingsModelId, generator, requestsPerSecond, generatorConcurrency);
+        }
+    }
+
+    /** The executor's catalogue, embeddings and profiler for one job run. */
+    private record Executor(ItemCatalog catalog, ItemEmbeddings embeddings, DomainAwareProfiler profiler) {
+    }
+
+    /**
+     * Returns the profiles (lazily).
+     *
+     * @throws IllegalArgumentException when a table lacks a column or the items or vectors are
+     *     malformed (naming the row); when the job runs, a history with an unknown item (naming the user)
+     */
+    public static Dataset<Row> run(SparkSession spark, Dataset<Row> items, Dataset<Row> vectors, Dataset<Row> histories, Config config) {
+        Dataset<Row> users = Tables.require(histories, Tables.HISTORIES, "histories");
+        ItemCatalog catalog = Tables.catalog(items);
+        ItemEmbeddings embeddings = Tables.embeddings(vectors, catalog.size(), config.embeddingsModelId(), "{title}");
+        Broadcast<ItemSide> side = spark.sparkContext().broadcast(ItemSide.of(catalog, true, embeddings),
+                scala.reflect.ClassTag$.MODULE$.apply(ItemSide.class));
+        MapPartitionsFunction<Row, Row> profile = rows -> new RowBatches(rows, config.batchSize(), batch -> profile(batch, side, config));
+        return users.mapPartitions(profile, Encoders.row(OUTPUT));
+    }
+
+    private static Executor executor(Broadcast<ItemSide> side, Config config) {
+        return ExecutorSingletons.get("profile-" + side.id(), () -> {
+            DomainAwareProfiler.Builder b = DomainAwareProfiler.builder().settings(config.settings()).threads(1);
+            if (config.generator() != null) {
+                b.generator(new RateLimitedGenerator(config.generator().create(), AugmentJob.bucket(config.requestsPerSecond())))
+                        .generatorConcurrency(config.generatorConcurrency());
+            }
+            return new Executor(side.value().catalog(), side.value().embeddings(), b.build());
+        });
+    }
+
+    /** Profiles one batch of users. */
+    private static List<Row> profile(List<Row> batch, Broadcast<ItemSide> side, Config config) {
+        Executor e = executor(side, config);
+        List<History> histories = new ArrayList<>(batch.size());
+        for (Row r : batch) {
+            if (r.isNullAt(0) || r.isNullAt(1)) {
+                throw new IllegalArgumentException("histories row " + r + " has a null source or uid");
+            }
+            histories.add(History.of(Tables.itemIds(r, 2, "histories", Tables.userKey(r, 0, 1), e.catalog().size())));
+        }
+        UserProfiles profiles = e.profiler().profile(e.catalog(), e.embeddings(), histories, ProgressListener.none());
+        List<Row> out = new ArrayList<>(batch.size());
+        for (int k = 0; k < batch.size(); k++) {
+            out.add(RowFactory.create(batch.get(k).getString(0), batch.get(k).getString(1), profiles.text(k)));
+        }
+        return out;
+    }
+
+    /** Runs from spark-submit (offline profiles). */
+    public static void main(String[] args) {
+        JobArguments a = new JobArguments("ProfileJob", args, Set.of("items", "vectors", "histories", "out", "clusters", "seed", "batch",
+                "model-id"), "--items DIR --vectors DIR --histories DIR --out DIR [--clusters N] [--seed N] [--batch N] [--model-id ID]");
+        DomainAwareProfiler.Settings settings = DomainAwareProfiler.builder().clusters(a.getInt("clusters", 10)).seed(a.getInt("seed", 42))
+                .build().settings();
+        Config config = Config.offline(settings, a.get("model-id", "unknown")).withBatchSize(a.getInt("batch", 4096));
+        SparkSession spark = SparkSession.builder().appName("llmedt-profile").getOrCreate();
+        run(spark, spark.read().parquet(a.required("items")), spark.read().parquet(a.required("vectors")),
+                spark.read().parquet(a.required("histories")), config).write().mode("overwrite").parquet(a.required("out"));
+        spark.stop();
+    }
+}
