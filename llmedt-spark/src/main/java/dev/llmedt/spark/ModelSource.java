@@ -1,8 +1,8 @@
 package dev.llmedt.spark;
 
+import dev.llmedt.LlmEdtModel;
+import dev.llmedt.Recommender;
 import dev.llmedt.data.Domain;
-import dev.llmedt.dualphase.LlmEdtModel;
-import dev.llmedt.eval.Recommender;
 import dev.llmedt.model.ModelFile;
 import dev.llmedt.onnx.OnnxRecommender;
 import dev.llmedt.sasrec.SasRecModel;

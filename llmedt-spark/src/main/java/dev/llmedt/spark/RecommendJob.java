@@ -19,7 +19,7 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Batch recommendation: the top k items of a target domain for every user, as
- * {@link dev.llmedt.eval.Recommender#recommendBatch} gives them on one machine (the same items and
+ * {@link dev.llmedt.Recommender#recommendBatch} gives them on one machine (the same items and
  * scores; items already in the history are left out; ties by smaller id). The model's bytes are
  * broadcast; each executor loads one recommender (pure Java or ONNX Runtime); each task scores its
  * users in batches.

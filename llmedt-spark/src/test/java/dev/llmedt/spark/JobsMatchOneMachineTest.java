@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmedt.ProgressListener;
+import dev.llmedt.Recommender;
 import dev.llmedt.augment.AugmentedData;
 import dev.llmedt.augment.AugmentedSequence;
 import dev.llmedt.augment.Insertion;
@@ -17,7 +18,6 @@ import dev.llmedt.data.History;
 import dev.llmedt.eval.EvaluationReport;
 import dev.llmedt.eval.Evaluator;
 import dev.llmedt.eval.Protocol;
-import dev.llmedt.eval.Recommender;
 import dev.llmedt.eval.ScoredItem;
 import dev.llmedt.onnx.OnnxExporter;
 import dev.llmedt.profile.DomainAwareProfiler;
