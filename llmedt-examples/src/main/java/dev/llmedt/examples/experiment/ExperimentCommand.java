@@ -91,6 +91,11 @@ public final class ExperimentCommand implements Callable<Integer> {
             description = "llm-cost: test users scored for the online cost, 0 = all (default: ${DEFAULT-VALUE}).")
     int scoringUsers;
 
+    @Option(names = "--profile-users", defaultValue = "2000", paramLabel = "N",
+            description = "llm-cost: training users (every k-th) profiled for the profile and profiler-prompt rows (default: "
+                    + "${DEFAULT-VALUE}; profiling is slow).")
+    int profileUsers;
+
     @Spec
     CommandSpec spec;
 
@@ -101,6 +106,9 @@ public final class ExperimentCommand implements Callable<Integer> {
         List<Long> seedList = parseSeeds(seeds);
         if (encodeLimit < 1) {
             throw new IllegalArgumentException("--encode-limit must be >= 1, got " + encodeLimit);
+        }
+        if (profileUsers < 1) {
+            throw new IllegalArgumentException("--profile-users must be >= 1, got " + profileUsers);
         }
         if (generatorLimit < 1) {
             throw new IllegalArgumentException("--generator-limit must be >= 1, got " + generatorLimit);
@@ -114,7 +122,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         Files.createDirectories(out);
         Path runsDir = runs == null ? out.resolve("runs") : runs;
         RunOptions options = new RunOptions(embeddings, cache == null ? out.resolve("cache") : cache, threads, epochs, patiences, dim);
-        StudyContext.CostOptions cost = new StudyContext.CostOptions(encodeLimit, generator, generatorModel, generatorLimit, scoringUsers);
+        StudyContext.CostOptions cost = new StudyContext.CostOptions(encodeLimit, generator, generatorModel, generatorLimit, scoringUsers, profileUsers);
         long start = System.nanoTime();
         try (StudyRunner runner = new StudyRunner(dataset, runsDir, options, stdout)) {
             Map<String, Object> header = header(chosen, dataset, seedList, runsDir, options);

@@ -68,9 +68,12 @@ final class LlmCostStudy implements Study {
                 out.detail("encoder_open_seconds", openSeconds);
                 List<String> itemTexts = itemTexts(data);
                 encodeRows(out, context, "item texts", itemTexts, tokens, encoder, "distinct non-empty titles");
-                List<String> profiles = offlineProfiles(data, embeddings, seed);
-                encodeRows(out, context, "user profiles (extractive)", profiles, tokens, encoder,
-                        "one per training user (profiles of evaluated users are made the same way at serving)");
+                int users = Math.min(cost.profileUsers(), data.train().size());
+                double userScale = (double) data.train().size() / users;
+                List<String> profiles = offlineProfiles(data, embeddings, seed, users);
+                encodeRows(out, context, "user profiles (extractive)", profiles, tokens, encoder, "the profiles of " + users + " of "
+                        + data.train().size() + " training users (every k-th), not extrapolated: x" + String.format(Locale.ROOT, "%.1f",
+                        userScale) + " for all");
                 generatorRows(out, context, data, embeddings, encoder, tokens, seed);
             }
         }
@@ -100,16 +103,19 @@ final class LlmCostStudy implements Study {
         return new ArrayList<>(texts);
     }
 
-    private static List<History> trainingHistories(CdsrDataset data) {
+    /** Every k-th training user, k chosen so that at most {@code limit} are taken (the files group users by kind). */
+    static List<History> sampledHistories(CdsrDataset data, int limit) {
+        List<UserSequence> train = data.train();
+        double step = Math.max(1.0, (double) train.size() / limit);
         List<History> h = new ArrayList<>();
-        for (UserSequence s : data.train()) {
-            h.add(s.items());
+        for (double i = 0; i < train.size() && h.size() < limit; i += step) {
+            h.add(train.get((int) i).items());
         }
         return h;
     }
 
-    private static List<String> offlineProfiles(CdsrDataset data, ItemEmbeddings embeddings, long seed) {
-        UserProfiles p = DomainAwareProfiler.builder().seed(seed).build().profile(data.items(), embeddings, trainingHistories(data),
+    private static List<String> offlineProfiles(CdsrDataset data, ItemEmbeddings embeddings, long seed, int users) {
+        UserProfiles p = DomainAwareProfiler.builder().seed(seed).build().profile(data.items(), embeddings, sampledHistories(data, users),
                 ProgressListener.none());
         List<String> texts = new ArrayList<>();
         for (String t : p.texts()) {
@@ -167,9 +173,12 @@ final class LlmCostStudy implements Study {
         generatorRow(out, context, "generator: augmenter prompts", augmenterPrompts,
                 augmented.report().imbalancedUsers() + " imbalanced users");
         RecordingGenerator profilerPrompts = new RecordingGenerator(PLACEHOLDER_ANSWER, tokens, keep);
-        DomainAwareProfiler.builder().seed(seed).generator(profilerPrompts).build().profile(data.items(), embeddings, trainingHistories(data),
-                ProgressListener.none());
-        generatorRow(out, context, "generator: profiler prompts", profilerPrompts, data.train().size() + " training users");
+        int users = Math.min(context.cost().profileUsers(), data.train().size());
+        DomainAwareProfiler.builder().seed(seed).generator(profilerPrompts).build().profile(data.items(), embeddings,
+                sampledHistories(data, users), ProgressListener.none());
+        generatorRow(out, context, "generator: profiler prompts", profilerPrompts, users + " of " + data.train().size()
+                + " training users (every k-th), not extrapolated: x" + String.format(Locale.ROOT, "%.1f", (double) data.train().size() / users)
+                + " for all");
     }
 
     private static void generatorRow(StudyOutput out, StudyContext context, String stage, RecordingGenerator prompts, String who)

@@ -35,8 +35,9 @@ record StudyContext(StudyRunner runner, List<Long> seeds, Path out, CostOptions 
      * @param generatorModel the chat model's name at the endpoint
      * @param generatorLimit prompts sent to the endpoint; seconds are extrapolated to all
      * @param scoringUsers test users scored one at a time for the online cost (0 = all)
+     * @param profileUsers training users profiled (every k-th) for the profile rows
      */
-    record CostOptions(int encodeLimit, URI generator, String generatorModel, int generatorLimit, int scoringUsers) {
+    record CostOptions(int encodeLimit, URI generator, String generatorModel, int generatorLimit, int scoringUsers, int profileUsers) {
     }
 
     /** Starts the study's table. */

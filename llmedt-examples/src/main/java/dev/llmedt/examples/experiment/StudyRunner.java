@@ -99,7 +99,8 @@ final class StudyRunner implements AutoCloseable {
     RunResult run(RunSpec spec, long seed) throws IOException {
         Path dir = runs.resolve(spec.name() + "-s" + seed);
         Path result = dir.resolve(RESULT_FILE);
-        JsonNode identity = JSON.valueToTree(identity(spec, seed));
+        // Written and read back, so that it compares equal to the copy read from a result.json (number types).
+        JsonNode identity = JSON.readTree(JSON.writeValueAsBytes(identity(spec, seed)));
         if (Files.isRegularFile(result)) {
             JsonNode stored = JSON.readTree(result.toFile());
             if (!identity.equals(stored.path("identity"))) {

@@ -148,11 +148,11 @@ class ExperimentCommandTest {
         assertTrue(beta.path("profiles").isObject(), "beta > 0 profiles the users");
 
         Path cost = dir.resolve("llm-cost");
-        Result l = run(study("llm-cost", cost, "--seeds", "3", "--runs", runs.toString(), "--encode-limit", "50"));
+        Result l = run(study("llm-cost", cost, "--seeds", "3", "--runs", runs.toString(), "--encode-limit", "50", "--profile-users", "200"));
         assertEquals(0, l.status(), l.err());
         JsonNode lt = table(cost, "llm-cost");
         List<String> stages = column(lt, "stage");
-        assertEquals(10, stages.size(), stages.toString());
+        assertEquals(8, stages.size(), stages.toString());
         JsonNode coldItems = lt.at("/rows/0");
         JsonNode cachedItems = lt.at("/rows/1");
         assertEquals(50, coldItems.path("texts_to_model_measured").asInt(), "a fresh cache sends every text to the model");
