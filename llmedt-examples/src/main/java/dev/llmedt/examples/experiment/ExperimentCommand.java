@@ -166,6 +166,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         json.put("columns", table.columns());
         json.put("rows", o.records());
         json.put("notes", table.notes());
+        json.put("run_settings", runner.used());
         json.putAll(o.details());
         AtomicFiles.write(out.resolve(name + ".json"), StudyRunner.JSON.writeValueAsBytes(json));
         String md = table.toMarkdown() + (complete ? "" : "\n(partial: the study is still running or was stopped; run the same command "

@@ -69,6 +69,8 @@ final class StudyRunner implements AutoCloseable {
     private TextCache cache;
     private int trained;
     private int reused;
+    private final Map<String, Object> used = new LinkedHashMap<>();
+    private final Map<Path, RunResult> loaded = new java.util.HashMap<>();
 
     StudyRunner(CdsrDataset data, Path runs, RunOptions options, PrintWriter out) {
         this.data = data;
@@ -95,9 +97,22 @@ final class StudyRunner implements AutoCloseable {
         return reused;
     }
 
+    /** The runs used so far, by folder name: settings, whether trained now or reused, seconds it took to train and evaluate. */
+    Map<String, Object> used() {
+        return used;
+    }
+
     /** Returns the run's results, training and evaluating it first unless its folder holds them. */
     RunResult run(RunSpec spec, long seed) throws IOException {
         Path dir = runs.resolve(spec.name() + "-s" + seed);
+        RunResult known = loaded.get(dir);
+        if (known != null) { // used again by this study (say, as the phase 1 of several runs)
+            if (!known.spec().equals(spec)) {
+                throw new IllegalStateException("two settings use the run name " + spec.name() + ": " + known.spec().describe() + " and "
+                        + spec.describe());
+            }
+            return known;
+        }
         Path result = dir.resolve(RESULT_FILE);
         // Written and read back, so that it compares equal to the copy read from a result.json (number types).
         JsonNode identity = JSON.readTree(JSON.writeValueAsBytes(identity(spec, seed)));
@@ -108,6 +123,7 @@ final class StudyRunner implements AutoCloseable {
                         + "; delete that folder or choose another --runs folder");
             }
             reused++;
+            record(spec, seed, dir, stored, false);
             out.printf(Locale.ROOT, "run %s-s%d: done before, reused%n", spec.name(), seed);
             out.flush();
             return load(spec, seed, dir, stored);
@@ -137,14 +153,28 @@ final class StudyRunner implements AutoCloseable {
         deleteTree(dir.resolve(CHECKPOINTS));
         trained++;
         JsonNode stored = JSON.readTree(result.toFile());
+        record(spec, seed, dir, stored, true);
         out.printf(Locale.ROOT, "run %s-s%d: trained in %.0f s, valid NDCG@10 %.4f, test NDCG@10 %.4f%n", spec.name(), seed,
                 stored.path("seconds").asDouble(), stored.at("/valid/all/NDCG@10").asDouble(), stored.at("/test/all/NDCG@10").asDouble());
         out.flush();
         return load(spec, seed, dir, stored);
     }
 
+    private void record(RunSpec spec, long seed, Path dir, JsonNode stored, boolean trainedNow) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("settings", spec.describe());
+        m.put("seed", seed);
+        m.put("folder", dir.toString());
+        m.put("trained_now", trainedNow);
+        m.put("seconds", stored.path("seconds").asDouble());
+        used.put(dir.getFileName().toString(), m);
+    }
+
     private RunResult load(RunSpec spec, long seed, Path dir, JsonNode stored) throws IOException {
-        return new RunResult(spec, seed, dir, stored, PerUserFile.read(dir.resolve("valid.tsv")), PerUserFile.read(dir.resolve("test.tsv")));
+        RunResult r = new RunResult(spec, seed, dir, stored, PerUserFile.read(dir.resolve("valid.tsv")),
+                PerUserFile.read(dir.resolve("test.tsv")));
+        loaded.put(dir, r);
+        return r;
     }
 
     /** What makes a run's result: its settings, seed, data and the shared options. */
