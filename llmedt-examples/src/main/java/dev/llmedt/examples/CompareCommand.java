@@ -9,8 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
-import org.apache.commons.math3.stat.inference.TTest;
-import org.apache.commons.math3.stat.inference.WilcoxonSignedRankTest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -151,15 +149,15 @@ final class CompareCommand implements Callable<Integer> {
         m.put("ndcg10_b", mean(nb));
         m.put("ndcg10_b_std_over_runs", stdOverRuns(members, y.runNdcg10()));
         m.put("ndcg10_ratio", mean(nb) / mean(na));
-        m.put("ndcg10_paired_t_p", pairedT(na, nb));
-        m.put("ndcg10_wilcoxon_p", wilcoxon(na, nb));
+        m.put("ndcg10_paired_t_p", PairedTests.pairedT(na, nb));
+        m.put("ndcg10_wilcoxon_p", PairedTests.wilcoxon(na, nb));
         m.put("hr10_a", mean(ha));
         m.put("hr10_a_std_over_runs", stdOverRuns(members, x.runHit10()));
         m.put("hr10_b", mean(hb));
         m.put("hr10_b_std_over_runs", stdOverRuns(members, y.runHit10()));
         m.put("hr10_ratio", mean(hb) / mean(ha));
-        m.put("hr10_paired_t_p", pairedT(ha, hb));
-        m.put("hr10_wilcoxon_p", wilcoxon(ha, hb));
+        m.put("hr10_paired_t_p", PairedTests.pairedT(ha, hb));
+        m.put("hr10_wilcoxon_p", PairedTests.wilcoxon(ha, hb));
         return m;
     }
 
@@ -185,50 +183,5 @@ final class CompareCommand implements Callable<Integer> {
             s += x;
         }
         return s / v.length;
-    }
-
-    /** Two-sided paired t-test p-value; 1 when every difference is zero (no evidence of a difference). */
-    static double pairedT(double[] a, double[] b) {
-        if (a.length < 2 || allEqual(a, b)) {
-            return 1;
-        }
-        return new TTest().pairedTTest(a, b);
-    }
-
-    /**
-     * Two-sided Wilcoxon signed-rank p-value over the users whose two values differ (Wilcoxon's
-     * treatment of zero differences: most users miss the top 10 with both methods, and counting
-     * their zero differences would make any difference look significant); exact up to 30 such
-     * users, normal approximation beyond; 1 when fewer than 2 differ.
-     */
-    static double wilcoxon(double[] a, double[] b) {
-        int n = 0;
-        for (int i = 0; i < a.length; i++) {
-            if (a[i] != b[i]) {
-                n++;
-            }
-        }
-        if (n < 2) {
-            return 1;
-        }
-        double[] x = new double[n];
-        double[] y = new double[n];
-        int k = 0;
-        for (int i = 0; i < a.length; i++) {
-            if (a[i] != b[i]) {
-                x[k] = a[i];
-                y[k++] = b[i];
-            }
-        }
-        return new WilcoxonSignedRankTest().wilcoxonSignedRankTest(x, y, n <= 30);
-    }
-
-    private static boolean allEqual(double[] a, double[] b) {
-        for (int i = 0; i < a.length; i++) {
-            if (a[i] != b[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "LLM-EDT cross-domain sequential recommendation on the JVM.",
         subcommands = {QuickstartCommand.class, StatsCommand.class, TrainCommand.class, EvaluateCommand.class, EncodeCommand.class,
             AugmentCommand.class, CompareCommand.class, RecommendCommand.class, ExportOnnxCommand.class,
-            GenerateSyntheticCommand.class, CommandLine.HelpCommand.class})
+            GenerateSyntheticCommand.class, dev.llmedt.examples.experiment.ExperimentCommand.class, CommandLine.HelpCommand.class})
 public final class LlmEdtCli {
 
     private LlmEdtCli() {

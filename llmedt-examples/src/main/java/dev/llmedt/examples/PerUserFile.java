@@ -21,14 +21,26 @@ import java.util.Locale;
  * hit10}, one line per evaluated user in case order ({@code rank} 0-based under the report's
  * protocol), so that two methods can be compared user by user.
  */
-final class PerUserFile {
+public final class PerUserFile {
 
-    static final String HEADER = "source\tuid\tdomain\tslice\trank\tndcg10\thit10";
+    /** The header line. */
+    public static final String HEADER = "source\tuid\tdomain\tslice\trank\tndcg10\thit10";
 
-    /** One user's line. */
-    record Row(String source, String user, String domain, String slice, int rank, double ndcg10, int hit10) {
+    /**
+     * One user's line.
+     *
+     * @param source the split file of the user
+     * @param user the user id within that file
+     * @param domain the target's domain name
+     * @param slice the slice name (input items in the target domain: 0, 1-2, 3+)
+     * @param rank the target's 0-based rank
+     * @param ndcg10 NDCG@10 of the user
+     * @param hit10 1 when the target is in the top 10
+     */
+    public record Row(String source, String user, String domain, String slice, int rank, double ndcg10, int hit10) {
 
-        String key() {
+        /** Returns the user's key, unique within a split: source and uid. */
+        public String key() {
             return source + "\t" + user;
         }
     }
@@ -36,7 +48,8 @@ final class PerUserFile {
     private PerUserFile() {
     }
 
-    static void write(Path file, CdsrDataset data, List<EvaluationCase> cases, EvaluationReport report) throws IOException {
+    /** Writes one line per case (case order) from a report of those cases. */
+    public static void write(Path file, CdsrDataset data, List<EvaluationCase> cases, EvaluationReport report) throws IOException {
         int[] ranks = report.ranks();
         int[] domains = report.targetDomains();
         List<String> slices = report.sliceNames();
@@ -60,7 +73,7 @@ final class PerUserFile {
      *
      * @throws MalformedDataException naming the file and line when the header or a row is malformed
      */
-    static List<Row> read(Path file) throws IOException {
+    public static List<Row> read(Path file) throws IOException {
         List<Row> rows = new ArrayList<>();
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String header = r.readLine();

@@ -15,14 +15,14 @@ class CompareCommandTest {
         double[] b = new double[n];
         a[0] = 1;
         b[1] = 0.5; // two users differ, in opposite directions; 998 agree (both miss the top 10)
-        assertEquals(1.0, CompareCommand.wilcoxon(a, b), 1e-9, "two opposite differences: no evidence");
-        assertTrue(CompareCommand.pairedT(a, b) > 0.3);
+        assertEquals(1.0, PairedTests.wilcoxon(a, b), 1e-9, "two opposite differences: no evidence");
+        assertTrue(PairedTests.pairedT(a, b) > 0.3);
         for (int i = 0; i < 40; i++) {
             b[100 + i] = 0.6; // B better for 40 users, never worse beyond user 0
         }
-        double p = CompareCommand.wilcoxon(a, b);
+        double p = PairedTests.wilcoxon(a, b);
         assertTrue(p < 1e-6, "a consistent improvement is significant: " + p);
-        assertTrue(CompareCommand.pairedT(a, b) < 1e-3);
-        assertEquals(1.0, CompareCommand.wilcoxon(a, a));
+        assertTrue(PairedTests.pairedT(a, b) < 1e-3);
+        assertEquals(1.0, PairedTests.wilcoxon(a, a));
     }
 }

@@ -1,0 +1,104 @@
+package dev.llmedt.examples.experiment;
+
+import dev.llmedt.augment.InsertionStrategy;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The named settings of one run: a method (LLM-EDT or SASRec) and what differs from its defaults.
+ * The name is the run's folder ({@code <name>-s<seed>}); two specs of the same name must have the
+ * same settings (a cached run is checked against them).
+ *
+ * @param name the run's name (letters, digits, '-', '.', '_')
+ * @param sasrec true for SASRec (reference settings), false for LLM-EDT
+ * @param augmenter the augmenter's settings, or null when it is off
+ * @param fineTuning phase-2 settings that differ from the defaults (adapter_size, alignment_weight)
+ * @param phaseOne the run whose phase 1 this run reuses (phase-2-only settings), or null
+ */
+record RunSpec(String name, boolean sasrec, AugmenterSettings augmenter, Map<String, Object> fineTuning, RunSpec phaseOne) {
+
+    /** The augmenter's settings a study varies (the others are the defaults). */
+    record AugmenterSettings(InsertionStrategy insertion, Double tau, Integer clusters) {
+
+        static AugmenterSettings defaults() {
+            return new AugmenterSettings(null, null, null);
+        }
+
+        AugmenterSettings withInsertion(InsertionStrategy s) {
+            return new AugmenterSettings(s, tau, clusters);
+        }
+
+        AugmenterSettings withTau(double t) {
+            return new AugmenterSettings(insertion, t, clusters);
+        }
+
+        AugmenterSettings withClusters(int k) {
+            return new AugmenterSettings(insertion, tau, k);
+        }
+
+        Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("insertion", insertion == null ? "default (after-source)" : insertion.label());
+            m.put("tau", tau == null ? "default (0.5)" : tau);
+            m.put("clusters", clusters == null ? "default (64)" : clusters);
+            return m;
+        }
+    }
+
+    RunSpec {
+        Objects.requireNonNull(name, "name");
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("run name '" + name + "' must use letters, digits, '.', '_' and '-' only");
+        }
+        fineTuning = Map.copyOf(fineTuning);
+        if (sasrec && (augmenter != null || !fineTuning.isEmpty() || phaseOne != null)) {
+            throw new IllegalArgumentException("run " + name + ": SASRec takes no augmenter, fine-tuning or phase-1 settings");
+        }
+    }
+
+    /** LLM-EDT with the library's defaults (hybrid items, no augmenter, no profiles, phase 2 on). */
+    static RunSpec llmEdt(String name) {
+        return new RunSpec(name, false, null, Map.of(), null);
+    }
+
+    /** SASRec with the reference settings. */
+    static RunSpec sasrec(String name) {
+        return new RunSpec(name, true, null, Map.of(), null);
+    }
+
+    RunSpec withAugmenter(AugmenterSettings settings) {
+        return new RunSpec(name, false, settings, fineTuning, phaseOne);
+    }
+
+    /** Phase 2 only, on the phase 1 of the run {@code from}, with beta (profile alignment; 0 = no profiles). */
+    RunSpec withAlignmentWeight(double beta, RunSpec from) {
+        Map<String, Object> f = new LinkedHashMap<>(fineTuning);
+        f.put("alignment_weight", beta);
+        return new RunSpec(name, false, augmenter, f, from);
+    }
+
+    /** Phase 2 only, on the phase 1 of the run {@code from}, with this domain-adapter bottleneck. */
+    RunSpec withAdapterSize(int size, RunSpec from) {
+        Map<String, Object> f = new LinkedHashMap<>(fineTuning);
+        f.put("adapter_size", size);
+        return new RunSpec(name, false, augmenter, f, from);
+    }
+
+    boolean profiles() {
+        Object beta = fineTuning.get("alignment_weight");
+        return beta != null && ((Double) beta) > 0;
+    }
+
+    /** The settings as written into the run's result and the study's JSON. */
+    Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("method", sasrec ? "sasrec" : "llm-edt");
+        if (!sasrec) {
+            m.put("augmenter", augmenter == null ? null : augmenter.describe());
+            m.put("fine_tuning", new java.util.TreeMap<>(fineTuning));
+            m.put("phase_one_from", phaseOne == null ? null : phaseOne.name());
+        }
+        return m;
+    }
+}

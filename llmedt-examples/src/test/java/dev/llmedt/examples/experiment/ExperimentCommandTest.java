@@ -1,0 +1,217 @@
+package dev.llmedt.examples.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmedt.examples.LlmEdtCli;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code experiment}: every study end to end on the synthetic data with tiny epochs. */
+class ExperimentCommandTest {
+
+    @TempDir
+    static Path dir;
+    private static Path data;
+    private static Path embeddings;
+    private static Path cache;
+
+    private record Result(int status, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = LlmEdtCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void encode() {
+        data = dir.resolve("syn");
+        cache = dir.resolve("cache");
+        assertEquals(0, run("generate-synthetic", "--out", data.toString(), "--seed", "5").status());
+        embeddings = dir.resolve("items.f32");
+        Result r = run("encode", "--data", data.toString(), "--out", embeddings.toString(), "--cache", cache.toString());
+        assertEquals(0, r.status(), r.err());
+    }
+
+    /** The command line of a study with tiny models; {@code extra} are appended. */
+    private static String[] study(String name, Path out, String... extra) {
+        List<String> a = new ArrayList<>(List.of("experiment", "--study", name, "--data", data.toString(), "--out", out.toString(),
+                "--embeddings", embeddings.toString(), "--cache", cache.toString(), "--max-epochs", "1,1", "--dim", "16", "--threads", "2"));
+        a.addAll(List.of(extra));
+        return a.toArray(String[]::new);
+    }
+
+    private static JsonNode table(Path out, String study) throws IOException {
+        assertTrue(Files.readString(out.resolve(study + ".md")).contains("Protocol: "), "the Markdown names the protocol");
+        return new ObjectMapper().readTree(out.resolve(study + ".json").toFile());
+    }
+
+    private static List<String> column(JsonNode table, String key) {
+        List<String> values = new ArrayList<>();
+        for (JsonNode row : table.path("rows")) {
+            values.add(row.path(key).asText());
+        }
+        return values;
+    }
+
+    private static Map<Path, FileTime> resultTimes(Path runs) throws IOException {
+        Map<Path, FileTime> times = new HashMap<>();
+        try (Stream<Path> files = Files.walk(runs)) {
+            for (Path p : files.filter(f -> f.getFileName().toString().equals(StudyRunner.RESULT_FILE)).toList()) {
+                times.put(p, Files.getLastModifiedTime(p));
+            }
+        }
+        return times;
+    }
+
+    @Test
+    void insertionWritesItsTableAndAResumedStudyTrainsNothing() throws Exception {
+        Path out = dir.resolve("insertion");
+        Result first = run(study("insertion", out, "--seeds", "1,2"));
+        assertEquals(0, first.status(), first.err());
+        JsonNode t = table(out, "insertion");
+        assertEquals(List.of("after-source", "append", "random"), column(t, "insertion"));
+        assertEquals(6, t.path("runs_trained").asInt(), "3 settings x 2 seeds");
+        assertTrue(t.path("complete").asBoolean());
+        assertEquals(List.of(1L, 2L), List.of(t.at("/seeds/0").asLong(), t.at("/seeds/1").asLong()));
+        JsonNode ref = t.at("/rows/0");
+        assertTrue(ref.path("p_t_vs_reference").isNull(), "the reference row has no p-value");
+        assertEquals(200, ref.path("n_test").asInt(), "every synthetic test user");
+        assertTrue(ref.path("insertions").asDouble() > 0, "bridges between the synthetic themes");
+        for (JsonNode row : t.path("rows")) {
+            double ndcg = row.path("test_ndcg10").asDouble();
+            assertTrue(ndcg > 0 && ndcg <= row.path("test_hr10").asDouble(), "NDCG@10 <= HR@10: " + row);
+            assertTrue(row.path("valid_ndcg10_std").asDouble() > 0, "two seeds differ: " + row);
+        }
+        double p = t.at("/rows/2/p_t_vs_reference").asDouble();
+        assertTrue(p > 0 && p <= 1, "a p-value: " + p);
+
+        Map<Path, FileTime> before = resultTimes(out.resolve("runs"));
+        assertEquals(6, before.size());
+        Result again = run(study("insertion", out, "--seeds", "1,2"));
+        assertEquals(0, again.status(), again.err());
+        JsonNode t2 = table(out, "insertion");
+        assertEquals(0, t2.path("runs_trained").asInt(), again.out());
+        assertEquals(6, t2.path("runs_reused").asInt());
+        assertEquals(before, resultTimes(out.resolve("runs")), "completed runs are not written again");
+        assertEquals(t.path("rows"), t2.path("rows"), "the same table from the cached runs");
+
+        Result other = run("experiment", "--study", "insertion", "--data", data.toString(), "--out", out.toString(), "--embeddings",
+                embeddings.toString(), "--cache", cache.toString(), "--max-epochs", "1,1", "--dim", "8", "--seeds", "1");
+        assertNotEquals(0, other.status());
+        assertTrue(other.err().contains("holds a run with other settings"), other.err());
+    }
+
+    @Test
+    void coldStartSensitivityAndCostShareRuns() throws Exception {
+        Path runs = dir.resolve("shared-runs");
+        Path cold = dir.resolve("cold-start");
+        Result c = run(study("cold-start", cold, "--seeds", "3", "--runs", runs.toString()));
+        assertEquals(0, c.status(), c.err());
+        JsonNode ct = table(cold, "cold-start");
+        assertEquals(List.of("sasrec", "llm-edt", "sasrec", "llm-edt", "sasrec", "llm-edt"), column(ct, "method"));
+        int coldUsers = ct.at("/rows/0/n_test").asInt();
+        int rest = ct.at("/rows/2/n_test").asInt();
+        assertEquals(200, coldUsers + rest, "cold and the rest partition the test users");
+        assertEquals(200, ct.at("/rows/4/n_test").asInt());
+        assertTrue(coldUsers > 0 && rest > 0, "both groups exist on the synthetic data: " + coldUsers);
+        assertEquals(2, ct.path("runs_trained").asInt());
+
+        Path sens = dir.resolve("sensitivity");
+        Result s = run(study("sensitivity", sens, "--seeds", "3", "--runs", runs.toString()));
+        assertEquals(0, s.status(), s.err());
+        JsonNode st = table(sens, "sensitivity");
+        assertEquals(List.of("defaults", "adapter size", "adapter size", "beta", "beta", "beta", "augmenter defaults", "tau", "tau", "K", "K"),
+                column(st, "parameter"));
+        assertEquals(1, st.path("runs_reused").asInt(), "LLM-EDT defaults come from the cold-start study");
+        assertEquals(10, st.path("runs_trained").asInt());
+        JsonNode beta = new ObjectMapper().readTree(runs.resolve("llm-edt-beta0.5-s3").resolve(StudyRunner.RESULT_FILE).toFile());
+        JsonNode defaults = new ObjectMapper().readTree(runs.resolve("llm-edt-s3").resolve(StudyRunner.RESULT_FILE).toFile());
+        assertTrue(beta.at("/phase_1/reused").asBoolean(false), "phase 2 only: " + beta.path("phase_1"));
+        assertEquals(defaults.at("/phase_1/best_valid_ndcg10").asDouble(), beta.at("/phase_1/best_valid_ndcg10").asDouble(),
+                "the phase 1 of the defaults' run");
+        assertEquals(0.5, beta.at("/config/fine_tuning/alignment_weight").asDouble());
+        assertTrue(beta.path("profiles").isObject(), "beta > 0 profiles the users");
+
+        Path cost = dir.resolve("llm-cost");
+        Result l = run(study("llm-cost", cost, "--seeds", "3", "--runs", runs.toString(), "--encode-limit", "30", "--profile-users", "100"));
+        assertEquals(0, l.status(), l.err());
+        JsonNode lt = table(cost, "llm-cost");
+        List<String> stages = column(lt, "stage");
+        assertEquals(8, stages.size(), stages.toString());
+        JsonNode coldItems = lt.at("/rows/0");
+        JsonNode cachedItems = lt.at("/rows/1");
+        assertEquals(30, coldItems.path("texts_to_model_measured").asInt(), "a fresh cache sends every text to the model");
+        assertEquals(0, cachedItems.path("texts_to_model_measured").asInt(), "the second pass is answered by the cache");
+        assertTrue(coldItems.path("tokens_total").asLong() > coldItems.path("texts_total").asLong(), "more tokens than titles");
+        JsonNode augmenterPrompts = lt.at("/rows/4");
+        assertEquals("generator: augmenter prompts", augmenterPrompts.path("stage").asText());
+        assertTrue(augmenterPrompts.path("llm_calls").asLong() > 0 && augmenterPrompts.path("prompt_tokens").asLong() > 0);
+        assertTrue(lt.at("/rows/6/ms_per_user_mean").asDouble() > 0);
+        assertTrue(Files.readString(cost.resolve("llm-cost.md")).contains("no endpoint"));
+        assertEquals(0, lt.path("runs_trained").asInt(), "scoring reuses the cold-start models");
+    }
+
+    @Test
+    void dissimilarDomainsReportsItemsWithoutText() throws Exception {
+        Path partial = dir.resolve("partial");
+        Files.createDirectories(partial);
+        try (Stream<Path> files = Files.list(data)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, partial.resolve(f.getFileName()));
+            }
+        }
+        List<String> lines = Files.readAllLines(partial.resolve("items_B.tsv"));
+        List<String> blank = new ArrayList<>(List.of(lines.get(0)));
+        for (String line : lines.subList(1, lines.size())) {
+            blank.add(line.substring(0, line.lastIndexOf('\t') + 1));
+        }
+        Files.write(partial.resolve("items_B.tsv"), blank);
+        Path partialEmbeddings = dir.resolve("partial.f32");
+        Result e = run("encode", "--data", partial.toString(), "--out", partialEmbeddings.toString(), "--cache", cache.toString());
+        assertEquals(0, e.status(), e.err());
+        Path out = dir.resolve("dissimilar");
+        Result r = run("experiment", "--study", "dissimilar-domains", "--data", partial.toString(), "--out", out.toString(), "--embeddings",
+                partialEmbeddings.toString(), "--cache", cache.toString(), "--max-epochs", "1,1", "--dim", "16", "--seeds", "4");
+        assertEquals(0, r.status(), r.err());
+        JsonNode t = table(out, "dissimilar-domains");
+        assertEquals(List.of("SASRec", "LLM-EDT", "LLM-EDT + augmenter"), column(t, "method"));
+        assertEquals(blank.size() - 1, t.at("/items_without_text/Kitchen").asInt());
+        assertEquals(0, t.at("/items_without_text/Food").asInt());
+        assertTrue(t.at("/rows/0/insertions").isNull());
+        assertTrue(t.at("/rows/2/users_augmented").asDouble() >= 0);
+    }
+
+    @Test
+    void badStudyOrSeedsSayWhatIsWrong() {
+        Result name = run("experiment", "--study", "ablation", "--data", data.toString(), "--out", dir.resolve("bad").toString());
+        assertNotEquals(0, name.status());
+        assertTrue(name.err().contains("--study must be one of [insertion, cold-start, sensitivity, dissimilar-domains, llm-cost], got "
+                + "'ablation'"), name.err());
+        Result seeds = run("experiment", "--study", "insertion", "--data", data.toString(), "--out", dir.resolve("bad").toString(),
+                "--seeds", "42,x");
+        assertNotEquals(0, seeds.status());
+        assertTrue(seeds.err().contains("--seeds takes whole numbers separated by commas, e.g. 42,43,44; got '42,x'"), seeds.err());
+        Result twice = run("experiment", "--study", "insertion", "--data", data.toString(), "--out", dir.resolve("bad").toString(),
+                "--seeds", "42,42");
+        assertTrue(twice.err().contains("--seeds lists seed 42 twice"), twice.err());
+    }
+}
