@@ -1,6 +1,8 @@
 package dev.llmedt.examples.experiment;
 
+import dev.llmedt.LlmEdtModel;
 import dev.llmedt.ProgressListener;
+import dev.llmedt.Recommender;
 import dev.llmedt.augment.AugmentedData;
 import dev.llmedt.augment.TransferableItemAugmenter;
 import dev.llmedt.data.CdsrDataset;
@@ -8,8 +10,6 @@ import dev.llmedt.data.Domain;
 import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.History;
 import dev.llmedt.data.UserSequence;
-import dev.llmedt.dualphase.LlmEdtModel;
-import dev.llmedt.eval.Recommender;
 import dev.llmedt.onnx.OnnxTextEncoder;
 import dev.llmedt.profile.DomainAwareProfiler;
 import dev.llmedt.profile.UserProfiles;

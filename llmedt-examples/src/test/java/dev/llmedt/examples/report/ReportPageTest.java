@@ -36,7 +36,10 @@ class ReportPageTest {
         page.section("Map").chart("map", ReportCharts.labels(ReportCharts.segments(ReportCharts.scatter("Items", "x", "y",
                 Map.of("Food", List.of(new double[] {0, 0}, new double[] {1, 1}), "Kitchen", List.of(new double[] {2, 0}))),
                 List.of(new double[] {0, 0, 2, 0}), java.awt.Color.GRAY), Map.of("Coffee", new double[] {0.5, 0.5})), 400, 400);
-        page.provenance(Map.of("seed", 42, "settings", Map.of("tau", 0.5)));
+        Map<String, Object> provenance = new LinkedHashMap<>(); // in order: Map.of's order differs from run to run
+        provenance.put("seed", 42);
+        provenance.put("settings", Map.of("tau", 0.5));
+        page.provenance(provenance);
         Path index = page.write(dir);
 
         assertEquals(dir.resolve("index.html"), index);
