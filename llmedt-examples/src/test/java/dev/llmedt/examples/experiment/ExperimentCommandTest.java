@@ -27,6 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code experiment}: every study end to end on the synthetic data with tiny epochs. */
 class ExperimentCommandTest {
 
+    /** Held-out users per split of the test data. */
+    private static final int TEST_USERS = 80;
+
     @TempDir
     static Path dir;
     private static Path data;
@@ -48,7 +51,7 @@ class ExperimentCommandTest {
         data = dir.resolve("syn");
         cache = dir.resolve("cache");
         // A third of generate-synthetic's users: the studies train 20-odd tiny models and profile every user.
-        LlmcdsrWriter.write(SyntheticDataset.generate(new SyntheticDataset.Options(5, 12, 200, 400, 170, 80)), data);
+        LlmcdsrWriter.write(SyntheticDataset.generate(new SyntheticDataset.Options(5, 12, 200, 400, 170, TEST_USERS)), data);
         embeddings = dir.resolve("items.f32");
         Result r = run("encode", "--data", data.toString(), "--out", embeddings.toString(), "--cache", cache.toString());
         assertEquals(0, r.status(), r.err());
@@ -97,7 +100,7 @@ class ExperimentCommandTest {
         assertEquals(List.of(1L, 2L), List.of(t.at("/seeds/0").asLong(), t.at("/seeds/1").asLong()));
         JsonNode ref = t.at("/rows/0");
         assertTrue(ref.path("p_t_vs_reference").isNull(), "the reference row has no p-value");
-        assertEquals(200, ref.path("n_test").asInt(), "every synthetic test user");
+        assertEquals(TEST_USERS, ref.path("n_test").asInt(), "every synthetic test user");
         assertTrue(ref.path("insertions").asDouble() > 0, "bridges between the synthetic themes");
         for (JsonNode row : t.path("rows")) {
             double ndcg = row.path("test_ndcg10").asDouble();
@@ -133,8 +136,8 @@ class ExperimentCommandTest {
         assertEquals(List.of("sasrec", "llm-edt", "sasrec", "llm-edt", "sasrec", "llm-edt"), column(ct, "method"));
         int coldUsers = ct.at("/rows/0/n_test").asInt();
         int rest = ct.at("/rows/2/n_test").asInt();
-        assertEquals(200, coldUsers + rest, "cold and the rest partition the test users");
-        assertEquals(200, ct.at("/rows/4/n_test").asInt());
+        assertEquals(TEST_USERS, coldUsers + rest, "cold and the rest partition the test users");
+        assertEquals(TEST_USERS, ct.at("/rows/4/n_test").asInt());
         assertTrue(coldUsers > 0 && rest > 0, "both groups exist on the synthetic data: " + coldUsers);
         assertEquals(2, ct.path("runs_trained").asInt());
 
