@@ -173,6 +173,7 @@ public final class ExperimentCommand implements Callable<Integer> {
                 + "to continue)\n") + String.format(Locale.ROOT, "%nCommand: `%s` (%.0f s, %d runs trained, %d reused)%n", header.get("command"),
                 seconds, runner.trained(), runner.reused());
         AtomicFiles.write(out.resolve(name + ".md"), md.getBytes(StandardCharsets.UTF_8));
+        StudyPage.write(out, table, complete, String.valueOf(header.get("command")), header);
     }
 
     /** Parses a comma-separated list of distinct whole-number seeds. */

@@ -88,6 +88,23 @@ class ExperimentCommandTest {
         return times;
     }
 
+    /** The study's HTML page: its table has the JSON's rows under the protocol, its chart decodes, the provenance names the data. */
+    private static void checkPage(Path out, JsonNode json) throws IOException {
+        org.jsoup.nodes.Document html = org.jsoup.Jsoup.parse(out.resolve("index.html").toFile(), "UTF-8");
+        org.jsoup.select.Elements tables = html.select("table");
+        org.jsoup.nodes.Element results = tables.get(0);
+        assertTrue(results.selectFirst("caption").text().contains("Protocol: " + json.path("protocol").asText()),
+                results.selectFirst("caption").text());
+        assertEquals(json.path("rows").size(), results.select("tbody tr").size());
+        assertEquals(json.path("columns").size(), results.select("thead th").size());
+        String fingerprint = json.path("dataset_fingerprint").asText();
+        assertTrue(fingerprint.length() == 64 && tables.last().text().contains(fingerprint), "the provenance names the data");
+        org.jsoup.select.Elements images = html.select("img");
+        assertEquals(1, images.size(), "the test NDCG@10 chart");
+        java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(out.resolve(images.get(0).attr("src")).toFile());
+        assertTrue(png != null && png.getWidth() == 900, "the chart decodes");
+    }
+
     @Test
     void insertionWritesItsTableAndAResumedStudyTrainsNothing() throws Exception {
         Path out = dir.resolve("insertion");
@@ -107,6 +124,7 @@ class ExperimentCommandTest {
             assertTrue(ndcg > 0 && ndcg <= row.path("test_hr10").asDouble(), "NDCG@10 <= HR@10: " + row);
             assertTrue(row.path("valid_ndcg10_std").asDouble() > 0, "two seeds differ: " + row);
         }
+        checkPage(out, t);
         double p = t.at("/rows/2/p_t_vs_reference").asDouble();
         assertTrue(p > 0 && p <= 1, "a p-value: " + p);
 
