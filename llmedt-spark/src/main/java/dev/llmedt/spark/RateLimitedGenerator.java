@@ -2,6 +2,7 @@ package dev.llmedt.spark;
 
 import dev.llmedt.text.LanguageModelException;
 import dev.llmedt.text.TextGenerator;
+import java.util.function.LongSupplier;
 
 /**
  * A generator whose calls take a token from a bucket shared by every task of the executor JVM
@@ -12,12 +13,23 @@ final class RateLimitedGenerator implements TextGenerator {
 
     /** A token bucket; thread-safe. */
     static final class TokenBucket {
+        /** Waits a number of nanoseconds (the real one sleeps; tests advance a clock). */
+        interface Sleeper {
+            void sleep(long nanos) throws InterruptedException;
+        }
+
         private final double perNano;
         private final double burst;
+        private final LongSupplier clock;
+        private final Sleeper sleeper;
         private double tokens;
         private long last;
 
         TokenBucket(double requestsPerSecond, int burst) {
+            this(requestsPerSecond, burst, System::nanoTime, nanos -> Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000)));
+        }
+
+        TokenBucket(double requestsPerSecond, int burst, LongSupplier clock, Sleeper sleeper) {
             if (!(requestsPerSecond > 0) || Double.isInfinite(requestsPerSecond)) {
                 throw new IllegalArgumentException("requestsPerSecond must be > 0 and finite, got " + requestsPerSecond);
             }
@@ -26,8 +38,10 @@ final class RateLimitedGenerator implements TextGenerator {
             }
             this.perNano = requestsPerSecond / 1e9;
             this.burst = burst;
+            this.clock = clock;
+            this.sleeper = sleeper;
             this.tokens = burst;
-            this.last = System.nanoTime();
+            this.last = clock.getAsLong();
         }
 
         /** Takes one token, waiting until one is there. */
@@ -35,7 +49,7 @@ final class RateLimitedGenerator implements TextGenerator {
             while (true) {
                 long wait;
                 synchronized (this) {
-                    long now = System.nanoTime();
+                    long now = clock.getAsLong();
                     tokens = Math.min(burst, tokens + (now - last) * perNano);
                     last = now;
                     if (tokens >= 1) {
@@ -44,7 +58,7 @@ final class RateLimitedGenerator implements TextGenerator {
                     }
                     wait = (long) Math.ceil((1 - tokens) / perNano);
                 }
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                sleeper.sleep(wait);
             }
         }
     }
