@@ -15,6 +15,7 @@ import dev.llmedt.engine.Parameter;
 import dev.llmedt.engine.ParameterSet;
 import dev.llmedt.engine.ProfileAlignment;
 import dev.llmedt.engine.RaggedBatch;
+import dev.llmedt.engine.ReplicaPool;
 import dev.llmedt.engine.ResidualAdapter;
 import dev.llmedt.engine.SasRecNetwork;
 import dev.llmedt.engine.SasRecShape;
@@ -27,7 +28,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /** The pure-Java {@link LlmEdtModel}: phase-1 backbone, domain threads and item table (see the interface). */
 final class DualPhaseModel implements LlmEdtModel {
@@ -44,13 +44,10 @@ final class DualPhaseModel implements LlmEdtModel {
     private final boolean fineTuned;
     private final JsonNode itemText;
     private final JsonNode provenance;
-    private final ConcurrentLinkedQueue<Replica> replicas = new ConcurrentLinkedQueue<>();
+    private final ReplicaPool<Replica> replicas = new ReplicaPool<>(Replica::new);
     private volatile float[][][] domainTables;
-    /** Counts {@link #parametersChanged} calls: replicas of an older generation hold stale weight snapshots. */
-    private volatile int generation;
 
     private final class Replica {
-        final int generationTaken = generation;
         final SasRecNetwork global = new SasRecNetwork(shape, parameters, BATCH, BATCH * shape.maxLength());
         final DomainThread[] threads = new DomainThread[domains.size()];
         final RaggedBatch batch = new RaggedBatch(BATCH, BATCH * shape.maxLength());
@@ -187,14 +184,7 @@ final class DualPhaseModel implements LlmEdtModel {
         ScoreArguments.requireScoreRows(histories, target, scores);
         ScoreArguments.requireKnownItems(histories, itemCount);
         float[][] table = tables()[target.index()];
-        Replica r = replicas.poll();
-        while (r != null && r.generationTaken != generation) {
-            r = replicas.poll();
-        }
-        if (r == null) {
-            r = new Replica();
-        }
-        try {
+        replicas.run(r -> {
             int d = shape.dim();
             for (int from = 0; from < histories.size(); from += BATCH) {
                 int n = Math.min(BATCH, histories.size() - from);
@@ -227,9 +217,7 @@ final class DualPhaseModel implements LlmEdtModel {
                 }
                 ItemScoring.scoreUsers(r.users, n, d, table, target.size(), scores, from);
             }
-        } finally {
-            replicas.offer(r);
-        }
+        });
     }
 
     /** Adds each user's projected profile (users with a zero profile vector get nothing). */
@@ -290,8 +278,7 @@ final class DualPhaseModel implements LlmEdtModel {
     /** Forgets derived tables and weight snapshots after the shared parameters changed (training-time views only). */
     synchronized void parametersChanged() {
         domainTables = null;
-        generation++;
-        replicas.clear();
+        replicas.invalidate();
     }
 
     ParameterSet parameters() {

@@ -12,6 +12,7 @@ import dev.llmedt.engine.Kernels;
 import dev.llmedt.engine.Parameter;
 import dev.llmedt.engine.ParameterSet;
 import dev.llmedt.engine.RaggedBatch;
+import dev.llmedt.engine.ReplicaPool;
 import dev.llmedt.engine.SasRecNetwork;
 import dev.llmedt.engine.SasRecShape;
 import dev.llmedt.engine.ScoreArguments;
@@ -22,7 +23,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A trained SASRec recommender: scores every item of a domain by the inner product of the user's
@@ -43,13 +43,10 @@ public final class SasRecModel implements Recommender {
     private final SasRecShape shape;
     private final JsonNode provenance;
     private final Domain trainedDomain;
-    private final ConcurrentLinkedQueue<Replica> replicas = new ConcurrentLinkedQueue<>();
+    private final ReplicaPool<Replica> replicas = new ReplicaPool<>(Replica::new);
     private volatile float[][][] domainTables;
-    /** Counts {@link #parametersChanged} calls: replicas of an older generation hold stale weight snapshots. */
-    private volatile int generation;
 
     private final class Replica {
-        final int generationTaken = generation;
         final SasRecNetwork network = new SasRecNetwork(shape, parameters, BATCH, BATCH * shape.maxLength());
         final RaggedBatch batch = new RaggedBatch(BATCH, BATCH * shape.maxLength());
         final int[][] windows = new int[BATCH][];
@@ -128,14 +125,7 @@ public final class SasRecModel implements Recommender {
         ScoreArguments.requireScoreRows(histories, target, scores);
         ScoreArguments.requireKnownItems(histories, itemCount);
         float[][] table = tables()[target.index()];
-        Replica r = replicas.poll();
-        while (r != null && r.generationTaken != generation) {
-            r = replicas.poll();
-        }
-        if (r == null) {
-            r = new Replica();
-        }
-        try {
+        replicas.run(r -> {
             for (int from = 0; from < histories.size(); from += BATCH) {
                 int n = Math.min(BATCH, histories.size() - from);
                 for (int b = 0; b < n; b++) {
@@ -151,9 +141,7 @@ public final class SasRecModel implements Recommender {
                         r.users);
                 ItemScoring.scoreUsers(r.users, n, shape.dim(), table, target.size(), scores, from);
             }
-        } finally {
-            replicas.offer(r);
-        }
+        });
     }
 
     private void checkTarget(Domain target) {
@@ -243,7 +231,6 @@ public final class SasRecModel implements Recommender {
     /** Forgets derived tables and weight snapshots after the shared parameters changed (training-time views only). */
     synchronized void parametersChanged() {
         domainTables = null;
-        generation++;
-        replicas.clear();
+        replicas.invalidate();
     }
 }
