@@ -108,7 +108,7 @@ final class QuickstartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
-        int[] given = TrainCommand.perPhase("--max-epochs", maxEpochs);
+        int[] given = PerPhase.parse("--max-epochs", maxEpochs);
         int[] epochs = {given[0], given[given.length - 1]};
         if (threads != null && (threads < 1 || threads > 256)) {
             throw new IllegalArgumentException("--threads must be in [1, 256], got " + threads);

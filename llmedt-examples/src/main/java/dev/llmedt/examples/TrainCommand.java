@@ -106,8 +106,8 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
-        int[] epochs = perPhase("--max-epochs", maxEpochs);
-        int[] patiences = perPhase("--patience", patience);
+        int[] epochs = PerPhase.parse("--max-epochs", maxEpochs);
+        int[] patiences = PerPhase.parse("--patience", patience);
         CheckpointConfig checkpointConfig = checkpointConfig();
         if (method.equals("llm-edt")) {
             if (domain != null) {
@@ -193,25 +193,5 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--checkpoint-every must be >= 0 (0 = at epoch ends only), got " + checkpointEvery);
         }
         return new CheckpointConfig(checkpoints, checkpointEvery == null ? 0 : checkpointEvery);
-    }
-
-    /** Parses {@code N} or {@code N,N2}; null when the option was not given. */
-    static int[] perPhase(String option, String value) {
-        if (value == null) {
-            return null;
-        }
-        String[] parts = value.split(",", -1);
-        if (parts.length > 2) {
-            throw new IllegalArgumentException(option + " takes N or N,N2 (phase 1, phase 2), got '" + value + "'");
-        }
-        int[] out = new int[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            try {
-                out[i] = Integer.parseInt(parts[i].strip());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(option + " takes N or N,N2 (whole numbers), got '" + value + "'");
-            }
-        }
-        return out;
     }
 }

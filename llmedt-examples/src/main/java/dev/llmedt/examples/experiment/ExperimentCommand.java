@@ -2,6 +2,7 @@ package dev.llmedt.examples.experiment;
 
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.LlmcdsrReader;
+import dev.llmedt.examples.PerPhase;
 import dev.llmedt.io.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -193,21 +194,10 @@ public final class ExperimentCommand implements Callable<Integer> {
         return list;
     }
 
+    /** {@link PerPhase#parse}, each value at least 1 (a study cannot train for 0 epochs). */
     private static int[] perPhase(String option, String value) {
-        if (value == null) {
-            return null;
-        }
-        String[] parts = value.split(",", -1);
-        if (parts.length > 2) {
-            throw new IllegalArgumentException(option + " takes N or N,N2 (phase 1, phase 2), got '" + value + "'");
-        }
-        int[] v = new int[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            try {
-                v[i] = Integer.parseInt(parts[i].strip());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(option + " takes N or N,N2 (whole numbers), got '" + value + "'");
-            }
+        int[] v = PerPhase.parse(option, value);
+        for (int i = 0; v != null && i < v.length; i++) {
             if (v[i] < 1) {
                 throw new IllegalArgumentException(option + " must be >= 1, got '" + value + "'");
             }
