@@ -11,7 +11,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 
-/** {@code llmedt generate-synthetic}: write a small synthetic dataset in the LLMCDSR layout. */
+/**
+ * {@code llmedt generate-synthetic}: write a small synthetic dataset in the LLMCDSR layout; with {@code --themed}, the
+ * quickstart's dataset, whose titles share themes a language model can read.
+ */
 @Command(name = "generate-synthetic", mixinStandardHelpOptions = true,
         description = "Write a small synthetic Food/Kitchen dataset (titled items, single-domain and mixed users) "
                 + "in the LLMCDSR layout, for trying everything without real data.")
@@ -23,13 +26,18 @@ final class GenerateSyntheticCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--themed", description = "Write the quickstart's themed dataset instead: 8 themes (coffee, tea, "
+            + "Italian cooking, ...) whose Food and Kitchen titles are paired by use, imbalanced users, a sparse Kitchen domain "
+            + "(SyntheticDataset.themed; items also get a 'theme' column).")
+    boolean themed;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        CdsrDataset data = SyntheticDataset.generate(seed);
+        CdsrDataset data = themed ? SyntheticDataset.themed(seed) : SyntheticDataset.generate(seed);
         LlmcdsrWriter.write(data, directory);
         out.println("wrote " + data + " to " + directory);
         return 0;

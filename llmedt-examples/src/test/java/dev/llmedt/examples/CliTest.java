@@ -13,6 +13,7 @@ import dev.llmedt.model.ModelFile;
 import dev.llmedt.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,41 @@ class CliTest {
             users += bin.asLong();
         }
         assertEquals(2300, users);
+    }
+
+    @Test
+    void themedDatasetIsWrittenAsTheQuickstartGeneratesIt(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("themed");
+        CliRunner.Result r = run("generate-synthetic", "--themed", "--out", data.toString(), "--seed", "7");
+        assertEquals(0, r.status(), r.err());
+        dev.llmedt.data.CdsrDataset expected = dev.llmedt.data.SyntheticDataset.themed(7);
+        dev.llmedt.data.CdsrDataset read = dev.llmedt.data.CdsrDataset.read(data);
+        assertEquals(expected.items().size(), read.items().size());
+        assertEquals(528, read.items().size());
+        for (int id = 0; id < expected.items().size(); id++) {
+            assertEquals(expected.items().item(id).text(), read.items().item(id).text(), "item " + id);
+        }
+        // The layout groups sequences by file, so compare them by user.
+        assertEquals(byUser(expected.train()), byUser(read.train()));
+        for (dev.llmedt.data.Split split : dev.llmedt.data.Split.values()) {
+            List<dev.llmedt.data.EvaluationCase> e = expected.cases(split);
+            List<dev.llmedt.data.EvaluationCase> a = read.cases(split);
+            assertEquals(e.size(), a.size(), split.name());
+            for (int i = 0; i < e.size(); i++) {
+                assertEquals(e.get(i).target(), a.get(i).target(), split + " case " + i);
+                assertArrayEquals(e.get(i).input().toArray(), a.get(i).input().toArray(), split + " case " + i);
+            }
+        }
+        assertNotEquals(dev.llmedt.data.SyntheticDataset.generate(7).items().size(), read.items().size(), "not the plain generator");
+    }
+
+    private static java.util.Map<String, List<Integer>> byUser(List<dev.llmedt.data.UserSequence> sequences) {
+        java.util.Map<String, List<Integer>> map = new java.util.TreeMap<>();
+        for (dev.llmedt.data.UserSequence s : sequences) {
+            List<Integer> items = java.util.Arrays.stream(s.items().toArray()).boxed().toList();
+            assertEquals(null, map.put(s.user(), items), "user " + s.user() + " once");
+        }
+        return map;
     }
 
     @Test
