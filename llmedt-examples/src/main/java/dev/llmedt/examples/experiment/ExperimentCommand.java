@@ -150,7 +150,8 @@ public final class ExperimentCommand implements Callable<Integer> {
         h.put("runs", runsDir.toString());
         h.put("embeddings", embeddings == null ? null : embeddings.toString());
         h.put("options", options.describe());
-        h.put("threads", threads);
+        // The count the runs used: 0 asks for every processor.
+        h.put("threads", threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
         return h;
     }
 
