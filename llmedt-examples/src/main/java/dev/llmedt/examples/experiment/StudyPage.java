@@ -37,12 +37,10 @@ final class StudyPage {
         ReportPage.Section results = page.section("Results").table(t);
         int column = table.columns().indexOf(CHART_COLUMN);
         if (column >= 0 && !table.rows().isEmpty()) {
-            List<String> labels = new ArrayList<>();
+            List<String> labels = labels(table.rows());
             double[] values = new double[table.rows().size()];
             for (int r = 0; r < values.length; r++) {
-                List<String> row = table.rows().get(r);
-                labels.add(row.get(0) + (row.size() > 1 && !numeric(row.get(1)) ? " / " + row.get(1) : ""));
-                values[r] = leadingNumber(row.get(column));
+                values[r] = leadingNumber(table.rows().get(r).get(column));
             }
             Map<String, double[]> series = new LinkedHashMap<>();
             series.put(CHART_COLUMN, values);
@@ -54,6 +52,33 @@ final class StudyPage {
         page.section("Command").paragraph(command);
         page.provenance(provenance);
         return page.write(folder);
+    }
+
+    private static final int MAX_LABEL = 22;
+
+    /**
+     * One bar label per row: the first cell, joined with the second where the first does not tell rows apart (the
+     * sensitivity study's "adapter size" / "16"), or where the second is a name rather than a number; a row number is
+     * added if labels still repeat, since a chart merges bars of the same label. Labels longer than 22 characters are cut
+     * (the table below the chart has the whole row).
+     */
+    static List<String> labels(List<List<String>> rows) {
+        Map<String, Integer> firstCells = new java.util.HashMap<>();
+        for (List<String> row : rows) {
+            firstCells.merge(row.get(0), 1, Integer::sum);
+        }
+        List<String> labels = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int r = 0; r < rows.size(); r++) {
+            List<String> row = rows.get(r);
+            boolean join = row.size() > 1 && (firstCells.get(row.get(0)) > 1 || !numeric(row.get(1)));
+            String label = join ? row.get(0) + " " + row.get(1) : row.get(0);
+            if (label.length() > MAX_LABEL) {
+                label = label.substring(0, MAX_LABEL - 1).stripTrailing() + "\u2026";
+            }
+            labels.add(seen.add(label) ? label : label + " (row " + (r + 1) + ")");
+        }
+        return labels;
     }
 
     private static boolean numeric(String cell) {

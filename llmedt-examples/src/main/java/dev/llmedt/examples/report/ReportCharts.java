@@ -84,6 +84,10 @@ public final class ReportCharts {
      * @throws IllegalArgumentException when a series has another length than the categories
      */
     public static JFreeChart bars(String title, String valueLabel, List<String> categories, Map<String, double[]> series) {
+        if (new java.util.HashSet<>(categories).size() != categories.size()) {
+            // The dataset would silently keep one bar per repeated label.
+            throw new IllegalArgumentException("bar categories must be distinct, got " + categories);
+        }
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         for (Map.Entry<String, double[]> e : series.entrySet()) {
             if (e.getValue().length != categories.size()) {
@@ -105,6 +109,11 @@ public final class ReportCharts {
         }
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(new Color(0xDDDDDD));
+        if (categories.size() > 6) {
+            // Many bars: slanted labels instead of labels cut to "augment...".
+            plot.getDomainAxis().setCategoryLabelPositions(org.jfree.chart.axis.CategoryLabelPositions.UP_45);
+            plot.getDomainAxis().setMaximumCategoryLabelWidthRatio(3f);
+        }
         return style(chart);
     }
 

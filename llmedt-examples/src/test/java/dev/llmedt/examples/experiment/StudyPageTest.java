@@ -1,0 +1,67 @@
+package dev.llmedt.examples.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmedt.examples.report.ReportCharts;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jfree.chart.JFreeChart;
+import org.jfree.data.category.CategoryDataset;
+import org.junit.jupiter.api.Test;
+
+/** The study page's chart: one bar per table row, whatever the rows' first cells. */
+class StudyPageTest {
+
+    @Test
+    void rowsThatShareTheirFirstCellGetOneBarEach() {
+        // The sensitivity study's shape: a parameter, then its value.
+        List<List<String>> rows = List.of(
+                List.of("defaults", "adapter 32, beta 0 (no profiles)", "0.0351"),
+                List.of("adapter size", "16", "0.0337"),
+                List.of("adapter size", "64", "0.0374"),
+                List.of("tau", "0.4", "0.0222"),
+                List.of("tau", "0.6", "0.0346"),
+                List.of("K", "32", "0.0241"),
+                List.of("K", "128", "0.0239"));
+        List<String> labels = StudyPage.labels(rows);
+        assertEquals(List.of("defaults adapter 32,\u2026", "adapter size 16", "adapter size 64", "tau 0.4", "tau 0.6", "K 32",
+                "K 128"),
+                labels);
+        double[] values = rows.stream().mapToDouble(r -> Double.parseDouble(r.get(2))).toArray();
+        Map<String, double[]> series = new LinkedHashMap<>();
+        series.put("test NDCG@10", values);
+        JFreeChart chart = ReportCharts.bars("t", "test NDCG@10", labels, series);
+        CategoryDataset data = chart.getCategoryPlot().getDataset();
+        assertEquals(rows.size(), data.getColumnCount());
+        for (int r = 0; r < rows.size(); r++) {
+            assertEquals(values[r], data.getValue("test NDCG@10", labels.get(r)).doubleValue(), 0.0, labels.get(r));
+        }
+    }
+
+    @Test
+    void aNumericSecondCellStaysOutWhenTheFirstCellIsEnough() {
+        assertEquals(List.of("SASRec", "LLM-EDT"), StudyPage.labels(List.of(List.of("SASRec", "937"), List.of("LLM-EDT", "937"))));
+        assertEquals(List.of("after-source", "append"), StudyPage.labels(List.of(List.of("after-source", "105689"), List.of("append", "105689"))));
+    }
+
+    @Test
+    void rowsThatRepeatEntirelyAreNumbered() {
+        List<String> labels = StudyPage.labels(List.of(List.of("a", "x"), List.of("a", "x"), List.of("b")));
+        assertEquals(List.of("a x", "a x (row 2)", "b"), labels);
+        List<String> cut = StudyPage.labels(List.of(List.of("a long setting name", "one"), List.of("a long setting name", "two")));
+        assertEquals(List.of("a long setting name o\u2026", "a long setting name t\u2026"), cut);
+        List<String> same = StudyPage.labels(List.of(List.of("a much longer setting name", "1"), List.of("a much longer setting name", "2")));
+        assertEquals(List.of("a much longer setting\u2026", "a much longer setting\u2026 (row 2)"), same);
+    }
+
+    @Test
+    void barsRefuseRepeatedCategoriesInsteadOfDroppingBars() {
+        Map<String, double[]> series = Map.of("v", new double[] {1, 2});
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ReportCharts.bars("t", "v", List.of("beta", "beta"), series));
+        assertTrue(e.getMessage().contains("distinct") && e.getMessage().contains("[beta, beta]"), e.getMessage());
+    }
+}
