@@ -121,13 +121,15 @@ class GeneratorEndpointTest {
     @Test
     void augmentMainWithTheEndpointGivesTheOneMachineInsertionsAndReport(@TempDir Path dir) throws Exception {
         SparkSession spark = SparkTestSession.get();
-        writeInputs(spark, dir, DATA.train());
+        CdsrDataset data = new CdsrDataset(DATA.name(), DATA.items(), DATA.train().subList(0, 220), List.of(), List.of(),
+                dev.llmedt.data.ReadReport.empty());
+        writeInputs(spark, dir, data.train());
         ItemEmbeddings embeddings = ItemEmbeddings.encode(DATA.items(), new HashingEncoder(DIM), ItemTextTemplate.titles(),
                 ProgressListener.none());
         AugmentedData expected;
         try (TextGenerator client = oneMachineClient()) {
             expected = TransferableItemAugmenter.builder().similarityThreshold(0.1).clusters(3).maxInsertionsPerUser(3).seed(6)
-                    .generator(client, new HashingEncoder(DIM)).build().augment(DATA, embeddings);
+                    .generator(client, new HashingEncoder(DIM)).build().augment(data, embeddings);
         }
         AugmentationReport e = expected.report();
         assertTrue(e.insertions() > 20 && e.generatorFailures() > 5 && e.unparsableAnswers() > 5, e.toMap().toString());
@@ -163,7 +165,7 @@ class GeneratorEndpointTest {
     @Test
     void profileMainWithTheEndpointGivesTheOneMachineProfiles(@TempDir Path dir) throws Exception {
         SparkSession spark = SparkTestSession.get();
-        List<UserSequence> users = DATA.train().subList(0, 90);
+        List<UserSequence> users = DATA.train().subList(0, 60);
         writeInputs(spark, dir, users);
         ItemEmbeddings embeddings = ItemEmbeddings.encode(DATA.items(), new HashingEncoder(DIM), ItemTextTemplate.titles(),
                 ProgressListener.none());
