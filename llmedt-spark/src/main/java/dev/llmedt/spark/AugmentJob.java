@@ -440,7 +440,8 @@ public final class AugmentJob {
                 : JobArguments.encoder(a.get("encoder-factory", null), a.get("encoder-dir", null), threads);
         SparkSession spark = session.get();
         Dataset<Row> vectors = spark.read().parquet(vectorsDir);
-        Config config = Config.offline(settings.build().settings(), a.get("model-id", Tables.modelId(vectors))).withBatchSize(batch);
+        String modelId = a.has("model-id") ? a.get("model-id", null) : Tables.modelId(vectors);
+        Config config = Config.offline(settings.build().settings(), modelId).withBatchSize(batch);
         if (generator.factory() != null) {
             config = config.withGenerator(generator.factory(), encoder, generator.requestsPerSecond())
                     .withRateLimit(generator.requestsPerSecond(), generator.burst()).withGeneratorConcurrency(generator.concurrency());

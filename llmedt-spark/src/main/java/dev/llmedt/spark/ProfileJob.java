@@ -196,7 +196,8 @@ public final class ProfileJob {
         String out = a.required("out");
         SparkSession spark = session.get();
         Dataset<Row> vectors = spark.read().parquet(vectorsDir);
-        Config config = Config.offline(settings, a.get("model-id", Tables.modelId(vectors))).withBatchSize(batch);
+        String modelId = a.has("model-id") ? a.get("model-id", null) : Tables.modelId(vectors);
+        Config config = Config.offline(settings, modelId).withBatchSize(batch);
         if (generator.factory() != null) {
             config = config.withGenerator(generator.factory(), generator.requestsPerSecond())
                     .withRateLimit(generator.requestsPerSecond(), generator.burst()).withGeneratorConcurrency(generator.concurrency());

@@ -121,7 +121,7 @@ class GeneratorEndpointTest {
     @Test
     void augmentMainWithTheEndpointGivesTheOneMachineInsertionsAndReport(@TempDir Path dir) throws Exception {
         SparkSession spark = SparkTestSession.get();
-        CdsrDataset data = new CdsrDataset(DATA.name(), DATA.items(), DATA.train().subList(0, 220), List.of(), List.of(),
+        CdsrDataset data = new CdsrDataset(DATA.name(), DATA.items(), DATA.train().subList(0, 140), List.of(), List.of(),
                 dev.llmedt.data.ReadReport.empty());
         writeInputs(spark, dir, data.train());
         ItemEmbeddings embeddings = ItemEmbeddings.encode(DATA.items(), new HashingEncoder(DIM), ItemTextTemplate.titles(),
@@ -132,7 +132,7 @@ class GeneratorEndpointTest {
                     .generator(client, new HashingEncoder(DIM)).build().augment(data, embeddings);
         }
         AugmentationReport e = expected.report();
-        assertTrue(e.insertions() > 20 && e.generatorFailures() > 5 && e.unparsableAnswers() > 5, e.toMap().toString());
+        assertTrue(e.insertions() > 20 && e.generatorFailures() > 2 && e.unparsableAnswers() > 2, e.toMap().toString());
 
         String out = dir.resolve("augmented").toString();
         AugmentationReport actual = AugmentJob.submit(args(new String[] {"--items", dir.resolve("items").toString(), "--vectors",
@@ -165,7 +165,7 @@ class GeneratorEndpointTest {
     @Test
     void profileMainWithTheEndpointGivesTheOneMachineProfiles(@TempDir Path dir) throws Exception {
         SparkSession spark = SparkTestSession.get();
-        List<UserSequence> users = DATA.train().subList(0, 60);
+        List<UserSequence> users = DATA.train().subList(0, 40);
         writeInputs(spark, dir, users);
         ItemEmbeddings embeddings = ItemEmbeddings.encode(DATA.items(), new HashingEncoder(DIM), ItemTextTemplate.titles(),
                 ProgressListener.none());
@@ -178,7 +178,7 @@ class GeneratorEndpointTest {
             expected = DomainAwareProfiler.builder().clusters(2).seed(8).generator(client).build().profile(DATA.items(), embeddings, visible,
                     ProgressListener.none());
         }
-        assertTrue(expected.report().generatorFailures() > 3, expected.report().toString());
+        assertTrue(expected.report().generatorFailures() > 2, expected.report().toString());
 
         String histories = dir.resolve("histories").toString();
         spark.read().parquet(dir.resolve("train").toString()).drop("user_index").write().parquet(histories);
