@@ -86,35 +86,6 @@ public final class Kernels {
     }
 
     /**
-     * {@link #addWeightedRows(float[], float[][], int, float[], int, int)} into a block buffer:
-     * {@code y[r - from] += sum_p weights[p] * rows[p][r]} for {@code from <= r < to}, each element
-     * by the same expression, so bit for bit the same values.
-     */
-    public static void addWeightedRowsToBlock(float[] weights, float[][] rows, int count, float[] y, int from, int to) {
-        int p = 0;
-        for (; p + 3 < count; p += 4) {
-            float w0 = weights[p];
-            float w1 = weights[p + 1];
-            float w2 = weights[p + 2];
-            float w3 = weights[p + 3];
-            float[] x0 = rows[p];
-            float[] x1 = rows[p + 1];
-            float[] x2 = rows[p + 2];
-            float[] x3 = rows[p + 3];
-            for (int r = from; r < to; r++) {
-                y[r - from] += w0 * x0[r] + w1 * x1[r] + w2 * x2[r] + w3 * x3[r];
-            }
-        }
-        for (; p < count; p++) {
-            float w0 = weights[p];
-            float[] x0 = rows[p];
-            for (int r = from; r < to; r++) {
-                y[r - from] += w0 * x0[r];
-            }
-        }
-    }
-
-    /**
      * {@code dx[p][0..R) (+)= sum_o weight[outFrom + o][p] * dy[o][0..R)}: the input gradient of a
      * linear layer.
      */

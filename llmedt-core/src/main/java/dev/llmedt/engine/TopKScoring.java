@@ -49,12 +49,19 @@ public final class TopKScoring {
         for (int b = 0; b < n; b++) {
             heaps[b] = new Heap(size, skip == null ? null : skip[b]);
         }
-        float[] block = new float[Math.min(ITEM_BLOCK, Math.max(items, 1))];
+        int cap = Math.min(ITEM_BLOCK, Math.max(items, 1));
+        float[] block = new float[cap];
+        // The block's columns copied out, so that the kernel indexes scores and table alike (and vectorizes as for full rows).
+        float[][] columns = new float[width][cap];
         for (int from = 0; from < items; from += ITEM_BLOCK) {
             int to = Math.min(items, from + ITEM_BLOCK);
+            int len = to - from;
+            for (int f = 0; f < width; f++) {
+                System.arraycopy(table[f], from, columns[f], 0, len);
+            }
             for (int b = 0; b < n; b++) {
-                Arrays.fill(block, 0, to - from, 0);
-                Kernels.addWeightedRowsToBlock(users[b], table, width, block, from, to);
+                Arrays.fill(block, 0, len, 0);
+                Kernels.addWeightedRows(users[b], columns, width, block, 0, len);
                 heaps[b].offer(block, from, to, firstItem);
             }
         }

@@ -100,26 +100,4 @@ class TopKScoringTest {
         assertArrayEquals(new int[] {2, 0}, TopKScoring.select(new float[][] {{1}}, 1, 1, table, 3, new int[][] {{1}}, 2, 40)[0].items());
         assertThrows(IllegalArgumentException.class, () -> TopKScoring.select(new float[][] {{1}}, 1, 1, table, 3, null, 0, 0));
     }
-
-    @Test
-    void theBlockKernelGivesTheSameBitsAsTheRowKernel() {
-        SplittableRandom r = new SplittableRandom(5);
-        int width = 7;
-        int items = 300;
-        float[] w = new float[width];
-        float[][] rows = new float[width][items];
-        for (int f = 0; f < width; f++) {
-            w[f] = (float) r.nextGaussian();
-            for (int i = 0; i < items; i++) {
-                rows[f][i] = (float) r.nextGaussian();
-            }
-        }
-        float[] full = new float[items];
-        Kernels.addWeightedRows(w, rows, width, full, 0, items);
-        float[] block = new float[100];
-        Kernels.addWeightedRowsToBlock(w, rows, width, block, 150, 250);
-        for (int i = 0; i < 100; i++) {
-            assertEquals(0, Float.compare(full[150 + i], block[i]), "item " + (150 + i));
-        }
-    }
 }
