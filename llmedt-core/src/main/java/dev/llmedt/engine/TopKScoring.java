@@ -32,6 +32,57 @@ public final class TopKScoring {
     public record Selection(int[] items, float[] scores) {
     }
 
+    /** Receives the scores of {@link #scoreBlocks}. */
+    public interface Sink {
+        /** The score of user {@code user}'s pinned item. */
+        void pinned(int user, float score);
+
+        /** User {@code user}'s scores of the items {@code [from, to)}: {@code scores[0, to - from)} (valid during the call only). */
+        void block(int user, float[] scores, int from, int to);
+    }
+
+    /**
+     * Streams the scores {@code sum_f users[b][f] * table[f][i]} of every item {@code i < items} for
+     * each user {@code b < n}, bit for bit the values of {@link Kernels#scoreUsers}: first, when
+     * {@code pinned} is not null, each user's pinned item ({@code pinned[pinnedFrom + b]}, a local
+     * index, or -1 for none) to {@link Sink#pinned}; then block by block of items, ascending, each
+     * user's block to {@link Sink#block} with user index {@code userOffset + b}.
+     */
+    public static void scoreBlocks(float[][] users, int n, int width, float[][] table, int items, int[] pinned, int userOffset,
+            Sink sink) {
+        if (pinned != null) {
+            float[][] column = new float[width][1];
+            float[] one = new float[1];
+            for (int b = 0; b < n; b++) {
+                int item = pinned[userOffset + b];
+                if (item >= 0) {
+                    for (int f = 0; f < width; f++) {
+                        column[f][0] = table[f][item];
+                    }
+                    one[0] = 0;
+                    Kernels.addWeightedRows(users[b], column, width, one, 0, 1);
+                    sink.pinned(userOffset + b, one[0]);
+                }
+            }
+        }
+        int cap = Math.min(ITEM_BLOCK, Math.max(items, 1));
+        float[] block = new float[cap];
+        // The block's columns copied out, so that the kernel indexes scores and table alike (and vectorizes as for full rows).
+        float[][] columns = new float[width][cap];
+        for (int from = 0; from < items; from += ITEM_BLOCK) {
+            int to = Math.min(items, from + ITEM_BLOCK);
+            int len = to - from;
+            for (int f = 0; f < width; f++) {
+                System.arraycopy(table[f], from, columns[f], 0, len);
+            }
+            for (int b = 0; b < n; b++) {
+                Arrays.fill(block, 0, len, 0);
+                Kernels.addWeightedRows(users[b], columns, width, block, 0, len);
+                sink.block(userOffset + b, block, from, to);
+            }
+        }
+    }
+
     /**
      * Selects, for each user {@code b < n}, the {@code min(k, items)} best items {@code i < items}
      * by {@code sum_f users[b][f] * table[f][i]}, leaving out the local indices in {@code skip[b]}
@@ -49,22 +100,16 @@ public final class TopKScoring {
         for (int b = 0; b < n; b++) {
             heaps[b] = new Heap(size, skip == null ? null : skip[b]);
         }
-        int cap = Math.min(ITEM_BLOCK, Math.max(items, 1));
-        float[] block = new float[cap];
-        // The block's columns copied out, so that the kernel indexes scores and table alike (and vectorizes as for full rows).
-        float[][] columns = new float[width][cap];
-        for (int from = 0; from < items; from += ITEM_BLOCK) {
-            int to = Math.min(items, from + ITEM_BLOCK);
-            int len = to - from;
-            for (int f = 0; f < width; f++) {
-                System.arraycopy(table[f], from, columns[f], 0, len);
+        scoreBlocks(users, n, width, table, items, null, 0, new Sink() {
+            @Override
+            public void pinned(int user, float score) {
             }
-            for (int b = 0; b < n; b++) {
-                Arrays.fill(block, 0, len, 0);
-                Kernels.addWeightedRows(users[b], columns, width, block, 0, len);
-                heaps[b].offer(block, from, to, firstItem);
+
+            @Override
+            public void block(int user, float[] scores, int from, int to) {
+                heaps[user].offer(scores, from, to, firstItem);
             }
-        }
+        });
         Selection[] out = new Selection[n];
         for (int b = 0; b < n; b++) {
             out[b] = heaps[b].sorted();

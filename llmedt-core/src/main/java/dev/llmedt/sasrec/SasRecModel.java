@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmedt.Recommender;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
+import dev.llmedt.engine.BlockScorer;
 import dev.llmedt.engine.HistoryWindows;
 import dev.llmedt.engine.ItemScoring;
 import dev.llmedt.engine.Kernels;
@@ -33,7 +34,7 @@ import java.util.Optional;
  * last hidden state with the item's (tied) embedding. Thread-safe; each concurrent caller borrows
  * its own activation buffers. Save it with {@link #save} and load it with {@link #load}.
  */
-public final class SasRecModel implements Recommender {
+public final class SasRecModel implements Recommender, BlockScorer {
 
     static final String KIND = "sasrec";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -172,6 +173,21 @@ public final class SasRecModel implements Recommender {
             }
         });
         return out;
+    }
+
+    /** Streams the scores of {@link #scoreBatch} block by block (module-internal: full-ranking evaluation uses it). */
+    @Override
+    public void scoreBlocks(List<History> histories, Domain target, int[] pinned, TopKScoring.Sink sink) {
+        checkTarget(target);
+        ScoreArguments.requireKnownItems(histories, itemCount);
+        float[][] table = tables()[target.index()];
+        replicas.run(r -> {
+            for (int from = 0; from < histories.size(); from += BATCH) {
+                int n = Math.min(BATCH, histories.size() - from);
+                userVectors(r, histories, from, n);
+                TopKScoring.scoreBlocks(r.users, n, shape.dim(), table, target.size(), pinned, from, sink);
+            }
+        });
     }
 
     /** The history's items of the target domain as ascending local indices: recommendations leave them out. */
