@@ -78,18 +78,30 @@ final class Ranking {
         public void block(int user, float[] scores, int from, int to) {
             float t = targetScore[user];
             int target = targets[user];
-            int[] skip = excluded[user];
-            int e = excludedAt[user];
+            // Local indices: [0, before) precede the target, [after, len) follow it (the loops of full, per block).
+            int len = to - from;
+            int before = Math.min(Math.max(target - from, 0), len);
+            int after = target >= from && target < to ? target - from + 1 : before;
             int count = 0;
             boolean anyNan = false;
-            for (int i = from; i < to; i++) {
+            for (int j = 0; j < before; j++) {
+                float s = scores[j];
+                anyNan |= s != s;
+                count += s >= t ? 1 : 0;
+            }
+            for (int j = after; j < len; j++) {
+                float s = scores[j];
+                anyNan |= s != s;
+                count += s > t ? 1 : 0;
+            }
+            int[] skip = excluded[user];
+            int e = excludedAt[user];
+            for (; e < skip.length && skip[e] < to; e++) {
+                int i = skip[e];
                 float s = scores[i - from];
-                anyNan |= s != s && i != target;
-                if (e < skip.length && skip[e] == i) {
-                    e++;
-                    continue;
+                if (i < target ? s >= t : s > t) {
+                    count--;
                 }
-                count += i < target ? (s >= t ? 1 : 0) : i > target ? (s > t ? 1 : 0) : 0;
             }
             excludedAt[user] = e;
             ahead[user] += count;
