@@ -32,10 +32,15 @@ import org.apache.spark.sql.SparkSession;
  * Throughput of every job on a synthetic catalogue of 1M items and 1M users, on {@code local[2]}
  * with the input in 1, 2 and 4 partitions. Data go to Parquet under {@code /tmp}; each timed run
  * reads Parquet, repartitions and writes Parquet. Jobs whose cost grows with users x items
- * (augment, recommend, evaluate) and the MiniLM encoder run on a sample of the rows, labelled.
+ * (augment, recommend, evaluate) and the MiniLM encoder run on a sample of the rows, labelled; each
+ * measurement records the machine's load averages, and the item-table jobs their multiply-adds per
+ * row and the rate they ran at. Time the JVM stood still (another process's SIGSTOP) is left out.
  *
  * <p>Run: {@code nice -n 19 mvn -o -q -B -pl llmedt-spark -am verify -DskipTests -Pspark-benchmark}
- * (options through {@code -Dbench.args="--items 1000000 ..."}).
+ * (options through {@code -Dbench.args="..."}: {@code --items N --users N --dim D --dir DIR
+ * --partitions 1,2,4 --jobs encode,minilm,augment,profile,recommend,evaluate --reuse-data true
+ * --encode-sample N --augment-sample N --profile-sample N --recommend-sample N --evaluate-sample N
+ * --label TEXT}); the results go to {@code DIR/results-<millis>.json}.
  */
 public final class SparkScaleBenchmark {
 
