@@ -106,6 +106,13 @@ final class AugmentationCounts {
         droppedByInsertionCap += other.droppedByInsertionCap;
     }
 
+    /** Returns one user's counts as {@link BatchAugmenter.UserCounts} (insertions are counted from the user's result). */
+    BatchAugmenter.UserCounts userCounts(boolean imbalanced, boolean skippedByCap, int sourceDomain) {
+        return new BatchAugmenter.UserCounts(imbalanced, skippedByCap, sourceDomain, sourceItemsWithoutText, generatorCalls, generatorFailures,
+                unparsableAnswers, generatedTexts, generatedTextsBeyondLimit, candidates, droppedBelowThreshold, droppedDuplicates,
+                droppedInSequence, droppedByInsertionCap);
+    }
+
     /**
      * Returns the report of these counts and of what is measured outside them.
      *

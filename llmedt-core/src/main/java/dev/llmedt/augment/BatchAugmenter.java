@@ -26,7 +26,9 @@ import java.util.function.IntPredicate;
  * List<BatchAugmenter.Result> out = batches.augment(indices, sequences, u -> true);
  * }</pre>
  *
- * <p>The augmentation report (counts of candidates and drops) is not produced here.
+ * <p>Each result carries the user's {@link UserCounts}: summed over every user they give the
+ * counts of the {@link AugmentationReport} of the one-machine run (see {@link UserCounts}), so an
+ * engine can aggregate the report wherever the results are.
  *
  * <p>Immutable and thread-safe (as are the augmenter's generator and encoder).
  */
@@ -38,8 +40,44 @@ public final class BatchAugmenter {
      * @param userIndex the user's index in training order
      * @param sequence the user's sequence with inserted items marked (unchanged when not augmented)
      * @param insertions the user's insertions, in order of their place in the sequence
+     * @param counts the user's terms of the augmentation report
      */
-    public record Result(int userIndex, AugmentedSequence sequence, List<Insertion> insertions) {
+    public record Result(int userIndex, AugmentedSequence sequence, List<Insertion> insertions, UserCounts counts) {
+
+        /** Checks the values. */
+        public Result {
+            Objects.requireNonNull(sequence, "sequence");
+            insertions = List.copyOf(insertions);
+            Objects.requireNonNull(counts, "counts");
+        }
+    }
+
+    /**
+     * One user's terms of the {@link AugmentationReport}. Summed over every training user:
+     * {@code imbalanced} (as 0/1) gives {@link AugmentationReport#imbalancedUsers()},
+     * {@code skippedByCap} gives {@link AugmentationReport#usersSkippedByCap()}, and each count gives
+     * the report's field of the same name; the report's {@code clusters} lists, in domain order, the
+     * domains that are some user's {@code sourceDomain}. Insertions, augmented users, mean
+     * similarities, interactions and histograms follow from the results' sequences and insertions.
+     *
+     * @param imbalanced whether the user qualifies (some domain's share below the minor-share threshold)
+     * @param skippedByCap whether the user qualifies but was not chosen (the user cap)
+     * @param sourceDomain the index of the user's dominant domain when the user was chosen, else -1
+     * @param sourceItemsWithoutText see {@link AugmentationReport#sourceItemsWithoutText()}
+     * @param generatorCalls see {@link AugmentationReport#generatorCalls()}
+     * @param generatorFailures see {@link AugmentationReport#generatorFailures()}
+     * @param unparsableAnswers see {@link AugmentationReport#unparsableAnswers()}
+     * @param generatedTexts see {@link AugmentationReport#generatedTexts()}
+     * @param generatedTextsBeyondLimit see {@link AugmentationReport#generatedTextsBeyondLimit()}
+     * @param candidates see {@link AugmentationReport#candidates()}
+     * @param droppedBelowThreshold see {@link AugmentationReport#droppedBelowThreshold()}
+     * @param droppedDuplicates see {@link AugmentationReport#droppedDuplicates()}
+     * @param droppedInSequence see {@link AugmentationReport#droppedInSequence()}
+     * @param droppedByInsertionCap see {@link AugmentationReport#droppedByInsertionCap()}
+     */
+    public record UserCounts(boolean imbalanced, boolean skippedByCap, int sourceDomain, long sourceItemsWithoutText, long generatorCalls,
+            long generatorFailures, long unparsableAnswers, long generatedTexts, long generatedTextsBeyondLimit, long candidates,
+            long droppedBelowThreshold, long droppedDuplicates, long droppedInSequence, long droppedByInsertionCap) {
     }
 
     private final TransferableItemAugmenter augmenter;
@@ -134,25 +172,29 @@ public final class BatchAugmenter {
         }
         int n = sequences.size();
         ImbalancedUsers.Plan[] plans = new ImbalancedUsers.Plan[n];
+        boolean[] imbalanced = new boolean[n];
         List<Integer> selected = new ArrayList<>();
+        AugmentationCounts[] counts = new AugmentationCounts[n];
         for (int k = 0; k < n; k++) {
             UserSequence s = sequences.get(k);
             checkItems(s);
-            if (catalog.domains().size() >= 2 && chosen.test(userIndices.get(k))) {
-                plans[k] = ImbalancedUsers.plan(s.items(), catalog, augmenter.settings().minorShareThreshold());
-                if (plans[k] != null) {
+            counts[k] = new AugmentationCounts();
+            if (catalog.domains().size() >= 2) {
+                ImbalancedUsers.Plan plan = ImbalancedUsers.plan(s.items(), catalog, augmenter.settings().minorShareThreshold());
+                imbalanced[k] = plan != null;
+                if (plan != null && chosen.test(userIndices.get(k))) {
+                    plans[k] = plan;
                     selected.add(k);
                 }
             }
         }
         ImbalancedUsers users = ImbalancedUsers.of(plans, selected);
-        AugmentationCounts counts = new AugmentationCounts();
         List<Result> out = new ArrayList<>(n);
         try (WorkerPool pool = new WorkerPool(threads)) {
             GeneratedCandidates.Generation generation = augmenter.generation();
             CandidateSource batch = generation == null
                     ? NearestItemCandidates.search(sequences, users, catalog, items, pool, ProgressListener.none())
-                    : GeneratedCandidates.generate(generation, sequences, users, catalog, items, pool, ProgressListener.none(), counts);
+                    : GeneratedCandidates.generate(generation, sequences, users, catalog, items, pool, ProgressListener.none(), k -> counts[k]);
             // The user augmenter asks by training index; the batch's candidates are keyed by position in the batch.
             int[] current = new int[1];
             CandidateSource byPosition = (user, target, sourceItems, found) -> batch.propose(current[0], target, sourceItems, found);
@@ -165,9 +207,10 @@ public final class BatchAugmenter {
                     placed = planner.unchanged(sequences.get(k));
                 } else {
                     current[0] = k;
-                    placed = userAugmenter.augment(u, sequences.get(k), plans[k], counts);
+                    placed = userAugmenter.augment(u, sequences.get(k), plans[k], counts[k]);
                 }
-                out.add(new Result(u, placed.sequence(), placed.insertions()));
+                UserCounts c = counts[k].userCounts(imbalanced[k], imbalanced[k] && plans[k] == null, plans[k] == null ? -1 : plans[k].dominant());
+                out.add(new Result(u, placed.sequence(), placed.insertions(), c));
             }
         }
         return out;

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,12 +77,13 @@ final class GeneratedCandidates implements CandidateSource {
      * Prompts every chosen user for each target domain, parses the answers, embeds the texts and
      * matches them to real items.
      *
-     * @param counts receives the calls, failures, unparsable answers, texts and texts beyond the limit
+     * @param counts per user index, the counts that receive that user's calls, failures, unparsable
+     *     answers, texts and texts beyond the limit
      * @throws LanguageModelException when waiting for the generator is interrupted, or the encoder
      *     returns malformed vectors
      */
     static GeneratedCandidates generate(Generation g, List<UserSequence> train, ImbalancedUsers users, ItemCatalog catalog,
-            ItemSpace items, WorkerPool pool, ProgressListener progress, AugmentationCounts counts) {
+            ItemSpace items, WorkerPool pool, ProgressListener progress, IntFunction<AugmentationCounts> counts) {
         List<Generated> jobs = prompts(g, train, users, catalog, items);
         answer(g, jobs, train, catalog, progress);
         return new GeneratedCandidates(match(g, jobs, train, items, pool, progress, counts));
@@ -137,10 +139,11 @@ final class GeneratedCandidates implements CandidateSource {
 
     /** Parses the answers, then embeds each distinct text once per target domain and matches it; returns the jobs by (user, target). */
     private static Map<Long, Generated> match(Generation g, List<Generated> jobs, List<UserSequence> train, ItemSpace items,
-            WorkerPool pool, ProgressListener progress, AugmentationCounts counts) {
+            WorkerPool pool, ProgressListener progress, IntFunction<AugmentationCounts> countsOf) {
         int limit = 4 * g.count();
         Map<Integer, LinkedHashMap<String, Integer>> textsByTarget = new HashMap<>();
         for (Generated job : jobs) {
+            AugmentationCounts counts = countsOf.apply(job.user);
             counts.generatorCall();
             if (job.failed) {
                 counts.generatorFailure();

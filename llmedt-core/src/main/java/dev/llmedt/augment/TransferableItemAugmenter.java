@@ -462,7 +462,7 @@ public final class TransferableItemAugmenter implements Augmenter {
         CandidateSource candidates = generator == null
                 ? NearestItemCandidates.search(train, users, catalog, items, pool, progress)
                 : GeneratedCandidates.generate(new GeneratedCandidates.Generation(generator, encoder, generatorConcurrency, prompt,
-                        settings.maxInsertionsPerUser(), settings.promptItems()), train, users, catalog, items, pool, progress, counts);
+                        settings.maxInsertionsPerUser(), settings.promptItems()), train, users, catalog, items, pool, progress, u -> counts);
         InsertionPlanner planner = new InsertionPlanner(settings.insertion(), settings.maxInsertionsPerUser(),
                 settings.insertedItemsAreTargets(), settings.seed());
         UserAugmenter userAugmenter = new UserAugmenter(catalog, items, candidates, planner, (float) settings.similarityThreshold());

@@ -9,6 +9,7 @@ import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.History;
 import dev.llmedt.data.ItemCatalog;
 import dev.llmedt.data.Split;
+import dev.llmedt.engine.BlockScorer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -151,6 +152,10 @@ public final class Evaluator {
         for (int i : chunk) {
             histories.add(cases.get(i).input());
         }
+        if (protocol.kind() == Protocol.Kind.FULL && recommender instanceof BlockScorer scorer) {
+            rankStreamed(scorer, domain, cases, chunk, histories, ranks);
+            return;
+        }
         float[][] scores = new float[chunk.length][domain.size()];
         recommender.scoreBatch(histories, domain, scores);
         int[] buffer = new int[Math.max(16, protocol.kind() == Protocol.Kind.SAMPLED ? protocol.negatives() : 0)];
@@ -169,6 +174,32 @@ public final class Evaluator {
                     int count = NegativeSampler.sample(domain.size(), target, own, protocol.negatives(), random, buffer, taken);
                     ranks[chunk[b]] = Ranking.sampled(scores[b], target, buffer, count);
                 }
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException(c.source() + " user " + c.user() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * The full protocol for a recommender that streams its scores: the same ranks as
+     * {@link Ranking#full} on full score rows, without storing any (a full row is 4 bytes per item
+     * of the domain, written and read again per case).
+     */
+    private void rankStreamed(BlockScorer scorer, Domain domain, List<EvaluationCase> cases, int[] chunk, List<History> histories,
+            int[] ranks) {
+        int[] targets = new int[chunk.length];
+        int[][] excluded = new int[chunk.length][];
+        for (int b = 0; b < chunk.length; b++) {
+            EvaluationCase c = cases.get(chunk[b]);
+            targets[b] = c.target() - domain.firstItem();
+            excluded[b] = protocol.excludeInputItems() ? ownItems(c.input(), domain, targets[b]) : new int[0];
+        }
+        Ranking.Streamed streamed = new Ranking.Streamed(targets, excluded);
+        scorer.scoreBlocks(histories, domain, targets, streamed);
+        for (int b = 0; b < chunk.length; b++) {
+            EvaluationCase c = cases.get(chunk[b]);
+            try {
+                ranks[chunk[b]] = streamed.rank(b);
             } catch (IllegalStateException e) {
                 throw new IllegalStateException(c.source() + " user " + c.user() + ": " + e.getMessage(), e);
             }

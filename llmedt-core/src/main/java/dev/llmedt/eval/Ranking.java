@@ -42,6 +42,82 @@ final class Ranking {
         return ahead;
     }
 
+    /**
+     * {@link #full} for many users at once, from scores streamed block by block
+     * ({@link dev.llmedt.engine.BlockScorer}): each user's target score first, then every item in
+     * ascending blocks. The same counts, the same checks: a NaN target score, then a NaN anywhere
+     * in the domain; {@link #rank} throws them for the user.
+     */
+    static final class Streamed implements dev.llmedt.engine.TopKScoring.Sink {
+        private final int[] targets;
+        private final int[][] excluded;
+        private final float[] targetScore;
+        private final int[] ahead;
+        private final int[] excludedAt;
+        private final boolean[] nan;
+
+        /**
+         * @param targets each user's target (local index)
+         * @param excluded each user's sorted, distinct excluded local indices (not the target), or an empty array
+         */
+        Streamed(int[] targets, int[][] excluded) {
+            this.targets = targets;
+            this.excluded = excluded;
+            this.targetScore = new float[targets.length];
+            this.ahead = new int[targets.length];
+            this.excludedAt = new int[targets.length];
+            this.nan = new boolean[targets.length];
+        }
+
+        @Override
+        public void pinned(int user, float score) {
+            targetScore[user] = score;
+        }
+
+        @Override
+        public void block(int user, float[] scores, int from, int to) {
+            float t = targetScore[user];
+            int target = targets[user];
+            // Local indices: [0, before) precede the target, [after, len) follow it (the loops of full, per block).
+            int len = to - from;
+            int before = Math.min(Math.max(target - from, 0), len);
+            int after = target >= from && target < to ? target - from + 1 : before;
+            int count = 0;
+            boolean anyNan = false;
+            for (int j = 0; j < before; j++) {
+                float s = scores[j];
+                anyNan |= s != s;
+                count += s >= t ? 1 : 0;
+            }
+            for (int j = after; j < len; j++) {
+                float s = scores[j];
+                anyNan |= s != s;
+                count += s > t ? 1 : 0;
+            }
+            int[] skip = excluded[user];
+            int e = excludedAt[user];
+            for (; e < skip.length && skip[e] < to; e++) {
+                int i = skip[e];
+                float s = scores[i - from];
+                if (i < target ? s >= t : s > t) {
+                    count--;
+                }
+            }
+            excludedAt[user] = e;
+            ahead[user] += count;
+            nan[user] |= anyNan;
+        }
+
+        /** The user's rank, as {@link #full} gives it from the user's full score row. */
+        int rank(int user) {
+            checkFinite(targetScore[user], targets[user]);
+            if (nan[user]) {
+                throw new IllegalStateException("the recommender returned NaN scores");
+            }
+            return ahead[user];
+        }
+    }
+
     /** Rank among the given negatives (local indices, distinct, none equal to the target). */
     static int sampled(float[] scores, int target, int[] negatives, int count) {
         float t = scores[target];

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmedt.Recommender;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
+import dev.llmedt.engine.BlockScorer;
 import dev.llmedt.engine.HistoryWindows;
 import dev.llmedt.engine.ItemScoring;
 import dev.llmedt.engine.Kernels;
@@ -16,11 +17,15 @@ import dev.llmedt.engine.ReplicaPool;
 import dev.llmedt.engine.SasRecNetwork;
 import dev.llmedt.engine.SasRecShape;
 import dev.llmedt.engine.ScoreArguments;
+import dev.llmedt.engine.TopKScoring;
+import dev.llmedt.eval.ScoredItem;
 import dev.llmedt.io.RecordJson;
 import dev.llmedt.model.ModelFile;
 import dev.llmedt.model.ModelFileException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,7 +34,7 @@ import java.util.Optional;
  * last hidden state with the item's (tied) embedding. Thread-safe; each concurrent caller borrows
  * its own activation buffers. Save it with {@link #save} and load it with {@link #load}.
  */
-public final class SasRecModel implements Recommender {
+public final class SasRecModel implements Recommender, BlockScorer {
 
     static final String KIND = "sasrec";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -128,20 +133,89 @@ public final class SasRecModel implements Recommender {
         replicas.run(r -> {
             for (int from = 0; from < histories.size(); from += BATCH) {
                 int n = Math.min(BATCH, histories.size() - from);
-                for (int b = 0; b < n; b++) {
-                    History h = histories.get(from + b);
-                    r.windows[b] = (trainedDomain == null ? h : h.restrictTo(trainedDomain)).toArray();
-                }
-                HistoryWindows.fill(r.batch, r.windows, n, shape.maxLength(), 1 - firstTableItem, r.lastRow);
-                if (r.batch.sequences > 0) {
-                    r.network.forward(r.batch, false);
-                }
-                // An empty history normalizes, like an all-padding input, to the last layer norm's bias.
-                HistoryWindows.lastHidden(r.network.hidden(), shape.dim(), r.lastRow, n, parameters.get("last_ln.bias").vectorValue(),
-                        r.users);
+                userVectors(r, histories, from, n);
                 ItemScoring.scoreUsers(r.users, n, shape.dim(), table, target.size(), scores, from);
             }
         });
+    }
+
+    /**
+     * The same items and scores as the default (score every item, then select), without storing
+     * any user's full score row: each batch of users is scored and selected block by block of
+     * items ({@link TopKScoring}), which reads the item table once per batch and writes nothing
+     * per item.
+     */
+    @Override
+    public List<List<ScoredItem>> recommendBatch(List<History> histories, Domain target, int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, got " + k);
+        }
+        checkTarget(target);
+        ScoreArguments.requireKnownItems(histories, itemCount);
+        float[][] table = tables()[target.index()];
+        List<List<ScoredItem>> out = new ArrayList<>(histories.size());
+        replicas.run(r -> {
+            for (int from = 0; from < histories.size(); from += BATCH) {
+                int n = Math.min(BATCH, histories.size() - from);
+                userVectors(r, histories, from, n);
+                int[][] seen = new int[n][];
+                for (int b = 0; b < n; b++) {
+                    seen[b] = seenIn(histories.get(from + b), target);
+                }
+                TopKScoring.Selection[] top = TopKScoring.select(r.users, n, shape.dim(), table, target.size(), seen, k, target.firstItem());
+                for (TopKScoring.Selection t : top) {
+                    List<ScoredItem> list = new ArrayList<>(t.items().length);
+                    for (int i = 0; i < t.items().length; i++) {
+                        list.add(new ScoredItem(target.firstItem() + t.items()[i], t.scores()[i]));
+                    }
+                    out.add(list);
+                }
+            }
+        });
+        return out;
+    }
+
+    /** Streams the scores of {@link #scoreBatch} block by block (module-internal: full-ranking evaluation uses it). */
+    @Override
+    public void scoreBlocks(List<History> histories, Domain target, int[] pinned, TopKScoring.Sink sink) {
+        checkTarget(target);
+        ScoreArguments.requireKnownItems(histories, itemCount);
+        float[][] table = tables()[target.index()];
+        replicas.run(r -> {
+            for (int from = 0; from < histories.size(); from += BATCH) {
+                int n = Math.min(BATCH, histories.size() - from);
+                userVectors(r, histories, from, n);
+                TopKScoring.scoreBlocks(r.users, n, shape.dim(), table, target.size(), pinned, from, sink);
+            }
+        });
+    }
+
+    /** The history's items of the target domain as ascending local indices: recommendations leave them out. */
+    private static int[] seenIn(History history, Domain target) {
+        int[] local = new int[history.length()];
+        int n = 0;
+        for (int i = 0; i < history.length(); i++) {
+            if (target.contains(history.item(i))) {
+                local[n++] = history.item(i) - target.firstItem();
+            }
+        }
+        int[] out = Arrays.copyOf(local, n);
+        Arrays.sort(out);
+        return out;
+    }
+
+    /** Runs the network on the histories {@code [from, from + n)} and leaves their user vectors in {@code r.users}. */
+    private void userVectors(Replica r, List<History> histories, int from, int n) {
+        for (int b = 0; b < n; b++) {
+            History h = histories.get(from + b);
+            r.windows[b] = (trainedDomain == null ? h : h.restrictTo(trainedDomain)).toArray();
+        }
+        HistoryWindows.fill(r.batch, r.windows, n, shape.maxLength(), 1 - firstTableItem, r.lastRow);
+        if (r.batch.sequences > 0) {
+            r.network.forward(r.batch, false);
+        }
+        // An empty history normalizes, like an all-padding input, to the last layer norm's bias.
+        HistoryWindows.lastHidden(r.network.hidden(), shape.dim(), r.lastRow, n, parameters.get("last_ln.bias").vectorValue(), r.users);
     }
 
     private void checkTarget(Domain target) {

@@ -75,6 +75,39 @@ class BatchAugmenterTest {
             insertions.addAll(batched.get(u).insertions());
         }
         assertEquals(whole.insertions(), insertions);
+        assertCountsSumToTheReport(whole.report(), batched);
+    }
+
+    /** The users' counts, summed, are the counts of the one-machine report. */
+    private static void assertCountsSumToTheReport(AugmentationReport expected, List<BatchAugmenter.Result> batched) {
+        long[] sum = new long[13];
+        boolean[] source = new boolean[DATA.domains().size()];
+        for (BatchAugmenter.Result r : batched) {
+            BatchAugmenter.UserCounts c = r.counts();
+            long[] terms = {c.imbalanced() ? 1 : 0, c.skippedByCap() ? 1 : 0, c.sourceItemsWithoutText(), c.generatorCalls(),
+                c.generatorFailures(), c.unparsableAnswers(), c.generatedTexts(), c.generatedTextsBeyondLimit(), c.candidates(),
+                c.droppedBelowThreshold(), c.droppedDuplicates(), c.droppedInSequence(), c.droppedByInsertionCap()};
+            for (int i = 0; i < terms.length; i++) {
+                sum[i] += terms[i];
+            }
+            assertEquals(c.sourceDomain() >= 0, c.imbalanced() && !c.skippedByCap(), "user " + r.userIndex());
+            if (c.sourceDomain() >= 0) {
+                source[c.sourceDomain()] = true;
+            }
+        }
+        long[] report = {expected.imbalancedUsers(), expected.usersSkippedByCap(), expected.sourceItemsWithoutText(),
+            expected.generatorCalls(), expected.generatorFailures(), expected.unparsableAnswers(), expected.generatedTexts(),
+            expected.generatedTextsBeyondLimit(), expected.candidates(), expected.droppedBelowThreshold(), expected.droppedDuplicates(),
+            expected.droppedInSequence(), expected.droppedByInsertionCap()};
+        assertEquals(java.util.Arrays.toString(report), java.util.Arrays.toString(sum));
+        assertTrue(expected.candidates() > 0 && expected.imbalancedUsers() > 0);
+        List<String> sources = new ArrayList<>();
+        for (int d = 0; d < source.length; d++) {
+            if (source[d]) {
+                sources.add(DATA.domains().get(d).name());
+            }
+        }
+        assertEquals(new ArrayList<>(expected.clusters().keySet()), sources);
     }
 
     @Test

@@ -27,8 +27,8 @@ import org.apache.spark.sql.SparkSession;
  * Each executor builds one encoder (and opens the text cache, when set) and shares it among its
  * tasks; each task encodes its partition in batches, every distinct text of a batch once.
  *
- * <p>In: {@link Tables#ITEMS}. Out: {@link Tables#VECTORS}, one row per item. A null title fails
- * the job naming the item.
+ * <p>In: {@link Tables#ITEMS}. Out: {@link Tables#VECTORS}, one row per item, each carrying the
+ * encoder's model id. A null title fails the job naming the item.
  *
  * <pre>{@code
  * Dataset<Row> vectors = EncodeJob.run(spark, spark.read().parquet("items"),
@@ -37,7 +37,7 @@ import org.apache.spark.sql.SparkSession;
  * }</pre>
  *
  * <p>spark-submit: {@code --class dev.llmedt.spark.EncodeJob llmedt-spark.jar --items DIR --out DIR
- * [--template "{title}"] [--batch 256] [--cache DIR] [--encoder-dir DIR] [--threads 1]}.
+ * [--template "{title}"] [--batch 256] [--cache DIR] [--encoder-dir DIR | --encoder-factory CLASS] [--threads 1]}.
  */
 public final class EncodeJob {
 
@@ -140,18 +140,18 @@ public final class EncodeJob {
                     v[j] = x[j];
                 }
             }
-            out.add(RowFactory.create(ids.get(k), v));
+            out.add(RowFactory.create(ids.get(k), v, encoder.modelId()));
         }
         return out;
     }
 
     /** Runs from spark-submit. */
     public static void main(String[] args) {
-        JobArguments a = new JobArguments("EncodeJob", args, Set.of("items", "out", "template", "batch", "cache", "encoder-dir", "threads"),
-                "--items DIR --out DIR [--template P] [--batch N] [--cache DIR] [--encoder-dir DIR] [--threads N]");
+        JobArguments a = new JobArguments("EncodeJob", args, Set.of("items", "out", "template", "batch", "cache", "encoder-dir", "encoder-factory",
+                "threads"), "--items DIR --out DIR [--template P] [--batch N] [--cache DIR] [--encoder-dir DIR | --encoder-factory CLASS] [--threads N]");
         int threads = a.getInt("threads", 1);
-        String dir = a.get("encoder-dir", null);
-        TextEncoderFactory factory = dir == null ? TextEncoderFactory.embeddedMiniLm(threads) : TextEncoderFactory.onnxDirectory(dir, threads);
+        a.checkRange("threads", threads, 1, 1024);
+        TextEncoderFactory factory = JobArguments.encoder(a.get("encoder-factory", null), a.get("encoder-dir", null), threads);
         Config config = new Config(factory, a.get("template", "{title}"), a.getInt("batch", 256), a.get("cache", null));
         SparkSession spark = SparkSession.builder().appName("llmedt-encode").getOrCreate();
         run(spark, spark.read().parquet(a.required("items")), config).write().mode("overwrite").parquet(a.required("out"));

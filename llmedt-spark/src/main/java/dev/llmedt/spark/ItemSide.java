@@ -81,6 +81,11 @@ final class ItemSide implements Serializable {
         return new ItemCatalog(domains, items);
     }
 
+    /** The vectors' encoder model id (null without vectors). */
+    String modelId() {
+        return modelId;
+    }
+
     /** Rebuilds the embeddings. */
     ItemEmbeddings embeddings() {
         if (vectors == null) {

@@ -24,6 +24,21 @@ final class JobArguments {
         }
     }
 
+    String job() {
+        return job;
+    }
+
+    boolean has(String name) {
+        return values.containsKey(name);
+    }
+
+    /** Checks an option's value against [min, max], naming the option, the value and the range. */
+    void checkRange(String name, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(job + ": --" + name + " must be in [" + min + ", " + max + "], got " + value);
+        }
+    }
+
     String required(String name) {
         String v = values.get(name);
         if (v == null) {
@@ -52,5 +67,16 @@ final class JobArguments {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(job + ": option --" + name + " must be a number, got '" + v + "'", e);
         }
+    }
+
+    /** The encoder of {@code main}'s options: {@code --encoder-factory CLASS}, {@code --encoder-dir DIR} or the embedded MiniLM. */
+    static TextEncoderFactory encoder(String factoryClass, String directory, int threads) {
+        if (factoryClass != null && directory != null) {
+            throw new IllegalArgumentException("--encoder-factory and --encoder-dir exclude each other");
+        }
+        if (factoryClass != null) {
+            return TextEncoderFactory.ofClass(factoryClass);
+        }
+        return directory == null ? TextEncoderFactory.embeddedMiniLm(threads) : TextEncoderFactory.onnxDirectory(directory, threads);
     }
 }

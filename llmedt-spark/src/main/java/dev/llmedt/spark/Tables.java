@@ -32,7 +32,11 @@ import org.apache.spark.sql.types.StructType;
  *     contiguous range), {@code domain string}, {@code title string} (empty: no text; null is an
  *     error)</td></tr>
  * <tr><td>{@link #VECTORS vectors}</td><td>{@code item_id int}, {@code vector array<float>} (a unit
- *     vector, or zeros for an item without text); what {@link EncodeJob} writes</td></tr>
+ *     vector, or zeros for an item without text; its length is the encoder's dimension, the same in
+ *     every row), {@code model_id string} (the encoder's {@link dev.llmedt.text.TextEncoder#modelId()},
+ *     the same in every row); what {@link EncodeJob} writes. The id is a column rather than Parquet
+ *     metadata because a column survives every read, select, join and union; the jobs that read
+ *     vectors refuse vectors of another encoder than the one they are configured with.</td></tr>
  * <tr><td>{@link #SEQUENCES sequences}</td><td>{@code user_index int} (the user's index in training
  *     order: it seeds random insertion and the user cap), {@code source string} (the file or
  *     partition the user comes from), {@code uid string}, {@code items array<int>} (oldest
@@ -52,9 +56,9 @@ public final class Tables {
     /** Items: {@code item_id int, domain string, title string}. */
     public static final StructType ITEMS = schema(field("item_id", DataTypes.IntegerType), field("domain", DataTypes.StringType),
             field("title", DataTypes.StringType));
-    /** Item vectors: {@code item_id int, vector array<float>}. */
+    /** Item vectors: {@code item_id int, vector array<float>, model_id string}. */
     public static final StructType VECTORS = schema(field("item_id", DataTypes.IntegerType),
-            field("vector", DataTypes.createArrayType(DataTypes.FloatType, false)));
+            field("vector", DataTypes.createArrayType(DataTypes.FloatType, false)), field("model_id", DataTypes.StringType));
     /** Training sequences: {@code user_index int, source string, uid string, items array<int>}. */
     public static final StructType SEQUENCES = schema(field("user_index", DataTypes.IntegerType), field("source", DataTypes.StringType),
             field("uid", DataTypes.StringType), field("items", DataTypes.createArrayType(DataTypes.IntegerType, false)));
@@ -212,12 +216,31 @@ public final class Tables {
     }
 
     /**
+     * Returns the encoder model id of a vectors table (its first row's {@code model_id}); the jobs
+     * check that every row has it when they collect the vectors.
+     *
+     * @throws IllegalArgumentException when the table lacks the column, is empty or the id is null
+     */
+    public static String modelId(Dataset<Row> vectors) {
+        List<Row> first = require(vectors, VECTORS, "vectors").select("item_id", "model_id").limit(1).collectAsList();
+        if (first.isEmpty()) {
+            throw new IllegalArgumentException("the vectors table is empty");
+        }
+        if (first.get(0).isNullAt(1)) {
+            throw new IllegalArgumentException("vectors row item_id=" + first.get(0).get(0) + " has a null model_id");
+        }
+        return first.get(0).getString(1);
+    }
+
+    /**
      * Collects the vectors table to the driver as item embeddings of a catalog of {@code items} items.
      *
-     * @param modelId the encoder's model id (provenance, and the generator check of the augmenter)
-     * @throws IllegalArgumentException when an id is unknown, missing or repeated, or a vector has another length (naming the row)
+     * @param modelId the encoder model id the job is configured with: every row's {@code model_id} must be it
+     * @throws IllegalArgumentException when an id is unknown, missing or repeated, a vector has another length,
+     *     or a row's {@code model_id} is null or not {@code modelId} (naming the row and both ids)
      */
     public static ItemEmbeddings embeddings(Dataset<Row> vectors, int items, String modelId, String template) {
+        Checks.present("modelId", modelId);
         List<Row> rows = require(vectors, VECTORS, "vectors").collectAsList();
         if (rows.isEmpty()) {
             throw new IllegalArgumentException("the vectors table is empty; expected one row per item of " + items);
@@ -232,6 +255,14 @@ public final class Tables {
             int id = r.getInt(0);
             if (id < 0 || id >= items) {
                 throw new IllegalArgumentException("vectors row item_id=" + id + ": unknown item; item ids are 0.." + (items - 1));
+            }
+            if (r.isNullAt(2)) {
+                throw new IllegalArgumentException("vectors row item_id=" + id + " has a null model_id");
+            }
+            if (!r.getString(2).equals(modelId)) {
+                throw new IllegalArgumentException("vectors row item_id=" + id + " was encoded by '" + r.getString(2)
+                        + "', but the job is configured for encoder '" + modelId + "'; vectors of one encoder are not comparable with"
+                        + " another's: encode the items with '" + modelId + "' or configure the job with '" + r.getString(2) + "'");
             }
             if (seen[id]) {
                 throw new IllegalArgumentException("vectors row item_id=" + id + " appears twice");

@@ -24,6 +24,27 @@ public interface TextEncoderFactory extends Serializable {
     }
 
     /**
+     * Another encoder for {@code main}'s {@code --encoder-factory CLASS}: an instance of the named
+     * class (a {@code TextEncoderFactory} with a public no-argument constructor, on the job's class
+     * path), made on the driver so that a wrong name fails at once.
+     *
+     * @throws IllegalArgumentException naming the class when it cannot be loaded, is not a
+     *     {@code TextEncoderFactory} or cannot be made
+     */
+    static TextEncoderFactory ofClass(String className) {
+        try {
+            Class<?> c = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+            if (!TextEncoderFactory.class.isAssignableFrom(c)) {
+                throw new IllegalArgumentException("--encoder-factory " + className + " is not a " + TextEncoderFactory.class.getName());
+            }
+            return (TextEncoderFactory) c.getConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalArgumentException("--encoder-factory " + className + ": cannot make an instance (" + e + "); it needs a public"
+                    + " no-argument constructor and must be on the class path", e);
+        }
+    }
+
+    /**
      * An exported encoder ({@code model.onnx} + {@code tokenizer.json}) in a directory every
      * executor can read.
      */

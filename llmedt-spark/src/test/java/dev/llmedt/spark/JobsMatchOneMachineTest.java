@@ -67,6 +67,9 @@ class JobsMatchOneMachineTest {
         assertTrue(expectedEmbeddings.itemsWithoutText() < DATA.items().size());
         assertArrayEquals(expectedEmbeddings.toArray(), actual.toArray());
         assertEquals(expectedEmbeddings.itemsWithoutText(), actual.itemsWithoutText());
+        assertEquals(List.of(expectedEmbeddings.modelId()), vectors.select("model_id").distinct().as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList(), "every row carries the encoder's id");
+        assertEquals(expectedEmbeddings.modelId(), Tables.modelId(vectors));
     }
 
     @Test
@@ -89,8 +92,9 @@ class JobsMatchOneMachineTest {
     private static void assertSameAugmentation(TransferableItemAugmenter augmenter) {
         AugmentedData expected = augmenter.augment(DATA, expectedEmbeddings);
         assertTrue(expected.insertions().size() > 20, "the comparison needs insertions");
-        Dataset<Row> augmented = AugmentJob.run(spark, items, vectors, Tables.sequences(spark, DATA.train()),
+        AugmentJob.Run run = AugmentJob.start(spark, items, vectors, Tables.sequences(spark, DATA.train()),
                 AugmentJob.Config.offline(augmenter.settings(), expectedEmbeddings.modelId()).withBatchSize(29));
+        Dataset<Row> augmented = run.output().cache();
         List<Row> rows = new ArrayList<>(augmented.collectAsList());
         rows.sort(java.util.Comparator.comparingInt((Row r) -> r.getInt(0)));
         assertEquals(DATA.train().size(), rows.size());
@@ -110,6 +114,19 @@ class JobsMatchOneMachineTest {
         }
         assertEquals(expected.insertions(), insertions);
         assertEquals(expected.insertions().size(), AugmentJob.insertions(augmented).count());
+        assertEquals(expectedEmbeddings.modelId(), rows.get(0).getAs("embeddings_model_id"));
+        assertSameReport(expected.report(), run.report(augmented));
+        augmented.unpersist();
+    }
+
+    /** The report aggregated on the cluster is the one-machine report, field by field (mean similarities to the bit). */
+    static void assertSameReport(dev.llmedt.augment.AugmentationReport expected, dev.llmedt.augment.AugmentationReport actual) {
+        assertTrue(expected.imbalancedUsers() > 0 && expected.candidates() > 0, "the comparison needs candidates");
+        assertEquals(expected.toMap(), actual.toMap());
+        assertEquals(Double.doubleToLongBits(expected.meanSimilarity()), Double.doubleToLongBits(actual.meanSimilarity()));
+        assertEquals(Double.doubleToLongBits(expected.meanMatchSimilarity()), Double.doubleToLongBits(actual.meanMatchSimilarity()));
+        assertArrayEquals(expected.histogramBefore(), actual.histogramBefore());
+        assertArrayEquals(expected.histogramAfter(), actual.histogramAfter());
     }
 
     @Test
@@ -136,6 +153,8 @@ class JobsMatchOneMachineTest {
         for (Row r : ProfileJob.run(spark, items, vectors, histories,
                 ProfileJob.Config.offline(profiler.settings(), expectedEmbeddings.modelId()).withBatchSize(41)).collectAsList()) {
             actual.put(r.getString(0) + "/" + r.getString(1), r.getString(2));
+            assertEquals(expectedEmbeddings.modelId(), r.getAs("embeddings_model_id"));
+            assertTrue(r.isNullAt(r.fieldIndex("generator_model_id")));
         }
         assertEquals(DATA.train().size(), actual.size());
         int nonEmpty = 0;

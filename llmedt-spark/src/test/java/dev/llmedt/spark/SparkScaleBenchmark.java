@@ -32,10 +32,15 @@ import org.apache.spark.sql.SparkSession;
  * Throughput of every job on a synthetic catalogue of 1M items and 1M users, on {@code local[2]}
  * with the input in 1, 2 and 4 partitions. Data go to Parquet under {@code /tmp}; each timed run
  * reads Parquet, repartitions and writes Parquet. Jobs whose cost grows with users x items
- * (augment, recommend, evaluate) and the MiniLM encoder run on a sample of the rows, labelled.
+ * (augment, recommend, evaluate) and the MiniLM encoder run on a sample of the rows, labelled; each
+ * measurement records the machine's load averages, and the item-table jobs their multiply-adds per
+ * row and the rate they ran at. Time the JVM stood still (another process's SIGSTOP) is left out.
  *
  * <p>Run: {@code nice -n 19 mvn -o -q -B -pl llmedt-spark -am verify -DskipTests -Pspark-benchmark}
- * (options through {@code -Dbench.args="--items 1000000 ..."}).
+ * (options through {@code -Dbench.args="..."}: {@code --items N --users N --dim D --dir DIR
+ * --partitions 1,2,4 --jobs encode,minilm,augment,profile,recommend,evaluate --reuse-data true
+ * --encode-sample N --augment-sample N --profile-sample N --recommend-sample N --evaluate-sample N
+ * --label TEXT}); the results go to {@code DIR/results-<millis>.json}.
  */
 public final class SparkScaleBenchmark {
 
@@ -72,15 +77,19 @@ public final class SparkScaleBenchmark {
 
     public static void main(String[] args) throws Exception {
         JobArguments a = new JobArguments("SparkScaleBenchmark", args, java.util.Set.of("items", "users", "dir", "dim", "encode-sample",
-                "augment-sample", "profile-sample", "recommend-sample", "partitions", "job-partitions"), "see the class documentation");
+                "augment-sample", "profile-sample", "recommend-sample", "evaluate-sample", "partitions", "job-partitions", "jobs", "reuse-data",
+                "label"), "see the class documentation");
         int items = a.getInt("items", 1_000_000);
         int users = a.getInt("users", 1_000_000);
         String dir = a.get("dir", "/tmp/llmedt-spark-bench");
         int dim = a.getInt("dim", 32);
         int encodeSample = a.getInt("encode-sample", 4000);
-        int augmentSample = a.getInt("augment-sample", 10_000);
-        int profileSample = a.getInt("profile-sample", 50_000);
-        int recommendSample = a.getInt("recommend-sample", 10_000);
+        int augmentSample = a.getInt("augment-sample", 5_000);
+        int profileSample = a.getInt("profile-sample", 200_000);
+        int recommendSample = a.getInt("recommend-sample", 5_000);
+        int evaluateSample = a.getInt("evaluate-sample", 6_000);
+        java.util.Set<String> jobs = java.util.Set.of(a.get("jobs", "encode,minilm,augment,profile,recommend,evaluate").split(","));
+        boolean reuse = Boolean.parseBoolean(a.get("reuse-data", "false"));
         int[] partitions = java.util.Arrays.stream(a.get("partitions", "1,2,4").split(",")).mapToInt(Integer::parseInt).toArray();
         // The jobs after encode prepare the whole catalogue on the driver once per run; fewer runs keep the benchmark short.
         int[] jobPartitions = java.util.Arrays.stream(a.get("job-partitions", a.get("partitions", "1,2,4")).split(","))
@@ -97,23 +106,29 @@ public final class SparkScaleBenchmark {
         results.put("users", users);
         results.put("dim", dim);
         results.put("cores", Runtime.getRuntime().availableProcessors());
+        results.put("label", a.get("label", ""));
+        results.put("load_at_start", load());
 
         // Data: items from Java (titles of three topic words), users by Spark SQL (75% single-domain).
         ItemCatalog catalog = catalog(items);
         long[] t = start();
-        Tables.items(spark, catalog).write().mode("overwrite").parquet(dir + "/items");
         int half = items / 2;
+        boolean generate = !(reuse && Files.isDirectory(Path.of(dir, "items")) && Files.isDirectory(Path.of(dir, "train")));
+        if (generate) {
+        Tables.items(spark, catalog).write().mode("overwrite").parquet(dir + "/items");
         spark.range(users).selectExpr("cast(id as int) as user_index", "'train' as source", "cast(id as string) as uid",
                 "transform(sequence(0, 4 + cast(pmod(hash(id, 7), 12) as int)), i -> cast(pmod(id, 2) * " + half + " + pmod(hash(id, i), " + half
                         + ") + case when pmod(id, 4) = 0 and pmod(i, 3) = 2 then (1 - 2 * pmod(id, 2)) * " + half + " else 0 end as int)) as items")
                 .write().mode("overwrite").parquet(dir + "/train");
         results.put("generate_seconds", seconds(t));
+        }
         Dataset<Row> itemTable = spark.read().parquet(dir + "/items");
         Dataset<Row> train = spark.read().parquet(dir + "/train");
 
         // Encode: the hashing encoder over every item, MiniLM on a sample.
         TextEncoderFactory hashing = () -> new HashingEncoder(dim);
-        for (int p : partitions) {
+        boolean encode = jobs.contains("encode") || !Files.isDirectory(Path.of(dir, "vectors-" + partitions[0]));
+        for (int p : encode ? partitions : new int[0]) {
             t = start();
             EncodeJob.run(spark, itemTable.repartition(p), new EncodeJob.Config(hashing, "{title}", 512, null)).write().mode("overwrite")
                     .parquet(dir + "/vectors-" + p);
@@ -123,7 +138,7 @@ public final class SparkScaleBenchmark {
         Dataset<Row> vectors = spark.read().parquet(from.toString());
         Dataset<Row> sampleItems = itemTable.limit(encodeSample).cache();
         sampleItems.count();
-        for (int p : partitions) {
+        for (int p : jobs.contains("minilm") ? partitions : new int[0]) {
             t = start();
             EncodeJob.run(spark, sampleItems.repartition(p), new EncodeJob.Config(TextEncoderFactory.embeddedMiniLm(1), "{title}", 256, null))
                     .write().mode("overwrite").parquet(dir + "/minilm-" + p);
@@ -135,20 +150,24 @@ public final class SparkScaleBenchmark {
         TransferableItemAugmenter.Settings augment = TransferableItemAugmenter.builder().seed(42).build().settings();
         Dataset<Row> augmentUsers = train.limit(augmentSample).cache();
         augmentUsers.count();
-        for (int p : jobPartitions) {
+        for (int p : jobs.contains("augment") ? jobPartitions : new int[0]) {
             long[] setup = start();
             Dataset<Row> out = AugmentJob.run(spark, itemTable, vectors, augmentUsers.repartition(p), AugmentJob.Config.offline(augment, modelId));
             double setupSeconds = seconds(setup);
             t = start();
             out.write().mode("overwrite").parquet(dir + "/augmented-" + p);
-            record(results, "augment", p, augmentSample, seconds(t), "sample of " + augmentSample + " users; driver setup " + fmt(setupSeconds) + " s");
+            // Offline augmentation is exact nearest-item search: per imbalanced user (3 in 4 here), each
+            // source item (10.5 on average) against the 500k items of the other domain, width dim.
+            double macsPerUser = 0.75 * 10.5 * half * (double) dim;
+            recordWithRate(results, "augment", p, augmentSample, seconds(t), "sample of " + augmentSample + " users; driver setup "
+                    + fmt(setupSeconds) + " s", macsPerUser, 4.0 * half * dim);
         }
 
         // Profile.
         DomainAwareProfiler.Settings profile = DomainAwareProfiler.builder().seed(42).build().settings();
         Dataset<Row> profileUsers = train.limit(profileSample).drop("user_index").cache();
         profileUsers.count();
-        for (int p : jobPartitions) {
+        for (int p : jobs.contains("profile") ? jobPartitions : new int[0]) {
             long[] setup = start();
             Dataset<Row> out = ProfileJob.run(spark, itemTable, vectors, profileUsers.repartition(p), ProfileJob.Config.offline(profile, modelId));
             double setupSeconds = seconds(setup);
@@ -167,27 +186,28 @@ public final class SparkScaleBenchmark {
         ModelSource source = ModelSource.javaModel(modelFile.toString());
         Dataset<Row> recommendUsers = train.limit(recommendSample).drop("user_index").cache();
         recommendUsers.count();
-        for (int p : jobPartitions) {
+        for (int p : jobs.contains("recommend") ? jobPartitions : new int[0]) {
             t = start();
             RecommendJob.run(spark, recommendUsers.repartition(p), new RecommendJob.Config(source, "Food", 10, 256)).write().mode("overwrite")
                     .parquet(dir + "/top10-" + p);
-            record(results, "recommend", p, recommendSample, seconds(t), "sample of " + recommendSample + " users, top 10 of " + half + " items");
+            recordWithRate(results, "recommend", p, recommendSample, seconds(t), "sample of " + recommendSample + " users, top 10 of " + half
+                    + " items", (double) half * dim, 4.0 * half * dim);
         }
-        Dataset<Row> cases = train.limit(recommendSample).selectExpr("cast(user_index as long) as case_index", "source", "uid",
+        Dataset<Row> cases = train.limit(evaluateSample).selectExpr("cast(user_index as long) as case_index", "source", "uid",
                 "slice(items, 1, size(items) - 1) as input", "element_at(items, -1) as target").cache();
         cases.count();
-        for (int p : jobPartitions) {
+        for (int p : jobs.contains("evaluate") ? jobPartitions : new int[0]) {
             t = start();
             EvaluateJob.Config config = EvaluateJob.Config.full(source, "bench");
             Dataset<Row> ranks = EvaluateJob.run(spark, cases.repartition(p), config);
             ranks.write().mode("overwrite").parquet(dir + "/ranks-" + p);
-            record(results, "evaluate", p, recommendSample, seconds(t), "sample of " + recommendSample + " cases, full ranking of " + half
-                    + " items");
+            recordWithRate(results, "evaluate", p, evaluateSample, seconds(t), "sample of " + evaluateSample + " cases, full ranking of " + half
+                    + " items", (double) half * dim, 4.0 * half * dim);
         }
         spark.stop();
         results.put("paused_seconds_excluded", Double.parseDouble(fmt(PAUSED.get() / 1e9)));
         String json = new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(results);
-        Files.writeString(Path.of(dir, "results.json"), json);
+        Files.writeString(Path.of(dir, "results-" + System.currentTimeMillis() + ".json"), json);
         System.out.println(json);
     }
 
@@ -224,15 +244,43 @@ public final class SparkScaleBenchmark {
         return new SasRecTrainer(config, TrainingListener.none()).train(data);
     }
 
+    /** The load averages of the machine now ({@code /proc/loadavg}: 1, 5 and 15 minutes). */
+    private static String load() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /**
+     * {@link #record} plus where the time goes: {@code macsPerRow} multiply-adds per row and the rate
+     * they run at, and {@code tableBytes} (the item table one row's work reads).
+     */
+    private static void recordWithRate(Map<String, Object> results, String job, int partitions, long rows, double seconds, String note,
+            double macsPerRow, double tableBytes) {
+        record(results, job, partitions, rows, seconds, note);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) results.get(job + "@" + partitions);
+        double gmacs = rows * macsPerRow / seconds / 1e9;
+        m.put("multiply_adds_per_row", Math.round(macsPerRow));
+        m.put("gmac_per_second", Double.parseDouble(fmt(gmacs)));
+        m.put("item_table_mb", Double.parseDouble(fmt(tableBytes / 1e6)));
+        System.out.println("  " + job + "@" + partitions + ": " + fmt(macsPerRow / 1e6) + " M multiply-adds per row = " + fmt(gmacs)
+                + " G multiply-adds/s; item table " + fmt(tableBytes / 1e6) + " MB");
+    }
+
     private static void record(Map<String, Object> results, String job, int partitions, long rows, double seconds, String note) {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("load", load());
         m.put("rows", rows);
         m.put("seconds", Double.parseDouble(fmt(seconds)));
         m.put("rows_per_second", Math.round(rows / seconds));
         m.put("note", note);
         results.put(job + "@" + partitions, m);
         System.out.println(job + " partitions=" + partitions + ": " + rows + " rows in " + fmt(seconds) + " s = " + Math.round(rows / seconds)
-                + " rows/s (" + note + ")");
+                + " rows/s (" + note + "; load " + load() + ")");
     }
 
     /** The clock and the paused time now. */

@@ -1,0 +1,237 @@
+package dev.llmedt.engine;
+
+import java.util.Arrays;
+
+/**
+ * The {@code k} best items of a feature-major item table for a batch of user vectors, scored and
+ * selected block by block: a block of items is scored for every user of the batch (the block stays
+ * in cache across them) and fed to each user's bounded heap, so no user's full score row is ever
+ * stored. Full-catalogue top-k then reads the table once per batch and writes nothing per item,
+ * where scoring full rows first writes and reads {@code 4 x items} bytes per user (2 MB per user
+ * for 500k items) besides allocating them.
+ *
+ * <p>Each item's score is computed by the expression of {@link Kernels#scoreUsers} (bit for bit the
+ * same value), and the selection is the one of a full sort: higher score first, equal scores by
+ * smaller index; items in a user's skip list are left out. A NaN score that could enter the top k
+ * fails the call naming the item.
+ */
+public final class TopKScoring {
+
+    /** Items per block: 2,048 items of width 64 are 512 KB of table, scored for every user of the batch before the next block. */
+    static final int ITEM_BLOCK = 2048;
+
+    private TopKScoring() {
+    }
+
+    /**
+     * One user's selection.
+     *
+     * @param items local item indices, best first
+     * @param scores their scores
+     */
+    public record Selection(int[] items, float[] scores) {
+    }
+
+    /** Receives the scores of {@link #scoreBlocks}. */
+    public interface Sink {
+        /** The score of user {@code user}'s pinned item. */
+        void pinned(int user, float score);
+
+        /** User {@code user}'s scores of the items {@code [from, to)}: {@code scores[0, to - from)} (valid during the call only). */
+        void block(int user, float[] scores, int from, int to);
+    }
+
+    /**
+     * Streams the scores {@code sum_f users[b][f] * table[f][i]} of every item {@code i < items} for
+     * each user {@code b < n}, bit for bit the values of {@link Kernels#scoreUsers}: first, when
+     * {@code pinned} is not null, each user's pinned item ({@code pinned[pinnedFrom + b]}, a local
+     * index, or -1 for none) to {@link Sink#pinned}; then block by block of items, ascending, each
+     * user's block to {@link Sink#block} with user index {@code userOffset + b}.
+     */
+    public static void scoreBlocks(float[][] users, int n, int width, float[][] table, int items, int[] pinned, int userOffset,
+            Sink sink) {
+        if (pinned != null) {
+            float[][] column = new float[width][1];
+            float[] one = new float[1];
+            for (int b = 0; b < n; b++) {
+                int item = pinned[userOffset + b];
+                if (item >= 0) {
+                    for (int f = 0; f < width; f++) {
+                        column[f][0] = table[f][item];
+                    }
+                    one[0] = 0;
+                    Kernels.addWeightedRows(users[b], column, width, one, 0, 1);
+                    sink.pinned(userOffset + b, one[0]);
+                }
+            }
+        }
+        int cap = Math.min(ITEM_BLOCK, Math.max(items, 1));
+        float[] block = new float[cap];
+        // The block's columns copied out, so that the kernel indexes scores and table alike (and vectorizes as for full rows).
+        float[][] columns = new float[width][cap];
+        for (int from = 0; from < items; from += ITEM_BLOCK) {
+            int to = Math.min(items, from + ITEM_BLOCK);
+            int len = to - from;
+            for (int f = 0; f < width; f++) {
+                System.arraycopy(table[f], from, columns[f], 0, len);
+            }
+            for (int b = 0; b < n; b++) {
+                Arrays.fill(block, 0, len, 0);
+                Kernels.addWeightedRows(users[b], columns, width, block, 0, len);
+                sink.block(userOffset + b, block, from, to);
+            }
+        }
+    }
+
+    /**
+     * Selects, for each user {@code b < n}, the {@code min(k, items)} best items {@code i < items}
+     * by {@code sum_f users[b][f] * table[f][i]}, leaving out the local indices in {@code skip[b]}
+     * (ascending, may repeat; null for none).
+     *
+     * @param firstItem the global id of local item 0, for messages
+     * @throws IllegalStateException when the score of an item that could enter is NaN (naming its global id)
+     */
+    public static Selection[] select(float[][] users, int n, int width, float[][] table, int items, int[][] skip, int k, int firstItem) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, got " + k);
+        }
+        int size = Math.min(k, items);
+        Heap[] heaps = new Heap[n];
+        for (int b = 0; b < n; b++) {
+            heaps[b] = new Heap(size, skip == null ? null : skip[b]);
+        }
+        scoreBlocks(users, n, width, table, items, null, 0, new Sink() {
+            @Override
+            public void pinned(int user, float score) {
+            }
+
+            @Override
+            public void block(int user, float[] scores, int from, int to) {
+                heaps[user].offer(scores, from, to, firstItem);
+            }
+        });
+        Selection[] out = new Selection[n];
+        for (int b = 0; b < n; b++) {
+            out[b] = heaps[b].sorted();
+        }
+        return out;
+    }
+
+    /** A min-heap of the best items so far, the worst at the root: by (score ascending, index descending). */
+    private static final class Heap {
+        private final int[] index;
+        private final float[] score;
+        private final int[] skip;
+        private int skipAt;
+        private int size;
+        private float worst = Float.NEGATIVE_INFINITY;
+
+        Heap(int capacity, int[] skip) {
+            this.index = new int[capacity];
+            this.score = new float[capacity];
+            this.skip = skip;
+        }
+
+        /** Whether (sa, a) ranks ahead of (sb, b): higher score, or equal score and smaller index. */
+        private static boolean better(float sa, int a, float sb, int b) {
+            return sa > sb || (sa == sb && a < b);
+        }
+
+        private boolean skipped(int i) {
+            if (skip == null) {
+                return false;
+            }
+            while (skipAt < skip.length && skip[skipAt] < i) {
+                skipAt++;
+            }
+            return skipAt < skip.length && skip[skipAt] == i;
+        }
+
+        /** Offers the items {@code [from, to)} whose scores are {@code block[0, to - from)}, in index order. */
+        void offer(float[] block, int from, int to, int firstItem) {
+            int n = index.length;
+            for (int i = from; i < to; i++) {
+                float s = block[i - from];
+                // Items come in index order, so once the heap is full an equal score loses the tie.
+                if (size == n && s <= worst) {
+                    continue;
+                }
+                if (skipped(i)) {
+                    continue;
+                }
+                if (Float.isNaN(s)) {
+                    throw new IllegalStateException("score of item " + (firstItem + i) + " is NaN");
+                }
+                if (size < n) {
+                    index[size] = i;
+                    score[size] = s;
+                    siftUp(size++);
+                } else if (n > 0 && better(s, i, score[0], index[0])) {
+                    index[0] = i;
+                    score[0] = s;
+                    siftDown();
+                } else {
+                    continue;
+                }
+                if (size == n) {
+                    worst = score[0];
+                }
+            }
+        }
+
+        private void swap(int a, int b) {
+            int ti = index[a];
+            index[a] = index[b];
+            index[b] = ti;
+            float ts = score[a];
+            score[a] = score[b];
+            score[b] = ts;
+        }
+
+        private void siftUp(int i) {
+            while (i > 0) {
+                int p = (i - 1) >>> 1;
+                if (better(score[p], index[p], score[i], index[i])) {
+                    swap(p, i);
+                    i = p;
+                } else {
+                    return;
+                }
+            }
+        }
+
+        private void siftDown() {
+            int i = 0;
+            while (true) {
+                int l = 2 * i + 1;
+                if (l >= size) {
+                    return;
+                }
+                int r = l + 1;
+                int worse = r < size && better(score[l], index[l], score[r], index[r]) ? r : l;
+                if (better(score[i], index[i], score[worse], index[worse])) {
+                    swap(i, worse);
+                    i = worse;
+                } else {
+                    return;
+                }
+            }
+        }
+
+        Selection sorted() {
+            Integer[] order = new Integer[size];
+            for (int i = 0; i < size; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> better(score[a], index[a], score[b], index[b]) ? -1
+                    : better(score[b], index[b], score[a], index[a]) ? 1 : 0);
+            int[] items = new int[size];
+            float[] scores = new float[size];
+            for (int i = 0; i < size; i++) {
+                items[i] = index[order[i]];
+                scores[i] = score[order[i]];
+            }
+            return new Selection(items, scores);
+        }
+    }
+}
