@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -63,6 +64,14 @@ public final class ScriptedServer implements AutoCloseable {
     private void handle(HttpExchange exchange, Script script) throws IOException {
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);
+        // A request stops being in flight before its reply is sent: once the client has the reply it may send its next
+        // request, which must not find this one still counted (that race once made a bound of 2 read as 3).
+        AtomicBoolean answered = new AtomicBoolean();
+        Runnable done = () -> {
+            if (answered.compareAndSet(false, true)) {
+                inFlight.decrementAndGet();
+            }
+        };
         try (exchange) {
             byte[] in = exchange.getRequestBody().readAllBytes();
             JsonNode body = in.length == 0 ? JSON.nullNode() : JSON.readTree(in);
@@ -84,6 +93,7 @@ public final class ScriptedServer implements AutoCloseable {
             byte[] out = reply.body().getBytes(StandardCharsets.UTF_8);
             reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
             exchange.getResponseHeaders().add("Content-Type", "application/json");
+            done.run();
             exchange.sendResponseHeaders(reply.status(), out.length == 0 ? -1 : out.length);
             if (out.length > 0) {
                 try (OutputStream os = exchange.getResponseBody()) {
@@ -93,7 +103,7 @@ public final class ScriptedServer implements AutoCloseable {
         } catch (IOException e) {
             // the client gave up (time-out tests)
         } finally {
-            inFlight.decrementAndGet();
+            done.run();
         }
     }
 
