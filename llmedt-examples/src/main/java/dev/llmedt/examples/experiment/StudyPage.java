@@ -54,13 +54,13 @@ final class StudyPage {
         return page.write(folder);
     }
 
-    private static final int MAX_LABEL = 22;
+    private static final int MAX_LABEL = 28;
 
     /**
      * One bar label per row: the first cell, joined with the second where the first does not tell rows apart (the
      * sensitivity study's "adapter size" / "16"), or where the second is a name rather than a number; a row number is
-     * added if labels still repeat, since a chart merges bars of the same label. Labels longer than 22 characters are cut
-     * (the table below the chart has the whole row).
+     * added if labels still repeat, since a chart merges bars of the same label. Labels are cut to 28 characters, the
+     * first cell before the second (the table below the chart has the whole row).
      */
     static List<String> labels(List<List<String>> rows) {
         Map<String, Integer> firstCells = new java.util.HashMap<>();
@@ -72,13 +72,21 @@ final class StudyPage {
         for (int r = 0; r < rows.size(); r++) {
             List<String> row = rows.get(r);
             boolean join = row.size() > 1 && (firstCells.get(row.get(0)) > 1 || !numeric(row.get(1)));
-            String label = join ? row.get(0) + " " + row.get(1) : row.get(0);
-            if (label.length() > MAX_LABEL) {
-                label = label.substring(0, MAX_LABEL - 1).stripTrailing() + "\u2026";
+            String label;
+            if (!join) {
+                label = cut(row.get(0), MAX_LABEL);
+            } else {
+                // Keep the second cell (what tells the rows apart) whole when it is short; cut the first.
+                int room = MAX_LABEL - row.get(1).length() - 1;
+                label = room >= 6 ? cut(row.get(0), room) + " " + row.get(1) : cut(row.get(0) + " " + row.get(1), MAX_LABEL);
             }
             labels.add(seen.add(label) ? label : label + " (row " + (r + 1) + ")");
         }
         return labels;
+    }
+
+    private static String cut(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1).stripTrailing() + "\u2026";
     }
 
     private static boolean numeric(String cell) {

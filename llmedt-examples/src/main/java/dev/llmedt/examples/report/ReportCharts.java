@@ -109,7 +109,7 @@ public final class ReportCharts {
         }
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(new Color(0xDDDDDD));
-        if (categories.size() > 6) {
+        if (categories.size() > 4) {
             // Many bars: slanted labels instead of labels cut to "augment...".
             plot.getDomainAxis().setCategoryLabelPositions(org.jfree.chart.axis.CategoryLabelPositions.UP_45);
             plot.getDomainAxis().setMaximumCategoryLabelWidthRatio(3f);

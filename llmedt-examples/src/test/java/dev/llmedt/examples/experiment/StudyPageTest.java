@@ -27,7 +27,7 @@ class StudyPageTest {
                 List.of("K", "32", "0.0241"),
                 List.of("K", "128", "0.0239"));
         List<String> labels = StudyPage.labels(rows);
-        assertEquals(List.of("defaults adapter 32,\u2026", "adapter size 16", "adapter size 64", "tau 0.4", "tau 0.6", "K 32",
+        assertEquals(List.of("defaults adapter 32, beta 0\u2026", "adapter size 16", "adapter size 64", "tau 0.4", "tau 0.6", "K 32",
                 "K 128"),
                 labels);
         double[] values = rows.stream().mapToDouble(r -> Double.parseDouble(r.get(2))).toArray();
@@ -51,10 +51,13 @@ class StudyPageTest {
     void rowsThatRepeatEntirelyAreNumbered() {
         List<String> labels = StudyPage.labels(List.of(List.of("a", "x"), List.of("a", "x"), List.of("b")));
         assertEquals(List.of("a x", "a x (row 2)", "b"), labels);
-        List<String> cut = StudyPage.labels(List.of(List.of("a long setting name", "one"), List.of("a long setting name", "two")));
-        assertEquals(List.of("a long setting name o\u2026", "a long setting name t\u2026"), cut);
-        List<String> same = StudyPage.labels(List.of(List.of("a much longer setting name", "1"), List.of("a much longer setting name", "2")));
-        assertEquals(List.of("a much longer setting\u2026", "a much longer setting\u2026 (row 2)"), same);
+        List<String> cut = StudyPage.labels(List.of(List.of("rest (>= 5 in target)", "LLM-EDT"), List.of("rest (>= 5 in target)", "SASRec")));
+        assertEquals(List.of("rest (>= 5 in targe\u2026 LLM-EDT", "rest (>= 5 in target) SASRec"), cut, "the second cell stays whole");
+        List<String> same = StudyPage.labels(List.of(List.of("a setting whose name goes on and on", "1"),
+                List.of("a setting whose name goes on and on", "2")));
+        assertEquals(List.of("a setting whose name goes\u2026 1", "a setting whose name goes\u2026 2"), same);
+        List<String> long2 = StudyPage.labels(List.of(List.of("p", "a value much longer than the label room"), List.of("p", "a value much longer than the label rooms")));
+        assertEquals(List.of("p a value much longer than\u2026", "p a value much longer than\u2026 (row 2)"), long2);
     }
 
     @Test
