@@ -109,8 +109,9 @@ public final class ReportCharts {
         }
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(new Color(0xDDDDDD));
-        if (categories.size() > 4) {
-            // Many bars: slanted labels instead of labels cut to "augment...".
+        int longest = categories.stream().mapToInt(String::length).max().orElse(0);
+        if (categories.size() > 4 && longest > 12) {
+            // Many bars with long labels: slanted labels instead of labels cut to "augment...".
             plot.getDomainAxis().setCategoryLabelPositions(org.jfree.chart.axis.CategoryLabelPositions.UP_45);
             plot.getDomainAxis().setMaximumCategoryLabelWidthRatio(3f);
         }

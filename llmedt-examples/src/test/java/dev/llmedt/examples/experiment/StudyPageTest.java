@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.data.category.CategoryDataset;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +40,12 @@ class StudyPageTest {
         for (int r = 0; r < rows.size(); r++) {
             assertEquals(values[r], data.getValue("test NDCG@10", labels.get(r)).doubleValue(), 0.0, labels.get(r));
         }
+        assertEquals(CategoryLabelPositions.UP_45, chart.getCategoryPlot().getDomainAxis().getCategoryLabelPositions(),
+                "seven long labels are slanted");
+        JFreeChart groups = ReportCharts.bars("t", "v", List.of("all", "Food", "Kitchen", "slice 0", "slice 1-2", "slice 3+"),
+                Map.of("v", new double[6]));
+        assertEquals(CategoryLabelPositions.STANDARD, groups.getCategoryPlot().getDomainAxis().getCategoryLabelPositions(),
+                "short labels stay level");
     }
 
     @Test
