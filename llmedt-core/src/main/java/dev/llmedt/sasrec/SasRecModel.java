@@ -129,14 +129,8 @@ public final class SasRecModel implements Recommender, BlockScorer {
         checkTarget(target);
         ScoreArguments.requireScoreRows(histories, target, scores);
         ScoreArguments.requireKnownItems(histories, itemCount);
-        float[][] table = tables()[target.index()];
-        replicas.run(r -> {
-            for (int from = 0; from < histories.size(); from += BATCH) {
-                int n = Math.min(BATCH, histories.size() - from);
-                userVectors(r, histories, from, n);
-                ItemScoring.scoreUsers(r.users, n, shape.dim(), table, target.size(), scores, from);
-            }
-        });
+        forEachUserBatch(histories, target, (users, from, n, table) ->
+                ItemScoring.scoreUsers(users, n, shape.dim(), table, target.size(), scores, from));
     }
 
     /**
@@ -152,24 +146,18 @@ public final class SasRecModel implements Recommender, BlockScorer {
         }
         checkTarget(target);
         ScoreArguments.requireKnownItems(histories, itemCount);
-        float[][] table = tables()[target.index()];
         List<List<ScoredItem>> out = new ArrayList<>(histories.size());
-        replicas.run(r -> {
-            for (int from = 0; from < histories.size(); from += BATCH) {
-                int n = Math.min(BATCH, histories.size() - from);
-                userVectors(r, histories, from, n);
-                int[][] seen = new int[n][];
-                for (int b = 0; b < n; b++) {
-                    seen[b] = seenIn(histories.get(from + b), target);
+        forEachUserBatch(histories, target, (users, from, n, table) -> {
+            int[][] seen = new int[n][];
+            for (int b = 0; b < n; b++) {
+                seen[b] = seenIn(histories.get(from + b), target);
+            }
+            for (TopKScoring.Selection t : TopKScoring.select(users, n, shape.dim(), table, target.size(), seen, k, target.firstItem())) {
+                List<ScoredItem> list = new ArrayList<>(t.items().length);
+                for (int i = 0; i < t.items().length; i++) {
+                    list.add(new ScoredItem(target.firstItem() + t.items()[i], t.scores()[i]));
                 }
-                TopKScoring.Selection[] top = TopKScoring.select(r.users, n, shape.dim(), table, target.size(), seen, k, target.firstItem());
-                for (TopKScoring.Selection t : top) {
-                    List<ScoredItem> list = new ArrayList<>(t.items().length);
-                    for (int i = 0; i < t.items().length; i++) {
-                        list.add(new ScoredItem(target.firstItem() + t.items()[i], t.scores()[i]));
-                    }
-                    out.add(list);
-                }
+                out.add(list);
             }
         });
         return out;
@@ -180,12 +168,26 @@ public final class SasRecModel implements Recommender, BlockScorer {
     public void scoreBlocks(List<History> histories, Domain target, int[] pinned, TopKScoring.Sink sink) {
         checkTarget(target);
         ScoreArguments.requireKnownItems(histories, itemCount);
+        forEachUserBatch(histories, target, (users, from, n, table) ->
+                TopKScoring.scoreBlocks(users, n, shape.dim(), table, target.size(), pinned, from, sink));
+    }
+
+    /** What is done with one batch's user vectors: {@code users[0, n)} are those of the histories {@code [from, from + n)}. */
+    private interface UserBatch {
+        void accept(float[][] users, int from, int n, float[][] table);
+    }
+
+    /**
+     * Runs the network on the histories in batches of {@link #BATCH} on one borrowed replica and hands each batch's user
+     * vectors, with the target domain's item table, to {@code use} (scoring, top-k and streamed ranking share this loop).
+     */
+    private void forEachUserBatch(List<History> histories, Domain target, UserBatch use) {
         float[][] table = tables()[target.index()];
         replicas.run(r -> {
             for (int from = 0; from < histories.size(); from += BATCH) {
                 int n = Math.min(BATCH, histories.size() - from);
                 userVectors(r, histories, from, n);
-                TopKScoring.scoreBlocks(r.users, n, shape.dim(), table, target.size(), pinned, from, sink);
+                use.accept(r.users, from, n, table);
             }
         });
     }
