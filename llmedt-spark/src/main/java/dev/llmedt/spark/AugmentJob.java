@@ -392,14 +392,7 @@ public final class AugmentJob {
 
     /** Runs from spark-submit: writes the table to {@code --out} and the report next to it. */
     public static void main(String[] args) {
-        SparkSession[] opened = new SparkSession[1];
-        try {
-            submit(args, () -> opened[0] = SparkSession.builder().appName("llmedt-augment").getOrCreate());
-        } finally {
-            if (opened[0] != null) {
-                opened[0].stop();
-            }
-        }
+        JobArguments.withSession("llmedt-augment", session -> submit(args, session));
     }
 
     /**

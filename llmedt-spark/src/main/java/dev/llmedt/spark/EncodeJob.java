@@ -153,8 +153,9 @@ public final class EncodeJob {
         a.checkRange("threads", threads, 1, 1024);
         TextEncoderFactory factory = JobArguments.encoder(a.get("encoder-factory", null), a.get("encoder-dir", null), threads);
         Config config = new Config(factory, a.get("template", "{title}"), a.getInt("batch", 256), a.get("cache", null));
-        SparkSession spark = SparkSession.builder().appName("llmedt-encode").getOrCreate();
-        run(spark, spark.read().parquet(a.required("items")), config).write().mode("overwrite").parquet(a.required("out"));
-        spark.stop();
+        JobArguments.withSession("llmedt-encode", session -> {
+            SparkSession spark = session.get();
+            run(spark, spark.read().parquet(a.required("items")), config).write().mode("overwrite").parquet(a.required("out"));
+        });
     }
 }

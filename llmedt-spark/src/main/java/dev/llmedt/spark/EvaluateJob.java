@@ -174,13 +174,13 @@ public final class EvaluateJob {
     public static void main(String[] args) {
         JobArguments a = new JobArguments("EvaluateJob", args, Set.of("model", "onnx", "threads", "cases", "out", "label", "include-input"),
                 "--model FILE [--onnx true] [--threads N] --cases DIR --out DIR [--label test] [--include-input true]");
-        ModelSource model = Boolean.parseBoolean(a.get("onnx", "false")) ? ModelSource.onnxModel(a.required("model"), a.getInt("threads", 1))
-                : ModelSource.javaModel(a.required("model"));
+        ModelSource model = a.model();
         Config config = new Config(model, a.get("label", "test"), !Boolean.parseBoolean(a.get("include-input", "false")), 256);
-        SparkSession spark = SparkSession.builder().appName("llmedt-evaluate").getOrCreate();
-        Dataset<Row> ranks = run(spark, spark.read().parquet(a.required("cases")), config).cache();
-        ranks.write().mode("overwrite").parquet(a.required("out"));
-        org.slf4j.LoggerFactory.getLogger(EvaluateJob.class).info("{}", report(ranks, domains(model), config).toMap());
-        spark.stop();
+        JobArguments.withSession("llmedt-evaluate", session -> {
+            SparkSession spark = session.get();
+            Dataset<Row> ranks = run(spark, spark.read().parquet(a.required("cases")), config).cache();
+            ranks.write().mode("overwrite").parquet(a.required("out"));
+            org.slf4j.LoggerFactory.getLogger(EvaluateJob.class).info("{}", report(ranks, domains(model), config).toMap());
+        });
     }
 }

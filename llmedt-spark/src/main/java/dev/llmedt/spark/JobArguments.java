@@ -3,6 +3,9 @@ package dev.llmedt.spark;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.spark.sql.SparkSession;
 
 /** The {@code --name value} options of a job's {@code main}, checked against the options it knows. */
 final class JobArguments {
@@ -66,6 +69,32 @@ final class JobArguments {
             return v == null ? fallback : Double.parseDouble(v);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(job + ": option --" + name + " must be a number, got '" + v + "'", e);
+        }
+    }
+
+    /** The model of {@code --model FILE}: the Java model, or with {@code --onnx true} ONNX Runtime on {@code --threads N}. */
+    ModelSource model() {
+        return Boolean.parseBoolean(get("onnx", "false")) ? ModelSource.onnxModel(required("model"), getInt("threads", 1))
+                : ModelSource.javaModel(required("model"));
+    }
+
+    /**
+     * Runs a {@code main}'s work with a session opened only when the work first asks for it (so bad options fail before
+     * Spark starts) and stopped at the end, also when the work fails.
+     */
+    static void withSession(String appName, Consumer<Supplier<SparkSession>> work) {
+        SparkSession[] opened = new SparkSession[1];
+        try {
+            work.accept(() -> {
+                if (opened[0] == null) {
+                    opened[0] = SparkSession.builder().appName(appName).getOrCreate();
+                }
+                return opened[0];
+            });
+        } finally {
+            if (opened[0] != null) {
+                opened[0].stop();
+            }
         }
     }
 

@@ -165,14 +165,7 @@ public final class ProfileJob {
 
     /** Runs from spark-submit. */
     public static void main(String[] args) {
-        SparkSession[] opened = new SparkSession[1];
-        try {
-            submit(args, () -> opened[0] = SparkSession.builder().appName("llmedt-profile").getOrCreate());
-        } finally {
-            if (opened[0] != null) {
-                opened[0].stop();
-            }
-        }
+        JobArguments.withSession("llmedt-profile", session -> submit(args, session));
     }
 
     /** What {@link #main} does, on the session {@code session} gives once the options are checked. */

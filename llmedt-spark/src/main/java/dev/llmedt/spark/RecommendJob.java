@@ -111,11 +111,10 @@ public final class RecommendJob {
     public static void main(String[] args) {
         JobArguments a = new JobArguments("RecommendJob", args, Set.of("model", "onnx", "threads", "histories", "domain", "out", "k", "batch"),
                 "--model FILE [--onnx true] [--threads N] --histories DIR --domain NAME --out DIR [--k N] [--batch N]");
-        ModelSource model = Boolean.parseBoolean(a.get("onnx", "false")) ? ModelSource.onnxModel(a.required("model"), a.getInt("threads", 1))
-                : ModelSource.javaModel(a.required("model"));
-        Config config = new Config(model, a.required("domain"), a.getInt("k", 10), a.getInt("batch", 256));
-        SparkSession spark = SparkSession.builder().appName("llmedt-recommend").getOrCreate();
-        run(spark, spark.read().parquet(a.required("histories")), config).write().mode("overwrite").parquet(a.required("out"));
-        spark.stop();
+        Config config = new Config(a.model(), a.required("domain"), a.getInt("k", 10), a.getInt("batch", 256));
+        JobArguments.withSession("llmedt-recommend", session -> {
+            SparkSession spark = session.get();
+            run(spark, spark.read().parquet(a.required("histories")), config).write().mode("overwrite").parquet(a.required("out"));
+        });
     }
 }
