@@ -6,9 +6,12 @@ import dev.llmedt.examples.report.Table;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A study's report page ({@code index.html} beside its JSON and Markdown): the table under its
@@ -63,12 +66,12 @@ final class StudyPage {
      * first cell before the second (the table below the chart has the whole row).
      */
     static List<String> labels(List<List<String>> rows) {
-        Map<String, Integer> firstCells = new java.util.HashMap<>();
+        Map<String, Integer> firstCells = new HashMap<>();
         for (List<String> row : rows) {
             firstCells.merge(row.get(0), 1, Integer::sum);
         }
         List<String> labels = new ArrayList<>();
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (int r = 0; r < rows.size(); r++) {
             List<String> row = rows.get(r);
             boolean join = row.size() > 1 && (firstCells.get(row.get(0)) > 1 || !numeric(row.get(1)));

@@ -6,12 +6,14 @@ import java.awt.Font;
 import java.awt.Paint;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Rectangle2D;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYLineAnnotation;
 import org.jfree.chart.annotations.XYTextAnnotation;
+import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
@@ -84,7 +86,7 @@ public final class ReportCharts {
      * @throws IllegalArgumentException when a series has another length than the categories
      */
     public static JFreeChart bars(String title, String valueLabel, List<String> categories, Map<String, double[]> series) {
-        if (new java.util.HashSet<>(categories).size() != categories.size()) {
+        if (new HashSet<>(categories).size() != categories.size()) {
             // The dataset would silently keep one bar per repeated label.
             throw new IllegalArgumentException("bar categories must be distinct, got " + categories);
         }
@@ -112,7 +114,7 @@ public final class ReportCharts {
         int longest = categories.stream().mapToInt(String::length).max().orElse(0);
         if (categories.size() > 4 && longest > 12) {
             // Many bars with long labels: slanted labels instead of labels cut to "augment...".
-            plot.getDomainAxis().setCategoryLabelPositions(org.jfree.chart.axis.CategoryLabelPositions.UP_45);
+            plot.getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_45);
             plot.getDomainAxis().setMaximumCategoryLabelWidthRatio(3f);
         }
         return style(chart);
