@@ -2,11 +2,13 @@ package dev.llmedt.examples;
 
 import dev.llmedt.data.AmazonReviewsReader;
 import dev.llmedt.data.CdsrDataset;
+import dev.llmedt.data.Holdout;
 import dev.llmedt.data.LlmcdsrReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** The options that say which dataset to read: a directory, or Amazon review dumps. */
@@ -34,7 +36,25 @@ final class DataOptions {
             description = "With --amazon: keep reviews with FROM <= unixReviewTime < TO (unix seconds).")
     List<Long> timeWindow = List.of();
 
+    @Option(names = "--holdout", paramLabel = "published|mixed-loo", converter = HoldoutConverter.class,
+            description = "Which users are held out: published (the dataset's own validation and test users, the default) or "
+                    + "mixed-loo (leave-one-out over every user with a mixed-domain history of at least 3 items: "
+                    + "9,398 validation and 9,398 test cases on food-kitchen).")
+    Holdout holdout = Holdout.PUBLISHED;
+
+    /** Picocli converter for {@link Holdout}. */
+    static final class HoldoutConverter implements CommandLine.ITypeConverter<Holdout> {
+        @Override
+        public Holdout convert(String value) {
+            return Holdout.parse(value);
+        }
+    }
+
     CdsrDataset read() throws IOException {
+        return holdout.apply(readAsShipped());
+    }
+
+    private CdsrDataset readAsShipped() throws IOException {
         if (!amazon.isEmpty()) {
             if (data != null) {
                 throw new IllegalArgumentException("give either --data or --amazon, not both");
