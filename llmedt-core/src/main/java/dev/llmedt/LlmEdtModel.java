@@ -78,6 +78,15 @@ public interface LlmEdtModel extends Recommender {
     boolean fineTuned();
 
     /**
+     * Returns whether the domain's thread is part of its scores: phase 2 ran and, when the model
+     * selected per domain on validation, the thread beat the phase-1 model alone on that domain's
+     * validation users (see {@link dev.llmedt.dualphase.FineTuningConfig#selectPerDomain()}).
+     *
+     * @throws IllegalArgumentException when the domain is not one of the model's
+     */
+    boolean usesDomainThread(Domain domain);
+
+    /**
      * Returns what the item text embeddings were ({@code model_id}, {@code dimension},
      * {@code template}, {@code pca_dimension}, {@code items_without_text}), or a JSON null for the
      * id representation.

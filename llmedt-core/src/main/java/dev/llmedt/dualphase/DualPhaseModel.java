@@ -42,6 +42,8 @@ final class DualPhaseModel implements LlmEdtModel {
     private final ParameterSet parameters;
     private final SasRecShape shape;
     private final boolean fineTuned;
+    /** Per domain, whether its thread is part of the score (phase 2 kept only where it beat phase 1 on validation). */
+    private final boolean[] threadUsed;
     private final JsonNode itemText;
     private final JsonNode provenance;
     private final ReplicaPool<Replica> replicas = new ReplicaPool<>(Replica::new);
@@ -63,6 +65,9 @@ final class DualPhaseModel implements LlmEdtModel {
             global.snapshotWeights();
             if (fineTuned) {
                 for (Domain d : domains) {
+                    if (!threadUsed[d.index()]) {
+                        continue;
+                    }
                     threads[d.index()] = new DomainThread(shape, parameters, LlmEdtModel.positionTable(d.index()), LlmEdtModel.domainAdapter(d.index()),
                             (float) config.fineTuning().adapterDropout(), gateOf(config, d.index()), BATCH, BATCH * shape.maxLength());
                     threads[d.index()].snapshotWeights();
@@ -76,12 +81,27 @@ final class DualPhaseModel implements LlmEdtModel {
 
     DualPhaseModel(DualPhaseConfig config, List<Domain> domains, ParameterSet parameters, boolean fineTuned, JsonNode itemText,
             JsonNode provenance) {
+        this(config, domains, parameters, fineTuned, null, itemText, provenance);
+    }
+
+    /**
+     * @param threadUsed per domain, whether its thread is in the score; null: every domain's when fine-tuned
+     */
+    DualPhaseModel(DualPhaseConfig config, List<Domain> domains, ParameterSet parameters, boolean fineTuned, boolean[] threadUsed,
+            JsonNode itemText, JsonNode provenance) {
         this.config = config;
         this.domains = List.copyOf(domains);
         this.itemCount = this.domains.get(this.domains.size() - 1).endItem();
         this.parameters = parameters;
         this.shape = shapeOf(config, itemCount);
         this.fineTuned = fineTuned;
+        if (threadUsed != null && threadUsed.length != this.domains.size()) {
+            throw new IllegalArgumentException(threadUsed.length + " domain-thread flags for " + this.domains.size() + " domains");
+        }
+        this.threadUsed = new boolean[this.domains.size()];
+        for (int d = 0; d < this.threadUsed.length; d++) {
+            this.threadUsed[d] = fineTuned && (threadUsed == null || threadUsed[d]);
+        }
         this.itemText = itemText == null ? JSON.nullNode() : itemText.deepCopy();
         this.provenance = provenance.deepCopy();
     }
@@ -126,6 +146,22 @@ final class DualPhaseModel implements LlmEdtModel {
     @Override
     public boolean fineTuned() {
         return fineTuned;
+    }
+
+    @Override
+    public boolean usesDomainThread(Domain domain) {
+        checkTarget(domain);
+        return threadUsed[domain.index()];
+    }
+
+    /** Returns a view over the same parameters whose score uses the domain threads flagged (training-time selection). */
+    DualPhaseModel withDomainThreads(boolean[] used) {
+        return new DualPhaseModel(config, domains, parameters, fineTuned, used, itemText, provenance);
+    }
+
+    /** Returns a copy of the per-domain thread flags. */
+    boolean[] domainThreadsUsed() {
+        return threadUsed.clone();
     }
 
     @Override
@@ -196,7 +232,7 @@ final class DualPhaseModel implements LlmEdtModel {
                     r.global.forward(r.batch, false);
                 }
                 HistoryWindows.lastHidden(r.global.hidden(), d, r.lastRow, n, parameters.get("last_ln.bias").vectorValue(), r.users);
-                if (fineTuned) {
+                if (threadUsed[target.index()]) {
                     for (int b = 0; b < n; b++) {
                         r.windows[b] = histories.get(from + b).restrictTo(target).toArray();
                     }
@@ -291,6 +327,12 @@ final class DualPhaseModel implements LlmEdtModel {
         cfg.set("llm_edt", config.toJson());
         cfg.set("domains", ModelFile.domainsJson(domains));
         cfg.put("fine_tuned", fineTuned);
+        if (fineTuned) {
+            com.fasterxml.jackson.databind.node.ArrayNode used = cfg.putArray("domain_threads");
+            for (boolean u : threadUsed) {
+                used.add(u);
+            }
+        }
         cfg.set("item_text", itemText);
         ModelFile.write(file, KIND, cfg, provenance, ModelFile.tensorsOf(parameters));
     }
@@ -313,6 +355,17 @@ final class DualPhaseModel implements LlmEdtModel {
         }
         List<Domain> domains = ModelFile.domains(file, c.config().path("domains"));
         boolean fineTuned = c.config().path("fine_tuned").asBoolean(false);
+        boolean[] threadUsed = null; // files written before per-domain selection: every domain's thread
+        JsonNode used = c.config().path("domain_threads");
+        if (fineTuned && used.isArray()) {
+            if (used.size() != domains.size()) {
+                throw new ModelFileException(file, "domain_threads has " + used.size() + " flags for " + domains.size() + " domains");
+            }
+            threadUsed = new boolean[domains.size()];
+            for (int d = 0; d < threadUsed.length; d++) {
+                threadUsed[d] = used.get(d).asBoolean();
+            }
+        }
         int items = domains.get(domains.size() - 1).endItem();
         ParameterSet required = new ParameterSet();
         try {
@@ -341,7 +394,7 @@ final class DualPhaseModel implements LlmEdtModel {
         for (Parameter p : extra.list()) {
             parameters.add(p);
         }
-        return new DualPhaseModel(config, domains, parameters, fineTuned, c.config().path("item_text"), c.provenance());
+        return new DualPhaseModel(config, domains, parameters, fineTuned, threadUsed, c.config().path("item_text"), c.provenance());
     }
 
     /**

@@ -61,7 +61,20 @@ final class FineTuning {
 
     /** What phase 2 produced and its figures. */
     record Result(List<EpochSummary> epochs, int bestEpoch, double bestValidNdcg10, double initialValidNdcg10, String stopReason,
-            int halvings) {
+            int halvings, DomainSelection selection) {
+    }
+
+    /**
+     * The per-domain choice made at the end of phase 2: per domain, the validation NDCG@10 of that
+     * domain's users with and without its thread, and whether the thread is kept; null flags when
+     * every thread is kept without comparison.
+     *
+     * @param used per domain, whether its thread is in the score, or null when no selection was made
+     * @param withThread per domain, validation NDCG@10 of the phase-2 model
+     * @param phaseOne per domain, validation NDCG@10 of the phase-1 model alone
+     * @param validNdcg10 the overall validation NDCG@10 of the model as kept
+     */
+    record DomainSelection(boolean[] used, double[] withThread, double[] phaseOne, double validNdcg10) {
     }
 
     private final DualPhaseConfig config;
@@ -119,7 +132,7 @@ final class FineTuning {
      */
     Result train(CdsrDataset data, TrainingSequences sequences, ParameterSet set, SasRecShape shape, float[][] profiles,
             List<EvaluationCase> valid, DualPhaseModel view, ProfileSource validationProfiles) {
-        Recommender scored = view.scoresWithProfiles() ? view.withProfiles(validationProfiles) : view;
+        Recommender scored = scoredBy(view, validationProfiles);
         FineTuningConfig f = config.fineTuning();
         int threads = config.resolvedThreads();
         Evaluator validation = Evaluator.of(Protocol.full()).withThreads(threads);
@@ -163,8 +176,44 @@ final class FineTuning {
         String stopReason = run.finish(config.selectOnValidation() ? "max epochs"
                 : "max epochs, last weights kept (no selection on validation)");
         view.parametersChanged();
+        DomainSelection perDomain = config.selectOnValidation() && f.selectPerDomain()
+                ? selectPerDomain(data, valid, view, validationProfiles, validation) : null;
         return new Result(run.epochs(), run.bestEpoch(), run.bestValidNdcg10(), run.initialValidNdcg10(), stopReason,
-                run.learningRateChanges());
+                run.learningRateChanges(), perDomain);
+    }
+
+    /**
+     * Keeps each domain's thread only where the phase-2 model beats the phase-1 model alone on the
+     * validation users whose target is in that domain. A domain's score reads only its own thread,
+     * so the choices are independent and the kept model's figures are the chosen ones per domain.
+     */
+    private static DomainSelection selectPerDomain(CdsrDataset data, List<EvaluationCase> valid, DualPhaseModel view,
+            ProfileSource profiles, Evaluator validation) {
+        int domains = data.domains().size();
+        boolean[] none = new boolean[domains];
+        EvaluationReport with = validation.evaluate(scoredBy(view, profiles), data.items(), valid, "valid");
+        EvaluationReport without = validation.evaluate(scoredBy(view.withDomainThreads(none), profiles), data.items(), valid, "valid");
+        boolean[] used = new boolean[domains];
+        double[] a = new double[domains];
+        double[] b = new double[domains];
+        double sum = 0;
+        int n = 0;
+        for (dev.llmedt.data.Domain d : data.domains()) {
+            int i = d.index();
+            a[i] = with.domain(d).ndcg(10);
+            b[i] = without.domain(d).ndcg(10);
+            used[i] = a[i] > b[i];
+            int cases = with.domain(d).n();
+            sum += cases * (used[i] ? a[i] : b[i]);
+            n += cases;
+            LOG.info("phase 2, domain {}: valid NDCG@10 {} with its thread, {} with phase 1 alone ({} users): thread {}", d.name(),
+                    String.format("%.4f", a[i]), String.format("%.4f", b[i]), cases, used[i] ? "kept" : "dropped");
+        }
+        return new DomainSelection(used, a, b, n == 0 ? 0 : sum / n);
+    }
+
+    private static Recommender scoredBy(DualPhaseModel view, ProfileSource profiles) {
+        return view.scoresWithProfiles() ? view.withProfiles(profiles) : view;
     }
 
     /**

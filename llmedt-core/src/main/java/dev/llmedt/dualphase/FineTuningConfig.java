@@ -37,11 +37,15 @@ import static dev.llmedt.dualphase.Checks.range;
  *     thread's vector in the score (default false: profiles only shape training through the
  *     alignment). Training then uses each user's profile of all but the last real item, at the
  *     last target only, and scoring needs the profile of each scored history
+ * @param selectPerDomain whether, at the end of phase 2, each domain keeps its thread only when the
+ *     model with it beats the phase-1 model alone on that domain's validation users (NDCG@10);
+ *     otherwise that domain is scored by phase 1 alone (default true; ignored when the run does not
+ *     select on validation)
  */
 public record FineTuningConfig(boolean enabled, double learningRate, double weightDecay, double gradientClipNorm, int batchSize,
         int maxEpochs, int patience, int plateauPatience, int adapterSize, double adapterDropout, double alignmentWeight,
         double temperature, int profileAdapterHidden, boolean domainGate, boolean alignmentHead, boolean augmentedSequences,
-        boolean profileInScore) {
+        boolean profileInScore, boolean selectPerDomain) {
 
     /** Validates every field; messages name the parameter, the value and the allowed range. */
     public FineTuningConfig {
@@ -92,6 +96,7 @@ public record FineTuningConfig(boolean enabled, double learningRate, double weig
         b.alignmentHead = alignmentHead;
         b.augmentedSequences = augmentedSequences;
         b.profileInScore = profileInScore;
+        b.selectPerDomain = selectPerDomain;
         return b;
     }
 
@@ -114,6 +119,7 @@ public record FineTuningConfig(boolean enabled, double learningRate, double weig
         private boolean alignmentHead = true;
         private boolean augmentedSequences = true;
         private boolean profileInScore = false;
+        private boolean selectPerDomain = true;
 
         private Builder() {
         }
@@ -222,11 +228,17 @@ public record FineTuningConfig(boolean enabled, double learningRate, double weig
             return this;
         }
 
+        /** Whether each domain keeps its thread only where it beats phase 1 alone on validation (default true). */
+        public Builder selectPerDomain(boolean v) {
+            selectPerDomain = v;
+            return this;
+        }
+
         /** Builds the configuration. */
         public FineTuningConfig build() {
             return new FineTuningConfig(enabled, learningRate, weightDecay, gradientClipNorm, batchSize, maxEpochs, patience,
                     plateauPatience, adapterSize, adapterDropout, alignmentWeight, temperature, profileAdapterHidden, domainGate,
-                    alignmentHead, augmentedSequences, profileInScore);
+                    alignmentHead, augmentedSequences, profileInScore, selectPerDomain);
         }
     }
 }

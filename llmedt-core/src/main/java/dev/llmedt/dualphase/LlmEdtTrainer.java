@@ -153,7 +153,8 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
             p.setFrozen(false);
         }
         ObjectNode provenance = provenance(input, firstProvenance, second, itemText, sequences);
-        return new DualPhaseModel(config, data.domains(), model, second != null, itemText, provenance);
+        boolean[] used = second == null || second.selection() == null ? null : second.selection().used();
+        return new DualPhaseModel(config, data.domains(), model, second != null, used, itemText, provenance);
     }
 
     /** The set a scoring view reads: the item table followed by phase 1's backbone parameters. */
@@ -283,8 +284,18 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
             phase(two, second.epochs(), second.bestEpoch(), second.bestValidNdcg10(), second.stopReason());
             two.put("initial_valid_ndcg10", second.initialValidNdcg10());
             two.put("learning_rate_halvings", second.halvings());
+            FineTuning.DomainSelection s = second.selection();
+            if (s != null) {
+                ObjectNode per = two.putObject("domain_selection");
+                for (Domain d : data.domains()) {
+                    per.putObject(d.name()).put("thread_used", s.used()[d.index()]).put("valid_ndcg10_with_thread", s.withThread()[d.index()])
+                            .put("valid_ndcg10_phase_1_alone", s.phaseOne()[d.index()]);
+                }
+                two.put("selected_valid_ndcg10", s.validNdcg10());
+            }
         }
-        training.put("best_valid_ndcg10", second == null ? first.path("best_valid_ndcg10").asDouble() : second.bestValidNdcg10());
+        training.put("best_valid_ndcg10", second == null ? first.path("best_valid_ndcg10").asDouble()
+                : second.selection() != null ? second.selection().validNdcg10() : second.bestValidNdcg10());
         return p;
     }
 

@@ -74,7 +74,7 @@ final class NewItems {
         entry.put("first_item", domain.endItem());
         entry.put("count", n);
         entry.put("adapter", adapter);
-        return new DualPhaseModel(model.config(), grown, set, model.fineTuned(), itemText, provenance);
+        return new DualPhaseModel(model.config(), grown, set, model.fineTuned(), model.domainThreadsUsed(), itemText, provenance);
     }
 
     /** The prefix of the item adapter of the domain's items. */

@@ -183,6 +183,60 @@ class LlmEdtTrainerTest {
     }
 
     @Test
+    void eachDomainKeepsItsThreadOnlyWhereItBeatsPhaseOneOnValidation(@TempDir Path dir) throws IOException {
+        DualPhaseConfig both = small(ItemRepresentation.HYBRID, 2, 2);
+        LlmEdtModel model = train(both, data, null);
+        LlmEdtModel phaseOne = train(small(ItemRepresentation.HYBRID, 2, 0), data, null);
+        dev.llmedt.eval.Evaluator evaluator = dev.llmedt.eval.Evaluator.of(dev.llmedt.eval.Protocol.full());
+        dev.llmedt.eval.EvaluationReport one = evaluator.evaluate(phaseOne, data.items(), data.valid(), "valid");
+        com.fasterxml.jackson.databind.JsonNode selection = model.provenance().at("/training/phase_2/domain_selection");
+        double sum = 0;
+        for (Domain d : data.domains()) {
+            com.fasterxml.jackson.databind.JsonNode s = selection.path(d.name());
+            assertEquals(one.domain(d).ndcg(10), s.path("valid_ndcg10_phase_1_alone").asDouble(), 1e-12,
+                    "the phase-1 figure is the phase-1 model's (phase 2 never changes phase 1)");
+            boolean used = s.path("valid_ndcg10_with_thread").asDouble() > s.path("valid_ndcg10_phase_1_alone").asDouble();
+            assertEquals(used, s.path("thread_used").asBoolean());
+            assertEquals(used, model.usesDomainThread(d));
+            sum += one.domain(d).n() * Math.max(s.path("valid_ndcg10_with_thread").asDouble(), s.path("valid_ndcg10_phase_1_alone").asDouble());
+        }
+        dev.llmedt.eval.EvaluationReport kept = evaluator.evaluate(model, data.items(), data.valid(), "valid");
+        assertEquals(sum / data.valid().size(), kept.overall().ndcg(10), 1e-12, "the kept model scores the better of the two per domain");
+        assertEquals(kept.overall().ndcg(10), model.provenance().at("/training/best_valid_ndcg10").asDouble(), 1e-12);
+        assertTrue(kept.overall().ndcg(10) >= one.overall().ndcg(10), "never below phase 1 on validation");
+
+        // A domain without its thread is scored exactly as by phase 1; the choice survives a save and load.
+        DualPhaseModel dropped = ((DualPhaseModel) model).withDomainThreads(new boolean[] {true, false});
+        Domain b = data.domains().get(1);
+        List<History> histories = new ArrayList<>();
+        for (EvaluationCase c : data.test()) {
+            histories.add(c.input());
+        }
+        float[][] x = new float[histories.size()][b.size()];
+        float[][] y = new float[histories.size()][b.size()];
+        dropped.scoreBatch(histories, b, x);
+        phaseOne.scoreBatch(histories, b, y);
+        for (int i = 0; i < x.length; i++) {
+            assertArrayEquals(y[i], x[i], "domain B without its thread = phase 1");
+        }
+        Path file = dir.resolve("dropped.llmedt");
+        dropped.save(file);
+        LlmEdtModel loaded = LlmEdtModel.load(file);
+        assertTrue(loaded.usesDomainThread(data.domains().get(0)));
+        assertFalse(loaded.usesDomainThread(b));
+        float[][] z = new float[histories.size()][b.size()];
+        loaded.scoreBatch(histories, b, z);
+        for (int i = 0; i < x.length; i++) {
+            assertArrayEquals(x[i], z[i]);
+        }
+
+        DualPhaseConfig unselected = both.withFineTuning(both.fineTuning().toBuilder().selectPerDomain(false).build());
+        LlmEdtModel all = train(unselected, data, null);
+        assertTrue(all.usesDomainThread(data.domains().get(0)) && all.usesDomainThread(b));
+        assertTrue(all.provenance().at("/training/phase_2/domain_selection").isMissingNode());
+    }
+
+    @Test
     void savedModelLoadsAndScoresBitForBit(@TempDir Path dir) throws IOException {
         DualPhaseConfig gated = small(ItemRepresentation.HYBRID, 2, 1);
         LlmEdtModel model = train(gated.withFineTuning(gated.fineTuning().toBuilder().domainGate(true).build()), data, null);

@@ -17,7 +17,9 @@ import dev.llmedt.sasrec.SasRecModel;
 import dev.llmedt.sasrec.SasRecTrainer;
 import dev.llmedt.text.ItemEmbeddings;
 import dev.llmedt.text.ItemTextTemplate;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -68,6 +70,33 @@ public final class SyntheticModels {
             DualPhaseConfig c = config(true, false);
             return trainLlmEdt(c.withBackbone(c.backbone().toBuilder().itemRepresentation(ItemRepresentation.LLM).domainAdapters(true)
                     .build()));
+        });
+    }
+
+    /**
+     * The gated fine-tuned model with the Food domain's thread dropped (as per-domain selection on
+     * validation drops a thread that does not beat phase 1): Food is scored by phase 1 alone.
+     */
+    public static LlmEdtModel llmEdtWithoutFoodThread() {
+        return model("llm-edt-without-food-thread", () -> {
+            try {
+                Path file = java.nio.file.Files.createTempFile("llmedt-synthetic", ".llmedt");
+                try {
+                    llmEdt().save(file);
+                    dev.llmedt.model.ModelFile.Contents c = dev.llmedt.model.ModelFile.read(file);
+                    com.fasterxml.jackson.databind.node.ObjectNode config = (com.fasterxml.jackson.databind.node.ObjectNode) c.config().deepCopy();
+                    com.fasterxml.jackson.databind.node.ArrayNode used = config.putArray("domain_threads");
+                    for (dev.llmedt.data.Domain d : DATA.domains()) {
+                        used.add(!d.name().equals("Food"));
+                    }
+                    dev.llmedt.model.ModelFile.write(file, c.kind(), config, c.provenance(), List.copyOf(c.tensors().values()));
+                    return LlmEdtModel.load(file);
+                } finally {
+                    java.nio.file.Files.deleteIfExists(file);
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         });
     }
 

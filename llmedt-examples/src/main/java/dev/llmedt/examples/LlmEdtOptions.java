@@ -144,6 +144,11 @@ final class LlmEdtOptions {
             description = "llm-edt: scale each domain thread by a learned gate starting at 0 (default false: the reference's plain sum).")
     Boolean domainGate;
 
+    @Option(names = "--select-per-domain", arity = "1", paramLabel = "true|false",
+            description = "llm-edt: keep each domain's phase-2 thread only where it beats phase 1 alone on that domain's validation "
+                    + "users (default true).")
+    Boolean selectPerDomain;
+
     /** The options of this group (and of its encoder options) given on the command line. */
     List<String> usedOptions() {
         ParseResult parsed = command.commandLine().getParseResult();
@@ -197,6 +202,9 @@ final class LlmEdtOptions {
         }
         if (adapterSize != null) {
             f.adapterSize(adapterSize);
+        }
+        if (selectPerDomain != null) {
+            f.selectPerDomain(selectPerDomain);
         }
         if (domainGate != null) {
             f.domainGate(domainGate);

@@ -15,13 +15,14 @@ import java.util.function.Function;
  * @param onlyDomain the one domain of a single-domain SASRec model (its item table holds that
  *     domain's items only and other domains' items are dropped from histories), else null
  * @param domainThreads whether the score adds an LLM-EDT domain thread of the target domain
- * @param domainGates whether each domain thread is scaled by its learned gate
+ * @param domainGates per domain, the factor of its thread's vector (its learned gate, 0 for a thread
+ *     the model does not use), or null when every thread counts as it is
  * @param tensors returns a tensor by name (fails naming the missing tensor)
  * @param config the model's configuration, for the metadata
  * @param provenance the model's provenance, for the metadata
  */
 record NetworkSpec(String kind, int dim, int heads, int blocks, int maxLength, float layerNormEps, List<Domain> domains,
-        Domain onlyDomain, boolean domainThreads, boolean domainGates, Function<String, ModelFile.Tensor> tensors, JsonNode config,
+        Domain onlyDomain, boolean domainThreads, float[] domainGates, Function<String, ModelFile.Tensor> tensors, JsonNode config,
         JsonNode provenance) {
 
     NetworkSpec {

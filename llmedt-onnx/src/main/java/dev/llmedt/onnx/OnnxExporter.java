@@ -146,7 +146,7 @@ public final class OnnxExporter {
     static NetworkSpec specOf(SasRecModel model) {
         SasRecConfig c = model.config();
         return new NetworkSpec("sasrec", c.dim(), c.heads(), c.blocks(), c.maxLength(), (float) c.layerNormEps(), model.domains(),
-                model.trainedDomain().orElse(null), false, false, model::tensor, RecordJson.write(c), model.provenance());
+                model.trainedDomain().orElse(null), false, null, model::tensor, RecordJson.write(c), model.provenance());
     }
 
     static NetworkSpec specOf(LlmEdtModel model) {
@@ -157,8 +157,23 @@ public final class OnnxExporter {
         }
         BackboneConfig b = model.config().backbone();
         return new NetworkSpec("llm-edt", b.dim(), b.heads(), b.blocks(), b.maxLength(), (float) b.layerNormEps(), model.domains(), null,
-                model.fineTuned(), model.fineTuned() && model.config().fineTuning().domainGate(), model::tensor, model.config().toJson(),
-                model.provenance());
+                model.fineTuned(), domainGates(model), model::tensor, model.config().toJson(), model.provenance());
+    }
+
+    /** Per domain, the factor of its thread (its gate, or 0 when unused); null when every thread counts fully. */
+    private static float[] domainGates(LlmEdtModel model) {
+        if (!model.fineTuned()) {
+            return null;
+        }
+        boolean gated = model.config().fineTuning().domainGate();
+        boolean any = gated;
+        float[] gates = new float[model.domains().size()];
+        for (Domain d : model.domains()) {
+            boolean used = model.usesDomainThread(d);
+            gates[d.index()] = !used ? 0 : gated ? model.tensor(LlmEdtModel.domainGate(d.index())).data()[0] : 1;
+            any |= !used;
+        }
+        return any ? gates : null;
     }
 
     private static void write(NetworkSpec spec, Path out, Map<String, String> extra) throws IOException {

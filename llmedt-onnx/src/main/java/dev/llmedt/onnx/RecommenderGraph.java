@@ -329,7 +329,6 @@ final class RecommenderGraph {
         float[] downBias = new float[domains * m];
         float[] up = new float[domains * m * d];
         float[] upBias = new float[domains * d];
-        float[] gates = new float[domains];
         for (int dom = 0; dom < domains; dom++) {
             System.arraycopy(spec.tensor(LlmEdtModel.positionTable(dom)).data(), 0, positions, dom * spec.maxLength() * d, spec.maxLength() * d);
             String a = LlmEdtModel.domainAdapter(dom);
@@ -337,7 +336,6 @@ final class RecommenderGraph {
             System.arraycopy(spec.tensor(a + "w1.bias").data(), 0, downBias, dom * m, m);
             transposeInto(spec.tensor(a + "w2.weight"), up, dom * m * d);
             System.arraycopy(spec.tensor(a + "w2.bias").data(), 0, upBias, dom * d, d);
-            gates[dom] = spec.domainGates() ? spec.tensor(LlmEdtModel.domainGate(dom)).data()[0] : 1;
         }
         String positionTable = pick(g.floats("pos_emb.domains", new long[] {domains, spec.maxLength(), d}, positions), "domain.pos_emb");
         String[] thread = stream(candidates, positionTable, "domain");
@@ -348,8 +346,8 @@ final class RecommenderGraph {
         String adapted = g.op(ADD, "domain.adapter.output", z, g.op(ADD, "domain.adapter.up", g.op(MAT_MUL, "domain.adapter.up_product",
                 hidden, pick(g.floats("domain_adapter.w2.transposed", new long[] {domains, m, d}, up), "domain.adapter.w2")),
                 pick(g.floats("domain_adapter.w2.bias", new long[] {domains, d}, upBias), "domain.adapter.b2")));
-        if (spec.domainGates()) {
-            adapted = g.op(MUL, "domain.gated", adapted, pick(g.floats("domain_gate", new long[] {domains}, gates), "domain.gate"));
+        if (spec.domainGates() != null) {
+            adapted = g.op(MUL, "domain.gated", adapted, pick(g.floats("domain_gate", new long[] {domains}, spec.domainGates()), "domain.gate"));
         }
         return g.op(WHERE, "domain.user", g.op(UNSQUEEZE, "domain.any_col", thread[1], g.vector(1)), adapted, g.scalar(0f));
     }

@@ -3,6 +3,7 @@ package dev.llmedt.onnx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.llmedt.LlmEdtModel;
 import dev.llmedt.Recommender;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.EvaluationCase;
@@ -76,6 +77,13 @@ class ExportParityTest {
     @Test
     void llmEdtWithGatedDomainThreads() {
         check("llm-edt", SyntheticModels.llmEdt(), SyntheticModels.llmEdt(), SyntheticModels.DATA.domains());
+    }
+
+    @Test
+    void llmEdtWithOneDomainThreadDropped() {
+        LlmEdtModel model = SyntheticModels.llmEdtWithoutFoodThread();
+        assertTrue(!model.usesDomainThread(SyntheticModels.DATA.domain("Food")) && model.usesDomainThread(SyntheticModels.DATA.domain("Kitchen")));
+        check("llm-edt-without-food-thread", model, model, SyntheticModels.DATA.domains());
     }
 
     @Test
