@@ -1,6 +1,7 @@
 package dev.llmedt;
 
 import dev.llmedt.io.AtomicFiles;
+import dev.llmedt.output.OutputFileException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,8 +20,12 @@ final class Checkpointing implements TrainingListener {
     public void trainingStarted(TrainingContext context) {
         Path file = config.file(context.phase());
         try {
-            Files.createDirectories(config.directory()); // fail now, not after an epoch, when it cannot be made
+            // Fail now, not after an epoch, when the directory cannot be made or the file would be refused.
+            Files.createDirectories(config.directory());
+            AtomicFiles.checkWritable(file, "the checkpoint file");
             AtomicFiles.deleteTemporaries(file);
+        } catch (OutputFileException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use the checkpoint directory " + config.directory() + ": " + e.getMessage(), e);
         }

@@ -8,6 +8,7 @@ import dev.llmedt.dualphase.LlmEdtModelFiles;
 import dev.llmedt.dualphase.ProfileSource;
 import dev.llmedt.model.ModelFile;
 import dev.llmedt.model.ModelFileException;
+import dev.llmedt.output.WriteOption;
 import dev.llmedt.text.TextEncoder;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -116,8 +117,14 @@ public interface LlmEdtModel extends Recommender {
      */
     void scoreBatch(List<History> histories, Domain target, float[][] scores, float[][] profiles);
 
-    /** Writes the model file (format in {@link ModelFile}), atomically. */
-    void save(Path file) throws IOException;
+    /**
+     * Writes the model file (format in {@link ModelFile}) atomically, as {@link ModelFile#write} does:
+     * a read-only file is replaced only with {@link WriteOption#REPLACE_READ_ONLY}; a directory,
+     * device or FIFO never.
+     *
+     * @throws dev.llmedt.output.OutputFileException naming the file and the reason when it is refused or cannot be written
+     */
+    void save(Path file, WriteOption... options) throws IOException;
 
     /**
      * Returns a copy of this model with new items at the end of a domain, without retraining: each

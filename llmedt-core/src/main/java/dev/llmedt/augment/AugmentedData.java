@@ -4,6 +4,7 @@ import dev.llmedt.Augmenter;
 import dev.llmedt.data.MalformedDataException;
 import dev.llmedt.data.UserSequence;
 import dev.llmedt.io.AtomicFiles;
+import dev.llmedt.output.WriteOption;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -108,12 +109,14 @@ public final class AugmentedData {
 
     /**
      * Writes the insertions file (see the class comment), atomically: to a temporary file beside
-     * it, then renamed.
+     * it, then renamed (the rules of {@link dev.llmedt.output}).
      *
-     * @throws IOException when the file cannot be written
+     * @throws dev.llmedt.output.OutputFileException naming the file and the reason when it is
+     *     refused (a directory, device or FIFO in its place; read-only without
+     *     {@link WriteOption#REPLACE_READ_ONLY}) or cannot be written
      * @throws IllegalArgumentException when a file name or user id holds a tab or a line break
      */
-    public void writeInsertions(Path file) throws IOException {
+    public void writeInsertions(Path file, WriteOption... options) throws IOException {
         AtomicFiles.write(file, out -> {
             BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8));
             List<String> header = new ArrayList<>(COLUMNS);
@@ -142,7 +145,7 @@ public final class AugmentedData {
                 w.write(sb.toString());
             }
             w.flush();
-        });
+        }, options);
     }
 
     private static String field(String value, String column) {

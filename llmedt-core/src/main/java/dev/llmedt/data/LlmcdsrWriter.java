@@ -1,11 +1,11 @@
 package dev.llmedt.data;
 
 import dev.llmedt.io.AtomicFiles;
+import dev.llmedt.output.WriteOption;
 import java.io.OutputStreamWriter;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,24 +37,28 @@ public final class LlmcdsrWriter {
 
     /**
      * Writes the dataset into the directory (created if needed; existing files of the layout are
-     * replaced).
+     * replaced, following the rules of {@link dev.llmedt.output}: every file is checked before the
+     * first is written, so a refused one leaves the directory as it was).
      *
-     * @throws IOException when a file cannot be written
+     * @throws dev.llmedt.output.OutputFileException naming the file and the reason when a file is
+     *     refused (a directory, device or FIFO in its place; read-only without
+     *     {@link WriteOption#REPLACE_READ_ONLY}) or cannot be written
      */
-    public static void write(CdsrDataset data, Path directory) throws IOException {
-        Files.createDirectories(directory);
+    public static void write(CdsrDataset data, Path directory, WriteOption... options) throws IOException {
+        AtomicFiles.checkDirectory(directory, "the dataset directory");
         List<Domain> domains = data.domains();
         if (domains.size() > 26) {
             throw new IllegalArgumentException("the LLMCDSR layout holds at most 26 domains, the dataset has " + domains.size());
         }
+        Map<Path, List<String>> files = new LinkedHashMap<>();
         List<String> num = new ArrayList<>();
         for (Domain d : domains) {
             num.add(Integer.toString(d.size()));
         }
-        writeLines(directory.resolve(LlmcdsrReader.NUM_FILE), num);
-        writeLines(directory.resolve(LlmcdsrReader.DOMAIN_NAMES_FILE), data.items().domainNames());
+        files.put(directory.resolve(LlmcdsrReader.NUM_FILE), num);
+        files.put(directory.resolve(LlmcdsrReader.DOMAIN_NAMES_FILE), data.items().domainNames());
         for (Domain d : domains) {
-            writeItems(data.items(), d, directory.resolve("items_" + LlmcdsrReader.letter(d.index()) + ".tsv"));
+            files.put(directory.resolve("items_" + LlmcdsrReader.letter(d.index()) + ".tsv"), itemLines(data.items(), d));
         }
         Map<String, List<String[]>> trainFiles = new LinkedHashMap<>();
         for (Domain d : domains) {
@@ -68,16 +72,24 @@ public final class LlmcdsrWriter {
         }
         List<String> instanceNum = new ArrayList<>();
         for (Map.Entry<String, List<String[]>> e : trainFiles.entrySet()) {
-            writeSequences(directory.resolve(e.getKey()), e.getValue());
+            Path file = directory.resolve(e.getKey());
+            files.put(file, sequenceLines(file, e.getValue()));
             instanceNum.add(Integer.toString(e.getValue().size()));
         }
-        writeLines(directory.resolve("instance_num.txt"), instanceNum);
+        files.put(directory.resolve("instance_num.txt"), instanceNum);
         for (Split split : Split.values()) {
             List<String[]> rows = new ArrayList<>();
             for (EvaluationCase c : data.cases(split)) {
                 rows.add(new String[] {c.user(), ids(c.input(), c.target())});
             }
-            writeSequences(directory.resolve(split.label() + ".txt"), rows);
+            Path file = directory.resolve(split.label() + ".txt");
+            files.put(file, sequenceLines(file, rows));
+        }
+        for (Path file : files.keySet()) {
+            AtomicFiles.checkWritable(file, "the dataset file", options);
+        }
+        for (Map.Entry<Path, List<String>> e : files.entrySet()) {
+            writeLines(e.getKey(), e.getValue(), options);
         }
         LOG.info("wrote {} to {}", data, directory);
     }
@@ -104,7 +116,7 @@ public final class LlmcdsrWriter {
         return sb.toString();
     }
 
-    private static void writeItems(ItemCatalog catalog, Domain d, Path file) throws IOException {
+    private static List<String> itemLines(ItemCatalog catalog, Domain d) {
         Set<String> fields = new LinkedHashSet<>();
         fields.add(Item.TITLE);
         for (int id = d.firstItem(); id < d.endItem(); id++) {
@@ -121,10 +133,11 @@ public final class LlmcdsrWriter {
             }
             lines.add(sb.toString());
         }
-        writeLines(file, lines);
+        return lines;
     }
 
-    private static void writeSequences(Path file, List<String[]> rows) throws IOException {
+    /** The lines of a sequence file (the file is named in the log line when users are renumbered). */
+    private static List<String> sequenceLines(Path file, List<String[]> rows) {
         Set<String> seen = new HashSet<>();
         boolean keep = true;
         for (String[] r : rows) {
@@ -140,14 +153,14 @@ public final class LlmcdsrWriter {
         for (int i = 0; i < rows.size(); i++) {
             lines.add((keep ? rows.get(i)[0] : Integer.toString(i + 1)) + "\t" + rows.get(i)[1]);
         }
-        writeLines(file, lines);
+        return lines;
     }
 
     private static String clean(String text) {
         return text.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
     }
 
-    private static void writeLines(Path file, List<String> lines) throws IOException {
+    private static void writeLines(Path file, List<String> lines, WriteOption... options) throws IOException {
         AtomicFiles.write(file, out -> {
             BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
             for (String line : lines) {
@@ -155,6 +168,6 @@ public final class LlmcdsrWriter {
                 w.write('\n');
             }
             w.flush();
-        });
+        }, options);
     }
 }

@@ -23,6 +23,7 @@ import dev.llmedt.engine.ScoreArguments;
 import dev.llmedt.io.RecordJson;
 import dev.llmedt.model.ModelFile;
 import dev.llmedt.model.ModelFileException;
+import dev.llmedt.output.WriteOption;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -322,7 +323,7 @@ final class DualPhaseModel implements LlmEdtModel {
     }
 
     @Override
-    public void save(Path file) throws IOException {
+    public void save(Path file, WriteOption... options) throws IOException {
         ObjectNode cfg = JSON.createObjectNode();
         cfg.set("llm_edt", config.toJson());
         cfg.set("domains", ModelFile.domainsJson(domains));
@@ -334,7 +335,7 @@ final class DualPhaseModel implements LlmEdtModel {
             }
         }
         cfg.set("item_text", itemText);
-        ModelFile.write(file, KIND, cfg, provenance, ModelFile.tensorsOf(parameters));
+        ModelFile.write(file, KIND, cfg, provenance, ModelFile.tensorsOf(parameters), options);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.llmedt.io;
 
+import dev.llmedt.output.WriteOption;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -67,7 +68,8 @@ public final class ChecksummedContainer {
      * Writes a container file atomically ({@link AtomicFiles#write}), or also durably
      * ({@link AtomicFiles#writeDurably}); on failure the previous file is untouched.
      */
-    public static void write(Path file, byte[] magic, int version, byte[] header, BodyWriter body, boolean durable) throws IOException {
+    public static void write(Path file, byte[] magic, int version, byte[] header, BodyWriter body, boolean durable, WriteOption... options)
+            throws IOException {
         AtomicFiles.Content content = raw -> {
             MessageDigest sha = sha256();
             DigestOutputStream out = new DigestOutputStream(raw, sha);
@@ -81,9 +83,9 @@ public final class ChecksummedContainer {
             raw.write(sha.digest());
         };
         if (durable) {
-            AtomicFiles.writeDurably(file, content);
+            AtomicFiles.writeDurably(file, content, options);
         } else {
-            AtomicFiles.write(file, content);
+            AtomicFiles.write(file, content, options);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.llmedt.data.Domain;
 import dev.llmedt.engine.Parameter;
 import dev.llmedt.engine.ParameterSet;
 import dev.llmedt.io.ChecksummedContainer;
+import dev.llmedt.output.WriteOption;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -117,8 +118,16 @@ public final class ModelFile {
     private ModelFile() {
     }
 
-    /** Writes a model file atomically. */
-    public static void write(Path file, String kind, JsonNode config, JsonNode provenance, List<Tensor> tensors) throws IOException {
+    /**
+     * Writes a model file atomically, following the rules of {@link dev.llmedt.output} (only a
+     * regular file is replaced, links are followed, a read-only file only with
+     * {@link WriteOption#REPLACE_READ_ONLY}, permissions as a plain create or the replaced file's).
+     *
+     * @throws dev.llmedt.output.OutputFileException naming the file and the reason when it is refused
+     *     or cannot be written (the previous file is then untouched)
+     */
+    public static void write(Path file, String kind, JsonNode config, JsonNode provenance, List<Tensor> tensors, WriteOption... options)
+            throws IOException {
         ObjectNode header = JSON.createObjectNode();
         header.put("kind", kind);
         header.set("config", config);
@@ -137,7 +146,7 @@ public final class ModelFile {
             for (Tensor t : tensors) {
                 body.floats(t.data());
             }
-        }, false);
+        }, false, options);
     }
 
     /**

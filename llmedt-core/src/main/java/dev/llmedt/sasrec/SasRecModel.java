@@ -22,6 +22,7 @@ import dev.llmedt.eval.ScoredItem;
 import dev.llmedt.io.RecordJson;
 import dev.llmedt.model.ModelFile;
 import dev.llmedt.model.ModelFileException;
+import dev.llmedt.output.WriteOption;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -265,12 +266,18 @@ public final class SasRecModel implements Recommender, BlockScorer {
         return ModelFile.tensorOf(parameters.get(name));
     }
 
-    /** Writes the model file (format in {@link ModelFile}). */
-    public void save(Path file) throws IOException {
+    /**
+     * Writes the model file (format in {@link ModelFile}) atomically, as {@link ModelFile#write} does:
+     * a read-only file is replaced only with {@link WriteOption#REPLACE_READ_ONLY}; a directory,
+     * device or FIFO never.
+     *
+     * @throws dev.llmedt.output.OutputFileException naming the file and the reason when it is refused or cannot be written
+     */
+    public void save(Path file, WriteOption... options) throws IOException {
         ObjectNode cfg = JSON.createObjectNode();
         cfg.set("sasrec", RecordJson.write(config));
         cfg.set("domains", ModelFile.domainsJson(domains));
-        ModelFile.write(file, KIND, cfg, provenance, ModelFile.tensorsOf(parameters));
+        ModelFile.write(file, KIND, cfg, provenance, ModelFile.tensorsOf(parameters), options);
     }
 
     /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.llmedt.ProgressListener;
 import dev.llmedt.data.ItemCatalog;
+import dev.llmedt.output.WriteOption;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -262,15 +263,21 @@ public final class ItemEmbeddings {
     }
 
     /**
-     * Writes the matrix (little-endian float32, row-major) and its sidecar JSON, each atomically.
+     * Writes the matrix (little-endian float32, row-major) and its sidecar JSON, each atomically
+     * and following the rules of {@link dev.llmedt.output}; both files are checked before either
+     * is written.
      *
-     * @throws IOException when a file cannot be written
+     * @throws dev.llmedt.output.OutputFileException naming the file and the reason when one is
+     *     refused (a directory, device or FIFO in its place; read-only without
+     *     {@link WriteOption#REPLACE_READ_ONLY}) or cannot be written
      */
-    public void write(Path matrixFile) throws IOException {
+    public void write(Path matrixFile, WriteOption... options) throws IOException {
+        AtomicFiles.checkWritable(matrixFile, "the embeddings file", options);
+        AtomicFiles.checkWritable(sidecar(matrixFile), "the embeddings metadata file", options);
         ByteBuffer bytes = ByteBuffer.allocate(4 * matrix.length).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(matrix);
         byte[] data = bytes.array();
-        AtomicFiles.write(matrixFile, data);
+        AtomicFiles.write(matrixFile, data, options);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
         meta.put("version", VERSION);
@@ -282,7 +289,7 @@ public final class ItemEmbeddings {
         meta.put("template", template);
         meta.put("items_without_text", withoutText);
         meta.put("sha256", HexFormat.of().formatHex(sha256().digest(data)));
-        AtomicFiles.write(sidecar(matrixFile), JSON.writeValueAsBytes(meta));
+        AtomicFiles.write(sidecar(matrixFile), JSON.writeValueAsBytes(meta), options);
     }
 
     /**

@@ -94,11 +94,14 @@ public final class TextCache {
     /**
      * Opens (creating when needed) a cache directory.
      *
-     * @throws IOException when the directory cannot be created or holds a cache of another format
-     *     version
+     * @throws IOException when the directory cannot be created (an {@link dev.llmedt.output.OutputFileException}
+     *     naming it and the reason) or holds a cache of another format version
      */
     public static TextCache open(Path directory) throws IOException {
         Objects.requireNonNull(directory, "directory");
+        if (!Files.isDirectory(directory)) { // an existing read-only cache is still read; its misses are not stored
+            AtomicFiles.checkDirectory(directory, "the cache directory");
+        }
         Files.createDirectories(directory);
         Path marker = directory.resolve(MARKER);
         if (Files.exists(marker)) {

@@ -35,6 +35,8 @@ import picocli.CommandLine.Spec;
                 + "Reads training sequences only.")
 final class AugmentCommand implements Callable<Integer> {
 
+    private static final String OUT = "the insertions file (--out)";
+
     @Mixin
     DataOptions dataOptions;
 
@@ -96,6 +98,9 @@ final class AugmentCommand implements Callable<Integer> {
             description = "Insertions TSV: file uid position source_item inserted_item similarity [match_similarity] [after_position].")
     Path out;
 
+    @Mixin
+    OutputOptions output;
+
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
@@ -121,6 +126,7 @@ final class AugmentCommand implements Callable<Integer> {
             builder.threads(threads);
         }
         ItemTextTemplate template = encoderOptions.template();
+        output.checkFile(out, OUT);
         CdsrDataset data = dataOptions.read();
         TextCache cache = encoderOptions.openCache();
         boolean needEncoder = embeddingsFile == null || generatorUrl != null;
@@ -147,7 +153,7 @@ final class AugmentCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             AugmentedData augmented = augmenter.augment(data, embeddings, ConsoleProgress.create());
             double seconds = (System.nanoTime() - t0) / 1e9;
-            augmented.writeInsertions(out);
+            OutputOptions.writeOrKeep(out, OUT, file -> augmented.writeInsertions(file, output.writeOptions()));
             AugmentationReport report = augmented.report();
             if (json) {
                 Map<String, Object> summary = new LinkedHashMap<>();

@@ -24,6 +24,8 @@ import picocli.CommandLine.Spec;
                 + "zero rows and are counted.")
 final class EncodeCommand implements Callable<Integer> {
 
+    private static final String OUT = "the embeddings file (--out)";
+
     @Mixin
     DataOptions dataOptions;
 
@@ -36,8 +38,13 @@ final class EncodeCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime intra-op threads (default: all processors).")
     Integer threads;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Matrix file to write; FILE.json is written beside it.")
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Matrix file to write; FILE.json is written beside it "
+            + "(both checked before encoding; when the final write fails, they are kept in a llmedt-kept-* directory of the temporary "
+            + "directory and the error says where).")
     Path out;
+
+    @Mixin
+    OutputOptions output;
 
     @Option(names = "--json", description = "Print a machine-readable JSON summary.")
     boolean json;
@@ -49,6 +56,8 @@ final class EncodeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
         ItemTextTemplate itemTemplate = encoderOptions.template();
+        output.checkFile(out, OUT);
+        output.checkFile(ItemEmbeddings.sidecar(out), "the embeddings metadata file (--out + .json)");
         CdsrDataset data = dataOptions.read();
         long loadStart = System.nanoTime();
         try (TextEncoder model = encoderOptions.open(threads, encoderLimits)) {
@@ -58,7 +67,7 @@ final class EncodeCommand implements Callable<Integer> {
             long start = System.nanoTime();
             ItemEmbeddings embeddings = ItemEmbeddings.encode(data.items(), used, itemTemplate, ConsoleProgress.create());
             double seconds = (System.nanoTime() - start) / 1e9;
-            embeddings.write(out);
+            OutputOptions.writeOrKeep(out, OUT, file -> embeddings.write(file, output.writeOptions()));
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("dataset", data.name());
             summary.put("items", embeddings.rows());

@@ -86,6 +86,9 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Also write one line per evaluated user (TSV: source uid domain slice rank ndcg10 hit10), for 'compare'.")
     Path perUser;
 
+    @Mixin
+    OutputOptions output;
+
     @Spec
     CommandSpec spec;
 
@@ -96,6 +99,9 @@ final class EvaluateCommand implements Callable<Integer> {
         Protocol p = Protocol.parse(protocol, negativeSeed);
         if (model != null && method != null) {
             throw new IllegalArgumentException("give either --method or --model, not both");
+        }
+        if (perUser != null) {
+            output.checkFile(perUser, "the per-user file (--per-user)");
         }
         CdsrDataset data = dataOptions.read();
         Recommender recommender;
@@ -164,7 +170,7 @@ final class EvaluateCommand implements Callable<Integer> {
             }
         }
         if (perUser != null) {
-            PerUserFile.write(perUser, data, cases, report);
+            PerUserFile.write(perUser, data, cases, report, output.writeOptions());
         }
         if (json) {
             out.println(Json.write(toJson(name, data, s, report)));

@@ -40,6 +40,9 @@ final class ExportOnnxCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "MODEL.onnx", description = "ONNX file to write.")
     Path out;
 
+    @Mixin
+    OutputOptions output;
+
     @Option(names = "--json", description = "Print a machine-readable JSON summary.")
     boolean json;
 
@@ -59,8 +62,9 @@ final class ExportOnnxCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
+        output.checkFile(out, "the ONNX file (--out)");
         long start = System.nanoTime();
-        OnnxExporter.export(model, out);
+        OnnxExporter.export(model, out, output.writeOptions());
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> summary = new LinkedHashMap<>();
         try (OnnxRecommender check = OnnxRecommender.builder(out).threads(1).build()) {

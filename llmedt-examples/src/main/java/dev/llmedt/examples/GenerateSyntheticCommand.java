@@ -6,6 +6,7 @@ import dev.llmedt.data.SyntheticDataset;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -23,6 +24,9 @@ final class GenerateSyntheticCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write (created if needed).")
     Path directory;
 
+    @Mixin
+    OutputOptions output;
+
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -37,8 +41,9 @@ final class GenerateSyntheticCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        output.checkDirectory(directory, "the dataset directory (--out)");
         CdsrDataset data = themed ? SyntheticDataset.themed(seed) : SyntheticDataset.generate(seed);
-        LlmcdsrWriter.write(data, directory);
+        LlmcdsrWriter.write(data, directory, output.writeOptions());
         out.println("wrote " + data + " to " + directory);
         return 0;
     }

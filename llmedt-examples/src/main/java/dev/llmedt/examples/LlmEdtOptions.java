@@ -261,7 +261,7 @@ final class LlmEdtOptions {
 
     /** Runs {@code train --method llm-edt}. */
     void train(PrintWriter stdout, DataOptions dataOptions, DualPhaseConfig base, Integer phaseTwoEpochs, Integer phaseTwoPatience,
-            Path out, boolean json, CheckpointConfig checkpoints) throws Exception {
+            Path out, OutputOptions output, boolean json, CheckpointConfig checkpoints) throws Exception {
         if ((generatorUrl == null) != (generatorModel == null)) {
             throw new IllegalArgumentException("--generator URL and --model NAME go together");
         }
@@ -317,7 +317,7 @@ final class LlmEdtOptions {
                 builder.phaseOne(LlmEdtModel.loadPhaseOne(phaseOne, config));
             }
             LlmEdt.Result result = builder.fitWithDetails(data);
-            result.model().save(out);
+            OutputOptions.writeOrKeep(out, TrainCommand.MODEL_FILE, file -> result.model().save(file, output.writeOptions()));
             report(stdout, data, result, out, json);
         }
     }

@@ -5,6 +5,7 @@ import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.MalformedDataException;
 import dev.llmedt.eval.EvaluationReport;
 import dev.llmedt.io.AtomicFiles;
+import dev.llmedt.output.WriteOption;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -48,8 +49,14 @@ public final class PerUserFile {
     private PerUserFile() {
     }
 
-    /** Writes one line per case (case order) from a report of those cases. */
-    public static void write(Path file, CdsrDataset data, List<EvaluationCase> cases, EvaluationReport report) throws IOException {
+    /**
+     * Writes one line per case (case order) from a report of those cases, atomically and following
+     * the rules of {@link dev.llmedt.output}.
+     *
+     * @throws dev.llmedt.output.OutputFileException naming the file and the reason when it is refused or cannot be written
+     */
+    public static void write(Path file, CdsrDataset data, List<EvaluationCase> cases, EvaluationReport report, WriteOption... options)
+            throws IOException {
         int[] ranks = report.ranks();
         int[] domains = report.targetDomains();
         List<String> slices = report.sliceNames();
@@ -65,7 +72,7 @@ public final class PerUserFile {
                         data.domains().get(domains[i]).name(), slices.get(i), r, ndcg, r < 10 ? 1 : 0));
             }
             w.flush();
-        });
+        }, options);
     }
 
     /**

@@ -15,6 +15,8 @@ import dev.llmedt.eval.Evaluator;
 import dev.llmedt.eval.GroupMetrics;
 import dev.llmedt.eval.MostPopularRecommender;
 import dev.llmedt.eval.Protocol;
+import dev.llmedt.examples.report.ReportPage;
+import dev.llmedt.io.AtomicFiles;
 import dev.llmedt.onnx.OnnxTextEncoder;
 import dev.llmedt.profile.DomainAwareProfiler;
 import dev.llmedt.profile.UserProfiles;
@@ -27,7 +29,6 @@ import dev.llmedt.text.TextCache;
 import dev.llmedt.text.TextEncoder;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,6 +38,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -59,6 +61,7 @@ final class QuickstartCommand implements Callable<Integer> {
     /** The profiler's settings in the quickstart: few interests per user, short texts (cheap to embed). */
     static final int SYNTHETIC_PROFILE_CLUSTERS = 4;
     static final int SYNTHETIC_PROFILE_CHARS = 160;
+    private static final String RESULTS = "results.json";
 
     @Option(names = "--data", paramLabel = "DIR", description = "A dataset directory instead of the synthetic data.")
     Path data;
@@ -96,6 +99,9 @@ final class QuickstartCommand implements Callable<Integer> {
             description = "Where the report (index.html, PNG charts) and results.json go (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Mixin
+    OutputOptions output;
+
     @Option(names = "--cache", paramLabel = "DIR", description = "Embedding cache (default: $XDG_CACHE_HOME/llmedt or ~/.cache/llmedt).")
     Path cache;
 
@@ -114,6 +120,9 @@ final class QuickstartCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--threads must be in [1, 256], got " + threads);
         }
         Split evaluated = Split.parse(split);
+        output.checkDirectory(out, "the report directory (--out)");
+        output.checkFile(out.resolve(RESULTS), "the results file");
+        output.checkFile(out.resolve(ReportPage.INDEX_FILE), "the report page");
         long start = System.nanoTime();
         boolean synthetic = data == null;
         CdsrDataset dataset;
@@ -220,12 +229,11 @@ final class QuickstartCommand implements Callable<Integer> {
             test.forEach((name, report) -> results.put(name, EvaluateCommand.toJson(name, dataset, evaluated, report)));
             run = new QuickstartReport.Run(dataset, synthetic, seed, embeddings, sasrec, sasrecCurves, llmEdt, llmEdtCurves, test, augment,
                     profile, bridges, userProfiles, seconds, cacheDir);
-            Files.createDirectories(out);
-            Files.writeString(out.resolve("results.json"), Json.write(results) + "\n", StandardCharsets.UTF_8);
+            AtomicFiles.write(out.resolve(RESULTS), (Json.write(results) + "\n").getBytes(StandardCharsets.UTF_8), output.writeOptions());
         }
         seconds.put("total", (System.nanoTime() - start) / 1e9);
-        Path index = QuickstartReport.write(run, out);
-        stdout.printf(Locale.ROOT, "%nReport: %s (results: %s) after %.0f s%n", index.toAbsolutePath(), out.resolve("results.json").toAbsolutePath(),
+        Path index = QuickstartReport.write(run, out, output.writeOptions());
+        stdout.printf(Locale.ROOT, "%nReport: %s (results: %s) after %.0f s%n", index.toAbsolutePath(), out.resolve(RESULTS).toAbsolutePath(),
                 (System.nanoTime() - start) / 1e9);
         stdout.flush();
         return 0;

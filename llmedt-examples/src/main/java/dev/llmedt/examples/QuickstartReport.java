@@ -24,6 +24,7 @@ import dev.llmedt.profile.UserProfiles;
 import dev.llmedt.sasrec.SasRecModel;
 import dev.llmedt.text.ItemEmbeddings;
 import java.awt.Color;
+import dev.llmedt.output.WriteOption;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ final class QuickstartReport {
     private QuickstartReport() {
     }
 
-    static Path write(Run run, Path folder) throws IOException {
+    static Path write(Run run, Path folder, WriteOption... options) throws IOException {
         CdsrDataset data = run.data();
         EvaluationReport sasrec = run.test().get("sasrec");
         String users = sasrec.cases();
@@ -86,7 +87,7 @@ final class QuickstartReport {
         itemMap(page, run);
         profiles(page, run);
         page.provenance(provenance(run));
-        return page.write(folder);
+        return page.write(folder, options);
     }
 
     private static void metrics(ReportPage page, Run run) {

@@ -39,6 +39,7 @@ final class RecommendCommand implements Callable<Integer> {
     /** The header of the batch file. */
     static final String HEADER = "uid\tdomain\trank\titem\tscore";
     private static final int BATCH = 256;
+    private static final String OUT = "the recommendations file (--out)";
 
     @Option(names = "--model", required = true, paramLabel = "FILE|MODEL.onnx", description = "Model file written by train, or its ONNX export.")
     Path model;
@@ -57,6 +58,9 @@ final class RecommendCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "FILE", description = "Batch mode: the TSV to write.")
     Path out;
+
+    @Mixin
+    OutputOptions output;
 
     @Option(names = "--k", defaultValue = "10", description = "Items per list (default: ${DEFAULT-VALUE}).")
     int k;
@@ -86,6 +90,9 @@ final class RecommendCommand implements Callable<Integer> {
         }
         if (batch && (split == null || out == null)) {
             throw new IllegalArgumentException("batch mode needs both --split valid|test and --out FILE");
+        }
+        if (batch) {
+            output.checkFile(out, OUT);
         }
         CdsrDataset data = dataOptions.read();
         try (TrainedModels m = TrainedModels.open(model, threads)) {
@@ -189,7 +196,7 @@ final class RecommendCommand implements Callable<Integer> {
                 }
             }
             w.flush();
-        });
+        }, output.writeOptions());
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("model", model.toString());
         summary.put("kind", m.kind);

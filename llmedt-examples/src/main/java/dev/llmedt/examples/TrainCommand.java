@@ -28,6 +28,9 @@ import picocli.CommandLine.Spec;
                 + "Defaults are the reference settings.")
 final class TrainCommand implements Callable<Integer> {
 
+    /** What --out is, in messages. */
+    static final String MODEL_FILE = "the model file (--out)";
+
     @Mixin
     DataOptions dataOptions;
 
@@ -40,8 +43,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--domain", paramLabel = "NAME", description = "Single-domain mode: keep only this domain's items.")
     String domain;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Model file to write.")
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Model file to write (checked before training; "
+            + "when the final write fails, the model is kept in a llmedt-kept-* directory of the temporary directory and the error "
+            + "says where).")
     Path out;
+
+    @Mixin
+    OutputOptions output;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -109,6 +117,10 @@ final class TrainCommand implements Callable<Integer> {
         int[] epochs = PerPhase.parse("--max-epochs", maxEpochs);
         int[] patiences = PerPhase.parse("--patience", patience);
         CheckpointConfig checkpointConfig = checkpointConfig();
+        output.checkFile(out, MODEL_FILE);
+        if (checkpoints != null) {
+            output.checkDirectory(checkpoints, "the checkpoint directory (--checkpoints)");
+        }
         if (method.equals("llm-edt")) {
             if (domain != null) {
                 throw new IllegalArgumentException("--domain applies to --method sasrec; LLM-EDT scores every domain");
@@ -125,7 +137,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             llmEdt.train(stdout, dataOptions, new DualPhaseConfig(backbone, pretraining.build(), FineTuningConfig.defaults(), seed,
                     threads, true), epochs == null ? null : epochs[epochs.length - 1], patiences == null ? null : patiences[patiences.length - 1],
-                    out, json, checkpointConfig);
+                    out, output, json, checkpointConfig);
             return 0;
         }
         if (!method.equals("sasrec")) {
@@ -153,7 +165,7 @@ final class TrainCommand implements Callable<Integer> {
             listener = listener.andThen(TrainingListener.checkpointing(checkpointConfig));
         }
         SasRecModel model = new SasRecTrainer(config, listener).train(data);
-        model.save(out);
+        OutputOptions.writeOrKeep(out, MODEL_FILE, file -> model.save(file, output.writeOptions()));
         JsonNode training = model.provenance().path("training");
         if (json) {
             Map<String, Object> summary = new LinkedHashMap<>();

@@ -12,6 +12,7 @@ import dev.llmedt.io.AtomicFiles;
 import dev.llmedt.io.RecordJson;
 import dev.llmedt.model.ModelFile;
 import dev.llmedt.model.ModelFileException;
+import dev.llmedt.output.WriteOption;
 import dev.llmedt.sasrec.SasRecConfig;
 import dev.llmedt.sasrec.SasRecModel;
 import java.io.IOException;
@@ -107,30 +108,42 @@ public final class OnnxExporter {
     private OnnxExporter() {
     }
 
-    /** Exports a SASRec model (mixed or single-domain) to {@code out}, written atomically. */
-    public static void export(SasRecModel model, Path out) throws IOException {
-        write(specOf(model), out, Map.of());
+    /**
+     * Exports a SASRec model (mixed or single-domain) to {@code out}, written atomically.
+     * The file is written following the rules of {@link dev.llmedt.output}: a read-only file is
+     * replaced only with {@link WriteOption#REPLACE_READ_ONLY}; a directory, device or FIFO never
+     * ({@link dev.llmedt.output.OutputFileException} naming the file and the reason).
+     */
+    public static void export(SasRecModel model, Path out, WriteOption... options) throws IOException {
+        write(specOf(model), out, Map.of(), options);
     }
 
     /**
      * Exports an LLM-EDT model (the global backbone and, when fine-tuned, the domain threads) to
      * {@code out}, written atomically.
+     * The file is written following the rules of {@link dev.llmedt.output}: a read-only file is
+     * replaced only with {@link WriteOption#REPLACE_READ_ONLY}; a directory, device or FIFO never
+     * ({@link dev.llmedt.output.OutputFileException} naming the file and the reason).
      *
      * @throws IllegalArgumentException when the model adds a user profile to its score
      */
-    public static void export(LlmEdtModel model, Path out) throws IOException {
-        write(specOf(model), out, Map.of());
+    public static void export(LlmEdtModel model, Path out, WriteOption... options) throws IOException {
+        write(specOf(model), out, Map.of(), options);
     }
 
     /**
      * Exports the model of an llmedt model file (SASRec or LLM-EDT) to {@code out}; the metadata
-     * also records the file's path and SHA-256.
+     * also records the file's path and SHA-256. {@code out} is checked before the model is read.
+     * The file is written following the rules of {@link dev.llmedt.output}: a read-only file is
+     * replaced only with {@link WriteOption#REPLACE_READ_ONLY}; a directory, device or FIFO never
+     * ({@link dev.llmedt.output.OutputFileException} naming the file and the reason).
      *
      * @throws ModelFileException when the file is not a valid SASRec or LLM-EDT model file
      * @throws IllegalArgumentException when the model adds a user profile to its score
      */
-    public static void export(Path modelFile, Path out) throws IOException {
+    public static void export(Path modelFile, Path out, WriteOption... options) throws IOException {
         Objects.requireNonNull(modelFile, "modelFile");
+        AtomicFiles.checkWritable(out, "the ONNX file", options);
         String kind = ModelFile.kind(modelFile);
         NetworkSpec spec = switch (kind) {
             case "sasrec" -> specOf(SasRecModel.load(modelFile));
@@ -140,7 +153,7 @@ public final class OnnxExporter {
         Map<String, String> source = new LinkedHashMap<>();
         source.put(META_SOURCE_FILE, modelFile.toAbsolutePath().normalize().toString());
         source.put(META_SOURCE_SHA256, HexFormat.of().formatHex(Sha256.of(modelFile)));
-        write(spec, out, source);
+        write(spec, out, source, options);
     }
 
     static NetworkSpec specOf(SasRecModel model) {
@@ -176,7 +189,7 @@ public final class OnnxExporter {
         return any ? gates : null;
     }
 
-    private static void write(NetworkSpec spec, Path out, Map<String, String> extra) throws IOException {
+    private static void write(NetworkSpec spec, Path out, Map<String, String> extra, WriteOption... options) throws IOException {
         Objects.requireNonNull(out, "out");
         OnnxMl.GraphProto graph = RecommenderGraph.build(spec, "llmedt-" + spec.kind());
         long bytes = graph.getSerializedSize();
@@ -205,7 +218,7 @@ public final class OnnxExporter {
         metadata.putAll(extra);
         metadata.forEach((k, v) -> model.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         OnnxMl.ModelProto proto = model.build();
-        AtomicFiles.write(out, proto::writeTo);
+        AtomicFiles.write(out, proto::writeTo, options);
         LOG.info("exported the {} model ({} domains{}) to {}: {} MB, opset {}", spec.kind(), spec.domains().size(),
                 spec.domainThreads() ? ", with domain threads" : "", out, String.format("%.1f", Files.size(out) / 1e6), OPSET);
     }

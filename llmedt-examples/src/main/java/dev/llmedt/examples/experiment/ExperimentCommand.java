@@ -2,7 +2,9 @@ package dev.llmedt.examples.experiment;
 
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.LlmcdsrReader;
+import dev.llmedt.examples.OutputOptions;
 import dev.llmedt.examples.PerPhase;
+import dev.llmedt.examples.report.ReportPage;
 import dev.llmedt.io.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -58,6 +61,9 @@ public final class ExperimentCommand implements Callable<Integer> {
 
     @Option(names = "--cache", paramLabel = "DIR", description = "Text cache of the embedded encoder (default OUT/cache).")
     Path cache;
+
+    @Mixin
+    OutputOptions output;
 
     @Option(names = "--threads", defaultValue = "0", description = "Worker threads, 0 = all processors (default: ${DEFAULT-VALUE}).")
     int threads;
@@ -119,13 +125,20 @@ public final class ExperimentCommand implements Callable<Integer> {
         }
         int[] epochs = perPhase("--max-epochs", maxEpochs);
         int[] patiences = perPhase("--patience", patience);
+        output.checkDirectory(out, "the study directory (--out)");
+        for (String file : List.of(chosen.name() + ".json", chosen.name() + ".md", ReportPage.INDEX_FILE)) {
+            output.checkFile(out.resolve(file), "the study's " + file);
+        }
+        if (runs != null) {
+            output.checkDirectory(runs, "the runs directory (--runs)");
+        }
         CdsrDataset dataset = Files.isRegularFile(data.resolve("num.txt")) ? new LlmcdsrReader(data, domainNames).read() : CdsrDataset.read(data);
         Files.createDirectories(out);
         Path runsDir = runs == null ? out.resolve("runs") : runs;
         RunOptions options = new RunOptions(embeddings, cache == null ? out.resolve("cache") : cache, threads, epochs, patiences, dim);
         StudyContext.CostOptions cost = new StudyContext.CostOptions(encodeLimit, generator, generatorModel, generatorLimit, scoringUsers, profileUsers);
         long start = System.nanoTime();
-        try (StudyRunner runner = new StudyRunner(dataset, runsDir, options, stdout)) {
+        try (StudyRunner runner = new StudyRunner(dataset, runsDir, options, stdout, output.writeOptions())) {
             Map<String, Object> header = header(chosen, dataset, seedList, runsDir, options);
             StudyOutput.Writer writer = (o, complete) -> write(chosen.name(), o, header, runner, complete, (System.nanoTime() - start) / 1e9);
             StudyContext context = new StudyContext(runner, seedList, out, cost, stdout, writer);
@@ -170,12 +183,12 @@ public final class ExperimentCommand implements Callable<Integer> {
         json.put("notes", table.notes());
         json.put("run_settings", runner.used());
         json.putAll(o.details());
-        AtomicFiles.write(out.resolve(name + ".json"), StudyRunner.JSON.writeValueAsBytes(json));
+        AtomicFiles.write(out.resolve(name + ".json"), StudyRunner.JSON.writeValueAsBytes(json), output.writeOptions());
         String md = table.toMarkdown() + (complete ? "" : "\n(partial: the study is still running or was stopped; run the same command "
                 + "to continue)\n") + String.format(Locale.ROOT, "%nCommand: `%s` (%.0f s, %d runs trained, %d reused)%n", header.get("command"),
                 seconds, runner.trained(), runner.reused());
-        AtomicFiles.write(out.resolve(name + ".md"), md.getBytes(StandardCharsets.UTF_8));
-        StudyPage.write(out, table, complete, String.valueOf(header.get("command")), header);
+        AtomicFiles.write(out.resolve(name + ".md"), md.getBytes(StandardCharsets.UTF_8), output.writeOptions());
+        StudyPage.write(out, table, complete, String.valueOf(header.get("command")), header, output.writeOptions());
     }
 
     /** Parses a comma-separated list of distinct whole-number seeds. */

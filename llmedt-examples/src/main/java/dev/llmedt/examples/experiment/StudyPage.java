@@ -3,6 +3,7 @@ package dev.llmedt.examples.experiment;
 import dev.llmedt.examples.report.ReportCharts;
 import dev.llmedt.examples.report.ReportPage;
 import dev.llmedt.examples.report.Table;
+import dev.llmedt.output.WriteOption;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,8 +28,8 @@ final class StudyPage {
     }
 
     /** Writes {@code folder/index.html} (and its chart) for the table; returns the HTML file. */
-    static Path write(Path folder, StudyTable table, boolean complete, String command, Map<String, Object> provenance)
-            throws IOException {
+    static Path write(Path folder, StudyTable table, boolean complete, String command, Map<String, Object> provenance,
+            WriteOption... options) throws IOException {
         ReportPage page = ReportPage.titled(table.title()).protocol(table.protocol());
         if (!complete) {
             page.paragraph("Partial: the study is still running or was stopped; run the same command to continue.");
@@ -54,7 +55,7 @@ final class StudyPage {
         }
         page.section("Command").paragraph(command);
         page.provenance(provenance);
-        return page.write(folder);
+        return page.write(folder, options);
     }
 
     private static final int MAX_LABEL = 28;

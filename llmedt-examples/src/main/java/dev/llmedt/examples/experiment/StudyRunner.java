@@ -19,9 +19,11 @@ import dev.llmedt.dualphase.PretrainingConfig;
 import dev.llmedt.eval.EvaluationReport;
 import dev.llmedt.eval.Evaluator;
 import dev.llmedt.eval.Protocol;
+import dev.llmedt.examples.OutputOptions;
 import dev.llmedt.examples.PerUserFile;
 import dev.llmedt.io.AtomicFiles;
 import dev.llmedt.onnx.OnnxTextEncoder;
+import dev.llmedt.output.WriteOption;
 import dev.llmedt.sasrec.SasRecConfig;
 import dev.llmedt.sasrec.SasRecModel;
 import dev.llmedt.sasrec.SasRecTrainer;
@@ -55,6 +57,7 @@ final class StudyRunner implements AutoCloseable {
 
     static final String MODEL_FILE = "model";
     static final String RESULT_FILE = "result.json";
+    private static final String RUN_MODEL = "the run's model file";
     private static final String CHECKPOINTS = "checkpoints";
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Logger LOG = LoggerFactory.getLogger(StudyRunner.class);
@@ -63,6 +66,7 @@ final class StudyRunner implements AutoCloseable {
     private final Path runs;
     private final RunOptions options;
     private final PrintWriter out;
+    private final WriteOption[] writeOptions;
     private ItemEmbeddings embeddings;
     private OnnxTextEncoder rawEncoder;
     private TextEncoder encoder;
@@ -72,11 +76,12 @@ final class StudyRunner implements AutoCloseable {
     private final Map<String, Object> used = new LinkedHashMap<>();
     private final Map<Path, RunResult> loaded = new java.util.HashMap<>();
 
-    StudyRunner(CdsrDataset data, Path runs, RunOptions options, PrintWriter out) {
+    StudyRunner(CdsrDataset data, Path runs, RunOptions options, PrintWriter out, WriteOption... writeOptions) {
         this.data = data;
         this.runs = runs;
         this.options = options;
         this.out = out;
+        this.writeOptions = writeOptions.clone();
     }
 
     CdsrDataset data() {
@@ -144,12 +149,12 @@ final class StudyRunner implements AutoCloseable {
         for (Split split : Split.values()) {
             List<EvaluationCase> cases = data.cases(split);
             EvaluationReport report = evaluator.evaluate(model, data.items(), cases, split.label());
-            PerUserFile.write(dir.resolve(split.label() + ".tsv"), data, cases, report);
+            PerUserFile.write(dir.resolve(split.label() + ".tsv"), data, cases, report, writeOptions);
             summary.put(split.label(), report.toMap());
         }
         summary.put("train_seconds", trainSeconds);
         summary.put("seconds", (System.nanoTime() - start) / 1e9);
-        AtomicFiles.write(result, JSON.writeValueAsBytes(summary));
+        AtomicFiles.write(result, JSON.writeValueAsBytes(summary), writeOptions);
         deleteTree(dir.resolve(CHECKPOINTS));
         trained++;
         JsonNode stored = JSON.readTree(result.toFile());
@@ -204,7 +209,7 @@ final class StudyRunner implements AutoCloseable {
         TrainingListener listener = TrainingListener.logging().andThen(TrainingListener.checkpointing(CheckpointConfig.in(
                 dir.resolve(CHECKPOINTS))));
         SasRecModel model = new SasRecTrainer(c.build(), listener).train(data);
-        model.save(dir.resolve(MODEL_FILE));
+        OutputOptions.writeOrKeep(dir.resolve(MODEL_FILE), RUN_MODEL, file -> model.save(file, writeOptions));
         JsonNode training = model.provenance().path("training");
         Map<String, Object> t = new LinkedHashMap<>();
         for (String key : List.of("epochs", "best_epoch", "best_valid_ndcg10", "stop_reason", "median_seconds_per_epoch")) {
@@ -239,7 +244,7 @@ final class StudyRunner implements AutoCloseable {
             b.phaseOne(LlmEdtModel.loadPhaseOne(first.model(), config));
         }
         LlmEdt.Result r = b.fitWithDetails(data);
-        r.model().save(dir.resolve(MODEL_FILE));
+        OutputOptions.writeOrKeep(dir.resolve(MODEL_FILE), RUN_MODEL, file -> r.model().save(file, writeOptions));
         JsonNode training = r.model().provenance().path("training");
         summary.put("config", r.model().config().toJson());
         summary.put("phase_1", phase(training.path("phase_1")));

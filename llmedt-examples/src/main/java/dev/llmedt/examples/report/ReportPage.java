@@ -1,10 +1,11 @@
 package dev.llmedt.examples.report;
 
+import dev.llmedt.io.AtomicFiles;
+import dev.llmedt.output.WriteOption;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,6 +24,9 @@ import org.jfree.chart.JFreeChart;
  * Not thread-safe.
  */
 public final class ReportPage {
+
+    /** The name of the page's HTML file in its folder. */
+    public static final String INDEX_FILE = "index.html";
 
     static {
         System.setProperty("java.awt.headless", "true");
@@ -87,11 +91,14 @@ public final class ReportPage {
 
     /**
      * Writes {@code index.html} and the charts' PNGs into {@code folder} (created if needed;
-     * files of an earlier report with the same names are replaced) and returns the HTML file.
+     * files of an earlier report with the same names are replaced, each atomically and following
+     * the rules of {@link dev.llmedt.output}) and returns the HTML file.
      *
+     * @param options {@link WriteOption#REPLACE_READ_ONLY} to replace read-only files of an earlier report
      * @throws IllegalStateException when a table names no protocol and the page has none
+     * @throws dev.llmedt.output.OutputFileException naming the file and the reason when a file is refused or cannot be written
      */
-    public Path write(Path folder) throws IOException {
+    public Path write(Path folder, WriteOption... options) throws IOException {
         Files.createDirectories(folder);
         StringBuilder html = new StringBuilder();
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").append(escape(title))
@@ -113,7 +120,7 @@ public final class ReportPage {
             Section s = sections.get(i);
             html.append("<section id=\"s").append(i + 1).append("\">\n<h2>").append(escape(s.heading)).append("</h2>\n");
             for (Block b : s.blocks) {
-                b.render(html, folder);
+                b.render(html, folder, options);
             }
             html.append("</section>\n");
         }
@@ -121,14 +128,12 @@ public final class ReportPage {
             Table t = Table.withColumns("key", "value").caption("Provenance: what made this report");
             flatten("", provenance, t);
             html.append("<section id=\"provenance\">\n<h2>Provenance</h2>\n");
-            new TableBlock(t).render(html, folder);
+            new TableBlock(t).render(html, folder, options);
             html.append("</section>\n");
         }
         html.append("</body>\n</html>\n");
-        Path index = folder.resolve("index.html");
-        Path temp = Files.createTempFile(folder, ".index", ".html");
-        Files.writeString(temp, html, StandardCharsets.UTF_8);
-        Files.move(temp, index, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Path index = folder.resolve(INDEX_FILE);
+        AtomicFiles.write(index, html.toString().getBytes(StandardCharsets.UTF_8), options);
         return index;
     }
 
@@ -154,14 +159,14 @@ public final class ReportPage {
 
         /** Adds a paragraph of text. */
         public Section paragraph(String text) {
-            blocks.add((html, folder) -> html.append("<p>").append(escape(text)).append("</p>\n"));
+            blocks.add((html, folder, options) -> html.append("<p>").append(escape(text)).append("</p>\n"));
             return this;
         }
 
         /** Adds a bulleted list. */
         public Section list(List<String> items) {
             List<String> copy = List.copyOf(items);
-            blocks.add((html, folder) -> {
+            blocks.add((html, folder, options) -> {
                 html.append("<ul>\n");
                 for (String i : copy) {
                     html.append("<li>").append(escape(i)).append("</li>\n");
@@ -200,9 +205,8 @@ public final class ReportPage {
             if (width < 100 || width > 4000 || height < 100 || height > 4000) {
                 throw new IllegalArgumentException("chart size must be in [100, 4000] pixels, got " + width + " x " + height);
             }
-            blocks.add((html, folder) -> {
-                Path png = folder.resolve(name + ".png");
-                ChartUtils.saveChartAsPNG(png.toFile(), chart, width, height);
+            blocks.add((html, folder, options) -> {
+                AtomicFiles.write(folder.resolve(name + ".png"), out -> ChartUtils.writeChartAsPNG(out, chart, width, height), options);
                 String alt = chart.getTitle() == null ? name : chart.getTitle().getText();
                 html.append("<figure><img src=\"").append(name).append(".png\" width=\"").append(width).append("\" height=\"").append(height)
                         .append("\" alt=\"").append(escape(alt)).append("\"></figure>\n");
@@ -218,7 +222,7 @@ public final class ReportPage {
 
     @FunctionalInterface
     private interface Block {
-        void render(StringBuilder html, Path folder) throws IOException;
+        void render(StringBuilder html, Path folder, WriteOption[] options) throws IOException;
     }
 
     private final class TableBlock implements Block {
@@ -229,7 +233,7 @@ public final class ReportPage {
         }
 
         @Override
-        public void render(StringBuilder html, Path folder) {
+        public void render(StringBuilder html, Path folder, WriteOption[] options) {
             String p = table.protocol() != null ? table.protocol() : protocol;
             if (p == null) {
                 throw new IllegalStateException("table '" + table.caption() + "' names no protocol and the page has none: set "
