@@ -12,7 +12,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** The options that say which dataset to read: a directory, or Amazon review dumps. */
-final class DataOptions {
+public final class DataOptions {
 
     @Option(names = "--data", paramLabel = "DIR",
             description = "Dataset directory: the LLMCDSR layout (num.txt, items_A.tsv, train_A.txt, ...) "
@@ -43,7 +43,7 @@ final class DataOptions {
     Holdout holdout = Holdout.PUBLISHED;
 
     /** Picocli converter for {@link Holdout}. */
-    static final class HoldoutConverter implements CommandLine.ITypeConverter<Holdout> {
+    public static final class HoldoutConverter implements CommandLine.ITypeConverter<Holdout> {
         @Override
         public Holdout convert(String value) {
             return Holdout.parse(value);

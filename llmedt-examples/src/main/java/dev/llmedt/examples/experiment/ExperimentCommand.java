@@ -1,6 +1,7 @@
 package dev.llmedt.examples.experiment;
 
 import dev.llmedt.data.CdsrDataset;
+import dev.llmedt.data.Holdout;
 import dev.llmedt.data.LlmcdsrReader;
 import dev.llmedt.examples.OutputOptions;
 import dev.llmedt.examples.PerPhase;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code llmedt experiment}: one study, its runs cached and resumable, its table as JSON and Markdown. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
-        description = {"Run a study and write OUT/<study>.json and OUT/<study>.md. Studies: insertion (after-source vs append vs random "
+        description = {"Run a study and write OUT/<study>.json and OUT/<study>.md. Studies: headline (the README's results table: SASRec, LLM-EDT "
+                + "and one row per component removed or added, on both holdouts, with ratios to SASRec and paired p-values), insertion (after-source vs append vs random "
                 + "placement of the augmenter's bridges), cold-start (test users with < 5 input items in the target domain, LLM-EDT vs "
                 + "SASRec), sensitivity (tau and K of the augmenter, beta and adapter size of phase 2), dissimilar-domains (run it on "
                 + "movie-book-partial, whose Books carry no text), llm-cost (encoder and generator calls, tokens and seconds, cold and "
@@ -36,7 +38,7 @@ import picocli.CommandLine.Spec;
 public final class ExperimentCommand implements Callable<Integer> {
 
     @Option(names = "--study", required = true, paramLabel = "NAME",
-            description = "insertion, cold-start, sensitivity, dissimilar-domains or llm-cost.")
+            description = "headline, insertion, cold-start, sensitivity, dissimilar-domains or llm-cost.")
     String study;
 
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset directory (LLMCDSR layout, or interactions + items).")
@@ -44,6 +46,12 @@ public final class ExperimentCommand implements Callable<Integer> {
 
     @Option(names = "--domain-names", split = ",", paramLabel = "NAME", description = "Names of the LLMCDSR domains in file order, e.g. Food,Kitchen.")
     List<String> domainNames = List.of();
+
+    @Option(names = "--holdouts", split = ",", paramLabel = "published|mixed-loo", converter = dev.llmedt.examples.DataOptions.HoldoutConverter.class,
+            description = "Held-out users of the runs: published (the dataset's own valid/test users) and/or mixed-loo (leave-one-out "
+                    + "over every mixed-domain user: thousands of cases, the split decisions are taken on). Default: mixed-loo,published "
+                    + "for headline, published for the other studies (which take one).")
+    List<Holdout> holdouts;
 
     @Option(names = "--seeds", defaultValue = "42,43,44", paramLabel = "N,N,...", description = "One run per seed (default: ${DEFAULT-VALUE}).")
     String seeds;
@@ -123,6 +131,12 @@ public final class ExperimentCommand implements Callable<Integer> {
         if ((generator == null) != (generatorModel == null)) {
             throw new IllegalArgumentException("--generator URL and --model NAME go together");
         }
+        List<Holdout> holdoutList = holdouts == null || holdouts.isEmpty()
+                ? (chosen instanceof HeadlineStudy ? List.of(Holdout.MIXED_LEAVE_ONE_OUT, Holdout.PUBLISHED) : List.of(Holdout.PUBLISHED))
+                : List.copyOf(new java.util.LinkedHashSet<>(holdouts));
+        if (holdoutList.size() > 1 && !(chosen instanceof HeadlineStudy)) {
+            throw new IllegalArgumentException("--holdouts: study " + chosen.name() + " takes one holdout, got " + holdouts);
+        }
         int[] epochs = perPhase("--max-epochs", maxEpochs);
         int[] patiences = perPhase("--patience", patience);
         output.checkDirectory(out, "the study directory (--out)");
@@ -141,7 +155,8 @@ public final class ExperimentCommand implements Callable<Integer> {
         try (StudyRunner runner = new StudyRunner(dataset, runsDir, options, stdout, output.writeOptions())) {
             Map<String, Object> header = header(chosen, dataset, seedList, runsDir, options);
             StudyOutput.Writer writer = (o, complete) -> write(chosen.name(), o, header, runner, complete, (System.nanoTime() - start) / 1e9);
-            StudyContext context = new StudyContext(runner, seedList, out, cost, stdout, writer);
+            StudyContext context = new StudyContext(runner.withHoldout(holdoutList.get(0)), seedList, out, cost, stdout, writer,
+                    holdoutList);
             StudyOutput result = chosen.run(context);
             double seconds = (System.nanoTime() - start) / 1e9;
             write(chosen.name(), result, header, runner, true, seconds);
@@ -159,6 +174,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         h.put("data", data.toString());
         h.put("dataset_fingerprint", dataset.fingerprint());
         h.put("seeds", seedList);
+        h.put("holdouts", holdouts == null ? "default" : holdouts.stream().map(Holdout::label).toList());
         h.put("command", "llmedt " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         h.put("runs", runsDir.toString());
         h.put("embeddings", embeddings == null ? null : embeddings.toString());

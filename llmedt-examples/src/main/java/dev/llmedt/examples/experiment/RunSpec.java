@@ -1,7 +1,9 @@
 package dev.llmedt.examples.experiment;
 
 import dev.llmedt.augment.InsertionStrategy;
+import dev.llmedt.examples.LlmEdtFlags;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -15,8 +17,10 @@ import java.util.Objects;
  * @param augmenter the augmenter's settings, or null when it is off
  * @param fineTuning phase-2 settings that differ from the defaults (adapter_size, alignment_weight)
  * @param phaseOne the run whose phase 1 this run reuses (phase-2-only settings), or null
+ * @param flags {@code train --method llm-edt} settings flags applied over the defaults (see {@link LlmEdtFlags}), empty for none
  */
-record RunSpec(String name, boolean sasrec, AugmenterSettings augmenter, Map<String, Object> fineTuning, RunSpec phaseOne) {
+record RunSpec(String name, boolean sasrec, AugmenterSettings augmenter, Map<String, Object> fineTuning, RunSpec phaseOne,
+        List<String> flags) {
 
     /** The augmenter's settings a study varies (the others are the defaults). */
     record AugmenterSettings(InsertionStrategy insertion, Double tau, Integer clusters) {
@@ -52,42 +56,54 @@ record RunSpec(String name, boolean sasrec, AugmenterSettings augmenter, Map<Str
             throw new IllegalArgumentException("run name '" + name + "' must use letters, digits, '.', '_' and '-' only");
         }
         fineTuning = Map.copyOf(fineTuning);
-        if (sasrec && (augmenter != null || !fineTuning.isEmpty() || phaseOne != null)) {
+        flags = List.copyOf(flags);
+        if (!flags.isEmpty()) {
+            LlmEdtFlags.parse(flags); // fails now, naming the flag, rather than hours into a study
+        }
+        if (sasrec && (augmenter != null || !fineTuning.isEmpty() || phaseOne != null || !flags.isEmpty())) {
             throw new IllegalArgumentException("run " + name + ": SASRec takes no augmenter, fine-tuning or phase-1 settings");
         }
     }
 
     /** LLM-EDT with the library's defaults (hybrid items, no augmenter, no profiles, phase 2 on). */
     static RunSpec llmEdt(String name) {
-        return new RunSpec(name, false, null, Map.of(), null);
+        return new RunSpec(name, false, null, Map.of(), null, List.of());
     }
 
     /** SASRec with the reference settings. */
     static RunSpec sasrec(String name) {
-        return new RunSpec(name, true, null, Map.of(), null);
+        return new RunSpec(name, true, null, Map.of(), null, List.of());
     }
 
     RunSpec withAugmenter(AugmenterSettings settings) {
-        return new RunSpec(name, false, settings, fineTuning, phaseOne);
+        return new RunSpec(name, false, settings, fineTuning, phaseOne, flags);
     }
 
     /** Phase 2 only, on the phase 1 of the run {@code from}, with beta (profile alignment; 0 = no profiles). */
     RunSpec withAlignmentWeight(double beta, RunSpec from) {
         Map<String, Object> f = new LinkedHashMap<>(fineTuning);
         f.put("alignment_weight", beta);
-        return new RunSpec(name, false, augmenter, f, from);
+        return new RunSpec(name, false, augmenter, f, from, flags);
     }
 
     /** Phase 2 only, on the phase 1 of the run {@code from}, with this domain-adapter bottleneck. */
     RunSpec withAdapterSize(int size, RunSpec from) {
         Map<String, Object> f = new LinkedHashMap<>(fineTuning);
         f.put("adapter_size", size);
-        return new RunSpec(name, false, augmenter, f, from);
+        return new RunSpec(name, false, augmenter, f, from, flags);
     }
 
-    boolean profiles() {
-        Object beta = fineTuning.get("alignment_weight");
-        return beta != null && ((Double) beta) > 0;
+    /**
+     * LLM-EDT with these {@code train} settings flags over the defaults, on the phase 1 of the run
+     * {@code phaseOneFrom} when not null (for flags that change phase 2 only).
+     */
+    RunSpec withFlags(List<String> trainFlags, RunSpec phaseOneFrom) {
+        return new RunSpec(name, false, augmenter, fineTuning, phaseOneFrom, trainFlags);
+    }
+
+    /** The flags, parsed. */
+    LlmEdtFlags parsedFlags() {
+        return LlmEdtFlags.parse(flags);
     }
 
     /** The settings as written into the run's result and the study's JSON. */
@@ -98,6 +114,9 @@ record RunSpec(String name, boolean sasrec, AugmenterSettings augmenter, Map<Str
             m.put("augmenter", augmenter == null ? null : augmenter.describe());
             m.put("fine_tuning", new java.util.TreeMap<>(fineTuning));
             m.put("phase_one_from", phaseOne == null ? null : phaseOne.name());
+            if (!flags.isEmpty()) {
+                m.put("flags", String.join(" ", flags));
+            }
         }
         return m;
     }

@@ -6,7 +6,7 @@ import java.util.List;
 interface Study {
 
     /** The studies, by their {@code --study} names. */
-    List<Study> ALL = List.of(new InsertionStudy(), new ColdStartStudy(), new SensitivityStudy(), new DissimilarDomainsStudy(),
+    List<Study> ALL = List.of(new HeadlineStudy(), new InsertionStudy(), new ColdStartStudy(), new SensitivityStudy(), new DissimilarDomainsStudy(),
             new LlmCostStudy());
 
     /** The {@code --study} name. */

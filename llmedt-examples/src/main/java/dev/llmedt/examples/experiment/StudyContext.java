@@ -1,5 +1,6 @@
 package dev.llmedt.examples.experiment;
 
+import dev.llmedt.data.Holdout;
 import dev.llmedt.eval.Protocol;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,8 +19,16 @@ import java.util.List;
  * @param cost the llm-cost options
  * @param log progress lines (standard output of the command)
  * @param writer writes the study's files after every row
+ * @param holdouts the held-out users of the study's runs ({@link #runner()} is the first's; the headline study uses each)
  */
-record StudyContext(StudyRunner runner, List<Long> seeds, Path out, CostOptions cost, PrintWriter log, StudyOutput.Writer writer) {
+record StudyContext(StudyRunner runner, List<Long> seeds, Path out, CostOptions cost, PrintWriter log, StudyOutput.Writer writer,
+        List<Holdout> holdouts) {
+
+    /** The protocol sentence of the headline table. */
+    static final String PROTOCOL_HEADLINE = "full ranking (" + Protocol.full().label() + "): each test case's target against every item "
+            + "of its domain, the user's input items excluded; HR@10 and NDCG@10, mean over seeds; models selected on valid NDCG@10; "
+            + "each cell: mean (ratio to SASRec's mean, two-sided paired t-test p over users of the seed-averaged metric against the row "
+            + "named in 'vs')";
 
     /** The protocol sentence of the accuracy tables. */
     static final String PROTOCOL = "full ranking (" + Protocol.full().label() + "): each test user's target against every item of its "
@@ -43,6 +52,11 @@ record StudyContext(StudyRunner runner, List<Long> seeds, Path out, CostOptions 
     /** Starts the study's table. */
     StudyOutput open(String title, String protocol, List<String> columns) {
         return new StudyOutput(title, protocol, columns, writer);
+    }
+
+    /** The runner of a holdout (shares the study's runs folder and embeddings). */
+    StudyRunner runner(Holdout holdout) {
+        return runner.withHoldout(holdout);
     }
 
     /** The runs of one setting, one per seed (trained, or read back from its folder). */

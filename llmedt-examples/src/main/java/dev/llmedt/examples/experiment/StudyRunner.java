@@ -12,6 +12,7 @@ import dev.llmedt.TrainingListener;
 import dev.llmedt.augment.TransferableItemAugmenter;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.EvaluationCase;
+import dev.llmedt.data.Holdout;
 import dev.llmedt.data.Split;
 import dev.llmedt.dualphase.DualPhaseConfig;
 import dev.llmedt.dualphase.FineTuningConfig;
@@ -75,8 +76,15 @@ final class StudyRunner implements AutoCloseable {
     private int reused;
     private final Map<String, Object> used = new LinkedHashMap<>();
     private final Map<Path, RunResult> loaded = new java.util.HashMap<>();
+    private final StudyRunner parent;
+    private final Map<Holdout, StudyRunner> children = new java.util.EnumMap<>(Holdout.class);
 
     StudyRunner(CdsrDataset data, Path runs, RunOptions options, PrintWriter out, WriteOption... writeOptions) {
+        this(null, data, runs, options, out, writeOptions);
+    }
+
+    private StudyRunner(StudyRunner parent, CdsrDataset data, Path runs, RunOptions options, PrintWriter out, WriteOption... writeOptions) {
+        this.parent = parent;
         this.data = data;
         this.runs = runs;
         this.options = options;
@@ -92,14 +100,29 @@ final class StudyRunner implements AutoCloseable {
         return options;
     }
 
-    /** Runs trained by this runner. */
+    /** Runs trained by this runner and those of its other holdouts. */
     int trained() {
-        return trained;
+        return trained + children.values().stream().mapToInt(StudyRunner::trained).sum();
     }
 
-    /** Runs read back from their folders. */
+    /** Runs read back from their folders, by this runner and those of its other holdouts. */
     int reused() {
-        return reused;
+        return reused + children.values().stream().mapToInt(StudyRunner::reused).sum();
+    }
+
+    /**
+     * The runner of the same data under another holdout: {@link Holdout#PUBLISHED} is this runner;
+     * another holdout's runs go into {@code RUNS/<holdout>/} and share this runner's embeddings and encoder.
+     */
+    StudyRunner withHoldout(Holdout holdout) {
+        if (parent != null) {
+            return parent.withHoldout(holdout);
+        }
+        if (holdout == Holdout.PUBLISHED) {
+            return this;
+        }
+        return children.computeIfAbsent(holdout, h -> new StudyRunner(this, h.apply(data), runs.resolve(h.label()), options, out,
+                writeOptions));
     }
 
     /** The runs used so far, by folder name: settings, whether trained now or reused, seconds it took to train and evaluate. */
@@ -172,7 +195,8 @@ final class StudyRunner implements AutoCloseable {
         m.put("folder", dir.toString());
         m.put("trained_now", trainedNow);
         m.put("seconds", stored.path("seconds").asDouble());
-        used.put(dir.getFileName().toString(), m);
+        StudyRunner root = parent == null ? this : parent;
+        root.used.put(parent == null ? dir.getFileName().toString() : runs.getFileName() + "/" + dir.getFileName(), m);
     }
 
     private RunResult load(RunSpec spec, long seed, Path dir, JsonNode stored) throws IOException {
@@ -192,6 +216,11 @@ final class StudyRunner implements AutoCloseable {
         m.put("dataset_fingerprint", data.fingerprint());
         m.put("options", options.describe());
         m.put("embeddings", options.embeddings() == null ? "encoded (embedded all-MiniLM-L6-v2)" : options.embeddings().getFileName().toString());
+        if (!spec.sasrec()) {
+            // The resolved configuration (threads left out: they do not change results), so that a run made under other
+            // library defaults is trained again rather than reused.
+            m.put("config", config(spec, seed).withThreads(0).toJson());
+        }
         return m;
     }
 
@@ -224,6 +253,15 @@ final class StudyRunner implements AutoCloseable {
         LlmEdt.Builder b = LlmEdt.builder().config(config).itemTemplate(ItemTextTemplate.titles()).listener(TrainingListener.logging())
                 .checkpoints(CheckpointConfig.in(dir.resolve(CHECKPOINTS))).itemEmbeddings(embeddings());
         RunSpec.AugmenterSettings a = spec.augmenter();
+        java.util.function.Consumer<TransferableItemAugmenter.Builder> fromFlags = spec.flags().isEmpty() ? null
+                : spec.parsedFlags().augmenter();
+        if (a != null && fromFlags != null) {
+            throw new IllegalArgumentException("run " + spec.name() + ": augmenter settings given twice (study settings and flags "
+                    + spec.flags() + ")");
+        }
+        if (fromFlags != null) {
+            b.augmenter(fromFlags);
+        }
         if (a != null) {
             b.augmenter((TransferableItemAugmenter.Builder x) -> {
                 if (a.insertion() != null) {
@@ -237,7 +275,7 @@ final class StudyRunner implements AutoCloseable {
                 }
             });
         }
-        if (spec.profiles()) {
+        if (profiles(config)) {
             b.profiler(p -> { }).encoder(encoder());
         }
         if (first != null) {
@@ -255,6 +293,11 @@ final class StudyRunner implements AutoCloseable {
         return r.model();
     }
 
+    /** Whether the configuration trains with (or scores by) the users' profiles. */
+    static boolean profiles(DualPhaseConfig config) {
+        return config.fineTuning().enabled() && (config.fineTuning().profileInScore() || config.fineTuning().alignmentWeight() > 0);
+    }
+
     private static Map<String, Object> phase(JsonNode phase) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (String key : List.of("epochs", "best_epoch", "best_valid_ndcg10", "initial_valid_ndcg10", "stop_reason",
@@ -269,6 +312,9 @@ final class StudyRunner implements AutoCloseable {
     /** The LLM-EDT configuration of a run: the defaults, the shared options, then the run's phase-2 settings. */
     DualPhaseConfig config(RunSpec spec, long seed) {
         DualPhaseConfig c = DualPhaseConfig.defaults().withSeed(seed).withThreads(options.threads());
+        if (!spec.flags().isEmpty()) {
+            c = spec.parsedFlags().config(c);
+        }
         if (options.dim() != null) {
             c = c.withBackbone(c.backbone().toBuilder().dim(options.dim()).build());
         }
@@ -295,6 +341,9 @@ final class StudyRunner implements AutoCloseable {
 
     /** The item embeddings: the --embeddings file, or the items encoded by the embedded encoder (cached). */
     ItemEmbeddings embeddings() throws IOException {
+        if (parent != null) {
+            return parent.embeddings();
+        }
         if (embeddings == null) {
             if (options.embeddings() != null) {
                 embeddings = ItemEmbeddings.read(options.embeddings());
@@ -313,6 +362,9 @@ final class StudyRunner implements AutoCloseable {
 
     /** The embedded all-MiniLM-L6-v2 behind the study's text cache (opened once). */
     TextEncoder encoder() throws IOException {
+        if (parent != null) {
+            return parent.encoder();
+        }
         if (encoder == null) {
             cache = TextCache.open(options.cache());
             rawEncoder = OnnxTextEncoder.embeddedDefault();

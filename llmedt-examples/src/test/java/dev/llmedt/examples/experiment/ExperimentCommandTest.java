@@ -225,10 +225,79 @@ class ExperimentCommandTest {
     }
 
     @Test
+    void headlineCoversBothHoldoutsWithARowPerComponentAndRatiosToSasrec() throws Exception {
+        Path out = dir.resolve("headline");
+        Result r = run(study("headline", out, "--seeds", "1,2"));
+        assertEquals(0, r.status(), r.err());
+        JsonNode t = table(out, "headline");
+        checkPage(out, t);
+        List<String> labels = HeadlineStudy.rows().stream().map(HeadlineStudy.Row::label).toList();
+        List<String> expected = new ArrayList<>();
+        for (String holdout : List.of("mixed-loo", "published")) {
+            for (String label : labels) {
+                expected.add(holdout + "/" + label);
+            }
+        }
+        List<String> got = new ArrayList<>();
+        for (JsonNode row : t.path("rows")) {
+            got.add(row.path("holdout").asText() + "/" + row.path("row").asText());
+        }
+        assertEquals(expected, got, "every row on both holdouts, mixed-loo first");
+        JsonNode sasrec = t.at("/rows/0");
+        JsonNode llmEdt = t.at("/rows/1");
+        assertEquals("LLM-EDT", llmEdt.path("row").asText());
+        assertTrue(sasrec.at("/all_hr10/p_vs").isNull(), "SASRec is compared with nothing");
+        assertEquals(1.0, sasrec.at("/all_hr10/ratio_to_sasrec").asDouble(), 1e-12);
+        for (String key : List.of("all_hr10", "all_ndcg10", "food_hr10", "food_ndcg10", "kitchen_hr10", "kitchen_ndcg10")) {
+            JsonNode cell = llmEdt.path(key);
+            double mean = cell.path("mean").asDouble();
+            double seeds = (cell.at("/per_seed/0").asDouble() + cell.at("/per_seed/1").asDouble()) / 2;
+            assertEquals(seeds, mean, 1e-9, key + ": the mean of the seeds");
+            double ref = sasrec.path(key).path("mean").asDouble();
+            if (ref > 0) {
+                assertEquals(mean / ref, cell.path("ratio_to_sasrec").asDouble(), 1e-9, key + ": the ratio to SASRec");
+            }
+            double p = cell.path("p_vs").asDouble();
+            assertTrue(p >= 0 && p <= 1 || Double.isNaN(p), key + ": a p-value, got " + cell.path("p_vs"));
+        }
+        assertEquals(llmEdt.at("/food_hr10/users").asInt() + llmEdt.at("/kitchen_hr10/users").asInt(), llmEdt.at("/all_hr10/users").asInt());
+        int mixed = t.at("/rows/0/n_test").asInt();
+        assertEquals(TEST_USERS, t.at("/rows/" + labels.size() + "/n_test").asInt(), "published: the dataset's own test users");
+        assertTrue(mixed > TEST_USERS, "mixed-loo holds out every mixed-domain user: " + mixed);
+        assertEquals("--no-fine-tuning", t.at("/rows/2/flags").asText());
+        assertEquals("LLM-EDT", t.at("/rows/2/versus").asText());
+        Path noPhaseTwo = out.resolve("runs/mixed-loo/no-phase-2-s2/result.json");
+        JsonNode result = new ObjectMapper().readTree(noPhaseTwo.toFile());
+        assertTrue(result.at("/phase_1/reused").asBoolean(), "phase 1 reused from the LLM-EDT run: " + result.path("phase_1"));
+        assertTrue(result.path("phase_2").isNull(), "no phase 2");
+        assertTrue(Files.isRegularFile(out.resolve("runs/sasrec-s1/result.json")), "published runs stay at the root of RUNS");
+        assertTrue(Files.readString(out.resolve("headline.md")).contains("Built from commit"));
+        int trained = t.path("runs_trained").asInt();
+        assertEquals(2 * 2 * labels.size(), trained, "every row, seed and holdout trained once");
+
+        Result again = run(study("headline", out, "--seeds", "1,2"));
+        assertEquals(0, again.status(), again.err());
+        assertEquals(0, table(out, "headline").path("runs_trained").asInt(), "a finished study is read back");
+    }
+
+    @Test
+    void aHeadlineRowTakesSettingsFlagsOnly() {
+        IllegalArgumentException unknown = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> RunSpec.llmEdt("x").withFlags(List.of("--no-such-flag"), null));
+        assertTrue(unknown.getMessage().contains("--no-such-flag"), unknown.getMessage());
+        IllegalArgumentException file = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> RunSpec.llmEdt("x").withFlags(List.of("--embeddings", "a.f32"), null));
+        assertTrue(file.getMessage().contains("flag --embeddings names a file"), file.getMessage());
+        IllegalArgumentException sasrec = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new RunSpec("s", true, null, Map.of(), null, List.of("--augmenter")));
+        assertTrue(sasrec.getMessage().contains("SASRec takes no"), sasrec.getMessage());
+    }
+
+    @Test
     void badStudyOrSeedsSayWhatIsWrong() {
         Result name = run("experiment", "--study", "ablation", "--data", data.toString(), "--out", dir.resolve("bad").toString());
         assertNotEquals(0, name.status());
-        assertTrue(name.err().contains("--study must be one of [insertion, cold-start, sensitivity, dissimilar-domains, llm-cost], got "
+        assertTrue(name.err().contains("--study must be one of [headline, insertion, cold-start, sensitivity, dissimilar-domains, llm-cost], got "
                 + "'ablation'"), name.err());
         Result seeds = run("experiment", "--study", "insertion", "--data", data.toString(), "--out", dir.resolve("bad").toString(),
                 "--seeds", "42,x");
