@@ -40,8 +40,9 @@ public final class SasRecModel implements Recommender, BlockScorer {
     static final String KIND = "sasrec";
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
-     * The most histories per forward pass: a pass over 32 full windows of 50 items keeps about 24 MB
-     * of activations at width 64, and larger chunks would not score faster.
+     * The most histories per forward pass (and so the largest working set of a replica): 32 full
+     * windows of 50 items keep about 24 MB of activations at width 64, where 128 kept about 100 MB;
+     * a full-ranking evaluation on food-kitchen runs as fast with 32 as with 128.
      */
     private static final int BATCH = 32;
 
