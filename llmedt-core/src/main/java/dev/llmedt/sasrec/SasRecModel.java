@@ -32,8 +32,11 @@ import java.util.Optional;
 
 /**
  * A trained SASRec recommender: scores every item of a domain by the inner product of the user's
- * last hidden state with the item's (tied) embedding. Thread-safe; each concurrent caller borrows
- * its own activation buffers. Save it with {@link #save} and load it with {@link #load}.
+ * last hidden state with the item's (tied) embedding. Thread-safe: each concurrent caller borrows a
+ * working set (activation buffers sized to its call, at most 32 histories at a time,
+ * and weight copies), of which there are at most one per available processor (further callers
+ * wait their turn); one left idle for 60 s is dropped when the model is next called. Save it with
+ * {@link #save} and load it with {@link #load}.
  */
 public final class SasRecModel implements Recommender, BlockScorer {
 
