@@ -37,7 +37,8 @@ import javax.management.openmbean.CompositeData;
  * <p>Models are files: SASRec or LLM-EDT model files ({@code llmedt train}) and ONNX exports
  * ({@code llmedt export-onnx}), run one after the other in the same JVM. Run it with a small heap,
  * as the profile does: {@code mvn -B -pl benchmarks -am verify -DskipTests -Psoak
- * -Dsoak.args="MODEL..."} (defaults: 16 threads, 100,000 calls per model, -Xmx512m), or
+ * -Dsoak.models="MODEL..."} (defaults: {@code -Dsoak.args="--threads 16 --calls 100000"},
+ * {@code -Dsoak.heap=-Xmx512m}), or
  * {@code java -Xmx512m -cp benchmarks/target/benchmarks.jar dev.llmedt.benchmarks.ServingSoak
  * [--threads N] [--calls N] [--k K] [--data DIR] MODEL...}. Exits with 1 when a call failed or
  * differed.
