@@ -23,7 +23,10 @@ import java.util.List;
  * zero when the history holds no item of {@code d} or when the model was not fine-tuned). Item
  * vectors are the phase-1 item representation, computed once for the whole catalogue.
  *
- * <p>Thread-safe; each concurrent caller borrows its own activation buffers. Save it with
+ * <p>Thread-safe: each concurrent caller borrows a working set (activation buffers sized to its
+ * call, at most 32 histories at a time, and weight copies), of which there are at most one per
+ * available processor (further callers wait their turn); one left idle for 60 s is dropped when
+ * the model is next called. Save it with
  * {@link #save} and load it with {@link #load}; the file records the configuration, the domains,
  * every tensor and the provenance (data fingerprint, encoder, augmentation, profiles, seed,
  * versions, validation figures). Implemented by the library only.

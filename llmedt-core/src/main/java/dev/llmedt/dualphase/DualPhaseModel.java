@@ -9,12 +9,12 @@ import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
 import dev.llmedt.engine.DomainThread;
 import dev.llmedt.engine.HistoryWindows;
+import dev.llmedt.engine.InferenceBatch;
 import dev.llmedt.engine.ItemScoring;
 import dev.llmedt.engine.Kernels;
 import dev.llmedt.engine.Parameter;
 import dev.llmedt.engine.ParameterSet;
 import dev.llmedt.engine.ProfileAlignment;
-import dev.llmedt.engine.RaggedBatch;
 import dev.llmedt.engine.ReplicaPool;
 import dev.llmedt.engine.ResidualAdapter;
 import dev.llmedt.engine.SasRecNetwork;
@@ -35,7 +35,8 @@ final class DualPhaseModel implements LlmEdtModel {
 
     static final String KIND = "llm-edt";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int BATCH = 128;
+    /** The most histories per forward pass (as in SASRec: about 24 MB of activations per network at width 64 and window 50). */
+    private static final int BATCH = 32;
 
     private final DualPhaseConfig config;
     private final List<Domain> domains;
@@ -50,33 +51,62 @@ final class DualPhaseModel implements LlmEdtModel {
     private final ReplicaPool<Replica> replicas = new ReplicaPool<>(Replica::new);
     private volatile float[][][] domainTables;
 
+    /**
+     * One caller's working set: buffers sized to the largest chunk it has run (one window for a
+     * single history), grown on demand up to {@link #BATCH} histories. The global network and each
+     * domain's thread are made when first needed and remade, with fresh weight snapshots, when the
+     * buffers grow; a domain that is never scored costs nothing.
+     */
     private final class Replica {
-        final SasRecNetwork global = new SasRecNetwork(shape, parameters, BATCH, BATCH * shape.maxLength());
-        final DomainThread[] threads = new DomainThread[domains.size()];
-        final RaggedBatch batch = new RaggedBatch(BATCH, BATCH * shape.maxLength());
-        final int[][] windows = new int[BATCH][];
-        final int[] lastRow = new int[BATCH];
-        final float[][] users = new float[BATCH][shape.dim()];
-        final float[][] domainUsers = new float[BATCH][shape.dim()];
-        final ProfileAlignment[] projections = new ProfileAlignment[domains.size()];
-        final float[][] profileRows = new float[BATCH][];
-        final float[][] projected = new float[BATCH][shape.dim()];
+        final InferenceBatch work = new InferenceBatch(shape.maxLength(), shape.dim(), BATCH);
+        private SasRecNetwork global;
+        private final DomainThread[] threads = new DomainThread[domains.size()];
+        private final ProfileAlignment[] projections = new ProfileAlignment[domains.size()];
+        private float[][] domainUsers;
+        private float[][] profileRows;
+        private float[][] projected;
 
-        Replica() {
-            global.snapshotWeights();
-            if (fineTuned) {
-                for (Domain d : domains) {
-                    if (!threadUsed[d.index()]) {
-                        continue;
-                    }
-                    threads[d.index()] = new DomainThread(shape, parameters, LlmEdtModel.positionTable(d.index()), LlmEdtModel.domainAdapter(d.index()),
-                            (float) config.fineTuning().adapterDropout(), gateOf(config, d.index()), BATCH, BATCH * shape.maxLength());
-                    threads[d.index()].snapshotWeights();
-                    if (scoresWithProfiles()) {
-                        projections[d.index()] = new ProfileAlignment(parameters, profileAdapter(d.index()), 1, BATCH);
-                    }
-                }
+        /** Lays out the first {@code n} windows; drops the networks when the buffers grew. */
+        void fill(int n) {
+            if (work.fill(n, 1)) {
+                global = null;
+                java.util.Arrays.fill(threads, null);
             }
+        }
+
+        SasRecNetwork global() {
+            if (global == null) {
+                global = new SasRecNetwork(shape, parameters, work.sequenceCapacity(), work.rowCapacity());
+                global.snapshotWeights();
+            }
+            return global;
+        }
+
+        DomainThread thread(int d) {
+            if (threads[d] == null) {
+                threads[d] = new DomainThread(shape, parameters, LlmEdtModel.positionTable(d), LlmEdtModel.domainAdapter(d),
+                        (float) config.fineTuning().adapterDropout(), gateOf(config, d), work.sequenceCapacity(), work.rowCapacity());
+                threads[d].snapshotWeights();
+            }
+            return threads[d];
+        }
+
+        float[][] domainUsers() {
+            if (domainUsers == null) {
+                domainUsers = new float[BATCH][shape.dim()];
+            }
+            return domainUsers;
+        }
+
+        ProfileAlignment projection(int d) {
+            if (projections[d] == null) {
+                projections[d] = new ProfileAlignment(parameters, profileAdapter(d), 1, BATCH);
+            }
+            if (projected == null) {
+                profileRows = new float[BATCH][];
+                projected = new float[BATCH][shape.dim()];
+            }
+            return projections[d];
         }
     }
 
@@ -225,40 +255,47 @@ final class DualPhaseModel implements LlmEdtModel {
             int d = shape.dim();
             for (int from = 0; from < histories.size(); from += BATCH) {
                 int n = Math.min(BATCH, histories.size() - from);
+                int[][] windows = r.work.windows(n);
                 for (int b = 0; b < n; b++) {
-                    r.windows[b] = histories.get(from + b).toArray();
+                    windows[b] = histories.get(from + b).toArray();
                 }
-                HistoryWindows.fill(r.batch, r.windows, n, shape.maxLength(), 1, r.lastRow);
-                if (r.batch.sequences > 0) {
-                    r.global.forward(r.batch, false);
+                r.fill(n);
+                float[][] hidden = null; // only empty histories: no pass
+                if (r.work.batch().sequences > 0) {
+                    r.global().forward(r.work.batch(), false);
+                    hidden = r.global().hidden();
                 }
-                HistoryWindows.lastHidden(r.global.hidden(), d, r.lastRow, n, parameters.get("last_ln.bias").vectorValue(), r.users);
+                float[][] users = r.work.users(n);
+                HistoryWindows.lastHidden(hidden, d, r.work.lastRow(), n, parameters.get("last_ln.bias").vectorValue(), users);
                 if (threadUsed[target.index()]) {
                     for (int b = 0; b < n; b++) {
-                        r.windows[b] = histories.get(from + b).restrictTo(target).toArray();
+                        windows[b] = histories.get(from + b).restrictTo(target).toArray();
                     }
-                    HistoryWindows.fill(r.batch, r.windows, n, shape.maxLength(), 1, r.lastRow);
-                    DomainThread thread = r.threads[target.index()];
-                    if (r.batch.sequences > 0) {
-                        thread.forward(r.batch, false);
+                    r.fill(n);
+                    float[][] domainHidden = null;
+                    if (r.work.batch().sequences > 0) {
+                        DomainThread thread = r.thread(target.index());
+                        thread.forward(r.work.batch(), false);
+                        domainHidden = thread.hidden();
                     }
-                    HistoryWindows.lastHidden(thread.hidden(), d, r.lastRow, n, null, r.domainUsers);
+                    float[][] domainUsers = r.domainUsers();
+                    HistoryWindows.lastHidden(domainHidden, d, r.work.lastRow(), n, null, domainUsers);
                     for (int b = 0; b < n; b++) {
                         for (int f = 0; f < d; f++) {
-                            r.users[b][f] += r.domainUsers[b][f];
+                            users[b][f] += domainUsers[b][f];
                         }
                     }
                     if (scoresWithProfiles()) {
-                        addProfiles(r, profiles, from, n, target.index());
+                        addProfiles(r, users, profiles, from, n, target.index());
                     }
                 }
-                ItemScoring.scoreUsers(r.users, n, d, table, target.size(), scores, from);
+                ItemScoring.scoreUsers(users, n, d, table, target.size(), scores, from);
             }
         });
     }
 
     /** Adds each user's projected profile (users with a zero profile vector get nothing). */
-    private void addProfiles(Replica r, float[][] profiles, int from, int n, int domain) {
+    private void addProfiles(Replica r, float[][] users, float[][] profiles, int from, int n, int domain) {
         int m = 0;
         int[] index = new int[n];
         for (int b = 0; b < n; b++) {
@@ -271,16 +308,20 @@ final class DualPhaseModel implements LlmEdtModel {
                 any |= v != 0;
             }
             if (any) {
-                index[m] = b;
-                r.profileRows[m++] = p;
+                index[m++] = b;
             }
         }
         if (m == 0) {
             return;
         }
-        r.projections[domain].project(r.profileRows, m, r.projected);
+        ProfileAlignment projection = r.projection(domain);
         for (int i = 0; i < m; i++) {
-            float[] u = r.users[index[i]];
+            r.profileRows[i] = profiles[from + index[i]];
+        }
+        projection.project(r.profileRows, m, r.projected);
+        java.util.Arrays.fill(r.profileRows, 0, m, null); // the caller's vectors are not kept
+        for (int i = 0; i < m; i++) {
+            float[] u = users[index[i]];
             for (int f = 0; f < shape.dim(); f++) {
                 u[f] += r.projected[i][f];
             }

@@ -1,51 +1,191 @@
 package dev.llmedt.engine;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * Per-call working sets (networks with their activation buffers and weight snapshots) that
  * concurrent callers of a model borrow and give back, so a call allocates nothing once the pool
- * is warm. {@link #invalidate} retires every replica made before it (their weight snapshots are
- * stale once the shared parameters changed); a retired replica is dropped when met.
+ * is warm. The pool is bounded and shrinks:
+ * <ul>
+ *   <li>at most {@link #maxReplicas()} replicas are in use at once (by default one per available
+ *       processor, more would only take turns on the cores); further callers wait, in arrival
+ *       order, until one is given back;</li>
+ *   <li>a replica left idle for the idle timeout (60 s by default) is dropped when the pool is next
+ *       used or {@link #trim() trimmed}; the most recently returned replica is lent first, so under
+ *       lighter load the surplus ages out;</li>
+ *   <li>{@link #invalidate} retires every replica made before it (their weight snapshots are stale
+ *       once the shared parameters changed).</li>
+ * </ul>
+ * A call made on a thread that already holds one of this pool's replicas (a nested call) does not
+ * wait for the bound, which would deadlock; it borrows or makes one more replica.
  *
  * @param <R> the replica type
  */
 public final class ReplicaPool<R> {
 
-    private record Entry<R>(R replica, int generation) {
+    /** How long a replica may stay idle before it is dropped, unless the constructor is told otherwise. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
+    private record Idle<R>(R replica, long since) {
     }
 
     private final Supplier<R> factory;
-    private final ConcurrentLinkedQueue<Entry<R>> idle = new ConcurrentLinkedQueue<>();
-    private volatile int generation;
+    private final int maxReplicas;
+    private final long idleTimeoutNanos;
+    private final LongSupplier nanoClock;
+    private final Semaphore permits;
+    private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
+    /** Idle replicas of the current generation, the most recently returned first; guarded by this. */
+    private final ArrayDeque<Idle<R>> idle = new ArrayDeque<>();
+    /** Replicas of the current generation, idle or in use; guarded by this. */
+    private int live;
+    /** Guarded by this. */
+    private int generation;
 
-    /** Creates a pool that makes replicas with {@code factory} when none is idle. */
+    /**
+     * Creates a pool of at most one replica per available processor, dropping replicas idle for
+     * {@link #DEFAULT_IDLE_TIMEOUT}; {@code factory} makes a replica when none is idle.
+     */
     public ReplicaPool(Supplier<R> factory) {
-        this.factory = factory;
+        this(factory, Runtime.getRuntime().availableProcessors(), DEFAULT_IDLE_TIMEOUT, System::nanoTime);
     }
 
-    /** Runs {@code work} on an idle replica of the current generation (a new one when there is none), then gives it back. */
-    public void run(Consumer<R> work) {
-        Entry<R> e = idle.poll();
-        while (e != null && e.generation() != generation) {
-            e = idle.poll();
+    /**
+     * Creates a pool.
+     *
+     * @param factory makes a replica when none is idle
+     * @param maxReplicas the most replicas in use at once, >= 1
+     * @param idleTimeout how long a replica may stay idle before it is dropped, > 0
+     * @param nanoClock the time in nanoseconds ({@code System::nanoTime}; tests pass their own)
+     * @throws IllegalArgumentException naming the parameter, its value and the allowed range
+     */
+    public ReplicaPool(Supplier<R> factory, int maxReplicas, Duration idleTimeout, LongSupplier nanoClock) {
+        this.factory = Objects.requireNonNull(factory, "factory");
+        if (maxReplicas < 1) {
+            throw new IllegalArgumentException("maxReplicas must be >= 1, got " + maxReplicas);
         }
-        if (e == null) {
-            int g = generation; // read before making it: a replica made across an invalidation counts as old
-            e = new Entry<>(factory.get(), g);
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idleTimeout must be > 0, got " + idleTimeout);
         }
+        this.maxReplicas = maxReplicas;
+        this.idleTimeoutNanos = saturatedNanos(idleTimeout);
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        this.permits = new Semaphore(maxReplicas, true);
+    }
+
+    private static long saturatedNanos(Duration d) {
         try {
-            work.accept(e.replica());
-        } finally {
-            idle.offer(e);
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
         }
     }
 
-    /** Retires every replica made so far. */
-    public void invalidate() {
+    /**
+     * Runs {@code work} on an idle replica of the current generation (a new one when there is
+     * none), then gives it back. Waits while {@link #maxReplicas()} replicas are in use (not when
+     * the thread already holds one of this pool's replicas).
+     */
+    public void run(Consumer<R> work) {
+        int[] held = depth.get();
+        boolean bounded = held[0] == 0;
+        if (bounded) {
+            permits.acquireUninterruptibly();
+        }
+        held[0]++;
+        try {
+            Idle<R> lent;
+            int g;
+            synchronized (this) {
+                dropExpired(nanoClock.getAsLong());
+                g = generation; // read before making one: a replica made across an invalidation counts as old
+                lent = idle.pollFirst();
+                if (lent == null) {
+                    live++;
+                }
+            }
+            R replica;
+            if (lent != null) {
+                replica = lent.replica();
+            } else {
+                try {
+                    replica = factory.get();
+                } catch (RuntimeException | Error e) {
+                    synchronized (this) {
+                        if (g == generation) {
+                            live--;
+                        }
+                    }
+                    throw e;
+                }
+            }
+            try {
+                work.accept(replica);
+            } finally {
+                synchronized (this) {
+                    long now = nanoClock.getAsLong();
+                    if (g == generation) {
+                        idle.addFirst(new Idle<>(replica, now));
+                    }
+                    dropExpired(now);
+                }
+            }
+        } finally {
+            if (--held[0] == 0) {
+                depth.remove();
+            }
+            if (bounded) {
+                permits.release();
+            }
+        }
+    }
+
+    /** Drops the idle replicas (the least recently returned are last) that have been idle for the timeout. */
+    private void dropExpired(long now) {
+        for (Idle<R> oldest = idle.peekLast(); oldest != null && now - oldest.since() >= idleTimeoutNanos; oldest = idle.peekLast()) {
+            idle.pollLast();
+            live--;
+        }
+    }
+
+    /** Drops the replicas idle for the timeout now (the pool also does this whenever it is used). */
+    public synchronized void trim() {
+        dropExpired(nanoClock.getAsLong());
+    }
+
+    /** Retires every replica made so far: idle ones are dropped now, those in use when given back. */
+    public synchronized void invalidate() {
         generation++;
         idle.clear();
+        live = 0;
+    }
+
+    /** Returns the most replicas in use at once (nested calls aside). */
+    public int maxReplicas() {
+        return maxReplicas;
+    }
+
+    /** Returns the number of replicas the pool holds, idle or in use (made since the last {@link #invalidate}). */
+    public synchronized int size() {
+        return live;
+    }
+
+    /** Returns the number of idle replicas. */
+    public synchronized int idleCount() {
+        return idle.size();
+    }
+
+    /** Hands every idle replica to {@code action} under the pool's lock (diagnostics: measuring their working sets). */
+    public synchronized void forEachIdle(Consumer<? super R> action) {
+        for (Idle<R> e : idle) {
+            action.accept(e.replica());
+        }
     }
 }

@@ -8,11 +8,11 @@ import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
 import dev.llmedt.engine.BlockScorer;
 import dev.llmedt.engine.HistoryWindows;
+import dev.llmedt.engine.InferenceBatch;
 import dev.llmedt.engine.ItemScoring;
 import dev.llmedt.engine.Kernels;
 import dev.llmedt.engine.Parameter;
 import dev.llmedt.engine.ParameterSet;
-import dev.llmedt.engine.RaggedBatch;
 import dev.llmedt.engine.ReplicaPool;
 import dev.llmedt.engine.SasRecNetwork;
 import dev.llmedt.engine.SasRecShape;
@@ -32,14 +32,22 @@ import java.util.Optional;
 
 /**
  * A trained SASRec recommender: scores every item of a domain by the inner product of the user's
- * last hidden state with the item's (tied) embedding. Thread-safe; each concurrent caller borrows
- * its own activation buffers. Save it with {@link #save} and load it with {@link #load}.
+ * last hidden state with the item's (tied) embedding. Thread-safe: each concurrent caller borrows a
+ * working set (activation buffers sized to its call, at most 32 histories at a time,
+ * and weight copies), of which there are at most one per available processor (further callers
+ * wait their turn); one left idle for 60 s is dropped when the model is next called. Save it with
+ * {@link #save} and load it with {@link #load}.
  */
 public final class SasRecModel implements Recommender, BlockScorer {
 
     static final String KIND = "sasrec";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int BATCH = 128;
+    /**
+     * The most histories per forward pass (and so the largest working set of a replica): 32 full
+     * windows of 50 items keep about 24 MB of activations at width 64, where 128 kept about 100 MB;
+     * a full-ranking evaluation on food-kitchen runs as fast with 32 as with 128.
+     */
+    private static final int BATCH = 32;
 
     private final SasRecConfig config;
     private final List<Domain> domains;
@@ -52,15 +60,22 @@ public final class SasRecModel implements Recommender, BlockScorer {
     private final ReplicaPool<Replica> replicas = new ReplicaPool<>(Replica::new);
     private volatile float[][][] domainTables;
 
+    /**
+     * One caller's working set: buffers sized to the largest chunk it has run (one window for a
+     * single history), grown on demand up to {@link #BATCH} histories; the network is remade, with
+     * fresh weight snapshots, when they grow.
+     */
     private final class Replica {
-        final SasRecNetwork network = new SasRecNetwork(shape, parameters, BATCH, BATCH * shape.maxLength());
-        final RaggedBatch batch = new RaggedBatch(BATCH, BATCH * shape.maxLength());
-        final int[][] windows = new int[BATCH][];
-        final int[] lastRow = new int[BATCH];
-        final float[][] users = new float[BATCH][shape.dim()];
+        final InferenceBatch work = new InferenceBatch(shape.maxLength(), shape.dim(), BATCH);
+        private SasRecNetwork network;
 
-        Replica() {
-            network.snapshotWeights();
+        /** The network sized to the working set's capacity. */
+        SasRecNetwork network() {
+            if (network == null) {
+                network = new SasRecNetwork(shape, parameters, work.sequenceCapacity(), work.rowCapacity());
+                network.snapshotWeights();
+            }
+            return network;
         }
     }
 
@@ -187,8 +202,7 @@ public final class SasRecModel implements Recommender, BlockScorer {
         replicas.run(r -> {
             for (int from = 0; from < histories.size(); from += BATCH) {
                 int n = Math.min(BATCH, histories.size() - from);
-                userVectors(r, histories, from, n);
-                use.accept(r.users, from, n, table);
+                use.accept(userVectors(r, histories, from, n), from, n, table);
             }
         });
     }
@@ -207,18 +221,25 @@ public final class SasRecModel implements Recommender, BlockScorer {
         return out;
     }
 
-    /** Runs the network on the histories {@code [from, from + n)} and leaves their user vectors in {@code r.users}. */
-    private void userVectors(Replica r, List<History> histories, int from, int n) {
+    /** Runs the network on the histories {@code [from, from + n)} and returns their user vectors (rows {@code [0, n)}). */
+    private float[][] userVectors(Replica r, List<History> histories, int from, int n) {
+        int[][] windows = r.work.windows(n);
         for (int b = 0; b < n; b++) {
             History h = histories.get(from + b);
-            r.windows[b] = (trainedDomain == null ? h : h.restrictTo(trainedDomain)).toArray();
+            windows[b] = (trainedDomain == null ? h : h.restrictTo(trainedDomain)).toArray();
         }
-        HistoryWindows.fill(r.batch, r.windows, n, shape.maxLength(), 1 - firstTableItem, r.lastRow);
-        if (r.batch.sequences > 0) {
-            r.network.forward(r.batch, false);
+        if (r.work.fill(n, 1 - firstTableItem)) {
+            r.network = null;
         }
+        float[][] hidden = null; // only empty histories: no pass
+        if (r.work.batch().sequences > 0) {
+            r.network().forward(r.work.batch(), false);
+            hidden = r.network().hidden();
+        }
+        float[][] users = r.work.users(n);
         // An empty history normalizes, like an all-padding input, to the last layer norm's bias.
-        HistoryWindows.lastHidden(r.network.hidden(), shape.dim(), r.lastRow, n, parameters.get("last_ln.bias").vectorValue(), r.users);
+        HistoryWindows.lastHidden(hidden, shape.dim(), r.work.lastRow(), n, parameters.get("last_ln.bias").vectorValue(), users);
+        return users;
     }
 
     private void checkTarget(Domain target) {
