@@ -26,6 +26,7 @@ public final class CdsrDataset {
     private final List<EvaluationCase> test;
     private final ReadReport report;
     private volatile String fingerprint;
+    private volatile String interactionsFingerprint;
 
     /**
      * Creates a dataset, checking that every id names an item of the catalog.
@@ -149,24 +150,43 @@ public final class CdsrDataset {
     }
 
     /**
-     * Returns a SHA-256 over the domains, item ids and every sequence and case, for provenance:
-     * two datasets with the same fingerprint hold the same interactions.
+     * Returns a SHA-256 (hex) over the item table ({@link ItemCatalog#fingerprint()}: domains, ids,
+     * external ids and texts) and every sequence and case, for provenance: two datasets with the
+     * same fingerprint hold the same items and the same interactions.
      */
     public String fingerprint() {
         String f = fingerprint;
         if (f == null) {
-            f = computeFingerprint();
+            f = computeFingerprint(true);
             fingerprint = f;
         }
         return f;
     }
 
-    private String computeFingerprint() {
+    /**
+     * Returns the fingerprint model files recorded before they recorded the item table: a SHA-256
+     * over the domains (name, first id, size) and every sequence and case, not the items' ids,
+     * external ids or texts. Only for checking such older files against data; new ones record
+     * {@link #fingerprint()} and {@link ItemCatalog#fingerprint()}.
+     */
+    public String interactionsFingerprint() {
+        String f = interactionsFingerprint;
+        if (f == null) {
+            f = computeFingerprint(false);
+            interactionsFingerprint = f;
+        }
+        return f;
+    }
+
+    private String computeFingerprint(boolean withItems) {
         MessageDigest md;
         try {
             md = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+        if (withItems) {
+            md.update(("items:" + catalog.fingerprint() + ";").getBytes(StandardCharsets.UTF_8));
         }
         for (Domain d : catalog.domains()) {
             md.update((d.name() + ":" + d.firstItem() + ":" + d.size() + ";").getBytes(StandardCharsets.UTF_8));

@@ -22,6 +22,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The llmedt model file: a versioned binary container (never Java serialization).
@@ -45,6 +47,7 @@ public final class ModelFile {
 
     private static final byte[] MAGIC = "LLMEDTMF".getBytes(StandardCharsets.US_ASCII);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(ModelFile.class);
 
     /**
      * A named float tensor.
@@ -271,6 +274,11 @@ public final class ModelFile {
         if (b.remaining() != 32) {
             throw new ModelFileException(file, (b.remaining() - 32) + " unexpected bytes after the tensors");
         }
-        return new Contents(header.path("kind").asText(), header.path("config"), header.path("provenance"), tensors);
+        JsonNode provenance = header.path("provenance");
+        if (provenance.has(Provenance.DATASET_FINGERPRINT) && !Provenance.recordsCatalog(provenance)) {
+            LOG.warn("{}: written before model files recorded their item catalogue: it loads, but recommend and evaluate cannot check "
+                    + "that the data's items are the ones it was trained on (retrain to record it)", file);
+        }
+        return new Contents(header.path("kind").asText(), header.path("config"), provenance, tensors);
     }
 }
