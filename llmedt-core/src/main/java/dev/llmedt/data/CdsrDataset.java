@@ -72,7 +72,7 @@ public final class CdsrDataset {
     /**
      * Reads a dataset directory, choosing the format from its content: the LLMCDSR layout when it
      * holds {@code num.txt}, otherwise delimited files {@code interactions.(csv|tsv)} and
-     * {@code items.(csv|tsv)}.
+     * {@code items.(csv|tsv)}, each also as {@code .gz}.
      *
      * @throws MalformedDataException when a file is malformed (names file and line)
      * @throws IOException when the directory cannot be read
@@ -82,9 +82,9 @@ public final class CdsrDataset {
             return new LlmcdsrReader(directory).read();
         }
         for (String ext : List.of("csv", "tsv")) {
-            Path interactions = directory.resolve("interactions." + ext);
-            Path items = directory.resolve("items." + ext);
-            if (Files.isRegularFile(interactions) && Files.isRegularFile(items)) {
+            Path interactions = either(directory, "interactions." + ext);
+            Path items = either(directory, "items." + ext);
+            if (interactions != null && items != null) {
                 return DelimitedReader.builder(interactions, items).build().read();
             }
         }
@@ -92,7 +92,18 @@ public final class CdsrDataset {
             throw new MalformedDataException(directory, 0, "not a directory");
         }
         throw new MalformedDataException(directory, 0, "no dataset found: expected the LLMCDSR layout (num.txt, items_A.tsv, ...) "
-                + "or interactions.csv + items.csv (or .tsv)");
+                + "or interactions.csv + items.csv (or .tsv, each optionally .gz)");
+    }
+
+    /** Returns {@code name} or {@code name.gz} in the directory, whichever is a regular file (the plain one first), or null. */
+    private static Path either(Path directory, String name) {
+        for (String candidate : List.of(name, name + ".gz")) {
+            Path file = directory.resolve(candidate);
+            if (Files.isRegularFile(file)) {
+                return file;
+            }
+        }
+        return null;
     }
 
     /** Returns the dataset's name. */

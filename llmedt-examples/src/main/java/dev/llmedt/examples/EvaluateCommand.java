@@ -158,6 +158,16 @@ final class EvaluateCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("--method must be 'popular', got '" + name + "'");
             };
         }
+        if (cases.isEmpty()) {
+            if (profileEncoder != null) {
+                profileEncoder.close();
+            }
+            throw new IllegalArgumentException(data.cases(s).isEmpty()
+                    ? "the " + s.label() + " split of " + data.name() + " has no cases (its " + s.label() + " file is missing or empty): "
+                            + "nothing to evaluate; give --split " + (s == Split.TEST ? "valid" : "test") + " or data with held-out users"
+                    : "none of the " + data.cases(s).size() + " " + s.label() + " cases of " + data.name() + " has its target in the "
+                            + "domain the model scores: nothing to evaluate");
+        }
         Evaluator evaluator = Evaluator.of(p).withProgress(ConsoleProgress.create());
         if (threads != null) {
             evaluator = evaluator.withThreads(threads);
