@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * the {@code sha256} of the matrix file. {@link #read} checks the size and the checksum and
  * honours {@code dtype} ({@code float32} or {@code float64}) and {@code byte_order}
  * ({@code little_endian} or {@code big_endian}) of a matrix written by another tool; any other
- * value is refused. A file without {@code catalog_fingerprint} (written by an older llmedt) is
- * read with one warning: it can then only be checked against a catalogue by its row count.
+ * value is refused. A file without {@code catalog_fingerprint} (written by an older llmedt, or from
+ * {@link #of} vectors) is read with one warning: it can then only be checked against a catalogue
+ * by its row count.
  */
 public final class ItemEmbeddings {
 
@@ -430,8 +431,8 @@ public final class ItemEmbeddings {
         }
         String catalog = meta.path("catalog_fingerprint").asText("");
         if (catalog.isEmpty()) {
-            LOG.warn("{}: written before embeddings recorded their item catalogue: they can be checked against a dataset by their row "
-                    + "count only (encode again to record it)", side);
+            LOG.warn("{}: records no item catalogue (written by an older llmedt, or from vectors made elsewhere): they can be checked "
+                    + "against a dataset by their row count only (encode again to record it)", side);
         }
         return new ItemEmbeddings(m, rows, dim, meta.get("model_id").asText(), meta.get("template").asText(), catalog);
     }
