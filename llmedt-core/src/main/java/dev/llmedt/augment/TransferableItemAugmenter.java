@@ -130,10 +130,7 @@ public final class TransferableItemAugmenter implements Augmenter {
 
     /** Checks that the generator's encoder matches the embeddings (the same checks as {@link #augment}). */
     void checkEmbeddings(ItemCatalog catalog, ItemEmbeddings embeddings, String what) {
-        if (embeddings.rows() != catalog.size()) {
-            throw new IllegalArgumentException("item embeddings have " + embeddings.rows() + " rows but " + what + " has "
-                    + catalog.size() + " items; encode the same dataset");
-        }
+        embeddings.requireCatalog(catalog, what);
         if (generator != null) {
             if (!encoder.modelId().equals(embeddings.modelId())) {
                 throw new IllegalArgumentException("the encoder of generated texts (" + encoder.modelId()

@@ -26,6 +26,7 @@ public final class CdsrDataset {
     private final List<EvaluationCase> test;
     private final ReadReport report;
     private volatile String fingerprint;
+    private volatile String interactionsFingerprint;
 
     /**
      * Creates a dataset, checking that every id names an item of the catalog.
@@ -71,7 +72,7 @@ public final class CdsrDataset {
     /**
      * Reads a dataset directory, choosing the format from its content: the LLMCDSR layout when it
      * holds {@code num.txt}, otherwise delimited files {@code interactions.(csv|tsv)} and
-     * {@code items.(csv|tsv)}.
+     * {@code items.(csv|tsv)}, each also as {@code .gz}.
      *
      * @throws MalformedDataException when a file is malformed (names file and line)
      * @throws IOException when the directory cannot be read
@@ -81,9 +82,9 @@ public final class CdsrDataset {
             return new LlmcdsrReader(directory).read();
         }
         for (String ext : List.of("csv", "tsv")) {
-            Path interactions = directory.resolve("interactions." + ext);
-            Path items = directory.resolve("items." + ext);
-            if (Files.isRegularFile(interactions) && Files.isRegularFile(items)) {
+            Path interactions = either(directory, "interactions." + ext);
+            Path items = either(directory, "items." + ext);
+            if (interactions != null && items != null) {
                 return DelimitedReader.builder(interactions, items).build().read();
             }
         }
@@ -91,7 +92,18 @@ public final class CdsrDataset {
             throw new MalformedDataException(directory, 0, "not a directory");
         }
         throw new MalformedDataException(directory, 0, "no dataset found: expected the LLMCDSR layout (num.txt, items_A.tsv, ...) "
-                + "or interactions.csv + items.csv (or .tsv)");
+                + "or interactions.csv + items.csv (or .tsv, each optionally .gz)");
+    }
+
+    /** Returns {@code name} or {@code name.gz} in the directory, whichever is a regular file (the plain one first), or null. */
+    private static Path either(Path directory, String name) {
+        for (String candidate : List.of(name, name + ".gz")) {
+            Path file = directory.resolve(candidate);
+            if (Files.isRegularFile(file)) {
+                return file;
+            }
+        }
+        return null;
     }
 
     /** Returns the dataset's name. */
@@ -149,24 +161,43 @@ public final class CdsrDataset {
     }
 
     /**
-     * Returns a SHA-256 over the domains, item ids and every sequence and case, for provenance:
-     * two datasets with the same fingerprint hold the same interactions.
+     * Returns a SHA-256 (hex) over the item table ({@link ItemCatalog#fingerprint()}: domains, ids,
+     * external ids and texts) and every sequence and case, for provenance: two datasets with the
+     * same fingerprint hold the same items and the same interactions.
      */
     public String fingerprint() {
         String f = fingerprint;
         if (f == null) {
-            f = computeFingerprint();
+            f = computeFingerprint(true);
             fingerprint = f;
         }
         return f;
     }
 
-    private String computeFingerprint() {
+    /**
+     * Returns the fingerprint model files recorded before they recorded the item table: a SHA-256
+     * over the domains (name, first id, size) and every sequence and case, not the items' ids,
+     * external ids or texts. Only for checking such older files against data; new ones record
+     * {@link #fingerprint()} and {@link ItemCatalog#fingerprint()}.
+     */
+    public String interactionsFingerprint() {
+        String f = interactionsFingerprint;
+        if (f == null) {
+            f = computeFingerprint(false);
+            interactionsFingerprint = f;
+        }
+        return f;
+    }
+
+    private String computeFingerprint(boolean withItems) {
         MessageDigest md;
         try {
             md = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+        if (withItems) {
+            md.update(("items:" + catalog.fingerprint() + ";").getBytes(StandardCharsets.UTF_8));
         }
         for (Domain d : catalog.domains()) {
             md.update((d.name() + ":" + d.firstItem() + ":" + d.size() + ";").getBytes(StandardCharsets.UTF_8));

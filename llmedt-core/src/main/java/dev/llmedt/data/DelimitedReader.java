@@ -247,7 +247,7 @@ public final class DelimitedReader implements DatasetReader {
         @Override
         public final void line(long number, String text) throws IOException {
             if (header == null) {
-                String line = number == 1 && text.startsWith("\uFEFF") ? text.substring(1) : text;
+                String line = text; // a byte-order mark is skipped by TextFiles, as for every reader
                 if (line.isBlank()) {
                     throw new MalformedDataException(file, number, "blank header line: expected the column names " + expectedColumns());
                 }

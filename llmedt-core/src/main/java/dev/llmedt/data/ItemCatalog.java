@@ -1,8 +1,12 @@
 package dev.llmedt.data;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -18,6 +22,7 @@ public final class ItemCatalog {
     private final List<Domain> domains;
     private final Item[] items;
     private final Map<String, Domain> byName;
+    private volatile String fingerprint;
 
     /**
      * Creates a catalog.
@@ -115,6 +120,62 @@ public final class ItemCatalog {
             }
         }
         return n;
+    }
+
+    /**
+     * Returns a SHA-256 (hex) over the item table: the domains (name, first id, size) and every
+     * item's global id, domain, external id (an ASIN, a CSV key) and text fields (names and values,
+     * in order). Two catalogs with the same fingerprint hold the same items under the same ids; a
+     * catalog whose items are reordered, renamed or retitled has another one, even at the same sizes.
+     */
+    public String fingerprint() {
+        String f = fingerprint;
+        if (f == null) {
+            f = computeFingerprint();
+            fingerprint = f;
+        }
+        return f;
+    }
+
+    private String computeFingerprint() {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] buf = new byte[4];
+        for (Domain d : domains) {
+            update(md, d.name(), buf);
+            update(md, d.firstItem(), buf);
+            update(md, d.size(), buf);
+        }
+        for (Item item : items) {
+            update(md, item.id(), buf);
+            update(md, item.domain(), buf);
+            update(md, item.externalId(), buf);
+            update(md, item.text().size(), buf);
+            for (Map.Entry<String, String> field : item.text().entrySet()) {
+                update(md, field.getKey(), buf);
+                update(md, field.getValue(), buf);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** Hashes a string length-prefixed, so that no two sequences of strings hash alike by concatenation. */
+    private static void update(MessageDigest md, String s, byte[] buf) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        update(md, bytes.length, buf);
+        md.update(bytes);
+    }
+
+    private static void update(MessageDigest md, int v, byte[] buf) {
+        buf[0] = (byte) v;
+        buf[1] = (byte) (v >>> 8);
+        buf[2] = (byte) (v >>> 16);
+        buf[3] = (byte) (v >>> 24);
+        md.update(buf);
     }
 
     private void checkItem(int id) {

@@ -113,6 +113,7 @@ public final class LlmcdsrReader implements DatasetReader {
         if (filesRead == 0) {
             throw new MalformedDataException(directory, 0, "no training file found (train_A.txt, ..., train_overlap.txt)");
         }
+        warnUndeclaredDomainFiles(sizes.length, report);
         List<EvaluationCase> valid = readCases(directory.resolve("valid.txt"), catalog, report);
         List<EvaluationCase> test = readCases(directory.resolve("test.txt"), catalog, report);
         String name = directory.toAbsolutePath().normalize().getFileName() == null ? directory.toString()
@@ -120,6 +121,27 @@ public final class LlmcdsrReader implements DatasetReader {
         CdsrDataset dataset = new CdsrDataset(name, catalog, train, valid, test, report.build(LOG, directory.toString()));
         LOG.info("read {} in {} ms", dataset, (System.nanoTime() - start) / 1_000_000);
         return dataset;
+    }
+
+    /**
+     * Warns once about {@code items_X.tsv} / {@code train_X.txt} files of a domain that
+     * {@code num.txt} does not declare (they are not read): a forgotten line of num.txt drops a
+     * whole domain otherwise in silence.
+     */
+    private void warnUndeclaredDomainFiles(int domains, ReadReport.Builder report) {
+        List<String> extra = new ArrayList<>();
+        for (int d = domains; d < 26; d++) {
+            for (String name : List.of("items_" + letter(d) + ".tsv", "train_" + letter(d) + ".txt")) {
+                if (Files.exists(directory.resolve(name))) {
+                    extra.add(name);
+                }
+            }
+        }
+        if (!extra.isEmpty()) {
+            // One WARN line through the report: "DIR: files of domains num.txt does not declare, not read (...): 2".
+            report.add("files of domains " + NUM_FILE + " does not declare (it names " + domains + "), not read "
+                    + extra + "; add a line per domain to " + NUM_FILE + " to read them", extra.size());
+        }
     }
 
     /** The file letter of a domain index: A, B, ..., Z (the layout names at most 26 domains). */

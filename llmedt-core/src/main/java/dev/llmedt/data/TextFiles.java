@@ -1,11 +1,11 @@
 package dev.llmedt.data;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,37 +25,94 @@ final class TextFiles {
         void line(long number, String text) throws IOException;
     }
 
+    /** The longest line read, in bytes: a longer one is an error, not an unbounded buffer. */
+    static final int MAX_LINE_BYTES = 64 << 20;
+
     /**
      * Calls the handler for every line of the file. Files ending in {@code .gz} are decompressed.
+     * A UTF-8 byte-order mark at the start of the file is skipped. Each line is decoded on its own,
+     * so invalid UTF-8 is reported at the line that holds it.
      *
-     * @throws MalformedDataException when the file is missing, not valid UTF-8 or not valid gzip
+     * @throws MalformedDataException when the file is missing, not valid UTF-8 (names the line), not
+     *     valid gzip, or has a line longer than {@value #MAX_LINE_BYTES} bytes
      */
     static void forEachLine(Path file, LineHandler handler) throws IOException {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
         long number = 0;
-        try (BufferedReader reader = open(file)) {
-            String line;
+        byte[] line = new byte[256];
+        int length = 0;
+        byte[] chunk = new byte[1 << 16];
+        try (InputStream in = open(file)) {
             while (true) {
+                int n;
                 try {
-                    line = reader.readLine();
-                } catch (CharacterCodingException e) {
-                    throw new MalformedDataException(file, number + 1, "not valid UTF-8 text");
+                    n = in.read(chunk);
                 } catch (java.util.zip.ZipException | java.io.EOFException e) {
                     throw new MalformedDataException(file, number + 1, "corrupt or truncated gzip data (" + e.getMessage() + ")");
+                } catch (IOException e) {
+                    // "Is a directory", an I/O error: name the file with the reason.
+                    throw new java.nio.file.FileSystemException(file.toString(), null, e.getMessage());
                 }
-                if (line == null) {
+                if (n < 0) {
                     break;
                 }
-                number++;
-                if (!line.isEmpty() && line.charAt(line.length() - 1) == '\r') {
-                    line = line.substring(0, line.length() - 1);
+                int from = 0;
+                for (int i = 0; i < n; i++) {
+                    if (chunk[i] != '\n') {
+                        continue;
+                    }
+                    line = append(file, number, line, length, chunk, from, i - from);
+                    length += i - from;
+                    number++;
+                    handler.line(number, decode(file, number, decoder, line, length));
+                    length = 0;
+                    from = i + 1;
                 }
-                handler.line(number, line);
+                line = append(file, number, line, length, chunk, from, n - from);
+                length += n - from;
             }
+        }
+        if (length > 0) {
+            number++;
+            handler.line(number, decode(file, number, decoder, line, length));
         }
     }
 
-    static BufferedReader open(Path file) throws IOException {
+    private static byte[] append(Path file, long number, byte[] line, int length, byte[] chunk, int from, int count)
+            throws MalformedDataException {
+        if (count == 0) {
+            return line;
+        }
+        if ((long) length + count > MAX_LINE_BYTES) {
+            throw new MalformedDataException(file, number + 1, "line longer than " + MAX_LINE_BYTES + " bytes");
+        }
+        byte[] out = line;
+        if (length + count > out.length) {
+            out = java.util.Arrays.copyOf(out, (int) Math.min(MAX_LINE_BYTES, Math.max(length + count, 2L * out.length)));
+        }
+        System.arraycopy(chunk, from, out, length, count);
+        return out;
+    }
+
+    /** Decodes one line strictly, without a trailing carriage return, and (line 1) without a byte-order mark. */
+    private static String decode(Path file, long number, CharsetDecoder decoder, byte[] line, int length) throws MalformedDataException {
+        int start = number == 1 && length >= 3 && line[0] == (byte) 0xEF && line[1] == (byte) 0xBB && line[2] == (byte) 0xBF ? 3 : 0;
+        int end = length > start && line[length - 1] == '\r' ? length - 1 : length;
+        try {
+            return decoder.reset().decode(ByteBuffer.wrap(line, start, end - start)).toString();
+        } catch (CharacterCodingException e) {
+            throw new MalformedDataException(file, number, "not valid UTF-8 text");
+        }
+    }
+
+    /** Opens a file for reading, decompressing a {@code .gz} one. */
+    static InputStream open(Path file) throws IOException {
         InputStream in;
+        if (Files.isDirectory(file)) {
+            throw new MalformedDataException(file, 0, "is a directory, not a file");
+        }
         try {
             in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         } catch (NoSuchFileException e) {
@@ -69,9 +126,7 @@ final class TextFiles {
             in.close();
             throw new MalformedDataException(file, 0, "not a valid gzip file (" + e.getMessage() + ")");
         }
-        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16);
+        return in;
     }
 
     /**

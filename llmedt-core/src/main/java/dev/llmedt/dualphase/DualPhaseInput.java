@@ -3,6 +3,7 @@ package dev.llmedt.dualphase;
 import dev.llmedt.LlmEdtModel;
 import dev.llmedt.augment.AugmentedData;
 import dev.llmedt.data.CdsrDataset;
+import dev.llmedt.model.Provenance;
 import dev.llmedt.text.ItemEmbeddings;
 import dev.llmedt.training.TrainingSequences;
 import java.util.Objects;
@@ -80,10 +81,11 @@ public final class DualPhaseInput {
      */
     public DualPhaseInput withPhaseOne(LlmEdtModel model) {
         Objects.requireNonNull(model, "model");
-        String fingerprint = model.provenance().path("dataset_fingerprint").asText();
-        if (!fingerprint.equals(data.fingerprint())) {
+        String fingerprint = model.provenance().path(Provenance.DATASET_FINGERPRINT).asText();
+        String here = Provenance.comparableFingerprint(model.provenance(), data);
+        if (!fingerprint.equals(here)) {
             throw new IllegalArgumentException("the phase-1 model was trained on data with fingerprint " + fingerprint + ", not on "
-                    + data.name() + " (" + data.fingerprint() + ")");
+                    + data.name() + " (" + here + ")");
         }
         if (!model.domains().equals(data.domains())) {
             throw new IllegalArgumentException("the phase-1 model's domains " + model.domains() + " are not " + data.domains());

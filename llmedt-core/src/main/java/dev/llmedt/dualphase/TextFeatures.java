@@ -168,9 +168,6 @@ final class TextFeatures {
 
     /** Checks that the embeddings have one row per catalogue item. */
     static void check(ItemCatalog catalog, ItemEmbeddings embeddings) {
-        if (embeddings.rows() != catalog.size()) {
-            throw new IllegalArgumentException("the item embeddings have " + embeddings.rows() + " rows but the catalog has "
-                    + catalog.size() + " items (domains " + catalog.domainNames() + "): they were made for another dataset");
-        }
+        embeddings.requireCatalog(catalog, "the catalog");
     }
 }

@@ -5,6 +5,7 @@ import dev.llmedt.engine.Parameter;
 import dev.llmedt.engine.ParameterSet;
 import dev.llmedt.io.ChecksummedContainer;
 import dev.llmedt.output.WriteOption;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -22,6 +23,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The llmedt model file: a versioned binary container (never Java serialization).
@@ -45,6 +48,7 @@ public final class ModelFile {
 
     private static final byte[] MAGIC = "LLMEDTMF".getBytes(StandardCharsets.US_ASCII);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(ModelFile.class);
 
     /**
      * A named float tensor.
@@ -154,25 +158,65 @@ public final class ModelFile {
      * without reading the tensors or verifying the checksum ({@link #read} does).
      */
     public static String kind(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new ModelFileException(file, "is a directory, not a model file");
+        }
         try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
             byte[] magic = new byte[MAGIC.length];
             in.readFully(magic);
             if (!Arrays.equals(magic, MAGIC)) {
                 throw new ModelFileException(file, "not an llmedt model file (bad magic)");
             }
-            in.readInt();
+            int version = Integer.reverseBytes(in.readInt());
             int headerLength = Integer.reverseBytes(in.readInt());
-            if (headerLength < 2 || headerLength > Files.size(file)) {
-                throw new ModelFileException(file, "invalid header length " + headerLength);
+            if (version == FORMAT_VERSION && headerLength >= 2 && headerLength <= Files.size(file) - MAGIC.length - 8 - 32) {
+                byte[] header = new byte[headerLength];
+                in.readFully(header);
+                JsonNode kind = parse(header, 0, headerLength).path("kind");
+                if (kind.isTextual()) {
+                    return kind.asText();
+                }
             }
-            byte[] header = new byte[headerLength];
-            in.readFully(header);
-            return JSON.readTree(new String(header, StandardCharsets.UTF_8)).path("kind").asText();
         } catch (NoSuchFileException e) {
             throw new ModelFileException(file, "file not found");
         } catch (java.io.EOFException e) {
             throw new ModelFileException(file, "not an llmedt model file (too short)");
+        } catch (JsonProcessingException e) {
+            // Said below, by the full check: the same message as loading the file gives.
+        } catch (java.nio.file.FileSystemException e) {
+            throw new ModelFileException(file, "cannot be read: " + reason(e));
         }
+        // The header cannot be read: verify the whole file, which names the fault as read() does.
+        return read(file).kind();
+    }
+
+    /** The reason of an I/O error without the path (which the message names already). */
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static JsonNode parse(byte[] bytes, int offset, int length) throws JsonProcessingException {
+        return JSON.readTree(new String(bytes, offset, length, StandardCharsets.UTF_8));
+    }
+
+    /** Parses a verified file's header, naming the file when it is not a JSON object. */
+    private static JsonNode header(Path file, byte[] bytes, int offset, int length) throws ModelFileException {
+        JsonNode header;
+        try {
+            header = parse(bytes, offset, length);
+        } catch (JsonProcessingException e) {
+            throw new ModelFileException(file, "invalid header (not JSON: " + e.getOriginalMessage() + ")");
+        }
+        if (header == null || !header.isObject()) {
+            throw new ModelFileException(file, "invalid header: not a JSON object");
+        }
+        return header;
     }
 
     /** Returns the domains as the model files' configuration stores them: {@code [{name, first_item, size}, ...]}. */
@@ -222,10 +266,15 @@ public final class ModelFile {
     /** Reads and verifies a model file. */
     public static Contents read(Path file) throws IOException {
         byte[] bytes;
+        if (Files.isDirectory(file)) {
+            throw new ModelFileException(file, "is a directory, not a model file");
+        }
         try {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new ModelFileException(file, "file not found");
+        } catch (IOException e) {
+            throw new ModelFileException(file, "cannot be read: " + reason(e));
         }
         if (bytes.length < MAGIC.length + 8 + 32 || !Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {
             throw new ModelFileException(file, "not an llmedt model file (bad magic or too short: " + bytes.length + " bytes)");
@@ -233,6 +282,14 @@ public final class ModelFile {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         b.position(MAGIC.length);
         int version = b.getInt();
+        // The checksum first: a flipped byte in the version field is corruption, not a newer format.
+        MessageDigest sha = ChecksummedContainer.sha256();
+        sha.update(bytes, 0, bytes.length - 32);
+        if (!Arrays.equals(sha.digest(), Arrays.copyOfRange(bytes, bytes.length - 32, bytes.length))) {
+            throw new ModelFileException(file, "checksum mismatch: the file is corrupt or truncated"
+                    + (version == FORMAT_VERSION ? "" : " (its format version field reads " + version + "; this llmedt reads format "
+                    + FORMAT_VERSION + ": if a newer llmedt wrote it, read it with that version)"));
+        }
         if (version > FORMAT_VERSION) {
             throw new ModelFileException(file, "written in model format " + version + " by a newer llmedt; this version reads up to "
                     + FORMAT_VERSION + ": upgrade llmedt");
@@ -240,16 +297,11 @@ public final class ModelFile {
         if (version < 1) {
             throw new ModelFileException(file, "invalid format version " + version);
         }
-        MessageDigest sha = ChecksummedContainer.sha256();
-        sha.update(bytes, 0, bytes.length - 32);
-        if (!Arrays.equals(sha.digest(), Arrays.copyOfRange(bytes, bytes.length - 32, bytes.length))) {
-            throw new ModelFileException(file, "checksum mismatch: the file is corrupt or truncated");
-        }
         int headerLength = b.getInt();
         if (headerLength < 2 || headerLength > bytes.length - b.position() - 32) {
             throw new ModelFileException(file, "invalid header length " + headerLength);
         }
-        JsonNode header = JSON.readTree(new String(bytes, b.position(), headerLength, StandardCharsets.UTF_8));
+        JsonNode header = header(file, bytes, b.position(), headerLength);
         b.position(b.position() + headerLength);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (JsonNode t : header.path("tensors")) {
@@ -257,11 +309,17 @@ public final class ModelFile {
             List<Integer> dims = new ArrayList<>();
             long n = 1;
             for (JsonNode s : t.path("shape")) {
+                if (!s.canConvertToInt() || s.asInt() < 1) {
+                    throw new ModelFileException(file, "tensor " + name + " has an invalid dimension " + s);
+                }
                 dims.add(s.asInt());
-                n *= s.asInt();
+                n = Math.min(n * s.asInt(), Integer.MAX_VALUE);
             }
             if (n < 1 || n * 4 > b.remaining() - 32L) {
                 throw new ModelFileException(file, "tensor " + name + " " + dims + " does not fit in the file");
+            }
+            if (tensors.containsKey(name)) {
+                throw new ModelFileException(file, "tensor " + name + " appears twice");
             }
             float[] data = new float[(int) n];
             b.asFloatBuffer().get(data);
@@ -271,6 +329,11 @@ public final class ModelFile {
         if (b.remaining() != 32) {
             throw new ModelFileException(file, (b.remaining() - 32) + " unexpected bytes after the tensors");
         }
-        return new Contents(header.path("kind").asText(), header.path("config"), header.path("provenance"), tensors);
+        JsonNode provenance = header.path("provenance");
+        if (provenance.has(Provenance.DATASET_FINGERPRINT) && !Provenance.recordsCatalog(provenance)) {
+            LOG.warn("{}: written before model files recorded their item catalogue: it loads, but recommend and evaluate cannot check "
+                    + "that the data's items are the ones it was trained on (retrain to record it)", file);
+        }
+        return new Contents(header.path("kind").asText(), header.path("config"), provenance, tensors);
     }
 }

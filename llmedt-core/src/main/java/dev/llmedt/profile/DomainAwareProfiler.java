@@ -449,10 +449,7 @@ public final class DomainAwareProfiler implements Profiler {
         Objects.requireNonNull(embeddings, "embeddings");
         Objects.requireNonNull(visible, "visible");
         Objects.requireNonNull(progress, "progress");
-        if (embeddings.rows() != catalog.size()) {
-            throw new IllegalArgumentException("item embeddings have " + embeddings.rows() + " rows but the catalog has " + catalog.size()
-                    + " items; encode the items of this catalog");
-        }
+        embeddings.requireCatalog(catalog, "the catalog");
         checkHistories(catalog, visible);
         // Vectors of the items the histories use only; null for items without text.
         float[][] vectors = new float[catalog.size()][];

@@ -36,8 +36,14 @@ import org.slf4j.LoggerFactory;
  * row ({@code rows x dimension} values, no header), so any tool can map it (numpy:
  * {@code np.fromfile(f, '<f4').reshape(rows, dim)}), plus a sidecar {@code FILE.json} with
  * {@code format}, {@code version}, {@code rows}, {@code dimension}, {@code dtype},
- * {@code byte_order}, {@code model_id}, {@code template}, {@code items_without_text} and the
- * {@code sha256} of the matrix file. {@link #read} checks the size and the checksum.
+ * {@code byte_order}, {@code model_id}, {@code template}, {@code items_without_text},
+ * {@code catalog_fingerprint} (the {@link ItemCatalog#fingerprint()} of the items encoded) and
+ * the {@code sha256} of the matrix file. {@link #read} checks the size and the checksum and
+ * honours {@code dtype} ({@code float32} or {@code float64}) and {@code byte_order}
+ * ({@code little_endian} or {@code big_endian}) of a matrix written by another tool; any other
+ * value is refused. A file without {@code catalog_fingerprint} (written by an older llmedt, or from
+ * {@link #of} vectors) is read with one warning: it can then only be checked against a catalogue
+ * by its row count.
  */
 public final class ItemEmbeddings {
 
@@ -56,9 +62,12 @@ public final class ItemEmbeddings {
     private final String template;
     private final boolean[] hasText;
     private final int withoutText;
+    /** The fingerprint of the catalogue whose items these are, or "" when unknown. */
+    private final String catalogFingerprint;
 
-    private ItemEmbeddings(float[] matrix, int rows, int dimension, String modelId, String template) {
+    private ItemEmbeddings(float[] matrix, int rows, int dimension, String modelId, String template, String catalogFingerprint) {
         this.matrix = matrix;
+        this.catalogFingerprint = catalogFingerprint;
         this.rows = rows;
         this.dimension = dimension;
         this.modelId = modelId;
@@ -98,7 +107,7 @@ public final class ItemEmbeddings {
         }
         float[] copy = matrix.clone();
         checkRows(copy, rows, dimension, "the matrix");
-        return new ItemEmbeddings(copy, rows, dimension, modelId, template);
+        return new ItemEmbeddings(copy, rows, dimension, modelId, template, "");
     }
 
     /**
@@ -153,7 +162,7 @@ public final class ItemEmbeddings {
             }
             progress.progress("encode items", from + chunk.size(), texts.size());
         }
-        return new ItemEmbeddings(matrix, n, dim, encoder.modelId(), template.toString());
+        return new ItemEmbeddings(matrix, n, dim, encoder.modelId(), template.toString(), catalog.fingerprint());
     }
 
     private static void checkVector(float[] v, int dim, String modelId, String what) {
@@ -184,6 +193,10 @@ public final class ItemEmbeddings {
         }
     }
 
+    private static String quote(String value) {
+        return "'" + shorten(value) + "'";
+    }
+
     private static String shorten(String s) {
         return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
@@ -206,6 +219,37 @@ public final class ItemEmbeddings {
     /** Returns the description of the text template the texts were rendered with. */
     public String template() {
         return template;
+    }
+
+    /**
+     * Returns the {@link ItemCatalog#fingerprint()} of the catalogue whose items these are, when
+     * known: embeddings {@link #encode}d from a catalogue or read from a file that records it; empty
+     * for {@link #of} and for files written before embeddings recorded it.
+     */
+    public java.util.Optional<String> catalogFingerprint() {
+        return catalogFingerprint.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(catalogFingerprint);
+    }
+
+    /**
+     * Checks that these are the embeddings of a catalogue's items: one row per item and, when the
+     * fingerprint of the encoded catalogue is known, the same fingerprint (a catalogue of the same
+     * size whose items are other ones, or reordered, is refused).
+     *
+     * @param catalog the items the embeddings are used with
+     * @param what the catalogue's name for the message, such as {@code "the catalog"} or a dataset name
+     * @throws IllegalArgumentException naming both row counts or both fingerprints when they differ
+     */
+    public void requireCatalog(ItemCatalog catalog, String what) {
+        Objects.requireNonNull(catalog, "catalog");
+        if (rows != catalog.size()) {
+            throw new IllegalArgumentException("the item embeddings have " + rows + " rows but " + what + " has " + catalog.size()
+                    + " items (domains " + catalog.domainNames() + "): they were made for another dataset; encode the items of this one");
+        }
+        if (!catalogFingerprint.isEmpty() && !catalogFingerprint.equals(catalog.fingerprint())) {
+            throw new IllegalArgumentException("the item embeddings were made for an item catalogue with fingerprint " + catalogFingerprint
+                    + ", but " + what + " has fingerprint " + catalog.fingerprint() + " (the same " + rows + " rows: other items, or the "
+                    + "same ones in another order or with other texts); encode the items of this dataset");
+        }
     }
 
     /** Returns the number of items without text (zero rows). */
@@ -288,6 +332,9 @@ public final class ItemEmbeddings {
         meta.put("model_id", modelId);
         meta.put("template", template);
         meta.put("items_without_text", withoutText);
+        if (!catalogFingerprint.isEmpty()) {
+            meta.put("catalog_fingerprint", catalogFingerprint);
+        }
         meta.put("sha256", HexFormat.of().formatHex(sha256().digest(data)));
         AtomicFiles.write(sidecar(matrixFile), JSON.writeValueAsBytes(meta), options);
     }
@@ -322,18 +369,31 @@ public final class ItemEmbeddings {
         if (!missing.isEmpty()) {
             throw new IOException(side + ": missing fields " + missing);
         }
-        int rows = meta.get("rows").asInt(-1);
-        int dim = meta.get("dimension").asInt(-1);
-        if (rows < 0 || dim < 1) {
-            throw new IOException(side + ": rows " + meta.get("rows") + " and dimension " + meta.get("dimension") + " must be >= 0 and >= 1");
+        int rows = meta.get("rows").canConvertToInt() ? meta.get("rows").asInt(-1) : -1;
+        int dim = meta.get("dimension").canConvertToInt() ? meta.get("dimension").asInt(-1) : -1;
+        if (!meta.get("rows").isIntegralNumber() || !meta.get("dimension").isIntegralNumber() || rows < 0 || dim < 1) {
+            throw new IOException(side + ": rows " + meta.get("rows") + " and dimension " + meta.get("dimension") + " must be integers >= 0 and >= 1");
         }
-        long expected = 4L * rows * dim;
+        String dtype = meta.path("dtype").asText("float32");
+        int width = switch (dtype) {
+            case "float32" -> 4;
+            case "float64" -> 8;
+            default -> throw new IOException(side + ": dtype " + quote(dtype) + " is not supported; float32 and float64 are");
+        };
+        String byteOrderName = meta.path("byte_order").asText("little_endian");
+        ByteOrder order = switch (byteOrderName) {
+            case "little_endian" -> ByteOrder.LITTLE_ENDIAN;
+            case "big_endian" -> ByteOrder.BIG_ENDIAN;
+            default -> throw new IOException(side + ": byte_order " + quote(byteOrderName)
+                    + " is not supported; little_endian and big_endian are");
+        };
+        long expected = (long) width * rows * dim;
         if (!Files.isRegularFile(matrixFile)) {
             throw new IOException(matrixFile + ": missing");
         }
         long size = Files.size(matrixFile);
         if (size != expected) {
-            throw new IOException(matrixFile + ": " + size + " bytes, but " + rows + " x " + dim + " float32 need " + expected);
+            throw new IOException(matrixFile + ": " + size + " bytes, but " + rows + " x " + dim + " " + dtype + " need " + expected);
         }
         if (expected > Integer.MAX_VALUE - 8) {
             throw new IOException(matrixFile + ": " + expected + " bytes is more than one Java array holds");
@@ -356,13 +416,25 @@ public final class ItemEmbeddings {
                     + " (the file was altered or truncated)");
         }
         float[] m = new float[rows * dim];
-        ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(m);
+        ByteBuffer buffer = ByteBuffer.wrap(data).order(order);
+        if (width == 4) {
+            buffer.asFloatBuffer().get(m);
+        } else {
+            for (int i = 0; i < m.length; i++) {
+                m[i] = (float) buffer.getDouble();
+            }
+        }
         try {
             checkRows(m, rows, dim, matrixFile.toString());
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }
-        return new ItemEmbeddings(m, rows, dim, meta.get("model_id").asText(), meta.get("template").asText());
+        String catalog = meta.path("catalog_fingerprint").asText("");
+        if (catalog.isEmpty()) {
+            LOG.warn("{}: records no item catalogue (written by an older llmedt, or from vectors made elsewhere): they can be checked "
+                    + "against a dataset by their row count only (encode again to record it)", side);
+        }
+        return new ItemEmbeddings(m, rows, dim, meta.get("model_id").asText(), meta.get("template").asText(), catalog);
     }
 
     private static MessageDigest sha256() {

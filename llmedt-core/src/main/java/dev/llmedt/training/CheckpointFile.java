@@ -126,14 +126,20 @@ final class CheckpointFile {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         b.position(MAGIC.length);
         int version = b.getInt();
+        // The checksum first: a flipped byte in the version field is corruption, not a newer format.
+        MessageDigest sha = ChecksummedContainer.sha256();
+        sha.update(bytes, 0, bytes.length - 32);
+        if (!Arrays.equals(sha.digest(), Arrays.copyOfRange(bytes, bytes.length - 32, bytes.length))) {
+            throw new CheckpointException(file, "checksum mismatch: the checkpoint is corrupt or truncated"
+                    + (version == FORMAT_VERSION ? "" : " (its format version field reads " + version + "; this llmedt reads format "
+                    + FORMAT_VERSION + ")") + advice);
+        }
         if (version > FORMAT_VERSION) {
             throw new CheckpointException(file, "written in checkpoint format " + version + " by a newer llmedt; this version reads up to "
                     + FORMAT_VERSION);
         }
-        MessageDigest sha = ChecksummedContainer.sha256();
-        sha.update(bytes, 0, bytes.length - 32);
-        if (version < 1 || !Arrays.equals(sha.digest(), Arrays.copyOfRange(bytes, bytes.length - 32, bytes.length))) {
-            throw new CheckpointException(file, "checksum mismatch: the checkpoint is corrupt or truncated" + advice);
+        if (version < 1) {
+            throw new CheckpointException(file, "invalid format version " + version + advice);
         }
         int headerLength = b.getInt();
         if (headerLength < 2 || headerLength > bytes.length - b.position() - 32) {
@@ -157,7 +163,8 @@ final class CheckpointFile {
             boolean isFloat = t.path("type").asText().equals("f32");
             long rows = shape.path(0).asLong(-1);
             long cols = isFloat ? shape.path(1).asLong(-1) : 1;
-            if (rows < 0 || cols < 0 || rows * cols * 4 > b.remaining() - 32L) {
+            if (rows < 0 || cols < 0 || rows > Integer.MAX_VALUE || cols > Integer.MAX_VALUE
+                    || rows * Math.max(cols, 1) > (b.remaining() - 32L) / 4) {
                 throw new CheckpointException(file, "tensor " + name + " " + shape + " does not fit in the file" + advice);
             }
             if (isFloat) {

@@ -130,4 +130,102 @@ class ItemEmbeddingsTest {
                 () -> new HashingEncoder(4).encode(List.of("a", " ")));
         assertTrue(blank.getMessage().contains("text 1"), blank.getMessage());
     }
+
+    /** The catalogue of {@link #catalog()} with the titles of items 0 and 3 swapped: the same six rows. */
+    private static ItemCatalog reordered() {
+        ItemCatalog c = catalog();
+        List<Item> items = new ArrayList<>();
+        for (int i = 0; i < c.size(); i++) {
+            int from = i == 0 ? 3 : i == 3 ? 0 : i;
+            items.add(new Item(i, c.item(i).domain(), c.item(from).externalId(), c.item(from).text()));
+        }
+        return new ItemCatalog(c.domains(), items);
+    }
+
+    @Test
+    void embeddingsCarryTheirCatalogueAndRefuseAnotherWithTheSameRowCount(@TempDir Path dir) throws Exception {
+        ItemEmbeddings e = ItemEmbeddings.encode(catalog(), new HashingEncoder(4), ItemTextTemplate.titles(), (t, d, n) -> { });
+        assertEquals(catalog().fingerprint(), e.catalogFingerprint().orElseThrow());
+        Path file = dir.resolve("items.f32");
+        e.write(file);
+        assertEquals(catalog().fingerprint(), new ObjectMapper().readTree(ItemEmbeddings.sidecar(file).toFile())
+                .path("catalog_fingerprint").asText());
+        ItemEmbeddings[] back = new ItemEmbeddings[1];
+        assertEquals(List.of(), dev.llmedt.testing.LogCapture.warnings("catalogue", () -> back[0] = ItemEmbeddings.read(file)));
+        back[0].requireCatalog(catalog(), "the catalog");
+        IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+                () -> back[0].requireCatalog(reordered(), "dataset syn"));
+        assertTrue(other.getMessage().contains(catalog().fingerprint()) && other.getMessage().contains(reordered().fingerprint())
+                && other.getMessage().contains("dataset syn"), other.getMessage());
+        IllegalArgumentException rows = assertThrows(IllegalArgumentException.class,
+                () -> back[0].requireCatalog(dev.llmedt.testing.TinyData.catalog(4, 3), "the catalog"));
+        assertTrue(rows.getMessage().contains("6 rows") && rows.getMessage().contains("7 items"), rows.getMessage());
+        // Training on them refuses the other catalogue too (the library's front door checks the same way).
+        dev.llmedt.data.CdsrDataset data = new dev.llmedt.data.CdsrDataset("syn", reordered(), List.of(), List.of(), List.of(),
+                dev.llmedt.data.ReadReport.empty());
+        assertThrows(IllegalArgumentException.class, () -> dev.llmedt.dualphase.DualPhaseInput.of(data).withItemEmbeddings(back[0]));
+    }
+
+    @Test
+    void anOlderEmbeddingsFileWithoutItsCatalogueReadsWithOneWarning(@TempDir Path dir) throws Exception {
+        ItemEmbeddings e = ItemEmbeddings.encode(catalog(), new HashingEncoder(4), ItemTextTemplate.titles(), (t, d, n) -> { });
+        Path file = dir.resolve("items.f32");
+        e.write(file);
+        com.fasterxml.jackson.databind.node.ObjectNode meta = (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper()
+                .readTree(ItemEmbeddings.sidecar(file).toFile());
+        meta.remove("catalog_fingerprint");
+        Files.write(ItemEmbeddings.sidecar(file), new ObjectMapper().writeValueAsBytes(meta));
+        ItemEmbeddings[] back = new ItemEmbeddings[1];
+        List<String> warnings = dev.llmedt.testing.LogCapture.warnings("catalogue", () -> back[0] = ItemEmbeddings.read(file));
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(back[0].catalogFingerprint().isEmpty());
+        back[0].requireCatalog(reordered(), "the catalog");
+        assertArrayEquals(e.toArray(), back[0].toArray());
+    }
+
+    /** Writes a matrix file as another tool would, with a sidecar naming its dtype and byte order. */
+    private static Path writeForeign(Path dir, float[] values, int rows, int dim, String dtype, String byteOrder) throws IOException {
+        ByteOrder order = byteOrder.equals("big_endian") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+        boolean doubles = dtype.equals("float64");
+        ByteBuffer b = ByteBuffer.allocate(values.length * (doubles ? 8 : 4)).order(order);
+        for (float v : values) {
+            if (doubles) {
+                b.putDouble(v);
+            } else {
+                b.putFloat(v);
+            }
+        }
+        Path file = dir.resolve(dtype + "-" + byteOrder + ".bin");
+        Files.write(file, b.array());
+        com.fasterxml.jackson.databind.node.ObjectNode meta = new ObjectMapper().createObjectNode();
+        meta.put("format", "llmedt-item-embeddings").put("version", 1).put("rows", rows).put("dimension", dim).put("dtype", dtype)
+                .put("byte_order", byteOrder).put("model_id", "m").put("template", "{title}").put("catalog_fingerprint", "f")
+                .put("sha256", java.util.HexFormat.of().formatHex(sha256(b.array())));
+        Files.write(ItemEmbeddings.sidecar(file), new ObjectMapper().writeValueAsBytes(meta));
+        return file;
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void theSidecarsByteOrderAndDtypeAreHonouredOrRefused(@TempDir Path dir) throws IOException {
+        float[] values = {0.6f, 0.8f, 0, 0, 0, 1};
+        for (String dtype : List.of("float32", "float64")) {
+            for (String order : List.of("little_endian", "big_endian")) {
+                ItemEmbeddings e = ItemEmbeddings.read(writeForeign(dir, values, 3, 2, dtype, order));
+                assertArrayEquals(values, e.toArray(), dtype + " " + order);
+                assertEquals(1, e.itemsWithoutText());
+            }
+        }
+        IOException half = assertThrows(IOException.class, () -> ItemEmbeddings.read(writeForeign(dir, values, 3, 2, "float16", "little_endian")));
+        assertTrue(half.getMessage().contains("dtype 'float16'") && half.getMessage().contains("float32"), half.getMessage());
+        IOException pdp = assertThrows(IOException.class, () -> ItemEmbeddings.read(writeForeign(dir, values, 3, 2, "float32", "pdp_endian")));
+        assertTrue(pdp.getMessage().contains("byte_order 'pdp_endian'"), pdp.getMessage());
+    }
 }

@@ -16,6 +16,7 @@ import dev.llmedt.eval.GroupMetrics;
 import dev.llmedt.eval.MostPopularRecommender;
 import dev.llmedt.eval.Protocol;
 import dev.llmedt.model.ModelFile;
+import dev.llmedt.model.Provenance;
 import dev.llmedt.profile.DomainAwareProfiler;
 import dev.llmedt.sasrec.SasRecModel;
 import dev.llmedt.text.ItemEmbeddings;
@@ -68,7 +69,7 @@ final class EvaluateCommand implements Callable<Integer> {
     Integer threads;
 
     @Option(names = "--allow-other-data", description = "Evaluate a --model on data other than it was trained on (the dataset "
-            + "fingerprints differ); without it that is refused.")
+            + "or item catalogue fingerprints differ); without it that is refused.")
     boolean allowOtherData;
 
     @Option(names = "--json", description = "Print machine-readable JSON.")
@@ -157,6 +158,16 @@ final class EvaluateCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("--method must be 'popular', got '" + name + "'");
             };
         }
+        if (cases.isEmpty()) {
+            if (profileEncoder != null) {
+                profileEncoder.close();
+            }
+            throw new IllegalArgumentException(data.cases(s).isEmpty()
+                    ? "the " + s.label() + " split of " + data.name() + " has no cases (its " + s.label() + " file is missing or empty): "
+                            + "nothing to evaluate; give --split " + (s == Split.TEST ? "valid" : "test") + " or data with held-out users"
+                    : "none of the " + data.cases(s).size() + " " + s.label() + " cases of " + data.name() + " has its target in the "
+                            + "domain the model scores: nothing to evaluate");
+        }
         Evaluator evaluator = Evaluator.of(p).withProgress(ConsoleProgress.create());
         if (threads != null) {
             evaluator = evaluator.withThreads(threads);
@@ -200,17 +211,24 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /**
-     * Refuses (or, when allowed, warns) when the model's provenance names another dataset
-     * fingerprint than the data's: same domains and item counts, but other interactions.
+     * Refuses (or, when allowed, warns) when the model's provenance names another item catalogue
+     * than the data's (same domains and item counts, but other items, or the same in another
+     * order), or another dataset fingerprint (other interactions). Both fingerprints are named.
      */
     static void checkFingerprint(Path file, JsonNode provenance, CdsrDataset data, boolean allow) {
-        String trained = provenance.path("dataset_fingerprint").asText("");
-        String here = data.fingerprint();
-        if (trained.isEmpty() || trained.equals(here)) {
-            return;
+        String message;
+        try {
+            Provenance.requireCatalog(file, provenance, data.items());
+            String trained = provenance.path(Provenance.DATASET_FINGERPRINT).asText("");
+            String here = Provenance.comparableFingerprint(provenance, data);
+            if (trained.isEmpty() || trained.equals(here)) {
+                return;
+            }
+            message = file + " was trained on dataset '" + provenance.path("dataset").asText("?") + "' with fingerprint " + trained
+                    + ", but " + data.name() + " has fingerprint " + here + ": other interactions than the model was trained and validated on";
+        } catch (IllegalArgumentException e) {
+            message = e.getMessage();
         }
-        String message = file + " was trained on dataset '" + provenance.path("dataset").asText("?") + "' with fingerprint " + trained
-                + ", but " + data.name() + " has fingerprint " + here + ": other interactions than the model was trained and validated on";
         if (!allow) {
             throw new IllegalArgumentException(message + "; add --allow-other-data to evaluate anyway");
         }

@@ -31,13 +31,36 @@ public final class LlmEdtCli {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            cmd.getErr().println("error: " + message(e));
             if (Boolean.getBoolean("llmedt.stacktrace")) {
                 e.printStackTrace(cmd.getErr());
             }
             return 1;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * The message of a failure, with both the file and the reason: a file-system exception whose
+     * message is only a path (access denied, no such file, ...) gets its reason, and one that is
+     * only a reason gets its file.
+     */
+    static String message(Throwable e) {
+        if (e instanceof java.io.UncheckedIOException u && u.getCause() != null) {
+            return message(u.getCause());
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() == null && f.getFile() != null) {
+            // The JDK's message is then the path alone.
+            String reason = f instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : f instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                    : f instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
+                    : f instanceof java.nio.file.NotDirectoryException ? "not a directory"
+                    : f instanceof java.nio.file.DirectoryNotEmptyException ? "directory not empty"
+                    : f instanceof java.nio.file.NotLinkException ? "not a symbolic link"
+                    : f.getClass().getSimpleName();
+            return f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile()) + ": " + reason;
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
     /** Reports the library version from the jar manifest. */

@@ -134,6 +134,34 @@ class RecommendCommandTest {
         }
     }
 
+    @Test
+    void aDataDirectoryWithReorderedItemsIsRefusedNamingBothFingerprints() throws Exception {
+        // Issue 20, point 5: the same domains and sizes, two items' rows swapped; once served with the wrong titles, exit 0.
+        Path reordered = dir.resolve("reordered");
+        dev.llmedt.data.ItemCatalog c = dataset.items();
+        List<dev.llmedt.data.Item> items = new java.util.ArrayList<>();
+        for (int id = 0; id < c.size(); id++) {
+            int from = id == 0 ? 1 : id == 1 ? 0 : id;
+            items.add(new dev.llmedt.data.Item(id, c.item(id).domain(), c.item(from).externalId(), c.item(from).text()));
+        }
+        CdsrDataset swapped = new CdsrDataset(dataset.name(), new dev.llmedt.data.ItemCatalog(c.domains(), items), dataset.train(),
+                dataset.valid(), dataset.test(), dataset.readReport());
+        LlmcdsrWriter.write(swapped, reordered);
+        String trained = c.fingerprint();
+        String other = new LlmcdsrReader(reordered).read().items().fingerprint();
+        assertTrue(!trained.equals(other));
+        for (String model : List.of("sasrec.model", "llm-edt.model", "sasrec.onnx")) {
+            CliRunner.Result r = run("recommend", "--data", reordered.toString(), "--domain-names", "Food,Kitchen", "--model",
+                    dir.resolve(model).toString(), "--history", "2,3", "--domain", "Food");
+            assertEquals(1, r.status(), model + ": " + r.out());
+            assertTrue(r.err().contains(trained) && r.err().contains(other) && r.err().contains(model), r.err());
+        }
+        CliRunner.Result e = run("evaluate", "--data", reordered.toString(), "--domain-names", "Food,Kitchen", "--model",
+                dir.resolve("sasrec.model").toString());
+        assertEquals(1, e.status(), e.out());
+        assertTrue(e.err().contains(trained) && e.err().contains(other) && e.err().contains("--allow-other-data"), e.err());
+    }
+
     /**
      * The ONNX file has the same users, domains and ranks line by line; the same item at each rank
      * except where two items' Java scores are within 1e-4 (a near-tie float rounding may order

@@ -347,9 +347,10 @@ final class StudyRunner implements AutoCloseable {
         if (embeddings == null) {
             if (options.embeddings() != null) {
                 embeddings = ItemEmbeddings.read(options.embeddings());
-                if (embeddings.rows() != data.items().size()) {
-                    throw new IllegalArgumentException(options.embeddings() + " has " + embeddings.rows() + " rows but " + data.name() + " has "
-                            + data.items().size() + " items: embeddings of another dataset");
+                try {
+                    embeddings.requireCatalog(data.items(), data.name());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(options.embeddings() + ": " + e.getMessage(), e);
                 }
             } else {
                 LOG.info("no --embeddings: encoding the {} items with the embedded encoder (cached in {})", data.items().size(),
