@@ -266,6 +266,9 @@ final class OpenAiTransport {
 
     /** Counts one failed request; opens the breaker (and says so once) at the configured number in a row. */
     private void failure(String where, String problem) {
+        if (problem.startsWith(where + ": ")) {
+            problem = problem.substring(where.length() + 2);
+        }
         failedRequests.incrementAndGet();
         int n = consecutiveFailures.incrementAndGet();
         if (n >= circuitBreaker && open.compareAndSet(false, true)) {
