@@ -38,8 +38,21 @@ final class GeneratorLimits {
                     + "back at once as failed ones do (default 5).")
     Integer circuitBreaker;
 
-    /** Fails when a limit was given without {@code --generator}. */
+    /**
+     * Fails, before any work, when a limit is out of range or was given without {@code --generator}.
+     *
+     * @throws IllegalArgumentException naming the flag, the value and the allowed range
+     */
     void checkApplies(boolean generator) {
+        if (timeoutSeconds != null && !(timeoutSeconds >= 0.001 && timeoutSeconds <= 3600)) {
+            throw new IllegalArgumentException("--generator-timeout must be in [0.001, 3600] seconds, got " + timeoutSeconds);
+        }
+        if (attempts != null && (attempts < 1 || attempts > 20)) {
+            throw new IllegalArgumentException("--generator-attempts must be in [1, 20], got " + attempts);
+        }
+        if (circuitBreaker != null && (circuitBreaker < 1 || circuitBreaker > 1_000_000)) {
+            throw new IllegalArgumentException("--generator-circuit-breaker must be in [1, 1000000], got " + circuitBreaker);
+        }
         if (generator) {
             return;
         }
@@ -59,32 +72,20 @@ final class GeneratorLimits {
         }
     }
 
-    /**
-     * Opens the chat client with these limits; wrap it with {@link Run#of}.
-     *
-     * @throws IllegalArgumentException naming the flag when a limit is out of range
-     */
+    /** Opens the chat client with these limits (checked by {@link #checkApplies}); wrap it with {@link Run#of}. */
     OpenAiCompatible.Chat open(URI url, String model, String apiKeyVariable) {
+        checkApplies(true);
         OpenAiCompatible.ChatBuilder b = OpenAiCompatible.chat(url, model);
         if (apiKeyVariable != null) {
             b.apiKeyFromEnvironment(apiKeyVariable);
         }
         if (timeoutSeconds != null) {
-            if (!(timeoutSeconds >= 0.001 && timeoutSeconds <= 3600)) {
-                throw new IllegalArgumentException("--generator-timeout must be in [0.001, 3600] seconds, got " + timeoutSeconds);
-            }
-            b.requestTimeout(Duration.ofNanos(Math.round(timeoutSeconds * 1e9)));
+            b.requestTimeout(Duration.ofMillis(Math.max(1, Math.round(timeoutSeconds * 1000))));
         }
         if (attempts != null) {
-            if (attempts < 1 || attempts > 20) {
-                throw new IllegalArgumentException("--generator-attempts must be in [1, 20], got " + attempts);
-            }
             b.maxAttempts(attempts);
         }
         if (circuitBreaker != null) {
-            if (circuitBreaker < 1 || circuitBreaker > 1_000_000) {
-                throw new IllegalArgumentException("--generator-circuit-breaker must be in [1, 1000000], got " + circuitBreaker);
-            }
             b.circuitBreaker(circuitBreaker);
         }
         return b.build();
@@ -148,15 +149,15 @@ final class GeneratorLimits {
 
         /**
          * Returns the summary line for a generator that answered nothing, e.g. {@code error: the
-         * generator http://127.0.0.1:9/v1 (model fake) answered none of 6 prompts: 3 failed after 5
-         * requests, 3 refused by the circuit breaker; ...}.
+         * generator http://127.0.0.1:9/v1 (model fake) answered none of 6 prompts: 3 sent and failed
+         * (5 requests), 3 refused without a request; circuit breaker open; ...}.
          */
         String failureSummary() {
             OpenAiCompatible.CallStatistics s = client.statistics();
-            return String.format(Locale.ROOT, "error: the generator %s (model %s) answered none of %d prompts: %d failed after %d requests, "
-                    + "%d refused by the circuit breaker%s; the output was written with the fall-backs (exit status %d)",
-                    s.endpoint(), model, failed.get(), s.failed(), s.requests(), s.refused(), s.circuitOpen() ? " (open)" : "",
-                    EXIT_GENERATOR_FAILED);
+            return String.format(Locale.ROOT, "error: the generator %s (model %s) answered none of %d prompts: %d sent and failed (%d "
+                    + "requests), %d refused without a request%s; the output was written with the fall-backs (exit status %d)",
+                    s.endpoint(), model, failed.get(), s.failed(), s.requests(), s.refused(),
+                    s.circuitOpen() ? "; circuit breaker open" : "", EXIT_GENERATOR_FAILED);
         }
 
         @Override
