@@ -254,6 +254,9 @@ final class OpenAiTransport {
                 failed.incrementAndGet();
                 throw new LanguageModelException(where + ": interrupted while waiting to retry", e);
             }
+            if (open.get()) {
+                break; // another call opened the breaker while this one waited
+            }
         }
         throw fail(where + ": failed after " + attempt + (attempt == 1 ? " attempt" : " attempts") + "; last: " + lastProblem
                 + (open.get() && attempt < maxAttempts ? "; no retry, the circuit breaker is open" : ""), lastStatus, lastCause);

@@ -47,6 +47,21 @@ class BoundedCallsTest {
     }
 
     @Test
+    void aCallWaitingToRetryStopsWhenAnotherCallOpensTheBreaker() throws Exception {
+        // Request 1 fails at once, request 2 after 100 ms: the first call is still in its back-off (150-300 ms) when the second
+        // failure opens the breaker, and must not send its retry.
+        try (ScriptedServer server = new ScriptedServer((n, req) -> new Reply(500, "{}", java.util.Map.of(), n == 1 ? 0 : 100))) {
+            OpenAiCompatible.Chat gen = OpenAiCompatible.chat(server.baseUrl(), "m").backoff(Duration.ofMillis(300), Duration.ofMillis(300))
+                    .maxAttempts(4).circuitBreaker(2).maxConcurrency(2).build();
+            assertThrows(LanguageModelException.class, () -> gen.generateAll(List.of("a", "b")));
+            Thread.sleep(400);
+            assertEquals(2, server.requestCount(), "no retry once the breaker is open");
+            assertEquals(2, gen.statistics().failed());
+            assertTrue(gen.statistics().circuitOpen());
+        }
+    }
+
+    @Test
     void aSuccessResetsTheCountAndRateLimitsDoNotCount() throws Exception {
         // 500, 500, ok, 429 x 3 (then ok), 500, 500, ok: never 3 failures in a row.
         Set<Integer> ok = Set.of(3, 7, 10);
