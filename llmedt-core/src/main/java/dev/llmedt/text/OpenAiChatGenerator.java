@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A {@link TextGenerator} over an OpenAI-compatible {@code chat/completions} endpoint. */
-final class OpenAiChatGenerator implements TextGenerator {
+final class OpenAiChatGenerator implements OpenAiCompatible.Chat {
 
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiChatGenerator.class);
     private static final String PATH = "chat/completions";
@@ -34,7 +34,9 @@ final class OpenAiChatGenerator implements TextGenerator {
         this.temperature = b.temperature;
         this.maxTokens = b.maxTokens;
         this.seed = b.seed;
-        StringBuilder id = new StringBuilder("openai-compatible/").append(model).append(";temperature=").append(temperature)
+        // The endpoint is part of the id (and so of the cache key): two servers may serve different weights under one name.
+        StringBuilder id = new StringBuilder("openai-compatible/").append(model).append('@').append(transport.baseEndpoint())
+                .append(";temperature=").append(temperature)
                 .append(";max_tokens=").append(maxTokens);
         if (systemPrompt != null) {
             id.append(";system=").append(shortHash(systemPrompt));
@@ -76,7 +78,10 @@ final class OpenAiChatGenerator implements TextGenerator {
         if (seed != null) {
             body.put("seed", seed);
         }
-        JsonNode answer = transport.post(PATH, body);
+        return transport.post(PATH, body, this::content);
+    }
+
+    private String content(JsonNode answer) {
         JsonNode choice = answer.path("choices").path(0);
         JsonNode content = choice.path("message").path("content");
         if (!content.isTextual()) {
@@ -87,6 +92,11 @@ final class OpenAiChatGenerator implements TextGenerator {
             LOG.warn("model {} stopped an answer at max_tokens={}; answers may be cut (logged once)", model, maxTokens);
         }
         return content.asText();
+    }
+
+    @Override
+    public OpenAiCompatible.CallStatistics statistics() {
+        return transport.statistics();
     }
 
     @Override

@@ -26,6 +26,17 @@ import java.util.function.UnaryOperator;
  * and a shortened body for other 4xx answers, for malformed answers and when the retries are
  * exhausted. The API key is read from an environment variable; it is sent only in the
  * {@code Authorization} header and never logged or shown by {@code toString()}.
+ *
+ * <p><b>Bounded calls.</b> One attempt must deliver its whole answer (status, headers and body)
+ * within the {@linkplain ConnectionBuilder#requestTimeout request time-out} and at most
+ * {@linkplain ConnectionBuilder#maxResponseBytes maxResponseBytes}; a server that sends the
+ * headers and then trickles the body is abandoned at the deadline. One call therefore takes at most
+ * about {@code maxAttempts x requestTimeout} plus the back-off. A
+ * {@linkplain ConnectionBuilder#circuitBreaker circuit breaker} stops a client from calling an
+ * endpoint that failed that many requests in a row: it says so once (WARN), and every later call
+ * fails at once without a request, so callers fall back as they do for any failed call (the
+ * augmenter skips that user's generated items, the profiler writes the extractive profile).
+ * {@link Chat#statistics()} and {@link Embeddings#statistics()} count calls, failures and refusals.
  */
 public final class OpenAiCompatible {
 
@@ -52,6 +63,37 @@ public final class OpenAiCompatible {
         return new EmbeddingsBuilder(baseUrl, model);
     }
 
+    /** A chat-completions client: a {@link TextGenerator} that counts its calls. */
+    public interface Chat extends TextGenerator {
+
+        /** Returns the calls made so far, their outcomes and the state of the circuit breaker. */
+        CallStatistics statistics();
+    }
+
+    /** An embeddings client: a {@link TextEncoder} that counts its calls. */
+    public interface Embeddings extends TextEncoder {
+
+        /** Returns the calls made so far, their outcomes and the state of the circuit breaker. */
+        CallStatistics statistics();
+    }
+
+    /**
+     * The counts of one client. A call is one prompt (chat) or one batch of texts (embeddings);
+     * a request is one HTTP attempt of a call.
+     *
+     * @param endpoint the base URL, without credentials
+     * @param calls calls made, refused ones included
+     * @param succeeded calls answered
+     * @param failed calls that were sent and failed (after their retries)
+     * @param refused calls failed at once, without a request, because the circuit breaker was open
+     * @param requests HTTP requests sent (attempts)
+     * @param failedRequests requests that counted as failures for the circuit breaker
+     * @param circuitOpen whether the circuit breaker is open
+     */
+    public record CallStatistics(String endpoint, long calls, long succeeded, long failed, long refused, long requests,
+            long failedRequests, boolean circuitOpen) {
+    }
+
     /**
      * The connection options shared by both clients. Each setter checks its argument at once and
      * names it, the value and the allowed range in its exception.
@@ -70,6 +112,8 @@ public final class OpenAiCompatible {
         Duration initialBackoff = Duration.ofMillis(500);
         Duration maxBackoff = Duration.ofSeconds(30);
         int maxConcurrency = 4;
+        long maxResponseBytes = 32L << 20;
+        int circuitBreaker = 5;
         String modelId;
 
         ConnectionBuilder(URI baseUrl, String model, Duration requestTimeout) {
@@ -125,8 +169,9 @@ public final class OpenAiCompatible {
         }
 
         /**
-         * Sets the time one request may take, answer included (default 120 s for chat, 60 s for
-         * embeddings). A request that takes longer is abandoned and retried.
+         * Sets the time one attempt may take, from sending the request to the last byte of the
+         * answer (status, headers and body; default 120 s for chat, 60 s for embeddings). An
+         * attempt that takes longer is abandoned and counts as a retryable failure.
          *
          * @throws IllegalArgumentException unless 1 ms to 1 hour
          */
@@ -182,9 +227,49 @@ public final class OpenAiCompatible {
         }
 
         /**
-         * Overrides the model id used for caching and provenance (default: derived from the model
-         * name and the settings that change outputs). Set it when two servers serve different
-         * weights under one name.
+         * Sets the largest answer accepted, in bytes (default 32 MiB). A longer answer (announced
+         * or received) is abandoned at once and fails the call without retry.
+         *
+         * @throws IllegalArgumentException unless 1 KiB to 1 GiB
+         */
+        public B maxResponseBytes(long bytes) {
+            if (bytes < 1024 || bytes > (1L << 30)) {
+                throw new IllegalArgumentException("maxResponseBytes must be in [1024, 1073741824], got " + bytes);
+            }
+            this.maxResponseBytes = bytes;
+            return self();
+        }
+
+        /**
+         * Sets how many requests in a row may fail before the client stops calling the endpoint
+         * (default 5). A failed request is one attempt that timed out, could not connect, was
+         * answered with HTTP 408 or 5xx, or whose answer could not be used (another 4xx, a
+         * malformed or too large answer); an HTTP 429 neither counts nor resets the count, a
+         * success resets it. Once open, the breaker stays open for this client: pending retries
+         * stop and every call fails at once with a {@link LanguageModelException}, counted as
+         * refused. Build a new client to try the endpoint again.
+         *
+         * @throws IllegalArgumentException unless 1 to 1,000,000
+         */
+        public B circuitBreaker(int consecutiveFailures) {
+            if (consecutiveFailures < 1 || consecutiveFailures > 1_000_000) {
+                throw new IllegalArgumentException("circuitBreaker must be in [1, 1000000] consecutive failed requests, got "
+                        + consecutiveFailures);
+            }
+            this.circuitBreaker = consecutiveFailures;
+            return self();
+        }
+
+        /**
+         * Overrides the model id used for caching and provenance. Default for chat: the model
+         * name, the base URL (without credentials) and the settings that change outputs, e.g.
+         * {@code openai-compatible/qwen@http://localhost:8000/v1;temperature=0.0;max_tokens=512},
+         * so that answers of two servers are never mixed in one cache (answers cached by versions
+         * before 0.x, whose ids had no URL, are not found under the new id: they stay on disk,
+         * unused, and the prompts are asked again). Default for embeddings: the model name only,
+         * as the vectors of one model do not depend on the server (item embeddings written
+         * earlier stay valid). Set it when two servers serve different weights under one name, or
+         * to share a chat cache between URLs of one server.
          */
         public B modelId(String id) {
             Objects.requireNonNull(id, "modelId");
@@ -205,7 +290,7 @@ public final class OpenAiCompatible {
                 }
             }
             return new OpenAiTransport(baseUrl, key, connectTimeout, requestTimeout, maxAttempts, initialBackoff, maxBackoff,
-                    maxConcurrency);
+                    maxConcurrency, maxResponseBytes, circuitBreaker);
         }
 
         static Duration checkDuration(String name, Duration d, Duration min, Duration max) {
@@ -274,7 +359,7 @@ public final class OpenAiCompatible {
          *
          * @throws IllegalStateException when the API key's environment variable is not set
          */
-        public TextGenerator build() {
+        public Chat build() {
             return new OpenAiChatGenerator(this, transport());
         }
     }
@@ -337,7 +422,7 @@ public final class OpenAiCompatible {
          *
          * @throws IllegalStateException when the API key's environment variable is not set
          */
-        public TextEncoder build() {
+        public Embeddings build() {
             return new OpenAiEmbeddingEncoder(this, transport());
         }
     }

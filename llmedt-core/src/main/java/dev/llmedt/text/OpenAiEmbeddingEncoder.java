@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A {@link TextEncoder} over an OpenAI-compatible {@code embeddings} endpoint. */
-final class OpenAiEmbeddingEncoder implements TextEncoder {
+final class OpenAiEmbeddingEncoder implements OpenAiCompatible.Embeddings {
 
     private static final String PATH = "embeddings";
 
@@ -88,7 +88,11 @@ final class OpenAiEmbeddingEncoder implements TextEncoder {
         ArrayNode input = body.putArray("input");
         batch.forEach(input::add);
         body.put("encoding_format", "float");
-        JsonNode answer = transport.post(PATH, body);
+        return transport.post(PATH, body, answer -> vectors(answer, batch, offset));
+    }
+
+    /** Reads the vectors of one batch's answer; a malformed answer counts as a failed request. */
+    private float[][] vectors(JsonNode answer, List<String> batch, int offset) {
         String where = "POST " + transport.endpoint(PATH);
         JsonNode data = answer.get("data");
         if (data == null || !data.isArray()) {
@@ -130,6 +134,11 @@ final class OpenAiEmbeddingEncoder implements TextEncoder {
             out[index] = TextEncoder.normalize(v, offset + index, modelId);
         }
         return out;
+    }
+
+    @Override
+    public OpenAiCompatible.CallStatistics statistics() {
+        return transport.statistics();
     }
 
     @Override

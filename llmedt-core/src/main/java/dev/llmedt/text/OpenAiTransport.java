@@ -4,6 +4,7 @@ import dev.llmedt.concurrent.Concurrently;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -12,26 +13,56 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side of the OpenAI-compatible clients: JSON POST with retries, back-off and jitter,
- * bounded concurrency and clear errors. Never logs or prints the API key.
+ * bounded concurrency, a deadline on the whole exchange, a cap on the answer's size, a circuit
+ * breaker and clear errors. Never logs or prints the API key.
+ *
+ * <p><b>Deadline.</b> Each attempt must deliver its status, headers and whole body within the
+ * request time-out; the JDK's own request time-out covers the headers only, so a server that
+ * answers the headers and then trickles the body would otherwise hold the caller forever. The
+ * exchange runs asynchronously and is cancelled when the deadline passes.
+ *
+ * <p><b>Circuit breaker.</b> After {@code circuitBreaker} consecutive failed requests (any failure
+ * of one HTTP exchange, or an answer that cannot be read; a 429 neither counts nor resets) the
+ * breaker opens for the rest of the client's life: it logs that once at WARN, pending retries
+ * stop, and every later call fails at once with a {@link LanguageModelException} without a
+ * request, counted as refused. A successful request resets the count.
  */
 final class OpenAiTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiTransport.class);
     static final ObjectMapper JSON = new ObjectMapper();
     private static final int BODY_EXCERPT = 300;
+
+    /** What one attempt came to. */
+    private enum Outcome {
+        SUCCESS, RETRYABLE, RATE_LIMITED, FINAL
+    }
 
     private final HttpClient http;
     private final URI baseUrl;
@@ -42,10 +73,22 @@ final class OpenAiTransport {
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final int maxConcurrency;
+    private final long maxResponseBytes;
+    private final int circuitBreaker;
     private final Semaphore inFlight;
 
+    private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    private final AtomicBoolean open = new AtomicBoolean();
+    private volatile String openedBecause;
+    private final AtomicLong calls = new AtomicLong();
+    private final AtomicLong succeeded = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong failedRequests = new AtomicLong();
+
     OpenAiTransport(URI baseUrl, String apiKey, Duration connectTimeout, Duration requestTimeout, int maxAttempts,
-            Duration initialBackoff, Duration maxBackoff, int maxConcurrency) {
+            Duration initialBackoff, Duration maxBackoff, int maxConcurrency, long maxResponseBytes, int circuitBreaker) {
         this.baseUrl = baseUrl;
         this.apiKey = apiKey;
         this.connectTimeout = connectTimeout;
@@ -54,6 +97,8 @@ final class OpenAiTransport {
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
         this.maxConcurrency = maxConcurrency;
+        this.maxResponseBytes = maxResponseBytes;
+        this.circuitBreaker = circuitBreaker;
         this.inFlight = new Semaphore(maxConcurrency, true);
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
     }
@@ -68,6 +113,18 @@ final class OpenAiTransport {
         return redact(resolve(path));
     }
 
+    /** Returns the base URL without credentials and without a trailing slash (part of the generator's id). */
+    String baseEndpoint() {
+        String s = redact(baseUrl);
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    /** Returns the counts of this client so far. */
+    OpenAiCompatible.CallStatistics statistics() {
+        return new OpenAiCompatible.CallStatistics(baseEndpoint(), calls.get(), succeeded.get(), failed.get(), refused.get(),
+                requests.get(), failedRequests.get(), open.get());
+    }
+
     private URI resolve(String path) {
         String base = baseUrl.toString();
         return URI.create(base.endsWith("/") ? base + path : base + "/" + path);
@@ -77,11 +134,26 @@ final class OpenAiTransport {
      * POSTs a JSON body and returns the parsed JSON answer, retrying as configured.
      *
      * @param path relative to the base URL, e.g. {@code chat/completions}
-     * @throws LanguageModelException on a non-retryable error, a malformed answer or exhausted retries
+     * @throws LanguageModelException on a non-retryable error, a malformed answer, exhausted retries
+     *     or an open circuit breaker
      */
     JsonNode post(String path, Object body) {
+        return post(path, body, Function.identity());
+    }
+
+    /**
+     * POSTs a JSON body, retrying as configured, and reads the answer with {@code read}; a
+     * {@link LanguageModelException} from {@code read} (a malformed answer) fails the call without
+     * retry and counts as a failed request for the circuit breaker.
+     */
+    <T> T post(String path, Object body, Function<JsonNode, T> read) {
         URI uri = resolve(path);
         String where = "POST " + redact(uri);
+        calls.incrementAndGet();
+        if (open.get()) {
+            refused.incrementAndGet();
+            throw new LanguageModelException(where + ": not sent, the circuit breaker is open (" + openedBecause + ")");
+        }
         byte[] payload;
         try {
             payload = JSON.writeValueAsBytes(body);
@@ -98,13 +170,16 @@ final class OpenAiTransport {
         String lastProblem = null;
         int lastStatus = 0;
         Throwable lastCause = null;
-        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-            HttpResponse<String> response = null;
+        int attempt = 1;
+        for (;; attempt++) {
+            HttpResponse<byte[]> response = null;
             Duration retryAfter = null;
+            Outcome outcome;
             try {
                 inFlight.acquire();
                 try {
-                    response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                    requests.incrementAndGet();
+                    response = exchange(request);
                 } finally {
                     inFlight.release();
                 }
@@ -112,37 +187,62 @@ final class OpenAiTransport {
                 lastProblem = "could not connect within " + connectTimeout.toMillis() + " ms";
                 lastStatus = 0;
                 lastCause = e;
-            } catch (HttpTimeoutException e) {
-                lastProblem = "timed out after " + requestTimeout.toMillis() + " ms";
+            } catch (TimeoutException | HttpTimeoutException e) {
+                lastProblem = "timed out after " + requestTimeout.toMillis() + " ms (no complete answer: status, headers and body)";
                 lastStatus = 0;
                 lastCause = e;
+            } catch (ResponseTooLargeException e) {
+                lastProblem = e.getMessage();
+                failure(where, lastProblem);
+                throw fail(where + ": " + lastProblem, 0, e);
             } catch (IOException e) {
                 lastProblem = "connection failed: " + e;
                 lastStatus = 0;
                 lastCause = e;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                failed.incrementAndGet();
                 throw new LanguageModelException(where + ": interrupted", e);
             }
             if (response != null) {
                 int status = response.statusCode();
                 if (status >= 200 && status < 300) {
-                    return parse(where, status, response.body());
+                    T answer;
+                    try {
+                        answer = read.apply(parse(where, status, response.body()));
+                    } catch (LanguageModelException e) {
+                        failure(where, e.getMessage());
+                        failed.incrementAndGet();
+                        throw e;
+                    }
+                    consecutiveFailures.set(0);
+                    succeeded.incrementAndGet();
+                    return answer;
                 }
                 lastStatus = status;
                 lastCause = null;
-                lastProblem = "HTTP " + status + ": " + excerpt(response.body());
+                lastProblem = "HTTP " + status + ": " + excerpt(text(response.body()));
                 if (status != 408 && status != 429 && status < 500) {
-                    throw new LanguageModelException(where + ": " + lastProblem, status, null);
+                    failure(where, lastProblem);
+                    throw fail(where + ": " + lastProblem, status, null);
                 }
+                outcome = status == 429 ? Outcome.RATE_LIMITED : Outcome.RETRYABLE;
                 retryAfter = retryAfter(response);
                 if (retryAfter != null && retryAfter.compareTo(maxBackoff) > 0) {
-                    throw new LanguageModelException(where + ": " + lastProblem + "; the server asks to retry after "
-                            + retryAfter.toSeconds() + " s, longer than the back-off limit " + maxBackoff.toMillis()
-                            + " ms (raise backoff(...) to wait that long)", status, null);
+                    if (outcome == Outcome.RETRYABLE) {
+                        failure(where, lastProblem);
+                    }
+                    throw fail(where + ": " + lastProblem + "; the server asks to retry after " + retryAfter.toSeconds()
+                            + " s, longer than the back-off limit " + maxBackoff.toMillis() + " ms (raise backoff(...) to wait that long)",
+                            status, null);
                 }
+            } else {
+                outcome = Outcome.RETRYABLE;
             }
-            if (attempt == maxAttempts) {
+            if (outcome == Outcome.RETRYABLE) {
+                failure(where, lastProblem);
+            }
+            if (attempt == maxAttempts || open.get()) {
                 break;
             }
             Duration wait = retryAfter != null ? retryAfter : backoff(attempt);
@@ -151,11 +251,161 @@ final class OpenAiTransport {
                 Thread.sleep(wait.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                failed.incrementAndGet();
                 throw new LanguageModelException(where + ": interrupted while waiting to retry", e);
             }
+            if (open.get()) {
+                break; // another call opened the breaker while this one waited
+            }
         }
-        throw new LanguageModelException(where + ": failed after " + maxAttempts + (maxAttempts == 1 ? " attempt" : " attempts")
-                + "; last: " + lastProblem, lastStatus, lastCause);
+        throw fail(where + ": failed after " + attempt + (attempt == 1 ? " attempt" : " attempts") + "; last: " + lastProblem
+                + (open.get() && attempt < maxAttempts ? "; no retry, the circuit breaker is open" : ""), lastStatus, lastCause);
+    }
+
+    private LanguageModelException fail(String message, int status, Throwable cause) {
+        failed.incrementAndGet();
+        return new LanguageModelException(message, status, cause);
+    }
+
+    /** Counts one failed request; opens the breaker (and says so once) at the configured number in a row. */
+    private void failure(String where, String problem) {
+        if (problem.startsWith(where + ": ")) {
+            problem = problem.substring(where.length() + 2);
+        }
+        failedRequests.incrementAndGet();
+        int n = consecutiveFailures.incrementAndGet();
+        if (n >= circuitBreaker && open.compareAndSet(false, true)) {
+            openedBecause = n + " consecutive requests failed, the last: " + problem;
+            LOG.warn("{}: {} consecutive requests failed (the last: {}); circuit breaker open: this client sends no further requests "
+                    + "and its calls fail at once (the callers fall back as they do for a failed call)", where, n, problem);
+        }
+    }
+
+    /**
+     * Runs one exchange within the request time-out, status, headers and body together, and with
+     * the body capped at the maximum size; cancels the exchange when the time is up.
+     */
+    private HttpResponse<byte[]> exchange(HttpRequest request) throws IOException, InterruptedException, TimeoutException {
+        AtomicReference<CappedBody> body = new AtomicReference<>();
+        CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(request, info -> {
+            CappedBody b = new CappedBody(maxResponseBytes, info);
+            body.set(b);
+            return b;
+        });
+        try {
+            return future.get(requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            while (cause instanceof CompletionException && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof IOException io) {
+                // The client wraps the subscriber's failure; keep ours recognisable.
+                for (Throwable c = io; c != null; c = c.getCause()) {
+                    if (c instanceof ResponseTooLargeException big) {
+                        throw big;
+                    }
+                }
+                throw io;
+            }
+            if (cause instanceof ResponseTooLargeException big) {
+                throw big;
+            }
+            throw new IOException(String.valueOf(cause), cause);
+        } catch (TimeoutException | InterruptedException e) {
+            // Cancelling the future aborts the exchange; cancelling the body's subscription also stops a trickling body.
+            future.cancel(true);
+            CappedBody b = body.get();
+            if (b != null) {
+                b.cancel();
+            }
+            throw e;
+        }
+    }
+
+    /** An answer longer than the maximum response size. */
+    static final class ResponseTooLargeException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ResponseTooLargeException(String message) {
+            super(message);
+        }
+    }
+
+    /** Collects the body up to a maximum size; beyond it, cancels the exchange. */
+    private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final long max;
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private volatile Flow.Subscription subscription;
+
+        CappedBody(long max, HttpResponse.ResponseInfo info) {
+            this.max = max;
+            long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
+            if (declared > max) {
+                result.completeExceptionally(tooLarge(declared + " bytes announced"));
+            }
+        }
+
+        private ResponseTooLargeException tooLarge(String what) {
+            return new ResponseTooLargeException("answer too large: " + what + ", more than the limit of " + max
+                    + " bytes (maxResponseBytes)");
+        }
+
+        void cancel() {
+            result.completeExceptionally(new IOException("cancelled at the deadline"));
+            Flow.Subscription s = subscription;
+            if (s != null) {
+                s.cancel();
+            }
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            if (result.isDone()) {
+                s.cancel();
+            } else {
+                s.request(Long.MAX_VALUE);
+            }
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            if (result.isDone()) {
+                return;
+            }
+            for (ByteBuffer b : items) {
+                int n = b.remaining();
+                if (bytes.size() + (long) n > max) {
+                    result.completeExceptionally(tooLarge("more than " + max + " bytes received"));
+                    subscription.cancel();
+                    return;
+                }
+                byte[] chunk = new byte[n];
+                b.get(chunk);
+                bytes.write(chunk, 0, n);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            result.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(bytes.toByteArray());
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
+        }
+    }
+
+    private static String text(byte[] body) {
+        return body == null ? "" : new String(body, StandardCharsets.UTF_8);
     }
 
     private Duration backoff(int attempt) {
@@ -186,7 +436,8 @@ final class OpenAiTransport {
         }
     }
 
-    private static JsonNode parse(String where, int status, String body) {
+    private static JsonNode parse(String where, int status, byte[] raw) {
+        String body = text(raw);
         try {
             JsonNode node = JSON.readTree(body);
             if (node == null || !node.isObject()) {

@@ -120,6 +120,7 @@ class GeneratorProfileTest {
         UserProfiles p;
         int requests;
         int inFlight;
+        String endpoint;
         try (ScriptedServer server = new ScriptedServer((n, request) -> {
             String prompt = request.at("/messages/0/content").asText();
             prompts.add(prompt);
@@ -131,6 +132,7 @@ class GeneratorProfileTest {
             p = profiler.profile(catalog(), embeddings(), USERS);
             requests = server.requestCount();
             inFlight = server.maxInFlight();
+            endpoint = server.baseUrl().toString();
         }
         assertEquals("Profile: coffee lover who also buys tea things.", p.text(0), "cleaned to one line");
         assertEquals("Kitchen (100% of items): cast, iron, skillet.", p.text(1), "garbage: the extractive profile");
@@ -153,7 +155,8 @@ class GeneratorProfileTest {
         assertEquals(11, requests, "the failing call was tried twice");
         assertTrue(inFlight <= 2, "at most generatorConcurrency calls at once, got " + inFlight);
         assertEquals("generator", p.provenance().get("mode"));
-        assertEquals("openai-compatible/chat-model;temperature=0.0;max_tokens=512", p.provenance().get("generator_model"));
+        assertEquals("openai-compatible/chat-model@" + endpoint + ";temperature=0.0;max_tokens=512", p.provenance().get("generator_model"),
+                "the endpoint is part of the generator's id (and so of its cache key)");
 
         // For every user: all Summarize calls, then Reform, then Analyze.
         for (int u = 0; u < 4; u++) {

@@ -202,7 +202,8 @@ class OpenAiCompatibleTest {
             assertEquals(0.3, body.get("temperature").asDouble(), 1e-12);
             assertEquals(64, body.get("max_tokens").asInt());
             assertEquals(7, body.get("seed").asLong());
-            assertTrue(gen.modelId().startsWith("openai-compatible/chat-model;temperature=0.3;max_tokens=64;system="), gen.modelId());
+            assertTrue(gen.modelId().startsWith("openai-compatible/chat-model@" + server.baseUrl() + ";temperature=0.3;max_tokens=64;system="),
+                    gen.modelId());
         }
     }
 

@@ -8,10 +8,8 @@ import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.DatasetStatistics;
 import dev.llmedt.text.ItemEmbeddings;
 import dev.llmedt.text.ItemTextTemplate;
-import dev.llmedt.text.OpenAiCompatible;
 import dev.llmedt.text.TextCache;
 import dev.llmedt.text.TextEncoder;
-import dev.llmedt.text.TextGenerator;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -32,7 +30,10 @@ import picocli.CommandLine.Spec;
                 + "find real items of the other domain (offline: the nearest item of each of the user's items by embedding cosine; "
                 + "with --generator: items a chat model suggests, matched to real items), drop those below tau and insert each "
                 + "right after the user's item it is most similar to. Writes the insertions as TSV and prints a report. "
-                + "Reads training sequences only.")
+                + "Reads training sequences only.",
+        footer = {"", "Exit status: 0 done; 1 error; 3 the --generator answered none of its prompts (every call failed or was refused "
+                + "by the circuit breaker): the insertions are still written (a failed prompt gives its user no generated items) and "
+                + "stderr names the endpoint and the counts."})
 final class AugmentCommand implements Callable<Integer> {
 
     private static final String OUT = "the insertions file (--out)";
@@ -61,6 +62,9 @@ final class AugmentCommand implements Callable<Integer> {
     @Option(names = "--generator-api-key-env", paramLabel = "VAR",
             description = "With --generator: the environment variable holding its API key.")
     String generatorApiKeyEnv;
+
+    @Mixin
+    GeneratorLimits generatorLimits;
 
     @Option(names = "--tau", defaultValue = "0.5", paramLabel = "X",
             description = "Similarity threshold: candidates below it are noise (default: ${DEFAULT-VALUE}).")
@@ -116,6 +120,7 @@ final class AugmentCommand implements Callable<Integer> {
         if (generatorUrl == null && generatorApiKeyEnv != null) {
             throw new IllegalArgumentException("--generator-api-key-env applies to --generator only");
         }
+        generatorLimits.checkApplies(generatorUrl != null);
         TransferableItemAugmenter.Builder builder = TransferableItemAugmenter.builder().similarityThreshold(tau).clusters(clusters)
                 .insertion(InsertionStrategy.parse(insertion)).minorShareThreshold(minorShare).maxInsertionsPerUser(maxInsertions)
                 .insertedItemsAreTargets(insertedTargets).seed(seed);
@@ -132,7 +137,8 @@ final class AugmentCommand implements Callable<Integer> {
         boolean needEncoder = embeddingsFile == null || generatorUrl != null;
         double encodeSeconds = 0;
         try (TextEncoder model = needEncoder ? encoderOptions.open(threads, encoderLimits) : null;
-                TextGenerator generator = generatorUrl == null ? null : openGenerator(cache)) {
+                GeneratorLimits.Run generator = generatorUrl == null ? null
+                        : GeneratorLimits.Run.of(generatorLimits.open(generatorUrl, generatorModel, generatorApiKeyEnv), generatorModel, cache)) {
             TextEncoder encoder = model == null || cache == null ? model : cache.cached(model);
             ItemEmbeddings embeddings;
             if (embeddingsFile != null) {
@@ -171,17 +177,12 @@ final class AugmentCommand implements Callable<Integer> {
             } else {
                 print(stdout, data, augmented, seconds);
             }
+            if (generator != null && generator.producedNothing()) {
+                spec.commandLine().getErr().println(generator.failureSummary());
+                return GeneratorLimits.EXIT_GENERATOR_FAILED;
+            }
         }
         return 0;
-    }
-
-    private TextGenerator openGenerator(TextCache cache) {
-        OpenAiCompatible.ChatBuilder b = OpenAiCompatible.chat(generatorUrl, generatorModel);
-        if (generatorApiKeyEnv != null) {
-            b.apiKeyFromEnvironment(generatorApiKeyEnv);
-        }
-        TextGenerator g = b.build();
-        return cache == null ? g : cache.cached(g);
     }
 
     private void print(PrintWriter stdout, CdsrDataset data, AugmentedData augmented, double seconds) {

@@ -13,10 +13,8 @@ import dev.llmedt.dualphase.FineTuningConfig;
 import dev.llmedt.dualphase.ItemRepresentation;
 import dev.llmedt.text.ItemEmbeddings;
 import dev.llmedt.text.ItemTextTemplate;
-import dev.llmedt.text.OpenAiCompatible;
 import dev.llmedt.text.TextCache;
 import dev.llmedt.text.TextEncoder;
-import dev.llmedt.text.TextGenerator;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -61,6 +59,9 @@ final class LlmEdtOptions {
 
     @Option(names = "--generator-api-key-env", paramLabel = "VAR", description = "With --generator: the variable holding its API key.")
     String generatorApiKeyEnv;
+
+    @Mixin
+    GeneratorLimits generatorLimits;
 
     @Option(names = "--item-representation", paramLabel = "id|llm|hybrid",
             description = "llm-edt: item vectors from a learned table (id), the adapted text embedding (llm) or both (hybrid; default).")
@@ -259,12 +260,18 @@ final class LlmEdtOptions {
         };
     }
 
-    /** Runs {@code train --method llm-edt}. */
-    void train(PrintWriter stdout, DataOptions dataOptions, DualPhaseConfig base, Integer phaseTwoEpochs, Integer phaseTwoPatience,
+    /**
+     * Runs {@code train --method llm-edt}.
+     *
+     * @return the exit status: 0, or {@link GeneratorLimits#EXIT_GENERATOR_FAILED} when the
+     *     generator answered none of its prompts (the model is written all the same)
+     */
+    int train(PrintWriter stdout, DataOptions dataOptions, DualPhaseConfig base, Integer phaseTwoEpochs, Integer phaseTwoPatience,
             Path out, OutputOptions output, boolean json, CheckpointConfig checkpoints) throws Exception {
         if ((generatorUrl == null) != (generatorModel == null)) {
             throw new IllegalArgumentException("--generator URL and --model NAME go together");
         }
+        generatorLimits.checkApplies(generatorUrl != null);
         DualPhaseConfig config = config(base, phaseTwoEpochs, phaseTwoPatience);
         ItemTextTemplate template = encoderOptions.template();
         CdsrDataset data = dataOptions.read();
@@ -289,7 +296,8 @@ final class LlmEdtOptions {
             cache = TextCache.open(EncoderOptions.defaultCacheDirectory());
         }
         try (TextEncoder model = needEncoder ? encoderOptions.open(null) : null;
-                TextGenerator generator = generatorUrl == null ? null : openGenerator(cache)) {
+                GeneratorLimits.Run generator = generatorUrl == null ? null
+                        : GeneratorLimits.Run.of(generatorLimits.open(generatorUrl, generatorModel, generatorApiKeyEnv), generatorModel, cache)) {
             TextEncoder encoder = model == null || cache == null ? model : cache.cached(model);
             // The CLI is a thin layer over the library's front door.
             LlmEdt.Builder builder = LlmEdt.builder().config(config).itemTemplate(template)
@@ -319,16 +327,12 @@ final class LlmEdtOptions {
             LlmEdt.Result result = builder.fitWithDetails(data);
             OutputOptions.writeOrKeep(out, TrainCommand.MODEL_FILE, file -> result.model().save(file, output.writeOptions()));
             report(stdout, data, result, out, json);
+            if (generator != null && generator.producedNothing()) {
+                command.commandLine().getErr().println(generator.failureSummary());
+                return GeneratorLimits.EXIT_GENERATOR_FAILED;
+            }
         }
-    }
-
-    private TextGenerator openGenerator(TextCache cache) {
-        OpenAiCompatible.ChatBuilder b = OpenAiCompatible.chat(generatorUrl, generatorModel);
-        if (generatorApiKeyEnv != null) {
-            b.apiKeyFromEnvironment(generatorApiKeyEnv);
-        }
-        TextGenerator g = b.build();
-        return cache == null ? g : cache.cached(g);
+        return 0;
     }
 
     private static TrainingListener progressBar() {

@@ -25,7 +25,10 @@ import picocli.CommandLine.Spec;
 /** {@code llmedt train}: train a model and write it to a file. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a model with early stopping on validation NDCG@10 (full ranking) and save the best weights. "
-                + "Defaults are the reference settings.")
+                + "Defaults are the reference settings.",
+        footer = {"", "Exit status: 0 done; 1 error; 3 (llm-edt) the --generator answered none of its prompts (every call failed "
+                + "or was refused by the circuit breaker): the model is still written (augmenter and profiler fall back as for a "
+                + "failed call) and stderr names the endpoint and the counts."})
 final class TrainCommand implements Callable<Integer> {
 
     /** What --out is, in messages. */
@@ -135,10 +138,9 @@ final class TrainCommand implements Callable<Integer> {
             if (patiences != null) {
                 pretraining.patience(patiences[0]);
             }
-            llmEdt.train(stdout, dataOptions, new DualPhaseConfig(backbone, pretraining.build(), FineTuningConfig.defaults(), seed,
+            return llmEdt.train(stdout, dataOptions, new DualPhaseConfig(backbone, pretraining.build(), FineTuningConfig.defaults(), seed,
                     threads, true), epochs == null ? null : epochs[epochs.length - 1], patiences == null ? null : patiences[patiences.length - 1],
                     out, output, json, checkpointConfig);
-            return 0;
         }
         if (!method.equals("sasrec")) {
             throw new IllegalArgumentException("--method must be 'sasrec' or 'llm-edt', got '" + method + "'");

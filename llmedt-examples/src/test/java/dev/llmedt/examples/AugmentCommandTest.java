@@ -184,6 +184,58 @@ class AugmentCommandTest {
     }
 
     @Test
+    void aGeneratorThatAnswersNothingExitsThreeWithASummary(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("syn");
+        assertEquals(0, run("generate-synthetic", "--out", data.toString(), "--seed", "3").status());
+        Path items = dir.resolve("items.f32");
+        json(run("encode", "--data", data.toString(), "--out", items.toString(), "--json"));
+        Path tsv = dir.resolve("generated.tsv");
+        CliRunner.Result r;
+        String url;
+        int requests;
+        try (ScriptedServer server = new ScriptedServer((n, request) -> Reply.status(500, "{\"error\": \"overloaded\"}"))) {
+            url = server.baseUrl().toString();
+            r = run("augment", "--data", data.toString(), "--embeddings", items.toString(), "--generator", url, "--model", "fake",
+                    "--generator-attempts", "1", "--generator-timeout", "5", "--generator-circuit-breaker", "3", "--max-users", "12",
+                    "--out", tsv.toString());
+            requests = server.requestCount();
+        }
+        assertEquals(3, r.status(), r.err());
+        assertTrue(requests >= 3 && requests <= 6, "the breaker opens after 3 failed requests (4 in flight at most), got " + requests);
+        String line = r.err().strip();
+        assertTrue(line.startsWith("error: the generator " + url + " (model fake) answered none of 12 prompts: " + requests
+                + " sent and failed (" + requests + " requests), " + (12 - requests) + " refused without a request; circuit breaker open"),
+                line);
+        assertTrue(r.out().contains("generator: 12 prompts, 12 failed"), r.out());
+        assertEquals(List.of("file\tuid\tposition\tsource_item\tinserted_item\tsimilarity\tmatch_similarity"), Files.readAllLines(tsv),
+                "the fall-back (no generated items) is written all the same");
+    }
+
+    @Test
+    void generatorLimitsAreChecked(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("syn");
+        assertEquals(0, run("generate-synthetic", "--out", data.toString()).status());
+        String out = dir.resolve("x.tsv").toString();
+        String[] base = {"augment", "--data", data.toString(), "--out", out, "--generator", "http://127.0.0.1:9/v1", "--model", "m"};
+        CliRunner.Result timeout = run(concat(base, "--generator-timeout", "0"));
+        assertTrue(timeout.status() == 1 && timeout.err().contains("--generator-timeout must be in [0.001, 3600] seconds, got 0.0"),
+                timeout.err());
+        CliRunner.Result attempts = run(concat(base, "--generator-attempts", "21"));
+        assertTrue(attempts.status() == 1 && attempts.err().contains("--generator-attempts must be in [1, 20], got 21"), attempts.err());
+        CliRunner.Result breaker = run(concat(base, "--generator-circuit-breaker", "0"));
+        assertTrue(breaker.status() == 1 && breaker.err().contains("--generator-circuit-breaker must be in [1, 1000000], got 0"),
+                breaker.err());
+        CliRunner.Result alone = run("augment", "--data", data.toString(), "--out", out, "--generator-timeout", "5");
+        assertTrue(alone.status() == 1 && alone.err().contains("--generator-timeout applies to --generator only"), alone.err());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void badOptionsGiveClearErrors(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("syn");
         assertEquals(0, run("generate-synthetic", "--out", data.toString()).status());

@@ -167,5 +167,25 @@ class LlmEdtCommandTest {
         assertTrue(r.status() != 0 && r.err().contains("--no-profiles contradicts"), r.err());
         r = run(train("--out", model.toString(), "--generator", "http://127.0.0.1:9/v1", "--model", "m"));
         assertTrue(r.status() != 0 && r.err().contains("--generator") && r.err().contains("both are off"), r.err());
+        r = run("train", "--method", "sasrec", "--data", data.toString(), "--out", model.toString(), "--generator-attempts", "2");
+        assertTrue(r.status() != 0 && r.err().contains("--generator-attempts") && r.err().contains("llm-edt only"), r.err());
+        r = run(train("--out", model.toString(), "--augmenter", "--generator-timeout", "3"));
+        assertTrue(r.status() == 1 && r.err().contains("--generator-timeout applies to --generator only"), r.err());
+    }
+
+    @Test
+    void aGeneratorThatAnswersNothingStillWritesTheModelAndExitsThree() throws Exception {
+        Path model = dir.resolve("dead-generator.model");
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + port + "/v1";
+        CliRunner.Result r = run(train("--out", model.toString(), "--augmenter", "--max-insertions", "2", "--generator", url,
+                "--model", "m", "--generator-attempts", "1", "--max-epochs", "1,1"));
+        assertEquals(3, r.status(), r.err());
+        assertTrue(r.err().contains("error: the generator " + url + " (model m) answered none of ") && r.err().contains("refused without a request")
+                && r.err().contains("circuit breaker open"), r.err());
+        assertTrue(java.nio.file.Files.size(model) > 0, "the model is written with the fall-backs");
     }
 }
