@@ -29,8 +29,9 @@ final class InsertionPlanner {
      * @param similarity cosine between the source item and the item
      * @param match with a generator, cosine between the generated text and the item; NaN offline
      * @param cluster the k-means cluster of the source item
+     * @param behavioural whether it comes from behaviour (users took it next after the source item)
      */
-    record Bridge(int item, int sourcePosition, float similarity, float match, int cluster) {
+    record Bridge(int item, int sourcePosition, float similarity, float match, int cluster, boolean behavioural) {
     }
 
     /**
@@ -64,13 +65,14 @@ final class InsertionPlanner {
     }
 
     /**
-     * Returns the bridges kept under the cap, in the order they are kept: ranked by similarity
-     * (then item id), the first of each source cluster, then the second of each, and so on.
-     * {@code bridges} is not modified; the caller counts the rest as dropped by the cap.
+     * Returns the bridges kept under the cap, in the order they are kept: ranked by behaviour first,
+     * then similarity (then item id), the first of each source cluster, then the second of each,
+     * and so on. {@code bridges} is not modified; the caller counts the rest as dropped by the cap.
      */
     List<Bridge> cap(List<Bridge> bridges) {
         List<Bridge> ranked = new ArrayList<>(bridges);
-        ranked.sort(Comparator.comparingDouble((Bridge b) -> -b.similarity()).thenComparingInt(Bridge::item));
+        ranked.sort(Comparator.comparing((Bridge b) -> !b.behavioural()).thenComparingDouble(b -> -b.similarity())
+                .thenComparingInt(Bridge::item));
         Map<Integer, Integer> rankInCluster = new HashMap<>();
         int[] rank = new int[ranked.size()];
         for (int k = 0; k < ranked.size(); k++) {

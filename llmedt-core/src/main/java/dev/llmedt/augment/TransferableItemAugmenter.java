@@ -46,7 +46,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>offline (no generator, the default): the nearest item of the target domain to each source
  *       item (exact search by cosine of the item embeddings); a candidate whose cosine to its source
- *       item is below tau is noise and is dropped;</li>
+ *       item is below tau is noise and is dropped. {@linkplain Builder#bridges Bridge scoring}
+ *       {@link BridgeScoring#CSLS} picks by cross-domain similarity local scaling instead, which
+ *       pushes down hub items; {@link BridgeScoring#BEHAVIOUR} takes the item users most often took
+ *       next after the source item in the training sequences (exempt from tau, placed after that
+ *       item, preferred over a similarity candidate of the same item), falling back to CSLS;</li>
  *   <li>with a {@linkplain Builder#generator generator}: the generator is asked, with the user's
  *       source items grouped by k-means cluster, for items the user would want in the target
  *       domain; each text parsed from its answer (numbered or bulleted lists, JSON; anything else
@@ -104,7 +108,7 @@ public final class TransferableItemAugmenter implements Augmenter {
 
     private TransferableItemAugmenter(Builder b) {
         this.settings = new Settings(b.clusters, b.similarityThreshold, b.minorShareThreshold, b.insertion, b.maxUsers,
-                b.maxInsertionsPerUser, b.insertedItemsAreTargets, b.seed, b.kMeansIterations, b.promptItems, b.promptTemplate);
+                b.maxInsertionsPerUser, b.insertedItemsAreTargets, b.seed, b.kMeansIterations, b.promptItems, b.promptTemplate, b.bridges);
         this.threads = b.threads;
         this.generator = b.generator;
         this.encoder = b.encoder;
@@ -171,10 +175,19 @@ public final class TransferableItemAugmenter implements Augmenter {
      * @param kMeansIterations most k-means assignment passes, in [1, 1000]
      * @param promptItems most source items shown in a prompt, in [1, 1000]
      * @param promptTemplate the prompt (see {@link TransferableItemAugmenter#DEFAULT_PROMPT})
+     * @param bridges how the offline candidates are picked (a generator's are not affected)
      */
     public record Settings(int clusters, double similarityThreshold, double minorShareThreshold, InsertionStrategy insertion,
             int maxUsers, int maxInsertionsPerUser, boolean insertedItemsAreTargets, long seed, int kMeansIterations, int promptItems,
-            String promptTemplate) implements java.io.Serializable {
+            String promptTemplate, BridgeScoring bridges) implements java.io.Serializable {
+
+        /** The settings before bridge scoring was a choice: {@link BridgeScoring#TEXT}. */
+        public Settings(int clusters, double similarityThreshold, double minorShareThreshold, InsertionStrategy insertion, int maxUsers,
+                int maxInsertionsPerUser, boolean insertedItemsAreTargets, long seed, int kMeansIterations, int promptItems,
+                String promptTemplate) {
+            this(clusters, similarityThreshold, minorShareThreshold, insertion, maxUsers, maxInsertionsPerUser, insertedItemsAreTargets, seed,
+                    kMeansIterations, promptItems, promptTemplate, BridgeScoring.TEXT);
+        }
 
         /** Validates the fields. */
         public Settings {
@@ -187,6 +200,7 @@ public final class TransferableItemAugmenter implements Augmenter {
             Builder.checkRange("kMeansIterations", kMeansIterations, 1, 1000);
             Builder.checkRange("promptItems", promptItems, 1, 1000);
             new SuggestionPrompt(promptTemplate);
+            Objects.requireNonNull(bridges, "bridges");
         }
 
         /** Returns the settings as a map with snake_case keys, for JSON and provenance. */
@@ -203,11 +217,14 @@ public final class TransferableItemAugmenter implements Augmenter {
             m.put("kmeans_iterations", kMeansIterations);
             m.put("prompt_items", promptItems);
             m.put("prompt_template", promptTemplate);
+            m.put("bridges", bridges.label());
             return m;
         }
 
         /**
          * Reads settings from a map written by {@link #toMap()} (for example parsed from JSON).
+         * Maps written before a setting existed lack its key and read as its old behaviour:
+         * {@code bridges} text.
          *
          * @throws IllegalArgumentException when a key is missing, unknown or of the wrong type, or a
          *     value is out of range (names the key)
@@ -217,11 +234,13 @@ public final class TransferableItemAugmenter implements Augmenter {
             return new Settings(m.intValue("clusters"), m.number("tau").doubleValue(), m.number("minor_share_threshold").doubleValue(),
                     InsertionStrategy.parse(m.string("insertion")), m.intValue("max_users"), m.intValue("max_insertions_per_user"),
                     m.bool("inserted_items_are_targets"), m.number("seed").longValue(), m.intValue("kmeans_iterations"),
-                    m.intValue("prompt_items"), m.string("prompt_template"));
+                    m.intValue("prompt_items"), m.string("prompt_template"),
+                    map.containsKey("bridges") ? BridgeScoring.parse(m.string("bridges")) : BridgeScoring.TEXT);
         }
 
         private static final List<String> KEYS = List.of("clusters", "tau", "minor_share_threshold", "insertion", "max_users",
-                "max_insertions_per_user", "inserted_items_are_targets", "seed", "kmeans_iterations", "prompt_items", "prompt_template");
+                "max_insertions_per_user", "inserted_items_are_targets", "seed", "kmeans_iterations", "prompt_items", "prompt_template",
+                "bridges");
     }
 
     /**
@@ -245,6 +264,7 @@ public final class TransferableItemAugmenter implements Augmenter {
         private TextGenerator generator;
         private TextEncoder encoder;
         private int generatorConcurrency = 4;
+        private BridgeScoring bridges = BridgeScoring.TEXT;
 
         private Builder() {
         }
@@ -394,6 +414,17 @@ public final class TransferableItemAugmenter implements Augmenter {
             return this;
         }
 
+        /**
+         * Sets how the offline augmenter picks the bridge item of each source item (default
+         * {@link BridgeScoring#TEXT}, the nearest by cosine). {@link BridgeScoring#CSLS} pushes
+         * down hub items; {@link BridgeScoring#BEHAVIOUR} takes what users took next. With a
+         * generator, candidates come from its answers whatever this says.
+         */
+        public Builder bridges(BridgeScoring scoring) {
+            this.bridges = Objects.requireNonNull(scoring, "bridges");
+            return this;
+        }
+
         /** Takes every setting from {@code settings} (for example read with {@link Settings#fromMap}). */
         public Builder settings(Settings settings) {
             Objects.requireNonNull(settings, "settings");
@@ -408,6 +439,7 @@ public final class TransferableItemAugmenter implements Augmenter {
             this.kMeansIterations = settings.kMeansIterations();
             this.promptItems = settings.promptItems();
             this.promptTemplate = settings.promptTemplate();
+            this.bridges = settings.bridges();
             return this;
         }
 
@@ -456,11 +488,13 @@ public final class TransferableItemAugmenter implements Augmenter {
         int domains = catalog.domains().size();
         List<UserSequence> train = data.train();
         ImbalancedUsers users = ImbalancedUsers.find(data, settings.minorShareThreshold(), settings.maxUsers(), settings.seed());
+        BridgeScoring scoring = settings.bridges();
+        boolean csls = generator == null && scoring != BridgeScoring.TEXT;
         ItemSpace items = ItemSpace.build(catalog, embeddings, users.sourceDomains(domains), users.targetDomains(domains), settings.clusters(),
-                settings.kMeansIterations(), settings.seed(), pool, progress);
+                settings.kMeansIterations(), settings.seed(), csls, pool, progress);
         AugmentationCounts counts = new AugmentationCounts();
         CandidateSource candidates = generator == null
-                ? NearestItemCandidates.search(train, users, catalog, items, pool, progress)
+                ? offlineCandidates(train, users, catalog, items, pool, progress)
                 : GeneratedCandidates.generate(new GeneratedCandidates.Generation(generator, encoder, generatorConcurrency, prompt,
                         settings.maxInsertionsPerUser(), settings.promptItems()), train, users, catalog, items, pool, progress, u -> counts);
         InsertionPlanner planner = new InsertionPlanner(settings.insertion(), settings.maxInsertionsPerUser(),
@@ -529,6 +563,15 @@ public final class TransferableItemAugmenter implements Augmenter {
         described.put("generator", generator == null ? null : generator.modelId());
         return new AugmentedData(sequences, insertions, report, settings.insertion(), generator != null,
                 settings.insertedItemsAreTargets(), described);
+    }
+
+    /** The offline candidates of the bridge scoring: by cosine, by CSLS, or from behaviour falling back to CSLS. */
+    private CandidateSource offlineCandidates(List<UserSequence> train, ImbalancedUsers users, ItemCatalog catalog, ItemSpace items,
+            WorkerPool pool, ProgressListener progress) {
+        BridgeScoring scoring = settings.bridges();
+        NearestItemCandidates nearest = NearestItemCandidates.search(train, users, catalog, items, scoring != BridgeScoring.TEXT, pool,
+                progress);
+        return scoring == BridgeScoring.BEHAVIOUR ? BehaviourBridges.count(train, catalog, items, nearest) : nearest;
     }
 
     private static Map<String, Long> interactions(ItemCatalog catalog, List<History> sequences) {

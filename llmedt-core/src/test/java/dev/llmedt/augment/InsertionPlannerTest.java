@@ -28,7 +28,7 @@ class InsertionPlannerTest {
     }
 
     private static Bridge bridge(int item, int sourcePosition, float similarity, int cluster) {
-        return new Bridge(item, sourcePosition, similarity, Float.NaN, cluster);
+        return new Bridge(item, sourcePosition, similarity, Float.NaN, cluster, false);
     }
 
     /** The placed sequence as text, inserted items starred, then the insertions. */
