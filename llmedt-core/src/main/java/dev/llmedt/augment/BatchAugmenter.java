@@ -121,7 +121,7 @@ public final class BatchAugmenter {
      * @param clusters the result of {@link #clusterItems} for the same augmenter settings, catalog and embeddings
      * @throws IllegalArgumentException when the clusters or embeddings do not fit the catalog, or the
      *     augmenter takes bridges from behaviour (counted over every training sequence, which a
-     *     batch does not see)
+     *     batch does not see) or caps insertions per bridge item (over every user)
      */
     public static BatchAugmenter of(TransferableItemAugmenter augmenter, ItemCatalog catalog, ItemEmbeddings embeddings, int[] clusters) {
         Objects.requireNonNull(augmenter, "augmenter");
@@ -133,6 +133,10 @@ public final class BatchAugmenter {
         if (scoring == BridgeScoring.BEHAVIOUR && !augmenter.usesGenerator()) {
             throw new IllegalArgumentException("bridges " + scoring.label() + " counts transitions over every training sequence; "
                     + "the batch augmenter supports text and csls");
+        }
+        if (augmenter.settings().maxInsertionsPerBridgeItem() < Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("maxInsertionsPerBridgeItem " + augmenter.settings().maxInsertionsPerBridgeItem()
+                    + " is applied over every user in training order; the batch augmenter supports no cap per bridge item");
         }
         boolean csls = scoring == BridgeScoring.CSLS && !augmenter.usesGenerator();
         try (WorkerPool pool = new WorkerPool(1)) {

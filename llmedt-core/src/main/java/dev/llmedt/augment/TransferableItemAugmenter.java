@@ -108,7 +108,8 @@ public final class TransferableItemAugmenter implements Augmenter {
 
     private TransferableItemAugmenter(Builder b) {
         this.settings = new Settings(b.clusters, b.similarityThreshold, b.minorShareThreshold, b.insertion, b.maxUsers,
-                b.maxInsertionsPerUser, b.insertedItemsAreTargets, b.seed, b.kMeansIterations, b.promptItems, b.promptTemplate, b.bridges);
+                b.maxInsertionsPerUser, b.insertedItemsAreTargets, b.seed, b.kMeansIterations, b.promptItems, b.promptTemplate, b.bridges,
+                b.maxInsertionsPerBridgeItem);
         this.threads = b.threads;
         this.generator = b.generator;
         this.encoder = b.encoder;
@@ -176,17 +177,19 @@ public final class TransferableItemAugmenter implements Augmenter {
      * @param promptItems most source items shown in a prompt, in [1, 1000]
      * @param promptTemplate the prompt (see {@link TransferableItemAugmenter#DEFAULT_PROMPT})
      * @param bridges how the offline candidates are picked (a generator's are not affected)
+     * @param maxInsertionsPerBridgeItem at most this many insertions of one item over all users
+     *     (users in training order), in [1, 2^31-1]; 2^31-1: no cap
      */
     public record Settings(int clusters, double similarityThreshold, double minorShareThreshold, InsertionStrategy insertion,
             int maxUsers, int maxInsertionsPerUser, boolean insertedItemsAreTargets, long seed, int kMeansIterations, int promptItems,
-            String promptTemplate, BridgeScoring bridges) implements java.io.Serializable {
+            String promptTemplate, BridgeScoring bridges, int maxInsertionsPerBridgeItem) implements java.io.Serializable {
 
-        /** The settings before bridge scoring was a choice: {@link BridgeScoring#TEXT}. */
+        /** The settings before bridge scoring was a choice: {@link BridgeScoring#TEXT}, no cap per bridge item. */
         public Settings(int clusters, double similarityThreshold, double minorShareThreshold, InsertionStrategy insertion, int maxUsers,
                 int maxInsertionsPerUser, boolean insertedItemsAreTargets, long seed, int kMeansIterations, int promptItems,
                 String promptTemplate) {
             this(clusters, similarityThreshold, minorShareThreshold, insertion, maxUsers, maxInsertionsPerUser, insertedItemsAreTargets, seed,
-                    kMeansIterations, promptItems, promptTemplate, BridgeScoring.TEXT);
+                    kMeansIterations, promptItems, promptTemplate, BridgeScoring.TEXT, Integer.MAX_VALUE);
         }
 
         /** Validates the fields. */
@@ -201,6 +204,7 @@ public final class TransferableItemAugmenter implements Augmenter {
             Builder.checkRange("promptItems", promptItems, 1, 1000);
             new SuggestionPrompt(promptTemplate);
             Objects.requireNonNull(bridges, "bridges");
+            Builder.checkRange("maxInsertionsPerBridgeItem", maxInsertionsPerBridgeItem, 1, Integer.MAX_VALUE);
         }
 
         /** Returns the settings as a map with snake_case keys, for JSON and provenance. */
@@ -218,13 +222,14 @@ public final class TransferableItemAugmenter implements Augmenter {
             m.put("prompt_items", promptItems);
             m.put("prompt_template", promptTemplate);
             m.put("bridges", bridges.label());
+            m.put("max_insertions_per_bridge_item", maxInsertionsPerBridgeItem);
             return m;
         }
 
         /**
          * Reads settings from a map written by {@link #toMap()} (for example parsed from JSON).
          * Maps written before a setting existed lack its key and read as its old behaviour:
-         * {@code bridges} text.
+         * {@code bridges} text, {@code max_insertions_per_bridge_item} 2^31-1 (no cap).
          *
          * @throws IllegalArgumentException when a key is missing, unknown or of the wrong type, or a
          *     value is out of range (names the key)
@@ -235,12 +240,13 @@ public final class TransferableItemAugmenter implements Augmenter {
                     InsertionStrategy.parse(m.string("insertion")), m.intValue("max_users"), m.intValue("max_insertions_per_user"),
                     m.bool("inserted_items_are_targets"), m.number("seed").longValue(), m.intValue("kmeans_iterations"),
                     m.intValue("prompt_items"), m.string("prompt_template"),
-                    map.containsKey("bridges") ? BridgeScoring.parse(m.string("bridges")) : BridgeScoring.TEXT);
+                    map.containsKey("bridges") ? BridgeScoring.parse(m.string("bridges")) : BridgeScoring.TEXT,
+                    map.containsKey("max_insertions_per_bridge_item") ? m.intValue("max_insertions_per_bridge_item") : Integer.MAX_VALUE);
         }
 
         private static final List<String> KEYS = List.of("clusters", "tau", "minor_share_threshold", "insertion", "max_users",
                 "max_insertions_per_user", "inserted_items_are_targets", "seed", "kmeans_iterations", "prompt_items", "prompt_template",
-                "bridges");
+                "bridges", "max_insertions_per_bridge_item");
     }
 
     /**
@@ -265,6 +271,7 @@ public final class TransferableItemAugmenter implements Augmenter {
         private TextEncoder encoder;
         private int generatorConcurrency = 4;
         private BridgeScoring bridges = BridgeScoring.TEXT;
+        private int maxInsertionsPerBridgeItem = Integer.MAX_VALUE;
 
         private Builder() {
         }
@@ -425,6 +432,19 @@ public final class TransferableItemAugmenter implements Augmenter {
             return this;
         }
 
+        /**
+         * Caps the insertions of any one item over all users (default: no cap), against hub items
+         * that bridge from very many sources. Users are served in training order; a user's
+         * bridges beyond it are dropped (counted as beyond the insertion cap) before the per-user
+         * cap chooses among the rest. Not supported by {@link BatchAugmenter}.
+         *
+         * @throws IllegalArgumentException unless at least 1
+         */
+        public Builder maxInsertionsPerBridgeItem(int insertions) {
+            this.maxInsertionsPerBridgeItem = checkRange("maxInsertionsPerBridgeItem", insertions, 1, Integer.MAX_VALUE);
+            return this;
+        }
+
         /** Takes every setting from {@code settings} (for example read with {@link Settings#fromMap}). */
         public Builder settings(Settings settings) {
             Objects.requireNonNull(settings, "settings");
@@ -440,6 +460,7 @@ public final class TransferableItemAugmenter implements Augmenter {
             this.promptItems = settings.promptItems();
             this.promptTemplate = settings.promptTemplate();
             this.bridges = settings.bridges();
+            this.maxInsertionsPerBridgeItem = settings.maxInsertionsPerBridgeItem();
             return this;
         }
 
@@ -502,6 +523,10 @@ public final class TransferableItemAugmenter implements Augmenter {
         UserAugmenter userAugmenter = new UserAugmenter(catalog, items, candidates, planner, (float) settings.similarityThreshold());
 
         // Each chosen user's candidates, filters, cap and placement; a contiguous part of the users per worker.
+        // With a cap per bridge item, the workers stop before the caps, which are then applied in training order.
+        int perItem = settings.maxInsertionsPerBridgeItem();
+        boolean itemCap = perItem < Integer.MAX_VALUE;
+        List<List<InsertionPlanner.Bridge>> bridges = itemCap ? new ArrayList<>(java.util.Collections.nCopies(train.size(), null)) : null;
         InsertionPlanner.Placed[] results = new InsertionPlanner.Placed[train.size()];
         AugmentationCounts[] workerCounts = new AugmentationCounts[pool.size()];
         List<Integer> selected = users.selected();
@@ -515,7 +540,11 @@ public final class TransferableItemAugmenter implements Augmenter {
             int to = (int) pool.partStart(total, w + 1);
             for (int k = from; k < to; k++) {
                 int u = selected.get(k);
-                results[u] = userAugmenter.augment(u, train.get(u), users.plan(u), mine);
+                if (itemCap) {
+                    bridges.set(u, userAugmenter.bridges(u, train.get(u), users.plan(u), mine));
+                } else {
+                    results[u] = userAugmenter.augment(u, train.get(u), users.plan(u), mine);
+                }
                 long d = done.incrementAndGet();
                 if (d % 1024 == 0) {
                     progress.progress("augment users", d, total);
@@ -525,6 +554,22 @@ public final class TransferableItemAugmenter implements Augmenter {
         progress.progress("augment users", total, total);
         for (AugmentationCounts c : workerCounts) {
             counts.merge(c);
+        }
+        if (itemCap) {
+            int[] used = new int[catalog.size()];
+            for (int u : selected) {
+                List<InsertionPlanner.Bridge> open = new ArrayList<>();
+                for (InsertionPlanner.Bridge b : bridges.get(u)) {
+                    if (used[b.item()] < perItem) {
+                        open.add(b);
+                    }
+                }
+                counts.beyondInsertionCap(bridges.get(u).size() - open.size());
+                results[u] = userAugmenter.place(u, train.get(u), open, counts);
+                for (Insertion in : results[u].insertions()) {
+                    used[in.insertedItem()]++;
+                }
+            }
         }
 
         List<AugmentedSequence> sequences = new ArrayList<>(train.size());

@@ -159,6 +159,28 @@ class BridgeScoringTest {
     }
 
     @Test
+    void aCapPerBridgeItemServesUsersInTrainingOrder() {
+        CdsrDataset data = TransferableItemAugmenterTest.handMade(List.of());
+        TransferableItemAugmenter.Builder b = TransferableItemAugmenter.builder().similarityThreshold(0.7).seed(1);
+        AugmentedData uncapped = b.build().augment(data, TransferableItemAugmenterTest.handEmbeddings());
+        assertEquals(List.of(4, 6, 4, 6, 2), uncapped.insertions().stream().map(Insertion::insertedItem).toList());
+        AugmentedData capped = b.maxInsertionsPerBridgeItem(1).build().augment(data, TransferableItemAugmenterTest.handEmbeddings());
+        assertEquals(List.of("1 0->4", "1 2->6", "4 6->2"), capped.insertions().stream()
+                .map(in -> in.user() + " " + in.sourceItem() + "->" + in.insertedItem()).toList(),
+                "user 2's grinder and user 3's mixer were taken by user 1");
+        assertEquals(2, capped.report().droppedByInsertionCap());
+        assertEquals(2, capped.report().usersAugmented(), "users 2 and 3 get nothing");
+        AugmentationChecks.checkSequences(data, capped, true);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TransferableItemAugmenter.builder().maxInsertionsPerBridgeItem(0));
+        assertEquals("maxInsertionsPerBridgeItem must be in [1, 2147483647], got 0", e.getMessage());
+        IllegalArgumentException batch = assertThrows(IllegalArgumentException.class, () -> BatchAugmenter.of(
+                TransferableItemAugmenter.builder().maxInsertionsPerBridgeItem(3).build(), data.items(),
+                TransferableItemAugmenterTest.handEmbeddings(), new int[8]));
+        assertTrue(batch.getMessage().contains("maxInsertionsPerBridgeItem 3"), batch.getMessage());
+    }
+
+    @Test
     void theScoringIsParsedAndNamed() {
         assertEquals(BridgeScoring.CSLS, BridgeScoring.parse(" CSLS "));
         assertEquals(BridgeScoring.BEHAVIOUR, BridgeScoring.parse("behavior"));
