@@ -90,7 +90,8 @@ public final class BatchAugmenter {
         this.catalog = catalog;
         this.items = items;
         TransferableItemAugmenter.Settings s = augmenter.settings();
-        this.planner = new InsertionPlanner(s.insertion(), s.maxInsertionsPerUser(), s.insertedItemsAreTargets(), s.seed());
+        this.planner = new InsertionPlanner(s.insertion(), s.maxInsertionsPerUser(), s.insertedItemsAreTargets(),
+                (float) s.insertedTargetWeight(), s.seed());
     }
 
     /**

@@ -46,21 +46,25 @@ final class InsertionPlanner {
     private final InsertionStrategy strategy;
     private final int maxInsertionsPerUser;
     private final boolean insertedItemsAreTargets;
+    private final float insertedTargetWeight;
     private final long seed;
 
     /**
      * @param strategy where inserted items go
      * @param maxInsertionsPerUser at most this many items are inserted per user
      * @param insertedItemsAreTargets whether inserted items may be training targets
+     * @param insertedTargetWeight the loss weight of inserted items that are training targets
      * @param seed seeds random placement (mixed with the user's training index)
      */
-    InsertionPlanner(InsertionStrategy strategy, int maxInsertionsPerUser, boolean insertedItemsAreTargets, long seed) {
+    InsertionPlanner(InsertionStrategy strategy, int maxInsertionsPerUser, boolean insertedItemsAreTargets, float insertedTargetWeight,
+            long seed) {
         this.strategy = Objects.requireNonNull(strategy, "strategy");
         if (maxInsertionsPerUser < 1) {
             throw new IllegalArgumentException("maxInsertionsPerUser must be at least 1, got " + maxInsertionsPerUser);
         }
         this.maxInsertionsPerUser = maxInsertionsPerUser;
         this.insertedItemsAreTargets = insertedItemsAreTargets;
+        this.insertedTargetWeight = insertedTargetWeight;
         this.seed = seed;
     }
 
@@ -93,7 +97,7 @@ final class InsertionPlanner {
 
     /** Returns the user's sequence unchanged, with no insertion. */
     Placed unchanged(UserSequence s) {
-        return new Placed(AugmentedSequence.unchanged(s, insertedItemsAreTargets), List.of());
+        return new Placed(AugmentedSequence.unchanged(s, insertedItemsAreTargets, insertedTargetWeight), List.of());
     }
 
     /**
@@ -134,7 +138,8 @@ final class InsertionPlanner {
                 items[at++] = insertions.get(next++).insertedItem();
             }
         }
-        return new Placed(new AugmentedSequence(s.source(), s.user(), History.of(items), inserted, insertedItemsAreTargets),
+        return new Placed(new AugmentedSequence(s.source(), s.user(), History.of(items), inserted, insertedItemsAreTargets,
+                insertedTargetWeight),
                 List.copyOf(insertions));
     }
 }

@@ -109,7 +109,7 @@ public final class TransferableItemAugmenter implements Augmenter {
     private TransferableItemAugmenter(Builder b) {
         this.settings = new Settings(b.clusters, b.similarityThreshold, b.minorShareThreshold, b.insertion, b.maxUsers,
                 b.maxInsertionsPerUser, b.insertedItemsAreTargets, b.seed, b.kMeansIterations, b.promptItems, b.promptTemplate, b.bridges,
-                b.maxInsertionsPerBridgeItem);
+                b.maxInsertionsPerBridgeItem, b.insertedTargetWeight);
         this.threads = b.threads;
         this.generator = b.generator;
         this.encoder = b.encoder;
@@ -179,17 +179,20 @@ public final class TransferableItemAugmenter implements Augmenter {
      * @param bridges how the offline candidates are picked (a generator's are not affected)
      * @param maxInsertionsPerBridgeItem at most this many insertions of one item over all users
      *     (users in training order), in [1, 2^31-1]; 2^31-1: no cap
+     * @param insertedTargetWeight the training loss weight of positions whose target is an inserted
+     *     item, in [0, 1]; other than 1 only when inserted items are targets
      */
     public record Settings(int clusters, double similarityThreshold, double minorShareThreshold, InsertionStrategy insertion,
             int maxUsers, int maxInsertionsPerUser, boolean insertedItemsAreTargets, long seed, int kMeansIterations, int promptItems,
-            String promptTemplate, BridgeScoring bridges, int maxInsertionsPerBridgeItem) implements java.io.Serializable {
+            String promptTemplate, BridgeScoring bridges, int maxInsertionsPerBridgeItem, double insertedTargetWeight)
+            implements java.io.Serializable {
 
-        /** The settings before bridge scoring was a choice: {@link BridgeScoring#TEXT}, no cap per bridge item. */
+        /** The settings before bridge scoring was a choice: {@link BridgeScoring#TEXT}, no cap per bridge item, inserted targets of weight 1. */
         public Settings(int clusters, double similarityThreshold, double minorShareThreshold, InsertionStrategy insertion, int maxUsers,
                 int maxInsertionsPerUser, boolean insertedItemsAreTargets, long seed, int kMeansIterations, int promptItems,
                 String promptTemplate) {
             this(clusters, similarityThreshold, minorShareThreshold, insertion, maxUsers, maxInsertionsPerUser, insertedItemsAreTargets, seed,
-                    kMeansIterations, promptItems, promptTemplate, BridgeScoring.TEXT, Integer.MAX_VALUE);
+                    kMeansIterations, promptItems, promptTemplate, BridgeScoring.TEXT, Integer.MAX_VALUE, 1.0);
         }
 
         /** Validates the fields. */
@@ -205,6 +208,11 @@ public final class TransferableItemAugmenter implements Augmenter {
             new SuggestionPrompt(promptTemplate);
             Objects.requireNonNull(bridges, "bridges");
             Builder.checkRange("maxInsertionsPerBridgeItem", maxInsertionsPerBridgeItem, 1, Integer.MAX_VALUE);
+            Builder.checkWeight(insertedTargetWeight);
+            if (insertedTargetWeight != 1 && !insertedItemsAreTargets) {
+                throw new IllegalArgumentException("insertedTargetWeight " + insertedTargetWeight + " weighs inserted items as training "
+                        + "targets, but they are context only: set insertedItemsAreTargets(true) or leave the weight at 1");
+            }
         }
 
         /** Returns the settings as a map with snake_case keys, for JSON and provenance. */
@@ -223,13 +231,15 @@ public final class TransferableItemAugmenter implements Augmenter {
             m.put("prompt_template", promptTemplate);
             m.put("bridges", bridges.label());
             m.put("max_insertions_per_bridge_item", maxInsertionsPerBridgeItem);
+            m.put("inserted_target_weight", insertedTargetWeight);
             return m;
         }
 
         /**
          * Reads settings from a map written by {@link #toMap()} (for example parsed from JSON).
          * Maps written before a setting existed lack its key and read as its old behaviour:
-         * {@code bridges} text, {@code max_insertions_per_bridge_item} 2^31-1 (no cap).
+         * {@code bridges} text, {@code max_insertions_per_bridge_item} 2^31-1 (no cap),
+         * {@code inserted_target_weight} 1.
          *
          * @throws IllegalArgumentException when a key is missing, unknown or of the wrong type, or a
          *     value is out of range (names the key)
@@ -241,12 +251,13 @@ public final class TransferableItemAugmenter implements Augmenter {
                     m.bool("inserted_items_are_targets"), m.number("seed").longValue(), m.intValue("kmeans_iterations"),
                     m.intValue("prompt_items"), m.string("prompt_template"),
                     map.containsKey("bridges") ? BridgeScoring.parse(m.string("bridges")) : BridgeScoring.TEXT,
-                    map.containsKey("max_insertions_per_bridge_item") ? m.intValue("max_insertions_per_bridge_item") : Integer.MAX_VALUE);
+                    map.containsKey("max_insertions_per_bridge_item") ? m.intValue("max_insertions_per_bridge_item") : Integer.MAX_VALUE,
+                    map.containsKey("inserted_target_weight") ? m.number("inserted_target_weight").doubleValue() : 1.0);
         }
 
         private static final List<String> KEYS = List.of("clusters", "tau", "minor_share_threshold", "insertion", "max_users",
                 "max_insertions_per_user", "inserted_items_are_targets", "seed", "kmeans_iterations", "prompt_items", "prompt_template",
-                "bridges", "max_insertions_per_bridge_item");
+                "bridges", "max_insertions_per_bridge_item", "inserted_target_weight");
     }
 
     /**
@@ -272,6 +283,7 @@ public final class TransferableItemAugmenter implements Augmenter {
         private int generatorConcurrency = 4;
         private BridgeScoring bridges = BridgeScoring.TEXT;
         private int maxInsertionsPerBridgeItem = Integer.MAX_VALUE;
+        private double insertedTargetWeight = 1.0;
 
         private Builder() {
         }
@@ -445,6 +457,20 @@ public final class TransferableItemAugmenter implements Augmenter {
             return this;
         }
 
+        /**
+         * Sets the training loss weight of positions whose target is an inserted item (default 1:
+         * as much as an original item), a confidence in the bridges; the loss is the weighted mean
+         * over targets. Applies when inserted items are
+         * {@linkplain #insertedItemsAreTargets targets}; {@link #build()} rejects another weight
+         * otherwise.
+         *
+         * @throws IllegalArgumentException unless 0 to 1
+         */
+        public Builder insertedTargetWeight(double weight) {
+            this.insertedTargetWeight = checkWeight(weight);
+            return this;
+        }
+
         /** Takes every setting from {@code settings} (for example read with {@link Settings#fromMap}). */
         public Builder settings(Settings settings) {
             Objects.requireNonNull(settings, "settings");
@@ -461,6 +487,7 @@ public final class TransferableItemAugmenter implements Augmenter {
             this.promptTemplate = settings.promptTemplate();
             this.bridges = settings.bridges();
             this.maxInsertionsPerBridgeItem = settings.maxInsertionsPerBridgeItem();
+            this.insertedTargetWeight = settings.insertedTargetWeight();
             return this;
         }
 
@@ -481,6 +508,13 @@ public final class TransferableItemAugmenter implements Augmenter {
                 throw new IllegalArgumentException("similarityThreshold (tau) must be in [-1, 1], got " + tau);
             }
             return tau;
+        }
+
+        static double checkWeight(double weight) {
+            if (!(weight >= 0 && weight <= 1)) {
+                throw new IllegalArgumentException("insertedTargetWeight must be in [0, 1], got " + weight);
+            }
+            return weight;
         }
 
         static double checkShare(double share) {
@@ -519,7 +553,7 @@ public final class TransferableItemAugmenter implements Augmenter {
                 : GeneratedCandidates.generate(new GeneratedCandidates.Generation(generator, encoder, generatorConcurrency, prompt,
                         settings.maxInsertionsPerUser(), settings.promptItems()), train, users, catalog, items, pool, progress, u -> counts);
         InsertionPlanner planner = new InsertionPlanner(settings.insertion(), settings.maxInsertionsPerUser(),
-                settings.insertedItemsAreTargets(), settings.seed());
+                settings.insertedItemsAreTargets(), (float) settings.insertedTargetWeight(), settings.seed());
         UserAugmenter userAugmenter = new UserAugmenter(catalog, items, candidates, planner, (float) settings.similarityThreshold());
 
         // Each chosen user's candidates, filters, cap and placement; a contiguous part of the users per worker.
@@ -607,7 +641,7 @@ public final class TransferableItemAugmenter implements Augmenter {
         Map<String, Object> described = new LinkedHashMap<>(settings.toMap());
         described.put("generator", generator == null ? null : generator.modelId());
         return new AugmentedData(sequences, insertions, report, settings.insertion(), generator != null,
-                settings.insertedItemsAreTargets(), described);
+                settings.insertedItemsAreTargets(), settings.insertedTargetWeight(), described);
     }
 
     /** The offline candidates of the bridge scoring: by cosine, by CSLS, or from behaviour falling back to CSLS. */

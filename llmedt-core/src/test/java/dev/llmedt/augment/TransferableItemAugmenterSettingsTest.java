@@ -117,7 +117,7 @@ class TransferableItemAugmenterSettingsTest {
         // Model files (provenance "augmentation.settings") and the augment command's JSON record these keys: never rename them.
         assertEquals(List.of("clusters", "tau", "minor_share_threshold", "insertion", "max_users", "max_insertions_per_user",
                 "inserted_items_are_targets", "seed", "kmeans_iterations", "prompt_items", "prompt_template", "bridges",
-                "max_insertions_per_bridge_item"), List.copyOf(DEFAULTS.toMap().keySet()));
+                "max_insertions_per_bridge_item", "inserted_target_weight"), List.copyOf(DEFAULTS.toMap().keySet()));
         assertEquals("after-source", DEFAULTS.toMap().get("insertion"));
         Map<String, Object> map = new HashMap<>(DEFAULTS.toMap());
         map.put("max_insertions_per_user", 0);
