@@ -47,16 +47,18 @@ public final class AugmentedData {
     private final InsertionStrategy strategy;
     private final boolean generated;
     private final boolean insertedItemsAreTargets;
+    private final double insertedTargetWeight;
     private final Map<String, Object> settings;
 
     AugmentedData(List<AugmentedSequence> sequences, List<Insertion> insertions, AugmentationReport report, InsertionStrategy strategy,
-            boolean generated, boolean insertedItemsAreTargets, Map<String, Object> settings) {
+            boolean generated, boolean insertedItemsAreTargets, double insertedTargetWeight, Map<String, Object> settings) {
         this.sequences = List.copyOf(sequences);
         this.insertions = List.copyOf(insertions);
         this.report = Objects.requireNonNull(report, "report");
         this.strategy = Objects.requireNonNull(strategy, "strategy");
         this.generated = generated;
         this.insertedItemsAreTargets = insertedItemsAreTargets;
+        this.insertedTargetWeight = insertedTargetWeight;
         this.settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
     }
 
@@ -105,6 +107,14 @@ public final class AugmentedData {
     /** Returns whether inserted items may serve as training targets (default: they are context only). */
     public boolean insertedItemsAreTargets() {
         return insertedItemsAreTargets;
+    }
+
+    /**
+     * Returns the loss weight of inserted items that are training targets (default 1; see
+     * {@link AugmentedSequence#targetWeight}).
+     */
+    public double insertedTargetWeight() {
+        return insertedTargetWeight;
     }
 
     /**

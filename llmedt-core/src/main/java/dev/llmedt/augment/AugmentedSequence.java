@@ -18,8 +18,13 @@ public final class AugmentedSequence {
     private final boolean[] inserted;
     private final int insertedCount;
     private final boolean insertedAreTargets;
+    private final float insertedTargetWeight;
 
     AugmentedSequence(String source, String user, History items, boolean[] inserted, boolean insertedAreTargets) {
+        this(source, user, items, inserted, insertedAreTargets, 1f);
+    }
+
+    AugmentedSequence(String source, String user, History items, boolean[] inserted, boolean insertedAreTargets, float insertedTargetWeight) {
         this.source = Objects.requireNonNull(source, "source");
         this.user = Objects.requireNonNull(user, "user");
         this.items = Objects.requireNonNull(items, "items");
@@ -35,11 +40,12 @@ public final class AugmentedSequence {
         }
         this.insertedCount = n;
         this.insertedAreTargets = insertedAreTargets;
+        this.insertedTargetWeight = insertedTargetWeight;
     }
 
     /** Returns an unaugmented sequence. */
-    static AugmentedSequence unchanged(UserSequence s, boolean insertedAreTargets) {
-        return new AugmentedSequence(s.source(), s.user(), s.items(), new boolean[s.length()], insertedAreTargets);
+    static AugmentedSequence unchanged(UserSequence s, boolean insertedAreTargets, float insertedTargetWeight) {
+        return new AugmentedSequence(s.source(), s.user(), s.items(), new boolean[s.length()], insertedAreTargets, insertedTargetWeight);
     }
 
     /** Returns the training file the sequence comes from. */
@@ -79,6 +85,19 @@ public final class AugmentedSequence {
      */
     public boolean isTrainingTarget(int position) {
         return !inserted[position] || insertedAreTargets;
+    }
+
+    /**
+     * Returns the weight of the training loss at a position whose target is the item there: 0 when
+     * it is no {@linkplain #isTrainingTarget training target}, the augmenter's
+     * {@linkplain TransferableItemAugmenter.Builder#insertedTargetWeight inserted-target weight} for
+     * an inserted item that is one (default 1), 1 for an original item.
+     */
+    public float targetWeight(int position) {
+        if (!isTrainingTarget(position)) {
+            return 0;
+        }
+        return inserted[position] ? insertedTargetWeight : 1;
     }
 
     /** Returns the augmented sequence as a plain {@link UserSequence} (same file and user). */

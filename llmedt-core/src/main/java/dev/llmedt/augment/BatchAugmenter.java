@@ -90,7 +90,8 @@ public final class BatchAugmenter {
         this.catalog = catalog;
         this.items = items;
         TransferableItemAugmenter.Settings s = augmenter.settings();
-        this.planner = new InsertionPlanner(s.insertion(), s.maxInsertionsPerUser(), s.insertedItemsAreTargets(), s.seed());
+        this.planner = new InsertionPlanner(s.insertion(), s.maxInsertionsPerUser(), s.insertedItemsAreTargets(),
+                (float) s.insertedTargetWeight(), s.seed());
     }
 
     /**
@@ -109,7 +110,7 @@ public final class BatchAugmenter {
         Arrays.fill(all, true);
         TransferableItemAugmenter.Settings s = augmenter.settings();
         try (WorkerPool pool = new WorkerPool(threads)) {
-            return ItemSpace.build(catalog, embeddings, all, new boolean[domains], s.clusters(), s.kMeansIterations(), s.seed(), pool,
+            return ItemSpace.build(catalog, embeddings, all, new boolean[domains], s.clusters(), s.kMeansIterations(), s.seed(), false, pool,
                     ProgressListener.none()).clusters();
         }
     }
@@ -119,7 +120,9 @@ public final class BatchAugmenter {
      * over the items with text of every domain.
      *
      * @param clusters the result of {@link #clusterItems} for the same augmenter settings, catalog and embeddings
-     * @throws IllegalArgumentException when the clusters or embeddings do not fit the catalog
+     * @throws IllegalArgumentException when the clusters or embeddings do not fit the catalog, or the
+     *     augmenter takes bridges from behaviour (counted over every training sequence, which a
+     *     batch does not see) or caps insertions per bridge item (over every user)
      */
     public static BatchAugmenter of(TransferableItemAugmenter augmenter, ItemCatalog catalog, ItemEmbeddings embeddings, int[] clusters) {
         Objects.requireNonNull(augmenter, "augmenter");
@@ -127,7 +130,19 @@ public final class BatchAugmenter {
         if (clusters.length != catalog.size()) {
             throw new IllegalArgumentException(clusters.length + " item clusters for a catalog of " + catalog.size() + " items");
         }
-        return new BatchAugmenter(augmenter, catalog, ItemSpace.of(catalog, embeddings, clusters));
+        BridgeScoring scoring = augmenter.settings().bridges();
+        if (scoring == BridgeScoring.BEHAVIOUR && !augmenter.usesGenerator()) {
+            throw new IllegalArgumentException("bridges " + scoring.label() + " counts transitions over every training sequence; "
+                    + "the batch augmenter supports text and csls");
+        }
+        if (augmenter.settings().maxInsertionsPerBridgeItem() < Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("maxInsertionsPerBridgeItem " + augmenter.settings().maxInsertionsPerBridgeItem()
+                    + " is applied over every user in training order; the batch augmenter supports no cap per bridge item");
+        }
+        boolean csls = scoring == BridgeScoring.CSLS && !augmenter.usesGenerator();
+        try (WorkerPool pool = new WorkerPool(1)) {
+            return new BatchAugmenter(augmenter, catalog, ItemSpace.of(catalog, embeddings, clusters, csls, pool));
+        }
     }
 
     /**
@@ -193,7 +208,8 @@ public final class BatchAugmenter {
         try (WorkerPool pool = new WorkerPool(threads)) {
             GeneratedCandidates.Generation generation = augmenter.generation();
             CandidateSource batch = generation == null
-                    ? NearestItemCandidates.search(sequences, users, catalog, items, pool, ProgressListener.none())
+                    ? NearestItemCandidates.search(sequences, users, catalog, items, augmenter.settings().bridges() == BridgeScoring.CSLS,
+                            pool, ProgressListener.none())
                     : GeneratedCandidates.generate(generation, sequences, users, catalog, items, pool, ProgressListener.none(), k -> counts[k]);
             // The user augmenter asks by training index; the batch's candidates are keyed by position in the batch.
             int[] current = new int[1];

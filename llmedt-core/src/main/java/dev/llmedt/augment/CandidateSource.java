@@ -14,6 +14,16 @@ import java.util.List;
  */
 interface CandidateSource {
 
+    /** Where a candidate comes from. */
+    enum Origin {
+        /** The item of the target domain a source item is most similar to (by cosine or CSLS). */
+        SIMILARITY,
+        /** The item users most often took next after a source item: exempt from tau, placed after that item. */
+        BEHAVIOUR,
+        /** A generated text matched to its nearest real item. */
+        GENERATED
+    }
+
     /**
      * One proposed item.
      *
@@ -22,8 +32,22 @@ interface CandidateSource {
      *     the candidate; with a generator, the match similarity
      * @param match with a generator, the cosine between the generated text and the item; {@code NaN}
      *     offline
+     * @param origin where it comes from (the field the brief calls "source"; "source" here names the
+     *     user's item a bridge starts from)
+     * @param sourceItem for {@link Origin#BEHAVIOUR}, the source item it was taken after (the bridge
+     *     is placed after that item); else -1 (placed after the user's most similar item)
      */
-    record Candidate(int item, float score, float match) {
+    record Candidate(int item, float score, float match, Origin origin, int sourceItem) {
+
+        /** A candidate placed after the user's most similar source item. */
+        Candidate(int item, float score, float match, Origin origin) {
+            this(item, score, match, origin, -1);
+        }
+
+        /** Returns whether it comes from behaviour. */
+        boolean behavioural() {
+            return origin == Origin.BEHAVIOUR;
+        }
     }
 
     /**

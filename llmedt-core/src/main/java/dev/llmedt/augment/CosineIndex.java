@@ -64,6 +64,23 @@ final class CosineIndex {
      *     at least {@code queries.length}
      */
     int[] nearestRows(float[][] queries, float[] bestScores, WorkerPool pool) {
+        return nearestRows(queries, null, bestScores, pool);
+    }
+
+    /**
+     * For each query, the row of highest {@code 2 <query, row> - rowPenalty[row]} (the lowest such
+     * row on ties), or -1 when the index is empty: with each row's {@link #meanOfTopK} over another
+     * set of vectors as its penalty, the cross-domain similarity local scaling (CSLS) search, less
+     * the query's own constant term.
+     *
+     * @param rowPenalty per row, subtracted from twice its dot product; null: plain dot products
+     *     (then exactly {@link #nearestRows(float[][], float[], WorkerPool)})
+     * @param bestScores receives each query's best score ({@code -Infinity} when none)
+     */
+    int[] nearestRows(float[][] queries, float[] rowPenalty, float[] bestScores, WorkerPool pool) {
+        if (rowPenalty != null && rowPenalty.length != rows) {
+            throw new IllegalArgumentException(rowPenalty.length + " row penalties for " + rows + " rows");
+        }
         int n = queries.length;
         int[] best = new int[n];
         Arrays.fill(best, -1);
@@ -83,10 +100,20 @@ final class CosineIndex {
                     Kernels.addWeightedRows(queries[q], columns, dimension, y, from, to);
                     float b = bestScores[q];
                     int arg = best[q];
-                    for (int r = from; r < to; r++) {
-                        if (y[r] > b) {
-                            b = y[r];
-                            arg = r;
+                    if (rowPenalty == null) {
+                        for (int r = from; r < to; r++) {
+                            if (y[r] > b) {
+                                b = y[r];
+                                arg = r;
+                            }
+                        }
+                    } else {
+                        for (int r = from; r < to; r++) {
+                            float score = 2 * y[r] - rowPenalty[r];
+                            if (score > b) {
+                                b = score;
+                                arg = r;
+                            }
                         }
                     }
                     bestScores[q] = b;
@@ -133,6 +160,71 @@ final class CosineIndex {
             }
         });
         return best;
+    }
+
+    /**
+     * For each query, the mean of its {@code k} highest dot products with the rows (all rows when
+     * there are fewer; 0 when the index is empty): with unit vectors, how close the query is to
+     * its neighbourhood among the rows, the hub penalty of cross-domain similarity local scaling.
+     * The top {@code k} are summed from the highest down, so the result does not depend on the
+     * number of workers.
+     *
+     * @param k neighbours per query, at least 1
+     */
+    float[] meanOfTopK(float[][] queries, int k, WorkerPool pool) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, got " + k);
+        }
+        checkQueries(queries);
+        int n = queries.length;
+        float[] means = new float[n];
+        int keep = Math.min(k, rows);
+        if (keep == 0) {
+            return means;
+        }
+        pool.run(w -> {
+            int qFrom = (int) pool.partStart(n, w);
+            int qTo = (int) pool.partStart(n, w + 1);
+            if (qFrom == qTo) {
+                return;
+            }
+            float[] y = new float[rows];
+            // Per query of this worker, its best scores so far, highest first.
+            float[][] top = new float[qTo - qFrom][keep];
+            int[] filled = new int[qTo - qFrom];
+            for (int from = 0; from < rows; from += BLOCK) {
+                int to = Math.min(rows, from + BLOCK);
+                for (int q = qFrom; q < qTo; q++) {
+                    Arrays.fill(y, from, to, 0f);
+                    Kernels.addWeightedRows(queries[q], columns, dimension, y, from, to);
+                    float[] t = top[q - qFrom];
+                    int m = filled[q - qFrom];
+                    for (int r = from; r < to; r++) {
+                        float v = y[r];
+                        if (m < keep) {
+                            m++;
+                        } else if (!(v > t[keep - 1])) {
+                            continue;
+                        }
+                        int i = m - 1;
+                        while (i > 0 && t[i - 1] < v) {
+                            t[i] = t[i - 1];
+                            i--;
+                        }
+                        t[i] = v;
+                    }
+                    filled[q - qFrom] = m;
+                }
+            }
+            for (int q = qFrom; q < qTo; q++) {
+                double sum = 0;
+                for (float v : top[q - qFrom]) {
+                    sum += v;
+                }
+                means[q] = (float) (sum / keep);
+            }
+        });
+        return means;
     }
 
     /** Computes {@code out[r] = <query, row r>} for every row. */

@@ -274,7 +274,7 @@ final class GeneratedCandidates implements CandidateSource {
         }
         for (int k = 0; k < g.matched.length; k++) {
             if (g.matched[k] >= 0) {
-                out.add(new Candidate(g.matched[k], g.match[k], g.match[k]));
+                out.add(new Candidate(g.matched[k], g.match[k], g.match[k], Origin.GENERATED));
             }
         }
     }

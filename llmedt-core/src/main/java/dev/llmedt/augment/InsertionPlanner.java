@@ -29,8 +29,9 @@ final class InsertionPlanner {
      * @param similarity cosine between the source item and the item
      * @param match with a generator, cosine between the generated text and the item; NaN offline
      * @param cluster the k-means cluster of the source item
+     * @param behavioural whether it comes from behaviour (users took it next after the source item)
      */
-    record Bridge(int item, int sourcePosition, float similarity, float match, int cluster) {
+    record Bridge(int item, int sourcePosition, float similarity, float match, int cluster, boolean behavioural) {
     }
 
     /**
@@ -45,32 +46,37 @@ final class InsertionPlanner {
     private final InsertionStrategy strategy;
     private final int maxInsertionsPerUser;
     private final boolean insertedItemsAreTargets;
+    private final float insertedTargetWeight;
     private final long seed;
 
     /**
      * @param strategy where inserted items go
      * @param maxInsertionsPerUser at most this many items are inserted per user
      * @param insertedItemsAreTargets whether inserted items may be training targets
+     * @param insertedTargetWeight the loss weight of inserted items that are training targets
      * @param seed seeds random placement (mixed with the user's training index)
      */
-    InsertionPlanner(InsertionStrategy strategy, int maxInsertionsPerUser, boolean insertedItemsAreTargets, long seed) {
+    InsertionPlanner(InsertionStrategy strategy, int maxInsertionsPerUser, boolean insertedItemsAreTargets, float insertedTargetWeight,
+            long seed) {
         this.strategy = Objects.requireNonNull(strategy, "strategy");
         if (maxInsertionsPerUser < 1) {
             throw new IllegalArgumentException("maxInsertionsPerUser must be at least 1, got " + maxInsertionsPerUser);
         }
         this.maxInsertionsPerUser = maxInsertionsPerUser;
         this.insertedItemsAreTargets = insertedItemsAreTargets;
+        this.insertedTargetWeight = insertedTargetWeight;
         this.seed = seed;
     }
 
     /**
-     * Returns the bridges kept under the cap, in the order they are kept: ranked by similarity
-     * (then item id), the first of each source cluster, then the second of each, and so on.
-     * {@code bridges} is not modified; the caller counts the rest as dropped by the cap.
+     * Returns the bridges kept under the cap, in the order they are kept: ranked by behaviour first,
+     * then similarity (then item id), the first of each source cluster, then the second of each,
+     * and so on. {@code bridges} is not modified; the caller counts the rest as dropped by the cap.
      */
     List<Bridge> cap(List<Bridge> bridges) {
         List<Bridge> ranked = new ArrayList<>(bridges);
-        ranked.sort(Comparator.comparingDouble((Bridge b) -> -b.similarity()).thenComparingInt(Bridge::item));
+        ranked.sort(Comparator.comparing((Bridge b) -> !b.behavioural()).thenComparingDouble(b -> -b.similarity())
+                .thenComparingInt(Bridge::item));
         Map<Integer, Integer> rankInCluster = new HashMap<>();
         int[] rank = new int[ranked.size()];
         for (int k = 0; k < ranked.size(); k++) {
@@ -91,7 +97,7 @@ final class InsertionPlanner {
 
     /** Returns the user's sequence unchanged, with no insertion. */
     Placed unchanged(UserSequence s) {
-        return new Placed(AugmentedSequence.unchanged(s, insertedItemsAreTargets), List.of());
+        return new Placed(AugmentedSequence.unchanged(s, insertedItemsAreTargets, insertedTargetWeight), List.of());
     }
 
     /**
@@ -132,7 +138,8 @@ final class InsertionPlanner {
                 items[at++] = insertions.get(next++).insertedItem();
             }
         }
-        return new Placed(new AugmentedSequence(s.source(), s.user(), History.of(items), inserted, insertedItemsAreTargets),
+        return new Placed(new AugmentedSequence(s.source(), s.user(), History.of(items), inserted, insertedItemsAreTargets,
+                insertedTargetWeight),
                 List.copyOf(insertions));
     }
 }

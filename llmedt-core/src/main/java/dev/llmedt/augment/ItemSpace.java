@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The item side of one augmentation: the item vectors (none for items without text), the k-means
- * cluster of every item with text of each source domain, and an exact cosine search over the items
- * with text of each target domain.
+ * cluster of every item with text of each source domain, an exact cosine search over the items
+ * with text of each target domain and, for {@link BridgeScoring#CSLS} and
+ * {@link BridgeScoring#BEHAVIOUR}, each such item's hub penalty towards every source domain.
  *
  * <p>Immutable once built; safe to read from several workers.
  */
@@ -26,20 +27,25 @@ final class ItemSpace {
 
     private static final Logger LOG = LoggerFactory.getLogger(ItemSpace.class);
     private static final double KMEANS_TOLERANCE = 0.001;
+    /** The neighbours whose mean cosine is an item's hub penalty (CSLS; its authors use 10). */
+    static final int HUB_NEIGHBOURS = 10;
 
     private final float[][] vectors;
     private final int[] cluster;
     private final Map<String, Integer> clusterCounts;
     private final Map<Integer, int[]> targetItems;
     private final Map<Integer, CosineIndex> targetIndex;
+    /** Per (target domain, source domain) key, per row of the target domain's index: its hub penalty; empty for TEXT. */
+    private final Map<Long, float[]> hubPenalty;
 
     private ItemSpace(float[][] vectors, int[] cluster, Map<String, Integer> clusterCounts, Map<Integer, int[]> targetItems,
-            Map<Integer, CosineIndex> targetIndex) {
+            Map<Integer, CosineIndex> targetIndex, Map<Long, float[]> hubPenalty) {
         this.vectors = vectors;
         this.cluster = cluster;
         this.clusterCounts = Collections.unmodifiableMap(clusterCounts);
         this.targetItems = targetItems;
         this.targetIndex = targetIndex;
+        this.hubPenalty = hubPenalty;
     }
 
     /**
@@ -50,9 +56,11 @@ final class ItemSpace {
      * @param clusters k-means clusters per domain (fewer when a domain has fewer items with text)
      * @param kMeansIterations most k-means assignment passes
      * @param seed seeds k-means (mixed with the domain index)
+     * @param hubPenalties whether to compute the hub penalty of every item of a target domain
+     *     towards every source domain (for CSLS scoring)
      */
     static ItemSpace build(ItemCatalog catalog, ItemEmbeddings embeddings, boolean[] sourceDomain, boolean[] targetDomain, int clusters,
-            int kMeansIterations, long seed, WorkerPool pool, ProgressListener progress) {
+            int kMeansIterations, long seed, boolean hubPenalties, WorkerPool pool, ProgressListener progress) {
         int dim = embeddings.dimension();
         float[][] vectors = new float[catalog.size()][];
         for (int i = 0; i < vectors.length; i++) {
@@ -79,15 +87,53 @@ final class ItemSpace {
                 if (ids.length == 0) {
                     LOG.warn("no item of domain {} has text: nothing can be bridged to it", d.name());
                 }
-                float[][] rows = new float[ids.length][];
-                for (int k = 0; k < ids.length; k++) {
-                    rows[k] = vectors[ids[k]];
-                }
                 targetItems.put(d.index(), ids);
-                targetIndex.put(d.index(), new CosineIndex(rows, dim));
+                targetIndex.put(d.index(), new CosineIndex(rowsOf(ids, vectors), dim));
             }
         }
-        return new ItemSpace(vectors, cluster, clusterCounts, targetItems, targetIndex);
+        Map<Long, float[]> penalties = hubPenalties ? penalties(catalog, vectors, dim, targetItems, sourceDomain, targetDomain, pool, progress)
+                : Map.of();
+        return new ItemSpace(vectors, cluster, clusterCounts, targetItems, targetIndex, penalties);
+    }
+
+    /** The hub penalty of every item with text of each target domain towards each other source domain. */
+    private static Map<Long, float[]> penalties(ItemCatalog catalog, float[][] vectors, int dim, Map<Integer, int[]> targetItems,
+            boolean[] sourceDomain, boolean[] targetDomain, WorkerPool pool, ProgressListener progress) {
+        Map<Long, float[]> penalties = new HashMap<>();
+        for (Domain source : catalog.domains()) {
+            if (!sourceDomain[source.index()]) {
+                continue;
+            }
+            CosineIndex sourceIndex = null;
+            for (Domain target : catalog.domains()) {
+                if (target.index() == source.index() || !targetDomain[target.index()]) {
+                    continue;
+                }
+                if (sourceIndex == null) {
+                    sourceIndex = new CosineIndex(rowsOf(itemsWithText(source, vectors), vectors), dim);
+                }
+                String task = "hub penalties of " + target.name() + " items towards " + source.name();
+                progress.progress(task, 0, 1);
+                long t0 = System.nanoTime();
+                float[][] queries = rowsOf(targetItems.get(target.index()), vectors);
+                penalties.put(key(target.index(), source.index()), sourceIndex.meanOfTopK(queries, HUB_NEIGHBOURS, pool));
+                progress.progress(task, 1, 1);
+                LOG.debug("{} in {} ms", task, (System.nanoTime() - t0) / 1_000_000);
+            }
+        }
+        return penalties;
+    }
+
+    private static long key(int target, int source) {
+        return ((long) target << 32) | source;
+    }
+
+    private static float[][] rowsOf(int[] ids, float[][] vectors) {
+        float[][] rows = new float[ids.length][];
+        for (int k = 0; k < ids.length; k++) {
+            rows[k] = vectors[ids[k]];
+        }
+        return rows;
     }
 
     /**
@@ -95,13 +141,17 @@ final class ItemSpace {
      * source): every domain is indexed, as a target of some user may be any domain.
      *
      * @param cluster per item, its k-means cluster in its domain, -1 for items without text
+     * @param hubPenalties whether to compute the hub penalties (CSLS) of every domain towards every other
      */
-    static ItemSpace of(ItemCatalog catalog, ItemEmbeddings embeddings, int[] cluster) {
+    static ItemSpace of(ItemCatalog catalog, ItemEmbeddings embeddings, int[] cluster, boolean hubPenalties, WorkerPool pool) {
         int domains = catalog.domains().size();
         boolean[] none = new boolean[domains];
         boolean[] all = new boolean[domains];
         Arrays.fill(all, true);
-        ItemSpace indexed = build(catalog, embeddings, none, all, 1, 1, 0, null, ProgressListener.none());
+        ItemSpace indexed = build(catalog, embeddings, none, all, 1, 1, 0, false, pool, ProgressListener.none());
+        Map<Long, float[]> penalties = hubPenalties
+                ? penalties(catalog, indexed.vectors, embeddings.dimension(), indexed.targetItems, all, all, pool, ProgressListener.none())
+                : Map.of();
         Map<String, Integer> clusterCounts = new LinkedHashMap<>();
         for (Domain d : catalog.domains()) {
             int max = -1;
@@ -114,7 +164,7 @@ final class ItemSpace {
             }
             clusterCounts.put(d.name(), max + 1);
         }
-        return new ItemSpace(indexed.vectors, cluster.clone(), clusterCounts, indexed.targetItems, indexed.targetIndex);
+        return new ItemSpace(indexed.vectors, cluster.clone(), clusterCounts, indexed.targetItems, indexed.targetIndex, penalties);
     }
 
     /** Returns a copy of every item's cluster (-1: not clustered). */
@@ -186,12 +236,46 @@ final class ItemSpace {
      * ({@code -1}: none, when the domain has no item with text).
      */
     int[] nearestItems(int target, float[][] queries, WorkerPool pool) {
-        int[] rows = targetIndex.get(target).nearestRows(queries, new float[queries.length], pool);
+        return nearestItems(target, -1, queries, pool);
+    }
+
+    /**
+     * Returns the item with text of a target domain of highest CSLS score to each query vector of
+     * a source domain: {@code 2 cos(q, t) - hubPenalty(t, source)} (the query's own penalty is the
+     * same for every item and does not change which wins; {@code -1}: none).
+     *
+     * @param source the queries' domain; {@code -1}: plain cosine, as {@link #nearestItems(int, float[][], WorkerPool)}
+     * @throws IllegalStateException when the hub penalties were not computed
+     */
+    int[] nearestItems(int target, int source, float[][] queries, WorkerPool pool) {
+        float[] penalty = null;
+        if (source >= 0) {
+            penalty = hubPenalty.get(key(target, source));
+            if (penalty == null) {
+                throw new IllegalStateException("no hub penalties of domain " + target + " towards domain " + source);
+            }
+        }
+        int[] rows = targetIndex.get(target).nearestRows(queries, penalty, new float[queries.length], pool);
         int[] ids = targetItems.get(target);
         int[] items = new int[queries.length];
         for (int k = 0; k < queries.length; k++) {
             items[k] = rows[k] < 0 ? -1 : ids[rows[k]];
         }
         return items;
+    }
+
+    /**
+     * Returns the hub penalty of an item with text of a target domain towards a source domain: the
+     * mean cosine of its {@value #HUB_NEIGHBOURS} nearest items of the source domain.
+     *
+     * @throws IllegalStateException when the penalties were not computed or the item is not indexed
+     */
+    float hubPenalty(int item, int target, int source) {
+        float[] penalty = hubPenalty.get(key(target, source));
+        int row = Arrays.binarySearch(targetItems.getOrDefault(target, new int[0]), item);
+        if (penalty == null || row < 0) {
+            throw new IllegalStateException("no hub penalty of item " + item + " of domain " + target + " towards domain " + source);
+        }
+        return penalty[row];
     }
 }

@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The offline candidates (no generator): for each source item, its nearest item of the target
- * domain by cosine of the item embeddings, the item a perfect generator's text would map to.
+ * domain by cosine of the item embeddings, the item a perfect generator's text would map to, or
+ * with CSLS scoring the item of highest {@code 2 cos - hub penalty} ({@link BridgeScoring#CSLS}).
  * Every nearest item that can be asked for is found up front, in one exact search per target
- * domain over the distinct source items that need one.
+ * domain (and source domain) over the distinct source items that need one.
  */
 final class NearestItemCandidates implements CandidateSource {
 
@@ -32,9 +33,13 @@ final class NearestItemCandidates implements CandidateSource {
         this.nearest = nearest;
     }
 
-    /** Finds, for each target domain, the nearest item of every source item of a chosen user bridging to it. */
+    /**
+     * Finds, for each target domain, the nearest item of every source item of a chosen user bridging to it.
+     *
+     * @param csls whether "nearest" is by CSLS score (the item space must hold the hub penalties) instead of cosine
+     */
     static NearestItemCandidates search(List<UserSequence> train, ImbalancedUsers users, ItemCatalog catalog, ItemSpace items,
-            WorkerPool pool, ProgressListener progress) {
+            boolean csls, WorkerPool pool, ProgressListener progress) {
         int domainCount = catalog.domains().size();
         int[][] nearest = new int[domainCount][];
         for (int t = 0; t < domainCount; t++) {
@@ -56,39 +61,47 @@ final class NearestItemCandidates implements CandidateSource {
                     }
                 }
             }
-            List<Integer> queries = new ArrayList<>();
-            for (int item = 0; item < needed.length; item++) {
-                if (needed[item]) {
-                    queries.add(item);
-                }
-            }
-            float[][] q = new float[queries.size()][];
-            for (int k = 0; k < q.length; k++) {
-                q[k] = items.vector(queries.get(k));
-            }
-            String task = "nearest " + catalog.domains().get(t).name() + " items";
-            progress.progress(task, 0, q.length);
-            long t0 = System.nanoTime();
-            int[] found = items.nearestItems(t, q, pool);
-            progress.progress(task, q.length, q.length);
-            LOG.debug("nearest {} items of {} source items in {} ms", catalog.domains().get(t).name(), q.length,
-                    (System.nanoTime() - t0) / 1_000_000);
             nearest[t] = new int[catalog.size()];
             Arrays.fill(nearest[t], -1);
-            for (int k = 0; k < q.length; k++) {
-                nearest[t][queries.get(k)] = found[k];
+            // CSLS penalties depend on the source domain: one search per source domain (cosine: one in all).
+            for (Domain source : csls ? catalog.domains() : List.of(catalog.domains().get(0))) {
+                List<Integer> queries = new ArrayList<>();
+                for (int item = csls ? source.firstItem() : 0; item < (csls ? source.endItem() : needed.length); item++) {
+                    if (needed[item]) {
+                        queries.add(item);
+                    }
+                }
+                if (csls && queries.isEmpty()) {
+                    continue;
+                }
+                float[][] q = new float[queries.size()][];
+                for (int k = 0; k < q.length; k++) {
+                    q[k] = items.vector(queries.get(k));
+                }
+                String task = "nearest " + catalog.domains().get(t).name() + " items" + (csls ? " by CSLS to " + source.name() : "");
+                progress.progress(task, 0, q.length);
+                long t0 = System.nanoTime();
+                int[] found = items.nearestItems(t, csls ? source.index() : -1, q, pool);
+                progress.progress(task, q.length, q.length);
+                LOG.debug("{} of {} source items in {} ms", task, q.length, (System.nanoTime() - t0) / 1_000_000);
+                for (int k = 0; k < q.length; k++) {
+                    nearest[t][queries.get(k)] = found[k];
+                }
             }
         }
         return new NearestItemCandidates(items, nearest);
     }
 
-    /** One candidate per source item that has a nearest item: that item, scored by its cosine to the source item. */
+    /**
+     * One candidate per source item that has a nearest item: that item, scored by its cosine to the
+     * source item (with CSLS too: tau stays a cosine).
+     */
     @Override
     public void propose(int user, int target, Collection<Integer> sourceItems, List<Candidate> out) {
         for (int item : sourceItems) {
             int c = nearest[target][item];
             if (c >= 0) {
-                out.add(new Candidate(c, items.cosine(item, c), Float.NaN));
+                out.add(new Candidate(c, items.cosine(item, c), Float.NaN, Origin.SIMILARITY));
             }
         }
     }

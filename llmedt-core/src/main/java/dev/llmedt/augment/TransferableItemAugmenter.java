@@ -46,7 +46,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>offline (no generator, the default): the nearest item of the target domain to each source
  *       item (exact search by cosine of the item embeddings); a candidate whose cosine to its source
- *       item is below tau is noise and is dropped;</li>
+ *       item is below tau is noise and is dropped. {@linkplain Builder#bridges Bridge scoring}
+ *       {@link BridgeScoring#CSLS} picks by cross-domain similarity local scaling instead, which
+ *       pushes down hub items; {@link BridgeScoring#BEHAVIOUR} takes the item users most often took
+ *       next after the source item in the training sequences (exempt from tau, placed after that
+ *       item, preferred over a similarity candidate of the same item), falling back to CSLS;</li>
  *   <li>with a {@linkplain Builder#generator generator}: the generator is asked, with the user's
  *       source items grouped by k-means cluster, for items the user would want in the target
  *       domain; each text parsed from its answer (numbered or bulleted lists, JSON; anything else
@@ -104,7 +108,8 @@ public final class TransferableItemAugmenter implements Augmenter {
 
     private TransferableItemAugmenter(Builder b) {
         this.settings = new Settings(b.clusters, b.similarityThreshold, b.minorShareThreshold, b.insertion, b.maxUsers,
-                b.maxInsertionsPerUser, b.insertedItemsAreTargets, b.seed, b.kMeansIterations, b.promptItems, b.promptTemplate);
+                b.maxInsertionsPerUser, b.insertedItemsAreTargets, b.seed, b.kMeansIterations, b.promptItems, b.promptTemplate, b.bridges,
+                b.maxInsertionsPerBridgeItem, b.insertedTargetWeight);
         this.threads = b.threads;
         this.generator = b.generator;
         this.encoder = b.encoder;
@@ -168,10 +173,24 @@ public final class TransferableItemAugmenter implements Augmenter {
      * @param kMeansIterations most k-means assignment passes, in [1, 1000]
      * @param promptItems most source items shown in a prompt, in [1, 1000]
      * @param promptTemplate the prompt (see {@link TransferableItemAugmenter#DEFAULT_PROMPT})
+     * @param bridges how the offline candidates are picked (a generator's are not affected)
+     * @param maxInsertionsPerBridgeItem at most this many insertions of one item over all users
+     *     (users in training order), in [1, 2^31-1]; 2^31-1: no cap
+     * @param insertedTargetWeight the training loss weight of positions whose target is an inserted
+     *     item, in [0, 1]; other than 1 only when inserted items are targets
      */
     public record Settings(int clusters, double similarityThreshold, double minorShareThreshold, InsertionStrategy insertion,
             int maxUsers, int maxInsertionsPerUser, boolean insertedItemsAreTargets, long seed, int kMeansIterations, int promptItems,
-            String promptTemplate) implements java.io.Serializable {
+            String promptTemplate, BridgeScoring bridges, int maxInsertionsPerBridgeItem, double insertedTargetWeight)
+            implements java.io.Serializable {
+
+        /** The settings before bridge scoring was a choice: {@link BridgeScoring#TEXT}, no cap per bridge item, inserted targets of weight 1. */
+        public Settings(int clusters, double similarityThreshold, double minorShareThreshold, InsertionStrategy insertion, int maxUsers,
+                int maxInsertionsPerUser, boolean insertedItemsAreTargets, long seed, int kMeansIterations, int promptItems,
+                String promptTemplate) {
+            this(clusters, similarityThreshold, minorShareThreshold, insertion, maxUsers, maxInsertionsPerUser, insertedItemsAreTargets, seed,
+                    kMeansIterations, promptItems, promptTemplate, BridgeScoring.TEXT, Integer.MAX_VALUE, 1.0);
+        }
 
         /** Validates the fields. */
         public Settings {
@@ -184,6 +203,13 @@ public final class TransferableItemAugmenter implements Augmenter {
             Builder.checkRange("kMeansIterations", kMeansIterations, 1, 1000);
             Builder.checkRange("promptItems", promptItems, 1, 1000);
             new SuggestionPrompt(promptTemplate);
+            Objects.requireNonNull(bridges, "bridges");
+            Builder.checkRange("maxInsertionsPerBridgeItem", maxInsertionsPerBridgeItem, 1, Integer.MAX_VALUE);
+            Builder.checkWeight(insertedTargetWeight);
+            if (insertedTargetWeight != 1 && !insertedItemsAreTargets) {
+                throw new IllegalArgumentException("insertedTargetWeight " + insertedTargetWeight + " weighs inserted items as training "
+                        + "targets, but they are context only: set insertedItemsAreTargets(true) or leave the weight at 1");
+            }
         }
 
         /** Returns the settings as a map with snake_case keys, for JSON and provenance. */
@@ -200,11 +226,17 @@ public final class TransferableItemAugmenter implements Augmenter {
             m.put("kmeans_iterations", kMeansIterations);
             m.put("prompt_items", promptItems);
             m.put("prompt_template", promptTemplate);
+            m.put("bridges", bridges.label());
+            m.put("max_insertions_per_bridge_item", maxInsertionsPerBridgeItem);
+            m.put("inserted_target_weight", insertedTargetWeight);
             return m;
         }
 
         /**
          * Reads settings from a map written by {@link #toMap()} (for example parsed from JSON).
+         * Maps written before a setting existed lack its key and read as its old behaviour:
+         * {@code bridges} text, {@code max_insertions_per_bridge_item} 2^31-1 (no cap),
+         * {@code inserted_target_weight} 1.
          *
          * @throws IllegalArgumentException when a key is missing, unknown or of the wrong type, or a
          *     value is out of range (names the key)
@@ -214,11 +246,15 @@ public final class TransferableItemAugmenter implements Augmenter {
             return new Settings(m.intValue("clusters"), m.number("tau").doubleValue(), m.number("minor_share_threshold").doubleValue(),
                     InsertionStrategy.parse(m.string("insertion")), m.intValue("max_users"), m.intValue("max_insertions_per_user"),
                     m.bool("inserted_items_are_targets"), m.number("seed").longValue(), m.intValue("kmeans_iterations"),
-                    m.intValue("prompt_items"), m.string("prompt_template"));
+                    m.intValue("prompt_items"), m.string("prompt_template"),
+                    map.containsKey("bridges") ? BridgeScoring.parse(m.string("bridges")) : BridgeScoring.TEXT,
+                    map.containsKey("max_insertions_per_bridge_item") ? m.intValue("max_insertions_per_bridge_item") : Integer.MAX_VALUE,
+                    map.containsKey("inserted_target_weight") ? m.number("inserted_target_weight").doubleValue() : 1.0);
         }
 
         private static final List<String> KEYS = List.of("clusters", "tau", "minor_share_threshold", "insertion", "max_users",
-                "max_insertions_per_user", "inserted_items_are_targets", "seed", "kmeans_iterations", "prompt_items", "prompt_template");
+                "max_insertions_per_user", "inserted_items_are_targets", "seed", "kmeans_iterations", "prompt_items", "prompt_template",
+                "bridges", "max_insertions_per_bridge_item", "inserted_target_weight");
     }
 
     /**
@@ -242,6 +278,9 @@ public final class TransferableItemAugmenter implements Augmenter {
         private TextGenerator generator;
         private TextEncoder encoder;
         private int generatorConcurrency = 4;
+        private BridgeScoring bridges = BridgeScoring.TEXT;
+        private int maxInsertionsPerBridgeItem = Integer.MAX_VALUE;
+        private double insertedTargetWeight = 1.0;
 
         private Builder() {
         }
@@ -391,6 +430,44 @@ public final class TransferableItemAugmenter implements Augmenter {
             return this;
         }
 
+        /**
+         * Sets how the offline augmenter picks the bridge item of each source item (default
+         * {@link BridgeScoring#TEXT}, the nearest by cosine). {@link BridgeScoring#CSLS} pushes
+         * down hub items; {@link BridgeScoring#BEHAVIOUR} takes what users took next. With a
+         * generator, candidates come from its answers whatever this says.
+         */
+        public Builder bridges(BridgeScoring scoring) {
+            this.bridges = Objects.requireNonNull(scoring, "bridges");
+            return this;
+        }
+
+        /**
+         * Caps the insertions of any one item over all users (default: no cap), against hub items
+         * that bridge from very many sources. Users are served in training order; a user's
+         * bridges beyond it are dropped (counted as beyond the insertion cap) before the per-user
+         * cap chooses among the rest. Not supported by {@link BatchAugmenter}.
+         *
+         * @throws IllegalArgumentException unless at least 1
+         */
+        public Builder maxInsertionsPerBridgeItem(int insertions) {
+            this.maxInsertionsPerBridgeItem = checkRange("maxInsertionsPerBridgeItem", insertions, 1, Integer.MAX_VALUE);
+            return this;
+        }
+
+        /**
+         * Sets the training loss weight of positions whose target is an inserted item (default 1:
+         * as much as an original item), a confidence in the bridges; the loss is the weighted mean
+         * over targets. Applies when inserted items are
+         * {@linkplain #insertedItemsAreTargets targets}; {@link #build()} rejects another weight
+         * otherwise.
+         *
+         * @throws IllegalArgumentException unless 0 to 1
+         */
+        public Builder insertedTargetWeight(double weight) {
+            this.insertedTargetWeight = checkWeight(weight);
+            return this;
+        }
+
         /** Takes every setting from {@code settings} (for example read with {@link Settings#fromMap}). */
         public Builder settings(Settings settings) {
             Objects.requireNonNull(settings, "settings");
@@ -405,6 +482,9 @@ public final class TransferableItemAugmenter implements Augmenter {
             this.kMeansIterations = settings.kMeansIterations();
             this.promptItems = settings.promptItems();
             this.promptTemplate = settings.promptTemplate();
+            this.bridges = settings.bridges();
+            this.maxInsertionsPerBridgeItem = settings.maxInsertionsPerBridgeItem();
+            this.insertedTargetWeight = settings.insertedTargetWeight();
             return this;
         }
 
@@ -425,6 +505,13 @@ public final class TransferableItemAugmenter implements Augmenter {
                 throw new IllegalArgumentException("similarityThreshold (tau) must be in [-1, 1], got " + tau);
             }
             return tau;
+        }
+
+        static double checkWeight(double weight) {
+            if (!(weight >= 0 && weight <= 1)) {
+                throw new IllegalArgumentException("insertedTargetWeight must be in [0, 1], got " + weight);
+            }
+            return weight;
         }
 
         static double checkShare(double share) {
@@ -453,18 +540,24 @@ public final class TransferableItemAugmenter implements Augmenter {
         int domains = catalog.domains().size();
         List<UserSequence> train = data.train();
         ImbalancedUsers users = ImbalancedUsers.find(data, settings.minorShareThreshold(), settings.maxUsers(), settings.seed());
+        BridgeScoring scoring = settings.bridges();
+        boolean csls = generator == null && scoring != BridgeScoring.TEXT;
         ItemSpace items = ItemSpace.build(catalog, embeddings, users.sourceDomains(domains), users.targetDomains(domains), settings.clusters(),
-                settings.kMeansIterations(), settings.seed(), pool, progress);
+                settings.kMeansIterations(), settings.seed(), csls, pool, progress);
         AugmentationCounts counts = new AugmentationCounts();
         CandidateSource candidates = generator == null
-                ? NearestItemCandidates.search(train, users, catalog, items, pool, progress)
+                ? offlineCandidates(train, users, catalog, items, pool, progress)
                 : GeneratedCandidates.generate(new GeneratedCandidates.Generation(generator, encoder, generatorConcurrency, prompt,
                         settings.maxInsertionsPerUser(), settings.promptItems()), train, users, catalog, items, pool, progress, u -> counts);
         InsertionPlanner planner = new InsertionPlanner(settings.insertion(), settings.maxInsertionsPerUser(),
-                settings.insertedItemsAreTargets(), settings.seed());
+                settings.insertedItemsAreTargets(), (float) settings.insertedTargetWeight(), settings.seed());
         UserAugmenter userAugmenter = new UserAugmenter(catalog, items, candidates, planner, (float) settings.similarityThreshold());
 
         // Each chosen user's candidates, filters, cap and placement; a contiguous part of the users per worker.
+        // With a cap per bridge item, the workers stop before the caps, which are then applied in training order.
+        int perItem = settings.maxInsertionsPerBridgeItem();
+        boolean itemCap = perItem < Integer.MAX_VALUE;
+        List<List<InsertionPlanner.Bridge>> bridges = itemCap ? new ArrayList<>(java.util.Collections.nCopies(train.size(), null)) : null;
         InsertionPlanner.Placed[] results = new InsertionPlanner.Placed[train.size()];
         AugmentationCounts[] workerCounts = new AugmentationCounts[pool.size()];
         List<Integer> selected = users.selected();
@@ -478,7 +571,11 @@ public final class TransferableItemAugmenter implements Augmenter {
             int to = (int) pool.partStart(total, w + 1);
             for (int k = from; k < to; k++) {
                 int u = selected.get(k);
-                results[u] = userAugmenter.augment(u, train.get(u), users.plan(u), mine);
+                if (itemCap) {
+                    bridges.set(u, userAugmenter.bridges(u, train.get(u), users.plan(u), mine));
+                } else {
+                    results[u] = userAugmenter.augment(u, train.get(u), users.plan(u), mine);
+                }
                 long d = done.incrementAndGet();
                 if (d % 1024 == 0) {
                     progress.progress("augment users", d, total);
@@ -488,6 +585,22 @@ public final class TransferableItemAugmenter implements Augmenter {
         progress.progress("augment users", total, total);
         for (AugmentationCounts c : workerCounts) {
             counts.merge(c);
+        }
+        if (itemCap) {
+            int[] used = new int[catalog.size()];
+            for (int u : selected) {
+                List<InsertionPlanner.Bridge> open = new ArrayList<>();
+                for (InsertionPlanner.Bridge b : bridges.get(u)) {
+                    if (used[b.item()] < perItem) {
+                        open.add(b);
+                    }
+                }
+                counts.beyondInsertionCap(bridges.get(u).size() - open.size());
+                results[u] = userAugmenter.place(u, train.get(u), open, counts);
+                for (Insertion in : results[u].insertions()) {
+                    used[in.insertedItem()]++;
+                }
+            }
         }
 
         List<AugmentedSequence> sequences = new ArrayList<>(train.size());
@@ -525,7 +638,16 @@ public final class TransferableItemAugmenter implements Augmenter {
         Map<String, Object> described = new LinkedHashMap<>(settings.toMap());
         described.put("generator", generator == null ? null : generator.modelId());
         return new AugmentedData(sequences, insertions, report, settings.insertion(), generator != null,
-                settings.insertedItemsAreTargets(), described);
+                settings.insertedItemsAreTargets(), settings.insertedTargetWeight(), described);
+    }
+
+    /** The offline candidates of the bridge scoring: by cosine, by CSLS, or from behaviour falling back to CSLS. */
+    private CandidateSource offlineCandidates(List<UserSequence> train, ImbalancedUsers users, ItemCatalog catalog, ItemSpace items,
+            WorkerPool pool, ProgressListener progress) {
+        BridgeScoring scoring = settings.bridges();
+        NearestItemCandidates nearest = NearestItemCandidates.search(train, users, catalog, items, scoring != BridgeScoring.TEXT, pool,
+                progress);
+        return scoring == BridgeScoring.BEHAVIOUR ? BehaviourBridges.count(train, catalog, items, nearest) : nearest;
     }
 
     private static Map<String, Long> interactions(ItemCatalog catalog, List<History> sequences) {

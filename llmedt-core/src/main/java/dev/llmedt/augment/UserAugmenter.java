@@ -13,10 +13,12 @@ import java.util.Set;
 
 /**
  * Augments one user: collects the user's source items, asks the {@link CandidateSource} for
- * candidates of each target domain, drops those below tau, proposed twice or already in the
- * sequence, attaches each kept item to its source (the user's item of highest cosine to it, ties:
- * the most recent), and hands the bridges to the {@link InsertionPlanner}. Every candidate is
- * counted in the worker's {@link AugmentationCounts}.
+ * candidates of each target domain, drops those below tau (behavioural candidates are exempt),
+ * proposed twice (a behavioural candidate wins over a similarity one of the same item, then the
+ * higher score) or already in the sequence, attaches each kept item to its source (a behavioural
+ * candidate: the most recent occurrence of the item it was taken after; else the user's item of
+ * highest cosine to it, ties: the most recent), and hands the bridges to the
+ * {@link InsertionPlanner}. Every candidate is counted in the worker's {@link AugmentationCounts}.
  *
  * <p>Immutable and thread-safe: workers share one instance, each with its own counts.
  */
@@ -45,6 +47,24 @@ final class UserAugmenter {
      * @param counts receives the counts of this user
      */
     InsertionPlanner.Placed augment(int user, UserSequence s, ImbalancedUsers.Plan plan, AugmentationCounts counts) {
+        List<InsertionPlanner.Bridge> bridges = bridges(user, s, plan, counts);
+        return place(user, s, bridges, counts);
+    }
+
+    /** Caps a user's bridges and places them, counting what the cap drops and what is inserted. */
+    InsertionPlanner.Placed place(int user, UserSequence s, List<InsertionPlanner.Bridge> bridges, AugmentationCounts counts) {
+        List<InsertionPlanner.Bridge> chosen = planner.cap(bridges);
+        counts.beyondInsertionCap(bridges.size() - chosen.size());
+        InsertionPlanner.Placed placed = planner.place(user, s, chosen);
+        counts.userInsertions(placed.insertions().size());
+        return placed;
+    }
+
+    /**
+     * Returns one chosen user's bridges: every candidate that passed the filters, attached to its
+     * source position, before the caps.
+     */
+    List<InsertionPlanner.Bridge> bridges(int user, UserSequence s, ImbalancedUsers.Plan plan, AugmentationCounts counts) {
         History h = s.items();
         Domain source = catalog.domains().get(plan.dominant());
         // Source positions with text; distinct source items without text are counted.
@@ -71,14 +91,15 @@ final class UserAugmenter {
         List<CandidateSource.Candidate> passed = new ArrayList<>(proposed.size());
         for (CandidateSource.Candidate c : proposed) {
             counts.candidate();
-            if (c.score() >= tau) {
+            if (c.behavioural() || c.score() >= tau) {
                 passed.add(c);
             } else {
                 counts.belowThreshold();
             }
         }
-        // The best-scored proposal of each item; items the user has are not new behaviour.
-        passed.sort(Comparator.comparingDouble((CandidateSource.Candidate c) -> -c.score()).thenComparingInt(CandidateSource.Candidate::item));
+        // The best proposal of each item (behaviour first, then the score); items the user has are not new behaviour.
+        passed.sort(Comparator.comparing((CandidateSource.Candidate c) -> !c.behavioural()).thenComparingDouble(c -> -c.score())
+                .thenComparingInt(CandidateSource.Candidate::item));
         Set<Integer> taken = new HashSet<>();
         List<InsertionPlanner.Bridge> bridges = new ArrayList<>();
         for (CandidateSource.Candidate c : passed) {
@@ -90,7 +111,11 @@ final class UserAugmenter {
                 int best = -1;
                 float bestCos = Float.NEGATIVE_INFINITY;
                 for (int k = 0; k < m; k++) {
-                    float cos = items.cosine(h.item(positions[k]), c.item());
+                    int from = h.item(positions[k]);
+                    if (c.behavioural() && from != c.sourceItem()) {
+                        continue;
+                    }
+                    float cos = items.cosine(from, c.item());
                     if (cos >= bestCos) {
                         bestCos = cos;
                         best = positions[k];
@@ -100,13 +125,9 @@ final class UserAugmenter {
                     // Candidates come from source items with text (offline) or from prompts listing them.
                     throw new IllegalStateException("user " + s.user() + " of " + s.source() + " has a candidate but no source item with text");
                 }
-                bridges.add(new InsertionPlanner.Bridge(c.item(), best, bestCos, c.match(), items.cluster(h.item(best))));
+                bridges.add(new InsertionPlanner.Bridge(c.item(), best, bestCos, c.match(), items.cluster(h.item(best)), c.behavioural()));
             }
         }
-        List<InsertionPlanner.Bridge> chosen = planner.cap(bridges);
-        counts.beyondInsertionCap(bridges.size() - chosen.size());
-        InsertionPlanner.Placed placed = planner.place(user, s, chosen);
-        counts.userInsertions(placed.insertions().size());
-        return placed;
+        return bridges;
     }
 }

@@ -3,8 +3,9 @@ package dev.llmedt.engine;
 /**
  * A batch of variable-length sequences laid end to end without padding: sequence {@code s} owns
  * rows {@code [start[s], start[s] + length[s])}. Each row carries its input id, its position index,
- * optional positive and negative target ids (0 = no target) and its sequence, whose random stream
- * drives dropout. Arrays are allocated once for a capacity and refilled for every batch.
+ * optional positive and negative target ids (0 = no target) with the weight of its loss, and its
+ * sequence, whose random stream drives dropout. Arrays are allocated once for a capacity and
+ * refilled for every batch.
  */
 public final class RaggedBatch {
 
@@ -28,6 +29,8 @@ public final class RaggedBatch {
     public final int[] positive;
     /** Per row: the negative target id, 0 when the row has no target. */
     public final int[] negative;
+    /** Per row: the weight of its target's loss (1 unless the caller sets it; for example lower for inserted items). */
+    public final float[] weight;
     /** Per row: its sequence. */
     public final int[] sequenceOfRow;
 
@@ -41,6 +44,7 @@ public final class RaggedBatch {
         position = new int[maxRows];
         positive = new int[maxRows];
         negative = new int[maxRows];
+        weight = new float[maxRows];
         sequenceOfRow = new int[maxRows];
     }
 
@@ -52,7 +56,8 @@ public final class RaggedBatch {
 
     /**
      * Starts a new sequence of {@code n} rows and returns its first row; the caller fills
-     * {@link #input}, {@link #position}, {@link #positive} and {@link #negative} for those rows.
+     * {@link #input}, {@link #position}, {@link #positive} and {@link #negative} for those rows
+     * (and {@link #weight}, 1 unless set).
      */
     public int beginSequence(int n, long stream, int sequenceTag) {
         if (n < 1 || sequences == start.length || rows + n > input.length) {
@@ -68,6 +73,7 @@ public final class RaggedBatch {
             sequenceOfRow[r] = s;
             positive[r] = 0;
             negative[r] = 0;
+            weight[r] = 1;
         }
         rows += n;
         return start[s];

@@ -316,13 +316,15 @@ public final class SasRecNetwork {
     }
 
     /**
-     * Computes the positive and negative logits of every row with a target, the BCE loss
-     * {@code mean(softplus(-pos)) + mean(softplus(neg))} over the {@code totalTargets} target rows of
-     * the whole batch (all workers), and back-propagates it into {@code grads}.
+     * Computes the positive and negative logits of every row with a target, the weighted BCE loss
+     * {@code sum_r w_r (softplus(-pos_r) + softplus(neg_r)) / totalWeight} (the row weights of
+     * {@link RaggedBatch#weight}; with every weight 1 and {@code totalWeight} the number of target
+     * rows of the whole batch, all workers, the mean BCE), and back-propagates it into {@code grads}.
      *
+     * @param totalWeight the sum of the weights of the target rows of the whole batch (all workers), > 0
      * @return this worker's share of the loss (the shares of all workers sum to the batch loss)
      */
-    public double backward(int totalTargets, Gradients grads) {
+    public double backward(double totalWeight, Gradients grads) {
         int rows = batch.rows;
         float[][] items = items();
         double loss = 0;
@@ -347,9 +349,11 @@ public final class SasRecNetwork {
             }
             positiveLogit[r] = lp;
             negativeLogit[r] = ln;
-            loss += Losses.binaryCrossEntropy(lp, true, 1.0 / totalTargets, g);
+            // A weight of 1 multiplies exactly: unweighted batches give the same bits as a plain mean.
+            float w = batch.weight[r];
+            loss += w * Losses.binaryCrossEntropy(lp, true, w / totalWeight, g);
             float gp = (float) g[0];
-            loss += Losses.binaryCrossEntropy(ln, false, 1.0 / totalTargets, g);
+            loss += w * Losses.binaryCrossEntropy(ln, false, w / totalWeight, g);
             float gn = (float) g[0];
             for (int f = 0; f < d; f++) {
                 dHidden[f][r] = gp * ep[f] + gn * en[f];
@@ -364,7 +368,7 @@ public final class SasRecNetwork {
             }
         }
         backwardFromHidden(dHidden, grads);
-        return loss / totalTargets;
+        return loss / totalWeight;
     }
 
     /**

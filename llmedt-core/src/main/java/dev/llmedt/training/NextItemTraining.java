@@ -27,7 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Next-item training of a SASRec network over an item representation: BCE at every position whose
+ * Next-item training of a SASRec network over an item representation: BCE (weighted by the target
+ * weights of {@link TrainingSequences}, normalised by their sum) at every position whose
  * next item may be a target, one negative per target drawn from the target's domain and not in the
  * sequence; Adam; early stopping on validation NDCG@10 (full ranking), keeping the best weights
  * (the listeners {@link TrainingListener#earlyStopping} and {@link TrainingListener#bestWeights},
@@ -215,7 +216,8 @@ public final class NextItemTraining {
         private final long[] phaseNanos = new long[4];
         private int[] order;
         private int epoch;
-        private int totalTargets;
+        /** The sum of the target weights of the step's batch (its number of targets when none is weighted). */
+        private double totalWeight;
 
         Steps(SasRecShape shape, ParameterSet parameters, TrainingSequences sequences, ItemRows itemRows, String idTable,
                 int rowOffset) {
@@ -305,6 +307,19 @@ public final class NextItemTraining {
             return count;
         }
 
+        /** The sum of the weights of the rows of sequence s that have a target (their number when unweighted). */
+        private double targetWeight(int s) {
+            int n = rows(s);
+            int first = sequences.items[s].length - 1 - n;
+            double sum = 0;
+            for (int t = 0; t < n; t++) {
+                if (sequences.target[s][first + t + 1]) {
+                    sum += sequences.weight[s][first + t + 1];
+                }
+            }
+            return sum;
+        }
+
         private int rows(int s) {
             return Math.min(sequences.items[s].length - 1, shape.maxLength());
         }
@@ -343,11 +358,12 @@ public final class NextItemTraining {
 
         private double step(int from, int to) {
             long t0 = System.nanoTime();
-            int targetCount = 0;
+            double weightSum = 0;
             for (int i = from; i < to; i++) {
-                targetCount += targets(trainable[order[i]]);
+                weightSum += targetWeight(trainable[order[i]]);
             }
-            totalTargets = targetCount;
+            // A batch whose every target weighs 0 has no loss (and must not divide 0 by 0).
+            totalWeight = weightSum > 0 ? weightSum : 1;
             chunks.split(order, trainable, from, to, rowsOf);
             chunks.reset();
             pool.run(fillTask);
@@ -413,6 +429,7 @@ public final class NextItemTraining {
                     if (isTarget[first + t + 1]) {
                         int target = seq[first + t + 1];
                         batch.positive[row + t] = target + rowOffset;
+                        batch.weight[row + t] = sequences.weight[s][first + t + 1];
                         batch.negative[row + t] = sequences.negative(target, s, batch.streams, batch.sequences - 1) + rowOffset;
                     }
                 }
@@ -487,7 +504,7 @@ public final class NextItemTraining {
             }
             networks[w].useItemRows(chunkItems[c], g);
             networks[w].forward(batch, true);
-            chunkLoss[c] = networks[w].backward(totalTargets, chunkGrads[c]);
+            chunkLoss[c] = networks[w].backward(totalWeight, chunkGrads[c]);
         }
 
         /**

@@ -49,13 +49,25 @@ public final class RunFingerprint {
         return c;
     }
 
-    /** A SHA-256 over the training sequences: items and which positions are targets. */
+    /**
+     * A SHA-256 over the training sequences: items, which positions are targets and, when some
+     * target weighs other than 1, every target weight (unweighted sequences hash as before weights
+     * existed).
+     */
     public static String of(TrainingSequences sequences) {
         Hasher h = new Hasher();
         for (int s = 0; s < sequences.size(); s++) {
             h.putInt(sequences.items[s].length);
             for (int i = 0; i < sequences.items[s].length; i++) {
                 h.putInt(sequences.items[s][i]).putByte(sequences.target[s][i] ? 1 : 0);
+            }
+        }
+        if (sequences.weighted()) {
+            h.putText("target weights");
+            for (int s = 0; s < sequences.size(); s++) {
+                for (int i = 0; i < sequences.items[s].length; i++) {
+                    h.putInt(Float.floatToIntBits(sequences.weight[s][i]));
+                }
             }
         }
         return h.hex();

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * Training sequences as the trainers read them: items as global ids (original and inserted),
- * which positions may be targets (inserted items are context unless the augmenter said otherwise),
+ * which positions may be targets (inserted items are context unless the augmenter said otherwise)
+ * and the loss weight of each target (1, inserted items possibly less),
  * the sorted distinct items of each sequence (negatives avoid them) and each item's domain.
  * <b>Internal</b>: shared by the SASRec trainer and LLM-EDT's two phases.
  */
@@ -21,6 +22,8 @@ public final class TrainingSequences {
     public final int[][] items;
     /** Per sequence and position: may the item be a training target. */
     public final boolean[][] target;
+    /** Per sequence and position: the loss weight of the item as a target (0 when it is none; 1 for original items). */
+    public final float[][] weight;
     /** Per sequence: its distinct items, sorted. */
     public final int[][] sortedUnique;
     /** Per global item id: its domain's index. */
@@ -37,11 +40,14 @@ public final class TrainingSequences {
         int n = sequences.size();
         items = new int[n][];
         target = new boolean[n][];
+        weight = new float[n][];
         sortedUnique = new int[n][];
         for (int s = 0; s < n; s++) {
             items[s] = sequences.get(s).clone();
             target[s] = new boolean[items[s].length];
             Arrays.fill(target[s], true);
+            weight[s] = new float[items[s].length];
+            Arrays.fill(weight[s], 1f);
             sortedUnique[s] = Arrays.stream(items[s]).distinct().sorted().toArray();
         }
         insertedItems = 0;
@@ -68,6 +74,7 @@ public final class TrainingSequences {
         int n = train.size();
         items = new int[n][];
         target = new boolean[n][];
+        weight = new float[n][];
         sortedUnique = new int[n][];
         long inserted = 0;
         if (augmented != null && augmented.sequences().size() != n) {
@@ -79,6 +86,8 @@ public final class TrainingSequences {
                 items[s] = train.get(s).items().toArray();
                 target[s] = new boolean[items[s].length];
                 Arrays.fill(target[s], true);
+                weight[s] = new float[items[s].length];
+                Arrays.fill(weight[s], 1f);
             } else {
                 AugmentedSequence a = augmented.sequences().get(s);
                 UserSequence original = train.get(s);
@@ -88,8 +97,10 @@ public final class TrainingSequences {
                 }
                 items[s] = a.items().toArray();
                 target[s] = new boolean[items[s].length];
+                weight[s] = new float[items[s].length];
                 for (int p = 0; p < items[s].length; p++) {
                     target[s][p] = a.isTrainingTarget(p);
+                    weight[s][p] = a.targetWeight(p);
                     if (a.isInserted(p)) {
                         inserted++;
                     }
@@ -98,6 +109,18 @@ public final class TrainingSequences {
             sortedUnique[s] = Arrays.stream(items[s]).distinct().sorted().toArray();
         }
         insertedItems = inserted;
+    }
+
+    /** Returns whether some target has a weight other than 1. */
+    public boolean weighted() {
+        for (int s = 0; s < items.length; s++) {
+            for (int p = 0; p < items[s].length; p++) {
+                if (target[s][p] && weight[s][p] != 1f) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Returns the number of sequences. */

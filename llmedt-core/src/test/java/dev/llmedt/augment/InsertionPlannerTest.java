@@ -24,11 +24,11 @@ class InsertionPlannerTest {
     private static final UserSequence USER = new UserSequence("train_A.txt", "u", History.of(0, 1, 2, 3, 4));
 
     private static InsertionPlanner planner(InsertionStrategy strategy, int cap) {
-        return new InsertionPlanner(strategy, cap, false, 42);
+        return new InsertionPlanner(strategy, cap, false, 1f, 42);
     }
 
     private static Bridge bridge(int item, int sourcePosition, float similarity, int cluster) {
-        return new Bridge(item, sourcePosition, similarity, Float.NaN, cluster);
+        return new Bridge(item, sourcePosition, similarity, Float.NaN, cluster, false);
     }
 
     /** The placed sequence as text, inserted items starred, then the insertions. */
@@ -98,7 +98,7 @@ class InsertionPlannerTest {
         for (int user = 0; user < 200; user++) {
             Placed a = p.place(user, USER, chosen);
             assertEquals(layout(a), layout(p.place(user, USER, chosen)), "the same user is placed the same way");
-            assertEquals(a.insertions(), new InsertionPlanner(InsertionStrategy.RANDOM, 5, false, 42).place(user, USER, chosen).insertions());
+            assertEquals(a.insertions(), new InsertionPlanner(InsertionStrategy.RANDOM, 5, false, 1f, 42).place(user, USER, chosen).insertions());
             int[] after = a.insertions().stream().mapToInt(Insertion::afterPosition).toArray();
             for (int k = 0; k < after.length; k++) {
                 assertTrue(after[k] >= -1 && after[k] < USER.length(), a.toString());
@@ -111,19 +111,24 @@ class InsertionPlannerTest {
         }
         assertEquals(Set.of(-1, 0, 1, 2, 3, 4), places, "before the first item and after every item");
         assertTrue(layouts.size() > 50, "users are placed differently: " + layouts.size());
-        assertNotEquals(layout(p.place(0, USER, chosen)), layout(new InsertionPlanner(InsertionStrategy.RANDOM, 5, false, 43)
+        assertNotEquals(layout(p.place(0, USER, chosen)), layout(new InsertionPlanner(InsertionStrategy.RANDOM, 5, false, 1f, 43)
                 .place(0, USER, chosen)), "another seed, another placement");
     }
 
     @Test
     void theTargetsFlagMarksInsertedItemsAsTrainingTargets() {
         List<Bridge> one = List.of(bridge(100, 0, 0.9f, 0));
-        AugmentedSequence context = new InsertionPlanner(InsertionStrategy.AFTER_SOURCE, 5, false, 1).place(0, USER, one).sequence();
-        AugmentedSequence targets = new InsertionPlanner(InsertionStrategy.AFTER_SOURCE, 5, true, 1).place(0, USER, one).sequence();
+        AugmentedSequence context = new InsertionPlanner(InsertionStrategy.AFTER_SOURCE, 5, false, 1f, 1).place(0, USER, one).sequence();
+        AugmentedSequence targets = new InsertionPlanner(InsertionStrategy.AFTER_SOURCE, 5, true, 1f, 1).place(0, USER, one).sequence();
         assertTrue(context.isInserted(1) && targets.isInserted(1));
         assertFalse(context.isTrainingTarget(1));
         assertTrue(targets.isTrainingTarget(1));
         assertTrue(context.isTrainingTarget(2) && targets.isTrainingTarget(2));
+        assertEquals(List.of(1f, 0f, 1f), List.of(context.targetWeight(0), context.targetWeight(1), context.targetWeight(2)));
+        assertEquals(List.of(1f, 1f, 1f), List.of(targets.targetWeight(0), targets.targetWeight(1), targets.targetWeight(2)));
+        AugmentedSequence weighted = new InsertionPlanner(InsertionStrategy.AFTER_SOURCE, 5, true, 0.25f, 1).place(0, USER, one).sequence();
+        assertEquals(List.of(1f, 0.25f, 1f), List.of(weighted.targetWeight(0), weighted.targetWeight(1), weighted.targetWeight(2)),
+                "only the inserted item's weight changes");
     }
 
     @Test

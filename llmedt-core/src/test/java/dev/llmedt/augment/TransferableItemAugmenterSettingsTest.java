@@ -30,6 +30,8 @@ class TransferableItemAugmenterSettingsTest {
             new IntOption("maxInsertionsPerUser", 1, 1000, Builder::maxInsertionsPerUser, Settings::maxInsertionsPerUser),
             new IntOption("kMeansIterations", 1, 1000, Builder::kMeansIterations, Settings::kMeansIterations),
             new IntOption("promptItems", 1, 1000, Builder::promptItems, Settings::promptItems),
+            new IntOption("maxInsertionsPerBridgeItem", 1, Integer.MAX_VALUE, Builder::maxInsertionsPerBridgeItem,
+                    Settings::maxInsertionsPerBridgeItem),
             new IntOption("threads", 1, 256, Builder::threads, null),
             new IntOption("generatorConcurrency", 1, 256, Builder::generatorConcurrency, null));
 
@@ -38,7 +40,7 @@ class TransferableItemAugmenterSettingsTest {
     @Test
     void theDefaultsAreTheDocumentedOnes() {
         assertEquals(new Settings(64, 0.5, 0.2, InsertionStrategy.AFTER_SOURCE, Integer.MAX_VALUE, 5, false, 42, 20, 30,
-                TransferableItemAugmenter.DEFAULT_PROMPT), DEFAULTS);
+                TransferableItemAugmenter.DEFAULT_PROMPT, BridgeScoring.TEXT, Integer.MAX_VALUE, 1.0), DEFAULTS);
         assertTrue(!TransferableItemAugmenter.builder().build().usesGenerator());
     }
 
@@ -113,11 +115,59 @@ class TransferableItemAugmenterSettingsTest {
     }
 
     @Test
+    void bridgesCapAndInsertedTargetWeightRoundTripAndOldFilesReadAsBefore() throws Exception {
+        Settings settings = TransferableItemAugmenter.builder().bridges(BridgeScoring.BEHAVIOUR).maxInsertionsPerBridgeItem(50)
+                .insertedItemsAreTargets(true).insertedTargetWeight(0.25).build().settings();
+        assertEquals("behaviour", settings.toMap().get("bridges"));
+        assertEquals(50, settings.toMap().get("max_insertions_per_bridge_item"));
+        assertEquals(0.25, settings.toMap().get("inserted_target_weight"));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Map<String, Object> parsed = json.readValue(json.writeValueAsString(settings.toMap()),
+                new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
+        assertEquals(settings, Settings.fromMap(parsed));
+        assertEquals(settings, TransferableItemAugmenter.builder().settings(settings).build().settings());
+
+        // A file written before these settings existed: text bridges, no cap, weight 1.
+        Map<String, Object> old = new HashMap<>(DEFAULTS.toMap());
+        old.remove("bridges");
+        old.remove("max_insertions_per_bridge_item");
+        old.remove("inserted_target_weight");
+        Settings read = Settings.fromMap(old);
+        assertEquals(DEFAULTS, read);
+        assertEquals(BridgeScoring.TEXT, read.bridges());
+        assertEquals(Integer.MAX_VALUE, read.maxInsertionsPerBridgeItem());
+        assertEquals(1.0, read.insertedTargetWeight());
+
+        Map<String, Object> bad = new HashMap<>(parsed);
+        bad.put("bridges", "graph");
+        assertEquals("bridges must be text, csls or behaviour, got 'graph'",
+                assertThrows(IllegalArgumentException.class, () -> Settings.fromMap(bad)).getMessage());
+    }
+
+    @Test
+    void theInsertedTargetWeightIsAWeightOfTargets() {
+        for (double w : new double[] {0, 0.5, 1}) {
+            assertEquals(w, TransferableItemAugmenter.builder().insertedItemsAreTargets(true).insertedTargetWeight(w).build().settings()
+                    .insertedTargetWeight());
+        }
+        for (double bad : new double[] {-0.01, 1.01, Double.NaN}) {
+            Builder b = TransferableItemAugmenter.builder();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.insertedTargetWeight(bad));
+            assertEquals("insertedTargetWeight must be in [0, 1], got " + bad, e.getMessage());
+            assertEquals(DEFAULTS, b.build().settings());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TransferableItemAugmenter.builder().insertedTargetWeight(0.5).build());
+        assertTrue(e.getMessage().contains("insertedTargetWeight 0.5") && e.getMessage().contains("insertedItemsAreTargets(true)"),
+                e.getMessage());
+    }
+
+    @Test
     void theSettingsMapHasTheKeysThatFilesOnDiskRecord() {
         // Model files (provenance "augmentation.settings") and the augment command's JSON record these keys: never rename them.
         assertEquals(List.of("clusters", "tau", "minor_share_threshold", "insertion", "max_users", "max_insertions_per_user",
-                "inserted_items_are_targets", "seed", "kmeans_iterations", "prompt_items", "prompt_template"),
-                List.copyOf(DEFAULTS.toMap().keySet()));
+                "inserted_items_are_targets", "seed", "kmeans_iterations", "prompt_items", "prompt_template", "bridges",
+                "max_insertions_per_bridge_item", "inserted_target_weight"), List.copyOf(DEFAULTS.toMap().keySet()));
         assertEquals("after-source", DEFAULTS.toMap().get("insertion"));
         Map<String, Object> map = new HashMap<>(DEFAULTS.toMap());
         map.put("max_insertions_per_user", 0);

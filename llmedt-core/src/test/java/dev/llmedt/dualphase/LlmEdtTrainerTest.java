@@ -26,6 +26,7 @@ import dev.llmedt.sasrec.SasRecTrainer;
 import dev.llmedt.testing.HashingEncoder;
 import dev.llmedt.text.ItemEmbeddings;
 import dev.llmedt.text.ItemTextTemplate;
+import dev.llmedt.training.RunFingerprint;
 import dev.llmedt.training.TrainingSequences;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -436,6 +437,31 @@ class LlmEdtTrainerTest {
                 DualPhaseInput.of(data).withItemEmbeddings(embeddings).withAugmentation(augmented), TrainingListener.none());
         assertEquals(context, m.provenance().path("augmentation").path("inserted_items").asLong());
         assertEquals(0.1, m.provenance().path("augmentation").path("settings").path("tau").asDouble());
+    }
+
+    @Test
+    void insertedTargetsCarryTheirWeightIntoTrainingAndTheFingerprint() {
+        TransferableItemAugmenter.Builder b = TransferableItemAugmenter.builder().similarityThreshold(0.1).seed(7).insertedItemsAreTargets(true);
+        AugmentedData full = b.build().augment(data, embeddings);
+        AugmentedData weighted = b.insertedTargetWeight(0.3).build().augment(data, embeddings);
+        TrainingSequences one = new TrainingSequences(data, full);
+        TrainingSequences w = new TrainingSequences(data, weighted);
+        long inserted = 0;
+        for (int s = 0; s < w.size(); s++) {
+            for (int p = 0; p < w.items[s].length; p++) {
+                boolean in = weighted.sequences().get(s).isInserted(p);
+                assertTrue(w.target[s][p]);
+                assertEquals(in ? 0.3f : 1f, w.weight[s][p]);
+                assertEquals(1f, one.weight[s][p]);
+                inserted += in ? 1 : 0;
+            }
+        }
+        assertTrue(inserted > 0);
+        assertFalse(one.weighted());
+        assertTrue(w.weighted());
+        assertEquals(RunFingerprint.of(new TrainingSequences(data, null)), RunFingerprint.of(new TrainingSequences(data, null)));
+        assertTrue(!RunFingerprint.of(one).equals(RunFingerprint.of(w)), "weights tell runs apart");
+        assertEquals(0.3, weighted.insertedTargetWeight());
     }
 
     @Test

@@ -325,6 +325,64 @@ class GradientCheckTest {
         }
     }
 
+    /** The loss and gradients of the small network as its batch stands, normalised by {@code totalWeight}. */
+    private static double weightedLoss(SmallSasRec m, double totalWeight, Gradients into) {
+        for (int s = 0; s < m.batch.sequences; s++) {
+            m.batch.streams[s] = 1000 + s;
+        }
+        m.network.forward(m.batch, true);
+        return m.network.backward(totalWeight, into);
+    }
+
+    @Test
+    void weightedSasRecLoss() {
+        SmallSasRec m = new SmallSasRec(random);
+        Gradients plain = new Gradients(m.set);
+        double mean = weightedLoss(m, m.targets, plain);
+        // Weight 1 everywhere is the plain mean BCE, bit for bit (the golden traces rely on it).
+        Gradients again = new Gradients(m.set);
+        assertEquals(mean, m.loss(true));
+        assertEquals(mean, weightedLoss(m, m.targets, again));
+
+        // Weight 0 on a row removes its contribution: the same loss and gradients as no target there.
+        int row = 4;
+        m.batch.weight[row] = 0;
+        Gradients zero = new Gradients(m.set);
+        double zeroLoss = weightedLoss(m, m.targets - 1, zero);
+        int positive = m.batch.positive[row];
+        int negative = m.batch.negative[row];
+        m.batch.weight[row] = 1;
+        m.batch.positive[row] = 0;
+        m.batch.negative[row] = 0;
+        Gradients removed = new Gradients(m.set);
+        double removedLoss = weightedLoss(m, m.targets - 1, removed);
+        assertEquals(removedLoss, zeroLoss, 1e-12);
+        assertTrue(Math.abs(removedLoss - mean) > 1e-6, "the row mattered");
+        for (Parameter p : m.set.list()) {
+            for (int r = 0; r < p.rows(); r++) {
+                for (int c = 0; c < p.cols(); c++) {
+                    assertEquals(removed.of(p)[r][c], zero.of(p)[r][c], 1e-12, p.name());
+                }
+            }
+        }
+        m.batch.positive[row] = positive;
+        m.batch.negative[row] = negative;
+
+        // Fractional weights: the gradient of sum w_r BCE_r / sum w_r.
+        double total = 0;
+        for (int r = 0; r < m.batch.rows; r++) {
+            m.batch.weight[r] = (float) (0.1 + 0.3 * (r % 4));
+            total += m.batch.weight[r];
+        }
+        double sum = total;
+        Gradients g = new Gradients(m.set);
+        weightedLoss(m, sum, g);
+        for (Parameter p : m.set.list()) {
+            check("weighted SASRec " + p.name(), () -> weightedLoss(m, sum, new Gradients(m.set)), p.value(), g.of(p), p.rows(),
+                    p.cols());
+        }
+    }
+
     @Test
     void adamAndAdamWFollowPyTorch() {
         for (boolean decoupled : new boolean[] {false, true}) {

@@ -2,6 +2,8 @@ package dev.llmedt.examples;
 
 import dev.llmedt.augment.AugmentationReport;
 import dev.llmedt.augment.AugmentedData;
+import dev.llmedt.augment.BridgeScoring;
+import dev.llmedt.augment.Insertion;
 import dev.llmedt.augment.InsertionStrategy;
 import dev.llmedt.augment.TransferableItemAugmenter;
 import dev.llmedt.data.CdsrDataset;
@@ -91,6 +93,20 @@ final class AugmentCommand implements Callable<Integer> {
     @Option(names = "--inserted-items-are-targets", description = "Let inserted items be training targets (default: context only).")
     boolean insertedTargets;
 
+    @Option(names = "--bridges", defaultValue = "text", paramLabel = "text|csls|behaviour",
+            description = "Offline: how the bridge item of a user's item is picked: its nearest item by cosine (text), by cross-domain "
+                    + "similarity local scaling, which pushes down hub items (csls), or the item users most often took next after it, "
+                    + "falling back to csls (behaviour) (default: ${DEFAULT-VALUE}).")
+    String bridges;
+
+    @Option(names = "--bridge-cap", paramLabel = "N", description = "At most N insertions of any one item over all users, "
+            + "users in training order (default: no cap).")
+    Integer bridgeCap;
+
+    @Option(names = "--inserted-target-weight", paramLabel = "W",
+            description = "With --inserted-items-are-targets: the training loss weight of inserted targets, 0 to 1 (default: 1).")
+    Double insertedTargetWeight;
+
     @Option(names = "--seed", defaultValue = "42", paramLabel = "N", description = "Seed of k-means, the user cap and random insertion "
             + "(default: ${DEFAULT-VALUE}).")
     long seed;
@@ -123,7 +139,13 @@ final class AugmentCommand implements Callable<Integer> {
         generatorLimits.checkApplies(generatorUrl != null);
         TransferableItemAugmenter.Builder builder = TransferableItemAugmenter.builder().similarityThreshold(tau).clusters(clusters)
                 .insertion(InsertionStrategy.parse(insertion)).minorShareThreshold(minorShare).maxInsertionsPerUser(maxInsertions)
-                .insertedItemsAreTargets(insertedTargets).seed(seed);
+                .insertedItemsAreTargets(insertedTargets).seed(seed).bridges(BridgeScoring.parse(bridges));
+        if (bridgeCap != null) {
+            builder.maxInsertionsPerBridgeItem(bridgeCap);
+        }
+        if (insertedTargetWeight != null) {
+            builder.insertedTargetWeight(insertedTargetWeight);
+        }
         if (maxUsers != null) {
             builder.maxUsers(maxUsers);
         }
@@ -172,6 +194,7 @@ final class AugmentCommand implements Callable<Integer> {
                 summary.put("seconds", round(seconds));
                 summary.put("encode_seconds", embeddingsFile != null ? null : round(encodeSeconds));
                 summary.putAll(report.toMap());
+                summary.put("bridge_items", bridgeItems(augmented));
                 summary.put("out", out.toString());
                 stdout.println(Json.write(summary));
             } else {
@@ -202,6 +225,9 @@ final class AugmentCommand implements Callable<Integer> {
             stdout.printf(Locale.ROOT, "%d users skipped by --max-users, %d source items without text%n", r.usersSkippedByCap(),
                     r.sourceItemsWithoutText());
         }
+        Map<String, Object> hubs = bridgeItems(augmented);
+        stdout.printf(Locale.ROOT, "bridge items: %d distinct; the top 100 carry %.1f%% of the insertions, the top 10 %.1f%%%n",
+                hubs.get("distinct"), 100 * (double) hubs.get("top_100_share"), 100 * (double) hubs.get("top_10_share"));
         stdout.println("interactions per domain before -> after: " + r.interactionsBefore() + " -> " + r.interactionsAfter());
         stdout.println();
         stdout.println("training users by share of their majority domain:");
@@ -214,6 +240,29 @@ final class AugmentCommand implements Callable<Integer> {
         }
         stdout.println();
         stdout.println("insertions written to " + out);
+    }
+
+    /** How concentrated the inserted items are: distinct items and the share of insertions the most inserted carry. */
+    static Map<String, Object> bridgeItems(AugmentedData augmented) {
+        Map<Integer, Integer> counts = new java.util.HashMap<>();
+        for (Insertion in : augmented.insertions()) {
+            counts.merge(in.insertedItem(), 1, Integer::sum);
+        }
+        int[] sorted = counts.values().stream().mapToInt(Integer::intValue).sorted().toArray();
+        long total = augmented.insertions().size();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("distinct", counts.size());
+        m.put("top_10_share", share(sorted, 10, total));
+        m.put("top_100_share", share(sorted, 100, total));
+        return m;
+    }
+
+    private static double share(int[] ascending, int top, long total) {
+        long sum = 0;
+        for (int k = ascending.length - 1; k >= Math.max(0, ascending.length - top); k--) {
+            sum += ascending[k];
+        }
+        return total == 0 ? 0 : Math.round(sum * 10000.0 / total) / 10000.0;
     }
 
     private static double round(double v) {

@@ -5,6 +5,7 @@ import dev.llmedt.CheckpointConfig;
 import dev.llmedt.LlmEdt;
 import dev.llmedt.LlmEdtModel;
 import dev.llmedt.TrainingListener;
+import dev.llmedt.augment.BridgeScoring;
 import dev.llmedt.augment.InsertionStrategy;
 import dev.llmedt.augment.TransferableItemAugmenter;
 import dev.llmedt.data.CdsrDataset;
@@ -115,6 +116,19 @@ final class LlmEdtOptions {
 
     @Option(names = "--inserted-items-are-targets", description = "llm-edt: let inserted items be training targets (default: context only).")
     boolean insertedTargets;
+
+    @Option(names = "--bridges", paramLabel = "text|csls|behaviour",
+            description = "llm-edt: how the augmenter picks bridge items: nearest by cosine (text, the default), by CSLS, which pushes "
+                    + "down hub items (csls), or what users took next, falling back to csls (behaviour).")
+    String bridges;
+
+    @Option(names = "--bridge-cap", paramLabel = "N", description = "llm-edt: at most N insertions of any one item over all users "
+            + "(default: no cap).")
+    Integer bridgeCap;
+
+    @Option(names = "--inserted-target-weight", paramLabel = "W",
+            description = "llm-edt: with --inserted-items-are-targets, the loss weight of inserted targets, 0 to 1 (default 1).")
+    Double insertedTargetWeight;
 
     @Option(names = "--fine-tuning-lr", paramLabel = "X", description = "llm-edt: phase-2 AdamW learning rate (default 1e-3).")
     Double fineTuningLr;
@@ -232,10 +246,11 @@ final class LlmEdtOptions {
             throw new IllegalArgumentException("--augmenter and --no-augmenter contradict each other");
         }
         if (!augmenterOn) {
-            for (Object o : new Object[] {insertion, tau, maxInsertions, minorShare, clusters, insertedTargets ? true : null}) {
+            for (Object o : new Object[] {insertion, tau, maxInsertions, minorShare, clusters, insertedTargets ? true : null, bridges,
+                bridgeCap, insertedTargetWeight}) {
                 if (o != null) {
                     throw new IllegalArgumentException("the augmenter options (--insertion, --tau, --max-insertions, --minor-share, "
-                            + "--clusters, --inserted-items-are-targets) need --augmenter");
+                            + "--clusters, --inserted-items-are-targets, --bridges, --bridge-cap, --inserted-target-weight) need --augmenter");
                 }
             }
             return null;
@@ -256,6 +271,15 @@ final class LlmEdtOptions {
             }
             if (clusters != null) {
                 b.clusters(clusters);
+            }
+            if (bridges != null) {
+                b.bridges(BridgeScoring.parse(bridges));
+            }
+            if (bridgeCap != null) {
+                b.maxInsertionsPerBridgeItem(bridgeCap);
+            }
+            if (insertedTargetWeight != null) {
+                b.insertedTargetWeight(insertedTargetWeight);
             }
         };
     }

@@ -19,7 +19,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -236,6 +238,35 @@ class AugmentCommandTest {
     }
 
     @Test
+    void bridgeScoringCapAndWeightReachTheAugmenter(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("syn");
+        assertEquals(0, run("generate-synthetic", "--out", data.toString(), "--seed", "3").status());
+        Path items = dir.resolve("items.f32");
+        json(run("encode", "--data", data.toString(), "--out", items.toString(), "--cache", dir.resolve("cache").toString(), "--json"));
+        JsonNode text = json(run("augment", "--data", data.toString(), "--embeddings", items.toString(), "--out",
+                dir.resolve("t.tsv").toString(), "--json"));
+        assertEquals("text", text.path("settings").path("bridges").asText());
+        JsonNode r = json(run("augment", "--data", data.toString(), "--embeddings", items.toString(), "--out",
+                dir.resolve("c.tsv").toString(), "--bridges", "csls", "--bridge-cap", "5", "--inserted-items-are-targets",
+                "--inserted-target-weight", "0.5", "--json"));
+        assertEquals("csls", r.path("settings").path("bridges").asText());
+        assertEquals(5, r.path("settings").path("max_insertions_per_bridge_item").asInt());
+        assertEquals(0.5, r.path("settings").path("inserted_target_weight").asDouble());
+        Map<Integer, Integer> perItem = new HashMap<>();
+        for (Insertion in : AugmentedData.readInsertions(dir.resolve("c.tsv"))) {
+            perItem.merge(in.insertedItem(), 1, Integer::sum);
+        }
+        assertTrue(perItem.values().stream().allMatch(n -> n <= 5), perItem.toString());
+        assertEquals(perItem.size(), r.path("bridge_items").path("distinct").asInt());
+        assertTrue(r.path("bridge_items").path("distinct").asInt() > text.path("bridge_items").path("distinct").asInt(),
+                "a cap of 5 spreads the insertions over more items");
+        JsonNode behaviour = json(run("augment", "--data", data.toString(), "--embeddings", items.toString(), "--out",
+                dir.resolve("b.tsv").toString(), "--bridges", "behaviour", "--json"));
+        assertEquals("behaviour", behaviour.path("settings").path("bridges").asText());
+        assertTrue(behaviour.path("insertions").asLong() > 0);
+    }
+
+    @Test
     void badOptionsGiveClearErrors(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("syn");
         assertEquals(0, run("generate-synthetic", "--out", data.toString()).status());
@@ -246,6 +277,12 @@ class AugmentCommandTest {
         assertTrue(insertion.status() != 0 && insertion.err().contains("after-source, append or random"), insertion.err());
         CliRunner.Result tau = run("augment", "--data", data.toString(), "--tau", "2", "--out", out);
         assertTrue(tau.status() != 0 && tau.err().contains("tau") && tau.err().contains("2.0"), tau.err());
+        CliRunner.Result bridges = run("augment", "--data", data.toString(), "--bridges", "graph", "--out", out);
+        assertTrue(bridges.status() != 0 && bridges.err().contains("text, csls or behaviour"), bridges.err());
+        CliRunner.Result cap = run("augment", "--data", data.toString(), "--bridge-cap", "0", "--out", out);
+        assertTrue(cap.status() != 0 && cap.err().contains("maxInsertionsPerBridgeItem"), cap.err());
+        CliRunner.Result weight = run("augment", "--data", data.toString(), "--inserted-target-weight", "0.5", "--out", out);
+        assertTrue(weight.status() != 0 && weight.err().contains("insertedItemsAreTargets(true)"), weight.err());
         CliRunner.Result missing = run("augment", "--data", data.toString(), "--embeddings", dir.resolve("none.f32").toString(), "--out", out);
         assertTrue(missing.status() != 0 && missing.err().contains("none.f32"), missing.err());
     }

@@ -161,6 +161,8 @@ class LlmEdtCommandTest {
         assertTrue(r.status() != 0 && r.err().contains("N,N2"), r.err());
         r = run(train("--out", model.toString(), "--tau", "0.4"));
         assertTrue(r.status() != 0 && r.err().contains("--tau") && r.err().contains("need --augmenter"), r.err());
+        r = run(train("--out", model.toString(), "--bridges", "csls"));
+        assertTrue(r.status() != 0 && r.err().contains("--bridges") && r.err().contains("need --augmenter"), r.err());
         r = run(train("--out", model.toString(), "--augmenter", "--no-augmenter"));
         assertTrue(r.status() != 0 && r.err().contains("contradict"), r.err());
         r = run(train("--out", model.toString(), "--no-profiles", "--alignment-weight", "0.2"));
