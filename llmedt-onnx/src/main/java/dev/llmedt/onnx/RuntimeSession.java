@@ -5,6 +5,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -29,6 +31,13 @@ final class RuntimeSession {
     /** What the onnxruntime_gpu build needs when its CUDA provider does not start. */
     private static final String CUDA_NEEDS = "onnxruntime_gpu needs the CUDA 12 and cuDNN 9 libraries on the library path "
             + "(LD_LIBRARY_PATH or PATH); a host with CUDA 13 only cannot load it";
+
+    /**
+     * The CUDA devices on which the CUDA execution provider failed to start in this JVM (its
+     * libraries are missing, say): later sessions that do not require the GPU go to CPU at once
+     * instead of failing again, each time with ONNX Runtime's own error lines on stderr.
+     */
+    private static final Set<Integer> CUDA_FAILED_DEVICES = ConcurrentHashMap.newKeySet();
 
     /** Why this JVM's sessions run on CPU, said once (the first CPU session), later at DEBUG. */
     static final CpuFallbackNotice CPU_FALLBACK = new CpuFallbackNotice();
@@ -168,7 +177,7 @@ final class RuntimeSession {
                 if (gpu && !settings.requireGpu()) {
                     cpuReason = "the model did not open on CUDA";
                     cpuDetail = "ONNX Runtime could not open " + source + " on CUDA device " + settings.gpuDevice() + " ("
-                            + e.getMessage() + ")";
+                            + oneLine(e.getMessage()) + ")";
                     continue;
                 }
                 if (gpu) {
@@ -208,6 +217,9 @@ final class RuntimeSession {
             }
             return "no CUDA execution provider";
         }
+        if (!settings.requireGpu() && CUDA_FAILED_DEVICES.contains(settings.gpuDevice())) {
+            return "the CUDA execution provider failed to start on device " + settings.gpuDevice() + " earlier in this JVM";
+        }
         try {
             options.addCUDA(settings.gpuDevice());
             return null;
@@ -216,8 +228,14 @@ final class RuntimeSession {
                 throw new IllegalStateException("requireGpu(true), but the CUDA execution provider failed to start on device "
                         + settings.gpuDevice() + ": " + e.getMessage(), e);
             }
-            return "the CUDA execution provider failed to start on device " + settings.gpuDevice() + " (" + e.getMessage() + ")";
+            CUDA_FAILED_DEVICES.add(settings.gpuDevice());
+            return "the CUDA execution provider failed to start on device " + settings.gpuDevice() + " (" + oneLine(e.getMessage()) + ")";
         }
+    }
+
+    /** Joins the lines of an ONNX Runtime message, so that a log entry stays one line. */
+    private static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     /** Logs, in one INFO line, where the session runs; {@code what} says what it is ("text encoder"). */
