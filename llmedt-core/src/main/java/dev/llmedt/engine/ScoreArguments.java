@@ -12,7 +12,7 @@ public final class ScoreArguments {
 
     /**
      * Checks that {@code scores} has a row of at least {@code target.size()} entries for each
-     * history (for implementations of {@link Recommender#scoreBatch}).
+     * history (for implementations of {@link dev.llmedt.Recommender#scoreBatch}).
      *
      * @throws IllegalArgumentException naming the short row
      */

@@ -5,6 +5,10 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * One ONNX Runtime session that concurrent calls share: the session options and execution
  * provider (CUDA when ONNX Runtime offers it and it starts, otherwise CPU; an error instead of CPU
  * when the GPU is required), and a life cycle in which {@link #close()} waits for the calls in
- * flight and later calls fail. The one place where llmedt opens ONNX Runtime sessions.
+ * flight and later calls fail. The one place where llmedt opens ONNX Runtime sessions. Why a
+ * session runs on CPU is logged once per JVM ({@link #CPU_FALLBACK}), each session's placement at
+ * INFO.
  */
 final class RuntimeSession {
 
@@ -21,6 +27,57 @@ final class RuntimeSession {
 
     /** What the CPU-only message suggests. */
     private static final String GPU_HINT = "use com.microsoft.onnxruntime:onnxruntime_gpu with CUDA 12 and cuDNN 9 for a GPU";
+
+    /** What the onnxruntime_gpu build needs when its CUDA provider does not start. */
+    private static final String CUDA_NEEDS = "onnxruntime_gpu needs the CUDA 12 and cuDNN 9 libraries on the library path "
+            + "(LD_LIBRARY_PATH or PATH); a host with CUDA 13 only cannot load it";
+
+    /**
+     * The CUDA devices on which the CUDA execution provider failed to start in this JVM (its
+     * libraries are missing, say): later sessions that do not require the GPU go to CPU at once
+     * instead of failing again, each time with ONNX Runtime's own error lines on stderr.
+     */
+    private static final Set<Integer> CUDA_FAILED_DEVICES = ConcurrentHashMap.newKeySet();
+
+    /** Why this JVM's sessions run on CPU, said once (the first CPU session), later at DEBUG. */
+    static final CpuFallbackNotice CPU_FALLBACK = new CpuFallbackNotice();
+
+    /**
+     * Logs the fall back to CPU once: the first report at WARN when ONNX Runtime offers CUDA but it
+     * did not work (a GPU was expected), at INFO when it offers none (the CPU build), every later
+     * report at DEBUG. Thread-safe.
+     */
+    static final class CpuFallbackNotice {
+
+        private final AtomicBoolean reported = new AtomicBoolean();
+        private final AtomicInteger loudReports = new AtomicInteger();
+
+        /**
+         * Reports that a session runs on CPU.
+         *
+         * @param cudaOffered whether ONNX Runtime offers the CUDA execution provider
+         * @param reason why the session runs on CPU
+         * @return whether this report was the one logged at WARN or INFO
+         */
+        boolean report(boolean cudaOffered, String reason) {
+            if (!reported.compareAndSet(false, true)) {
+                LOG.debug("ONNX Runtime runs on CPU: {}", reason);
+                return false;
+            }
+            loudReports.incrementAndGet();
+            if (cudaOffered) {
+                LOG.warn("ONNX Runtime offers CUDA, but {}; falling back to CPU ({}). Logged once per JVM", reason, CUDA_NEEDS);
+            } else {
+                LOG.info("ONNX Runtime runs on CPU: {}; {}. Logged once per JVM", reason, GPU_HINT);
+            }
+            return true;
+        }
+
+        /** Returns how many reports were logged at WARN or INFO: 0 before the first, 1 after. */
+        int loudReports() {
+            return loudReports.get();
+        }
+    }
 
     /**
      * Where and how a session runs.
@@ -96,24 +153,31 @@ final class RuntimeSession {
      */
     static RuntimeSession open(String source, Settings settings, Factory factory) throws OrtException {
         String cpuReason = "no CUDA execution provider";
+        String cpuDetail = cpuReason;
         for (boolean allowGpu : new boolean[] {true, false}) {
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             boolean gpu = false;
             try {
                 configure(options, settings.threads());
                 if (allowGpu) {
-                    gpu = addCuda(options, settings, source);
+                    String noCuda = addCuda(options, settings, source);
+                    gpu = noCuda == null;
                     if (!gpu && OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
                         cpuReason = "the CUDA execution provider did not start";
+                        cpuDetail = noCuda;
                     }
                 }
                 OrtSession session = factory.create(RuntimeFiles.environment(), options);
+                if (!gpu) {
+                    CPU_FALLBACK.report(OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA), cpuDetail);
+                }
                 return new RuntimeSession(source, settings, options, session, gpu, cpuReason);
             } catch (OrtException e) {
                 options.close();
                 if (gpu && !settings.requireGpu()) {
-                    LOG.warn("ONNX Runtime could not open {} on CUDA ({}); falling back to CPU", source, e.getMessage());
                     cpuReason = "the model did not open on CUDA";
+                    cpuDetail = "ONNX Runtime could not open " + source + " on CUDA device " + settings.gpuDevice() + " ("
+                            + oneLine(e.getMessage()) + ")";
                     continue;
                 }
                 if (gpu) {
@@ -142,8 +206,8 @@ final class RuntimeSession {
         options.addConfigEntry("session.intra_op.allow_spinning", "0");
     }
 
-    /** Adds the CUDA execution provider when offered; returns whether it was added. */
-    private static boolean addCuda(OrtSession.SessionOptions options, Settings settings, String source) {
+    /** Adds the CUDA execution provider when offered; returns null when it was added, otherwise why not. */
+    private static String addCuda(OrtSession.SessionOptions options, Settings settings, String source) {
         EnumSet<OrtProvider> providers = OrtEnvironment.getAvailableProviders();
         if (!providers.contains(OrtProvider.CUDA)) {
             if (settings.requireGpu()) {
@@ -151,20 +215,27 @@ final class RuntimeSession {
                         + providers + "). Put com.microsoft.onnxruntime:onnxruntime_gpu in place of onnxruntime on the class path, "
                         + "with the CUDA 12 and cuDNN 9 libraries on the library path, or drop requireGpu to run " + source + " on CPU");
             }
-            return false;
+            return "no CUDA execution provider";
+        }
+        if (!settings.requireGpu() && CUDA_FAILED_DEVICES.contains(settings.gpuDevice())) {
+            return "the CUDA execution provider failed to start on device " + settings.gpuDevice() + " earlier in this JVM";
         }
         try {
             options.addCUDA(settings.gpuDevice());
-            return true;
+            return null;
         } catch (OrtException e) {
             if (settings.requireGpu()) {
                 throw new IllegalStateException("requireGpu(true), but the CUDA execution provider failed to start on device "
                         + settings.gpuDevice() + ": " + e.getMessage(), e);
             }
-            LOG.warn("ONNX Runtime offers CUDA but it failed to start on device {} ({}); falling back to CPU", settings.gpuDevice(),
-                    e.getMessage());
-            return false;
+            CUDA_FAILED_DEVICES.add(settings.gpuDevice());
+            return "the CUDA execution provider failed to start on device " + settings.gpuDevice() + " (" + oneLine(e.getMessage()) + ")";
         }
+    }
+
+    /** Joins the lines of an ONNX Runtime message, so that a log entry stays one line. */
+    private static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     /** Logs, in one INFO line, where the session runs; {@code what} says what it is ("text encoder"). */
@@ -172,8 +243,7 @@ final class RuntimeSession {
         if (gpu) {
             LOG.info("ONNX Runtime runs {} {} on CUDA device {}", what, source, settings.gpuDevice());
         } else {
-            LOG.info("ONNX Runtime runs {} {} on CPU with {} intra-op thread(s) ({}; {})", what, source, settings.threads(), cpuReason,
-                    GPU_HINT);
+            LOG.info("ONNX Runtime runs {} {} on CPU with {} intra-op thread(s) ({})", what, source, settings.threads(), cpuReason);
         }
     }
 
