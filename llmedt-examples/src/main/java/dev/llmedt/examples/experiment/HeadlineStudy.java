@@ -6,11 +6,13 @@ import dev.llmedt.data.Holdout;
 import dev.llmedt.examples.PairedTests;
 import dev.llmedt.examples.PerUserFile;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
@@ -144,7 +146,7 @@ final class HeadlineStudy implements Study {
                 + "`train --method llm-edt` takes the same.");
         Map<String, Object> build = build();
         out.detail("build", build);
-        out.note("Built from commit " + build.get("commit") + (Boolean.TRUE.equals(build.get("uncommitted_changes"))
+        out.note("Built from " + (build.get("commit") == null ? "an unknown commit (no git)" : "commit " + build.get("commit")) + (Boolean.TRUE.equals(build.get("uncommitted_changes"))
                 ? " with uncommitted changes" : "") + ", Java " + build.get("java") + ".");
         return out;
     }
@@ -229,12 +231,31 @@ final class HeadlineStudy implements Study {
         return v.length == 0 ? Double.NaN : s / v.length;
     }
 
-    /** The build that made the table: the commit of the working directory's repository, when it is one. */
+    /**
+     * The build that made the table: the commit the CLI was built from (recorded in the jar by the
+     * build), or, when the build did not know it, the commit of the working directory's repository.
+     */
     static Map<String, Object> build() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("commit", git("rev-parse", "HEAD"));
-        String status = git("status", "--porcelain", "--untracked-files=no");
-        m.put("uncommitted_changes", status == null ? null : !status.isBlank());
+        Properties built = new Properties();
+        try (InputStream in = HeadlineStudy.class.getResourceAsStream("/dev/llmedt/examples/build.properties")) {
+            if (in != null) {
+                built.load(in);
+            }
+        } catch (IOException e) {
+            built.clear();
+        }
+        String commit = built.getProperty("commit", "");
+        if (commit.matches("[0-9a-f]{40}")) {
+            m.put("commit", commit);
+            m.put("uncommitted_changes", Boolean.parseBoolean(built.getProperty("uncommitted_changes")));
+            m.put("commit_source", "jar");
+        } else {
+            m.put("commit", git("rev-parse", "HEAD"));
+            String status = git("status", "--porcelain", "--untracked-files=no");
+            m.put("uncommitted_changes", status == null ? null : !status.isBlank());
+            m.put("commit_source", "working directory");
+        }
         m.put("java", System.getProperty("java.version"));
         return m;
     }
