@@ -87,7 +87,7 @@ final class HeadlineStudy implements Study {
     private static StudyOutput table(StudyContext context, List<Row> rows, Map<String, List<RunResult>> done) throws IOException {
         CdsrDataset data = context.runner().data();
         List<Domain> domains = data.domains();
-        List<String> columns = new ArrayList<>(List.of("holdout", "row", "n test", "valid NDCG@10", "HR@10", "NDCG@10"));
+        List<String> columns = new ArrayList<>(List.of("holdout", "row", "n test", "valid NDCG@10", "test HR@10", StudyPage.CHART_COLUMN));
         for (Domain d : domains) {
             columns.add(d.name() + " HR@10");
             columns.add(d.name() + " NDCG@10");
