@@ -5,8 +5,9 @@ import java.util.List;
 /**
  * The generator options of the jobs' {@code main}s, the one-machine command line's plus the
  * per-executor rate limit: {@code --generator URL --generator-model NAME [--generator-api-key-env VAR]
- * [--generator-timeout SECONDS] [--generator-attempts N] [--requests-per-second X] [--burst N]
- * [--generator-concurrency N]}.
+ * [--generator-timeout SECONDS] [--generator-attempts N] [--generator-circuit-breaker N]
+ * [--requests-per-second X] [--burst N] [--generator-concurrency N]}. The circuit breaker (default 5
+ * consecutive failed requests) is per client, that is per task.
  *
  * @param factory builds the client on each executor, or null without {@code --generator}
  * @param requestsPerSecond calls per second per executor
@@ -17,11 +18,11 @@ record GeneratorOptions(TextGeneratorFactory factory, double requestsPerSecond, 
 
     /** The option names, for {@link JobArguments}. */
     static final List<String> NAMES = List.of("generator", "generator-model", "generator-api-key-env", "generator-timeout",
-            "generator-attempts", "requests-per-second", "burst", "generator-concurrency");
+            "generator-attempts", "generator-circuit-breaker", "requests-per-second", "burst", "generator-concurrency");
 
     /** The usage text of the options. */
     static final String USAGE = "[--generator URL --generator-model NAME [--generator-api-key-env VAR] [--generator-timeout SECONDS]"
-            + " [--generator-attempts N] [--requests-per-second X] [--burst N] [--generator-concurrency N]]";
+            + " [--generator-attempts N] [--generator-circuit-breaker N] [--requests-per-second X] [--burst N] [--generator-concurrency N]]";
 
     /**
      * Reads the options.
@@ -48,6 +49,8 @@ record GeneratorOptions(TextGeneratorFactory factory, double requestsPerSecond, 
         }
         int attempts = a.getInt("generator-attempts", 4);
         a.checkRange("generator-attempts", attempts, 1, 20);
+        int breaker = a.getInt("generator-circuit-breaker", 5);
+        a.checkRange("generator-circuit-breaker", breaker, 1, 1_000_000);
         double rps = a.getDouble("requests-per-second", 10);
         if (!(rps > 0 && rps <= 1e6)) {
             throw new IllegalArgumentException(a.job() + ": --requests-per-second must be in (0, 1000000], got " + a.get("requests-per-second", ""));
@@ -58,7 +61,8 @@ record GeneratorOptions(TextGeneratorFactory factory, double requestsPerSecond, 
         a.checkRange("generator-concurrency", concurrency, 1, 256);
         TextGeneratorFactory factory;
         try {
-            factory = new TextGeneratorFactory.OpenAiChat(url, model, a.get("generator-api-key-env", null), Math.round(timeout * 1000), attempts);
+            factory = new TextGeneratorFactory.OpenAiChat(url, model, a.get("generator-api-key-env", null), Math.round(timeout * 1000), attempts,
+                    breaker);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(a.job() + ": --generator " + url + " --generator-model " + model + ": " + e.getMessage(), e);
         }

@@ -15,7 +15,7 @@ public interface TextGeneratorFactory extends Serializable {
 
     /** An OpenAI-compatible chat endpoint ({@code /v1/chat/completions} under {@code baseUrl}), no API key, default timeouts. */
     static TextGeneratorFactory openAiChat(String baseUrl, String model) {
-        return new OpenAiChat(baseUrl, model, null, 120_000, 4);
+        return new OpenAiChat(baseUrl, model, null, 120_000, 4, 5);
     }
 
     /**
@@ -30,8 +30,10 @@ public interface TextGeneratorFactory extends Serializable {
      * @param apiKeyVariable the environment variable holding the API key, or null for none
      * @param requestTimeoutMillis the time one request may take, in [1, 3600000] ms
      * @param maxAttempts tries per request before its error counts as a failed call, in [1, 20]
+     * @param circuitBreaker consecutive failed requests after which a client stops calling the
+     *        server (the library's circuit breaker), in [1, 1000000]
      */
-    record OpenAiChat(String baseUrl, String model, String apiKeyVariable, long requestTimeoutMillis, int maxAttempts)
+    record OpenAiChat(String baseUrl, String model, String apiKeyVariable, long requestTimeoutMillis, int maxAttempts, int circuitBreaker)
             implements TextGeneratorFactory {
 
         /** Checks the values (the client's own checks: URL, model, key variable name, timeout, attempts). */
@@ -41,11 +43,11 @@ public interface TextGeneratorFactory extends Serializable {
             if (requestTimeoutMillis < 1 || requestTimeoutMillis > 3_600_000) {
                 throw new IllegalArgumentException("requestTimeoutMillis must be in [1, 3600000], got " + requestTimeoutMillis);
             }
-            builder(baseUrl, model, apiKeyVariable, requestTimeoutMillis, maxAttempts);
+            builder(baseUrl, model, apiKeyVariable, requestTimeoutMillis, maxAttempts, circuitBreaker);
         }
 
         private static OpenAiCompatible.ChatBuilder builder(String baseUrl, String model, String apiKeyVariable, long timeoutMillis,
-                int attempts) {
+                int attempts, int circuitBreaker) {
             URI uri;
             try {
                 uri = URI.create(baseUrl);
@@ -54,7 +56,7 @@ public interface TextGeneratorFactory extends Serializable {
                         + "'", e);
             }
             OpenAiCompatible.ChatBuilder b = OpenAiCompatible.chat(uri, model).requestTimeout(Duration.ofMillis(timeoutMillis))
-                    .maxAttempts(attempts);
+                    .maxAttempts(attempts).circuitBreaker(circuitBreaker);
             if (apiKeyVariable != null) {
                 b.apiKeyFromEnvironment(apiKeyVariable);
             }
@@ -63,7 +65,7 @@ public interface TextGeneratorFactory extends Serializable {
 
         @Override
         public TextGenerator create() {
-            return builder(baseUrl, model, apiKeyVariable, requestTimeoutMillis, maxAttempts).build();
+            return builder(baseUrl, model, apiKeyVariable, requestTimeoutMillis, maxAttempts, circuitBreaker).build();
         }
     }
 }

@@ -154,6 +154,8 @@ class BadInputTest {
                 .contains("--generator-timeout must be in [0.001, 3600] seconds, got -2"));
         assertTrue(augment.apply(new String[] {"--generator", "http://127.0.0.1:1/v1", "--generator-model", "m", "--generator-attempts", "50"})
                 .contains("--generator-attempts must be in [1, 20], got 50"));
+        assertTrue(augment.apply(new String[] {"--generator", "http://127.0.0.1:1/v1", "--generator-model", "m", "--generator-circuit-breaker",
+            "0"}).contains("--generator-circuit-breaker must be in [1, 1000000], got 0"));
         assertTrue(augment.apply(new String[] {"--generator", "http://127.0.0.1:1/v1", "--generator-model", "m", "--generator-concurrency",
             "0"}).contains("--generator-concurrency must be in [1, 256], got 0"));
         String url = augment.apply(new String[] {"--generator", "ftp://x/v1", "--generator-model", "m"});

@@ -95,12 +95,13 @@ class GeneratorEndpointTest {
     }
 
     private static TextGenerator oneMachineClient() {
-        return OpenAiCompatible.chat(server.baseUrl(), "fake-chat").requestTimeout(Duration.ofSeconds(20)).maxAttempts(1).build();
+        return OpenAiCompatible.chat(server.baseUrl(), "fake-chat").requestTimeout(Duration.ofSeconds(20)).maxAttempts(1)
+                .circuitBreaker(1_000_000).build();
     }
 
     private static String[] generatorOptions() {
         return new String[] {"--generator", server.baseUrl().toString(), "--generator-model", "fake-chat", "--generator-timeout", "20",
-            "--generator-attempts", "1", "--requests-per-second", "100000", "--burst", "64", "--generator-concurrency", "4"};
+            "--generator-attempts", "1", "--generator-circuit-breaker", "1000000", "--requests-per-second", "100000", "--burst", "64", "--generator-concurrency", "4"};
     }
 
     private static String[] args(String[] a, String[] b) {
