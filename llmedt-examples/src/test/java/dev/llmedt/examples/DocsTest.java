@@ -57,7 +57,8 @@ class DocsTest {
      */
     static final String CONTEXT = "CdsrDataset data; TextEncoder encoder; LlmEdtModel model;";
 
-    private static final Pattern FENCE = Pattern.compile("^ {0,3}(```+|~~~+)\\s*([^\\s`]*).*$");
+    /** A fence line (CommonMark): three or more backticks whose info string has no backtick, or tildes. */
+    private static final Pattern FENCE = Pattern.compile("^ {0,3}(?:(`{3,})\\s*([^\\s`]*)[^`]*|(~{3,})\\s*(\\S*).*)$");
     private static final Pattern HEADING = Pattern.compile("^ {0,3}(#{1,6})\\s+(.*?)\\s*#*\\s*$");
     private static final Pattern INLINE_CODE = Pattern.compile("`+[^`]*`+");
     private static final Pattern LINK = Pattern.compile("\\[[^\\]]*\\]\\(\\s*<?([^)\\s>]*)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
@@ -91,14 +92,10 @@ class DocsTest {
         Map<Path, Set<String>> anchors = new HashMap<>();
         int checked = 0;
         for (Doc doc : docs()) {
-            boolean inCode = false;
+            boolean[] code = codeLines(doc.lines());
             for (int i = 0; i < doc.lines().size(); i++) {
                 String line = doc.lines().get(i);
-                if (FENCE.matcher(line).matches()) {
-                    inCode = !inCode;
-                    continue;
-                }
-                if (inCode) {
+                if (code[i]) {
                     continue;
                 }
                 List<String> targets = new ArrayList<>();
@@ -228,27 +225,61 @@ class DocsTest {
     /** The fenced blocks of {@code doc} whose language is one of {@code languages}. */
     static List<Block> blocks(Doc doc, Set<String> languages) {
         List<Block> blocks = new ArrayList<>();
-        String language = null;
-        String fence = null;
-        int first = 0;
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < doc.lines().size(); i++) {
-            Matcher m = FENCE.matcher(doc.lines().get(i));
-            if (fence == null && m.matches()) {
-                fence = m.group(1);
-                language = m.group(2).toLowerCase(Locale.ROOT);
-                first = i + 2;
-                lines = new ArrayList<>();
-            } else if (fence != null && m.matches() && m.group(1).startsWith(fence) && m.group(2).isEmpty()) {
-                if (languages.contains(language)) {
-                    blocks.add(new Block(doc, language, first, lines));
-                }
-                fence = null;
-            } else if (fence != null) {
-                lines.add(doc.lines().get(i));
+        List<String> lines = doc.lines();
+        boolean[] code = codeLines(lines);
+        for (int i = 0; i < lines.size(); i++) {
+            if (!code[i]) {
+                continue;
             }
+            // Blocks already read are skipped below, so i is an opening fence; the block runs to the closing fence (or the end of the file).
+            Matcher m = FENCE.matcher(lines.get(i));
+            m.matches();
+            String language = infoOf(m).toLowerCase(Locale.ROOT);
+            int end = i + 1;
+            while (end < lines.size() && code[end] && !isClosing(lines.get(end), fenceOf(m))) {
+                end++;
+            }
+            if (languages.contains(language)) {
+                blocks.add(new Block(doc, language, i + 2, lines.subList(i + 1, end)));
+            }
+            i = end;
         }
         return blocks;
+    }
+
+    /** For each line: whether it belongs to a fenced code block (its fences included). */
+    static boolean[] codeLines(List<String> lines) {
+        boolean[] code = new boolean[lines.size()];
+        String fence = null;
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher m = FENCE.matcher(lines.get(i));
+            if (fence == null) {
+                if (m.matches()) {
+                    fence = fenceOf(m);
+                    code[i] = true;
+                }
+            } else {
+                code[i] = true;
+                if (isClosing(lines.get(i), fence)) {
+                    fence = null;
+                }
+            }
+        }
+        return code;
+    }
+
+    /** Whether {@code line} closes a block opened by {@code fence}: the same character, at least as long, no info string. */
+    private static boolean isClosing(String line, String fence) {
+        Matcher m = FENCE.matcher(line);
+        return m.matches() && fenceOf(m).charAt(0) == fence.charAt(0) && fenceOf(m).length() >= fence.length() && infoOf(m).isEmpty();
+    }
+
+    private static String fenceOf(Matcher fence) {
+        return fence.group(1) != null ? fence.group(1) : fence.group(3);
+    }
+
+    private static String infoOf(Matcher fence) {
+        return fence.group(1) != null ? fence.group(2) : fence.group(4);
     }
 
     /** Null when {@code target} (relative to {@code doc}) exists and has the anchor it names; else what is wrong. */
@@ -277,14 +308,10 @@ class DocsTest {
         }
         Set<String> slugs = new HashSet<>();
         Map<String, Integer> seen = new HashMap<>();
-        boolean inCode = false;
-        for (String line : lines) {
-            if (FENCE.matcher(line).matches()) {
-                inCode = !inCode;
-                continue;
-            }
-            Matcher m = HEADING.matcher(line);
-            if (inCode || !m.matches()) {
+        boolean[] code = codeLines(lines);
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher m = HEADING.matcher(lines.get(i));
+            if (code[i] || !m.matches()) {
                 continue;
             }
             String slug = slug(m.group(2));
