@@ -81,7 +81,8 @@ final class OpenAiChatGenerator implements OpenAiCompatible.Chat {
         return transport.post(PATH, body, this::content);
     }
 
-    private String content(JsonNode answer) {
+    /** The answer's text (package-private for the fuzz test). */
+    String content(JsonNode answer) {
         JsonNode choice = answer.path("choices").path(0);
         JsonNode content = choice.path("message").path("content");
         if (!content.isTextual()) {

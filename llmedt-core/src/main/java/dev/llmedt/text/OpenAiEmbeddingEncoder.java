@@ -92,7 +92,7 @@ final class OpenAiEmbeddingEncoder implements OpenAiCompatible.Embeddings {
     }
 
     /** Reads the vectors of one batch's answer; a malformed answer counts as a failed request. */
-    private float[][] vectors(JsonNode answer, List<String> batch, int offset) {
+    float[][] vectors(JsonNode answer, List<String> batch, int offset) {
         String where = "POST " + transport.endpoint(PATH);
         JsonNode data = answer.get("data");
         if (data == null || !data.isArray()) {

@@ -436,7 +436,8 @@ final class OpenAiTransport {
         }
     }
 
-    private static JsonNode parse(String where, int status, byte[] raw) {
+    /** Reads a response body as a JSON object; anything else is a {@link LanguageModelException} naming {@code where}. */
+    static JsonNode parse(String where, int status, byte[] raw) {
         String body = text(raw);
         try {
             JsonNode node = JSON.readTree(body);
