@@ -184,7 +184,7 @@ class LlmEdtCommandTest {
         }
         String url = "http://127.0.0.1:" + port + "/v1";
         CliRunner.Result r = run(train("--out", model.toString(), "--augmenter", "--max-insertions", "2", "--generator", url,
-                "--model", "m", "--generator-attempts", "1", "--max-epochs", "1,1"));
+                "--model", "m", "--generator-attempts", "1"));
         assertEquals(3, r.status(), r.err());
         assertTrue(r.err().contains("error: the generator " + url + " (model m) answered none of ") && r.err().contains("refused without a request")
                 && r.err().contains("circuit breaker open"), r.err());
