@@ -146,6 +146,11 @@ final class StudyRunner implements AutoCloseable {
         JsonNode identity = JSON.readTree(JSON.writeValueAsBytes(identity(spec, seed)));
         if (Files.isRegularFile(result)) {
             JsonNode stored = JSON.readTree(result.toFile());
+            if (!identity.equals(stored.path("identity")) && sameButForOlderFingerprint(identity, stored.path("identity"))) {
+                LOG.warn("{} was recorded with the older data fingerprint (interactions only, before runs recorded the item table): "
+                        + "reused; its item table is not checked", dir);
+                ((com.fasterxml.jackson.databind.node.ObjectNode) stored).set("identity", identity);
+            }
             if (!identity.equals(stored.path("identity"))) {
                 throw new IllegalStateException(dir + " holds a run with other settings (" + stored.path("identity") + ") than " + identity
                         + "; delete that folder or choose another --runs folder");
@@ -204,6 +209,20 @@ final class StudyRunner implements AutoCloseable {
                 PerUserFile.read(dir.resolve("test.tsv")));
         loaded.put(dir, r);
         return r;
+    }
+
+    /**
+     * Whether a stored identity is this one but for a dataset fingerprint of the older kind (over the
+     * interactions only, as runs recorded it before fingerprints covered the item table) that this
+     * data has: such a run is reused, as model files of that time are loaded, with a warning.
+     */
+    private boolean sameButForOlderFingerprint(JsonNode identity, JsonNode stored) {
+        if (!stored.isObject() || !data.interactionsFingerprint().equals(stored.path("dataset_fingerprint").asText())) {
+            return false;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode upgraded = ((com.fasterxml.jackson.databind.node.ObjectNode) stored).deepCopy();
+        upgraded.put("dataset_fingerprint", data.fingerprint());
+        return identity.equals(upgraded);
     }
 
     /** What makes a run's result: its settings, seed, data and the shared options. */

@@ -138,6 +138,22 @@ class ExperimentCommandTest {
         assertEquals(before, resultTimes(out.resolve("runs")), "completed runs are not written again");
         assertEquals(t.path("rows"), t2.path("rows"), "the same table from the cached runs");
 
+        // A run recorded with the older data fingerprint (interactions only) is reused; any other fingerprint is not.
+        Path one = before.keySet().iterator().next();
+        ObjectMapper json = new ObjectMapper();
+        JsonNode stored = json.readTree(one.toFile());
+        String older = new dev.llmedt.data.LlmcdsrReader(data).read().interactionsFingerprint();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) stored.path("identity")).put("dataset_fingerprint", older);
+        json.writeValue(one.toFile(), stored);
+        Result olderRun = run(study("insertion", out, "--seeds", "1,2"));
+        assertEquals(0, olderRun.status(), olderRun.err());
+        assertEquals(0, table(out, "insertion").path("runs_trained").asInt(), "a run with the older fingerprint is reused");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) stored.path("identity")).put("dataset_fingerprint", "0".repeat(64));
+        json.writeValue(one.toFile(), stored);
+        Result otherData = run(study("insertion", out, "--seeds", "1,2"));
+        assertNotEquals(0, otherData.status());
+        assertTrue(otherData.err().contains("holds a run with other settings"), otherData.err());
+
         Result other = run("experiment", "--study", "insertion", "--data", data.toString(), "--out", out.toString(), "--embeddings",
                 embeddings.toString(), "--cache", cache.toString(), "--max-epochs", "1,1", "--dim", "8", "--seeds", "1");
         assertNotEquals(0, other.status());
