@@ -51,6 +51,8 @@ final class HeadlineStudy implements Study {
                 new Row("- item text (id items)", RunSpec.llmEdt("id-items").withFlags(List.of("--item-representation", "id"), null),
                         LLM_EDT, 1),
                 new Row("+ augmenter", RunSpec.llmEdt("augmenter").withFlags(List.of("--augmenter"), null), LLM_EDT, 2),
+                new Row("+ augmenter (CSLS bridges, cap 100)", RunSpec.llmEdt("augmenter-csls-cap100")
+                        .withFlags(List.of("--augmenter", "--bridges", "csls", "--bridge-cap", "100"), null), LLM_EDT, 2),
                 new Row("+ profiles (alignment 0.5)", RunSpec.llmEdt("profiles").withFlags(List.of("--profiles"), llmEdt), LLM_EDT, 2));
     }
 
