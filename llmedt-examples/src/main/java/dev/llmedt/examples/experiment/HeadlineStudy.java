@@ -95,7 +95,8 @@ final class HeadlineStudy implements Study {
             columns.add(d.name() + " NDCG@10");
         }
         columns.add("vs");
-        StudyOutput out = context.open("Headline: LLM-EDT against SASRec, and what each component adds (" + data.name() + ", "
+        String dataset = context.runner(Holdout.PUBLISHED).data().name(); // the data's own name, whatever the holdouts
+        StudyOutput out = context.open("Headline: LLM-EDT against SASRec, and what each component adds (" + dataset + ", "
                 + context.seeds().size() + " seeds)", StudyContext.PROTOCOL_HEADLINE, columns);
         for (Holdout h : context.holdouts()) {
             List<RunResult> sasrec = done.get(h.label() + "/" + SASREC);
