@@ -86,40 +86,27 @@ final class CosineIndex {
         Arrays.fill(best, -1);
         Arrays.fill(bestScores, 0, n, Float.NEGATIVE_INFINITY);
         checkQueries(queries);
-        pool.run(w -> {
-            int qFrom = (int) pool.partStart(n, w);
-            int qTo = (int) pool.partStart(n, w + 1);
-            if (qFrom == qTo) {
-                return;
-            }
-            float[] y = new float[rows];
-            for (int from = 0; from < rows; from += BLOCK) {
-                int to = Math.min(rows, from + BLOCK);
-                for (int q = qFrom; q < qTo; q++) {
-                    Arrays.fill(y, from, to, 0f);
-                    Kernels.addWeightedRows(queries[q], columns, dimension, y, from, to);
-                    float b = bestScores[q];
-                    int arg = best[q];
-                    if (rowPenalty == null) {
-                        for (int r = from; r < to; r++) {
-                            if (y[r] > b) {
-                                b = y[r];
-                                arg = r;
-                            }
-                        }
-                    } else {
-                        for (int r = from; r < to; r++) {
-                            float score = 2 * y[r] - rowPenalty[r];
-                            if (score > b) {
-                                b = score;
-                                arg = r;
-                            }
-                        }
+        scanInBlocks(queries, pool, (qFrom, qTo) -> (q, y, from, to) -> {
+            float b = bestScores[q];
+            int arg = best[q];
+            if (rowPenalty == null) {
+                for (int r = from; r < to; r++) {
+                    if (y[r] > b) {
+                        b = y[r];
+                        arg = r;
                     }
-                    bestScores[q] = b;
-                    best[q] = arg;
+                }
+            } else {
+                for (int r = from; r < to; r++) {
+                    float score = 2 * y[r] - rowPenalty[r];
+                    if (score > b) {
+                        b = score;
+                        arg = r;
+                    }
                 }
             }
+            bestScores[q] = b;
+            best[q] = arg;
         });
         return best;
     }
@@ -182,49 +169,81 @@ final class CosineIndex {
         if (keep == 0) {
             return means;
         }
+        scanInBlocks(queries, pool, (qFrom, qTo) -> new Scan() {
+            // Per query of this worker, its best scores so far, highest first.
+            final float[][] top = new float[qTo - qFrom][keep];
+            final int[] filled = new int[qTo - qFrom];
+
+            @Override
+            public void block(int q, float[] y, int from, int to) {
+                float[] t = top[q - qFrom];
+                int m = filled[q - qFrom];
+                for (int r = from; r < to; r++) {
+                    float v = y[r];
+                    if (m < keep) {
+                        m++;
+                    } else if (!(v > t[keep - 1])) {
+                        continue;
+                    }
+                    int i = m - 1;
+                    while (i > 0 && t[i - 1] < v) {
+                        t[i] = t[i - 1];
+                        i--;
+                    }
+                    t[i] = v;
+                }
+                filled[q - qFrom] = m;
+            }
+
+            @Override
+            public void done() {
+                for (int q = qFrom; q < qTo; q++) {
+                    double sum = 0;
+                    for (float v : top[q - qFrom]) {
+                        sum += v;
+                    }
+                    means[q] = (float) (sum / keep);
+                }
+            }
+        });
+        return means;
+    }
+
+    /** What one worker does with the scores of its queries, block of rows by block of rows. */
+    private interface Scan {
+        /** {@code y[from, to)} holds {@code <queries[q], row r>} for the rows of this block. */
+        void block(int q, float[] y, int from, int to);
+
+        /** Called once after the worker's last block. */
+        default void done() {
+        }
+    }
+
+    /**
+     * Splits the queries over the pool's workers; each scores its queries against the rows in blocks of
+     * {@link #BLOCK} rows (the block stays in cache for all of its queries) and hands every block to the
+     * scan made for its query range {@code [qFrom, qTo)}.
+     */
+    private void scanInBlocks(float[][] queries, WorkerPool pool, java.util.function.BiFunction<Integer, Integer, Scan> scanOf) {
+        int n = queries.length;
         pool.run(w -> {
             int qFrom = (int) pool.partStart(n, w);
             int qTo = (int) pool.partStart(n, w + 1);
             if (qFrom == qTo) {
                 return;
             }
+            Scan scan = scanOf.apply(qFrom, qTo);
             float[] y = new float[rows];
-            // Per query of this worker, its best scores so far, highest first.
-            float[][] top = new float[qTo - qFrom][keep];
-            int[] filled = new int[qTo - qFrom];
             for (int from = 0; from < rows; from += BLOCK) {
                 int to = Math.min(rows, from + BLOCK);
                 for (int q = qFrom; q < qTo; q++) {
                     Arrays.fill(y, from, to, 0f);
                     Kernels.addWeightedRows(queries[q], columns, dimension, y, from, to);
-                    float[] t = top[q - qFrom];
-                    int m = filled[q - qFrom];
-                    for (int r = from; r < to; r++) {
-                        float v = y[r];
-                        if (m < keep) {
-                            m++;
-                        } else if (!(v > t[keep - 1])) {
-                            continue;
-                        }
-                        int i = m - 1;
-                        while (i > 0 && t[i - 1] < v) {
-                            t[i] = t[i - 1];
-                            i--;
-                        }
-                        t[i] = v;
-                    }
-                    filled[q - qFrom] = m;
+                    scan.block(q, y, from, to);
                 }
             }
-            for (int q = qFrom; q < qTo; q++) {
-                double sum = 0;
-                for (float v : top[q - qFrom]) {
-                    sum += v;
-                }
-                means[q] = (float) (sum / keep);
-            }
+            scan.done();
         });
-        return means;
     }
 
     /** Computes {@code out[r] = <query, row r>} for every row. */
