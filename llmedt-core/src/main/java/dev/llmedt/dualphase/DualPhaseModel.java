@@ -7,6 +7,8 @@ import dev.llmedt.LlmEdtModel;
 import dev.llmedt.Recommender;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
+import dev.llmedt.eval.ScoredItem;
+import dev.llmedt.engine.BlockScorer;
 import dev.llmedt.engine.DomainThread;
 import dev.llmedt.engine.HistoryWindows;
 import dev.llmedt.engine.InferenceBatch;
@@ -19,6 +21,7 @@ import dev.llmedt.engine.ReplicaPool;
 import dev.llmedt.engine.ResidualAdapter;
 import dev.llmedt.engine.SasRecNetwork;
 import dev.llmedt.engine.SasRecShape;
+import dev.llmedt.engine.TopKScoring;
 import dev.llmedt.engine.ScoreArguments;
 import dev.llmedt.io.RecordJson;
 import dev.llmedt.model.ModelFile;
@@ -26,12 +29,13 @@ import dev.llmedt.model.ModelFileException;
 import dev.llmedt.output.WriteOption;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /** The pure-Java {@link LlmEdtModel}: phase-1 backbone, domain threads and item table (see the interface). */
-final class DualPhaseModel implements LlmEdtModel {
+final class DualPhaseModel implements LlmEdtModel, BlockScorer {
 
     static final String KIND = "llm-edt";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -218,80 +222,183 @@ final class DualPhaseModel implements LlmEdtModel {
     @Override
     public Recommender withProfiles(ProfileSource source) {
         java.util.Objects.requireNonNull(source, "source");
-        DualPhaseModel model = this;
-        return new Recommender() {
-            @Override
-            public void score(History history, Domain target, float[] scores) {
-                scoreBatch(List.of(history), target, new float[][] {scores});
-            }
+        return new WithProfiles(source);
+    }
 
-            @Override
-            public void scoreBatch(List<History> histories, Domain target, float[][] scores) {
-                model.scoreBatch(histories, target, scores, scoresWithProfiles() ? source.vectors(histories) : null);
-            }
-        };
+    /**
+     * This model scoring with a profile source: full rows, streamed top-k and streamed ranking
+     * alike, each batch of histories profiled once.
+     */
+    private final class WithProfiles implements Recommender, BlockScorer {
+        private final ProfileSource source;
+
+        WithProfiles(ProfileSource source) {
+            this.source = source;
+        }
+
+        private float[][] profiles(List<History> histories) {
+            return scoresWithProfiles() ? source.vectors(histories) : null;
+        }
+
+        @Override
+        public void score(History history, Domain target, float[] scores) {
+            scoreBatch(List.of(history), target, new float[][] {scores});
+        }
+
+        @Override
+        public void scoreBatch(List<History> histories, Domain target, float[][] scores) {
+            DualPhaseModel.this.scoreBatch(histories, target, scores, profiles(histories));
+        }
+
+        @Override
+        public List<List<ScoredItem>> recommendBatch(List<History> histories, Domain target, int k) {
+            return select(histories, target, k, profiles(histories));
+        }
+
+        @Override
+        public void scoreBlocks(List<History> histories, Domain target, int[] pinned, TopKScoring.Sink sink) {
+            streamScores(histories, target, pinned, sink, profiles(histories));
+        }
     }
 
     @Override
     public void scoreBatch(List<History> histories, Domain target, float[][] scores) {
+        requireNoProfiles();
+        scoreBatch(histories, target, scores, null);
+    }
+
+    private void requireNoProfiles() {
         if (scoresWithProfiles()) {
             throw new IllegalStateException("this model adds the user's profile to the score: score through withProfiles(source), "
                     + "with a profile source made like its training profiles (" + provenance.path("profiles").path("encoder").asText()
                     + ")");
         }
-        scoreBatch(histories, target, scores, null);
     }
 
     @Override
     public void scoreBatch(List<History> histories, Domain target, float[][] scores, float[][] profiles) {
         checkTarget(target);
+        requireProfiles(histories, profiles);
+        ScoreArguments.requireScoreRows(histories, target, scores);
+        ScoreArguments.requireKnownItems(histories, itemCount);
+        forEachUserBatch(histories, target, profiles, (users, from, n, table) ->
+                ItemScoring.scoreUsers(users, n, shape.dim(), table, target.size(), scores, from));
+    }
+
+    /**
+     * The same items and scores as scoring every item and then selecting, without storing any
+     * user's full score row: each batch of users is scored and selected block by block of items.
+     */
+    @Override
+    public List<List<ScoredItem>> recommendBatch(List<History> histories, Domain target, int k) {
+        requireNoProfiles();
+        return select(histories, target, k, null);
+    }
+
+    /** Streams the scores of {@link #scoreBatch} block by block (module-internal: full-ranking evaluation uses it). */
+    @Override
+    public void scoreBlocks(List<History> histories, Domain target, int[] pinned, TopKScoring.Sink sink) {
+        requireNoProfiles();
+        streamScores(histories, target, pinned, sink, null);
+    }
+
+    private List<List<ScoredItem>> select(List<History> histories, Domain target, int k, float[][] profiles) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, got " + k);
+        }
+        checkTarget(target);
+        requireProfiles(histories, profiles);
+        ScoreArguments.requireKnownItems(histories, itemCount);
+        List<List<ScoredItem>> out = new ArrayList<>(histories.size());
+        forEachUserBatch(histories, target, profiles, (users, from, n, table) -> {
+            int[][] seen = new int[n][];
+            for (int b = 0; b < n; b++) {
+                seen[b] = ScoreArguments.localItemsIn(histories.get(from + b), target);
+            }
+            for (TopKScoring.Selection t : TopKScoring.select(users, n, shape.dim(), table, target.size(), seen, k, target.firstItem())) {
+                List<ScoredItem> list = new ArrayList<>(t.items().length);
+                for (int i = 0; i < t.items().length; i++) {
+                    list.add(new ScoredItem(target.firstItem() + t.items()[i], t.scores()[i]));
+                }
+                out.add(list);
+            }
+        });
+        return out;
+    }
+
+    private void streamScores(List<History> histories, Domain target, int[] pinned, TopKScoring.Sink sink, float[][] profiles) {
+        checkTarget(target);
+        requireProfiles(histories, profiles);
+        ScoreArguments.requireKnownItems(histories, itemCount);
+        forEachUserBatch(histories, target, profiles, (users, from, n, table) ->
+                TopKScoring.scoreBlocks(users, n, shape.dim(), table, target.size(), pinned, from, sink));
+    }
+
+    private void requireProfiles(List<History> histories, float[][] profiles) {
         if (scoresWithProfiles() && (profiles == null || profiles.length < histories.size())) {
             throw new IllegalArgumentException("this model scores with profiles: give one profile vector per history");
         }
-        ScoreArguments.requireScoreRows(histories, target, scores);
-        ScoreArguments.requireKnownItems(histories, itemCount);
+    }
+
+    /** What is done with one batch's user vectors: {@code users[0, n)} are those of the histories {@code [from, from + n)}. */
+    private interface UserBatch {
+        void accept(float[][] users, int from, int n, float[][] table);
+    }
+
+    /**
+     * Runs the networks on the histories in batches of {@link #BATCH} on one borrowed replica and
+     * hands each batch's user vectors (global thread, plus the target's domain thread where it is
+     * used, plus the projected profile when the model scores with profiles), with the target
+     * domain's item table, to {@code use}: scoring, top-k and streamed ranking share this loop.
+     */
+    private void forEachUserBatch(List<History> histories, Domain target, float[][] profiles, UserBatch use) {
         float[][] table = tables()[target.index()];
         replicas.run(r -> {
-            int d = shape.dim();
             for (int from = 0; from < histories.size(); from += BATCH) {
                 int n = Math.min(BATCH, histories.size() - from);
-                int[][] windows = r.work.windows(n);
-                for (int b = 0; b < n; b++) {
-                    windows[b] = histories.get(from + b).toArray();
-                }
-                r.fill(n);
-                float[][] hidden = null; // only empty histories: no pass
-                if (r.work.batch().sequences > 0) {
-                    r.global().forward(r.work.batch(), false);
-                    hidden = r.global().hidden();
-                }
-                float[][] users = r.work.users(n);
-                HistoryWindows.lastHidden(hidden, d, r.work.lastRow(), n, parameters.get("last_ln.bias").vectorValue(), users);
-                if (threadUsed[target.index()]) {
-                    for (int b = 0; b < n; b++) {
-                        windows[b] = histories.get(from + b).restrictTo(target).toArray();
-                    }
-                    r.fill(n);
-                    float[][] domainHidden = null;
-                    if (r.work.batch().sequences > 0) {
-                        DomainThread thread = r.thread(target.index());
-                        thread.forward(r.work.batch(), false);
-                        domainHidden = thread.hidden();
-                    }
-                    float[][] domainUsers = r.domainUsers();
-                    HistoryWindows.lastHidden(domainHidden, d, r.work.lastRow(), n, null, domainUsers);
-                    for (int b = 0; b < n; b++) {
-                        for (int f = 0; f < d; f++) {
-                            users[b][f] += domainUsers[b][f];
-                        }
-                    }
-                    if (scoresWithProfiles()) {
-                        addProfiles(r, users, profiles, from, n, target.index());
-                    }
-                }
-                ItemScoring.scoreUsers(users, n, d, table, target.size(), scores, from);
+                use.accept(userVectors(r, histories, target, profiles, from, n), from, n, table);
             }
         });
+    }
+
+    /** The user vectors of the histories {@code [from, from + n)} (rows {@code [0, n)}). */
+    private float[][] userVectors(Replica r, List<History> histories, Domain target, float[][] profiles, int from, int n) {
+        int d = shape.dim();
+        int[][] windows = r.work.windows(n);
+        for (int b = 0; b < n; b++) {
+            windows[b] = histories.get(from + b).toArray();
+        }
+        r.fill(n);
+        float[][] hidden = null; // only empty histories: no pass
+        if (r.work.batch().sequences > 0) {
+            r.global().forward(r.work.batch(), false);
+            hidden = r.global().hidden();
+        }
+        float[][] users = r.work.users(n);
+        HistoryWindows.lastHidden(hidden, d, r.work.lastRow(), n, parameters.get("last_ln.bias").vectorValue(), users);
+        if (threadUsed[target.index()]) {
+            for (int b = 0; b < n; b++) {
+                windows[b] = histories.get(from + b).restrictTo(target).toArray();
+            }
+            r.fill(n);
+            float[][] domainHidden = null;
+            if (r.work.batch().sequences > 0) {
+                DomainThread thread = r.thread(target.index());
+                thread.forward(r.work.batch(), false);
+                domainHidden = thread.hidden();
+            }
+            float[][] domainUsers = r.domainUsers();
+            HistoryWindows.lastHidden(domainHidden, d, r.work.lastRow(), n, null, domainUsers);
+            for (int b = 0; b < n; b++) {
+                for (int f = 0; f < d; f++) {
+                    users[b][f] += domainUsers[b][f];
+                }
+            }
+            if (scoresWithProfiles()) {
+                addProfiles(r, users, profiles, from, n, target.index());
+            }
+        }
+        return users;
     }
 
     /** Adds each user's projected profile (users with a zero profile vector get nothing). */

@@ -46,4 +46,21 @@ public final class ScoreArguments {
             }
         }
     }
+
+    /**
+     * The history's items of the target domain as ascending local indices (they may repeat): what
+     * recommendations leave out.
+     */
+    public static int[] localItemsIn(History history, Domain target) {
+        int[] local = new int[history.length()];
+        int n = 0;
+        for (int i = 0; i < history.length(); i++) {
+            if (target.contains(history.item(i))) {
+                local[n++] = history.item(i) - target.firstItem();
+            }
+        }
+        int[] out = java.util.Arrays.copyOf(local, n);
+        java.util.Arrays.sort(out);
+        return out;
+    }
 }

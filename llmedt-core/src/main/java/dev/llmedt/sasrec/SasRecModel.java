@@ -166,7 +166,7 @@ public final class SasRecModel implements Recommender, BlockScorer {
         forEachUserBatch(histories, target, (users, from, n, table) -> {
             int[][] seen = new int[n][];
             for (int b = 0; b < n; b++) {
-                seen[b] = seenIn(histories.get(from + b), target);
+                seen[b] = ScoreArguments.localItemsIn(histories.get(from + b), target);
             }
             for (TopKScoring.Selection t : TopKScoring.select(users, n, shape.dim(), table, target.size(), seen, k, target.firstItem())) {
                 List<ScoredItem> list = new ArrayList<>(t.items().length);
@@ -205,20 +205,6 @@ public final class SasRecModel implements Recommender, BlockScorer {
                 use.accept(userVectors(r, histories, from, n), from, n, table);
             }
         });
-    }
-
-    /** The history's items of the target domain as ascending local indices: recommendations leave them out. */
-    private static int[] seenIn(History history, Domain target) {
-        int[] local = new int[history.length()];
-        int n = 0;
-        for (int i = 0; i < history.length(); i++) {
-            if (target.contains(history.item(i))) {
-                local[n++] = history.item(i) - target.firstItem();
-            }
-        }
-        int[] out = Arrays.copyOf(local, n);
-        Arrays.sort(out);
-        return out;
     }
 
     /** Runs the network on the histories {@code [from, from + n)} and returns their user vectors (rows {@code [0, n)}). */

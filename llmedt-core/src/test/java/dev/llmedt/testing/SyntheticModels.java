@@ -1,6 +1,7 @@
 package dev.llmedt.testing;
 
 import dev.llmedt.LlmEdtModel;
+import dev.llmedt.Recommender;
 import dev.llmedt.ProgressListener;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.data.CdsrDataset;
@@ -12,6 +13,8 @@ import dev.llmedt.dualphase.FineTuningConfig;
 import dev.llmedt.dualphase.ItemRepresentation;
 import dev.llmedt.dualphase.LlmEdtTrainer;
 import dev.llmedt.dualphase.PretrainingConfig;
+import dev.llmedt.dualphase.ProfileSource;
+import dev.llmedt.dualphase.ProfileVectors;
 import dev.llmedt.sasrec.SasRecConfig;
 import dev.llmedt.sasrec.SasRecModel;
 import dev.llmedt.sasrec.SasRecTrainer;
@@ -98,6 +101,49 @@ public final class SyntheticModels {
                 throw new java.io.UncheckedIOException(e);
             }
         });
+    }
+
+    /** The width of the synthetic profile vectors. */
+    public static final int PROFILE_WIDTH = 12;
+
+    /**
+     * A profile source for the profile-in-score model: a Gaussian vector per history, seeded by its
+     * last {@value #WINDOW} items (the items the model reads, so that the recommender contract's
+     * window rule holds; equal windows get equal profiles whatever the batch), zero for the empty history.
+     */
+    public static ProfileSource profileSource() {
+        return histories -> {
+            float[][] out = new float[histories.size()][PROFILE_WIDTH];
+            for (int i = 0; i < out.length; i++) {
+                if (histories.get(i).length() == 0) {
+                    continue;
+                }
+                int[] items = histories.get(i).toArray();
+                int[] window = java.util.Arrays.copyOfRange(items, Math.max(0, items.length - WINDOW), items.length);
+                java.util.SplittableRandom r = new java.util.SplittableRandom(java.util.Arrays.hashCode(window));
+                for (int j = 0; j < PROFILE_WIDTH; j++) {
+                    out[i][j] = (float) r.nextGaussian();
+                }
+            }
+            return out;
+        };
+    }
+
+    /**
+     * A fine-tuned LLM-EDT model that adds the user's projected profile to the score, scoring
+     * through {@link #profileSource()} ({@link LlmEdtModel#withProfiles}).
+     */
+    public static Recommender llmEdtProfileInScore() {
+        LlmEdtModel m = model("llm-edt-profile-in-score", () -> {
+            DualPhaseConfig c = config(true, true);
+            c = c.withFineTuning(c.fineTuning().toBuilder().profileInScore(true).alignmentWeight(0.5).build());
+            java.util.List<dev.llmedt.data.History> inputs = new java.util.ArrayList<>();
+            DATA.train().forEach(u -> inputs.add(u.items()));
+            ProfileVectors profiles = new ProfileVectors(profileSource().vectors(inputs), "synthetic-gaussian-12", Map.of());
+            return new LlmEdtTrainer(c).train(DualPhaseInput.of(DATA).withItemEmbeddings(embeddings()).withProfiles(profiles)
+                    .withProfileSource(profileSource()), TrainingListener.none());
+        });
+        return m.withProfiles(profileSource());
     }
 
     /** An LLM-EDT model of phase 1 only. */
