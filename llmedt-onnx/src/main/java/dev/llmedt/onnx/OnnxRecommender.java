@@ -203,8 +203,8 @@ public final class OnnxRecommender implements Recommender, AutoCloseable {
         for (int i = 0; i < n; i++) {
             lengths[i] = Math.max(1, histories.get(order[i]).length());
         }
-        int[] ends = OnnxTextEncoder.partition(lengths, batchSize,
-                runtime.onGpu() ? OnnxTextEncoder.GPU_RUN_COST_TOKENS : OnnxTextEncoder.CPU_RUN_COST_TOKENS);
+        int[] ends = TokenBatches.partition(lengths, batchSize,
+                runtime.onGpu() ? TokenBatches.GPU_RUN_COST_TOKENS : TokenBatches.CPU_RUN_COST_TOKENS);
         Buffers buf = buffers.poll();
         if (buf == null) {
             buf = new Buffers();

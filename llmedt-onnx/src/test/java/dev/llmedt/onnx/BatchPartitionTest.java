@@ -13,14 +13,14 @@ class BatchPartitionTest {
 
     @Test
     void oneLongTextDoesNotPadTheShortOnes() {
-        assertArrayEquals(new int[] {3, 4}, OnnxTextEncoder.partition(new int[] {5, 5, 5, 100}, 32, 64));
+        assertArrayEquals(new int[] {3, 4}, TokenBatches.partition(new int[] {5, 5, 5, 100}, 32, 64));
     }
 
     @Test
     void equalLengthsFillBatchesUpToTheLimit() {
         int[] lengths = new int[70];
         Arrays.fill(lengths, 12);
-        int[] ends = OnnxTextEncoder.partition(lengths, 32, 64);
+        int[] ends = TokenBatches.partition(lengths, 32, 64);
         assertEquals(3, ends.length, "the fewest runs");
         assertEquals(70, ends[ends.length - 1]);
     }
@@ -31,7 +31,7 @@ class BatchPartitionTest {
         for (int trial = 0; trial < 50; trial++) {
             int[] lengths = random.ints(1 + random.nextInt(300), 3, 120).sorted().toArray();
             int max = 1 + random.nextInt(40);
-            int[] ends = OnnxTextEncoder.partition(lengths, max, 64);
+            int[] ends = TokenBatches.partition(lengths, max, 64);
             int from = 0;
             for (int end : ends) {
                 assertTrue(end > from && end - from <= max, "batch " + from + ".." + end + " within " + max);
@@ -39,6 +39,6 @@ class BatchPartitionTest {
             }
             assertEquals(lengths.length, from);
         }
-        assertEquals(0, OnnxTextEncoder.partition(new int[0], 8, 64).length);
+        assertEquals(0, TokenBatches.partition(new int[0], 8, 64).length);
     }
 }

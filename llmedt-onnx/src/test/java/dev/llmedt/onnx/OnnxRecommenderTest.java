@@ -71,7 +71,7 @@ class OnnxRecommenderTest {
         e = assertThrows(IllegalArgumentException.class, () -> OnnxRecommender.open(garbage));
         assertTrue(e.getMessage().contains("cannot load ONNX model " + garbage), e.getMessage());
         Path encoder = dir.resolve("encoder.onnx");
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream(OnnxTextEncoder.EMBEDDED_MODEL)) {
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream(EncoderLoading.EMBEDDED_MODEL)) {
             Files.copy(in, encoder);
         }
         e = assertThrows(IllegalArgumentException.class, () -> OnnxRecommender.open(encoder));

@@ -61,8 +61,8 @@ class OnnxTextEncoderTest {
     /** Copies the embedded model and tokenizer into a directory as model.onnx and tokenizer.json. */
     static Path exportEmbedded(Path dir) throws IOException {
         ClassLoader loader = OnnxTextEncoderTest.class.getClassLoader();
-        try (InputStream m = loader.getResourceAsStream(OnnxTextEncoder.EMBEDDED_MODEL);
-                InputStream t = loader.getResourceAsStream(OnnxTextEncoder.EMBEDDED_TOKENIZER)) {
+        try (InputStream m = loader.getResourceAsStream(EncoderLoading.EMBEDDED_MODEL);
+                InputStream t = loader.getResourceAsStream(EncoderLoading.EMBEDDED_TOKENIZER)) {
             Files.copy(m, dir.resolve("model.onnx"));
             Files.copy(t, dir.resolve("tokenizer.json"));
         }
