@@ -67,6 +67,11 @@ public final class ExperimentCommand implements Callable<Integer> {
             + "default: encode the items with the embedded encoder (cached in --cache).")
     Path embeddings;
 
+    @Option(names = "--embeddings-row", paramLabel = "NAME=FILE",
+            description = "headline: one more row, LLM-EDT's defaults trained on these item embeddings (an 'encode' file of the same "
+                    + "items from another encoder) and compared with LLM-EDT; repeatable, e.g. bge-small=fk-bge.f32.")
+    private java.util.LinkedHashMap<String, Path> embeddingRows = new java.util.LinkedHashMap<>();
+
     @Option(names = "--cache", paramLabel = "DIR", description = "Text cache of the embedded encoder (default OUT/cache).")
     Path cache;
 
@@ -131,6 +136,19 @@ public final class ExperimentCommand implements Callable<Integer> {
         if ((generator == null) != (generatorModel == null)) {
             throw new IllegalArgumentException("--generator URL and --model NAME go together");
         }
+        for (Map.Entry<String, Path> row : embeddingRows.entrySet()) {
+            if (!(chosen instanceof HeadlineStudy)) {
+                throw new IllegalArgumentException("--embeddings-row adds rows to the headline study, not to " + chosen.name());
+            }
+            if (!row.getKey().matches("[A-Za-z0-9._-]+")) {
+                throw new IllegalArgumentException("--embeddings-row name '" + row.getKey() + "' must use letters, digits, '.', '_' and '-' "
+                        + "(it names the runs' folders)");
+            }
+            if (!Files.isRegularFile(row.getValue())) {
+                throw new IllegalArgumentException("--embeddings-row " + row.getKey() + ": " + row.getValue() + " is not a file (write one "
+                        + "with 'llmedt encode')");
+            }
+        }
         List<Holdout> holdoutList = holdouts == null || holdouts.isEmpty()
                 ? (chosen instanceof HeadlineStudy ? List.of(Holdout.MIXED_LEAVE_ONE_OUT, Holdout.PUBLISHED) : List.of(Holdout.PUBLISHED))
                 : List.copyOf(new java.util.LinkedHashSet<>(holdouts));
@@ -156,7 +174,7 @@ public final class ExperimentCommand implements Callable<Integer> {
             Map<String, Object> header = header(chosen, dataset, seedList, runsDir, options);
             StudyOutput.Writer writer = (o, complete) -> write(chosen.name(), o, header, runner, complete, (System.nanoTime() - start) / 1e9);
             StudyContext context = new StudyContext(runner.withHoldout(holdoutList.get(0)), seedList, out, cost, stdout, writer,
-                    holdoutList);
+                    holdoutList, embeddingRows);
             StudyOutput result = chosen.run(context);
             double seconds = (System.nanoTime() - start) / 1e9;
             write(chosen.name(), result, header, runner, true, seconds);

@@ -38,7 +38,15 @@ final class HeadlineStudy implements Study {
     static final String SASREC = "SASRec";
     static final String LLM_EDT = "LLM-EDT";
 
-    /** The rows, in table order. */
+    /** The rows, in table order, with one row per extra item embeddings (by name) after them. */
+    static List<Row> rows(Map<String, java.nio.file.Path> embeddingRows) {
+        List<Row> rows = new ArrayList<>(rows());
+        embeddingRows.forEach((name, file) -> rows.add(new Row("+ " + name + " item embeddings",
+                RunSpec.llmEdt("embeddings-" + name).withEmbeddings(file), LLM_EDT, 3)));
+        return rows;
+    }
+
+    /** The library's rows, in table order. */
     static List<Row> rows() {
         RunSpec sasrec = RunSpec.sasrec("sasrec");
         RunSpec llmEdt = RunSpec.llmEdt("llm-edt");
@@ -63,7 +71,7 @@ final class HeadlineStudy implements Study {
 
     @Override
     public StudyOutput run(StudyContext context) throws Exception {
-        List<Row> rows = rows();
+        List<Row> rows = rows(context.embeddingRows());
         int tiers = rows.stream().mapToInt(Row::tier).max().orElse(0) + 1;
         Map<String, List<RunResult>> done = new LinkedHashMap<>(); // holdout/row label -> runs
         StudyOutput out = null;

@@ -2,6 +2,7 @@ package dev.llmedt.examples.experiment;
 
 import dev.llmedt.augment.InsertionStrategy;
 import dev.llmedt.examples.LlmEdtFlags;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +19,10 @@ import java.util.Objects;
  * @param fineTuning phase-2 settings that differ from the defaults (adapter_size, alignment_weight)
  * @param phaseOne the run whose phase 1 this run reuses (phase-2-only settings), or null
  * @param flags {@code train --method llm-edt} settings flags applied over the defaults (see {@link LlmEdtFlags}), empty for none
+ * @param embeddings item embeddings of this run instead of the study's (an {@code encode} file), or null for the study's
  */
 record RunSpec(String name, boolean sasrec, AugmenterSettings augmenter, Map<String, Object> fineTuning, RunSpec phaseOne,
-        List<String> flags) {
+        List<String> flags, Path embeddings) {
 
     /** The augmenter's settings a study varies (the others are the defaults). */
     record AugmenterSettings(InsertionStrategy insertion, Double tau, Integer clusters) {
@@ -60,37 +62,41 @@ record RunSpec(String name, boolean sasrec, AugmenterSettings augmenter, Map<Str
         if (!flags.isEmpty()) {
             LlmEdtFlags.parse(flags); // fails now, naming the flag, rather than hours into a study
         }
-        if (sasrec && (augmenter != null || !fineTuning.isEmpty() || phaseOne != null || !flags.isEmpty())) {
-            throw new IllegalArgumentException("run " + name + ": SASRec takes no augmenter, fine-tuning or phase-1 settings");
+        if (sasrec && (augmenter != null || !fineTuning.isEmpty() || phaseOne != null || !flags.isEmpty() || embeddings != null)) {
+            throw new IllegalArgumentException("run " + name + ": SASRec takes no augmenter, fine-tuning, phase-1 or embeddings settings");
+        }
+        if (embeddings != null && phaseOne != null && !embeddings.equals(phaseOne.embeddings())) {
+            throw new IllegalArgumentException("run " + name + ": its embeddings " + embeddings + " differ from those of its phase 1 ("
+                    + phaseOne.name() + ")");
         }
     }
 
     /** LLM-EDT with the library's defaults (hybrid items, no augmenter, no profiles, phase 2 on). */
     static RunSpec llmEdt(String name) {
-        return new RunSpec(name, false, null, Map.of(), null, List.of());
+        return new RunSpec(name, false, null, Map.of(), null, List.of(), null);
     }
 
     /** SASRec with the reference settings. */
     static RunSpec sasrec(String name) {
-        return new RunSpec(name, true, null, Map.of(), null, List.of());
+        return new RunSpec(name, true, null, Map.of(), null, List.of(), null);
     }
 
     RunSpec withAugmenter(AugmenterSettings settings) {
-        return new RunSpec(name, false, settings, fineTuning, phaseOne, flags);
+        return new RunSpec(name, false, settings, fineTuning, phaseOne, flags, embeddings);
     }
 
     /** Phase 2 only, on the phase 1 of the run {@code from}, with beta (profile alignment; 0 = no profiles). */
     RunSpec withAlignmentWeight(double beta, RunSpec from) {
         Map<String, Object> f = new LinkedHashMap<>(fineTuning);
         f.put("alignment_weight", beta);
-        return new RunSpec(name, false, augmenter, f, from, flags);
+        return new RunSpec(name, false, augmenter, f, from, flags, embeddings);
     }
 
     /** Phase 2 only, on the phase 1 of the run {@code from}, with this domain-adapter bottleneck. */
     RunSpec withAdapterSize(int size, RunSpec from) {
         Map<String, Object> f = new LinkedHashMap<>(fineTuning);
         f.put("adapter_size", size);
-        return new RunSpec(name, false, augmenter, f, from, flags);
+        return new RunSpec(name, false, augmenter, f, from, flags, embeddings);
     }
 
     /**
@@ -98,7 +104,15 @@ record RunSpec(String name, boolean sasrec, AugmenterSettings augmenter, Map<Str
      * {@code phaseOneFrom} when not null (for flags that change phase 2 only).
      */
     RunSpec withFlags(List<String> trainFlags, RunSpec phaseOneFrom) {
-        return new RunSpec(name, false, augmenter, fineTuning, phaseOneFrom, trainFlags);
+        return new RunSpec(name, false, augmenter, fineTuning, phaseOneFrom, trainFlags, embeddings);
+    }
+
+    /**
+     * LLM-EDT trained on these item embeddings (an {@code encode} file of the same catalogue, from
+     * another encoder, say) instead of the study's.
+     */
+    RunSpec withEmbeddings(Path file) {
+        return new RunSpec(name, false, augmenter, fineTuning, phaseOne, flags, file);
     }
 
     /** The flags, parsed. */
@@ -116,6 +130,9 @@ record RunSpec(String name, boolean sasrec, AugmenterSettings augmenter, Map<Str
             m.put("phase_one_from", phaseOne == null ? null : phaseOne.name());
             if (!flags.isEmpty()) {
                 m.put("flags", String.join(" ", flags));
+            }
+            if (embeddings != null) {
+                m.put("embeddings", embeddings.getFileName().toString());
             }
         }
         return m;

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a study works with: the runner (data, shared options, cached runs), the seeds, the
@@ -20,9 +21,14 @@ import java.util.List;
  * @param log progress lines (standard output of the command)
  * @param writer writes the study's files after every row
  * @param holdouts the held-out users of the study's runs ({@link #runner()} is the first's; the headline study uses each)
+ * @param embeddingRows headline: extra rows of LLM-EDT's defaults on other item embeddings, by row name (insertion order)
  */
 record StudyContext(StudyRunner runner, List<Long> seeds, Path out, CostOptions cost, PrintWriter log, StudyOutput.Writer writer,
-        List<Holdout> holdouts) {
+        List<Holdout> holdouts, Map<String, Path> embeddingRows) {
+
+    StudyContext {
+        embeddingRows = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(embeddingRows));
+    }
 
     /** The protocol sentence of the headline table. */
     static final String PROTOCOL_HEADLINE = "full ranking (" + Protocol.full().label() + "): each test case's target against every item "

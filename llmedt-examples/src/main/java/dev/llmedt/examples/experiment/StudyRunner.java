@@ -69,6 +69,7 @@ final class StudyRunner implements AutoCloseable {
     private final PrintWriter out;
     private final WriteOption[] writeOptions;
     private ItemEmbeddings embeddings;
+    private final Map<Path, ItemEmbeddings> otherEmbeddings = new java.util.HashMap<>();
     private OnnxTextEncoder rawEncoder;
     private TextEncoder encoder;
     private TextCache cache;
@@ -234,7 +235,8 @@ final class StudyRunner implements AutoCloseable {
         m.put("dataset", data.name());
         m.put("dataset_fingerprint", data.fingerprint());
         m.put("options", options.describe());
-        m.put("embeddings", options.embeddings() == null ? "encoded (embedded all-MiniLM-L6-v2)" : options.embeddings().getFileName().toString());
+        m.put("embeddings", spec.embeddings() != null ? spec.embeddings().getFileName().toString()
+                : options.embeddings() == null ? "encoded (embedded all-MiniLM-L6-v2)" : options.embeddings().getFileName().toString());
         if (!spec.sasrec()) {
             // The resolved configuration (threads left out: they do not change results), so that a run made under other
             // library defaults is trained again rather than reused.
@@ -270,7 +272,8 @@ final class StudyRunner implements AutoCloseable {
     private LlmEdtModel trainLlmEdt(Path dir, RunSpec spec, long seed, RunResult first, Map<String, Object> summary) throws IOException {
         DualPhaseConfig config = config(spec, seed);
         LlmEdt.Builder b = LlmEdt.builder().config(config).itemTemplate(ItemTextTemplate.titles()).listener(TrainingListener.logging())
-                .checkpoints(CheckpointConfig.in(dir.resolve(CHECKPOINTS))).itemEmbeddings(embeddings());
+                .checkpoints(CheckpointConfig.in(dir.resolve(CHECKPOINTS)))
+                .itemEmbeddings(spec.embeddings() == null ? embeddings() : embeddings(spec.embeddings()));
         RunSpec.AugmenterSettings a = spec.augmenter();
         java.util.function.Consumer<TransferableItemAugmenter.Builder> fromFlags = spec.flags().isEmpty() ? null
                 : spec.parsedFlags().augmenter();
@@ -378,6 +381,24 @@ final class StudyRunner implements AutoCloseable {
             }
         }
         return embeddings;
+    }
+
+    /** Item embeddings of a run's own (read once per study, checked against the catalogue). */
+    ItemEmbeddings embeddings(Path file) throws IOException {
+        if (parent != null) {
+            return parent.embeddings(file);
+        }
+        ItemEmbeddings e = otherEmbeddings.get(file);
+        if (e == null) {
+            e = ItemEmbeddings.read(file);
+            try {
+                e.requireCatalog(data.items(), data.name());
+            } catch (IllegalArgumentException x) {
+                throw new IllegalArgumentException(file + ": " + x.getMessage(), x);
+            }
+            otherEmbeddings.put(file, e);
+        }
+        return e;
     }
 
     /** The embedded all-MiniLM-L6-v2 behind the study's text cache (opened once). */

@@ -1,6 +1,7 @@
 package dev.llmedt.examples.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -294,6 +295,43 @@ class ExperimentCommandTest {
         Result again = run(study("headline", out, "--seeds", "1,2"));
         assertEquals(0, again.status(), again.err());
         assertEquals(0, table(out, "headline").path("runs_trained").asInt(), "a finished study is read back");
+
+        // Another encoder's item embeddings: one more row per file, trained on both holdouts; the other rows are read back.
+        Path other = dir.resolve("other-encoder.f32");
+        Result encoded = run("encode", "--data", data.toString(), "--out", other.toString(), "--cache", cache.toString(), "--template",
+                "{title}. {title}");
+        assertEquals(0, encoded.status(), encoded.err());
+        Result extra = run(study("headline", out, "--seeds", "1,2", "--embeddings-row", "other=" + other));
+        assertEquals(0, extra.status(), extra.err());
+        JsonNode withRow = table(out, "headline");
+        assertEquals(2 * 2, withRow.path("runs_trained").asInt(), "only the new row trained, on both holdouts and seeds");
+        List<String> rows = new ArrayList<>();
+        for (JsonNode row : withRow.path("rows")) {
+            rows.add(row.path("holdout").asText() + "/" + row.path("row").asText());
+        }
+        assertTrue(rows.contains("mixed-loo/+ other item embeddings") && rows.contains("published/+ other item embeddings"), rows.toString());
+        JsonNode otherRow = withRow.path("rows").get(rows.indexOf("mixed-loo/+ other item embeddings"));
+        assertEquals("LLM-EDT", otherRow.path("versus").asText());
+        JsonNode otherRun = new ObjectMapper().readTree(out.resolve("runs/mixed-loo/embeddings-other-s1/result.json").toFile());
+        assertEquals("other-encoder.f32", otherRun.at("/identity/embeddings").asText());
+        assertEquals("other-encoder.f32", otherRun.at("/identity/settings/embeddings").asText());
+        JsonNode llmEdtRun = new ObjectMapper().readTree(out.resolve("runs/mixed-loo/llm-edt-s1/result.json").toFile());
+        assertEquals(embeddings.getFileName().toString(), llmEdtRun.at("/identity/embeddings").asText());
+    }
+
+    @Test
+    void anEmbeddingsRowIsCheckedBeforeAnyTraining() {
+        Path out = dir.resolve("embeddings-row-checks");
+        Result missing = run(study("headline", out, "--embeddings-row", "bge=" + dir.resolve("absent.f32")));
+        assertEquals(1, missing.status());
+        assertTrue(missing.err().contains("--embeddings-row bge") && missing.err().contains("absent.f32"), missing.err());
+        Result badName = run(study("headline", out, "--embeddings-row", "b g e=" + embeddings));
+        assertEquals(1, badName.status());
+        assertTrue(badName.err().contains("'b g e'"), badName.err());
+        Result otherStudy = run(study("insertion", out, "--embeddings-row", "bge=" + embeddings));
+        assertEquals(1, otherStudy.status());
+        assertTrue(otherStudy.err().contains("headline"), otherStudy.err());
+        assertFalse(Files.exists(out.resolve("runs")), "nothing trained");
     }
 
     @Test
@@ -305,7 +343,7 @@ class ExperimentCommandTest {
                 () -> RunSpec.llmEdt("x").withFlags(List.of("--embeddings", "a.f32"), null));
         assertTrue(file.getMessage().contains("flag --embeddings names a file"), file.getMessage());
         IllegalArgumentException sasrec = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> new RunSpec("s", true, null, Map.of(), null, List.of("--augmenter")));
+                () -> new RunSpec("s", true, null, Map.of(), null, List.of("--augmenter"), null));
         assertTrue(sasrec.getMessage().contains("SASRec takes no"), sasrec.getMessage());
     }
 
