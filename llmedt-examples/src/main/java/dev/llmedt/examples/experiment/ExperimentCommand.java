@@ -67,6 +67,12 @@ public final class ExperimentCommand implements Callable<Integer> {
             + "default: encode the items with the embedded encoder (cached in --cache).")
     Path embeddings;
 
+    @Option(names = "--row", paramLabel = "NAME=FLAGS",
+            description = "headline: one more row, LLM-EDT's defaults with these 'train' settings flags (space-separated; flags that "
+                    + "change phase 2 only reuse LLM-EDT's phase 1), compared with LLM-EDT; repeatable, e.g. "
+                    + "\"lr3=--fine-tuning-lr 3e-3\".")
+    private java.util.LinkedHashMap<String, String> flagRows = new java.util.LinkedHashMap<>();
+
     @Option(names = "--embeddings-row", paramLabel = "NAME=FILE",
             description = "headline: one more row, LLM-EDT's defaults trained on these item embeddings (an 'encode' file of the same "
                     + "items from another encoder) and compared with LLM-EDT; repeatable, e.g. bge-small=fk-bge.f32.")
@@ -136,6 +142,20 @@ public final class ExperimentCommand implements Callable<Integer> {
         if ((generator == null) != (generatorModel == null)) {
             throw new IllegalArgumentException("--generator URL and --model NAME go together");
         }
+        for (Map.Entry<String, String> row : flagRows.entrySet()) {
+            if (!(chosen instanceof HeadlineStudy)) {
+                throw new IllegalArgumentException("--row adds rows to the headline study, not to " + chosen.name());
+            }
+            if (!row.getKey().matches("[A-Za-z0-9._-]+")) {
+                throw new IllegalArgumentException("--row name '" + row.getKey() + "' must use letters, digits, '.', '_' and '-' "
+                        + "(it names the runs' folders)");
+            }
+            try {
+                HeadlineStudy.rows(Map.of(row.getKey(), row.getValue()), Map.of());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--row " + row.getKey() + ": " + e.getMessage(), e);
+            }
+        }
         for (Map.Entry<String, Path> row : embeddingRows.entrySet()) {
             if (!(chosen instanceof HeadlineStudy)) {
                 throw new IllegalArgumentException("--embeddings-row adds rows to the headline study, not to " + chosen.name());
@@ -174,7 +194,7 @@ public final class ExperimentCommand implements Callable<Integer> {
             Map<String, Object> header = header(chosen, dataset, seedList, runsDir, options);
             StudyOutput.Writer writer = (o, complete) -> write(chosen.name(), o, header, runner, complete, (System.nanoTime() - start) / 1e9);
             StudyContext context = new StudyContext(runner.withHoldout(holdoutList.get(0)), seedList, out, cost, stdout, writer,
-                    holdoutList, embeddingRows);
+                    holdoutList, flagRows, embeddingRows);
             StudyOutput result = chosen.run(context);
             double seconds = (System.nanoTime() - start) / 1e9;
             write(chosen.name(), result, header, runner, true, seconds);

@@ -3,6 +3,8 @@ package dev.llmedt.examples.experiment;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.Holdout;
+import dev.llmedt.dualphase.DualPhaseConfig;
+import dev.llmedt.examples.LlmEdtFlags;
 import dev.llmedt.examples.PairedTests;
 import dev.llmedt.examples.PerUserFile;
 import java.io.IOException;
@@ -38,9 +40,26 @@ final class HeadlineStudy implements Study {
     static final String SASREC = "SASRec";
     static final String LLM_EDT = "LLM-EDT";
 
-    /** The rows, in table order, with one row per extra item embeddings (by name) after them. */
-    static List<Row> rows(Map<String, java.nio.file.Path> embeddingRows) {
+    /**
+     * The rows, in table order, then one row per extra setting (LLM-EDT's defaults with those
+     * {@code train} flags; flags that change phase 2 only reuse LLM-EDT's phase 1) and one per extra
+     * item embeddings, each compared with LLM-EDT.
+     *
+     * @param flagRows extra rows by name: their train flags, separated by spaces
+     * @param embeddingRows extra rows by name: their item embeddings file
+     */
+    static List<Row> rows(Map<String, String> flagRows, Map<String, java.nio.file.Path> embeddingRows) {
         List<Row> rows = new ArrayList<>(rows());
+        RunSpec llmEdt = rows.get(1).spec();
+        DualPhaseConfig defaults = DualPhaseConfig.defaults();
+        flagRows.forEach((name, text) -> {
+            List<String> flags = List.of(text.strip().split("\\s+"));
+            LlmEdtFlags parsed = LlmEdtFlags.parse(flags);
+            boolean phaseTwoOnly = parsed.augmenter() == null
+                    && parsed.config(defaults).withFineTuning(defaults.fineTuning()).equals(defaults);
+            rows.add(new Row("+ " + name + " (" + String.join(" ", flags) + ")",
+                    RunSpec.llmEdt("row-" + name).withFlags(flags, phaseTwoOnly ? llmEdt : null), LLM_EDT, 3));
+        });
         embeddingRows.forEach((name, file) -> rows.add(new Row("+ " + name + " item embeddings",
                 RunSpec.llmEdt("embeddings-" + name).withEmbeddings(file), LLM_EDT, 3)));
         return rows;
@@ -71,7 +90,7 @@ final class HeadlineStudy implements Study {
 
     @Override
     public StudyOutput run(StudyContext context) throws Exception {
-        List<Row> rows = rows(context.embeddingRows());
+        List<Row> rows = rows(context.flagRows(), context.embeddingRows());
         int tiers = rows.stream().mapToInt(Row::tier).max().orElse(0) + 1;
         Map<String, List<RunResult>> done = new LinkedHashMap<>(); // holdout/row label -> runs
         StudyOutput out = null;

@@ -21,12 +21,14 @@ import java.util.Map;
  * @param log progress lines (standard output of the command)
  * @param writer writes the study's files after every row
  * @param holdouts the held-out users of the study's runs ({@link #runner()} is the first's; the headline study uses each)
+ * @param flagRows headline: extra rows of LLM-EDT's defaults with other settings (train flags), by row name (insertion order)
  * @param embeddingRows headline: extra rows of LLM-EDT's defaults on other item embeddings, by row name (insertion order)
  */
 record StudyContext(StudyRunner runner, List<Long> seeds, Path out, CostOptions cost, PrintWriter log, StudyOutput.Writer writer,
-        List<Holdout> holdouts, Map<String, Path> embeddingRows) {
+        List<Holdout> holdouts, Map<String, String> flagRows, Map<String, Path> embeddingRows) {
 
     StudyContext {
+        flagRows = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(flagRows));
         embeddingRows = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(embeddingRows));
     }
 

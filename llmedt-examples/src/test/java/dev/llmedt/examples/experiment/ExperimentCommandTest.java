@@ -301,10 +301,11 @@ class ExperimentCommandTest {
         Result encoded = run("encode", "--data", data.toString(), "--out", other.toString(), "--cache", cache.toString(), "--template",
                 "{title}. {title}");
         assertEquals(0, encoded.status(), encoded.err());
-        Result extra = run(study("headline", out, "--seeds", "1,2", "--embeddings-row", "other=" + other));
+        Result extra = run(study("headline", out, "--seeds", "1,2", "--embeddings-row", "other=" + other, "--row",
+                "lr=--fine-tuning-lr 3e-3"));
         assertEquals(0, extra.status(), extra.err());
         JsonNode withRow = table(out, "headline");
-        assertEquals(2 * 2, withRow.path("runs_trained").asInt(), "only the new row trained, on both holdouts and seeds");
+        assertEquals(2 * 2 * 2, withRow.path("runs_trained").asInt(), "only the new rows trained, on both holdouts and seeds");
         List<String> rows = new ArrayList<>();
         for (JsonNode row : withRow.path("rows")) {
             rows.add(row.path("holdout").asText() + "/" + row.path("row").asText());
@@ -317,6 +318,10 @@ class ExperimentCommandTest {
         assertEquals("other-encoder.f32", otherRun.at("/identity/settings/embeddings").asText());
         JsonNode llmEdtRun = new ObjectMapper().readTree(out.resolve("runs/mixed-loo/llm-edt-s1/result.json").toFile());
         assertEquals(embeddings.getFileName().toString(), llmEdtRun.at("/identity/embeddings").asText());
+        assertTrue(rows.contains("mixed-loo/+ lr (--fine-tuning-lr 3e-3)"), rows.toString());
+        JsonNode lrRun = new ObjectMapper().readTree(out.resolve("runs/mixed-loo/row-lr-s2/result.json").toFile());
+        assertTrue(lrRun.at("/phase_1/reused").asBoolean(), "a phase-2 setting reuses LLM-EDT's phase 1: " + lrRun.path("phase_1"));
+        assertEquals("--fine-tuning-lr 3e-3", lrRun.at("/identity/settings/flags").asText());
     }
 
     @Test
@@ -328,6 +333,12 @@ class ExperimentCommandTest {
         Result badName = run(study("headline", out, "--embeddings-row", "b g e=" + embeddings));
         assertEquals(1, badName.status());
         assertTrue(badName.err().contains("'b g e'"), badName.err());
+        Result badFlag = run(study("headline", out, "--row", "x=--fine-tuning-lr -1"));
+        assertEquals(1, badFlag.status());
+        assertTrue(badFlag.err().contains("--row x") && badFlag.err().contains("-1"), badFlag.err());
+        Result fileFlag = run(study("headline", out, "--row", "x=--embeddings a.f32"));
+        assertEquals(1, fileFlag.status());
+        assertTrue(fileFlag.err().contains("--embeddings names a file"), fileFlag.err());
         Result otherStudy = run(study("insertion", out, "--embeddings-row", "bge=" + embeddings));
         assertEquals(1, otherStudy.status());
         assertTrue(otherStudy.err().contains("headline"), otherStudy.err());
