@@ -101,8 +101,10 @@ public interface LlmEdtModel extends Recommender {
     JsonNode provenance();
 
     /**
-     * Returns whether the score includes the user's projected profile; such a model scores through
-     * {@link #withProfiles} (or {@link #scoreBatch(List, Domain, float[][], float[][])}).
+     * Returns whether the score includes the user's projected profile; such a model scores with
+     * profiles through {@link #withProfiles} (or {@link #scoreBatch(List, Domain, float[][], float[][])});
+     * its own {@code score}, {@code recommend} and evaluation score every user as one without a
+     * profile (the profile term zero) and log a warning once.
      */
     boolean scoresWithProfiles();
 
@@ -116,7 +118,7 @@ public interface LlmEdtModel extends Recommender {
      * Scores the target domain for several histories, with their profile vectors when the model
      * scores with profiles.
      *
-     * @param profiles one profile vector per history (zero: none), or null when the model does not use them
+     * @param profiles one profile vector per history (a zero vector: no profile), or null for no profile term
      */
     void scoreBatch(List<History> histories, Domain target, float[][] scores, float[][] profiles);
 

@@ -33,11 +33,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The pure-Java {@link LlmEdtModel}: phase-1 backbone, domain threads and item table (see the interface). */
 final class DualPhaseModel implements LlmEdtModel, BlockScorer {
 
     static final String KIND = "llm-edt";
+    private static final Logger LOG = LoggerFactory.getLogger(DualPhaseModel.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The most histories per forward pass (as in SASRec: about 24 MB of activations per network at width 64 and window 50). */
     private static final int BATCH = 32;
@@ -54,6 +57,7 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
     private final JsonNode provenance;
     private final ReplicaPool<Replica> replicas = new ReplicaPool<>(Replica::new);
     private volatile float[][][] domainTables;
+    private final java.util.concurrent.atomic.AtomicBoolean warnedWithoutProfiles = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * One caller's working set: buffers sized to the largest chunk it has run (one window for a
@@ -263,15 +267,20 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
 
     @Override
     public void scoreBatch(List<History> histories, Domain target, float[][] scores) {
-        requireNoProfiles();
+        warnWithoutProfiles();
         scoreBatch(histories, target, scores, null);
     }
 
-    private void requireNoProfiles() {
-        if (scoresWithProfiles()) {
-            throw new IllegalStateException("this model adds the user's profile to the score: score through withProfiles(source), "
-                    + "with a profile source made like its training profiles (" + provenance.path("profiles").path("encoder").asText()
-                    + ")");
+    /**
+     * Without a profile source a model that adds the profile to its score scores every user as one
+     * without a profile (the profile term is zero, as for a user whose profile vector is zero), and
+     * says so once per model.
+     */
+    private void warnWithoutProfiles() {
+        if (scoresWithProfiles() && warnedWithoutProfiles.compareAndSet(false, true)) {
+            LOG.warn("this LLM-EDT model adds the user's profile to its score, but it is scoring without profiles: every user is "
+                    + "scored as one without a profile; score through withProfiles(source), with a profile source made like its "
+                    + "training profiles ({}), for its full scores", provenance.path("profiles").path("encoder").asText());
         }
     }
 
@@ -291,14 +300,14 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
      */
     @Override
     public List<List<ScoredItem>> recommendBatch(List<History> histories, Domain target, int k) {
-        requireNoProfiles();
+        warnWithoutProfiles();
         return select(histories, target, k, null);
     }
 
     /** Streams the scores of {@link #scoreBatch} block by block (module-internal: full-ranking evaluation uses it). */
     @Override
     public void scoreBlocks(List<History> histories, Domain target, int[] pinned, TopKScoring.Sink sink) {
-        requireNoProfiles();
+        warnWithoutProfiles();
         streamScores(histories, target, pinned, sink, null);
     }
 
@@ -335,8 +344,9 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
     }
 
     private void requireProfiles(List<History> histories, float[][] profiles) {
-        if (scoresWithProfiles() && (profiles == null || profiles.length < histories.size())) {
-            throw new IllegalArgumentException("this model scores with profiles: give one profile vector per history");
+        if (scoresWithProfiles() && profiles != null && profiles.length < histories.size()) {
+            throw new IllegalArgumentException("this model scores with profiles: give one profile vector per history, got "
+                    + profiles.length + " for " + histories.size() + " histories");
         }
     }
 
@@ -394,7 +404,7 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
                     users[b][f] += domainUsers[b][f];
                 }
             }
-            if (scoresWithProfiles()) {
+            if (scoresWithProfiles() && profiles != null) {
                 addProfiles(r, users, profiles, from, n, target.index());
             }
         }

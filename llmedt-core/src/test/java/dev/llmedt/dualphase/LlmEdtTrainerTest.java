@@ -353,13 +353,20 @@ class LlmEdtTrainerTest {
         assertTrue(m.scoresWithProfiles());
         Domain food = data.domains().get(0);
         History h = data.test().get(0).input();
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.score(h, food, new float[food.size()]));
-        assertTrue(e.getMessage().contains("withProfiles"), e.getMessage());
+        // Without a source the model honours the Recommender contract: it scores the user as one without a profile.
+        float[] bare = new float[food.size()];
+        m.score(h, food, bare);
         float[] with = new float[food.size()];
         m.withProfiles(source).score(h, food, with);
         float[][] none = new float[1][food.size()];
         m.scoreBatch(List.of(h), food, none, new float[1][width]);
         assertFalse(java.util.Arrays.equals(with, none[0]), "the profile changes the scores");
+        assertArrayEquals(none[0], bare, "no source: the scores of a zero profile");
+        float[][] nullProfiles = new float[1][food.size()];
+        m.scoreBatch(List.of(h), food, nullProfiles, null);
+        assertArrayEquals(bare, nullProfiles[0], "null profiles: no profile term");
+        assertThrows(IllegalArgumentException.class, () -> m.scoreBatch(List.of(h, h), food, new float[2][food.size()], new float[1][width]),
+                "one profile vector short");
         m.save(dir.resolve("p.model"));
         LlmEdtModel loaded = LlmEdtModel.load(dir.resolve("p.model"));
         float[] again = new float[food.size()];

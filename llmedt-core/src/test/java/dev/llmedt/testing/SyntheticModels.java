@@ -134,7 +134,12 @@ public final class SyntheticModels {
      * through {@link #profileSource()} ({@link LlmEdtModel#withProfiles}).
      */
     public static Recommender llmEdtProfileInScore() {
-        LlmEdtModel m = model("llm-edt-profile-in-score", () -> {
+        return llmEdtProfileInScoreModel().withProfiles(profileSource());
+    }
+
+    /** The model of {@link #llmEdtProfileInScore()} itself (scoring without a profile source). */
+    public static LlmEdtModel llmEdtProfileInScoreModel() {
+        return model("llm-edt-profile-in-score", () -> {
             DualPhaseConfig c = config(true, true);
             c = c.withFineTuning(c.fineTuning().toBuilder().profileInScore(true).alignmentWeight(0.5).build());
             java.util.List<dev.llmedt.data.History> inputs = new java.util.ArrayList<>();
@@ -143,7 +148,6 @@ public final class SyntheticModels {
             return new LlmEdtTrainer(c).train(DualPhaseInput.of(DATA).withItemEmbeddings(embeddings()).withProfiles(profiles)
                     .withProfileSource(profileSource()), TrainingListener.none());
         });
-        return m.withProfiles(profileSource());
     }
 
     /** An LLM-EDT model of phase 1 only. */
