@@ -54,58 +54,14 @@ final class AugmentCommand implements Callable<Integer> {
                     + "from the same dataset and template (and, with --generator, from the same encoder).")
     Path embeddingsFile;
 
-    @Option(names = "--generator", paramLabel = "URL",
-            description = "An OpenAI-compatible chat server, e.g. http://localhost:8000/v1 (with --model). Default: offline mode.")
-    URI generatorUrl;
-
-    @Option(names = "--model", paramLabel = "NAME", description = "With --generator: the chat model's name on the server.")
-    String generatorModel;
-
-    @Option(names = "--generator-api-key-env", paramLabel = "VAR",
-            description = "With --generator: the environment variable holding its API key.")
-    String generatorApiKeyEnv;
+    @Mixin
+    GeneratorOptions generator;
 
     @Mixin
-    GeneratorLimits generatorLimits;
-
-    @Option(names = "--tau", defaultValue = "0.5", paramLabel = "X",
-            description = "Similarity threshold: candidates below it are noise (default: ${DEFAULT-VALUE}).")
-    double tau;
-
-    @Option(names = "--clusters", defaultValue = "64", paramLabel = "K", description = "k-means clusters per domain (default: ${DEFAULT-VALUE}).")
-    int clusters;
-
-    @Option(names = "--insertion", defaultValue = "after-source", paramLabel = "after-source|append|random",
-            description = "Where inserted items go (default: ${DEFAULT-VALUE}).")
-    String insertion;
-
-    @Option(names = "--minor-share", defaultValue = "0.2", paramLabel = "X",
-            description = "Users with a domain holding less than this share of their items are augmented (default: ${DEFAULT-VALUE}).")
-    double minorShare;
+    AugmenterOptions augmenter;
 
     @Option(names = "--max-users", paramLabel = "N", description = "Augment at most N users (a seeded choice; default: all).")
     Integer maxUsers;
-
-    @Option(names = "--max-insertions", defaultValue = "5", paramLabel = "N",
-            description = "At most N items per user (default: ${DEFAULT-VALUE}).")
-    int maxInsertions;
-
-    @Option(names = "--inserted-items-are-targets", description = "Let inserted items be training targets (default: context only).")
-    boolean insertedTargets;
-
-    @Option(names = "--bridges", defaultValue = "text", paramLabel = "text|csls|behaviour",
-            description = "Offline: how the bridge item of a user's item is picked: its nearest item by cosine (text), by cross-domain "
-                    + "similarity local scaling, which pushes down hub items (csls), or the item users most often took next after it, "
-                    + "falling back to csls (behaviour) (default: ${DEFAULT-VALUE}).")
-    String bridges;
-
-    @Option(names = "--bridge-cap", paramLabel = "N", description = "At most N insertions of any one item over all users, "
-            + "users in training order (default: no cap).")
-    Integer bridgeCap;
-
-    @Option(names = "--inserted-target-weight", paramLabel = "W",
-            description = "With --inserted-items-are-targets: the training loss weight of inserted targets, 0 to 1 (default: 1).")
-    Double insertedTargetWeight;
 
     @Option(names = "--seed", defaultValue = "42", paramLabel = "N", description = "Seed of k-means, the user cap and random insertion "
             + "(default: ${DEFAULT-VALUE}).")
@@ -130,22 +86,9 @@ final class AugmentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
-        if ((generatorUrl == null) != (generatorModel == null)) {
-            throw new IllegalArgumentException("--generator URL and --model NAME go together");
-        }
-        if (generatorUrl == null && generatorApiKeyEnv != null) {
-            throw new IllegalArgumentException("--generator-api-key-env applies to --generator only");
-        }
-        generatorLimits.checkApplies(generatorUrl != null);
-        TransferableItemAugmenter.Builder builder = TransferableItemAugmenter.builder().similarityThreshold(tau).clusters(clusters)
-                .insertion(InsertionStrategy.parse(insertion)).minorShareThreshold(minorShare).maxInsertionsPerUser(maxInsertions)
-                .insertedItemsAreTargets(insertedTargets).seed(seed).bridges(BridgeScoring.parse(bridges));
-        if (bridgeCap != null) {
-            builder.maxInsertionsPerBridgeItem(bridgeCap);
-        }
-        if (insertedTargetWeight != null) {
-            builder.insertedTargetWeight(insertedTargetWeight);
-        }
+        generator.check();
+        TransferableItemAugmenter.Builder builder = TransferableItemAugmenter.builder().seed(seed);
+        augmenter.settings().accept(builder);
         if (maxUsers != null) {
             builder.maxUsers(maxUsers);
         }
@@ -156,11 +99,10 @@ final class AugmentCommand implements Callable<Integer> {
         output.checkFile(out, OUT);
         CdsrDataset data = dataOptions.read();
         TextCache cache = encoderOptions.openCache();
-        boolean needEncoder = embeddingsFile == null || generatorUrl != null;
+        boolean needEncoder = embeddingsFile == null || generator.given();
         double encodeSeconds = 0;
         try (TextEncoder model = needEncoder ? encoderOptions.open(threads, encoderLimits) : null;
-                GeneratorLimits.Run generator = generatorUrl == null ? null
-                        : GeneratorLimits.Run.of(generatorLimits.open(generatorUrl, generatorModel, generatorApiKeyEnv), generatorModel, cache)) {
+                GeneratorLimits.Run chat = generator.open(cache)) {
             TextEncoder encoder = model == null || cache == null ? model : cache.cached(model);
             ItemEmbeddings embeddings;
             if (embeddingsFile != null) {
@@ -174,23 +116,23 @@ final class AugmentCommand implements Callable<Integer> {
                 embeddings = ItemEmbeddings.encode(data.items(), encoder, template, ConsoleProgress.create());
                 encodeSeconds = (System.nanoTime() - t0) / 1e9;
             }
-            if (generator != null) {
-                builder.generator(generator, encoder);
+            if (chat != null) {
+                builder.generator(chat, encoder);
             }
-            TransferableItemAugmenter augmenter = builder.build();
+            TransferableItemAugmenter built = builder.build();
             long t0 = System.nanoTime();
-            AugmentedData augmented = augmenter.augment(data, embeddings, ConsoleProgress.create());
+            AugmentedData augmented = built.augment(data, embeddings, ConsoleProgress.create());
             double seconds = (System.nanoTime() - t0) / 1e9;
             OutputOptions.writeOrKeep(out, OUT, file -> augmented.writeInsertions(file, output.writeOptions()));
             AugmentationReport report = augmented.report();
             if (json) {
                 Map<String, Object> summary = new LinkedHashMap<>();
                 summary.put("dataset", data.name());
-                summary.put("mode", generator == null ? "offline" : "generator");
-                summary.put("generator_model", generator == null ? null : generator.modelId());
+                summary.put("mode", chat == null ? "offline" : "generator");
+                summary.put("generator_model", chat == null ? null : chat.modelId());
                 summary.put("model_id", embeddings.modelId());
                 summary.put("template", embeddings.template());
-                summary.put("settings", augmenter.settings().toMap());
+                summary.put("settings", built.settings().toMap());
                 summary.put("seconds", round(seconds));
                 summary.put("encode_seconds", embeddingsFile != null ? null : round(encodeSeconds));
                 summary.putAll(report.toMap());
@@ -200,8 +142,8 @@ final class AugmentCommand implements Callable<Integer> {
             } else {
                 print(stdout, data, augmented, seconds);
             }
-            if (generator != null && generator.producedNothing()) {
-                spec.commandLine().getErr().println(generator.failureSummary());
+            if (chat != null && chat.producedNothing()) {
+                spec.commandLine().getErr().println(chat.failureSummary());
                 return GeneratorLimits.EXIT_GENERATOR_FAILED;
             }
         }

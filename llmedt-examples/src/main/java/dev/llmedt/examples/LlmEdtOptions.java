@@ -50,19 +50,8 @@ final class LlmEdtOptions {
             description = "llm-edt: item embeddings written by 'encode' (FILE + FILE.json) instead of encoding the items here.")
     Path embeddingsFile;
 
-    @Option(names = "--generator", paramLabel = "URL",
-            description = "llm-edt: an OpenAI-compatible chat server for the augmenter, e.g. http://localhost:8000/v1 (with --model). "
-                    + "Default: offline.")
-    URI generatorUrl;
-
-    @Option(names = "--model", paramLabel = "NAME", description = "llm-edt, with --generator: the chat model's name on the server.")
-    String generatorModel;
-
-    @Option(names = "--generator-api-key-env", paramLabel = "VAR", description = "With --generator: the variable holding its API key.")
-    String generatorApiKeyEnv;
-
     @Mixin
-    GeneratorLimits generatorLimits;
+    GeneratorOptions generator;
 
     @Option(names = "--item-representation", paramLabel = "id|llm|hybrid",
             description = "llm-edt: item vectors from a learned table (id), the adapted text embedding (llm) or both (hybrid; default).")
@@ -99,36 +88,8 @@ final class LlmEdtOptions {
     @Option(names = "--no-profiles", description = "llm-edt: no profile alignment in phase 2 (the default).")
     boolean noProfiles;
 
-    @Option(names = "--insertion", paramLabel = "after-source|append|random", description = "llm-edt: where inserted items go (default after-source).")
-    String insertion;
-
-    @Option(names = "--tau", paramLabel = "X", description = "llm-edt: the augmenter's similarity threshold (default 0.5).")
-    Double tau;
-
-    @Option(names = "--max-insertions", paramLabel = "N", description = "llm-edt: most items inserted per user (default 5).")
-    Integer maxInsertions;
-
-    @Option(names = "--minor-share", paramLabel = "X", description = "llm-edt: users with a domain below this share are augmented (default 0.2).")
-    Double minorShare;
-
-    @Option(names = "--clusters", paramLabel = "K", description = "llm-edt: the augmenter's k-means clusters per domain (default 64).")
-    Integer clusters;
-
-    @Option(names = "--inserted-items-are-targets", description = "llm-edt: let inserted items be training targets (default: context only).")
-    boolean insertedTargets;
-
-    @Option(names = "--bridges", paramLabel = "text|csls|behaviour",
-            description = "llm-edt: how the augmenter picks bridge items: nearest by cosine (text, the default), by CSLS, which pushes "
-                    + "down hub items (csls), or what users took next, falling back to csls (behaviour).")
-    String bridges;
-
-    @Option(names = "--bridge-cap", paramLabel = "N", description = "llm-edt: at most N insertions of any one item over all users "
-            + "(default: no cap).")
-    Integer bridgeCap;
-
-    @Option(names = "--inserted-target-weight", paramLabel = "W",
-            description = "llm-edt: with --inserted-items-are-targets, the loss weight of inserted targets, 0 to 1 (default 1).")
-    Double insertedTargetWeight;
+    @Mixin
+    AugmenterOptions augmenterOptions;
 
     @Option(names = "--fine-tuning-lr", paramLabel = "X", description = "llm-edt: phase-2 AdamW learning rate (default 1e-3).")
     Double fineTuningLr;
@@ -246,42 +207,13 @@ final class LlmEdtOptions {
             throw new IllegalArgumentException("--augmenter and --no-augmenter contradict each other");
         }
         if (!augmenterOn) {
-            for (Object o : new Object[] {insertion, tau, maxInsertions, minorShare, clusters, insertedTargets ? true : null, bridges,
-                bridgeCap, insertedTargetWeight}) {
-                if (o != null) {
-                    throw new IllegalArgumentException("the augmenter options (--insertion, --tau, --max-insertions, --minor-share, "
-                            + "--clusters, --inserted-items-are-targets, --bridges, --bridge-cap, --inserted-target-weight) need --augmenter");
-                }
+            List<String> given = augmenterOptions.given();
+            if (!given.isEmpty()) {
+                throw new IllegalArgumentException("the augmenter options " + given + " need --augmenter");
             }
             return null;
         }
-        return b -> {
-            b.insertedItemsAreTargets(insertedTargets);
-            if (insertion != null) {
-                b.insertion(InsertionStrategy.parse(insertion));
-            }
-            if (tau != null) {
-                b.similarityThreshold(tau);
-            }
-            if (maxInsertions != null) {
-                b.maxInsertionsPerUser(maxInsertions);
-            }
-            if (minorShare != null) {
-                b.minorShareThreshold(minorShare);
-            }
-            if (clusters != null) {
-                b.clusters(clusters);
-            }
-            if (bridges != null) {
-                b.bridges(BridgeScoring.parse(bridges));
-            }
-            if (bridgeCap != null) {
-                b.maxInsertionsPerBridgeItem(bridgeCap);
-            }
-            if (insertedTargetWeight != null) {
-                b.insertedTargetWeight(insertedTargetWeight);
-            }
-        };
+        return augmenterOptions.settings();
     }
 
     /**
@@ -292,10 +224,7 @@ final class LlmEdtOptions {
      */
     int train(PrintWriter stdout, DataOptions dataOptions, DualPhaseConfig base, Integer phaseTwoEpochs, Integer phaseTwoPatience,
             Path out, OutputOptions output, boolean json, CheckpointConfig checkpoints) throws Exception {
-        if ((generatorUrl == null) != (generatorModel == null)) {
-            throw new IllegalArgumentException("--generator URL and --model NAME go together");
-        }
-        generatorLimits.checkApplies(generatorUrl != null);
+        generator.check();
         DualPhaseConfig config = config(base, phaseTwoEpochs, phaseTwoPatience);
         ItemTextTemplate template = encoderOptions.template();
         CdsrDataset data = dataOptions.read();
@@ -310,18 +239,17 @@ final class LlmEdtOptions {
         }
         boolean profiles = config.fineTuning().enabled() && (config.fineTuning().profileInScore()
                 || config.fineTuning().alignmentWeight() > 0);
-        if (generatorUrl != null && !augmenterOn && !profiles) {
+        if (generator.given() && !augmenterOn && !profiles) {
             throw new IllegalArgumentException("--generator serves the augmenter and the profiler, and both are off (add --augmenter"
                     + " or profiles)");
         }
-        boolean needEncoder = generatorUrl != null || profiles || (embeddings == null && (config.backbone().itemRepresentation().usesText()
+        boolean needEncoder = generator.given() || profiles || (embeddings == null && (config.backbone().itemRepresentation().usesText()
                 || augmenterOn));
         if (cache == null && needEncoder) {
             cache = TextCache.open(EncoderOptions.defaultCacheDirectory());
         }
         try (TextEncoder model = needEncoder ? encoderOptions.open(null) : null;
-                GeneratorLimits.Run generator = generatorUrl == null ? null
-                        : GeneratorLimits.Run.of(generatorLimits.open(generatorUrl, generatorModel, generatorApiKeyEnv), generatorModel, cache)) {
+                GeneratorLimits.Run chat = generator.open(cache)) {
             TextEncoder encoder = model == null || cache == null ? model : cache.cached(model);
             // The CLI is a thin layer over the library's front door.
             LlmEdt.Builder builder = LlmEdt.builder().config(config).itemTemplate(template)
@@ -333,8 +261,8 @@ final class LlmEdtOptions {
             if (profiles) {
                 builder.profiler(p -> { });
             }
-            if (generator != null) {
-                builder.generator(generator);
+            if (chat != null) {
+                builder.generator(chat);
             }
             if (checkpoints != null) {
                 builder.checkpoints(checkpoints);
@@ -351,8 +279,8 @@ final class LlmEdtOptions {
             LlmEdt.Result result = builder.fitWithDetails(data);
             OutputOptions.writeOrKeep(out, TrainCommand.MODEL_FILE, file -> result.model().save(file, output.writeOptions()));
             report(stdout, data, result, out, json);
-            if (generator != null && generator.producedNothing()) {
-                command.commandLine().getErr().println(generator.failureSummary());
+            if (chat != null && chat.producedNothing()) {
+                command.commandLine().getErr().println(chat.failureSummary());
                 return GeneratorLimits.EXIT_GENERATOR_FAILED;
             }
         }

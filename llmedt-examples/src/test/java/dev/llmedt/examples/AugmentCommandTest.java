@@ -229,6 +229,19 @@ class AugmentCommandTest {
                 breaker.err());
         CliRunner.Result alone = run("augment", "--data", data.toString(), "--out", out, "--generator-timeout", "5");
         assertTrue(alone.status() == 1 && alone.err().contains("--generator-timeout applies to --generator only"), alone.err());
+        // augment and train share one set of generator and augmenter options, checked alike.
+        for (String[] command : new String[][] {{"augment"}, {"train", "--method", "llm-edt", "--augmenter"}}) {
+            String[] head = concat(command, "--data", data.toString(), "--out", dir.resolve("y.out").toString());
+            CliRunner.Result key = run(concat(head, "--generator-api-key-env", "KEY"));
+            assertTrue(key.status() == 1 && key.err().contains("--generator-api-key-env applies to --generator only"), key.err());
+            CliRunner.Result model = run(concat(head, "--generator", "http://127.0.0.1:9/v1"));
+            assertTrue(model.status() == 1 && model.err().contains("--generator URL and --model NAME go together"), model.err());
+            CliRunner.Result tau = run(concat(head, "--tau", "1.5"));
+            assertTrue(tau.status() == 1 && tau.err().contains("1.5"), tau.err());
+        }
+        CliRunner.Result needsAugmenter = run("train", "--method", "llm-edt", "--data", data.toString(), "--out",
+                dir.resolve("z.out").toString(), "--tau", "0.4", "--bridges", "csls");
+        assertTrue(needsAugmenter.status() == 1 && needsAugmenter.err().contains("[--tau, --bridges] need --augmenter"), needsAugmenter.err());
     }
 
     private static String[] concat(String[] a, String... b) {
