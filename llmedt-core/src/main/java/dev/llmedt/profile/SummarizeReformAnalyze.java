@@ -1,6 +1,6 @@
 package dev.llmedt.profile;
 
-import dev.llmedt.ProgressListener;
+import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.concurrent.Concurrently;
 import dev.llmedt.data.ItemCatalog;
 import dev.llmedt.text.LanguageModelException;
