@@ -1,5 +1,7 @@
 package dev.llmedt.augment;
 
+import dev.llmedt.cluster.CosineIndex;
+import dev.llmedt.cluster.KMeans;
 import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.ItemCatalog;
