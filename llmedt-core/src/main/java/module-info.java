@@ -1,6 +1,6 @@
 /**
  * llmedt core: the API (the {@code dev.llmedt} package and the data, evaluation, text, augmenter,
- * profiler, dual-phase, SASRec, model-file and output-file packages) and, not exported, the training engine
+ * profiler, dual-phase, SASRec, model-file, output-file and progress packages) and, not exported, the training engine
  * (kernels, layers, optimizers, worker pools) and file helpers. On the class path nothing is
  * enforced; on the module path only the exported packages are visible.
  */
@@ -20,6 +20,7 @@ module dev.llmedt.core {
     exports dev.llmedt.sasrec;
     exports dev.llmedt.model;
     exports dev.llmedt.output;
+    exports dev.llmedt.progress;
 
     // Internals other llmedt modules build on; not API.
     exports dev.llmedt.engine to dev.llmedt.onnx;

@@ -1,6 +1,7 @@
 package dev.llmedt;
 
 import dev.llmedt.augment.AugmentedData;
+import dev.llmedt.augment.Augmenter;
 import dev.llmedt.augment.TransferableItemAugmenter;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.dualphase.BackboneConfig;
@@ -9,7 +10,9 @@ import dev.llmedt.dualphase.FineTuningConfig;
 import dev.llmedt.dualphase.LlmEdtPipeline;
 import dev.llmedt.dualphase.PretrainingConfig;
 import dev.llmedt.profile.DomainAwareProfiler;
+import dev.llmedt.profile.Profiler;
 import dev.llmedt.profile.UserProfiles;
+import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.text.ItemEmbeddings;
 import dev.llmedt.text.ItemTextTemplate;
 import dev.llmedt.text.TextEncoder;

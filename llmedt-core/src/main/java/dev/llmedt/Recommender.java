@@ -1,21 +1,16 @@
 package dev.llmedt;
 
-import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
-import dev.llmedt.data.Split;
 import dev.llmedt.engine.ScoreArguments;
-import dev.llmedt.eval.EvaluationReport;
-import dev.llmedt.eval.Evaluator;
-import dev.llmedt.eval.Protocol;
-import dev.llmedt.eval.ScoredItem;
 import java.util.List;
 
 /**
  * Scores the items of a target domain for a user's history: what evaluation and serving consume.
  *
  * <p>Implementations are thread-safe. Scores are compared within one call only; higher is
- * better; they must be finite (evaluation rejects NaN).
+ * better; they must be finite (evaluation rejects NaN). To measure one, pass it to
+ * {@code Evaluator.of(protocol).evaluate(recommender, data, split)} (package {@code dev.llmedt.eval}).
  */
 public interface Recommender {
 
@@ -72,18 +67,6 @@ public interface Recommender {
             out.add(TopK.select(scores[u], seenIn(histories.get(u), target), target.firstItem(), k));
         }
         return out;
-    }
-
-    /**
-     * Evaluates this recommender on a split of a dataset: for each case of the split, the target's
-     * rank among its domain's items under the protocol; HR, NDCG and MRR overall, per domain and per
-     * slice. Same as {@code Evaluator.of(protocol).evaluate(this, data, split)}.
-     *
-     * @param split {@link Split#VALID} or {@link Split#TEST}
-     * @throws IllegalStateException when the recommender returns NaN scores
-     */
-    default EvaluationReport evaluate(CdsrDataset data, Split split, Protocol protocol) {
-        return Evaluator.of(protocol).evaluate(this, data, split);
     }
 
     private static void requirePositiveK(int k) {

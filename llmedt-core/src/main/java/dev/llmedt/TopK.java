@@ -1,6 +1,5 @@
 package dev.llmedt;
 
-import dev.llmedt.eval.ScoredItem;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -11,7 +11,6 @@ import dev.llmedt.data.History;
 import dev.llmedt.engine.Parameter;
 import dev.llmedt.engine.ParameterSet;
 import dev.llmedt.engine.ReplicaPool;
-import dev.llmedt.eval.ScoredItem;
 import dev.llmedt.sasrec.SasRecModel;
 import dev.llmedt.testing.RetainedSize;
 import dev.llmedt.testing.SyntheticModels;

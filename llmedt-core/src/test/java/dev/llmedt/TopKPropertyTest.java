@@ -6,7 +6,6 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
-import dev.llmedt.eval.ScoredItem;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -7,7 +7,7 @@ import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.History;
-import dev.llmedt.eval.ScoredItem;
+import dev.llmedt.ScoredItem;
 import dev.llmedt.model.ModelFile;
 import dev.llmedt.onnx.OnnxExporter;
 import dev.llmedt.onnx.OnnxRecommender;

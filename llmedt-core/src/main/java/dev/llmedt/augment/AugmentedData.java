@@ -1,6 +1,5 @@
 package dev.llmedt.augment;
 
-import dev.llmedt.Augmenter;
 import dev.llmedt.data.MalformedDataException;
 import dev.llmedt.data.UserSequence;
 import dev.llmedt.io.AtomicFiles;

@@ -1,6 +1,6 @@
 package dev.llmedt.augment;
 
-import dev.llmedt.ProgressListener;
+import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.data.ItemCatalog;
 import dev.llmedt.data.UserSequence;
 import dev.llmedt.engine.WorkerPool;

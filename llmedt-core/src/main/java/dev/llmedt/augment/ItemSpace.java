@@ -1,6 +1,8 @@
 package dev.llmedt.augment;
 
-import dev.llmedt.ProgressListener;
+import dev.llmedt.cluster.CosineIndex;
+import dev.llmedt.cluster.KMeans;
+import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.ItemCatalog;
 import dev.llmedt.engine.Kernels;

@@ -1,6 +1,6 @@
 package dev.llmedt.augment;
 
-import dev.llmedt.text.PromptText;
+import dev.llmedt.prompt.PromptText;
 import java.util.List;
 import java.util.Map;
 

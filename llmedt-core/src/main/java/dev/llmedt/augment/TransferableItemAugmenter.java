@@ -1,7 +1,6 @@
 package dev.llmedt.augment;
 
-import dev.llmedt.Augmenter;
-import dev.llmedt.ProgressListener;
+import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.DatasetStatistics;
 import dev.llmedt.data.Domain;

@@ -5,7 +5,7 @@
  * similarity), keeps those above a similarity threshold, and inserts each right after the user's
  * item it is most similar to.
  *
- * <p>Entry points: {@link dev.llmedt.Augmenter} and its implementation
+ * <p>Entry points: {@link dev.llmedt.augment.Augmenter} and its implementation
  * {@link dev.llmedt.augment.TransferableItemAugmenter}; the result is
  * {@link dev.llmedt.augment.AugmentedData} (augmented sequences with their inserted positions
  * marked, the {@link dev.llmedt.augment.Insertion}s and an

@@ -6,7 +6,7 @@ import java.util.Arrays;
  * An immutable, time-ordered sequence of global item ids (oldest first), possibly empty.
  *
  * <p>Used for training sequences, the input of an evaluation case and the history a
- * {@link dev.llmedt.Recommender} scores. Equality is by content.
+ * {@code Recommender} scores. Equality is by content.
  */
 public final class History {
 

@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a {@link dev.llmedt.DualPhaseTrainer} trains on: the dataset, and optionally the item text
+ * What a {@link dev.llmedt.dualphase.DualPhaseTrainer} trains on: the dataset, and optionally the item text
  * embeddings (needed by the llm and hybrid item representations), the augmenter's output (phase 1
  * and 2 then train on the augmented sequences) and the training users' profile vectors (phase 2's
  * alignment). Immutable; build it with {@link #of} and the {@code with} methods.

@@ -1,10 +1,10 @@
 package dev.llmedt.dualphase;
 
-import dev.llmedt.Augmenter;
+import dev.llmedt.augment.Augmenter;
 import dev.llmedt.CheckpointConfig;
 import dev.llmedt.LlmEdtModel;
-import dev.llmedt.Profiler;
-import dev.llmedt.ProgressListener;
+import dev.llmedt.profile.Profiler;
+import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.augment.AugmentedData;
 import dev.llmedt.data.CdsrDataset;

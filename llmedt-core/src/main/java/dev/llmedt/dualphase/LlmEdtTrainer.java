@@ -3,7 +3,6 @@ package dev.llmedt.dualphase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.llmedt.DualPhaseTrainer;
 import dev.llmedt.EpochSummary;
 import dev.llmedt.LlmEdtModel;
 import dev.llmedt.TrainingListener;

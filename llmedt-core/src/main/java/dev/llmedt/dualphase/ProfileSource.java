@@ -1,7 +1,7 @@
 package dev.llmedt.dualphase;
 
-import dev.llmedt.Profiler;
-import dev.llmedt.ProgressListener;
+import dev.llmedt.profile.Profiler;
+import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.data.History;
 import dev.llmedt.data.ItemCatalog;
 import dev.llmedt.text.ItemEmbeddings;

@@ -4,7 +4,7 @@ import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
 import java.util.List;
 
-/** Argument checks shared by the {@link dev.llmedt.Recommender} implementations (not API). */
+/** Argument checks shared by the {@code Recommender} implementations (not API). */
 public final class ScoreArguments {
 
     private ScoreArguments() {
@@ -12,7 +12,7 @@ public final class ScoreArguments {
 
     /**
      * Checks that {@code scores} has a row of at least {@code target.size()} entries for each
-     * history (for implementations of {@link dev.llmedt.Recommender#scoreBatch}).
+     * history (for implementations of {@code Recommender.scoreBatch}).
      *
      * @throws IllegalArgumentException naming the short row
      */

@@ -1,6 +1,6 @@
 package dev.llmedt.eval;
 
-import dev.llmedt.ProgressListener;
+import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.Recommender;
 import dev.llmedt.concurrent.Concurrently;
 import dev.llmedt.data.CdsrDataset;

@@ -1,6 +1,7 @@
 package dev.llmedt.eval;
 
 import dev.llmedt.Recommender;
+import dev.llmedt.ScoredItem;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
 import java.util.List;

@@ -1,7 +1,6 @@
 package dev.llmedt.profile;
 
-import dev.llmedt.Profiler;
-import dev.llmedt.ProgressListener;
+import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.data.History;
 import dev.llmedt.data.ItemCatalog;
 import dev.llmedt.engine.WorkerPool;

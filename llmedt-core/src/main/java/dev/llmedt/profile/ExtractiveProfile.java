@@ -2,7 +2,7 @@ package dev.llmedt.profile;
 
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.ItemCatalog;
-import dev.llmedt.text.PromptText;
+import dev.llmedt.prompt.PromptText;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

@@ -1,6 +1,6 @@
 package dev.llmedt.profile;
 
-import dev.llmedt.text.PromptText;
+import dev.llmedt.prompt.PromptText;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

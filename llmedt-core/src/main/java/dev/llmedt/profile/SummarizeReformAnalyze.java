@@ -1,10 +1,10 @@
 package dev.llmedt.profile;
 
-import dev.llmedt.ProgressListener;
+import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.concurrent.Concurrently;
 import dev.llmedt.data.ItemCatalog;
 import dev.llmedt.text.LanguageModelException;
-import dev.llmedt.text.PromptText;
+import dev.llmedt.prompt.PromptText;
 import dev.llmedt.text.TextGenerator;
 import java.util.ArrayList;
 import java.util.List;

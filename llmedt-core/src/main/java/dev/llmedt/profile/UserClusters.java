@@ -1,6 +1,6 @@
 package dev.llmedt.profile;
 
-import dev.llmedt.augment.KMeans;
+import dev.llmedt.cluster.KMeans;
 import dev.llmedt.data.History;
 import dev.llmedt.data.ItemCatalog;
 import dev.llmedt.engine.Rng;

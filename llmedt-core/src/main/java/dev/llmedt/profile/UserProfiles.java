@@ -1,6 +1,6 @@
 package dev.llmedt.profile;
 
-import dev.llmedt.ProgressListener;
+import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.text.LanguageModelException;
 import dev.llmedt.text.TextEncoder;
 import java.util.ArrayList;
@@ -12,7 +12,7 @@ import java.util.Objects;
 
 /**
  * The text profiles of a list of users (one per history given to a
- * {@link dev.llmedt.Profiler}, same order), with the report and provenance of the run that made
+ * {@link dev.llmedt.profile.Profiler}, same order), with the report and provenance of the run that made
  * them. An empty string means "no profile" (the user's history was empty). Immutable.
  */
 public final class UserProfiles {
@@ -28,7 +28,7 @@ public final class UserProfiles {
     }
 
     /**
-     * Creates profiles (for {@link dev.llmedt.Profiler} implementations and tests).
+     * Creates profiles (for {@link dev.llmedt.profile.Profiler} implementations and tests).
      *
      * @param texts one text per user, empty for a user without profile; none null
      * @param report the run's report; its {@code users} must be {@code texts.size()}

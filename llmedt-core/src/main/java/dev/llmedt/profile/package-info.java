@@ -4,7 +4,7 @@
  * their items in each domain, either extractive (offline, the default: salient title terms) or
  * generated (Summarize-Reform-Analyze with any {@link dev.llmedt.text.TextGenerator}).
  *
- * <p>Entry points: {@link dev.llmedt.Profiler} and its implementation
+ * <p>Entry points: {@link dev.llmedt.profile.Profiler} and its implementation
  * {@link dev.llmedt.profile.DomainAwareProfiler}; the result is
  * {@link dev.llmedt.profile.UserProfiles} (texts, {@link dev.llmedt.profile.ProfileReport},
  * provenance, and {@link dev.llmedt.profile.UserProfiles#embed} to turn them into vectors).

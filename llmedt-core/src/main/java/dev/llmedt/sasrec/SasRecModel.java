@@ -18,7 +18,7 @@ import dev.llmedt.engine.SasRecNetwork;
 import dev.llmedt.engine.SasRecShape;
 import dev.llmedt.engine.ScoreArguments;
 import dev.llmedt.engine.TopKScoring;
-import dev.llmedt.eval.ScoredItem;
+import dev.llmedt.ScoredItem;
 import dev.llmedt.io.RecordJson;
 import dev.llmedt.model.ModelFile;
 import dev.llmedt.model.ModelFileException;

@@ -13,7 +13,7 @@ import java.util.List;
  * @param stopReason why training stopped ({@code max epochs} or {@code early stopping})
  * @param trainingSequences training sequences per epoch
  */
-public record TrainingSummary(List<EpochSummary> epochs, int bestEpoch, double bestValidNdcg10, String stopReason,
+record TrainingSummary(List<EpochSummary> epochs, int bestEpoch, double bestValidNdcg10, String stopReason,
         int trainingSequences) {
 
     /** Freezes the list. */

@@ -4,7 +4,7 @@ import dev.llmedt.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.llmedt.ProgressListener;
+import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.data.ItemCatalog;
 import dev.llmedt.output.WriteOption;
 import java.io.IOException;

@@ -7,6 +7,8 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
+import dev.llmedt.cluster.CosineIndex;
+import dev.llmedt.cluster.KMeans;
 import dev.llmedt.engine.WorkerPool;
 import java.util.Arrays;
 import java.util.SplittableRandom;

@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.llmedt.ProgressListener;
+import dev.llmedt.cluster.KMeans;
+import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.DatasetStatistics;
 import dev.llmedt.data.Domain;

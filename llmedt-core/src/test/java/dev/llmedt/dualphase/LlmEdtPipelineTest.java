@@ -131,7 +131,7 @@ class LlmEdtPipelineTest {
     @Test
     void profilesNeedTheEncoderThatMadeTheItemEmbeddings() {
         ItemEmbeddings embeddings = ItemEmbeddings.encode(DATA.items(), new HashingEncoder(32, "encoder-a"), ItemTextTemplate.titles(),
-                dev.llmedt.ProgressListener.none());
+                dev.llmedt.progress.ProgressListener.none());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LlmEdtPipeline.builder().config(config())
                 .itemEmbeddings(embeddings).encoder(new HashingEncoder(32, "encoder-b"))
                 .profiler(DomainAwareProfiler.builder().build()).build().fit(DATA));

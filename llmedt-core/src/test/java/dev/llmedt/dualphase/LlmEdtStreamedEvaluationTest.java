@@ -3,9 +3,9 @@ package dev.llmedt.dualphase;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.llmedt.LlmEdtModel;
 import dev.llmedt.Recommender;
+import dev.llmedt.ScoredItem;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.History;
@@ -13,7 +13,6 @@ import dev.llmedt.engine.BlockScorer;
 import dev.llmedt.eval.EvaluationReport;
 import dev.llmedt.eval.Evaluator;
 import dev.llmedt.eval.Protocol;
-import dev.llmedt.eval.ScoredItem;
 import dev.llmedt.testing.SyntheticModels;
 import java.util.HashMap;
 import java.util.List;

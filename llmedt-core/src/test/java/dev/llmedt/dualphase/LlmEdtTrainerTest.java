@@ -47,7 +47,7 @@ class LlmEdtTrainerTest {
     static void data() {
         data = SyntheticDataset.generate(new SyntheticDataset.Options(5, 8, 150, 250, 150, 60));
         embeddings = ItemEmbeddings.encode(data.items(), new HashingEncoder(48), ItemTextTemplate.titles(),
-                dev.llmedt.ProgressListener.none());
+                dev.llmedt.progress.ProgressListener.none());
     }
 
     static DualPhaseConfig small(ItemRepresentation representation, int phaseOneEpochs, int phaseTwoEpochs) {
@@ -147,13 +147,13 @@ class LlmEdtTrainerTest {
         }
         assertTrue(second.provenance().at("/training/phase_1/reused").asBoolean());
         ItemEmbeddings otherEncoder = ItemEmbeddings.encode(data.items(), new HashingEncoder(48, "another-encoder"),
-                ItemTextTemplate.titles(), dev.llmedt.ProgressListener.none());
+                ItemTextTemplate.titles(), dev.llmedt.progress.ProgressListener.none());
         IllegalArgumentException wrongEncoder = assertThrows(IllegalArgumentException.class, () -> new LlmEdtTrainer(both).train(
                 DualPhaseInput.of(data).withItemEmbeddings(otherEncoder).withPhaseOne(first), TrainingListener.none()));
         assertTrue(wrongEncoder.getMessage().contains("another-encoder") && wrongEncoder.getMessage().contains("hashing-48"),
                 wrongEncoder.getMessage());
         ItemEmbeddings otherDimension = ItemEmbeddings.encode(data.items(), new HashingEncoder(24, "hashing-48"),
-                ItemTextTemplate.titles(), dev.llmedt.ProgressListener.none());
+                ItemTextTemplate.titles(), dev.llmedt.progress.ProgressListener.none());
         DualPhaseConfig wholeVectors = both.withBackbone(both.backbone().toBuilder().pcaDimension(0).build());
         LlmEdtModel firstWhole = train(wholeVectors.withFineTuning(both.fineTuning().toBuilder().enabled(false).build()), data, null);
         IllegalArgumentException wrongDimension = assertThrows(IllegalArgumentException.class, () -> new LlmEdtTrainer(wholeVectors)

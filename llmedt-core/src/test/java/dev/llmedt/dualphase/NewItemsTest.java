@@ -11,7 +11,7 @@ import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.History;
 import dev.llmedt.engine.ItemTower;
 import dev.llmedt.engine.SasRecNetwork;
-import dev.llmedt.eval.ScoredItem;
+import dev.llmedt.ScoredItem;
 import dev.llmedt.testing.HashingEncoder;
 import dev.llmedt.testing.SyntheticModels;
 import dev.llmedt.text.ItemTextTemplate;

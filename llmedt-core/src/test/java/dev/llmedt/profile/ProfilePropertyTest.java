@@ -6,7 +6,7 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
-import dev.llmedt.augment.KMeans;
+import dev.llmedt.cluster.KMeans;
 import dev.llmedt.data.History;
 import dev.llmedt.data.ItemCatalog;
 import dev.llmedt.engine.WorkerPool;

@@ -8,7 +8,7 @@ import dev.llmedt.Recommender;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.History;
-import dev.llmedt.eval.ScoredItem;
+import dev.llmedt.ScoredItem;
 import dev.llmedt.testing.SyntheticModels;
 import java.util.ArrayList;
 import java.util.List;

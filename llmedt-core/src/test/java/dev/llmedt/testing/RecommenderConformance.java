@@ -12,8 +12,9 @@ import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.History;
 import dev.llmedt.data.Split;
 import dev.llmedt.eval.EvaluationReport;
+import dev.llmedt.eval.Evaluator;
 import dev.llmedt.eval.Protocol;
-import dev.llmedt.eval.ScoredItem;
+import dev.llmedt.ScoredItem;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -300,7 +301,7 @@ public abstract class RecommenderConformance {
 
     @Test
     void evaluateRanksEachTargetWhereRecommendPutsIt() {
-        EvaluationReport report = recommender().evaluate(data(), Split.TEST, Protocol.full());
+        EvaluationReport report = Evaluator.of(Protocol.full()).evaluate(recommender(), data(), Split.TEST);
         List<EvaluationCase> cases = data().test();
         assertEquals(cases.size(), report.ranks().length);
         int compared = 0;

@@ -2,7 +2,7 @@ package dev.llmedt.testing;
 
 import dev.llmedt.LlmEdtModel;
 import dev.llmedt.Recommender;
-import dev.llmedt.ProgressListener;
+import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.SyntheticDataset;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmedt.LlmEdtModel;
-import dev.llmedt.ProgressListener;
+import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.TrainingContext;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.data.CdsrDataset;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.llmedt.EpochSummary;
 import dev.llmedt.LlmEdtModel;
-import dev.llmedt.ProgressListener;
+import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.SyntheticDataset;

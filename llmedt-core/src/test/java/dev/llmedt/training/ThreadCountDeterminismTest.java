@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmedt.EpochSummary;
 import dev.llmedt.LlmEdtModel;
-import dev.llmedt.ProgressListener;
+import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.Recommender;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.data.CdsrDataset;

@@ -1,6 +1,6 @@
 package dev.llmedt.examples;
 
-import dev.llmedt.ProgressListener;
+import dev.llmedt.progress.ProgressListener;
 import java.io.PrintStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

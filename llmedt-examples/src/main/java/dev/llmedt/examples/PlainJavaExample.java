@@ -9,8 +9,9 @@ import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.Split;
 import dev.llmedt.data.SyntheticDataset;
 import dev.llmedt.eval.EvaluationReport;
+import dev.llmedt.eval.Evaluator;
 import dev.llmedt.eval.Protocol;
-import dev.llmedt.eval.ScoredItem;
+import dev.llmedt.ScoredItem;
 import dev.llmedt.onnx.OnnxTextEncoder;
 import dev.llmedt.text.TextEncoder;
 import java.io.IOException;
@@ -59,7 +60,7 @@ public final class PlainJavaExample {
                 .listener(TrainingListener.logging())
                 .fit(data);
 
-        EvaluationReport test = model.evaluate(data, Split.TEST, Protocol.full());
+        EvaluationReport test = Evaluator.of(Protocol.full()).evaluate(model, data, Split.TEST);
         System.out.printf(Locale.ROOT, "test users %d: HR@10 %.4f NDCG@10 %.4f%n", data.test().size(), test.overall().hitRate(10),
                 test.overall().ndcg(10));
         for (Domain d : data.domains()) {

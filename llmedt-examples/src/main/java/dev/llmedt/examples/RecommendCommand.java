@@ -6,7 +6,7 @@ import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.History;
 import dev.llmedt.data.ItemCatalog;
 import dev.llmedt.data.Split;
-import dev.llmedt.eval.ScoredItem;
+import dev.llmedt.ScoredItem;
 import dev.llmedt.io.AtomicFiles;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;

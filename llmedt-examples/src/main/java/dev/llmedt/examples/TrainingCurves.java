@@ -1,7 +1,7 @@
 package dev.llmedt.examples;
 
 import dev.llmedt.EpochSummary;
-import dev.llmedt.ProgressListener;
+import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.TrainingListener;
 import java.util.ArrayList;
 import java.util.Collections;

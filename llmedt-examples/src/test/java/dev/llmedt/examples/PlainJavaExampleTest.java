@@ -8,7 +8,7 @@ import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.SyntheticDataset;
-import dev.llmedt.eval.ScoredItem;
+import dev.llmedt.ScoredItem;
 import dev.llmedt.onnx.OnnxTextEncoder;
 import dev.llmedt.testing.SharedData;
 import dev.llmedt.text.TextCache;

@@ -14,7 +14,7 @@ import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.History;
 import dev.llmedt.data.LlmcdsrReader;
 import dev.llmedt.data.LlmcdsrWriter;
-import dev.llmedt.eval.ScoredItem;
+import dev.llmedt.ScoredItem;
 import dev.llmedt.onnx.OnnxExporter;
 import dev.llmedt.testing.SyntheticModels;
 import java.nio.file.Files;

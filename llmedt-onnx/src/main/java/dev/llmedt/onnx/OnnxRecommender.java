@@ -9,7 +9,7 @@ import dev.llmedt.Recommender;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
 import dev.llmedt.engine.ScoreArguments;
-import dev.llmedt.eval.ScoredItem;
+import dev.llmedt.ScoredItem;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

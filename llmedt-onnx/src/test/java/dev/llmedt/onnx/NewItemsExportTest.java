@@ -8,7 +8,7 @@ import dev.llmedt.data.Domain;
 import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.History;
 import dev.llmedt.eval.ScoreAgreement;
-import dev.llmedt.eval.ScoredItem;
+import dev.llmedt.ScoredItem;
 import dev.llmedt.testing.HashingEncoder;
 import dev.llmedt.testing.SyntheticModels;
 import dev.llmedt.text.ItemTextTemplate;

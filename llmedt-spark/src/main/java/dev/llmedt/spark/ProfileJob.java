@@ -1,6 +1,6 @@
 package dev.llmedt.spark;
 
-import dev.llmedt.ProgressListener;
+import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.data.History;
 import dev.llmedt.data.ItemCatalog;
 import dev.llmedt.profile.DomainAwareProfiler;
@@ -27,7 +27,7 @@ import org.apache.spark.sql.types.StructType;
  * profiler once; each task profiles its users in batches. With a generator, the calls are
  * rate-limited per executor.
  *
- * <p>Pass only what the model may see (see {@link dev.llmedt.Profiler}): training sequences, or
+ * <p>Pass only what the model may see (see {@link dev.llmedt.profile.Profiler}): training sequences, or
  * the inputs of evaluation cases.
  *
  * <p>In: {@link Tables#ITEMS}, {@link Tables#VECTORS} (of the encoder the config names; vectors of

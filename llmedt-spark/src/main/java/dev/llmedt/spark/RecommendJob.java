@@ -2,7 +2,7 @@ package dev.llmedt.spark;
 
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
-import dev.llmedt.eval.ScoredItem;
+import dev.llmedt.ScoredItem;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;

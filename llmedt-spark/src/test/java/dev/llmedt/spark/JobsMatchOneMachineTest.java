@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.llmedt.ProgressListener;
+import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.Recommender;
 import dev.llmedt.augment.AugmentedData;
 import dev.llmedt.augment.AugmentedSequence;
@@ -18,7 +18,7 @@ import dev.llmedt.data.History;
 import dev.llmedt.eval.EvaluationReport;
 import dev.llmedt.eval.Evaluator;
 import dev.llmedt.eval.Protocol;
-import dev.llmedt.eval.ScoredItem;
+import dev.llmedt.ScoredItem;
 import dev.llmedt.onnx.OnnxExporter;
 import dev.llmedt.profile.DomainAwareProfiler;
 import dev.llmedt.profile.UserProfiles;

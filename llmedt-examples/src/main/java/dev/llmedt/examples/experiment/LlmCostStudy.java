@@ -1,7 +1,7 @@
 package dev.llmedt.examples.experiment;
 
 import dev.llmedt.LlmEdtModel;
-import dev.llmedt.ProgressListener;
+import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.Recommender;
 import dev.llmedt.augment.AugmentedData;
 import dev.llmedt.augment.TransferableItemAugmenter;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.llmedt.CheckpointConfig;
 import dev.llmedt.LlmEdt;
 import dev.llmedt.LlmEdtModel;
-import dev.llmedt.ProgressListener;
+import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.Recommender;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.augment.TransferableItemAugmenter;

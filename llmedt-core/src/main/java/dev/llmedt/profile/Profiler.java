@@ -1,9 +1,8 @@
-package dev.llmedt;
+package dev.llmedt.profile;
 
 import dev.llmedt.data.History;
 import dev.llmedt.data.ItemCatalog;
-import dev.llmedt.profile.DomainAwareProfiler;
-import dev.llmedt.profile.UserProfiles;
+import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.text.ItemEmbeddings;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.llmedt.augment;
+package dev.llmedt.cluster;
 
 import dev.llmedt.engine.Kernels;
 import dev.llmedt.engine.WorkerPool;
@@ -14,13 +14,13 @@ import java.util.Arrays;
  * score is computed by the same sequence of float operations whatever the number of workers, so
  * results never depend on the thread count. Ties go to the lowest index.
  */
-final class CosineIndex {
+public final class CosineIndex {
 
     /**
      * Rows per block. On food-kitchen (384-d, 2 cores) 1024 searched 35,186 items in 5.8 s, 256 in
      * 7.5 s; larger blocks gained nothing.
      */
-    static final int BLOCK = 1024;
+    public static final int BLOCK = 1024;
 
     private final float[][] columns;
     private final int rows;
@@ -32,7 +32,7 @@ final class CosineIndex {
      * @param vectors the rows, all of length {@code dimension}
      * @param dimension the vector length
      */
-    CosineIndex(float[][] vectors, int dimension) {
+    public CosineIndex(float[][] vectors, int dimension) {
         if (dimension < 1) {
             throw new IllegalArgumentException("dimension must be >= 1, got " + dimension);
         }
@@ -51,7 +51,7 @@ final class CosineIndex {
     }
 
     /** Returns the number of rows. */
-    int rows() {
+    public int rows() {
         return rows;
     }
 
@@ -63,7 +63,7 @@ final class CosineIndex {
      * @param bestScores receives each query's best dot product ({@code -Infinity} when none); length
      *     at least {@code queries.length}
      */
-    int[] nearestRows(float[][] queries, float[] bestScores, WorkerPool pool) {
+    public int[] nearestRows(float[][] queries, float[] bestScores, WorkerPool pool) {
         return nearestRows(queries, null, bestScores, pool);
     }
 
@@ -77,7 +77,7 @@ final class CosineIndex {
      *     (then exactly {@link #nearestRows(float[][], float[], WorkerPool)})
      * @param bestScores receives each query's best score ({@code -Infinity} when none)
      */
-    int[] nearestRows(float[][] queries, float[] rowPenalty, float[] bestScores, WorkerPool pool) {
+    public int[] nearestRows(float[][] queries, float[] rowPenalty, float[] bestScores, WorkerPool pool) {
         if (rowPenalty != null && rowPenalty.length != rows) {
             throw new IllegalArgumentException(rowPenalty.length + " row penalties for " + rows + " rows");
         }
@@ -118,7 +118,7 @@ final class CosineIndex {
      * @param queries query vectors (k-means centroids)
      * @param bestScores receives each row's best dot product; length at least {@link #rows()}
      */
-    int[] nearestQueries(float[][] queries, float[] bestScores, WorkerPool pool) {
+    public int[] nearestQueries(float[][] queries, float[] bestScores, WorkerPool pool) {
         int[] best = new int[rows];
         Arrays.fill(best, -1);
         Arrays.fill(bestScores, 0, rows, Float.NEGATIVE_INFINITY);
@@ -158,7 +158,7 @@ final class CosineIndex {
      *
      * @param k neighbours per query, at least 1
      */
-    float[] meanOfTopK(float[][] queries, int k, WorkerPool pool) {
+    public float[] meanOfTopK(float[][] queries, int k, WorkerPool pool) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, got " + k);
         }
@@ -247,7 +247,7 @@ final class CosineIndex {
     }
 
     /** Computes {@code out[r] = <query, row r>} for every row. */
-    void scores(float[] query, float[] out, WorkerPool pool) {
+    public void scores(float[] query, float[] out, WorkerPool pool) {
         if (query.length != dimension) {
             throw new IllegalArgumentException("query has length " + query.length + ", expected " + dimension);
         }

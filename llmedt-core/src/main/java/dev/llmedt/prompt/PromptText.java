@@ -1,4 +1,4 @@
-package dev.llmedt.text;
+package dev.llmedt.prompt;
 
 import java.util.Map;
 import java.util.Objects;
@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 /**
  * Puts untrusted text (item titles, domain names, earlier answers of a model) into prompts so that
  * it cannot add lines, list items or placeholders to them, and cleans answers the same way.
- * Internal: shared by the augmenter and the profiler, not part of the supported API.
+ * Internal (a package the module does not export): shared by the augmenter and the profiler.
  */
 public final class PromptText {
 

@@ -1,6 +1,7 @@
-package dev.llmedt;
+package dev.llmedt.dualphase;
 
-import dev.llmedt.dualphase.DualPhaseInput;
+import dev.llmedt.LlmEdtModel;
+import dev.llmedt.TrainingListener;
 
 /**
  * Trains an LLM-EDT model in two phases (METHOD section 3): phase 1 trains the SASRec backbone and
@@ -9,7 +10,7 @@ import dev.llmedt.dualphase.DualPhaseInput;
  * subsequence, aligned with the users' text profiles. Both phases stop early on validation
  * NDCG@10 (full ranking) and keep their best weights.
  *
- * @see dev.llmedt.dualphase.LlmEdtTrainer
+ * @see LlmEdtTrainer
  */
 public interface DualPhaseTrainer {
 

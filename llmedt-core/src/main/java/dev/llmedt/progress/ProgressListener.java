@@ -1,4 +1,4 @@
-package dev.llmedt;
+package dev.llmedt.progress;
 
 /**
  * Receives progress of long steps (reading, evaluation, training epochs). Implementations must be

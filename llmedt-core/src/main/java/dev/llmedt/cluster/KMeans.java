@@ -1,4 +1,4 @@
-package dev.llmedt.augment;
+package dev.llmedt.cluster;
 
 import dev.llmedt.engine.WorkerPool;
 import java.util.Arrays;
@@ -24,8 +24,8 @@ import java.util.SplittableRandom;
  *
  * <p>The result depends on the points, the settings and the seed only, not on the thread count.
  *
- * <p>Internal: public so that the profiler ({@code dev.llmedt.profile}) clusters with the same
- * code; not part of the supported API.
+ * <p>Internal (a package the module does not export): the augmenter and the profiler cluster with
+ * the same code.
  */
 public final class KMeans {
 

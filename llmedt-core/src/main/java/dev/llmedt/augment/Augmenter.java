@@ -1,14 +1,14 @@
-package dev.llmedt;
+package dev.llmedt.augment;
 
-import dev.llmedt.augment.AugmentedData;
 import dev.llmedt.data.CdsrDataset;
+import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.text.ItemEmbeddings;
 
 /**
  * Augments the training sequences of a cross-domain dataset. Implementations read
  * {@link CdsrDataset#train()} only, never the validation or test cases.
  *
- * @see dev.llmedt.augment.TransferableItemAugmenter
+ * @see TransferableItemAugmenter
  */
 public interface Augmenter {
 

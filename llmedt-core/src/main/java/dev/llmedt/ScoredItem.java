@@ -1,4 +1,4 @@
-package dev.llmedt.eval;
+package dev.llmedt;
 
 /**
  * A recommended item and its score (higher is better).
