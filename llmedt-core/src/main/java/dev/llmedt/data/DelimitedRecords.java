@@ -20,7 +20,9 @@ import org.apache.commons.csv.CSVRecord;
  * <p>Commons CSV reads the file's lines as {@link TextFiles.Lines} gives them (gzip, byte-order
  * mark, strict UTF-8 reported at its own line, a trailing carriage return dropped), each followed
  * by a line feed; so a line break inside a quoted field reads as {@code \n} whether the file ends
- * its lines with {@code \n} or {@code \r\n}. The lines a record spans are kept until the next
+ * its lines with {@code \n} or {@code \r\n}. A carriage return inside a line is text, as it always
+ * was here (Commons CSV would end a record there): it reaches Commons CSV as a stand-in that
+ * UTF-8 text cannot hold, and the fields get it back. The lines a record spans are kept until the next
  * record starts, which places every record on its first line exactly (from its character position)
  * and lets a syntax error be re-read to name its line and field.
  *
@@ -36,6 +38,9 @@ final class DelimitedRecords implements Closeable {
 
     private static final char QUOTE = '"';
 
+    /** What a carriage return inside a line reaches Commons CSV as: a lone surrogate, which decoded UTF-8 never holds. */
+    private static final char CARRIAGE_RETURN_STAND_IN = '\uDFFF';
+
     private final Path file;
     private final char delimiter;
     private final long maxRecordChars;
@@ -45,7 +50,6 @@ final class DelimitedRecords implements Closeable {
     private long recordStart;
     private long line;
     private boolean blank;
-    private long lastBlankLine;
 
     /** Opens a file; see {@link TextFiles.Lines#Lines(Path)}. */
     DelimitedRecords(Path file, char delimiter) throws IOException {
@@ -69,31 +73,32 @@ final class DelimitedRecords implements Closeable {
 
     /**
      * Returns the fields of the next record, untrimmed, or null at the end of the file. A blank
-     * line (white space only) is returned once, as a record of blank fields, with {@link #blank()}.
+     * line (white space only) is returned as a record of blank fields, with {@link #blank()}.
      *
      * @throws MalformedDataException on a quoting error (names the line and the field), a record
      *     longer than {@link #MAX_RECORD_CHARS} characters, or as {@link TextFiles.Lines#next()}
      */
     String[] next() throws IOException {
-        while (true) {
-            CSVRecord record;
-            try {
-                if (!records.hasNext()) {
-                    return null;
-                }
-                record = records.next();
-            } catch (UncheckedIOException e) {
-                throw e.getCause() instanceof CSVException syntax ? syntaxError(syntax) : e.getCause();
+        CSVRecord record;
+        try {
+            if (!records.hasNext()) {
+                return null;
             }
-            recordStart = record.getCharacterPosition();
-            Line first = feed.keepFrom(recordStart);
-            line = first.number;
-            blank = first.text.isBlank();
-            if (!blank || first.number != lastBlankLine) { // a lone carriage return may split a blank line in two
-                lastBlankLine = blank ? first.number : lastBlankLine;
-                return record.values();
+            record = records.next();
+        } catch (UncheckedIOException e) {
+            throw e.getCause() instanceof CSVException syntax ? syntaxError(syntax) : e.getCause();
+        }
+        recordStart = record.getCharacterPosition();
+        Line first = feed.keepFrom(recordStart);
+        line = first.number;
+        blank = first.text.isBlank();
+        String[] fields = record.values();
+        if (feed.carriageReturns) {
+            for (int f = 0; f < fields.length; f++) {
+                fields[f] = fields[f].replace(CARRIAGE_RETURN_STAND_IN, '\r');
             }
         }
+        return fields;
     }
 
     /** Returns the 1-based line where the record {@link #next()} returned last starts. */
@@ -125,7 +130,7 @@ final class DelimitedRecords implements Closeable {
     private MalformedDataException syntaxError(CSVException e) throws MalformedDataException {
         long after = characterPosition(e.getMessage());
         if (!feed.ended && after > 0) {
-            long at = after - 1; // Commons CSV counts the offending character as read
+            long at = feed.afterClosingQuote(after - 1); // Commons CSV counts the offending character as read
             CSVRecord partial = reread(at);
             return new MalformedDataException(file, feed.lineAt(at).number, "unexpected character '" + feed.charAt(at)
                     + "' after the closing quote of field " + partial.size() + " (expected the delimiter "
@@ -176,7 +181,7 @@ final class DelimitedRecords implements Closeable {
         return position;
     }
 
-    /** A line of the file as given to Commons CSV: its number, its first character's position and its text. */
+    /** A line of the file: its number, the position of its first character for Commons CSV, and its text. */
     private record Line(long number, long start, String text) {
         long end() {
             return start + text.length() + 1; // the line feed after it
@@ -195,6 +200,7 @@ final class DelimitedRecords implements Closeable {
         private long delivered;
         private long keptAfterFirst;
         private boolean ended;
+        private boolean carriageReturns;
 
         LineFeed(TextFiles.Lines source) {
             this.source = source;
@@ -238,6 +244,10 @@ final class DelimitedRecords implements Closeable {
             }
             lines.add(line);
             current = text;
+            if (text.indexOf('\r') >= 0) {
+                current = text.replace('\r', CARRIAGE_RETURN_STAND_IN);
+                carriageReturns = true;
+            }
             at = 0;
             delivered = line.end();
             return true;
@@ -261,6 +271,19 @@ final class DelimitedRecords implements Closeable {
             return lines.getLast();
         }
 
+        /**
+         * Returns the position of the first character after the closing quote before {@code position}:
+         * Commons CSV passes over white space there and names the character after it.
+         */
+        long afterClosingQuote(long position) {
+            Line line = lineAt(position);
+            int i = (int) (position - line.start);
+            while (i > 0 && i <= line.text.length() && Character.isWhitespace(line.text.charAt(i - 1))) {
+                i--;
+            }
+            return line.start + i;
+        }
+
         char charAt(long position) {
             Line line = lineAt(position);
             int i = (int) (position - line.start);
@@ -274,7 +297,7 @@ final class DelimitedRecords implements Closeable {
                 if (line.start >= to) {
                     break;
                 }
-                text.append(line.text).append('\n');
+                text.append(line.text.replace('\r', CARRIAGE_RETURN_STAND_IN)).append('\n');
             }
             long first = lines.isEmpty() ? 0 : lines.peekFirst().start;
             return text.substring((int) (from - first), (int) Math.min(text.length(), to - first));

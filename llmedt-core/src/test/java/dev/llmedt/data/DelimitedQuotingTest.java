@@ -178,6 +178,9 @@ class DelimitedQuotingTest {
                 () -> read(interactions, oneLine));
         assertEquals("unexpected character 'b' after the closing quote of field 1 (expected the delimiter ',' or the end of the line)",
                 e.reason());
+        Path spaceThenText = file("items4.csv", "item,domain,title\na,D,\"x\"  y\n");
+        assertMalformed(spaceThenText, 2, "unexpected character ' ' after the closing quote of field 3",
+                () -> read(interactions, spaceThenText)); // the first character after the quote, as before
         Path secondLine = file("items2.csv", "item,domain,title\na,D,ok\nb,\"D\",\"line\nmore\"x\n");
         assertMalformed(secondLine, 4, "unexpected character 'x' after the closing quote of field 3",
                 () -> read(interactions, secondLine));
@@ -188,6 +191,26 @@ class DelimitedQuotingTest {
         Path farDown = file("items3.csv", far.append("z,D,\"a\";\n").toString()); // position past 10,000: grouped digits
         assertMalformed(farDown, 502, "unexpected character ';' after the closing quote of field 3",
                 () -> read(interactions, farDown));
+    }
+
+    @Test
+    void spacesBetweenAClosingQuoteAndTheDelimiterAreSkipped() throws IOException {
+        // Commons CSV passes over them; the former splitter rejected them. Every field is trimmed anyway.
+        CdsrDataset data = readItems("item,domain,title\n\"a\" ,D,\"Tea\"\t\nb,D,x\nc,D,y\n");
+        assertEquals("a", data.items().item(0).externalId());
+        assertEquals("Tea", data.items().item(0).title());
+    }
+
+    @Test
+    void aCarriageReturnInsideALineIsText() throws IOException {
+        // As before: only a line feed (or a carriage return just before it) ends a line.
+        CdsrDataset data = readItems("item,domain,title,x\r\na,D,one\rtwo,\"in\rquotes\"\r\nb,D,\"x\r\ny\",-\nc,D,z,-\n");
+        assertEquals(Map.of("title", "one\rtwo", "x", "in\rquotes"), data.items().item(0).text());
+        assertEquals("x\ny", data.items().item(1).title());
+        assertEquals(3, data.items().size());
+        Path items = file("items2.csv", "item,domain,title\na,D,\"x\"\ry\n");
+        assertMalformed(items, 2, "unexpected character '\r' after the closing quote of field 3",
+                () -> read(file("interactions.csv", INTERACTIONS), items));
     }
 
     @Test
