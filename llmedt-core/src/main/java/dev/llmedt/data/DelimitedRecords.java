@@ -3,6 +3,7 @@ package dev.llmedt.data;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -61,7 +62,7 @@ final class DelimitedRecords implements Closeable {
         this.delimiter = delimiter;
         this.maxRecordChars = maxRecordChars;
         this.feed = new LineFeed(new TextFiles.Lines(file));
-        this.parser = CSVParser.builder().setReader(feed).setFormat(format(delimiter, false)).get();
+        this.parser = format(delimiter, false).parse(feed);
         this.records = parser.iterator();
     }
 
@@ -149,7 +150,7 @@ final class DelimitedRecords implements Closeable {
     /** Re-reads the kept text from the last good record's start to {@code end}; returns its last (partial) record. */
     private CSVRecord reread(long end) throws MalformedDataException {
         String text = feed.text(recordStart, end);
-        try (CSVParser again = CSVParser.builder().setReader(new java.io.StringReader(text)).setFormat(format(delimiter, true)).get()) {
+        try (CSVParser again = format(delimiter, true).parse(new StringReader(text))) {
             CSVRecord last = null;
             for (CSVRecord record : again) {
                 last = record;
