@@ -8,6 +8,7 @@ module dev.llmedt.core {
     requires transitive org.slf4j;
     requires transitive com.fasterxml.jackson.databind;
     requires commons.math3;
+    requires org.apache.commons.csv;
     requires java.net.http;
 
     exports dev.llmedt;

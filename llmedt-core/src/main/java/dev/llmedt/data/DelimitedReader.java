@@ -33,11 +33,14 @@ import org.slf4j.LoggerFactory;
  * decimal), compared numerically; interactions with equal timestamps keep their file order.
  *
  * <p>Header names are matched case-insensitively and may come in any order. Fields may be quoted
- * as in RFC 4180 (double quotes, a doubled quote inside a quoted field), within one line. Keys,
- * domains and text are trimmed of surrounding white space. A blank line is skipped and counted.
- * A wrong number of fields, an unterminated quote, a bad timestamp, a missing header column, an
- * empty key, an unknown item, an item listed under a domain other than its items-file domain and
- * an item key given twice in the items file are errors naming the file and the line.
+ * as in RFC 4180 (double quotes, a doubled quote inside a quoted field); a quoted field may hold
+ * line breaks, read as {@code \n} whether the file ends its lines with {@code \n} or
+ * {@code \r\n} (Apache Commons CSV reads the records). Keys, domains and text are trimmed of
+ * surrounding white space. A blank line is skipped and counted. A wrong number of fields, an
+ * unterminated quote, a bad timestamp, a missing header column, an empty key, an unknown item, an
+ * item listed under a domain other than its items-file domain and an item key given twice in the
+ * items file are errors naming the file and the line: the first line of the record, except for a
+ * character after a closing quote (its own line) and invalid UTF-8 (the line that holds it).
  */
 public final class DelimitedReader implements DatasetReader {
 
@@ -79,10 +82,10 @@ public final class DelimitedReader implements DatasetReader {
         long start = System.nanoTime();
         ReadReport.Builder report = new ReadReport.Builder();
         ItemsFile itemRows = new ItemsFile(items, delimiterOf(items), report);
-        TextFiles.forEachLine(items, itemRows);
+        itemRows.read();
         ItemCatalog catalog = itemRows.catalog();
         InteractionsFile interactionRows = new InteractionsFile(interactions, delimiterOf(interactions), itemRows, catalog, report);
-        TextFiles.forEachLine(interactions, interactionRows);
+        interactionRows.read();
         InteractionLog log = interactionRows.finish();
         CdsrDataset dataset = log.toDataset(datasetName(), catalog, fileName(interactions), report, LOG, interactions.toString());
         LOG.info("read {} in {} ms", dataset, (System.nanoTime() - start) / 1_000_000);
@@ -129,10 +132,10 @@ public final class DelimitedReader implements DatasetReader {
         public Builder delimiter(char delimiter) {
             if (delimiter == '"' || delimiter == '\n' || delimiter == '\r' || delimiter == ' ') {
                 throw new IllegalArgumentException("delimiter must not be a double quote, a line break or a space, got "
-                        + (int) delimiter + " (" + DelimitedFields.describe(delimiter) + ")");
+                        + (int) delimiter + " (" + DelimitedRecords.describe(delimiter) + ")");
             }
             if (this.delimiter != null) {
-                throw new IllegalStateException("delimiter was already set to " + DelimitedFields.describe(this.delimiter));
+                throw new IllegalStateException("delimiter was already set to " + DelimitedRecords.describe(this.delimiter));
             }
             this.delimiter = delimiter;
             return this;
@@ -219,19 +222,18 @@ public final class DelimitedReader implements DatasetReader {
             return names[column];
         }
 
-        /** Splits a data line and checks its field count. */
-        String[] fields(String text, char delimiter, long lineNumber) throws MalformedDataException {
-            String[] fields = DelimitedFields.split(text, delimiter, file, lineNumber);
+        /** Checks a data record's field count. */
+        String[] fields(String[] fields, char delimiter, long lineNumber) throws MalformedDataException {
             if (fields.length != names.length) {
                 throw new MalformedDataException(file, lineNumber, "expected " + names.length + " fields separated by "
-                        + DelimitedFields.describe(delimiter) + " " + List.of(names) + ", found " + fields.length);
+                        + DelimitedRecords.describe(delimiter) + " " + List.of(names) + ", found " + fields.length);
             }
             return fields;
         }
     }
 
-    /** Reads the header line of a file, or counts a blank data line; shared by both file handlers. */
-    private abstract static class DelimitedFile implements TextFiles.LineHandler {
+    /** Reads a file's header and rows, counting blank lines; shared by both file handlers. */
+    private abstract static class DelimitedFile {
         final Path file;
         final char delimiter;
         final ReadReport.Builder report;
@@ -244,23 +246,26 @@ public final class DelimitedReader implements DatasetReader {
             this.report = report;
         }
 
-        @Override
-        public final void line(long number, String text) throws IOException {
-            if (header == null) {
-                String line = text; // a byte-order mark is skipped by TextFiles, as for every reader
-                if (line.isBlank()) {
-                    throw new MalformedDataException(file, number, "blank header line: expected the column names " + expectedColumns());
+        /** Reads every record; a record's line is its first (a quoted field may hold line breaks). */
+        final void read() throws IOException {
+            try (DelimitedRecords records = new DelimitedRecords(file, delimiter)) {
+                for (String[] fields = records.next(); fields != null; fields = records.next()) {
+                    long number = records.line();
+                    if (header == null) {
+                        if (records.blank()) {
+                            throw new MalformedDataException(file, number, "blank header line: expected the column names "
+                                    + expectedColumns());
+                        }
+                        header = new Header(fields, file, number);
+                        columns(header);
+                    } else if (records.blank()) {
+                        report.add("blank lines in " + fileName(file) + ", skipped");
+                    } else {
+                        row(number, header.fields(fields, delimiter, number));
+                        rows++;
+                    }
                 }
-                header = new Header(DelimitedFields.split(line, delimiter, file, number), file, number);
-                columns(header);
-                return;
             }
-            if (text.isBlank()) {
-                report.add("blank lines in " + fileName(file) + ", skipped");
-                return;
-            }
-            row(number, header.fields(text, delimiter, number));
-            rows++;
         }
 
         /** Checks that reading ended with a header and at least one row. */

@@ -1,6 +1,7 @@
 package dev.llmedt.data;
 
 import java.io.BufferedInputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -29,54 +30,107 @@ final class TextFiles {
     static final int MAX_LINE_BYTES = 64 << 20;
 
     /**
-     * Calls the handler for every line of the file. Files ending in {@code .gz} are decompressed.
-     * A UTF-8 byte-order mark at the start of the file is skipped. Each line is decoded on its own,
-     * so invalid UTF-8 is reported at the line that holds it.
+     * Calls the handler for every line of the file, as {@link Lines} reads them.
      *
-     * @throws MalformedDataException when the file is missing, not valid UTF-8 (names the line), not
-     *     valid gzip, or has a line longer than {@value #MAX_LINE_BYTES} bytes
+     * @throws MalformedDataException as {@link Lines#next()}
      */
     static void forEachLine(Path file, LineHandler handler) throws IOException {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        long number = 0;
-        byte[] line = new byte[256];
-        int length = 0;
-        byte[] chunk = new byte[1 << 16];
-        try (InputStream in = open(file)) {
-            while (true) {
-                int n;
-                try {
-                    n = in.read(chunk);
-                } catch (java.util.zip.ZipException | java.io.EOFException e) {
-                    throw new MalformedDataException(file, number + 1, "corrupt or truncated gzip data (" + e.getMessage() + ")");
-                } catch (IOException e) {
-                    // "Is a directory", an I/O error: name the file with the reason.
-                    throw new java.nio.file.FileSystemException(file.toString(), null, e.getMessage());
-                }
-                if (n < 0) {
-                    break;
-                }
-                int from = 0;
-                for (int i = 0; i < n; i++) {
-                    if (chunk[i] != '\n') {
-                        continue;
-                    }
-                    line = append(file, number, line, length, chunk, from, i - from);
-                    length += i - from;
-                    number++;
-                    handler.line(number, decode(file, number, decoder, line, length));
-                    length = 0;
-                    from = i + 1;
-                }
-                line = append(file, number, line, length, chunk, from, n - from);
-                length += n - from;
+        try (Lines lines = new Lines(file)) {
+            for (String text = lines.next(); text != null; text = lines.next()) {
+                handler.line(lines.number(), text);
             }
         }
-        if (length > 0) {
+    }
+
+    /**
+     * The lines of a file, one at a time. Files ending in {@code .gz} are decompressed. A UTF-8
+     * byte-order mark at the start of the file is skipped. Each line is decoded on its own, so
+     * invalid UTF-8 is reported at the line that holds it.
+     */
+    static final class Lines implements Closeable {
+        private final Path file;
+        private final InputStream in;
+        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        private final byte[] chunk = new byte[1 << 16];
+        private int position;
+        private int end;
+        private boolean endOfFile;
+        private byte[] line = new byte[256];
+        private int length;
+        private long number;
+
+        /**
+         * Opens a file.
+         *
+         * @throws MalformedDataException when the file is missing, a directory or not valid gzip
+         */
+        Lines(Path file) throws IOException {
+            this.file = file;
+            this.in = open(file);
+        }
+
+        /**
+         * Returns the next line, without its terminator and without a trailing carriage return, or
+         * null at the end of the file.
+         *
+         * @throws MalformedDataException when the line is not valid UTF-8 (names the line), the gzip
+         *     data is corrupt, or the line is longer than {@value TextFiles#MAX_LINE_BYTES} bytes
+         */
+        String next() throws IOException {
+            while (true) {
+                if (position == end && !fill()) {
+                    return length > 0 ? finishLine() : null;
+                }
+                int newline = position;
+                while (newline < end && chunk[newline] != '\n') {
+                    newline++;
+                }
+                line = append(file, number, line, length, chunk, position, newline - position);
+                length += newline - position;
+                if (newline < end) {
+                    position = newline + 1;
+                    return finishLine();
+                }
+                position = end;
+            }
+        }
+
+        /** Returns the 1-based number of the line {@link #next()} returned last (0 before the first). */
+        long number() {
+            return number;
+        }
+
+        private String finishLine() throws MalformedDataException {
             number++;
-            handler.line(number, decode(file, number, decoder, line, length));
+            String text = decode(file, number, decoder, line, length);
+            length = 0;
+            return text;
+        }
+
+        private boolean fill() throws IOException {
+            if (endOfFile) {
+                return false;
+            }
+            int n;
+            try {
+                n = in.read(chunk);
+            } catch (java.util.zip.ZipException | java.io.EOFException e) {
+                throw new MalformedDataException(file, number + 1, "corrupt or truncated gzip data (" + e.getMessage() + ")");
+            } catch (IOException e) {
+                // "Is a directory", an I/O error: name the file with the reason.
+                throw new java.nio.file.FileSystemException(file.toString(), null, e.getMessage());
+            }
+            endOfFile = n < 0;
+            position = 0;
+            end = Math.max(n, 0);
+            return !endOfFile;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
     }
 
