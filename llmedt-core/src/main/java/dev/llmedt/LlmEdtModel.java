@@ -54,23 +54,6 @@ public interface LlmEdtModel extends Recommender {
         return LlmEdtModelFiles.loadPhaseOne(file, config);
     }
 
-    /** Returns the model-file name of domain {@code d}'s position table {@code [maxLength x dim]}. */
-    static String positionTable(int d) {
-        return "pos_emb.d" + d + ".weight";
-    }
-
-    /**
-     * Returns the model-file name prefix of domain {@code d}'s residual adapter (tensors
-     * {@code w1.weight [m x dim]}, {@code w1.bias}, {@code w2.weight [dim x m]}, {@code w2.bias}).
-     */
-    static String domainAdapter(int d) {
-        return "domain_adapter.d" + d + ".";
-    }
-
-    /** Returns the model-file name of domain {@code d}'s gate (a one-element tensor, present when gates are configured). */
-    static String domainGate(int d) {
-        return "domain_gate.d" + d;
-    }
 
     /** Returns the configuration it was trained with. */
     DualPhaseConfig config();

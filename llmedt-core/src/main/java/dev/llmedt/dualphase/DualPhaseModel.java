@@ -1,5 +1,7 @@
 package dev.llmedt.dualphase;
 
+import dev.llmedt.engine.TensorLayout;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -92,7 +94,7 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
 
         DomainThread thread(int d) {
             if (threads[d] == null) {
-                threads[d] = new DomainThread(shape, parameters, LlmEdtModel.positionTable(d), LlmEdtModel.domainAdapter(d),
+                threads[d] = new DomainThread(shape, parameters, TensorLayout.domainPositions(d), TensorLayout.domainAdapter(d),
                         (float) config.fineTuning().adapterDropout(), gateOf(config, d), work.sequenceCapacity(), work.rowCapacity());
                 threads[d].snapshotWeights();
             }
@@ -108,7 +110,7 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
 
         ProfileAlignment projection(int d) {
             if (projections[d] == null) {
-                projections[d] = new ProfileAlignment(parameters, profileAdapter(d), 1, BATCH);
+                projections[d] = new ProfileAlignment(parameters, TensorLayout.profileAdapter(d), 1, BATCH);
             }
             if (projected == null) {
                 profileRows = new float[BATCH][];
@@ -152,22 +154,19 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
 
     /** The gate parameter of domain {@code d} when the configuration has gates, else null. */
     static String gateOf(DualPhaseConfig c, int d) {
-        return c.fineTuning().domainGate() ? LlmEdtModel.domainGate(d) : null;
+        return c.fineTuning().domainGate() ? TensorLayout.domainGate(d) : null;
     }
 
     /** The parameter prefix of domain {@code d}'s profile adapter. */
-    static String profileAdapter(int d) {
-        return "profile_adapter.d" + d + ".";
-    }
 
     /** Adds the phase-2 parameters of every domain (zero) to a set. */
     static void addDomainThreads(ParameterSet set, DualPhaseConfig c, int domainCount) {
         int dim = c.backbone().dim();
         for (int d = 0; d < domainCount; d++) {
-            set.add(Parameter.matrix(LlmEdtModel.positionTable(d), c.backbone().maxLength(), dim));
-            ResidualAdapter.addParameters(set, LlmEdtModel.domainAdapter(d), dim, c.fineTuning().adapterSize());
+            set.add(Parameter.matrix(TensorLayout.domainPositions(d), c.backbone().maxLength(), dim));
+            ResidualAdapter.addParameters(set, TensorLayout.domainAdapter(d), dim, c.fineTuning().adapterSize());
             if (c.fineTuning().domainGate()) {
-                set.add(Parameter.vector(LlmEdtModel.domainGate(d), 1));
+                set.add(Parameter.vector(TensorLayout.domainGate(d), 1));
             }
         }
     }
@@ -385,7 +384,7 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
             hidden = r.global().hidden();
         }
         float[][] users = r.work.users(n);
-        HistoryWindows.lastHidden(hidden, d, r.work.lastRow(), n, parameters.get("last_ln.bias").vectorValue(), users);
+        HistoryWindows.lastHidden(hidden, d, r.work.lastRow(), n, parameters.get(TensorLayout.LAST_NORM_BIAS).vectorValue(), users);
         if (threadUsed[target.index()]) {
             for (int b = 0; b < n; b++) {
                 windows[b] = histories.get(from + b).restrictTo(target).toArray();

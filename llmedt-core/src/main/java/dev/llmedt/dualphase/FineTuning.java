@@ -1,9 +1,10 @@
 package dev.llmedt.dualphase;
 
+import dev.llmedt.engine.TensorLayout;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmedt.EpochSummary;
-import dev.llmedt.LlmEdtModel;
 import dev.llmedt.Recommender;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.data.CdsrDataset;
@@ -99,10 +100,10 @@ final class FineTuning {
         SplittableRandom random = new SplittableRandom(Rng.seed(config.seed(), 3, 0));
         Parameter global = set.get(SasRecNetwork.POSITIONS);
         for (int d = 0; d < domains; d++) {
-            set.get(LlmEdtModel.positionTable(d)).copyFrom(global);
-            xavier(set.get(LlmEdtModel.domainAdapter(d) + "w1.weight"), random);
+            set.get(TensorLayout.domainPositions(d)).copyFrom(global);
+            xavier(set.get(TensorLayout.domainAdapter(d) + "w1.weight"), random);
             if (profileWidth > 0) {
-                String prefix = DualPhaseModel.profileAdapter(d);
+                String prefix = TensorLayout.profileAdapter(d);
                 ProfileAlignment.addParameters(set, prefix, profileWidth, config.fineTuning().profileAdapterHidden(), dim,
                         config.fineTuning().alignmentHead());
                 xavier(set.get(prefix + "0.weight"), random);
@@ -316,13 +317,13 @@ final class FineTuning {
             alignments = new ProfileAlignment[domains];
             for (int d = 0; d < domains; d++) {
                 if (align) {
-                    alignments[d] = new ProfileAlignment(set, DualPhaseModel.profileAdapter(d), config.fineTuning().temperature(), cap);
+                    alignments[d] = new ProfileAlignment(set, TensorLayout.profileAdapter(d), config.fineTuning().temperature(), cap);
                 }
             }
             for (int c = 0; c < chunkCount; c++) {
                 chunkGrads[c] = new Gradients(set, p -> !p.frozen());
                 for (int d = 0; d < domains; d++) {
-                    threadsOf[c][d] = new DomainThread(shape, set, LlmEdtModel.positionTable(d), LlmEdtModel.domainAdapter(d),
+                    threadsOf[c][d] = new DomainThread(shape, set, TensorLayout.domainPositions(d), TensorLayout.domainAdapter(d),
                             (float) config.fineTuning().adapterDropout(), DualPhaseModel.gateOf(config, d), cap, chunkRows);
                     batchesOf[c][d] = new RaggedBatch(cap, chunkRows);
                     alignGradOf[c][d] = new float[align ? cap : 0][shape.dim()];
@@ -337,7 +338,7 @@ final class FineTuning {
             if (profileInScore) {
                 for (int c = 0; c < chunkCount; c++) {
                     for (int d = 0; d < domains; d++) {
-                        scorers[c][d] = new ProfileAlignment(set, DualPhaseModel.profileAdapter(d), config.fineTuning().temperature(), cap);
+                        scorers[c][d] = new ProfileAlignment(set, TensorLayout.profileAdapter(d), config.fineTuning().temperature(), cap);
                     }
                 }
             }

@@ -1,5 +1,7 @@
 package dev.llmedt.dualphase;
 
+import dev.llmedt.engine.TensorLayout;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -139,10 +141,10 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
             }
         }
         if (features != null && features.components != null) {
-            Parameter mean = Parameter.vector("pca.mean", features.mean.length);
+            Parameter mean = Parameter.vector(TensorLayout.PCA_MEAN, features.mean.length);
             mean.setFlat(features.mean);
             model.add(mean);
-            Parameter components = Parameter.matrix("pca.components", features.components.length, features.mean.length);
+            Parameter components = Parameter.matrix(TensorLayout.PCA_COMPONENTS, features.components.length, features.mean.length);
             for (int k = 0; k < features.components.length; k++) {
                 System.arraycopy(features.components[k], 0, components.value()[k], 0, features.mean.length);
             }
@@ -193,7 +195,7 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
         int[] adapterOf = new int[items + 1];
         String[] prefixes = new String[domains.size()];
         for (Domain d : domains) {
-            prefixes[d.index()] = ItemTower.ADAPTER + "d" + d.index() + ".";
+            prefixes[d.index()] = TensorLayout.itemAdapter(d.index());
             java.util.Arrays.fill(adapterOf, d.firstItem() + 1, d.endItem() + 1, d.index());
         }
         return new ItemRows(id, text, features.rows, hidden, adapterOf, prefixes);

@@ -1,5 +1,7 @@
 package dev.llmedt.dualphase;
 
+import dev.llmedt.engine.TensorLayout;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -79,7 +81,7 @@ final class NewItems {
 
     /** The prefix of the item adapter of the domain's items. */
     private static String adapterOf(ParameterSet set, Domain domain) {
-        String perDomain = ItemTower.ADAPTER + "d" + domain.index() + ".";
+        String perDomain = TensorLayout.itemAdapter(domain.index());
         if (set.contains(perDomain + "0.weight")) {
             return perDomain;
         }
@@ -97,13 +99,13 @@ final class NewItems {
     private static float[][] vectors(ParameterSet set, String adapter, float[][] embeddings) {
         int n = embeddings.length;
         float[][] features = new float[n + 1][];
-        boolean pca = set.contains("pca.components");
+        boolean pca = set.contains(TensorLayout.PCA_COMPONENTS);
         for (int i = 0; i < n; i++) {
             float[] x = embeddings[i];
             if (pca) {
-                float[][] components = set.get("pca.components").value();
+                float[][] components = set.get(TensorLayout.PCA_COMPONENTS).value();
                 x = new float[components.length];
-                TextFeatures.project(embeddings[i], set.get("pca.mean").vectorValue(), components, x);
+                TextFeatures.project(embeddings[i], set.get(TensorLayout.PCA_MEAN).vectorValue(), components, x);
             }
             features[i + 1] = x;
         }

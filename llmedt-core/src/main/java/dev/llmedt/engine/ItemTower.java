@@ -20,9 +20,9 @@ package dev.llmedt.engine;
 public final class ItemTower {
 
     /** Name of the learned ID table parameter. */
-    public static final String ID_TABLE = "item_id.weight";
+    public static final String ID_TABLE = TensorLayout.ITEM_ID_TABLE;
     /** Prefix of the item adapter parameters ({@code 0.weight}, {@code 0.bias}, {@code 1.weight}, {@code 1.bias}). */
-    public static final String ADAPTER = "item_adapter.";
+    public static final String ADAPTER = TensorLayout.ITEM_ADAPTER;
 
     private final float[][] features;
     private final boolean[] usesText;

@@ -17,9 +17,9 @@ import java.util.SplittableRandom;
 public final class SasRecNetwork {
 
     /** The name of the item table parameter. */
-    public static final String ITEMS = "item_emb.weight";
+    public static final String ITEMS = TensorLayout.ITEM_EMBEDDING;
     /** The name of the (global) position table parameter. */
-    public static final String POSITIONS = "pos_emb.weight";
+    public static final String POSITIONS = TensorLayout.POSITION_EMBEDDING;
 
     private final SasRecShape shape;
     private final ParameterSet parameters;
@@ -61,16 +61,16 @@ public final class SasRecNetwork {
         final float[][] gradQuery;
 
         Block(int i, int capacityRows, int capacitySequences) {
-            String a = "attn." + i + ".";
-            attentionNorm = new LayerNorm(parameters, parameters.get("attn_ln." + i + ".weight"), parameters.get("attn_ln." + i + ".bias"),
+            TensorLayout.Block names = TensorLayout.block(i);
+            attentionNorm = new LayerNorm(parameters, parameters.get(names.attentionNorm() + TensorLayout.WEIGHT), parameters.get(names.attentionNorm() + TensorLayout.BIAS),
                     shape.layerNormEps(), capacityRows);
-            attention = new CausalSelfAttention(parameters, parameters.get(a + "in_proj_weight"), parameters.get(a + "in_proj_bias"),
-                    parameters.get(a + "out_proj.weight"), parameters.get(a + "out_proj.bias"), shape.heads(), shape.dropout(),
+            attention = new CausalSelfAttention(parameters, parameters.get(names.inProjectionWeight()), parameters.get(names.inProjectionBias()),
+                    parameters.get(names.outProjection() + TensorLayout.WEIGHT), parameters.get(names.outProjection() + TensorLayout.BIAS), shape.heads(), shape.dropout(),
                     shape.maxLength(), capacityRows, capacitySequences);
-            feedForwardNorm = new LayerNorm(parameters, parameters.get("ff_ln." + i + ".weight"), parameters.get("ff_ln." + i + ".bias"),
+            feedForwardNorm = new LayerNorm(parameters, parameters.get(names.feedForwardNorm() + TensorLayout.WEIGHT), parameters.get(names.feedForwardNorm() + TensorLayout.BIAS),
                     shape.layerNormEps(), capacityRows);
-            w1 = new Linear(parameters, parameters.get("ff." + i + ".w1.weight"), parameters.get("ff." + i + ".w1.bias"));
-            w2 = new Linear(parameters, parameters.get("ff." + i + ".w2.weight"), parameters.get("ff." + i + ".w2.bias"));
+            w1 = new Linear(parameters, parameters.get(names.feedForward(1) + TensorLayout.WEIGHT), parameters.get(names.feedForward(1) + TensorLayout.BIAS));
+            w2 = new Linear(parameters, parameters.get(names.feedForward(2) + TensorLayout.WEIGHT), parameters.get(names.feedForward(2) + TensorLayout.BIAS));
             hiddenDropout = new Dropout(shape.dropout(), w1.out(), capacityRows);
             outputDropout = new Dropout(shape.dropout(), d, capacityRows);
             input = new float[d][capacityRows];
@@ -149,7 +149,7 @@ public final class SasRecNetwork {
         for (int i = 0; i < blocks.length; i++) {
             blocks[i] = new Block(i, capacityRows, capacitySequences);
         }
-        this.lastNorm = new LayerNorm(parameters, parameters.get("last_ln.weight"), parameters.get("last_ln.bias"),
+        this.lastNorm = new LayerNorm(parameters, parameters.get(TensorLayout.LAST_NORM_WEIGHT), parameters.get(TensorLayout.LAST_NORM_BIAS),
                 shape.layerNormEps(), capacityRows);
         this.hidden = new float[d][capacityRows];
         this.gradA = new float[d][capacityRows];
@@ -174,21 +174,22 @@ public final class SasRecNetwork {
         int d = shape.dim();
         p.add(Parameter.matrix(POSITIONS, shape.maxLength(), d));
         for (int i = 0; i < shape.blocks(); i++) {
-            p.add(Parameter.vector("attn_ln." + i + ".weight", d));
-            p.add(Parameter.vector("attn_ln." + i + ".bias", d));
-            p.add(Parameter.matrix("attn." + i + ".in_proj_weight", 3 * d, d));
-            p.add(Parameter.vector("attn." + i + ".in_proj_bias", 3 * d));
-            p.add(Parameter.matrix("attn." + i + ".out_proj.weight", d, d));
-            p.add(Parameter.vector("attn." + i + ".out_proj.bias", d));
-            p.add(Parameter.vector("ff_ln." + i + ".weight", d));
-            p.add(Parameter.vector("ff_ln." + i + ".bias", d));
-            p.add(Parameter.matrix("ff." + i + ".w1.weight", d, d));
-            p.add(Parameter.vector("ff." + i + ".w1.bias", d));
-            p.add(Parameter.matrix("ff." + i + ".w2.weight", d, d));
-            p.add(Parameter.vector("ff." + i + ".w2.bias", d));
+            TensorLayout.Block names = TensorLayout.block(i);
+            p.add(Parameter.vector(names.attentionNorm() + TensorLayout.WEIGHT, d));
+            p.add(Parameter.vector(names.attentionNorm() + TensorLayout.BIAS, d));
+            p.add(Parameter.matrix(names.inProjectionWeight(), 3 * d, d));
+            p.add(Parameter.vector(names.inProjectionBias(), 3 * d));
+            p.add(Parameter.matrix(names.outProjection() + TensorLayout.WEIGHT, d, d));
+            p.add(Parameter.vector(names.outProjection() + TensorLayout.BIAS, d));
+            p.add(Parameter.vector(names.feedForwardNorm() + TensorLayout.WEIGHT, d));
+            p.add(Parameter.vector(names.feedForwardNorm() + TensorLayout.BIAS, d));
+            p.add(Parameter.matrix(names.feedForward(1) + TensorLayout.WEIGHT, d, d));
+            p.add(Parameter.vector(names.feedForward(1) + TensorLayout.BIAS, d));
+            p.add(Parameter.matrix(names.feedForward(2) + TensorLayout.WEIGHT, d, d));
+            p.add(Parameter.vector(names.feedForward(2) + TensorLayout.BIAS, d));
         }
-        p.add(Parameter.vector("last_ln.weight", d));
-        p.add(Parameter.vector("last_ln.bias", d));
+        p.add(Parameter.vector(TensorLayout.LAST_NORM_WEIGHT, d));
+        p.add(Parameter.vector(TensorLayout.LAST_NORM_BIAS, d));
     }
 
     /**
@@ -208,9 +209,9 @@ public final class SasRecNetwork {
                         row[c] = (float) (gaussian(random) * std);
                     }
                 }
-            } else if (n.endsWith("ln.weight") || n.matches(".*_ln\\.\\d+\\.weight")) {
+            } else if (TensorLayout.isLayerNormWeight(n)) {
                 java.util.Arrays.fill(v[0], 1);
-            } else if (n.startsWith("ff.") && n.endsWith(".bias")) {
+            } else if (TensorLayout.isFeedForwardBias(n)) {
                 double bound = 1 / Math.sqrt(v[0].length);
                 for (int c = 0; c < v[0].length; c++) {
                     v[0][c] = (float) ((random.nextDouble() * 2 - 1) * bound);

@@ -1,5 +1,7 @@
 package dev.llmedt.sasrec;
 
+import dev.llmedt.engine.TensorLayout;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -224,7 +226,7 @@ public final class SasRecModel implements Recommender, BlockScorer {
         }
         float[][] users = r.work.users(n);
         // An empty history normalizes, like an all-padding input, to the last layer norm's bias.
-        HistoryWindows.lastHidden(hidden, shape.dim(), r.work.lastRow(), n, parameters.get("last_ln.bias").vectorValue(), users);
+        HistoryWindows.lastHidden(hidden, shape.dim(), r.work.lastRow(), n, parameters.get(TensorLayout.LAST_NORM_BIAS).vectorValue(), users);
         return users;
     }
 

@@ -1,5 +1,6 @@
 package dev.llmedt.dualphase;
 
+import dev.llmedt.engine.TensorLayout;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -123,9 +124,9 @@ class LlmEdtTrainerTest {
             assertArrayEquals(tensor(first, name), tensor(full, name), name + " is frozen in phase 2: bit-identical");
         }
         for (int d = 0; d < 2; d++) {
-            assertFalse(java.util.Arrays.equals(tensor(full, SasRecNetwork.POSITIONS), tensor(full, LlmEdtModel.positionTable(d))),
+            assertFalse(java.util.Arrays.equals(tensor(full, SasRecNetwork.POSITIONS), tensor(full, TensorLayout.domainPositions(d))),
                     "domain " + d + " positions moved away from the global ones they started from");
-            float[] w2 = tensor(full, LlmEdtModel.domainAdapter(d) + "w2.weight");
+            float[] w2 = tensor(full, TensorLayout.domainAdapter(d) + "w2.weight");
             float norm = 0;
             for (float v : w2) {
                 norm += v * v;
@@ -241,7 +242,7 @@ class LlmEdtTrainerTest {
     void savedModelLoadsAndScoresBitForBit(@TempDir Path dir) throws IOException {
         DualPhaseConfig gated = small(ItemRepresentation.HYBRID, 2, 1);
         LlmEdtModel model = train(gated.withFineTuning(gated.fineTuning().toBuilder().domainGate(true).build()), data, null);
-        assertTrue(model.tensorNames().contains(LlmEdtModel.domainGate(0)), "the gated variant saves its gates");
+        assertTrue(model.tensorNames().contains(TensorLayout.domainGate(0)), "the gated variant saves its gates");
         Path file = dir.resolve("m.llmedt");
         model.save(file);
         LlmEdtModel loaded = LlmEdtModel.load(file);
@@ -314,9 +315,9 @@ class LlmEdtTrainerTest {
         DualPhaseConfig c = small(ItemRepresentation.HYBRID, 1, 1).withSelectOnValidation(false);
         LlmEdtModel with = train(c, data, profiles);
         LlmEdtModel without = train(c.withFineTuning(c.fineTuning().toBuilder().alignmentWeight(0).build()), data, profiles);
-        assertTrue(with.tensorNames().contains(DualPhaseModel.profileAdapter(0) + "0.weight"));
-        assertFalse(without.tensorNames().contains(DualPhaseModel.profileAdapter(0) + "0.weight"), "beta 0: no profile adapter");
-        assertFalse(java.util.Arrays.equals(tensor(with, LlmEdtModel.positionTable(1)), tensor(without, LlmEdtModel.positionTable(1))),
+        assertTrue(with.tensorNames().contains(TensorLayout.profileAdapter(0) + "0.weight"));
+        assertFalse(without.tensorNames().contains(TensorLayout.profileAdapter(0) + "0.weight"), "beta 0: no profile adapter");
+        assertFalse(java.util.Arrays.equals(tensor(with, TensorLayout.domainPositions(1)), tensor(without, TensorLayout.domainPositions(1))),
                 "the alignment gradient reaches the domain positions");
         assertTrue(with.provenance().path("profiles").path("used").asBoolean());
     }

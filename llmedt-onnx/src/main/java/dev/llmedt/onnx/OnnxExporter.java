@@ -1,5 +1,7 @@
 package dev.llmedt.onnx;
 
+import dev.llmedt.engine.TensorLayout;
+
 import ai.onnx.proto.OnnxMl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -183,7 +185,7 @@ public final class OnnxExporter {
         float[] gates = new float[model.domains().size()];
         for (Domain d : model.domains()) {
             boolean used = model.usesDomainThread(d);
-            gates[d.index()] = !used ? 0 : gated ? model.tensor(LlmEdtModel.domainGate(d.index())).data()[0] : 1;
+            gates[d.index()] = !used ? 0 : gated ? model.tensor(TensorLayout.domainGate(d.index())).data()[0] : 1;
             any |= !used;
         }
         return any ? gates : null;

@@ -1,5 +1,7 @@
 package dev.llmedt.onnx;
 
+import dev.llmedt.engine.TensorLayout;
+
 import static dev.llmedt.onnx.OnnxExporter.DOMAIN;
 import static dev.llmedt.onnx.OnnxExporter.HISTORY;
 import static dev.llmedt.onnx.OnnxExporter.K;
@@ -42,9 +44,7 @@ import static dev.llmedt.onnx.OnnxOperator.WHERE;
 
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnx.proto.OnnxMl;
-import dev.llmedt.LlmEdtModel;
 import dev.llmedt.data.Domain;
-import dev.llmedt.engine.SasRecNetwork;
 import dev.llmedt.model.ModelFile;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -150,10 +150,10 @@ final class RecommenderGraph {
         // A single-domain model reads its own domain's items only (the target is that domain).
         String targetItems = g.op(AND, "history_in_target", real, inTarget);
         String globalCandidates = only == null ? real : targetItems;
-        String[] global = stream(globalCandidates, weight(SasRecNetwork.POSITIONS), "global");
+        String[] global = stream(globalCandidates, weight(TensorLayout.POSITION_EMBEDDING), "global");
         // An empty history normalizes, like an all-padding input, to the last layer norm's bias.
         String user = g.op(WHERE, "global.user", g.op(UNSQUEEZE, "global.any_col", global[1], g.vector(1)), global[0],
-                weight("last_ln.bias"));
+                weight(TensorLayout.LAST_NORM_BIAS));
         if (spec.domainThreads()) {
             user = g.op(ADD, "user", user, domainThread(targetItems));
         }
@@ -170,7 +170,7 @@ final class RecommenderGraph {
      * first table, so that ONNX Runtime's Gather rejects unknown ids instead of scoring them.
      */
     private void itemTables() {
-        ModelFile.Tensor items = spec.tensor(SasRecNetwork.ITEMS);
+        ModelFile.Tensor items = spec.tensor(TensorLayout.ITEM_EMBEDDING);
         itemTables = new String[scored.size()];
         int itemCount = spec.domains().get(spec.domains().size() - 1).endItem();
         String unknown = g.op(AND, "unknown_item", real, g.op(OR, "unknown_item_id", g.op(LESS, "negative_item", HISTORY, g.scalar(0L)),
@@ -178,7 +178,7 @@ final class RecommenderGraph {
         for (int i = 0; i < scored.size(); i++) {
             Domain dom = scored.get(i);
             int firstRow = dom.firstItem() - spec.tableFirstItem() + 1;
-            itemTables[i] = g.floats(SasRecNetwork.ITEMS + ".d" + dom.index(), new long[] {dom.size(), d},
+            itemTables[i] = g.floats(TensorLayout.ITEM_EMBEDDING + ".d" + dom.index(), new long[] {dom.size(), d},
                     Arrays.copyOfRange(items.data(), firstRow * d, (firstRow + dom.size()) * d));
             String in = inRange(g.scalar((long) dom.firstItem()), g.scalar((long) dom.endItem()), "in_d" + dom.index());
             String outside = i == 0 ? g.op(WHERE, "unknown_row", unknown, g.scalar((long) dom.size()), g.scalar(0L)) : g.scalar(0L);
@@ -241,7 +241,7 @@ final class RecommenderGraph {
         for (int b = 0; b < spec.blocks(); b++) {
             x = block(b, x, mask, label + ".block" + b);
         }
-        String h = layerNorm(x, "last_ln", label + ".hidden");
+        String h = layerNorm(x, TensorLayout.LAST_NORM, label + ".hidden");
         String last = g.op(CAST, label + ".last", attrs("to", (int) FLOAT),
                 g.op(AND, label + ".last_b", read, g.op(EQUAL, label + ".last_e", fromEnd, g.scalar(1L))));
         String state = g.op(SQUEEZE, label + ".state", g.op(MAT_MUL, label + ".state_3d", g.op(UNSQUEEZE, label + ".last_row", last,
@@ -252,12 +252,12 @@ final class RecommenderGraph {
 
     /** A pre-norm block: {@code q = LN(x); x = q + MHA(q, x, x); y = LN(x); y + W2 relu(W1 y)}. */
     private String block(int b, String x, String mask, String label) {
-        String a = "attn." + b + ".";
-        String q = layerNorm(x, "attn_ln." + b, label + ".q");
+        TensorLayout.Block names = TensorLayout.block(b);
+        String q = layerNorm(x, names.attentionNorm(), label + ".q");
         // in_proj_weight stacks the query, key and value projections (rows 0..d, d..2d, 2d..3d).
-        String queries = heads(linear(q, a + "in_proj_weight", a + "in_proj_bias", 0, d, label + ".wq"), new int[] {0, 2, 1, 3}, label + ".qh");
-        String keys = heads(linear(x, a + "in_proj_weight", a + "in_proj_bias", d, d, label + ".wk"), new int[] {0, 2, 3, 1}, label + ".kh");
-        String values = heads(linear(x, a + "in_proj_weight", a + "in_proj_bias", 2 * d, d, label + ".wv"), new int[] {0, 2, 1, 3},
+        String queries = heads(linear(q, names.inProjectionWeight(), names.inProjectionBias(), 0, d, label + ".wq"), new int[] {0, 2, 1, 3}, label + ".qh");
+        String keys = heads(linear(x, names.inProjectionWeight(), names.inProjectionBias(), d, d, label + ".wk"), new int[] {0, 2, 3, 1}, label + ".kh");
+        String values = heads(linear(x, names.inProjectionWeight(), names.inProjectionBias(), 2 * d, d, label + ".wv"), new int[] {0, 2, 1, 3},
                 label + ".vh");
         String logits = g.op(MUL, label + ".logits", g.op(MAT_MUL, label + ".dots", queries, keys), g.scalar((float) (1.0 / Math.sqrt(headDim))));
         String masked = g.op(WHERE, label + ".masked", mask, logits, g.scalar(-Float.MAX_VALUE));
@@ -265,11 +265,10 @@ final class RecommenderGraph {
         String context = g.op(RESHAPE, label + ".context", attrs("allowzero", 0),
                 g.op(TRANSPOSE, label + ".context_t", attrs("perm", new int[] {0, 2, 1, 3}), g.op(MAT_MUL, label + ".context_h", weightsOf,
                         values)), g.vector(0, 0, d));
-        String attended = g.op(ADD, label + ".residual", q, linear(context, a + "out_proj.weight", a + "out_proj.bias", 0, d, label + ".out"));
-        String y = layerNorm(attended, "ff_ln." + b, label + ".y");
-        String f = "ff." + b + ".";
-        String hidden = g.op(RELU, label + ".relu", linear(y, f + "w1.weight", f + "w1.bias", 0, d, label + ".w1"));
-        return g.op(ADD, label + ".output", y, linear(hidden, f + "w2.weight", f + "w2.bias", 0, d, label + ".w2"));
+        String attended = g.op(ADD, label + ".residual", q, linear(context, names.outProjection() + TensorLayout.WEIGHT, names.outProjection() + TensorLayout.BIAS, 0, d, label + ".out"));
+        String y = layerNorm(attended, names.feedForwardNorm(), label + ".y");
+        String hidden = g.op(RELU, label + ".relu", linear(y, names.feedForward(1) + TensorLayout.WEIGHT, names.feedForward(1) + TensorLayout.BIAS, 0, d, label + ".w1"));
+        return g.op(ADD, label + ".output", y, linear(hidden, names.feedForward(2) + TensorLayout.WEIGHT, names.feedForward(2) + TensorLayout.BIAS, 0, d, label + ".w2"));
     }
 
     /** {@code [batch, length, dim]} to {@code [batch, heads, ...]} in the given order. */
@@ -303,8 +302,8 @@ final class RecommenderGraph {
     }
 
     private String layerNorm(String x, String prefix, String label) {
-        return g.op(LAYER_NORMALIZATION, label, attrs("axis", -1, "epsilon", spec.layerNormEps()), x, weight(prefix + ".weight"),
-                weight(prefix + ".bias"));
+        return g.op(LAYER_NORMALIZATION, label, attrs("axis", -1, "epsilon", spec.layerNormEps()), x, weight(prefix + TensorLayout.WEIGHT),
+                weight(prefix + TensorLayout.BIAS));
     }
 
     /** A tensor of the model, stored once under its own name. */
@@ -322,7 +321,7 @@ final class RecommenderGraph {
      */
     private String domainThread(String candidates) {
         int domains = spec.domains().size();
-        ModelFile.Tensor w1 = spec.tensor(LlmEdtModel.domainAdapter(0) + "w1.weight");
+        ModelFile.Tensor w1 = spec.tensor(TensorLayout.domainAdapter(0) + "w1." + TensorLayout.WEIGHT);
         int m = w1.shape()[0];
         float[] positions = new float[domains * spec.maxLength() * d];
         float[] down = new float[domains * d * m];
@@ -330,12 +329,12 @@ final class RecommenderGraph {
         float[] up = new float[domains * m * d];
         float[] upBias = new float[domains * d];
         for (int dom = 0; dom < domains; dom++) {
-            System.arraycopy(spec.tensor(LlmEdtModel.positionTable(dom)).data(), 0, positions, dom * spec.maxLength() * d, spec.maxLength() * d);
-            String a = LlmEdtModel.domainAdapter(dom);
-            transposeInto(spec.tensor(a + "w1.weight"), down, dom * d * m);
-            System.arraycopy(spec.tensor(a + "w1.bias").data(), 0, downBias, dom * m, m);
-            transposeInto(spec.tensor(a + "w2.weight"), up, dom * m * d);
-            System.arraycopy(spec.tensor(a + "w2.bias").data(), 0, upBias, dom * d, d);
+            System.arraycopy(spec.tensor(TensorLayout.domainPositions(dom)).data(), 0, positions, dom * spec.maxLength() * d, spec.maxLength() * d);
+            String a = TensorLayout.domainAdapter(dom);
+            transposeInto(spec.tensor(a + "w1." + TensorLayout.WEIGHT), down, dom * d * m);
+            System.arraycopy(spec.tensor(a + "w1." + TensorLayout.BIAS).data(), 0, downBias, dom * m, m);
+            transposeInto(spec.tensor(a + "w2." + TensorLayout.WEIGHT), up, dom * m * d);
+            System.arraycopy(spec.tensor(a + "w2." + TensorLayout.BIAS).data(), 0, upBias, dom * d, d);
         }
         String positionTable = pick(g.floats("pos_emb.domains", new long[] {domains, spec.maxLength(), d}, positions), "domain.pos_emb");
         String[] thread = stream(candidates, positionTable, "domain");
