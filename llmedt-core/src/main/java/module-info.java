@@ -1,6 +1,6 @@
 /**
  * llmedt core: the API (the {@code dev.llmedt} package and the data, evaluation, text, augmenter,
- * profiler, dual-phase, SASRec, model-file, output-file and progress packages) and, not exported, the training engine
+ * profiler, dual-phase, SASRec, model-file, output-file, progress and serving packages) and, not exported, the training engine
  * (kernels, layers, optimizers, worker pools) and file helpers. On the class path nothing is
  * enforced; on the module path only the exported packages are visible.
  */
@@ -22,6 +22,10 @@ module dev.llmedt.core {
     exports dev.llmedt.model;
     exports dev.llmedt.output;
     exports dev.llmedt.progress;
+    exports dev.llmedt.serving;
+
+    // llmedt-onnx opens .onnx exports for TrainedModel.open.
+    uses dev.llmedt.serving.TrainedModel.OnnxOpener;
 
     // Internals other llmedt modules build on; not API.
     exports dev.llmedt.engine to dev.llmedt.onnx;

@@ -12,4 +12,7 @@ module dev.llmedt.onnx {
     requires ai.djl.tokenizers;
 
     exports dev.llmedt.onnx;
+
+    // TrainedModel.open opens .onnx exports through this provider (its package is not exported).
+    provides dev.llmedt.serving.TrainedModel.OnnxOpener with dev.llmedt.onnx.serving.OnnxModelOpener;
 }

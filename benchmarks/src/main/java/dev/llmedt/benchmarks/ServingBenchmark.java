@@ -1,6 +1,5 @@
 package dev.llmedt.benchmarks;
 
-import dev.llmedt.LlmEdtModel;
 import dev.llmedt.Recommender;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.data.CdsrDataset;
@@ -8,12 +7,11 @@ import dev.llmedt.data.Domain;
 import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.History;
 import dev.llmedt.ScoredItem;
-import dev.llmedt.model.ModelFile;
 import dev.llmedt.onnx.OnnxExporter;
-import dev.llmedt.onnx.OnnxRecommender;
 import dev.llmedt.sasrec.SasRecConfig;
 import dev.llmedt.sasrec.SasRecModel;
 import dev.llmedt.sasrec.SasRecTrainer;
+import dev.llmedt.serving.TrainedModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +58,7 @@ public class ServingBenchmark {
     int ortThreads;
 
     private Recommender recommender;
-    private OnnxRecommender onnx;
+    private TrainedModel model;
     private List<History> users;
     private List<Domain> targets;
     private List<History> batch;
@@ -76,24 +74,19 @@ public class ServingBenchmark {
     public void setUp() throws IOException {
         CdsrDataset data = BenchmarkData.foodKitchen();
         Path file = modelFile(data);
-        Recommender java = ModelFile.kind(file).equals("sasrec") ? SasRecModel.load(file) : LlmEdtModel.load(file);
         users = data.test().stream().map(EvaluationCase::input).toList();
         targets = data.test().stream().map(c -> data.items().domainOf(c.target())).toList();
         batchDomain = data.domain("B");
         batch = data.test().stream().filter(c -> batchDomain.contains(c.target())).limit(BATCH).map(EvaluationCase::input).toList();
+        Path opened = file;
         if (engine.equals("onnx")) {
-            Path exported = Files.createTempFile("llmedt-serving-benchmark", ".onnx");
-            exported.toFile().deleteOnExit();
-            if (java instanceof SasRecModel s) {
-                OnnxExporter.export(s, exported);
-            } else {
-                OnnxExporter.export((LlmEdtModel) java, exported);
-            }
-            onnx = OnnxRecommender.builder(exported).threads(ortThreads).batchSize(BATCH).build();
-            recommender = onnx;
-        } else {
-            recommender = java;
+            opened = Files.createTempFile("llmedt-serving-benchmark", ".onnx");
+            opened.toFile().deleteOnExit();
+            OnnxExporter.export(file, opened);
         }
+        // The ONNX recommender runs batches of 256 histories by default: BATCH, one run per batch call.
+        model = TrainedModel.open(opened, ortThreads);
+        recommender = model;
     }
 
     private static Path modelFile(CdsrDataset data) throws IOException {
@@ -113,8 +106,8 @@ public class ServingBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        if (onnx != null) {
-            onnx.close();
+        if (model != null) {
+            model.close();
         }
     }
 

@@ -1,16 +1,13 @@
 package dev.llmedt.benchmarks;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
-import dev.llmedt.LlmEdtModel;
 import dev.llmedt.Recommender;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.History;
+import dev.llmedt.serving.TrainedModel;
 import dev.llmedt.ScoredItem;
-import dev.llmedt.model.ModelFile;
-import dev.llmedt.onnx.OnnxRecommender;
-import dev.llmedt.sasrec.SasRecModel;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -171,10 +168,7 @@ public final class ServingSoak {
     }
 
     private static Recommender open(Path file) throws IOException {
-        if (file.getFileName().toString().endsWith(".onnx")) {
-            return OnnxRecommender.open(file);
-        }
-        return ModelFile.kind(file).equals("sasrec") ? SasRecModel.load(file) : LlmEdtModel.load(file);
+        return TrainedModel.open(file);
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

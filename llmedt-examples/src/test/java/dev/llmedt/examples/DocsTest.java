@@ -49,7 +49,7 @@ class DocsTest {
     static final List<String> IMPORTS = List.of("java.util.*", "java.nio.file.*", "java.net.URI", "dev.llmedt.*",
             "dev.llmedt.data.*", "dev.llmedt.eval.*", "dev.llmedt.text.*", "dev.llmedt.augment.*",
             "dev.llmedt.profile.*", "dev.llmedt.dualphase.*", "dev.llmedt.sasrec.*", "dev.llmedt.model.*",
-            "dev.llmedt.output.*", "dev.llmedt.progress.*", "dev.llmedt.onnx.*");
+            "dev.llmedt.output.*", "dev.llmedt.progress.*", "dev.llmedt.serving.*", "dev.llmedt.onnx.*");
 
     /**
      * The names a Java fragment may use without declaring them, as if it followed the README's

@@ -1,17 +1,15 @@
 package dev.llmedt.spark;
 
-import dev.llmedt.LlmEdtModel;
 import dev.llmedt.Recommender;
 import dev.llmedt.data.Domain;
-import dev.llmedt.model.ModelFile;
-import dev.llmedt.onnx.OnnxRecommender;
-import dev.llmedt.sasrec.SasRecModel;
+import dev.llmedt.serving.TrainedModel;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A trained model for the batch jobs: a llmedt model file (SASRec or LLM-EDT, scored by the pure-Java
@@ -92,19 +90,11 @@ public record ModelSource(String path, boolean onnx, int threads) implements Ser
     static Loaded load(Payload p) {
         try {
             Path dir = Files.createTempDirectory("llmedt-spark-model");
-            Path file = dir.resolve(p.name());
+            // TrainedModel.open tells an ONNX export by its name; an ONNX source under another name gets the suffix.
+            Path file = dir.resolve(p.onnx() && !p.name().toLowerCase(Locale.ROOT).endsWith(".onnx") ? p.name() + ".onnx" : p.name());
             Files.write(file, p.bytes());
             try {
-                if (p.onnx()) {
-                    OnnxRecommender r = OnnxRecommender.builder(file).threads(p.threads()).build();
-                    return new Loaded(r, r.domains());
-                }
-                String kind = ModelFile.kind(file);
-                if (kind.equals("sasrec")) {
-                    SasRecModel m = SasRecModel.load(file);
-                    return new Loaded(m, m.domains());
-                }
-                LlmEdtModel m = LlmEdtModel.load(file);
+                TrainedModel m = TrainedModel.open(file, p.threads());
                 return new Loaded(m, m.domains());
             } finally {
                 Files.deleteIfExists(file);
