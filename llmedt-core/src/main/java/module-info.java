@@ -10,6 +10,8 @@ module dev.llmedt.core {
     requires commons.math3;
     requires org.apache.commons.csv;
     requires java.net.http;
+    // Optional: with --add-modules jdk.incubator.vector the linear kernels run on the Vector API.
+    requires static jdk.incubator.vector;
 
     exports dev.llmedt;
     exports dev.llmedt.data;

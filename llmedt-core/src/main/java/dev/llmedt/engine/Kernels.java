@@ -6,6 +6,15 @@ package dev.llmedt.engine;
  */
 public final class Kernels {
 
+    /**
+     * Whether the linear-layer kernels run on the Vector API ({@link VectorKernels}, bit-identical
+     * results, about twice the speed): true when the JVM resolved {@code jdk.incubator.vector} (run
+     * it with {@code --add-modules jdk.incubator.vector}) unless the system property
+     * {@code llmedt.vector} is {@code false}.
+     */
+    public static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !"false".equalsIgnoreCase(System.getProperty("llmedt.vector"));
+
     private Kernels() {
     }
 
@@ -17,22 +26,30 @@ public final class Kernels {
      */
     public static void linearForward(float[][] weight, float[] bias, int outFrom, int outCount, float[][] x, int in, int rows,
             float[][] y, boolean accumulate) {
-        for (int o = 0; o < outCount; o++) {
-            float[] yo = y[o];
-            float[] wo = weight[outFrom + o];
-            if (!accumulate) {
-                float b = bias == null ? 0 : bias[outFrom + o];
-                for (int r = 0; r < rows; r++) {
-                    yo[r] = b;
-                }
-            } else if (bias != null) {
-                float b = bias[outFrom + o];
-                for (int r = 0; r < rows; r++) {
-                    yo[r] += b;
-                }
-            }
-            addWeightedRows(wo, x, in, yo, 0, rows);
+        if (VECTOR) {
+            VectorKernels.linearForward(weight, bias, outFrom, outCount, x, in, rows, y, accumulate);
+            return;
         }
+        for (int o = 0; o < outCount; o++) {
+            linearForwardRange(weight, bias, outFrom + o, x, in, 0, rows, y[o], accumulate);
+        }
+    }
+
+    /** One output row of {@link #linearForward} on the rows {@code [from, to)}; {@code o} indexes the weight. */
+    static void linearForwardRange(float[][] weight, float[] bias, int o, float[][] x, int in, int from, int to, float[] yo,
+            boolean accumulate) {
+        if (!accumulate) {
+            float b = bias == null ? 0 : bias[o];
+            for (int r = from; r < to; r++) {
+                yo[r] = b;
+            }
+        } else if (bias != null) {
+            float b = bias[o];
+            for (int r = from; r < to; r++) {
+                yo[r] += b;
+            }
+        }
+        addWeightedRows(weight[o], x, in, yo, from, to);
     }
 
     /**
@@ -91,33 +108,42 @@ public final class Kernels {
      */
     public static void linearBackwardData(float[][] weight, int outFrom, int outCount, float[][] dy, int in, int rows,
             float[][] dx, boolean accumulate) {
+        if (VECTOR) {
+            VectorKernels.linearBackwardData(weight, outFrom, outCount, dy, in, rows, dx, accumulate);
+            return;
+        }
         for (int p = 0; p < in; p++) {
-            float[] dxp = dx[p];
-            if (!accumulate) {
-                for (int r = 0; r < rows; r++) {
-                    dxp[r] = 0;
-                }
+            linearBackwardDataRange(weight, outFrom, outCount, dy, p, 0, rows, dx[p], accumulate);
+        }
+    }
+
+    /** The input row {@code p} of {@link #linearBackwardData} on the rows {@code [from, to)}. */
+    static void linearBackwardDataRange(float[][] weight, int outFrom, int outCount, float[][] dy, int p, int from, int to, float[] dxp,
+            boolean accumulate) {
+        if (!accumulate) {
+            for (int r = from; r < to; r++) {
+                dxp[r] = 0;
             }
-            int o = 0;
-            for (; o + 3 < outCount; o += 4) {
-                float w0 = weight[outFrom + o][p];
-                float w1 = weight[outFrom + o + 1][p];
-                float w2 = weight[outFrom + o + 2][p];
-                float w3 = weight[outFrom + o + 3][p];
-                float[] d0 = dy[o];
-                float[] d1 = dy[o + 1];
-                float[] d2 = dy[o + 2];
-                float[] d3 = dy[o + 3];
-                for (int r = 0; r < rows; r++) {
-                    dxp[r] += w0 * d0[r] + w1 * d1[r] + w2 * d2[r] + w3 * d3[r];
-                }
+        }
+        int o = 0;
+        for (; o + 3 < outCount; o += 4) {
+            float w0 = weight[outFrom + o][p];
+            float w1 = weight[outFrom + o + 1][p];
+            float w2 = weight[outFrom + o + 2][p];
+            float w3 = weight[outFrom + o + 3][p];
+            float[] d0 = dy[o];
+            float[] d1 = dy[o + 1];
+            float[] d2 = dy[o + 2];
+            float[] d3 = dy[o + 3];
+            for (int r = from; r < to; r++) {
+                dxp[r] += w0 * d0[r] + w1 * d1[r] + w2 * d2[r] + w3 * d3[r];
             }
-            for (; o < outCount; o++) {
-                float w0 = weight[outFrom + o][p];
-                float[] d0 = dy[o];
-                for (int r = 0; r < rows; r++) {
-                    dxp[r] += w0 * d0[r];
-                }
+        }
+        for (; o < outCount; o++) {
+            float w0 = weight[outFrom + o][p];
+            float[] d0 = dy[o];
+            for (int r = from; r < to; r++) {
+                dxp[r] += w0 * d0[r];
             }
         }
     }
@@ -128,28 +154,36 @@ public final class Kernels {
      */
     public static void linearBackwardWeight(float[][] dyRows, int outCount, float[][] xRows, int in, int rows,
             float[][] gradWeight, int outFrom) {
+        if (VECTOR) {
+            VectorKernels.linearBackwardWeight(dyRows, outCount, xRows, in, rows, gradWeight, outFrom);
+            return;
+        }
         for (int o = 0; o < outCount; o++) {
-            float[] g = gradWeight[outFrom + o];
-            int r = 0;
-            for (; r + 3 < rows; r += 4) {
-                float a0 = dyRows[r][o];
-                float a1 = dyRows[r + 1][o];
-                float a2 = dyRows[r + 2][o];
-                float a3 = dyRows[r + 3][o];
-                float[] x0 = xRows[r];
-                float[] x1 = xRows[r + 1];
-                float[] x2 = xRows[r + 2];
-                float[] x3 = xRows[r + 3];
-                for (int p = 0; p < in; p++) {
-                    g[p] += a0 * x0[p] + a1 * x1[p] + a2 * x2[p] + a3 * x3[p];
-                }
+            linearBackwardWeightRange(dyRows, o, xRows, 0, in, rows, gradWeight[outFrom + o]);
+        }
+    }
+
+    /** The gradient row {@code g} of output {@code o} in {@link #linearBackwardWeight}, on the inputs {@code [from, to)}. */
+    static void linearBackwardWeightRange(float[][] dyRows, int o, float[][] xRows, int from, int to, int rows, float[] g) {
+        int r = 0;
+        for (; r + 3 < rows; r += 4) {
+            float a0 = dyRows[r][o];
+            float a1 = dyRows[r + 1][o];
+            float a2 = dyRows[r + 2][o];
+            float a3 = dyRows[r + 3][o];
+            float[] x0 = xRows[r];
+            float[] x1 = xRows[r + 1];
+            float[] x2 = xRows[r + 2];
+            float[] x3 = xRows[r + 3];
+            for (int p = from; p < to; p++) {
+                g[p] += a0 * x0[p] + a1 * x1[p] + a2 * x2[p] + a3 * x3[p];
             }
-            for (; r < rows; r++) {
-                float a0 = dyRows[r][o];
-                float[] x0 = xRows[r];
-                for (int p = 0; p < in; p++) {
-                    g[p] += a0 * x0[p];
-                }
+        }
+        for (; r < rows; r++) {
+            float a0 = dyRows[r][o];
+            float[] x0 = xRows[r];
+            for (int p = from; p < to; p++) {
+                g[p] += a0 * x0[p];
             }
         }
     }

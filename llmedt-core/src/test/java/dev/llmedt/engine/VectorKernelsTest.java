@@ -1,0 +1,120 @@
+package dev.llmedt.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+
+/**
+ * The Vector API kernels give bit-identical results to the scalar kernels, for every shape: widths
+ * and row counts below, at and past a vector's lanes and the block of four, slices of a larger
+ * weight, with and without bias, overwriting and accumulating. (The build runs the tests with
+ * {@code --add-modules jdk.incubator.vector}, so the golden training traces also run on them.)
+ */
+class VectorKernelsTest {
+
+    /** Fixed, so that every run (and CI) checks the same examples. */
+    private static final long SEED = 0x5E7E_0022L;
+
+    /** A problem: the values' seed, input width, output width, output slice start, rows, bias, accumulate. */
+    record Shape(long seed, int in, int out, int outFrom, int rows, boolean bias, boolean accumulate) {
+    }
+
+    private static Gen<Shape> shapes() {
+        return longs().all().zip(integers().between(1, 70), integers().between(1, 70), integers().between(0, 5),
+                integers().between(1, 110), (seed, in, out, outFrom, rows) -> new Shape(seed, in, out, outFrom, rows, seed % 3 != 0,
+                        (seed >>> 7) % 2 == 0));
+    }
+
+    @Test
+    void theBuildRunsTheVectorKernels() {
+        assertTrue(Kernels.VECTOR, "the tests run with --add-modules jdk.incubator.vector (surefire argLine), so Kernels.VECTOR "
+                + "must be on; else the golden traces would not check the vector kernels");
+        assertTrue(VectorKernels.LANES >= 2, "lanes " + VectorKernels.LANES);
+    }
+
+    @Test
+    void forwardIsBitIdenticalToScalar() {
+        qt().withFixedSeed(SEED).withExamples(300).forAll(shapes()).checkAssert(s -> {
+            SplittableRandom r = new SplittableRandom(s.seed());
+            int outTotal = s.outFrom() + s.out() + 2;
+            float[][] weight = gaussian(r, outTotal, s.in());
+            float[] bias = s.bias() ? gaussian(r, 1, outTotal)[0] : null;
+            float[][] x = gaussian(r, s.in(), s.rows() + 3);
+            float[][] expected = gaussian(r, s.out(), s.rows() + 3);
+            float[][] actual = copy(expected);
+            for (int o = 0; o < s.out(); o++) {
+                Kernels.linearForwardRange(weight, bias, s.outFrom() + o, x, s.in(), 0, s.rows(), expected[o], s.accumulate());
+            }
+            VectorKernels.linearForward(weight, bias, s.outFrom(), s.out(), x, s.in(), s.rows(), actual, s.accumulate());
+            assertSame(s, expected, actual);
+        });
+    }
+
+    @Test
+    void inputGradientIsBitIdenticalToScalar() {
+        qt().withFixedSeed(SEED + 1).withExamples(300).forAll(shapes()).checkAssert(s -> {
+            SplittableRandom r = new SplittableRandom(s.seed());
+            float[][] weight = gaussian(r, s.outFrom() + s.out() + 2, s.in());
+            float[][] dy = gaussian(r, s.out(), s.rows() + 3);
+            float[][] expected = gaussian(r, s.in(), s.rows() + 3);
+            float[][] actual = copy(expected);
+            for (int p = 0; p < s.in(); p++) {
+                Kernels.linearBackwardDataRange(weight, s.outFrom(), s.out(), dy, p, 0, s.rows(), expected[p], s.accumulate());
+            }
+            VectorKernels.linearBackwardData(weight, s.outFrom(), s.out(), dy, s.in(), s.rows(), actual, s.accumulate());
+            assertSame(s, expected, actual);
+        });
+    }
+
+    @Test
+    void weightGradientIsBitIdenticalToScalar() {
+        qt().withFixedSeed(SEED + 2).withExamples(300).forAll(shapes()).checkAssert(s -> {
+            SplittableRandom r = new SplittableRandom(s.seed());
+            float[][] dyRows = gaussian(r, s.rows(), s.out() + 1);
+            float[][] xRows = gaussian(r, s.rows(), s.in() + 3);
+            float[][] expected = gaussian(r, s.outFrom() + s.out() + 2, s.in() + 3);
+            float[][] actual = copy(expected);
+            for (int o = 0; o < s.out(); o++) {
+                Kernels.linearBackwardWeightRange(dyRows, o, xRows, 0, s.in(), s.rows(), expected[s.outFrom() + o]);
+            }
+            VectorKernels.linearBackwardWeight(dyRows, s.out(), xRows, s.in(), s.rows(), actual, s.outFrom());
+            assertSame(s, expected, actual);
+        });
+    }
+
+    /** Compares every entry, spare ones included (they must stay untouched), by bit pattern. */
+    private static void assertSame(Shape s, float[][] expected, float[][] actual) {
+        for (int i = 0; i < expected.length; i++) {
+            for (int j = 0; j < expected[i].length; j++) {
+                int row = i;
+                int col = j;
+                // assertEquals on floats compares bit patterns (it tells 0.0 from -0.0)
+                assertEquals(expected[i][j], actual[i][j], () -> s + ": entry [" + row + "][" + col + "]");
+            }
+        }
+    }
+
+    private static float[][] copy(float[][] m) {
+        float[][] c = new float[m.length][];
+        for (int i = 0; i < m.length; i++) {
+            c[i] = m[i].clone();
+        }
+        return c;
+    }
+
+    private static float[][] gaussian(SplittableRandom r, int rows, int cols) {
+        float[][] m = new float[rows][cols];
+        for (float[] row : m) {
+            for (int c = 0; c < cols; c++) {
+                row[c] = (float) r.nextGaussian();
+            }
+        }
+        return m;
+    }
+}
