@@ -4,8 +4,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The three linear-layer kernels of {@link Kernels} on the incubating Vector API, register-blocked
- * over four outputs with the accumulators held in registers across the whole reduction. Loaded
+ * The three linear-layer kernels of {@link Kernels} on the incubating Vector API, blocked over four
+ * outputs: each vector of inputs loaded feeds four outputs (the scalar kernels load it for one). Loaded
  * only when the JVM runs with {@code --add-modules jdk.incubator.vector} (see {@link Kernels#VECTOR}).
  *
  * <p><b>Bit-identical to the scalar kernels.</b> Each output element is computed with the very
@@ -26,6 +26,15 @@ final class VectorKernels {
     private VectorKernels() {
     }
 
+    /*
+     * Each kernel hands its blocks of four outputs to a small method holding only vector loops, and
+     * the running sums go through the output arrays (no vector lives across a loop's back edge).
+     * With the sums carried in registers across the reduction loop, C2 failed to apply the Vector
+     * API intrinsics in about half of the JVM runs (measured: SASRec epochs of 6 s instead of
+     * 3.6 s, the samples in the Java fallback), depending on the order in which paths were first
+     * compiled; this form did not fail in 11 runs.
+     */
+
     /** {@link Kernels#linearForward}: vectors run over rows, the reduction over inputs. */
     static void linearForward(float[][] weight, float[] bias, int outFrom, int outCount, float[][] x, int in, int rows, float[][] y,
             boolean accumulate) {
@@ -33,41 +42,9 @@ final class VectorKernels {
         int o = 0;
         for (; o + 3 < outCount; o += 4) {
             int oa = outFrom + o;
-            float[] y0 = y[o];
-            float[] y1 = y[o + 1];
-            float[] y2 = y[o + 2];
-            float[] y3 = y[o + 3];
-            float[] wa = weight[oa];
-            float[] wb = weight[oa + 1];
-            float[] wc = weight[oa + 2];
-            float[] wd = weight[oa + 3];
-            for (int r = 0; r < full; r += LANES) {
-                FloatVector s0 = start(bias, oa, y0, r, accumulate);
-                FloatVector s1 = start(bias, oa + 1, y1, r, accumulate);
-                FloatVector s2 = start(bias, oa + 2, y2, r, accumulate);
-                FloatVector s3 = start(bias, oa + 3, y3, r, accumulate);
-                int p = 0;
-                for (; p + 3 < in; p += 4) {
-                    FloatVector v0 = FloatVector.fromArray(SPECIES, x[p], r);
-                    FloatVector v1 = FloatVector.fromArray(SPECIES, x[p + 1], r);
-                    FloatVector v2 = FloatVector.fromArray(SPECIES, x[p + 2], r);
-                    FloatVector v3 = FloatVector.fromArray(SPECIES, x[p + 3], r);
-                    s0 = s0.add(v0.mul(wa[p]).add(v1.mul(wa[p + 1])).add(v2.mul(wa[p + 2])).add(v3.mul(wa[p + 3])));
-                    s1 = s1.add(v0.mul(wb[p]).add(v1.mul(wb[p + 1])).add(v2.mul(wb[p + 2])).add(v3.mul(wb[p + 3])));
-                    s2 = s2.add(v0.mul(wc[p]).add(v1.mul(wc[p + 1])).add(v2.mul(wc[p + 2])).add(v3.mul(wc[p + 3])));
-                    s3 = s3.add(v0.mul(wd[p]).add(v1.mul(wd[p + 1])).add(v2.mul(wd[p + 2])).add(v3.mul(wd[p + 3])));
-                }
-                for (; p < in; p++) {
-                    FloatVector v0 = FloatVector.fromArray(SPECIES, x[p], r);
-                    s0 = s0.add(v0.mul(wa[p]));
-                    s1 = s1.add(v0.mul(wb[p]));
-                    s2 = s2.add(v0.mul(wc[p]));
-                    s3 = s3.add(v0.mul(wd[p]));
-                }
-                s0.intoArray(y0, r);
-                s1.intoArray(y1, r);
-                s2.intoArray(y2, r);
-                s3.intoArray(y3, r);
+            if (full > 0) {
+                forwardBlock(weight[oa], weight[oa + 1], weight[oa + 2], weight[oa + 3], bias, oa, x, in, full, y[o], y[o + 1], y[o + 2],
+                        y[o + 3], accumulate);
             }
             for (int j = 0; j < 4 && full < rows; j++) {
                 Kernels.linearForwardRange(weight, bias, oa + j, x, in, full, rows, y[o + j], accumulate);
@@ -75,6 +52,47 @@ final class VectorKernels {
         }
         for (; o < outCount; o++) {
             Kernels.linearForwardRange(weight, bias, outFrom + o, x, in, 0, rows, y[o], accumulate);
+        }
+    }
+
+    private static void forwardBlock(float[] wa, float[] wb, float[] wc, float[] wd, float[] bias, int oa, float[][] x, int in, int full,
+            float[] y0, float[] y1, float[] y2, float[] y3, boolean accumulate) {
+        for (int r = 0; r < full; r += LANES) {
+            start(bias, oa, y0, r, accumulate).intoArray(y0, r);
+            start(bias, oa + 1, y1, r, accumulate).intoArray(y1, r);
+            start(bias, oa + 2, y2, r, accumulate).intoArray(y2, r);
+            start(bias, oa + 3, y3, r, accumulate).intoArray(y3, r);
+        }
+        int p = 0;
+        for (; p + 3 < in; p += 4) {
+            float[] x0 = x[p];
+            float[] x1 = x[p + 1];
+            float[] x2 = x[p + 2];
+            float[] x3 = x[p + 3];
+            for (int r = 0; r < full; r += LANES) {
+                FloatVector v0 = FloatVector.fromArray(SPECIES, x0, r);
+                FloatVector v1 = FloatVector.fromArray(SPECIES, x1, r);
+                FloatVector v2 = FloatVector.fromArray(SPECIES, x2, r);
+                FloatVector v3 = FloatVector.fromArray(SPECIES, x3, r);
+                FloatVector.fromArray(SPECIES, y0, r).add(v0.mul(wa[p]).add(v1.mul(wa[p + 1])).add(v2.mul(wa[p + 2])).add(v3.mul(wa[p + 3])))
+                        .intoArray(y0, r);
+                FloatVector.fromArray(SPECIES, y1, r).add(v0.mul(wb[p]).add(v1.mul(wb[p + 1])).add(v2.mul(wb[p + 2])).add(v3.mul(wb[p + 3])))
+                        .intoArray(y1, r);
+                FloatVector.fromArray(SPECIES, y2, r).add(v0.mul(wc[p]).add(v1.mul(wc[p + 1])).add(v2.mul(wc[p + 2])).add(v3.mul(wc[p + 3])))
+                        .intoArray(y2, r);
+                FloatVector.fromArray(SPECIES, y3, r).add(v0.mul(wd[p]).add(v1.mul(wd[p + 1])).add(v2.mul(wd[p + 2])).add(v3.mul(wd[p + 3])))
+                        .intoArray(y3, r);
+            }
+        }
+        for (; p < in; p++) {
+            float[] x0 = x[p];
+            for (int r = 0; r < full; r += LANES) {
+                FloatVector v0 = FloatVector.fromArray(SPECIES, x0, r);
+                FloatVector.fromArray(SPECIES, y0, r).add(v0.mul(wa[p])).intoArray(y0, r);
+                FloatVector.fromArray(SPECIES, y1, r).add(v0.mul(wb[p])).intoArray(y1, r);
+                FloatVector.fromArray(SPECIES, y2, r).add(v0.mul(wc[p])).intoArray(y2, r);
+                FloatVector.fromArray(SPECIES, y3, r).add(v0.mul(wd[p])).intoArray(y3, r);
+            }
         }
     }
 
@@ -92,42 +110,8 @@ final class VectorKernels {
         int full = rows - rows % LANES;
         int p = 0;
         for (; p + 3 < in; p += 4) {
-            float[] q0 = dx[p];
-            float[] q1 = dx[p + 1];
-            float[] q2 = dx[p + 2];
-            float[] q3 = dx[p + 3];
-            for (int r = 0; r < full; r += LANES) {
-                FloatVector s0 = accumulate ? FloatVector.fromArray(SPECIES, q0, r) : FloatVector.zero(SPECIES);
-                FloatVector s1 = accumulate ? FloatVector.fromArray(SPECIES, q1, r) : FloatVector.zero(SPECIES);
-                FloatVector s2 = accumulate ? FloatVector.fromArray(SPECIES, q2, r) : FloatVector.zero(SPECIES);
-                FloatVector s3 = accumulate ? FloatVector.fromArray(SPECIES, q3, r) : FloatVector.zero(SPECIES);
-                int o = 0;
-                for (; o + 3 < outCount; o += 4) {
-                    float[] w0 = weight[outFrom + o];
-                    float[] w1 = weight[outFrom + o + 1];
-                    float[] w2 = weight[outFrom + o + 2];
-                    float[] w3 = weight[outFrom + o + 3];
-                    FloatVector v0 = FloatVector.fromArray(SPECIES, dy[o], r);
-                    FloatVector v1 = FloatVector.fromArray(SPECIES, dy[o + 1], r);
-                    FloatVector v2 = FloatVector.fromArray(SPECIES, dy[o + 2], r);
-                    FloatVector v3 = FloatVector.fromArray(SPECIES, dy[o + 3], r);
-                    s0 = s0.add(v0.mul(w0[p]).add(v1.mul(w1[p])).add(v2.mul(w2[p])).add(v3.mul(w3[p])));
-                    s1 = s1.add(v0.mul(w0[p + 1]).add(v1.mul(w1[p + 1])).add(v2.mul(w2[p + 1])).add(v3.mul(w3[p + 1])));
-                    s2 = s2.add(v0.mul(w0[p + 2]).add(v1.mul(w1[p + 2])).add(v2.mul(w2[p + 2])).add(v3.mul(w3[p + 2])));
-                    s3 = s3.add(v0.mul(w0[p + 3]).add(v1.mul(w1[p + 3])).add(v2.mul(w2[p + 3])).add(v3.mul(w3[p + 3])));
-                }
-                for (; o < outCount; o++) {
-                    float[] w0 = weight[outFrom + o];
-                    FloatVector v0 = FloatVector.fromArray(SPECIES, dy[o], r);
-                    s0 = s0.add(v0.mul(w0[p]));
-                    s1 = s1.add(v0.mul(w0[p + 1]));
-                    s2 = s2.add(v0.mul(w0[p + 2]));
-                    s3 = s3.add(v0.mul(w0[p + 3]));
-                }
-                s0.intoArray(q0, r);
-                s1.intoArray(q1, r);
-                s2.intoArray(q2, r);
-                s3.intoArray(q3, r);
+            if (full > 0) {
+                dataBlock(weight, outFrom, outCount, dy, p, full, dx[p], dx[p + 1], dx[p + 2], dx[p + 3], accumulate);
             }
             for (int j = 0; j < 4 && full < rows; j++) {
                 Kernels.linearBackwardDataRange(weight, outFrom, outCount, dy, p + j, full, rows, dx[p + j], accumulate);
@@ -138,48 +122,76 @@ final class VectorKernels {
         }
     }
 
+    private static void dataBlock(float[][] weight, int outFrom, int outCount, float[][] dy, int p, int full, float[] q0, float[] q1,
+            float[] q2, float[] q3, boolean accumulate) {
+        if (!accumulate) {
+            for (int r = 0; r < full; r += LANES) {
+                FloatVector zero = FloatVector.zero(SPECIES);
+                zero.intoArray(q0, r);
+                zero.intoArray(q1, r);
+                zero.intoArray(q2, r);
+                zero.intoArray(q3, r);
+            }
+        }
+        int o = 0;
+        for (; o + 3 < outCount; o += 4) {
+            float[] w0 = weight[outFrom + o];
+            float[] w1 = weight[outFrom + o + 1];
+            float[] w2 = weight[outFrom + o + 2];
+            float[] w3 = weight[outFrom + o + 3];
+            float a0 = w0[p];
+            float a1 = w1[p];
+            float a2 = w2[p];
+            float a3 = w3[p];
+            float b0 = w0[p + 1];
+            float b1 = w1[p + 1];
+            float b2 = w2[p + 1];
+            float b3 = w3[p + 1];
+            float c0 = w0[p + 2];
+            float c1 = w1[p + 2];
+            float c2 = w2[p + 2];
+            float c3 = w3[p + 2];
+            float d0 = w0[p + 3];
+            float d1 = w1[p + 3];
+            float d2 = w2[p + 3];
+            float d3 = w3[p + 3];
+            float[] e0 = dy[o];
+            float[] e1 = dy[o + 1];
+            float[] e2 = dy[o + 2];
+            float[] e3 = dy[o + 3];
+            for (int r = 0; r < full; r += LANES) {
+                FloatVector v0 = FloatVector.fromArray(SPECIES, e0, r);
+                FloatVector v1 = FloatVector.fromArray(SPECIES, e1, r);
+                FloatVector v2 = FloatVector.fromArray(SPECIES, e2, r);
+                FloatVector v3 = FloatVector.fromArray(SPECIES, e3, r);
+                FloatVector.fromArray(SPECIES, q0, r).add(v0.mul(a0).add(v1.mul(a1)).add(v2.mul(a2)).add(v3.mul(a3))).intoArray(q0, r);
+                FloatVector.fromArray(SPECIES, q1, r).add(v0.mul(b0).add(v1.mul(b1)).add(v2.mul(b2)).add(v3.mul(b3))).intoArray(q1, r);
+                FloatVector.fromArray(SPECIES, q2, r).add(v0.mul(c0).add(v1.mul(c1)).add(v2.mul(c2)).add(v3.mul(c3))).intoArray(q2, r);
+                FloatVector.fromArray(SPECIES, q3, r).add(v0.mul(d0).add(v1.mul(d1)).add(v2.mul(d2)).add(v3.mul(d3))).intoArray(q3, r);
+            }
+        }
+        for (; o < outCount; o++) {
+            float[] w0 = weight[outFrom + o];
+            float[] e0 = dy[o];
+            for (int r = 0; r < full; r += LANES) {
+                FloatVector v0 = FloatVector.fromArray(SPECIES, e0, r);
+                FloatVector.fromArray(SPECIES, q0, r).add(v0.mul(w0[p])).intoArray(q0, r);
+                FloatVector.fromArray(SPECIES, q1, r).add(v0.mul(w0[p + 1])).intoArray(q1, r);
+                FloatVector.fromArray(SPECIES, q2, r).add(v0.mul(w0[p + 2])).intoArray(q2, r);
+                FloatVector.fromArray(SPECIES, q3, r).add(v0.mul(w0[p + 3])).intoArray(q3, r);
+            }
+        }
+    }
+
     /** {@link Kernels#linearBackwardWeight}: vectors run over inputs, the reduction over rows. */
     static void linearBackwardWeight(float[][] dyRows, int outCount, float[][] xRows, int in, int rows, float[][] gradWeight,
             int outFrom) {
         int full = in - in % LANES;
         int o = 0;
         for (; o + 3 < outCount; o += 4) {
-            float[] g0 = gradWeight[outFrom + o];
-            float[] g1 = gradWeight[outFrom + o + 1];
-            float[] g2 = gradWeight[outFrom + o + 2];
-            float[] g3 = gradWeight[outFrom + o + 3];
-            for (int c = 0; c < full; c += LANES) {
-                FloatVector s0 = FloatVector.fromArray(SPECIES, g0, c);
-                FloatVector s1 = FloatVector.fromArray(SPECIES, g1, c);
-                FloatVector s2 = FloatVector.fromArray(SPECIES, g2, c);
-                FloatVector s3 = FloatVector.fromArray(SPECIES, g3, c);
-                int r = 0;
-                for (; r + 3 < rows; r += 4) {
-                    float[] e0 = dyRows[r];
-                    float[] e1 = dyRows[r + 1];
-                    float[] e2 = dyRows[r + 2];
-                    float[] e3 = dyRows[r + 3];
-                    FloatVector v0 = FloatVector.fromArray(SPECIES, xRows[r], c);
-                    FloatVector v1 = FloatVector.fromArray(SPECIES, xRows[r + 1], c);
-                    FloatVector v2 = FloatVector.fromArray(SPECIES, xRows[r + 2], c);
-                    FloatVector v3 = FloatVector.fromArray(SPECIES, xRows[r + 3], c);
-                    s0 = s0.add(v0.mul(e0[o]).add(v1.mul(e1[o])).add(v2.mul(e2[o])).add(v3.mul(e3[o])));
-                    s1 = s1.add(v0.mul(e0[o + 1]).add(v1.mul(e1[o + 1])).add(v2.mul(e2[o + 1])).add(v3.mul(e3[o + 1])));
-                    s2 = s2.add(v0.mul(e0[o + 2]).add(v1.mul(e1[o + 2])).add(v2.mul(e2[o + 2])).add(v3.mul(e3[o + 2])));
-                    s3 = s3.add(v0.mul(e0[o + 3]).add(v1.mul(e1[o + 3])).add(v2.mul(e2[o + 3])).add(v3.mul(e3[o + 3])));
-                }
-                for (; r < rows; r++) {
-                    float[] e0 = dyRows[r];
-                    FloatVector v0 = FloatVector.fromArray(SPECIES, xRows[r], c);
-                    s0 = s0.add(v0.mul(e0[o]));
-                    s1 = s1.add(v0.mul(e0[o + 1]));
-                    s2 = s2.add(v0.mul(e0[o + 2]));
-                    s3 = s3.add(v0.mul(e0[o + 3]));
-                }
-                s0.intoArray(g0, c);
-                s1.intoArray(g1, c);
-                s2.intoArray(g2, c);
-                s3.intoArray(g3, c);
+            if (full > 0) {
+                weightBlock(dyRows, o, xRows, full, rows, gradWeight[outFrom + o], gradWeight[outFrom + o + 1], gradWeight[outFrom + o + 2],
+                        gradWeight[outFrom + o + 3]);
             }
             for (int j = 0; j < 4 && full < in; j++) {
                 Kernels.linearBackwardWeightRange(dyRows, o + j, xRows, full, in, rows, gradWeight[outFrom + o + j]);
@@ -187,6 +199,62 @@ final class VectorKernels {
         }
         for (; o < outCount; o++) {
             Kernels.linearBackwardWeightRange(dyRows, o, xRows, 0, in, rows, gradWeight[outFrom + o]);
+        }
+    }
+
+    private static void weightBlock(float[][] dyRows, int o, float[][] xRows, int full, int rows, float[] g0, float[] g1, float[] g2,
+            float[] g3) {
+        int r = 0;
+        for (; r + 3 < rows; r += 4) {
+            float[] e0 = dyRows[r];
+            float[] e1 = dyRows[r + 1];
+            float[] e2 = dyRows[r + 2];
+            float[] e3 = dyRows[r + 3];
+            float a0 = e0[o];
+            float a1 = e1[o];
+            float a2 = e2[o];
+            float a3 = e3[o];
+            float b0 = e0[o + 1];
+            float b1 = e1[o + 1];
+            float b2 = e2[o + 1];
+            float b3 = e3[o + 1];
+            float c0 = e0[o + 2];
+            float c1 = e1[o + 2];
+            float c2 = e2[o + 2];
+            float c3 = e3[o + 2];
+            float d0 = e0[o + 3];
+            float d1 = e1[o + 3];
+            float d2 = e2[o + 3];
+            float d3 = e3[o + 3];
+            float[] x0 = xRows[r];
+            float[] x1 = xRows[r + 1];
+            float[] x2 = xRows[r + 2];
+            float[] x3 = xRows[r + 3];
+            for (int c = 0; c < full; c += LANES) {
+                FloatVector v0 = FloatVector.fromArray(SPECIES, x0, c);
+                FloatVector v1 = FloatVector.fromArray(SPECIES, x1, c);
+                FloatVector v2 = FloatVector.fromArray(SPECIES, x2, c);
+                FloatVector v3 = FloatVector.fromArray(SPECIES, x3, c);
+                FloatVector.fromArray(SPECIES, g0, c).add(v0.mul(a0).add(v1.mul(a1)).add(v2.mul(a2)).add(v3.mul(a3))).intoArray(g0, c);
+                FloatVector.fromArray(SPECIES, g1, c).add(v0.mul(b0).add(v1.mul(b1)).add(v2.mul(b2)).add(v3.mul(b3))).intoArray(g1, c);
+                FloatVector.fromArray(SPECIES, g2, c).add(v0.mul(c0).add(v1.mul(c1)).add(v2.mul(c2)).add(v3.mul(c3))).intoArray(g2, c);
+                FloatVector.fromArray(SPECIES, g3, c).add(v0.mul(d0).add(v1.mul(d1)).add(v2.mul(d2)).add(v3.mul(d3))).intoArray(g3, c);
+            }
+        }
+        for (; r < rows; r++) {
+            float[] e0 = dyRows[r];
+            float a0 = e0[o];
+            float b0 = e0[o + 1];
+            float c0 = e0[o + 2];
+            float d0 = e0[o + 3];
+            float[] x0 = xRows[r];
+            for (int c = 0; c < full; c += LANES) {
+                FloatVector v0 = FloatVector.fromArray(SPECIES, x0, c);
+                FloatVector.fromArray(SPECIES, g0, c).add(v0.mul(a0)).intoArray(g0, c);
+                FloatVector.fromArray(SPECIES, g1, c).add(v0.mul(b0)).intoArray(g1, c);
+                FloatVector.fromArray(SPECIES, g2, c).add(v0.mul(c0)).intoArray(g2, c);
+                FloatVector.fromArray(SPECIES, g3, c).add(v0.mul(d0)).intoArray(g3, c);
+            }
         }
     }
 }
