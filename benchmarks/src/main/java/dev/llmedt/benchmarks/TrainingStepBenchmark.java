@@ -34,14 +34,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * the epoch's share of set-up (item table, optimizer state) and the validation of one case.
  * The text part of the hybrid items is random 128-wide vectors (the shape MiniLM vectors have after
  * the default PCA 128; the cost does not depend on the values). Run:
- * {@code java -jar benchmarks/target/benchmarks.jar TrainingStep -p threads=1,2}.
+ * {@code java -jar benchmarks/target/benchmarks.jar TrainingStep -p threads=1,2}. The fork runs with
+ * {@code --add-modules=jdk.incubator.vector} (the Vector API kernels); add
+ * {@code -jvmArgsAppend -Dllmedt.vector=false} for the scalar ones.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 5)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 public class TrainingStepBenchmark {
 
     static final int BATCHES = 40;

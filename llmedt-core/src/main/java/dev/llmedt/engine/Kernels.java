@@ -18,6 +18,15 @@ public final class Kernels {
     private Kernels() {
     }
 
+    /** Says which linear kernels run, for logs: the Vector API ones and their lanes, or the scalar ones and how to switch. */
+    public static String description() {
+        if (VECTOR) {
+            return "Vector API kernels (" + VectorKernels.LANES + " float lanes)";
+        }
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() ? "scalar kernels (-Dllmedt.vector=false)"
+                : "scalar kernels (java --add-modules jdk.incubator.vector runs the faster Vector API kernels)";
+    }
+
     /**
      * {@code y[o][0..R) (+)= bias[o] + sum_p w[o][p] * x[p][0..R)} for {@code o} in {@code [0, outCount)}, where
      * {@code w} rows are {@code weight[outFrom + o]}. Feature-major forward of a linear layer.

@@ -10,6 +10,7 @@ import dev.llmedt.data.ItemCatalog;
 import dev.llmedt.engine.Adam;
 import dev.llmedt.engine.Gradients;
 import dev.llmedt.engine.ItemTower;
+import dev.llmedt.engine.Kernels;
 import dev.llmedt.engine.Parameter;
 import dev.llmedt.engine.ParameterSet;
 import dev.llmedt.engine.RaggedBatch;
@@ -147,8 +148,8 @@ public final class NextItemTraining {
         run.start();
         if (!run.alreadyFinished()) {
             try (Steps steps = new Steps(shape, parameters, sequences, itemRows, idTable, rowOffset)) {
-                LOG.info("{}: {} sequences with targets, {} valid cases, {} parameters, {} threads", options.phase(),
-                        steps.trainable.length, valid.size(), parameters.size(), options.threads());
+                LOG.info("{}: {} sequences with targets, {} valid cases, {} parameters, {} threads, {}", options.phase(),
+                        steps.trainable.length, valid.size(), parameters.size(), options.threads(), Kernels.description());
                 run.extra().put("training_sequences", steps.trainable.length);
                 run.attach(steps.adam);
                 for (int epoch = run.nextEpoch(); epoch <= options.maxEpochs() && !run.stopRequested(); epoch++) {
