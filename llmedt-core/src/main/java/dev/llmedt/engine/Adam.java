@@ -316,18 +316,8 @@ public final class Adam {
         float[] mr = m[index][row];
         float[] vr = v[index][row];
         for (int t = lastStep[index][row] + 1; t <= upTo; t++) {
-            float stepSize = stepSizeAt[t];
-            float invSqrtBc2 = invSqrtBc2At[t];
-            float shrink = shrinkAt[t];
             float l2 = l2At[t];
-            for (int c = 0; c < w.length; c++) {
-                float gc = 0 + l2 * w[c];
-                float mc = b1 * mr[c] + c1 * gc;
-                float vc = b2 * vr[c] + c2 * gc * gc;
-                mr[c] = mc;
-                vr[c] = vc;
-                w[c] = w[c] * shrink - stepSize * mc / ((float) Math.sqrt(vc) * invSqrtBc2 + eps);
-            }
+            step(w, null, mr, vr, t);
             if ((t & 63) == 0 && l2 == 0 && isZero(mr) && isZero(vr)) {
                 // Both moments are zero and stay zero without gradient: the remaining steps only shrink w.
                 for (int rest = t + 1; rest <= upTo; rest++) {
@@ -353,17 +343,42 @@ public final class Adam {
     }
 
     private void apply(float[] w, float[] g, float[] mr, float[] vr, int t) {
+        step(w, g, mr, vr, t);
+    }
+
+    /**
+     * Step {@code t} of one row, with gradient {@code g} or none ({@code null}, a replayed step): on
+     * the Vector API when it is on ({@link VectorKernels#adamStep}, bit-identical), the columns past
+     * its last full vector here.
+     */
+    private void step(float[] w, float[] g, float[] mr, float[] vr, int t) {
         float stepSize = stepSizeAt[t];
         float invSqrtBc2 = invSqrtBc2At[t];
         float shrink = shrinkAt[t];
         float l2 = l2At[t];
-        for (int c = 0; c < w.length; c++) {
-            float gc = g[c] + l2 * w[c];
-            float mc = b1 * mr[c] + c1 * gc;
-            float vc = b2 * vr[c] + c2 * gc * gc;
-            mr[c] = mc;
-            vr[c] = vc;
-            w[c] = w[c] * shrink - stepSize * mc / ((float) Math.sqrt(vc) * invSqrtBc2 + eps);
+        int c = 0;
+        if (Kernels.VECTOR) {
+            c = w.length - w.length % VectorKernels.LANES;
+            VectorKernels.adamStep(w, g, mr, vr, c, stepSize, invSqrtBc2, shrink, l2, b1, c1, b2, c2, eps);
+        }
+        if (g == null) {
+            for (; c < w.length; c++) {
+                float gc = 0 + l2 * w[c];
+                float mc = b1 * mr[c] + c1 * gc;
+                float vc = b2 * vr[c] + c2 * gc * gc;
+                mr[c] = mc;
+                vr[c] = vc;
+                w[c] = w[c] * shrink - stepSize * mc / ((float) Math.sqrt(vc) * invSqrtBc2 + eps);
+            }
+        } else {
+            for (; c < w.length; c++) {
+                float gc = g[c] + l2 * w[c];
+                float mc = b1 * mr[c] + c1 * gc;
+                float vc = b2 * vr[c] + c2 * gc * gc;
+                mr[c] = mc;
+                vr[c] = vc;
+                w[c] = w[c] * shrink - stepSize * mc / ((float) Math.sqrt(vc) * invSqrtBc2 + eps);
+            }
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.llmedt.engine;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -23,16 +25,66 @@ final class VectorKernels {
     /** Lanes per vector (16 floats with AVX-512). */
     static final int LANES = SPECIES.length();
 
+    static {
+        warmUp();
+    }
+
     private VectorKernels() {
     }
 
+    /**
+     * Runs every kernel and every path in it (blocks, tails, remainders, with and without bias,
+     * overwriting and accumulating, with and without gradient) on one thread, on small arrays,
+     * before any caller does, so that C2 compiles them from these profiles (about 0.2 s).
+     * Compiled first from the interleaved calls of the training workers, the kernels ran on the
+     * Java fallback of the Vector API in some JVM runs.
+     */
+    private static void warmUp() {
+        int in = 37;
+        int out = 38;
+        int rows = 2 * LANES + 5;
+        float[][] weight = values(out + 2, in, 0.01f);
+        float[] bias = values(1, out + 2, 0.02f)[0];
+        float[][] x = values(in, rows, 0.03f);
+        float[][] y = new float[out][rows];
+        float[][] dy = values(out, rows, 0.04f);
+        float[][] dx = new float[in][rows];
+        float[][] xRows = values(rows, in, 0.05f);
+        float[][] dyRows = values(rows, out, 0.06f);
+        float[][] grad = new float[out + 2][in];
+        float[] w = values(1, 4 * LANES + 3, 0.07f)[0];
+        float[] g = values(1, w.length, 0.08f)[0];
+        float[] m = new float[w.length];
+        float[] v = new float[w.length];
+        for (int i = 0; i < 4000; i++) {
+            boolean accumulate = (i & 1) == 0;
+            linearForward(weight, (i & 2) == 0 ? bias : null, 1, out, x, in, rows, y, accumulate);
+            linearBackwardData(weight, 1, out, dy, in, rows, dx, accumulate);
+            linearBackwardWeight(dyRows, out, xRows, in, rows, grad, 1);
+            adamStep(w, (i & 2) == 0 ? g : null, m, v, 4 * LANES, 1e-3f, 1.01f, 1, 0, 0.9f, 0.1f, 0.98f, 0.02f, 1e-8f);
+            if ((i & 255) == 0) {
+                Arrays.stream(y).forEach(row -> Arrays.fill(row, 0));
+                Arrays.stream(grad).forEach(row -> Arrays.fill(row, 0));
+            }
+        }
+    }
+
+    private static float[][] values(int rows, int cols, float step) {
+        float[][] m = new float[rows][cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                m[r][c] = ((r * 31 + c * 17) % 13 - 6) * step;
+            }
+        }
+        return m;
+    }
+
     /*
-     * Each kernel hands its blocks of four outputs to a small method holding only vector loops, and
-     * the running sums go through the output arrays (no vector lives across a loop's back edge).
-     * With the sums carried in registers across the reduction loop, C2 failed to apply the Vector
-     * API intrinsics in about half of the JVM runs (measured: SASRec epochs of 6 s instead of
-     * 3.6 s, the samples in the Java fallback), depending on the order in which paths were first
-     * compiled; this form did not fail in 11 runs.
+     * Each kernel hands its blocks of four outputs to a small method holding only vector loops; the
+     * running sums go through the output arrays, so no vector lives across a loop's back edge, and
+     * no vector is merged from two branches. Either pattern made C2 miss the Vector API intrinsics
+     * in some JVM runs, depending on the order in which paths were first compiled (measured: SASRec
+     * epochs of 5-6 s instead of 3.6 s, the samples in the Java fallback of the operations).
      */
 
     /** {@link Kernels#linearForward}: vectors run over rows, the reduction over inputs. */
@@ -57,12 +109,10 @@ final class VectorKernels {
 
     private static void forwardBlock(float[] wa, float[] wb, float[] wc, float[] wd, float[] bias, int oa, float[][] x, int in, int full,
             float[] y0, float[] y1, float[] y2, float[] y3, boolean accumulate) {
-        for (int r = 0; r < full; r += LANES) {
-            start(bias, oa, y0, r, accumulate).intoArray(y0, r);
-            start(bias, oa + 1, y1, r, accumulate).intoArray(y1, r);
-            start(bias, oa + 2, y2, r, accumulate).intoArray(y2, r);
-            start(bias, oa + 3, y3, r, accumulate).intoArray(y3, r);
-        }
+        start(bias, oa, y0, full, accumulate);
+        start(bias, oa + 1, y1, full, accumulate);
+        start(bias, oa + 2, y2, full, accumulate);
+        start(bias, oa + 3, y3, full, accumulate);
         int p = 0;
         for (; p + 3 < in; p += 4) {
             float[] x0 = x[p];
@@ -96,12 +146,20 @@ final class VectorKernels {
         }
     }
 
-    private static FloatVector start(float[] bias, int b, float[] y, int r, boolean accumulate) {
+    /**
+     * Sets {@code y[0, full)} to the bias (or zero), or adds the bias to it when accumulating. One
+     * loop per case: a vector merged from two branches can defeat the intrinsics (measured: the
+     * stores then ran on the Java fallback); plain fills need no vectors.
+     */
+    private static void start(float[] bias, int b, float[] y, int full, boolean accumulate) {
         if (!accumulate) {
-            return FloatVector.broadcast(SPECIES, bias == null ? 0 : bias[b]);
+            Arrays.fill(y, 0, full, bias == null ? 0 : bias[b]);
+        } else if (bias != null) {
+            float value = bias[b];
+            for (int r = 0; r < full; r += LANES) {
+                FloatVector.fromArray(SPECIES, y, r).add(value).intoArray(y, r);
+            }
         }
-        FloatVector v = FloatVector.fromArray(SPECIES, y, r);
-        return bias == null ? v : v.add(bias[b]);
     }
 
     /** {@link Kernels#linearBackwardData}: vectors run over rows, the reduction over outputs. */
@@ -125,13 +183,10 @@ final class VectorKernels {
     private static void dataBlock(float[][] weight, int outFrom, int outCount, float[][] dy, int p, int full, float[] q0, float[] q1,
             float[] q2, float[] q3, boolean accumulate) {
         if (!accumulate) {
-            for (int r = 0; r < full; r += LANES) {
-                FloatVector zero = FloatVector.zero(SPECIES);
-                zero.intoArray(q0, r);
-                zero.intoArray(q1, r);
-                zero.intoArray(q2, r);
-                zero.intoArray(q3, r);
-            }
+            Arrays.fill(q0, 0, full, 0);
+            Arrays.fill(q1, 0, full, 0);
+            Arrays.fill(q2, 0, full, 0);
+            Arrays.fill(q3, 0, full, 0);
         }
         int o = 0;
         for (; o + 3 < outCount; o += 4) {
@@ -254,6 +309,38 @@ final class VectorKernels {
                 FloatVector.fromArray(SPECIES, g1, c).add(v0.mul(b0)).intoArray(g1, c);
                 FloatVector.fromArray(SPECIES, g2, c).add(v0.mul(c0)).intoArray(g2, c);
                 FloatVector.fromArray(SPECIES, g3, c).add(v0.mul(d0)).intoArray(g3, c);
+            }
+        }
+    }
+
+    /**
+     * One Adam step of {@link Adam} on the columns {@code [0, full)} of a row, {@code full} a multiple
+     * of {@link #LANES}; {@code g} null for a step without gradient (a replayed step). Per element
+     * the operations of the scalar step in its order; the square root is the correctly rounded
+     * float one, as {@code (float) Math.sqrt(double)} of a float is.
+     */
+    static void adamStep(float[] w, float[] g, float[] mr, float[] vr, int full, float stepSize, float invSqrtBc2, float shrink, float l2,
+            float b1, float c1, float b2, float c2, float eps) {
+        // Two loops, not a vector merged from two branches (see start).
+        if (g == null) {
+            for (int c = 0; c < full; c += LANES) {
+                FloatVector wv = FloatVector.fromArray(SPECIES, w, c);
+                FloatVector gc = wv.mul(l2).add(0f); // 0 + l2 * w of the scalar step (addition commutes exactly)
+                FloatVector mc = FloatVector.fromArray(SPECIES, mr, c).mul(b1).add(gc.mul(c1));
+                FloatVector vc = FloatVector.fromArray(SPECIES, vr, c).mul(b2).add(gc.mul(c2).mul(gc));
+                mc.intoArray(mr, c);
+                vc.intoArray(vr, c);
+                wv.mul(shrink).sub(mc.mul(stepSize).div(vc.lanewise(VectorOperators.SQRT).mul(invSqrtBc2).add(eps))).intoArray(w, c);
+            }
+        } else {
+            for (int c = 0; c < full; c += LANES) {
+                FloatVector wv = FloatVector.fromArray(SPECIES, w, c);
+                FloatVector gc = FloatVector.fromArray(SPECIES, g, c).add(wv.mul(l2));
+                FloatVector mc = FloatVector.fromArray(SPECIES, mr, c).mul(b1).add(gc.mul(c1));
+                FloatVector vc = FloatVector.fromArray(SPECIES, vr, c).mul(b2).add(gc.mul(c2).mul(gc));
+                mc.intoArray(mr, c);
+                vc.intoArray(vr, c);
+                wv.mul(shrink).sub(mc.mul(stepSize).div(vc.lanewise(VectorOperators.SQRT).mul(invSqrtBc2).add(eps))).intoArray(w, c);
             }
         }
     }
