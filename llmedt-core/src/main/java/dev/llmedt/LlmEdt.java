@@ -7,7 +7,6 @@ import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.dualphase.BackboneConfig;
 import dev.llmedt.dualphase.DualPhaseConfig;
 import dev.llmedt.dualphase.FineTuningConfig;
-import dev.llmedt.dualphase.LlmEdtPipeline;
 import dev.llmedt.dualphase.PretrainingConfig;
 import dev.llmedt.profile.DomainAwareProfiler;
 import dev.llmedt.profile.Profiler;
@@ -67,13 +66,15 @@ public final class LlmEdt {
     }
 
     /**
-     * What {@link Builder#fitWithDetails} returns: the model and what was made on the way.
+     * What {@link Builder#fitWithDetails} returns: the model and what was made on the way (for reports and reuse).
      *
      * @param model the trained model
-     * @param embeddings the item embeddings used (encoded or given), or null without text
+     * @param embeddings the item embeddings used (encoded or given), or null without text (the id
+     *     representation, no augmenter, no profiler, no encoder)
      * @param augmented the augmented training data, or null without an augmenter
-     * @param profiles the user profiles, or null without a profiler
-     * @param seconds wall time per stage (encode, augment, profile, embed_profiles, train)
+     * @param profiles the training users' profiles (in {@code data.train()} order), or null without a profiler
+     * @param seconds wall-clock seconds per stage ({@code encode}, {@code augment}, {@code profile},
+     *     {@code embed_profiles}, {@code train}), in that order; a stage that did not run is absent
      */
     public record Result(LlmEdtModel model, ItemEmbeddings embeddings, AugmentedData augmented, UserProfiles profiles,
             Map<String, Double> seconds) {
@@ -328,36 +329,20 @@ public final class LlmEdt {
             given("data", data);
             DualPhaseConfig c = config();
             checkCombination(c);
-            LlmEdtPipeline.Builder pipeline = LlmEdtPipeline.builder().config(c);
-            if (template != null) {
-                pipeline.itemTemplate(template);
-            }
-            if (embeddings != null) {
-                pipeline.itemEmbeddings(embeddings);
-            }
-            if (encoder != null) {
-                pipeline.encoder(encoder);
-            }
-            pipeline.augmenter(augmenter != null ? augmenter : augmenterSettings == null ? null : buildAugmenter(c));
-            pipeline.profiler(profiler != null ? profiler : profilerSettings == null ? null : buildProfiler(c));
-            if (phaseOne != null) {
-                pipeline.phaseOne(phaseOne);
-            }
             TrainingListener all = TrainingListener.none();
             for (TrainingListener l : listeners) {
                 all = all.andThen(l);
             }
-            pipeline.listener(all);
-            if (progress != null) {
-                pipeline.progress(progress);
-            }
-            if (checkpoints != null) {
-                pipeline.checkpoints(checkpoints);
-            }
-            LlmEdtPipeline.Result r = pipeline.build().fit(data);
-            return new Result(r.model(), r.embeddings(), r.augmented(), r.profiles(), r.seconds());
+            return new LlmEdtPipeline(c, encoder, template != null ? template : ItemTextTemplate.titles(), embeddings,
+                    augmenter != null ? augmenter : augmenterSettings == null ? null : buildAugmenter(c),
+                    profiler != null ? profiler : profilerSettings == null ? null : buildProfiler(c), phaseOne, all,
+                    progress != null ? progress : ProgressListener.none(), checkpoints).fit(data);
         }
 
+        /**
+         * The rules between options, checked here only: {@link LlmEdtPipeline} relies on them (item vectors
+         * whenever text is needed, an encoder with a profiler, a profiler only when phase 2 uses its profiles).
+         */
         private void checkCombination(DualPhaseConfig c) {
             boolean profiles = profiler != null || profilerSettings != null;
             boolean augments = augmenter != null || augmenterSettings != null;

@@ -38,9 +38,11 @@ class ArchitectureTest {
      */
     private static final Map<String, String> REMAINING_TWO_WAY = Map.of(
             "dev.llmedt.dualphase",
-            "LlmEdt (the builder) drives LlmEdtPipeline and LlmEdtModel.load opens LlmEdtModelFiles, while the "
-                    + "trainer and the model of dualphase implement LlmEdtModel and report to TrainingListener; "
-                    + "to go with the merge of LlmEdt.Builder and LlmEdtPipeline.Builder (issue 21)");
+            "down: LlmEdt's builder takes dualphase's configs and its package-private LlmEdtPipeline runs "
+                    + "LlmEdtTrainer on a DualPhaseInput; LlmEdtModel names DualPhaseConfig and ProfileSource and "
+                    + "LlmEdtModel.load opens LlmEdtModelFiles. up: dualphase's model implements LlmEdtModel and "
+                    + "Recommender, its trainers report to TrainingListener with EpochSummary. It goes when the "
+                    + "LLM-EDT front door and model interface live with their implementation, as SASRec's do");
 
     /**
      * Engine types that exported signatures still name (so the engine's qualified export is not yet

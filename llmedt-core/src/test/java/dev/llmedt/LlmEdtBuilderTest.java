@@ -14,7 +14,6 @@ import dev.llmedt.data.SyntheticDataset;
 import dev.llmedt.dualphase.DualPhaseConfig;
 import dev.llmedt.dualphase.FineTuningConfig;
 import dev.llmedt.dualphase.ItemRepresentation;
-import dev.llmedt.dualphase.LlmEdtPipeline;
 import dev.llmedt.profile.DomainAwareProfiler;
 import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.testing.HashingEncoder;
@@ -236,9 +235,10 @@ class LlmEdtBuilderTest {
         assertEquals("second " + events.get(0).substring(6), events.get(1), "listeners run in the order added");
 
         DualPhaseConfig config = small().profiler(p -> { }).config();
-        LlmEdtPipeline.Result direct = LlmEdtPipeline.builder().config(config).encoder(encoder)
-                .augmenter(dev.llmedt.augment.TransferableItemAugmenter.builder().seed(7).threads(2).similarityThreshold(0.1).build())
-                .profiler(DomainAwareProfiler.builder().seed(7).threads(2).clusters(2).build()).build().fit(DATA);
+        LlmEdt.Result direct = new LlmEdtPipeline(config, encoder, ItemTextTemplate.titles(), null,
+                dev.llmedt.augment.TransferableItemAugmenter.builder().seed(7).threads(2).similarityThreshold(0.1).build(),
+                DomainAwareProfiler.builder().seed(7).threads(2).clusters(2).build(), null, TrainingListener.none(),
+                ProgressListener.none(), null).fit(DATA);
         Recommender expected = direct.model();
         Domain kitchen = DATA.domains().get(1);
         History history = DATA.test().get(0).input();

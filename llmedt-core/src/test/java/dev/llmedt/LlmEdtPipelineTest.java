@@ -1,15 +1,19 @@
-package dev.llmedt.dualphase;
+package dev.llmedt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.llmedt.LlmEdtModel;
 import dev.llmedt.augment.Insertion;
 import dev.llmedt.augment.TransferableItemAugmenter;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.SyntheticDataset;
+import dev.llmedt.dualphase.BackboneConfig;
+import dev.llmedt.dualphase.DualPhaseConfig;
+import dev.llmedt.dualphase.FineTuningConfig;
+import dev.llmedt.dualphase.ItemRepresentation;
+import dev.llmedt.dualphase.PretrainingConfig;
 import dev.llmedt.profile.DomainAwareProfiler;
 import dev.llmedt.profile.UserProfiles;
 import dev.llmedt.testing.HashingEncoder;
@@ -25,13 +29,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** The whole LLM-EDT flow: encoder, augmenter and profiler (offline and through a chat server), dual-phase training. */
+/**
+ * The whole LLM-EDT flow that {@link LlmEdt.Builder#fitWithDetails} runs ({@link LlmEdtPipeline}): encoder,
+ * augmenter and profiler (offline and through a chat server), dual-phase training.
+ */
 class LlmEdtPipelineTest {
 
     private static final CdsrDataset DATA = SyntheticDataset.generate(new SyntheticDataset.Options(11, 5, 12, 12, 8, 10));
 
+    /** The configuration of {@code LlmEdtTrainerTest.small(HYBRID, 2, 2)}: width 16, one block, two epochs per phase, beta 0.5. */
     static DualPhaseConfig config() {
-        return LlmEdtTrainerTest.small(ItemRepresentation.HYBRID, 2, 2);
+        BackboneConfig backbone = BackboneConfig.builder().dim(16).blocks(1).heads(2).maxLength(12).dropout(0.1)
+                .itemRepresentation(ItemRepresentation.HYBRID).pcaDimension(16).build();
+        PretrainingConfig one = PretrainingConfig.builder().batchSize(64).maxEpochs(2).patience(2).build();
+        FineTuningConfig two = FineTuningConfig.builder().enabled(true).batchSize(64).maxEpochs(2).patience(2).adapterSize(8)
+                .profileAdapterHidden(16).alignmentWeight(FineTuningConfig.REFERENCE_ALIGNMENT_WEIGHT).build();
+        return new DualPhaseConfig(backbone, one, two, 7, 2, true);
     }
 
     enum Kind { AUGMENT, SUMMARIZE, REFORM, ANALYZE }
@@ -65,7 +78,7 @@ class LlmEdtPipelineTest {
         List<String> prompts = new CopyOnWriteArrayList<>();
         AtomicBoolean augmentFailed = new AtomicBoolean();
         AtomicBoolean profileFailed = new AtomicBoolean();
-        LlmEdtPipeline.Result result;
+        LlmEdt.Result result;
         try (ScriptedServer server = new ScriptedServer((n, request) -> {
             String prompt = request.at("/messages/0/content").asText();
             prompts.add(prompt);
@@ -87,10 +100,10 @@ class LlmEdtPipelineTest {
         }); TextGenerator generator = OpenAiCompatible.chat(server.baseUrl(), "chat").maxAttempts(1)
                 .backoff(Duration.ofMillis(1), Duration.ofMillis(2)).build()) {
             HashingEncoder encoder = new HashingEncoder(32);
-            result = LlmEdtPipeline.builder().config(config()).encoder(encoder)
+            result = LlmEdt.builder().config(config()).encoder(encoder)
                     .augmenter(TransferableItemAugmenter.builder().generator(generator, encoder).similarityThreshold(0.9).seed(3).build())
                     .profiler(DomainAwareProfiler.builder().generator(generator).seed(3).build())
-                    .build().fit(DATA);
+                    .fitWithDetails(DATA);
         }
         int lastAugment = -1;
         int firstProfile = Integer.MAX_VALUE;
@@ -132,12 +145,13 @@ class LlmEdtPipelineTest {
     void profilesNeedTheEncoderThatMadeTheItemEmbeddings() {
         ItemEmbeddings embeddings = ItemEmbeddings.encode(DATA.items(), new HashingEncoder(32, "encoder-a"), ItemTextTemplate.titles(),
                 dev.llmedt.progress.ProgressListener.none());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LlmEdtPipeline.builder().config(config())
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LlmEdt.builder().config(config())
                 .itemEmbeddings(embeddings).encoder(new HashingEncoder(32, "encoder-b"))
-                .profiler(DomainAwareProfiler.builder().build()).build().fit(DATA));
+                .profiler(DomainAwareProfiler.builder().build()).fit(DATA));
         assertTrue(e.getMessage().contains("encoder-a") && e.getMessage().contains("encoder-b"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> LlmEdtPipeline.builder().config(config()).itemEmbeddings(embeddings)
-                .profiler(DomainAwareProfiler.builder().build()).build().fit(DATA));
-        assertTrue(e.getMessage().contains("give an encoder"), e.getMessage());
+        // The rule "a profiler needs the encoder" is the builder's (LlmEdt.Builder.checkCombination), a state error.
+        IllegalStateException noEncoder = assertThrows(IllegalStateException.class, () -> LlmEdt.builder().config(config())
+                .itemEmbeddings(embeddings).profiler(DomainAwareProfiler.builder().build()).fit(DATA));
+        assertTrue(noEncoder.getMessage().contains("no encoder"), noEncoder.getMessage());
     }
 }
