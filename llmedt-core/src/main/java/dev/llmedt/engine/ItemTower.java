@@ -37,6 +37,9 @@ public final class ItemTower {
     private int[] rows = new int[0];
     private final float[] column;
     private final int[] block = new int[4];
+    /** The text rows of one adapter gathered for the Vector API backward: features and vector gradients. */
+    private float[][] gatheredX = new float[0][];
+    private float[][] gatheredG = new float[0][];
     private ProductGradients ownProducts;
     private int count;
     private int offset;
@@ -187,6 +190,11 @@ public final class ItemTower {
         for (int k = 0; k < n; k++) {
             int row = rows[k];
             float[] o = out[offset + k];
+            if (Kernels.VECTOR && adapters != null && k + 3 < n && sameAdapterText(k)) {
+                forwardFour(k, out);
+                k += 3;
+                continue;
+            }
             if (adapters != null && usesText[row]) {
                 Adapter a = adapters[adapterOfRow == null ? 0 : adapterOfRow[row]];
                 System.arraycopy(a.productBias, 0, o, 0, width);
@@ -195,6 +203,45 @@ public final class ItemTower {
                 java.util.Arrays.fill(o, 0, width, 0);
             }
             addId(row, o);
+        }
+    }
+
+    /** Whether rows[k..k+4) all have text and the same adapter. */
+    private boolean sameAdapterText(int k) {
+        int a = adapterOfRow == null ? 0 : adapterOfRow[rows[k]];
+        for (int j = k; j < k + 4; j++) {
+            if (!usesText[rows[j]] || (adapterOfRow == null ? 0 : adapterOfRow[rows[j]]) != a) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #forward} of rows[k..k+4), which have text and one adapter, on the Vector API (bit-identical). */
+    private void forwardFour(int k, float[][] out) {
+        Adapter a = adapters[adapterOfRow == null ? 0 : adapterOfRow[rows[k]]];
+        float[] o0 = out[offset + k];
+        float[] o1 = out[offset + k + 1];
+        float[] o2 = out[offset + k + 2];
+        float[] o3 = out[offset + k + 3];
+        System.arraycopy(a.productBias, 0, o0, 0, width);
+        System.arraycopy(a.productBias, 0, o1, 0, width);
+        System.arraycopy(a.productBias, 0, o2, 0, width);
+        System.arraycopy(a.productBias, 0, o3, 0, width);
+        int full = width - width % VectorKernels.LANES;
+        float[] x0 = features[rows[k]];
+        float[] x1 = features[rows[k + 1]];
+        float[] x2 = features[rows[k + 2]];
+        float[] x3 = features[rows[k + 3]];
+        VectorKernels.productRows(x0, x1, x2, x3, a.productT, featureWidth, full, o0, o1, o2, o3);
+        if (full < width) {
+            Kernels.addWeightedRows(x0, a.productT, featureWidth, o0, full, width);
+            Kernels.addWeightedRows(x1, a.productT, featureWidth, o1, full, width);
+            Kernels.addWeightedRows(x2, a.productT, featureWidth, o2, full, width);
+            Kernels.addWeightedRows(x3, a.productT, featureWidth, o3, full, width);
+        }
+        for (int j = k; j < k + 4; j++) {
+            addId(rows[j], out[offset + j]);
         }
     }
 
@@ -333,6 +380,9 @@ public final class ItemTower {
      */
     private boolean accumulateProducts(int ai, int[] tableRows, int from, int to, float[][] gradOut, int gradBase, float[][] dm,
             float[] dc, int pFrom, int pTo, int fFrom, int fTo) {
+        if (Kernels.VECTOR) {
+            return accumulateProductsVector(ai, tableRows, from, to, gradOut, gradBase, dm, dc, pFrom, pTo, fFrom, fTo);
+        }
         int[] b = block;
         int filled = 0;
         boolean any = false;
@@ -352,6 +402,45 @@ public final class ItemTower {
             addBlock(tableRows, gradOut, gradBase - from, b, filled, dm, dc, pFrom, pTo, fFrom, fTo);
         }
         return any;
+    }
+
+    /**
+     * {@link #accumulateProducts} on the Vector API: the adapter's text rows gathered in order, then
+     * the same sums in the same order (groups of four rows, the rest one by one), bit-identical.
+     */
+    private boolean accumulateProductsVector(int ai, int[] tableRows, int from, int to, float[][] gradOut, int gradBase, float[][] dm,
+            float[] dc, int pFrom, int pTo, int fFrom, int fTo) {
+        if (gatheredX.length < to - from) {
+            gatheredX = new float[Math.max(to - from, 2 * gatheredX.length)][];
+            gatheredG = new float[gatheredX.length][];
+        }
+        int n = 0;
+        for (int k = from; k < to; k++) {
+            int row = tableRows[k];
+            if (usesText[row] && (adapterOfRow == null ? 0 : adapterOfRow[row]) == ai) {
+                gatheredX[n] = features[row];
+                gatheredG[n] = gradOut[gradBase + k - from];
+                n++;
+            }
+        }
+        int r = 0;
+        for (; r + 3 < n; r += 4) {
+            float[] g0 = gatheredG[r];
+            float[] g1 = gatheredG[r + 1];
+            float[] g2 = gatheredG[r + 2];
+            float[] g3 = gatheredG[r + 3];
+            for (int f = fFrom; f < fTo; f++) {
+                dc[f] += g0[f] + g1[f] + g2[f] + g3[f];
+            }
+        }
+        for (; r < n; r++) {
+            float[] g = gatheredG[r];
+            for (int f = fFrom; f < fTo; f++) {
+                dc[f] += g[f];
+            }
+        }
+        VectorKernels.productGradient(gatheredX, n, gatheredG, width, dm, pFrom, pTo);
+        return n > 0;
     }
 
     private void addBlock(int[] tableRows, float[][] gradOut, int shift, int[] b, int size, float[][] dm, float[] dc, int pFrom,

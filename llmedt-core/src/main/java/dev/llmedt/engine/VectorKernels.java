@@ -25,6 +25,9 @@ final class VectorKernels {
     /** Lanes per vector (16 floats with AVX-512). */
     static final int LANES = SPECIES.length();
 
+    /** How long the warm-up runs at least: long enough for C2 to compile the kernels before training calls them. */
+    private static final long WARM_UP_NANOS = 400_000_000L;
+
     static {
         warmUp();
     }
@@ -56,12 +59,15 @@ final class VectorKernels {
         float[] g = values(1, w.length, 0.08f)[0];
         float[] m = new float[w.length];
         float[] v = new float[w.length];
-        for (int i = 0; i < 4000; i++) {
+        long end = System.nanoTime() + WARM_UP_NANOS;
+        for (int i = 0; i < 4000 || System.nanoTime() < end; i++) {
             boolean accumulate = (i & 1) == 0;
             linearForward(weight, (i & 2) == 0 ? bias : null, 1, out, x, in, rows, y, accumulate);
             linearBackwardData(weight, 1, out, dy, in, rows, dx, accumulate);
             linearBackwardWeight(dyRows, out, xRows, in, rows, grad, 1);
             adamStep(w, (i & 2) == 0 ? g : null, m, v, 4 * LANES, 1e-3f, 1.01f, 1, 0, 0.9f, 0.1f, 0.98f, 0.02f, 1e-8f);
+            productRows(xRows[0], xRows[1], xRows[2], xRows[3], x, in, 2 * LANES, y[0], y[1], y[2], y[3]);
+            productGradient(dyRows, rows - (i & 3), x, 2 * LANES, grad, 1, out - 1);
             if ((i & 255) == 0) {
                 Arrays.stream(y).forEach(row -> Arrays.fill(row, 0));
                 Arrays.stream(grad).forEach(row -> Arrays.fill(row, 0));
@@ -310,6 +316,85 @@ final class VectorKernels {
                 FloatVector.fromArray(SPECIES, g2, c).add(v0.mul(c0)).intoArray(g2, c);
                 FloatVector.fromArray(SPECIES, g3, c).add(v0.mul(d0)).intoArray(g3, c);
             }
+        }
+    }
+
+    /**
+     * The item tower's products for four item rows of one adapter: {@code o_j[f] += sum_p x_j[p]
+     * productT[p][f]} for {@code f < full} ({@code o_j} already holding the bias), the same operations
+     * in the same order as {@link Kernels#addWeightedRows} on each row; each vector of the product
+     * loaded feeds four rows.
+     */
+    static void productRows(float[] x0, float[] x1, float[] x2, float[] x3, float[][] productT, int featureWidth, int full, float[] o0,
+            float[] o1, float[] o2, float[] o3) {
+        int p = 0;
+        for (; p + 3 < featureWidth; p += 4) {
+            float[] t0 = productT[p];
+            float[] t1 = productT[p + 1];
+            float[] t2 = productT[p + 2];
+            float[] t3 = productT[p + 3];
+            float a0 = x0[p];
+            float a1 = x0[p + 1];
+            float a2 = x0[p + 2];
+            float a3 = x0[p + 3];
+            float b0 = x1[p];
+            float b1 = x1[p + 1];
+            float b2 = x1[p + 2];
+            float b3 = x1[p + 3];
+            float c0 = x2[p];
+            float c1 = x2[p + 1];
+            float c2 = x2[p + 2];
+            float c3 = x2[p + 3];
+            float d0 = x3[p];
+            float d1 = x3[p + 1];
+            float d2 = x3[p + 2];
+            float d3 = x3[p + 3];
+            for (int c = 0; c < full; c += LANES) {
+                FloatVector v0 = FloatVector.fromArray(SPECIES, t0, c);
+                FloatVector v1 = FloatVector.fromArray(SPECIES, t1, c);
+                FloatVector v2 = FloatVector.fromArray(SPECIES, t2, c);
+                FloatVector v3 = FloatVector.fromArray(SPECIES, t3, c);
+                FloatVector.fromArray(SPECIES, o0, c).add(v0.mul(a0).add(v1.mul(a1)).add(v2.mul(a2)).add(v3.mul(a3))).intoArray(o0, c);
+                FloatVector.fromArray(SPECIES, o1, c).add(v0.mul(b0).add(v1.mul(b1)).add(v2.mul(b2)).add(v3.mul(b3))).intoArray(o1, c);
+                FloatVector.fromArray(SPECIES, o2, c).add(v0.mul(c0).add(v1.mul(c1)).add(v2.mul(c2)).add(v3.mul(c3))).intoArray(o2, c);
+                FloatVector.fromArray(SPECIES, o3, c).add(v0.mul(d0).add(v1.mul(d1)).add(v2.mul(d2)).add(v3.mul(d3))).intoArray(o3, c);
+            }
+        }
+        for (; p < featureWidth; p++) {
+            float[] t0 = productT[p];
+            float a0 = x0[p];
+            float b0 = x1[p];
+            float c0 = x2[p];
+            float d0 = x3[p];
+            for (int c = 0; c < full; c += LANES) {
+                FloatVector v0 = FloatVector.fromArray(SPECIES, t0, c);
+                FloatVector.fromArray(SPECIES, o0, c).add(v0.mul(a0)).intoArray(o0, c);
+                FloatVector.fromArray(SPECIES, o1, c).add(v0.mul(b0)).intoArray(o1, c);
+                FloatVector.fromArray(SPECIES, o2, c).add(v0.mul(c0)).intoArray(o2, c);
+                FloatVector.fromArray(SPECIES, o3, c).add(v0.mul(d0)).intoArray(o3, c);
+            }
+        }
+    }
+
+    /**
+     * The item tower's product gradient {@code dm[p][f] += sum_r xs[r][p] gs[r][f]} for {@code p} in
+     * {@code [pFrom, pTo)}, over the rows {@code r < n} in groups of four then one by one (the order
+     * of the scalar accumulation): {@link #linearBackwardWeight}'s computation with the item features
+     * as the output gradients and the vector gradients as the inputs.
+     */
+    static void productGradient(float[][] xs, int n, float[][] gs, int width, float[][] dm, int pFrom, int pTo) {
+        int full = width - width % LANES;
+        int p = pFrom;
+        for (; p + 3 < pTo; p += 4) {
+            if (full > 0) {
+                weightBlock(xs, p, gs, full, n, dm[p], dm[p + 1], dm[p + 2], dm[p + 3]);
+            }
+            for (int j = 0; j < 4 && full < width; j++) {
+                Kernels.linearBackwardWeightRange(xs, p + j, gs, full, width, n, dm[p + j]);
+            }
+        }
+        for (; p < pTo; p++) {
+            Kernels.linearBackwardWeightRange(xs, p, gs, 0, width, n, dm[p]);
         }
     }
 

@@ -88,6 +88,56 @@ class VectorKernelsTest {
         });
     }
 
+    @Test
+    void itemTowerProductsAreBitIdenticalToScalar() {
+        qt().withFixedSeed(SEED + 3).withExamples(200).forAll(shapes()).checkAssert(s -> {
+            SplittableRandom r = new SplittableRandom(s.seed());
+            int width = s.out();
+            float[][] productT = gaussian(r, s.in(), width + 2);
+            float[][] features = gaussian(r, 4, s.in() + 1);
+            float[][] expected = gaussian(r, 4, width + 2);
+            float[][] actual = copy(expected);
+            int full = width - width % VectorKernels.LANES;
+            for (int j = 0; j < 4; j++) {
+                Kernels.addWeightedRows(features[j], productT, s.in(), expected[j], 0, full);
+            }
+            VectorKernels.productRows(features[0], features[1], features[2], features[3], productT, s.in(), full, actual[0], actual[1],
+                    actual[2], actual[3]);
+            assertSame(s, expected, actual);
+        });
+    }
+
+    @Test
+    void itemTowerProductGradientIsBitIdenticalToScalar() {
+        qt().withFixedSeed(SEED + 4).withExamples(200).forAll(shapes()).checkAssert(s -> {
+            SplittableRandom r = new SplittableRandom(s.seed());
+            int n = s.rows();
+            int width = s.out();
+            float[][] xs = gaussian(r, n, s.in() + 2);
+            float[][] gs = gaussian(r, n, width + 1);
+            float[][] expected = gaussian(r, s.in() + 2, width + 1);
+            float[][] actual = copy(expected);
+            int pFrom = Math.min(s.outFrom(), s.in());
+            // The item tower's scalar sum: rows in groups of four, then one by one.
+            for (int p = pFrom; p < s.in(); p++) {
+                float[] d = expected[p];
+                int k = 0;
+                for (; k + 3 < n; k += 4) {
+                    for (int f = 0; f < width; f++) {
+                        d[f] += xs[k][p] * gs[k][f] + xs[k + 1][p] * gs[k + 1][f] + xs[k + 2][p] * gs[k + 2][f] + xs[k + 3][p] * gs[k + 3][f];
+                    }
+                }
+                for (; k < n; k++) {
+                    for (int f = 0; f < width; f++) {
+                        d[f] += xs[k][p] * gs[k][f];
+                    }
+                }
+            }
+            VectorKernels.productGradient(xs, n, gs, width, actual, pFrom, s.in());
+            assertSame(s, expected, actual);
+        });
+    }
+
     /** Compares every entry, spare ones included (they must stay untouched), by bit pattern. */
     private static void assertSame(Shape s, float[][] expected, float[][] actual) {
         for (int i = 0; i < expected.length; i++) {
