@@ -348,7 +348,7 @@ public final class Adam {
 
     /**
      * Step {@code t} of one row, with gradient {@code g} or none ({@code null}, a replayed step): on
-     * the Vector API when it is on ({@link VectorKernels#adamStep}, bit-identical), the columns past
+     * the Vector API when it is on ({@code VectorKernels#adamStep}, bit-identical), the columns past
      * its last full vector here.
      */
     private void step(float[] w, float[] g, float[] mr, float[] vr, int t) {

@@ -7,7 +7,7 @@ package dev.llmedt.engine;
 public final class Kernels {
 
     /**
-     * Whether the linear-layer kernels run on the Vector API ({@link VectorKernels}, bit-identical
+     * Whether the linear-layer kernels run on the Vector API ({@code VectorKernels}, bit-identical
      * results, about twice the speed): true when the JVM resolved {@code jdk.incubator.vector} (run
      * it with {@code --add-modules jdk.incubator.vector}) unless the system property
      * {@code llmedt.vector} is {@code false}.
