@@ -48,6 +48,29 @@ class ModulePathTest {
         assertTrue(onnx.canRead(runtime));
     }
 
+    /**
+     * The javadoc jar is built in class-path mode (see llmedt-onnx/pom.xml), so the pom names the
+     * packages it leaves out: exactly the main packages that module-info does not export.
+     */
+    @Test
+    void javadocLeavesOutExactlyTheNonExportedPackages() throws java.io.IOException {
+        java.nio.file.Path classes = java.nio.file.Path.of("target", "classes");
+        Set<String> internal;
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(classes)) {
+            internal = files.filter(f -> f.toString().endsWith(".class") && !f.getFileName().toString().equals("module-info.class"))
+                    .map(f -> classes.relativize(f.getParent()).toString().replace(java.io.File.separatorChar, '.'))
+                    .collect(Collectors.toCollection(java.util.TreeSet::new));
+        }
+        assertFalse(internal.isEmpty(), "no main classes under " + classes.toAbsolutePath());
+        internal.removeAll(OnnxRecommender.class.getModule().getDescriptor().exports().stream()
+                .filter(e -> !e.isQualified()).map(java.lang.module.ModuleDescriptor.Exports::source).toList());
+        String pom = java.nio.file.Files.readString(java.nio.file.Path.of("pom.xml"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<excludePackageNames>([^<]*)</excludePackageNames>").matcher(pom);
+        assertTrue(m.find(), "llmedt-onnx/pom.xml has no <excludePackageNames> for the javadoc plugin; expected " + internal);
+        assertEquals(internal, new java.util.TreeSet<>(List.of(m.group(1).trim().split("\\s*:\\s*"))),
+                "the javadoc plugin's <excludePackageNames> in llmedt-onnx/pom.xml against the packages module-info does not export");
+    }
+
     @Test
     void anExportedModelOpensAndScoresAsItsJavaModelOnTheModulePath() {
         Recommender java = SyntheticModels.sasrec();
