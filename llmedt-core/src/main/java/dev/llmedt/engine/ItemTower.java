@@ -233,7 +233,7 @@ public final class ItemTower {
         float[] x1 = features[rows[k + 1]];
         float[] x2 = features[rows[k + 2]];
         float[] x3 = features[rows[k + 3]];
-        VectorKernels.productRows(x0, x1, x2, x3, a.productT, featureWidth, full, o0, o1, o2, o3);
+        VectorKernels.productRows(x0, x1, x2, x3, a.productT, featureWidth, 0, full, o0, o1, o2, o3);
         if (full < width) {
             Kernels.addWeightedRows(x0, a.productT, featureWidth, o0, full, width);
             Kernels.addWeightedRows(x1, a.productT, featureWidth, o1, full, width);

@@ -65,6 +65,10 @@ public final class TopKScoring {
                 }
             }
         }
+        if (Kernels.VECTOR) {
+            scoreBlocksVector(users, n, width, table, items, userOffset, sink);
+            return;
+        }
         int cap = Math.min(ITEM_BLOCK, Math.max(items, 1));
         float[] block = new float[cap];
         // The block's columns copied out, so that the kernel indexes scores and table alike (and vectorizes as for full rows).
@@ -80,6 +84,68 @@ public final class TopKScoring {
                 Kernels.addWeightedRows(users[b], columns, width, block, 0, len);
                 sink.block(userOffset + b, block, from, to);
             }
+        }
+    }
+
+    /**
+     * The blocks of {@link #scoreBlocks} on the Vector API: four users at a time share each vector of
+     * the table they load ({@code VectorKernels.productRows}, read straight from the table, no column
+     * copy), a remaining user alone; items past the last full vector of a block are scored by
+     * {@link #scoreTail}. Every score is the same float as the scalar path's.
+     */
+    private static void scoreBlocksVector(float[][] users, int n, int width, float[][] table, int items, int userOffset, Sink sink) {
+        int cap = Math.min(ITEM_BLOCK, Math.max(items, 1));
+        float[][] blocks = new float[Math.min(n, 4)][cap];
+        float[][] columns = n % 4 == 0 ? null : new float[width][cap];
+        for (int from = 0; from < items; from += ITEM_BLOCK) {
+            int to = Math.min(items, from + ITEM_BLOCK);
+            int len = to - from;
+            int full = len - len % VectorKernels.LANES;
+            int b = 0;
+            for (; b + 3 < n; b += 4) {
+                for (int j = 0; j < 4; j++) {
+                    Arrays.fill(blocks[j], 0, len, 0);
+                }
+                VectorKernels.productRows(users[b], users[b + 1], users[b + 2], users[b + 3], table, width, from, full, blocks[0], blocks[1],
+                        blocks[2], blocks[3]);
+                for (int j = 0; j < 4; j++) {
+                    scoreTail(users[b + j], width, table, from, full, len, blocks[j]);
+                    sink.block(userOffset + b + j, blocks[j], from, to);
+                }
+            }
+            if (b < n) {
+                // One to three users left: the block's columns copied out first (a streaming copy from
+                // memory, then every pass over them from cache, as on the scalar path).
+                for (int f = 0; f < width; f++) {
+                    System.arraycopy(table[f], from, columns[f], 0, len);
+                }
+            }
+            for (; b < n; b++) {
+                Arrays.fill(blocks[0], 0, len, 0);
+                VectorKernels.productRow(users[b], columns, width, 0, full, blocks[0]);
+                scoreTail(users[b], width, columns, 0, full, len, blocks[0]);
+                sink.block(userOffset + b, blocks[0], from, to);
+            }
+        }
+    }
+
+    /**
+     * {@code out[c] += sum_f user[f] * table[f][from + c]} for {@code c} in {@code [fromC, toC)}, with
+     * the operations of {@link Kernels#addWeightedRows} in its order (features in groups of four, each
+     * group summed left to right, then one by one).
+     */
+    static void scoreTail(float[] user, int width, float[][] table, int from, int fromC, int toC, float[] out) {
+        for (int c = fromC; c < toC; c++) {
+            int i = from + c;
+            float y = out[c];
+            int f = 0;
+            for (; f + 3 < width; f += 4) {
+                y += user[f] * table[f][i] + user[f + 1] * table[f + 1][i] + user[f + 2] * table[f + 2][i] + user[f + 3] * table[f + 3][i];
+            }
+            for (; f < width; f++) {
+                y += user[f] * table[f][i];
+            }
+            out[c] = y;
         }
     }
 

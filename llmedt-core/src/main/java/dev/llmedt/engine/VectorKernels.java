@@ -66,7 +66,8 @@ final class VectorKernels {
             linearBackwardData(weight, 1, out, dy, in, rows, dx, accumulate);
             linearBackwardWeight(dyRows, out, xRows, in, rows, grad, 1);
             adamStep(w, (i & 2) == 0 ? g : null, m, v, 4 * LANES, 1e-3f, 1.01f, 1, 0, 0.9f, 0.1f, 0.98f, 0.02f, 1e-8f);
-            productRows(xRows[0], xRows[1], xRows[2], xRows[3], x, in, 2 * LANES, y[0], y[1], y[2], y[3]);
+            productRows(xRows[0], xRows[1], xRows[2], xRows[3], x, in, (i & 1) * 3, 2 * LANES, y[0], y[1], y[2], y[3]);
+            productRow(xRows[i & 3], x, in, (i & 1) * 3, 2 * LANES, y[0]);
             productGradient(dyRows, rows - (i & 3), x, 2 * LANES, grad, 1, out - 1);
             if ((i & 255) == 0) {
                 Arrays.stream(y).forEach(row -> Arrays.fill(row, 0));
@@ -320,13 +321,15 @@ final class VectorKernels {
     }
 
     /**
-     * The item tower's products for four item rows of one adapter: {@code o_j[f] += sum_p x_j[p]
-     * productT[p][f]} for {@code f < full} ({@code o_j} already holding the bias), the same operations
-     * in the same order as {@link Kernels#addWeightedRows} on each row; each vector of the product
-     * loaded feeds four rows.
+     * Four rows times a feature-major matrix: {@code o_j[c] += sum_p x_j[p] productT[p][from + c]}
+     * for {@code c < full} ({@code full} a multiple of {@link #LANES}), the same operations in the
+     * same order as {@link Kernels#addWeightedRows} on each row; each vector of the matrix loaded
+     * feeds four rows. The item tower's products for four item rows of one adapter ({@code o_j}
+     * already holding the bias, {@code from} 0), and the scores of four users for a block of items
+     * starting at {@code from} ({@code o_j} zero).
      */
-    static void productRows(float[] x0, float[] x1, float[] x2, float[] x3, float[][] productT, int featureWidth, int full, float[] o0,
-            float[] o1, float[] o2, float[] o3) {
+    static void productRows(float[] x0, float[] x1, float[] x2, float[] x3, float[][] productT, int featureWidth, int from, int full,
+            float[] o0, float[] o1, float[] o2, float[] o3) {
         int p = 0;
         for (; p + 3 < featureWidth; p += 4) {
             float[] t0 = productT[p];
@@ -350,10 +353,10 @@ final class VectorKernels {
             float d2 = x3[p + 2];
             float d3 = x3[p + 3];
             for (int c = 0; c < full; c += LANES) {
-                FloatVector v0 = FloatVector.fromArray(SPECIES, t0, c);
-                FloatVector v1 = FloatVector.fromArray(SPECIES, t1, c);
-                FloatVector v2 = FloatVector.fromArray(SPECIES, t2, c);
-                FloatVector v3 = FloatVector.fromArray(SPECIES, t3, c);
+                FloatVector v0 = FloatVector.fromArray(SPECIES, t0, from + c);
+                FloatVector v1 = FloatVector.fromArray(SPECIES, t1, from + c);
+                FloatVector v2 = FloatVector.fromArray(SPECIES, t2, from + c);
+                FloatVector v3 = FloatVector.fromArray(SPECIES, t3, from + c);
                 FloatVector.fromArray(SPECIES, o0, c).add(v0.mul(a0).add(v1.mul(a1)).add(v2.mul(a2)).add(v3.mul(a3))).intoArray(o0, c);
                 FloatVector.fromArray(SPECIES, o1, c).add(v0.mul(b0).add(v1.mul(b1)).add(v2.mul(b2)).add(v3.mul(b3))).intoArray(o1, c);
                 FloatVector.fromArray(SPECIES, o2, c).add(v0.mul(c0).add(v1.mul(c1)).add(v2.mul(c2)).add(v3.mul(c3))).intoArray(o2, c);
@@ -367,11 +370,43 @@ final class VectorKernels {
             float c0 = x2[p];
             float d0 = x3[p];
             for (int c = 0; c < full; c += LANES) {
-                FloatVector v0 = FloatVector.fromArray(SPECIES, t0, c);
+                FloatVector v0 = FloatVector.fromArray(SPECIES, t0, from + c);
                 FloatVector.fromArray(SPECIES, o0, c).add(v0.mul(a0)).intoArray(o0, c);
                 FloatVector.fromArray(SPECIES, o1, c).add(v0.mul(b0)).intoArray(o1, c);
                 FloatVector.fromArray(SPECIES, o2, c).add(v0.mul(c0)).intoArray(o2, c);
                 FloatVector.fromArray(SPECIES, o3, c).add(v0.mul(d0)).intoArray(o3, c);
+            }
+        }
+    }
+
+    /**
+     * {@link #productRows} for one row: {@code o[c] += sum_p x[p] productT[p][from + c]} for
+     * {@code c < full}, the operations of {@link Kernels#addWeightedRows} in its order.
+     */
+    static void productRow(float[] x, float[][] productT, int featureWidth, int from, int full, float[] o) {
+        int p = 0;
+        for (; p + 3 < featureWidth; p += 4) {
+            float[] t0 = productT[p];
+            float[] t1 = productT[p + 1];
+            float[] t2 = productT[p + 2];
+            float[] t3 = productT[p + 3];
+            float a0 = x[p];
+            float a1 = x[p + 1];
+            float a2 = x[p + 2];
+            float a3 = x[p + 3];
+            for (int c = 0; c < full; c += LANES) {
+                FloatVector v0 = FloatVector.fromArray(SPECIES, t0, from + c);
+                FloatVector v1 = FloatVector.fromArray(SPECIES, t1, from + c);
+                FloatVector v2 = FloatVector.fromArray(SPECIES, t2, from + c);
+                FloatVector v3 = FloatVector.fromArray(SPECIES, t3, from + c);
+                FloatVector.fromArray(SPECIES, o, c).add(v0.mul(a0).add(v1.mul(a1)).add(v2.mul(a2)).add(v3.mul(a3))).intoArray(o, c);
+            }
+        }
+        for (; p < featureWidth; p++) {
+            float[] t0 = productT[p];
+            float a0 = x[p];
+            for (int c = 0; c < full; c += LANES) {
+                FloatVector.fromArray(SPECIES, o, c).add(FloatVector.fromArray(SPECIES, t0, from + c).mul(a0)).intoArray(o, c);
             }
         }
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
@@ -73,6 +74,56 @@ class TopKScoringTest {
     void equalsScoringEveryItemThenSorting() {
         qt().withExamples(40).forAll(longs().all(), integers().between(1, 9), integers().between(1, 70), integers().between(1, 5000))
                 .checkAssert((seed, users, width, items) -> check(seed, users, width, items, (int) Math.floorMod(seed, 40L) + 1, seed % 2 == 0));
+    }
+
+    /**
+     * Every streamed score (not only the top k) is the float of {@link Kernels#scoreUsers}: users in
+     * groups of four and alone, items across block boundaries and past the last full vector. The tests
+     * run with the Vector API module, so this checks its scoring path against the scalar kernel.
+     */
+    @Test
+    void everyStreamedScoreIsTheBitsOfScoreUsers() {
+        assertTrue(Kernels.VECTOR, "the tests run with --add-modules jdk.incubator.vector (see llmedt-core/pom.xml)");
+        qt().withExamples(40).forAll(longs().all(), integers().between(1, 9), integers().between(1, 70), integers().between(1, 5000))
+                .checkAssert((seed, users, width, items) -> {
+                    SplittableRandom r = new SplittableRandom(seed);
+                    float[][] u = new float[users][width];
+                    for (float[] row : u) {
+                        for (int f = 0; f < width; f++) {
+                            row[f] = (float) r.nextGaussian();
+                        }
+                    }
+                    float[][] table = new float[width][items];
+                    for (float[] row : table) {
+                        for (int i = 0; i < items; i++) {
+                            row[i] = (float) r.nextGaussian();
+                        }
+                    }
+                    float[][] expected = new float[users][items];
+                    Kernels.scoreUsers(u, users, width, table, items, expected, 0);
+                    float[][] actual = new float[users][items];
+                    for (float[] row : actual) {
+                        Arrays.fill(row, Float.NaN);
+                    }
+                    TopKScoring.scoreBlocks(u, users, width, table, items, null, 0, new TopKScoring.Sink() {
+                        @Override
+                        public void pinned(int user, float score) {
+                        }
+
+                        @Override
+                        public void block(int user, float[] scores, int from, int to) {
+                            System.arraycopy(scores, 0, actual[user], from, to - from);
+                        }
+                    });
+                    for (int b = 0; b < users; b++) {
+                        for (int i = 0; i < items; i++) {
+                            if (Float.compare(expected[b][i], actual[b][i]) != 0) { // -0 differs from 0 here
+                                fail("user " + b + " of " + users + ", item " + i + " of " + items + ", width " + width + ": "
+                                        + actual[b][i] + " streamed, " + expected[b][i] + " by scoreUsers");
+                            }
+                        }
+                    }
+                });
     }
 
     @Test

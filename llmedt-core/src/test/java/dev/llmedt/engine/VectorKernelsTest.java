@@ -6,6 +6,7 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
@@ -101,9 +102,27 @@ class VectorKernelsTest {
             for (int j = 0; j < 4; j++) {
                 Kernels.addWeightedRows(features[j], productT, s.in(), expected[j], 0, full);
             }
-            VectorKernels.productRows(features[0], features[1], features[2], features[3], productT, s.in(), full, actual[0], actual[1],
+            VectorKernels.productRows(features[0], features[1], features[2], features[3], productT, s.in(), 0, full, actual[0], actual[1],
                     actual[2], actual[3]);
             assertSame(s, expected, actual);
+            // At an offset into the matrix (item scoring: a block of items), four rows and one row.
+            int from = 2;
+            int fullFrom = (width + 2 - from) - (width + 2 - from) % VectorKernels.LANES;
+            float[][] shifted = new float[s.in()][];
+            for (int p = 0; p < s.in(); p++) {
+                shifted[p] = Arrays.copyOfRange(productT[p], from, width + 2);
+            }
+            float[][] expectedAt = gaussian(r, 4, width + 2);
+            float[][] actualAt = copy(expectedAt);
+            float[][] actualOne = copy(expectedAt);
+            for (int j = 0; j < 4; j++) {
+                Kernels.addWeightedRows(features[j], shifted, s.in(), expectedAt[j], 0, fullFrom);
+                VectorKernels.productRow(features[j], productT, s.in(), from, fullFrom, actualOne[j]);
+            }
+            VectorKernels.productRows(features[0], features[1], features[2], features[3], productT, s.in(), from, fullFrom, actualAt[0],
+                    actualAt[1], actualAt[2], actualAt[3]);
+            assertSame(s, expectedAt, actualAt);
+            assertSame(s, expectedAt, actualOne);
         });
     }
 
