@@ -38,14 +38,19 @@ class TopKScoringTest {
         return new TopKScoring.Selection(items, s);
     }
 
-    private static void check(long seed, int users, int width, int items, int k, boolean ties) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[][] u = new float[users][width];
-        for (float[] row : u) {
-            for (int f = 0; f < width; f++) {
-                row[f] = (float) r.nextGaussian();
+    private static float[][] gaussian(SplittableRandom r, int rows, int cols) {
+        float[][] m = new float[rows][cols];
+        for (float[] row : m) {
+            for (int c = 0; c < cols; c++) {
+                row[c] = (float) r.nextGaussian();
             }
         }
+        return m;
+    }
+
+    private static void check(long seed, int users, int width, int items, int k, boolean ties) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[][] u = gaussian(r, users, width);
         float[][] table = new float[width][items];
         for (int i = 0; i < items; i++) {
             // With ties, items repeat a few earlier items' vectors exactly, so their scores are equal.
@@ -87,18 +92,8 @@ class TopKScoringTest {
         qt().withExamples(40).forAll(longs().all(), integers().between(1, 9), integers().between(1, 70), integers().between(1, 5000))
                 .checkAssert((seed, users, width, items) -> {
                     SplittableRandom r = new SplittableRandom(seed);
-                    float[][] u = new float[users][width];
-                    for (float[] row : u) {
-                        for (int f = 0; f < width; f++) {
-                            row[f] = (float) r.nextGaussian();
-                        }
-                    }
-                    float[][] table = new float[width][items];
-                    for (float[] row : table) {
-                        for (int i = 0; i < items; i++) {
-                            row[i] = (float) r.nextGaussian();
-                        }
-                    }
+                    float[][] u = gaussian(r, users, width);
+                    float[][] table = gaussian(r, width, items);
                     float[][] expected = new float[users][items];
                     Kernels.scoreUsers(u, users, width, table, items, expected, 0);
                     float[][] actual = new float[users][items];
