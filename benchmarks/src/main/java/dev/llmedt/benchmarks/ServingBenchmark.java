@@ -41,7 +41,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * the reference settings trained for one epoch in the set-up (saved in the temporary directory and
  * reused by the next forks). Concurrent callers are JMH threads ({@code -t 1}, {@code -t 2}); each
  * ONNX Runtime call uses {@code ortThreads} intra-op threads. Run:
- * {@code java -jar benchmarks/target/benchmarks.jar Serving -t 1} then {@code -t 2}.
+ * {@code java -jar benchmarks/target/benchmarks.jar Serving -t 1} then {@code -t 2}; {@code -p queries=B} times
+ * Kitchen queries only.
  */
 @State(Scope.Benchmark)
 @Warmup(iterations = 3, time = 2)
@@ -56,6 +57,10 @@ public class ServingBenchmark {
 
     @Param({"1"})
     int ortThreads;
+
+    /** Which test users {@code top10OneUser} cycles through: {@code all}, or those whose target is in the named domain ({@code B}: Kitchen). */
+    @Param({"all"})
+    String queries;
 
     private Recommender recommender;
     private TrainedModel model;
@@ -74,8 +79,10 @@ public class ServingBenchmark {
     public void setUp() throws IOException {
         CdsrDataset data = BenchmarkData.foodKitchen();
         Path file = modelFile(data);
-        users = data.test().stream().map(EvaluationCase::input).toList();
-        targets = data.test().stream().map(c -> data.items().domainOf(c.target())).toList();
+        List<EvaluationCase> cases = queries.equals("all") ? data.test()
+                : data.test().stream().filter(c -> data.items().domainOf(c.target()).equals(data.domain(queries))).toList();
+        users = cases.stream().map(EvaluationCase::input).toList();
+        targets = cases.stream().map(c -> data.items().domainOf(c.target())).toList();
         batchDomain = data.domain("B");
         batch = data.test().stream().filter(c -> batchDomain.contains(c.target())).limit(BATCH).map(EvaluationCase::input).toList();
         Path opened = file;

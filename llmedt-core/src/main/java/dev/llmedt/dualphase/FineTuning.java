@@ -236,6 +236,8 @@ final class FineTuning {
         private final WorkerPool pool;
         private final BatchChunks chunks;
         private final DomainThread[][] threadsOf;
+        /** The most rows of one chunk's domain batch. */
+        private final int chunkRows;
         private final RaggedBatch[][] batchesOf;
         private final float[][][][] offsetsOf;
         private final float[][][][] alignGradOf;
@@ -297,14 +299,17 @@ final class FineTuning {
                 }
             }
             users = kept.stream().mapToInt(Integer::intValue).toArray();
-            int chunkCount = BatchChunks.MAX_COUNT;
             // A chunk runs one pass per domain over its users' rows of that domain, through frozen blocks: the passes are
             // mostly element-wise loops over rows, slow on short passes, so at least 2 MIN_WEIGHT rows per pass on average
             // (food-kitchen: 2 chunks of about 500 rows; 4 chunks cost about 20% more CPU in phase 2).
             chunks = new BatchChunks(cap, 2 * BatchChunks.MIN_WEIGHT * domains);
+            long maxBatchRows = BatchChunks.maxBatchWeight(users, rowsOf, cap);
+            // No batch is split into more chunks than the heaviest possible one (the count grows with a batch's rows), so the
+            // networks and buffers are made for that many chunks only (food-kitchen: 2 of at most 16; a chunk's two domain
+            // threads hold about 20 MB of activation buffers).
+            int chunkCount = chunks.countFor(maxBatchRows);
             // a chunk's domain batch holds at most the chunk's rows, and at most one sequence per user
-            int chunkRows = Math.min(capRows, chunks.capacity(BatchChunks.maxBatchWeight(users, rowsOf, cap),
-                    BatchChunks.maxWeight(users, rowsOf)));
+            chunkRows = Math.min(capRows, chunks.capacity(maxBatchRows, BatchChunks.maxWeight(users, rowsOf)));
             threadsOf = new DomainThread[chunkCount][domains];
             batchesOf = new RaggedBatch[chunkCount][domains];
             offsetsOf = new float[chunkCount][domains][chunkRows][];
@@ -323,8 +328,7 @@ final class FineTuning {
             for (int c = 0; c < chunkCount; c++) {
                 chunkGrads[c] = new Gradients(set, p -> !p.frozen());
                 for (int d = 0; d < domains; d++) {
-                    threadsOf[c][d] = new DomainThread(shape, set, TensorLayout.domainPositions(d), TensorLayout.domainAdapter(d),
-                            (float) config.fineTuning().adapterDropout(), DualPhaseModel.gateOf(config, d), cap, chunkRows);
+                    // threadsOf[c][d] is made on the first batch split into more than c chunks (newThreads)
                     batchesOf[c][d] = new RaggedBatch(cap, chunkRows);
                     alignGradOf[c][d] = new float[align ? cap : 0][shape.dim()];
                 }
@@ -335,13 +339,6 @@ final class FineTuning {
             scoreRows = new int[chunkCount][domains][cap];
             scoreProfiles = new float[chunkCount][domains][cap][];
             scoreOut = new float[chunkCount][domains][profileInScore ? cap : 0][shape.dim()];
-            if (profileInScore) {
-                for (int c = 0; c < chunkCount; c++) {
-                    for (int d = 0; d < domains; d++) {
-                        scorers[c][d] = new ProfileAlignment(set, TensorLayout.profileAdapter(d), config.fineTuning().temperature(), cap);
-                    }
-                }
-            }
             alignUsers = new float[domains][cap][];
             alignProfiles = new float[domains][cap][];
             alignGrads = new float[domains][align ? cap : 0][shape.dim()];
@@ -460,8 +457,32 @@ final class FineTuning {
             return run.lossSum() / batchCount;
         }
 
+        /**
+         * Makes the domain threads (and profile scorers) of the chunks {@code [0, count)} that do not have
+         * them yet, on the calling thread before the workers start. A thread holds a network's activation
+         * buffers for a chunk's rows (several MB); the chunk count is bounded by the heaviest possible batch
+         * (16 on food-kitchen) while real batches use 2-4, so making them on first use saves most of that
+         * memory. Construction draws no random numbers: when a thread is made does not change any result.
+         */
+        private void newThreads(int count) {
+            for (int c = 0; c < count; c++) {
+                for (int d = 0; d < domains; d++) {
+                    if (threadsOf[c][d] == null) {
+                        threadsOf[c][d] = new DomainThread(shape, set, TensorLayout.domainPositions(d), TensorLayout.domainAdapter(d),
+                                (float) config.fineTuning().adapterDropout(), DualPhaseModel.gateOf(config, d), config.fineTuning().batchSize(),
+                                chunkRows);
+                    }
+                    if (profileInScore && scorers[c][d] == null) {
+                        scorers[c][d] = new ProfileAlignment(set, TensorLayout.profileAdapter(d), config.fineTuning().temperature(),
+                                config.fineTuning().batchSize());
+                    }
+                }
+            }
+        }
+
         private double step(int[] order, int from, int to) {
             chunks.split(order, users, from, to, rowsOf);
+            newThreads(chunks.count());
             pool.run(fillTask);
             for (int d = 0; d < domains; d++) {
                 int total = 0;
