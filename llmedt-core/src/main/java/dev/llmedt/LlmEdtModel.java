@@ -8,6 +8,7 @@ import dev.llmedt.dualphase.LlmEdtModelFiles;
 import dev.llmedt.dualphase.ProfileSource;
 import dev.llmedt.model.ModelFile;
 import dev.llmedt.model.ModelFileException;
+import dev.llmedt.model.Provenance;
 import dev.llmedt.output.WriteOption;
 import dev.llmedt.text.TextEncoder;
 import java.io.IOException;
@@ -80,8 +81,8 @@ public interface LlmEdtModel extends Recommender {
      */
     JsonNode itemText();
 
-    /** Returns the provenance (library, JVM, data fingerprint, encoder, augmentation, profiles, seed, training figures). */
-    JsonNode provenance();
+    /** Returns the provenance (library and commit, JVM, data fingerprints, seed, training figures; encoder, augmentation, profiles in its JSON). */
+    Provenance provenance();
 
     /**
      * Returns whether the score includes the user's projected profile; such a model scores with

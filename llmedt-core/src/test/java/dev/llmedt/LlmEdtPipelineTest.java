@@ -136,8 +136,8 @@ class LlmEdtPipelineTest {
         long pwned = profiles.texts().stream().filter(t -> t.contains("PWNED")).count();
         assertTrue(pwned > 0 && pwned < profiles.size(), "an injected answer stays that user's text: " + pwned);
         LlmEdtModel model = result.model();
-        assertTrue(model.fineTuned() && model.provenance().path("profiles").path("used").asBoolean());
-        assertEquals("generator", model.provenance().path("profiles").path("profiler").path("mode").asText());
+        assertTrue(model.fineTuned() && model.provenance().at("/profiles/used").asBoolean());
+        assertEquals("generator", model.provenance().at("/profiles/profiler/mode").asText());
         assertEquals(1, model.provenance().at("/augmentation/report/generator/failures").asInt());
     }
 

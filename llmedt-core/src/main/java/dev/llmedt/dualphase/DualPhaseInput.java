@@ -81,8 +81,8 @@ public final class DualPhaseInput {
      */
     public DualPhaseInput withPhaseOne(LlmEdtModel model) {
         Objects.requireNonNull(model, "model");
-        String fingerprint = model.provenance().path(Provenance.DATASET_FINGERPRINT).asText();
-        String here = Provenance.comparableFingerprint(model.provenance(), data);
+        String fingerprint = String.valueOf(model.provenance().datasetFingerprint());
+        String here = model.provenance().comparableFingerprint(data);
         if (!fingerprint.equals(here)) {
             throw new IllegalArgumentException("the phase-1 model was trained on data with fingerprint " + fingerprint + ", not on "
                     + data.name() + " (" + here + ")");

@@ -28,6 +28,7 @@ import dev.llmedt.engine.TopKScoring;
 import dev.llmedt.io.RecordJson;
 import dev.llmedt.model.ModelFile;
 import dev.llmedt.model.ModelFileException;
+import dev.llmedt.model.Provenance;
 import dev.llmedt.output.WriteOption;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
     /** Per domain, whether its thread is part of the score (phase 2 kept only where it beat phase 1 on validation). */
     private final boolean[] threadUsed;
     private final JsonNode itemText;
-    private final JsonNode provenance;
+    private final Provenance provenance;
     private final ReplicaPool<Replica> replicas = new ReplicaPool<>(Replica::new);
     private volatile float[][][] domainTables;
     private final java.util.concurrent.atomic.AtomicBoolean warnedWithoutProfiles = new java.util.concurrent.atomic.AtomicBoolean();
@@ -121,7 +122,7 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
     }
 
     DualPhaseModel(DualPhaseConfig config, List<Domain> domains, ParameterSet parameters, boolean fineTuned, JsonNode itemText,
-            JsonNode provenance) {
+            Provenance provenance) {
         this(config, domains, parameters, fineTuned, null, itemText, provenance);
     }
 
@@ -129,7 +130,7 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
      * @param threadUsed per domain, whether its thread is in the score; null: every domain's when fine-tuned
      */
     DualPhaseModel(DualPhaseConfig config, List<Domain> domains, ParameterSet parameters, boolean fineTuned, boolean[] threadUsed,
-            JsonNode itemText, JsonNode provenance) {
+            JsonNode itemText, Provenance provenance) {
         this.config = config;
         this.domains = List.copyOf(domains);
         this.itemCount = this.domains.get(this.domains.size() - 1).endItem();
@@ -144,7 +145,7 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
             this.threadUsed[d] = fineTuned && (threadUsed == null || threadUsed[d]);
         }
         this.itemText = itemText == null ? JSON.nullNode() : itemText.deepCopy();
-        this.provenance = provenance.deepCopy();
+        this.provenance = java.util.Objects.requireNonNull(provenance, "provenance");
     }
 
     static SasRecShape shapeOf(DualPhaseConfig c, int items) {
@@ -208,8 +209,8 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
     }
 
     @Override
-    public JsonNode provenance() {
-        return provenance.deepCopy();
+    public Provenance provenance() {
+        return provenance;
     }
 
     @Override
@@ -279,7 +280,7 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
         if (scoresWithProfiles() && warnedWithoutProfiles.compareAndSet(false, true)) {
             LOG.warn("this LLM-EDT model adds the user's profile to its score, but it is scoring without profiles: every user is "
                     + "scored as one without a profile; score through withProfiles(source), with a profile source made like its "
-                    + "training profiles ({}), for its full scores", provenance.path("profiles").path("encoder").asText());
+                    + "training profiles ({}), for its full scores", provenance.at("/profiles/encoder").asText());
         }
     }
 
@@ -595,13 +596,13 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
         Parameter ids = Parameter.table(dev.llmedt.engine.ItemTower.ID_TABLE, parameters.get(SasRecNetwork.ITEMS).rows(), b.dim());
         ids.copyFrom(parameters.get(SasRecNetwork.ITEMS));
         parameters.add(ids);
-        ObjectNode provenance = c.provenance().deepCopy();
+        ObjectNode provenance = (ObjectNode) c.provenance().json();
         ObjectNode training = JSON.createObjectNode();
         training.set("phase_1", provenance.path("training").deepCopy());
         provenance.set("training", training);
         provenance.put("converted_from", "sasrec model " + file.getFileName());
         return new DualPhaseModel(config.withFineTuning(config.fineTuning().toBuilder().enabled(false).build()), domains, parameters, false,
-                null, provenance);
+                null, Provenance.fromJson(provenance));
     }
 
     @Override

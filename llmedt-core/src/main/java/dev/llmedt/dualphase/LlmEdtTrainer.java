@@ -88,7 +88,7 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
 
         NextItemTraining.View view = p -> {
             materialize(p, rows, shape, itemTable);
-            return new DualPhaseModel(config, data.domains(), inferenceSet(itemTable, p), false, itemText, JSON.createObjectNode());
+            return new DualPhaseModel(config, data.domains(), inferenceSet(itemTable, p), false, itemText, Provenance.fromJson(null));
         };
         LlmEdtModel reused = input.phaseOne().orElse(null);
         JsonNode firstProvenance;
@@ -129,7 +129,7 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
         }
         if (config.fineTuning().enabled()) {
             FineTuning.addParameters(model, config, data.domains().size(), align ? profiles.dimension() : 0);
-            DualPhaseModel fineView = new DualPhaseModel(config, data.domains(), model, true, itemText, JSON.createObjectNode());
+            DualPhaseModel fineView = new DualPhaseModel(config, data.domains(), model, true, itemText, Provenance.fromJson(null));
             TrainingSequences fineTuningSequences = config.fineTuning().augmentedSequences() || input.augmented().isEmpty() ? sequences
                     : new TrainingSequences(data, null);
             second = new FineTuning(config, listener).train(data, fineTuningSequences, model, shape, align ? profiles.rows() : null, valid,
@@ -155,7 +155,7 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
         }
         ObjectNode provenance = provenance(input, firstProvenance, second, itemText, sequences);
         boolean[] used = second == null || second.selection() == null ? null : second.selection().used();
-        return new DualPhaseModel(config, data.domains(), model, second != null, used, itemText, provenance);
+        return new DualPhaseModel(config, data.domains(), model, second != null, used, itemText, Provenance.fromJson(provenance));
     }
 
     /** The set a scoring view reads: the item table followed by phase 1's backbone parameters. */
@@ -239,7 +239,7 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
         }
         LOG.info("phase 1 reused from a trained model (best valid NDCG@10 {})",
                 model.provenance().at("/training/phase_1/best_valid_ndcg10").asDouble());
-        ObjectNode one = model.provenance().at("/training/phase_1").deepCopy();
+        ObjectNode one = (ObjectNode) model.provenance().at("/training/phase_1");
         one.put("reused", true);
         return one;
     }
@@ -254,7 +254,7 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
     private ObjectNode provenance(DualPhaseInput input, JsonNode first, FineTuning.Result second, JsonNode itemText,
             TrainingSequences sequences) {
         CdsrDataset data = input.data();
-        ObjectNode p = Provenance.of(data, config.seed(), config.resolvedThreads());
+        ObjectNode p = Provenance.start(data, config.seed(), config.resolvedThreads());
         p.set("config", config.toJson());
         p.set("item_text", itemText);
         AugmentedData augmented = input.augmented().orElse(null);

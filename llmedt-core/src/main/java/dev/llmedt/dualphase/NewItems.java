@@ -11,6 +11,7 @@ import dev.llmedt.engine.ItemTower;
 import dev.llmedt.engine.Parameter;
 import dev.llmedt.engine.ParameterSet;
 import dev.llmedt.engine.SasRecNetwork;
+import dev.llmedt.model.Provenance;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -69,14 +70,14 @@ final class NewItems {
                 set.add(p); // shared: a trained model's tensors are not changed any more
             }
         }
-        ObjectNode provenance = (ObjectNode) model.provenance();
+        ObjectNode provenance = (ObjectNode) model.provenance().json();
         ArrayNode added = provenance.has("added_items") ? (ArrayNode) provenance.get("added_items") : provenance.putArray("added_items");
         ObjectNode entry = added.addObject();
         entry.put("domain", domain.name());
         entry.put("first_item", domain.endItem());
         entry.put("count", n);
         entry.put("adapter", adapter);
-        return new DualPhaseModel(model.config(), grown, set, model.fineTuned(), model.domainThreadsUsed(), itemText, provenance);
+        return new DualPhaseModel(model.config(), grown, set, model.fineTuned(), model.domainThreadsUsed(), itemText, Provenance.fromJson(provenance));
     }
 
     /** The prefix of the item adapter of the domain's items. */

@@ -83,7 +83,7 @@ public final class ModelFile {
      * @param provenance where the model comes from (library, data, seed, metrics)
      * @param tensors tensors by name, in file order
      */
-    public record Contents(String kind, JsonNode config, JsonNode provenance, Map<String, Tensor> tensors) {
+    public record Contents(String kind, JsonNode config, Provenance provenance, Map<String, Tensor> tensors) {
 
         /**
          * Sets every parameter of a set from the tensor of the same name and shape.
@@ -130,12 +130,12 @@ public final class ModelFile {
      * @throws dev.llmedt.output.OutputFileException naming the file and the reason when it is refused
      *     or cannot be written (the previous file is then untouched)
      */
-    public static void write(Path file, String kind, JsonNode config, JsonNode provenance, List<Tensor> tensors, WriteOption... options)
+    public static void write(Path file, String kind, JsonNode config, Provenance provenance, List<Tensor> tensors, WriteOption... options)
             throws IOException {
         ObjectNode header = JSON.createObjectNode();
         header.put("kind", kind);
         header.set("config", config);
-        header.set("provenance", provenance);
+        header.set("provenance", provenance.json());
         ArrayNode list = header.putArray("tensors");
         for (Tensor t : tensors) {
             ObjectNode n = list.addObject();
@@ -329,8 +329,12 @@ public final class ModelFile {
         if (b.remaining() != 32) {
             throw new ModelFileException(file, (b.remaining() - 32) + " unexpected bytes after the tensors");
         }
-        JsonNode provenance = header.path("provenance");
-        if (provenance.has(Provenance.DATASET_FINGERPRINT) && !Provenance.recordsCatalog(provenance)) {
+        JsonNode recorded = header.path("provenance");
+        if (!recorded.isMissingNode() && !recorded.isObject()) {
+            throw new ModelFileException(file, "the header's provenance is not a JSON object");
+        }
+        Provenance provenance = Provenance.fromJson(recorded);
+        if (provenance.datasetFingerprint() != null && !provenance.recordsCatalog()) {
             LOG.warn("{}: written before model files recorded their item catalogue: it loads, but recommend and evaluate cannot check "
                     + "that the data's items are the ones it was trained on (retrain to record it)", file);
         }

@@ -2,7 +2,6 @@ package dev.llmedt.sasrec;
 
 import dev.llmedt.engine.TensorLayout;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmedt.Recommender;
@@ -24,6 +23,7 @@ import dev.llmedt.ScoredItem;
 import dev.llmedt.io.RecordJson;
 import dev.llmedt.model.ModelFile;
 import dev.llmedt.model.ModelFileException;
+import dev.llmedt.model.Provenance;
 import dev.llmedt.output.WriteOption;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -57,7 +57,7 @@ public final class SasRecModel implements Recommender, BlockScorer {
     private final int firstTableItem;
     private final ParameterSet parameters;
     private final SasRecShape shape;
-    private final JsonNode provenance;
+    private final Provenance provenance;
     private final Domain trainedDomain;
     private final ReplicaPool<Replica> replicas = new ReplicaPool<>(Replica::new);
     private volatile float[][][] domainTables;
@@ -81,7 +81,7 @@ public final class SasRecModel implements Recommender, BlockScorer {
         }
     }
 
-    SasRecModel(SasRecConfig config, List<Domain> domains, ParameterSet parameters, JsonNode provenance) {
+    SasRecModel(SasRecConfig config, List<Domain> domains, ParameterSet parameters, Provenance provenance) {
         this.config = config;
         this.domains = List.copyOf(domains);
         Domain last = this.domains.get(this.domains.size() - 1);
@@ -127,9 +127,9 @@ public final class SasRecModel implements Recommender, BlockScorer {
         return Optional.ofNullable(trainedDomain);
     }
 
-    /** Returns the provenance (library, JVM, data fingerprint, seed, training summary). */
-    public JsonNode provenance() {
-        return provenance.deepCopy();
+    /** Returns the provenance (library and commit, JVM, data fingerprints, seed, training figures). */
+    public Provenance provenance() {
+        return provenance;
     }
 
     /** Returns whether the model can score the domain (a single-domain model scores its own only). */

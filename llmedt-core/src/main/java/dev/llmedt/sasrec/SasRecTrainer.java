@@ -90,7 +90,7 @@ public final class SasRecTrainer {
         LOG.info("training SASRec ({}) on {}: {} sequences, {} valid cases, {} parameters, {} threads",
                 only == null ? "mixed domains" : "domain " + only.name(), data.name(), sequences.size(), valid.size(),
                 parameters.size(), threads);
-        SasRecModel current = new SasRecModel(config, data.domains(), parameters, JSON.createObjectNode());
+        SasRecModel current = new SasRecModel(config, data.domains(), parameters, Provenance.fromJson(null));
         NextItemTraining.Options options = new NextItemTraining.Options(PHASE, config.learningRate(), config.beta1(), config.beta2(),
                 config.adamEps(), config.weightDecay(), config.batchSize(), config.maxEpochs(), config.patience(), config.seed(),
                 threads, true);
@@ -121,8 +121,8 @@ public final class SasRecTrainer {
         return cases;
     }
 
-    private ObjectNode provenance(CdsrDataset data, TrainingSummary summary, int threads) {
-        ObjectNode p = Provenance.of(data, config.seed(), threads);
+    private Provenance provenance(CdsrDataset data, TrainingSummary summary, int threads) {
+        ObjectNode p = Provenance.start(data, config.seed(), threads);
         ObjectNode t = p.putObject("training");
         t.put("epochs", summary.epochs().size());
         t.put("best_epoch", summary.bestEpoch());
@@ -132,6 +132,6 @@ public final class SasRecTrainer {
         t.put("median_seconds_per_epoch", summary.medianSecondsPerEpoch());
         t.put("sequences_per_second", summary.sequencesPerSecond());
         t.set("epoch_summaries", RecordJson.write(summary.epochs()));
-        return p;
+        return Provenance.fromJson(p);
     }
 }

@@ -1,6 +1,5 @@
 package dev.llmedt.serving;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmedt.LlmEdtModel;
 import dev.llmedt.Recommender;
 import dev.llmedt.ScoredItem;
@@ -11,6 +10,7 @@ import dev.llmedt.engine.TopKScoring;
 import dev.llmedt.model.ModelFile;
 import dev.llmedt.model.ModelFileException;
 import dev.llmedt.sasrec.SasRecModel;
+import dev.llmedt.model.Provenance;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -64,7 +64,7 @@ final class Opening {
                 + "dev.llmedt:llmedt-onnx to the class or module path");
     }
 
-    private static TrainedModel of(Recommender model, String kind, List<Domain> domains, Predicate<Domain> scores, JsonNode provenance) {
+    private static TrainedModel of(Recommender model, String kind, List<Domain> domains, Predicate<Domain> scores, Provenance provenance) {
         return model instanceof BlockScorer ? new StreamedJavaModel(model, kind, domains, scores, provenance)
                 : new JavaModel(model, kind, domains, scores, provenance);
     }
@@ -75,14 +75,14 @@ final class Opening {
         private final String kind;
         private final List<Domain> domains;
         private final Predicate<Domain> scores;
-        private final JsonNode provenance;
+        private final Provenance provenance;
 
-        JavaModel(Recommender model, String kind, List<Domain> domains, Predicate<Domain> scores, JsonNode provenance) {
+        JavaModel(Recommender model, String kind, List<Domain> domains, Predicate<Domain> scores, Provenance provenance) {
             this.model = model;
             this.kind = kind;
             this.domains = List.copyOf(domains);
             this.scores = scores;
-            this.provenance = provenance.deepCopy();
+            this.provenance = provenance;
         }
 
         @Override
@@ -101,8 +101,8 @@ final class Opening {
         }
 
         @Override
-        public JsonNode provenance() {
-            return provenance.deepCopy();
+        public Provenance provenance() {
+            return provenance;
         }
 
         @Override
@@ -139,7 +139,7 @@ final class Opening {
     /** A Java model that streams score blocks to the evaluator, as the loaded model does. */
     private static final class StreamedJavaModel extends JavaModel implements BlockScorer {
 
-        StreamedJavaModel(Recommender model, String kind, List<Domain> domains, Predicate<Domain> scores, JsonNode provenance) {
+        StreamedJavaModel(Recommender model, String kind, List<Domain> domains, Predicate<Domain> scores, Provenance provenance) {
             super(model, kind, domains, scores, provenance);
         }
 

@@ -1,9 +1,9 @@
 package dev.llmedt.serving;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmedt.Recommender;
 import dev.llmedt.data.Domain;
 import dev.llmedt.model.ModelFileException;
+import dev.llmedt.model.Provenance;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,7 +41,7 @@ public interface TrainedModel extends Recommender, AutoCloseable {
      * Returns where the model comes from, as its file records it (library, data and catalogue
      * fingerprints, seed; an ONNX export's {@code llmedt.provenance} metadata).
      */
-    JsonNode provenance();
+    Provenance provenance();
 
     /** Releases what the model holds (an ONNX Runtime session); idempotent. */
     @Override

@@ -111,7 +111,7 @@ class NewItemsTest {
         grown.save(dir.resolve("grown.model"));
         LlmEdtModel loaded = LlmEdtModel.load(dir.resolve("grown.model"));
         assertEquals(grown.domains(), loaded.domains());
-        assertEquals(1, loaded.provenance().path("added_items").size());
+        assertEquals(1, loaded.provenance().at("/added_items").size());
         History h = SyntheticModels.DATA.test().get(0).input();
         float[] a = new float[kitchen.size() + 1];
         float[] b = new float[kitchen.size() + 1];

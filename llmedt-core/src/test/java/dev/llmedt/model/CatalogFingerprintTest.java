@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,22 +57,21 @@ class CatalogFingerprintTest {
     @Test
     void aModelFileRecordsTheCatalogueAndRefusesAnotherNamingBothFingerprints(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("m.llmedt");
-        ObjectNode provenance = Provenance.of(DATA, 1, 1);
-        ModelFile.write(file, "sasrec", provenance.objectNode(), provenance,
+        ObjectNode recorded = Provenance.start(DATA, 1, 1);
+        ModelFile.write(file, "sasrec", recorded.objectNode(), Provenance.fromJson(recorded),
                 List.of(new ModelFile.Tensor("w", new int[] {2}, new float[] {1, 2})));
         List<String> warnings = LogCapture.warnings("item catalogue", () -> ModelFile.read(file));
         assertEquals(List.of(), warnings, "a file that records its catalogue loads without a warning");
-        var read = ModelFile.read(file).provenance();
-        assertEquals(DATA.items().fingerprint(), read.path(Provenance.CATALOG_FINGERPRINT).asText());
-        assertEquals(DATA.fingerprint(), read.path(Provenance.DATASET_FINGERPRINT).asText());
-        Provenance.requireCatalog(file, read, DATA.items());
+        Provenance read = ModelFile.read(file).provenance();
+        assertEquals(Optional.of(DATA.items().fingerprint()), read.catalogFingerprint());
+        assertEquals(DATA.fingerprint(), read.datasetFingerprint());
+        read.requireCatalog(file, DATA.items());
         CdsrDataset other = swapped(DATA, 5, 9);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Provenance.requireCatalog(file, read, other.items()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read.requireCatalog(file, other.items()));
         assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains(DATA.items().fingerprint())
                 && e.getMessage().contains(other.items().fingerprint()), e.getMessage());
-        assertEquals(DATA.fingerprint(), Provenance.comparableFingerprint(read, DATA));
-        assertNotEquals(read.path(Provenance.DATASET_FINGERPRINT).asText(), Provenance.comparableFingerprint(read, other));
+        assertEquals(DATA.fingerprint(), read.comparableFingerprint(DATA));
+        assertNotEquals(read.datasetFingerprint(), read.comparableFingerprint(other));
     }
 
     @Test
@@ -84,9 +84,9 @@ class CatalogFingerprintTest {
         List<String> warnings = LogCapture.warnings("item catalogue", () -> loaded[0] = SasRecModel.load(file));
         assertEquals(1, warnings.size(), warnings.toString());
         assertTrue(warnings.get(0).contains(file.toString()), warnings.get(0));
-        assertFalse(Provenance.recordsCatalog(loaded[0].provenance()));
+        assertFalse(loaded[0].provenance().recordsCatalog());
         // It cannot be checked, so any catalogue passes; its data fingerprint compares with the interactions-only one.
-        Provenance.requireCatalog(file, loaded[0].provenance(), swapped(DATA, 0, 1).items());
-        assertEquals(DATA.interactionsFingerprint(), Provenance.comparableFingerprint(loaded[0].provenance(), DATA));
+        loaded[0].provenance().requireCatalog(file, swapped(DATA, 0, 1).items());
+        assertEquals(DATA.interactionsFingerprint(), loaded[0].provenance().comparableFingerprint(DATA));
     }
 }

@@ -26,7 +26,7 @@ class ContainerFaultsTest {
     private Path model() throws IOException {
         Path file = dir.resolve("m.llmedt");
         ObjectNode provenance = new ObjectMapper().createObjectNode().put("seed", 1);
-        ModelFile.write(file, "sasrec", provenance.objectNode(), provenance,
+        ModelFile.write(file, "sasrec", provenance.objectNode(), Provenance.fromJson(provenance),
                 List.of(new ModelFile.Tensor("w", new int[] {2, 3}, new float[] {1, 2, 3, 4, 5, 6})));
         return file;
     }

@@ -51,8 +51,8 @@ class SasRecModelFileTest {
         SasRecModel back = SasRecModel.load(file);
         assertEquals(model.config(), back.config());
         assertEquals(model.domains(), back.domains());
-        assertEquals(data.fingerprint(), back.provenance().path("dataset_fingerprint").asText());
-        assertTrue(back.provenance().path("training").path("epochs").asInt() == 1);
+        assertEquals(data.fingerprint(), back.provenance().at("/dataset_fingerprint").asText());
+        assertTrue(back.provenance().at("/training/epochs").asInt() == 1);
         for (Domain d : data.domains()) {
             History h = History.of(3, 100, 17, 5);
             assertArrayEquals(scores(model, h, d), scores(back, h, d));

@@ -90,7 +90,7 @@ class TrainedModelTest {
     @Test
     void aModelOfAnotherKindIsRefusedNamingTheFileAndTheKind() throws IOException {
         Path file = dir.resolve("knn.model");
-        ModelFile.write(file, "knn", new ObjectMapper().createObjectNode(), new ObjectMapper().createObjectNode(),
+        ModelFile.write(file, "knn", new ObjectMapper().createObjectNode(), dev.llmedt.model.Provenance.fromJson(null),
                 List.of(new ModelFile.Tensor("w", new int[] {2}, new float[] {1, 2})));
         ModelFileException e = assertThrows(ModelFileException.class, () -> TrainedModel.open(file));
         assertEquals(file + ": holds a 'knn' model; SASRec and LLM-EDT models (or their .onnx exports) can serve", e.getMessage());

@@ -66,14 +66,14 @@ class CheckpointResumeTest {
         SasRecModel resumed = ResumeFixtures.trainSasRec(ResumeFixtures.sasrec(12), batches(seen).andThen(save));
         assertEquals("sasrec 5/7", seen.get(0), "resumed after batch 6 of epoch 5");
         assertEquals(BATCHES - 6 + BATCHES, seen.size(), "the rest of epoch 5 and epoch 6");
-        assertEquals(trace(reference.provenance().path("training")), trace(resumed.provenance().path("training")));
-        assertTrue(trace(resumed.provenance().path("training")).endsWith("4 early stopping"));
+        assertEquals(trace(reference.provenance().at("/training")), trace(resumed.provenance().at("/training")));
+        assertTrue(trace(resumed.provenance().at("/training")).endsWith("4 early stopping"));
         assertSameTensors(reference.tensorNames(), reference::tensor, tensors(resumed.tensorNames(), resumed::tensor));
 
         seen.clear();
         SasRecModel again = ResumeFixtures.trainSasRec(ResumeFixtures.sasrec(12), batches(seen).andThen(save));
         assertTrue(seen.isEmpty(), "a finished checkpoint: nothing is trained again");
-        assertEquals(trace(reference.provenance().path("training")), trace(again.provenance().path("training")));
+        assertEquals(trace(reference.provenance().at("/training")), trace(again.provenance().at("/training")));
         assertSameTensors(reference.tensorNames(), reference::tensor, tensors(again.tensorNames(), again::tensor));
     }
 
@@ -96,8 +96,8 @@ class CheckpointResumeTest {
         seen.clear();
         LlmEdtModel resumed = ResumeFixtures.trainLlmEdt(config, batches(seen).andThen(save));
         assertEquals("phase-2 4/9", seen.get(0), "phase 1 is not trained again; phase 2 resumed after batch 8 of epoch 4");
-        JsonNode expected = reference.provenance().path("training");
-        JsonNode actual = resumed.provenance().path("training");
+        JsonNode expected = reference.provenance().at("/training");
+        JsonNode actual = resumed.provenance().at("/training");
         assertEquals(trace(expected.path("phase_1")), trace(actual.path("phase_1")));
         assertEquals(trace(expected.path("phase_2")), trace(actual.path("phase_2")));
         assertEquals(5, actual.path("phase_2").path("learning_rate_halvings").asInt());

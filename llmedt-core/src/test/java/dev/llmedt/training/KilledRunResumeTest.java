@@ -130,7 +130,7 @@ class KilledRunResumeTest {
         SasRecModel reference = ResumeFixtures.trainSasRec(ResumeFixtures.sasrec(SASREC_EPOCHS), TrainingListener.none());
         ModelFile.Contents model = ModelFile.read(dir.resolve("resumed.model"));
         ResumeFixtures.assertSameTensors(reference.tensorNames(), reference::tensor, model.tensors());
-        assertEquals(ResumeFixtures.trace(reference.provenance().path("training")), ResumeFixtures.trace(model.provenance().path("training")));
+        assertEquals(ResumeFixtures.trace(reference.provenance().at("/training")), ResumeFixtures.trace(model.provenance().at("/training")));
     }
 
     @Test
@@ -163,8 +163,8 @@ class KilledRunResumeTest {
         LlmEdtModel reference = ResumeFixtures.trainLlmEdt(ResumeFixtures.llmEdt(LLM_EDT_EPOCHS, LLM_EDT_EPOCHS), TrainingListener.none());
         ModelFile.Contents model = ModelFile.read(dir.resolve("third.model"));
         ResumeFixtures.assertSameTensors(reference.tensorNames(), reference::tensor, model.tensors());
-        JsonNode expected = reference.provenance().path("training");
-        JsonNode actual = model.provenance().path("training");
+        JsonNode expected = reference.provenance().at("/training");
+        JsonNode actual = model.provenance().at("/training");
         assertEquals(ResumeFixtures.trace(expected.path("phase_1")), ResumeFixtures.trace(actual.path("phase_1")));
         assertEquals(ResumeFixtures.trace(expected.path("phase_2")), ResumeFixtures.trace(actual.path("phase_2")));
     }

@@ -44,7 +44,7 @@ class TrainingListenersTest {
         };
         SasRecModel model = ResumeFixtures.trainSasRec(ResumeFixtures.sasrec(12), stopAfterTwo.andThen(record));
         assertEquals(List.of("epoch 1", "epoch 2", "sasrec finished after 2: two epochs are enough"), calls);
-        JsonNode training = model.provenance().path("training");
+        JsonNode training = model.provenance().at("/training");
         assertEquals(2, training.path("epochs").asInt());
         assertEquals("two epochs are enough", training.path("stop_reason").asText());
 
@@ -81,12 +81,12 @@ class TrainingListenersTest {
         SasRecModel installed = ResumeFixtures.trainSasRec(ResumeFixtures.sasrec(12), TrainingListener.none());
         SasRecModel explicit = ResumeFixtures.trainSasRec(ResumeFixtures.sasrec(12).toBuilder().patience(100).build(),
                 TrainingListener.earlyStopping(2));
-        assertEquals(ResumeFixtures.trace(installed.provenance().path("training")),
-                ResumeFixtures.trace(explicit.provenance().path("training")));
+        assertEquals(ResumeFixtures.trace(installed.provenance().at("/training")),
+                ResumeFixtures.trace(explicit.provenance().at("/training")));
         for (String name : installed.tensorNames()) {
             assertArrayEquals(installed.tensor(name).data(), explicit.tensor(name).data(), name);
         }
-        assertTrue(ResumeFixtures.trace(installed.provenance().path("training")).endsWith("4 early stopping"));
+        assertTrue(ResumeFixtures.trace(installed.provenance().at("/training")).endsWith("4 early stopping"));
     }
 
     @Test

@@ -215,16 +215,16 @@ final class EvaluateCommand implements Callable<Integer> {
      * than the data's (same domains and item counts, but other items, or the same in another
      * order), or another dataset fingerprint (other interactions). Both fingerprints are named.
      */
-    static void checkFingerprint(Path file, JsonNode provenance, CdsrDataset data, boolean allow) {
+    static void checkFingerprint(Path file, Provenance provenance, CdsrDataset data, boolean allow) {
         String message;
         try {
-            Provenance.requireCatalog(file, provenance, data.items());
-            String trained = provenance.path(Provenance.DATASET_FINGERPRINT).asText("");
-            String here = Provenance.comparableFingerprint(provenance, data);
-            if (trained.isEmpty() || trained.equals(here)) {
+            provenance.requireCatalog(file, data.items());
+            String trained = provenance.datasetFingerprint();
+            String here = provenance.comparableFingerprint(data);
+            if (trained == null || trained.isEmpty() || trained.equals(here)) {
                 return;
             }
-            message = file + " was trained on dataset '" + provenance.path("dataset").asText("?") + "' with fingerprint " + trained
+            message = file + " was trained on dataset '" + java.util.Objects.requireNonNullElse(provenance.dataset(), "?") + "' with fingerprint " + trained
                     + ", but " + data.name() + " has fingerprint " + here + ": other interactions than the model was trained and validated on";
         } catch (IllegalArgumentException e) {
             message = e.getMessage();

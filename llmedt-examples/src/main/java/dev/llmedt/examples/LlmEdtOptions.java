@@ -300,14 +300,14 @@ final class LlmEdtOptions {
 
     private static void report(PrintWriter stdout, CdsrDataset data, LlmEdt.Result result, Path out, boolean json) {
         LlmEdtModel model = result.model();
-        JsonNode training = model.provenance().path("training");
+        JsonNode training = model.provenance().at("/training");
         if (json) {
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("method", "llm-edt");
             summary.put("dataset", data.name());
             summary.put("model", out.toString());
             summary.put("seed", model.config().seed());
-            summary.put("threads", model.provenance().path("threads").asInt());
+            summary.put("threads", model.provenance().threads());
             summary.put("config", model.config().toJson());
             summary.put("item_text", model.itemText());
             if (result.augmented() == null) {

@@ -312,8 +312,8 @@ final class QuickstartReport {
         run.llmEdt().seconds().forEach((k, v) -> secs.put("llm_edt_" + k, String.format(Locale.ROOT, "%.1f", v)));
         p.put("seconds", secs);
         ObjectMapper mapper = new ObjectMapper();
-        p.put("sasrec", mapper.convertValue(run.sasrec().provenance(), new TypeReference<Map<String, Object>>() { }));
-        p.put("llm-edt", mapper.convertValue(run.llmEdt().model().provenance(), new TypeReference<Map<String, Object>>() { }));
+        p.put("sasrec", mapper.convertValue(run.sasrec().provenance().json(), new TypeReference<Map<String, Object>>() { }));
+        p.put("llm-edt", mapper.convertValue(run.llmEdt().model().provenance().json(), new TypeReference<Map<String, Object>>() { }));
         return p;
     }
 

@@ -168,7 +168,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         SasRecModel model = new SasRecTrainer(config, listener).train(data);
         OutputOptions.writeOrKeep(out, MODEL_FILE, file -> model.save(file, output.writeOptions()));
-        JsonNode training = model.provenance().path("training");
+        JsonNode training = model.provenance().at("/training");
         if (json) {
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("method", method);
@@ -182,7 +182,7 @@ final class TrainCommand implements Callable<Integer> {
             summary.put("stop_reason", training.path("stop_reason").asText());
             summary.put("seconds_per_epoch", training.path("median_seconds_per_epoch").asDouble());
             summary.put("sequences_per_second", training.path("sequences_per_second").asDouble());
-            summary.put("threads", model.provenance().path("threads").asInt());
+            summary.put("threads", model.provenance().threads());
             summary.put("epoch_summaries", training.path("epoch_summaries"));
             stdout.println(Json.write(summary));
         } else {

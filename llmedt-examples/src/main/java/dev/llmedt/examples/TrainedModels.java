@@ -52,7 +52,7 @@ final class TrainedModels implements AutoCloseable {
      */
     void requireDomains(CdsrDataset data) {
         EvaluateCommand.checkCompatible(domains, data);
-        Provenance.requireCatalog(file, recommender.provenance(), data.items());
+        recommender.provenance().requireCatalog(file, data.items());
     }
 
     /** Returns the domain of that name, failing with the model's domain names. */

@@ -58,7 +58,7 @@ class PlainJavaExampleTest {
         // One epoch per phase is far from trained (about a tenth of the default run's HR@10), but well above chance.
         assertTrue(hr > 4 * chance, "HR@10 " + hr + " after one epoch per phase; chance " + chance);
         LlmEdtModel loaded = LlmEdtModel.load(outcome.model());
-        assertEquals("food-kitchen", loaded.provenance().path("dataset").asText());
+        assertEquals("food-kitchen", loaded.provenance().at("/dataset").asText());
         EvaluationCase user = data.test().get(0);
         assertEquals(outcome.recommended(), loaded.recommend(user.input(), data.items().domainOf(user.target()), 5));
     }

@@ -73,7 +73,7 @@ class OnnxExporterTest {
         Map<String, String> meta = metadata(proto);
         assertEquals("llm-edt", meta.get(OnnxExporter.META_KIND));
         assertEquals("17", meta.get(OnnxExporter.META_OPSET));
-        assertEquals(model.provenance().toString(), JSON.readTree(meta.get(OnnxExporter.META_PROVENANCE)).toString());
+        assertEquals(model.provenance().json().toString(), JSON.readTree(meta.get(OnnxExporter.META_PROVENANCE)).toString());
         assertEquals(model.config().toJson().toString(), JSON.readTree(meta.get(OnnxExporter.META_CONFIG)).toString());
         assertTrue(Instant.parse(meta.get(OnnxExporter.META_EXPORTED_AT)).isAfter(Instant.now().minusSeconds(3600)));
         assertEquals("Kitchen", JSON.readTree(meta.get(OnnxExporter.META_DOMAINS)).get(1).path("name").asText());

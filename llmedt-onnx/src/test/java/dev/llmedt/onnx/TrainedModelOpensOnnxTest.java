@@ -28,13 +28,13 @@ class TrainedModelOpensOnnxTest {
     @Test
     void anExportedSasRecOpensThroughTheProviderAndScoresAsTheJavaModel() throws IOException {
         assertOpensAsJava(Exports.of("sasrec", SyntheticModels.sasrec()), SyntheticModels.sasrec(), "onnx sasrec",
-                SyntheticModels.sasrec().domains(), SyntheticModels.sasrec().provenance().path(Provenance.DATASET_FINGERPRINT).asText());
+                SyntheticModels.sasrec().domains(), SyntheticModels.sasrec().provenance().datasetFingerprint());
     }
 
     @Test
     void anExportedLlmEdtOpensThroughTheProviderAndScoresAsTheJavaModel() throws IOException {
         assertOpensAsJava(Exports.of("llm-edt", SyntheticModels.llmEdt()), SyntheticModels.llmEdt(), "onnx llm-edt",
-                SyntheticModels.llmEdt().domains(), SyntheticModels.llmEdt().provenance().path(Provenance.DATASET_FINGERPRINT).asText());
+                SyntheticModels.llmEdt().domains(), SyntheticModels.llmEdt().provenance().datasetFingerprint());
     }
 
     private static void assertOpensAsJava(Path file, Recommender java, String kind, List<Domain> domains, String fingerprint)
@@ -44,7 +44,7 @@ class TrainedModelOpensOnnxTest {
             assertEquals("dev.llmedt.onnx", m.getClass().getModule().getName(), "opened by this module's provider, on the module path");
             assertEquals(kind, m.kind());
             assertEquals(domains, m.domains());
-            assertEquals(fingerprint, m.provenance().path(Provenance.DATASET_FINGERPRINT).asText());
+            assertEquals(fingerprint, m.provenance().datasetFingerprint());
             assertEquals(64, fingerprint.length());
             for (Domain d : domains) {
                 assertTrue(m.scores(d));

@@ -7,14 +7,14 @@ import dev.llmedt.dualphase.DualPhaseConfig;
 import dev.llmedt.examples.LlmEdtFlags;
 import dev.llmedt.examples.PairedTests;
 import dev.llmedt.examples.PerUserFile;
+import dev.llmedt.model.Provenance;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
@@ -267,18 +267,10 @@ final class HeadlineStudy implements Study {
      */
     static Map<String, Object> build() {
         Map<String, Object> m = new LinkedHashMap<>();
-        Properties built = new Properties();
-        try (InputStream in = HeadlineStudy.class.getResourceAsStream("/dev/llmedt/examples/build.properties")) {
-            if (in != null) {
-                built.load(in);
-            }
-        } catch (IOException e) {
-            built.clear();
-        }
-        String commit = built.getProperty("commit", "");
-        if (commit.matches("[0-9a-f]{40}")) {
-            m.put("commit", commit);
-            m.put("uncommitted_changes", Boolean.parseBoolean(built.getProperty("uncommitted_changes")));
+        Optional<String> commit = Provenance.libraryCommit();
+        if (commit.isPresent()) {
+            m.put("commit", commit.get());
+            m.put("uncommitted_changes", Provenance.libraryHasUncommittedChanges());
             m.put("commit_source", "jar");
         } else {
             m.put("commit", git("rev-parse", "HEAD"));

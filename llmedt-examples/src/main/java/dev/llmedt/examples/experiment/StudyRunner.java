@@ -260,7 +260,7 @@ final class StudyRunner implements AutoCloseable {
                 dir.resolve(CHECKPOINTS))));
         SasRecModel model = new SasRecTrainer(c.build(), listener).train(data);
         OutputOptions.writeOrKeep(dir.resolve(MODEL_FILE), RUN_MODEL, file -> model.save(file, writeOptions));
-        JsonNode training = model.provenance().path("training");
+        JsonNode training = model.provenance().at("/training");
         Map<String, Object> t = new LinkedHashMap<>();
         for (String key : List.of("epochs", "best_epoch", "best_valid_ndcg10", "stop_reason", "median_seconds_per_epoch")) {
             t.put(key, training.path(key));
@@ -305,7 +305,7 @@ final class StudyRunner implements AutoCloseable {
         }
         LlmEdt.Result r = b.fitWithDetails(data);
         OutputOptions.writeOrKeep(dir.resolve(MODEL_FILE), RUN_MODEL, file -> r.model().save(file, writeOptions));
-        JsonNode training = r.model().provenance().path("training");
+        JsonNode training = r.model().provenance().at("/training");
         summary.put("config", r.model().config().toJson());
         summary.put("phase_1", phase(training.path("phase_1")));
         summary.put("phase_2", training.path("phase_2").isObject() ? phase(training.path("phase_2")) : null);

@@ -1,6 +1,5 @@
 package dev.llmedt.onnx.serving;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmedt.model.ModelFileException;
 import dev.llmedt.model.Provenance;
@@ -29,14 +28,14 @@ public final class OnnxModelOpener implements TrainedModel.OnnxOpener {
     @Override
     public TrainedModel open(Path onnxFile, int threads) throws IOException {
         OnnxRecommender onnx = OnnxRecommender.builder(onnxFile).threads(threads).build();
-        JsonNode provenance;
+        Provenance provenance;
         try {
-            provenance = JSON.readTree(onnx.metadata().getOrDefault(OnnxExporter.META_PROVENANCE, "{}"));
+            provenance = Provenance.fromJson(JSON.readTree(onnx.metadata().getOrDefault(OnnxExporter.META_PROVENANCE, "{}")));
         } catch (IOException | RuntimeException e) {
             onnx.close();
             throw new ModelFileException(onnxFile, "invalid llmedt.provenance metadata: " + e.getMessage());
         }
-        if (provenance.has(Provenance.DATASET_FINGERPRINT) && !Provenance.recordsCatalog(provenance)) {
+        if (provenance.datasetFingerprint() != null && !provenance.recordsCatalog()) {
             LOG.warn("{}: exported before model files recorded their item catalogue: it loads, but recommend cannot check that the "
                     + "data's items are the ones it was trained on (retrain and export again to record it)", onnxFile);
         }

@@ -1,9 +1,9 @@
 package dev.llmedt.onnx.serving;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmedt.ScoredItem;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
+import dev.llmedt.model.Provenance;
 import dev.llmedt.onnx.OnnxRecommender;
 import dev.llmedt.serving.TrainedModel;
 import java.util.List;
@@ -13,9 +13,9 @@ final class OnnxTrainedModel implements TrainedModel {
 
     private final OnnxRecommender onnx;
     private final String kind;
-    private final JsonNode provenance;
+    private final Provenance provenance;
 
-    OnnxTrainedModel(OnnxRecommender onnx, String kind, JsonNode provenance) {
+    OnnxTrainedModel(OnnxRecommender onnx, String kind, Provenance provenance) {
         this.onnx = onnx;
         this.kind = kind;
         this.provenance = provenance;
@@ -37,8 +37,8 @@ final class OnnxTrainedModel implements TrainedModel {
     }
 
     @Override
-    public JsonNode provenance() {
-        return provenance.deepCopy();
+    public Provenance provenance() {
+        return provenance;
     }
 
     @Override
