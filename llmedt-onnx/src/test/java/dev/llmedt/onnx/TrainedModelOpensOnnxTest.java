@@ -28,23 +28,26 @@ class TrainedModelOpensOnnxTest {
     @Test
     void anExportedSasRecOpensThroughTheProviderAndScoresAsTheJavaModel() throws IOException {
         assertOpensAsJava(Exports.of("sasrec", SyntheticModels.sasrec()), SyntheticModels.sasrec(), "onnx sasrec",
-                SyntheticModels.sasrec().domains(), SyntheticModels.sasrec().provenance().datasetFingerprint());
+                SyntheticModels.sasrec().domains(), SyntheticModels.sasrec().provenance());
     }
 
     @Test
     void anExportedLlmEdtOpensThroughTheProviderAndScoresAsTheJavaModel() throws IOException {
         assertOpensAsJava(Exports.of("llm-edt", SyntheticModels.llmEdt()), SyntheticModels.llmEdt(), "onnx llm-edt",
-                SyntheticModels.llmEdt().domains(), SyntheticModels.llmEdt().provenance().datasetFingerprint());
+                SyntheticModels.llmEdt().domains(), SyntheticModels.llmEdt().provenance());
     }
 
-    private static void assertOpensAsJava(Path file, Recommender java, String kind, List<Domain> domains, String fingerprint)
+    private static void assertOpensAsJava(Path file, Recommender java, String kind, List<Domain> domains, Provenance provenance)
             throws IOException {
+        String fingerprint = provenance.datasetFingerprint();
         TrainedModel m = TrainedModel.open(file, 1);
         try (m) {
             assertEquals("dev.llmedt.onnx", m.getClass().getModule().getName(), "opened by this module's provider, on the module path");
             assertEquals(kind, m.kind());
             assertEquals(domains, m.domains());
             assertEquals(fingerprint, m.provenance().datasetFingerprint());
+            assertEquals(provenance, m.provenance(), "the export's metadata reads back as the model's typed provenance");
+            assertEquals(provenance.phases(), m.provenance().phases());
             assertEquals(64, fingerprint.length());
             for (Domain d : domains) {
                 assertTrue(m.scores(d));
