@@ -20,9 +20,13 @@ import java.util.Objects;
  * @param adapterHidden the item adapter's middle width, 0 = half its input width; in [0, 65536]
  *     (default 0)
  * @param domainAdapters one item adapter per domain instead of one shared by all items (default false)
+ * @param idDropout ID dropout of hybrid items in phase 1: the probability that, in a training step,
+ *     an item with text loses its learned ID vector and is represented by its adapted text vector
+ *     alone (the kept ID vectors are scaled by {@code 1 / (1 - idDropout)}; evaluation and serving
+ *     use both parts unscaled), in [0, 1) (default 0: off)
  */
 public record BackboneConfig(int dim, int blocks, int heads, int maxLength, double dropout, double layerNormEps,
-        ItemRepresentation itemRepresentation, int pcaDimension, int adapterHidden, boolean domainAdapters) {
+        ItemRepresentation itemRepresentation, int pcaDimension, int adapterHidden, boolean domainAdapters, double idDropout) {
 
     /** Validates every field; messages name the parameter, the value and the allowed range. */
     public BackboneConfig {
@@ -38,6 +42,7 @@ public record BackboneConfig(int dim, int blocks, int heads, int maxLength, doub
         Objects.requireNonNull(itemRepresentation, "itemRepresentation");
         range("pcaDimension", pcaDimension, 0, 65536);
         range("adapterHidden", adapterHidden, 0, 65536);
+        open("idDropout", idDropout, 0, true, 1);
     }
 
     /** Returns the defaults. */
@@ -63,6 +68,7 @@ public record BackboneConfig(int dim, int blocks, int heads, int maxLength, doub
         b.pcaDimension = pcaDimension;
         b.adapterHidden = adapterHidden;
         b.domainAdapters = domainAdapters;
+        b.idDropout = idDropout;
         return b;
     }
 
@@ -78,6 +84,7 @@ public record BackboneConfig(int dim, int blocks, int heads, int maxLength, doub
         private int pcaDimension = 128;
         private int adapterHidden = 0;
         private boolean domainAdapters = false;
+        private double idDropout = 0;
 
         private Builder() {
         }
@@ -142,10 +149,19 @@ public record BackboneConfig(int dim, int blocks, int heads, int maxLength, doub
             return this;
         }
 
+        /**
+         * ID dropout of hybrid items in phase 1: the probability that an item with text trains a step on
+         * its text vector alone, in [0, 1) (default 0: off).
+         */
+        public Builder idDropout(double v) {
+            idDropout = open("idDropout", v, 0, true, 1);
+            return this;
+        }
+
         /** Builds the configuration, checking cross-field rules (dim a multiple of heads). */
         public BackboneConfig build() {
             return new BackboneConfig(dim, blocks, heads, maxLength, dropout, layerNormEps, itemRepresentation, pcaDimension,
-                    adapterHidden, domainAdapters);
+                    adapterHidden, domainAdapters, idDropout);
         }
     }
 }

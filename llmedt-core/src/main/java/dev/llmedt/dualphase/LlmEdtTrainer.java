@@ -96,7 +96,7 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
             PretrainingConfig p = config.pretraining();
             NextItemTraining.Options options = new NextItemTraining.Options(PHASE_ONE, p.learningRate(), p.beta1(), p.beta2(),
                     p.adamEps(), p.weightDecay(), p.batchSize(), p.maxEpochs(), p.patience(), config.seed(), config.resolvedThreads(),
-                    config.selectOnValidation());
+                    config.selectOnValidation(), config.backbone().idDropout());
             ObjectNode fingerprint = JSON.createObjectNode();
             ObjectNode phaseOneConfig = (ObjectNode) RunFingerprint.configuration(config.toJson());
             phaseOneConfig.remove("fineTuning"); // phase 2's settings do not change phase 1

@@ -43,6 +43,9 @@ public final class ItemTower {
     private ProductGradients ownProducts;
     private int count;
     private int offset;
+    /** ID dropout of the current training step: probability (0 = off) and the step's mask salt. */
+    private float idDrop;
+    private long idDropSalt;
 
     /** One affine item adapter {@code W2 (W1 x + b1) + b2} with its product and gradient buffers. */
     private final class Adapter {
@@ -247,11 +250,44 @@ public final class ItemTower {
 
     private void addId(int row, float[] o) {
         if (usesId[row]) {
+            float s = idScale(row);
+            if (s == 0) {
+                return;
+            }
             float[] e = idTable.value()[row];
-            for (int f = 0; f < width; f++) {
-                o[f] += e[f];
+            if (s == 1) {
+                for (int f = 0; f < width; f++) {
+                    o[f] += e[f];
+                }
+            } else {
+                for (int f = 0; f < width; f++) {
+                    o[f] += s * e[f];
+                }
             }
         }
+    }
+
+    /**
+     * Sets the ID dropout of the next forward and backward passes: each row that has both a text
+     * and an ID vector loses its ID vector with probability {@code p} (the kept ones are scaled by
+     * {@code 1 / (1 - p)}), decided by {@code salt} and the row alone, so that every worker's tower
+     * drops the same rows. {@code p = 0} turns it off (evaluation).
+     */
+    public void dropIds(float p, long salt) {
+        idDrop = p;
+        idDropSalt = salt;
+    }
+
+    /** The factor of row's ID vector in this pass: 1 without dropout, 0 when dropped, else 1 / (1 - p). */
+    private float idScale(int row) {
+        if (idDrop == 0 || !usesText[row]) {
+            return 1;
+        }
+        long z = idDropSalt + 0x9E3779B97F4A7C15L * (row + 1);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z ^= z >>> 31;
+        return Rng.highUniform(z) < idDrop ? 0 : 1 / (1 - idDrop);
     }
 
     /**
@@ -343,10 +379,14 @@ public final class ItemTower {
             for (int k = from + (int) ((long) n * part / parts); k < kTo; k++) {
                 int row = tableRows[k];
                 if (usesId[row]) {
+                    float s = idScale(row);
+                    if (s == 0) {
+                        continue;
+                    }
                     float[] g = gradOut[gradBase + k - from];
                     float[] acc = grads.touchRow(idIndex, row);
                     for (int f = 0; f < width; f++) {
-                        acc[f] += g[f];
+                        acc[f] += s * g[f];
                     }
                 }
             }
@@ -578,6 +618,7 @@ public final class ItemTower {
      * row 0 zero), in blocks of the tower's capacity.
      */
     public void materialize(float[][] table) {
+        dropIds(0, 0);
         int total = tableRows() - 1;
         int[] identity = new int[total];
         for (int k = 0; k < total; k++) {

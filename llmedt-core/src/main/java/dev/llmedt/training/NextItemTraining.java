@@ -59,9 +59,11 @@ public final class NextItemTraining {
      *
      * @param phase the label of the epochs it reports ({@code sasrec}, {@code phase-1})
      * @param selectOnValidation false: train maxEpochs and keep the last weights
+     * @param idDropout the probability that an item with both a text and an ID vector trains a step on
+     *     its text vector alone ({@link ItemTower#dropIds}; 0: off)
      */
     public record Options(String phase, double learningRate, double beta1, double beta2, double adamEps, double weightDecay,
-            int batchSize, int maxEpochs, int patience, long seed, int threads, boolean selectOnValidation) {
+            int batchSize, int maxEpochs, int patience, long seed, int threads, boolean selectOnValidation, double idDropout) {
     }
 
     /** What a run produced: the figures of its epochs (the parameters hold the selected weights). */
@@ -357,6 +359,19 @@ public final class NextItemTraining {
             return run.lossSum() / batchCount;
         }
 
+        /**
+         * Sets the ID dropout of the step whose mask {@code salt} draws (a function of the seed, the
+         * epoch and the batch, so the same rows drop for any thread count and after a resume), or
+         * turns it off ({@code salt} 0, after the step's backward pass).
+         */
+        private void dropIds(long salt) {
+            if (options.idDropout() > 0) {
+                for (ItemTower t : towers) {
+                    t.dropIds(salt == 0 ? 0 : (float) options.idDropout(), salt);
+                }
+            }
+        }
+
         private double step(int from, int to) {
             long t0 = System.nanoTime();
             double weightSum = 0;
@@ -371,6 +386,7 @@ public final class NextItemTraining {
             gatherUnique();
             pool.run(catchUpTask);
             long t1 = System.nanoTime();
+            dropIds(Rng.seed(options.seed(), 11, epoch, from));
             pool.run(towerForwardTask);
             long t2 = System.nanoTime();
             chunks.reset();
@@ -379,6 +395,7 @@ public final class NextItemTraining {
             pool.run(reduceCompactTask);
             pool.run(towerRowsTask);
             pool.run(towerAdaptersTask);
+            dropIds(0);
             for (int k = 0; k < uniqueCount; k++) {
                 compactOf[unique[k]] = -1;
             }

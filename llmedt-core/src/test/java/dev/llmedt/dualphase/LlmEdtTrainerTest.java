@@ -239,6 +239,27 @@ class LlmEdtTrainerTest {
     }
 
     @Test
+    void idDropoutTrainsAnotherPhaseOneOnlyForHybridItemsAndIsSaved(@TempDir Path dir) throws IOException {
+        DualPhaseConfig c = small(ItemRepresentation.HYBRID, 2, 0);
+        DualPhaseConfig dropping = c.withBackbone(c.backbone().toBuilder().idDropout(0.4).build());
+        LlmEdtModel plain = train(c, data, null);
+        LlmEdtModel dropped = train(dropping, data, null);
+        assertFalse(java.util.Arrays.equals(tensor(plain, ItemTower.ID_TABLE), tensor(dropped, ItemTower.ID_TABLE)),
+                "ID dropout changes what the ID table learns");
+        assertFalse(java.util.Arrays.equals(tensor(plain, ItemTower.ADAPTER + "0.weight"), tensor(dropped, ItemTower.ADAPTER + "0.weight")),
+                "and what the text adapter learns");
+        LlmEdtModel again = train(dropping, data, null);
+        assertArrayEquals(tensor(dropped, ItemTower.ID_TABLE), tensor(again, ItemTower.ID_TABLE), "one seed, one model");
+        Path file = dir.resolve("m.llmedt");
+        dropped.save(file);
+        assertEquals(0.4, LlmEdtModel.load(file).config().backbone().idDropout());
+        // ID items have no text vector to fall back on: nothing drops, phase 1 is SASRec's.
+        DualPhaseConfig ids = small(ItemRepresentation.ID, 2, 0);
+        assertArrayEquals(tensor(train(ids, data, null), ItemTower.ID_TABLE),
+                tensor(train(ids.withBackbone(ids.backbone().toBuilder().idDropout(0.4).build()), data, null), ItemTower.ID_TABLE));
+    }
+
+    @Test
     void savedModelLoadsAndScoresBitForBit(@TempDir Path dir) throws IOException {
         DualPhaseConfig gated = small(ItemRepresentation.HYBRID, 2, 1);
         LlmEdtModel model = train(gated.withFineTuning(gated.fineTuning().toBuilder().domainGate(true).build()), data, null);

@@ -501,6 +501,138 @@ class GradientCheckTest {
     }
 
     @Test
+    void itemTowerWithIdDropout() {
+        int width = 5;
+        int featureWidth = 7;
+        int tableRows = 9;
+        ParameterSet set = new ParameterSet();
+        Parameter ids = set.add(Parameter.table(ItemTower.ID_TABLE, tableRows, width));
+        ItemTower.addAdapter(set, featureWidth, 3, width);
+        for (Parameter p : set.list()) {
+            randomize(p, random, 0.7);
+        }
+        float[][] features = randomMatrix(tableRows, featureWidth, 1);
+        boolean[] usesText = {false, true, true, false, true, true, true, false, true};
+        boolean[] usesId = {false, true, false, true, true, false, true, true, false};
+        ItemTower tower = new ItemTower(set, features, usesText, usesId, width, 8);
+        int[] rows = {2, 3, 5, 6, 8, 1, 4};
+        float[][] full = new float[rows.length + 1][width];
+        tower.forward(rows, 0, rows.length, full);
+        float[][] out = new float[rows.length + 1][width];
+        float[][] w = randomMatrix(rows.length + 1, width, 1);
+        // A salt under which rows 1, 4 and 6 (text and ID) do not all drop or all stay.
+        long salt = 0;
+        int dropped;
+        do {
+            salt++;
+            tower.dropIds(0.5f, salt);
+            tower.forward(rows, 0, rows.length, out);
+            dropped = 0;
+            for (int k = 0; k < rows.length; k++) {
+                dropped += usesText[rows[k]] && usesId[rows[k]] && close(out[k + 1], minus(full[k + 1], ids.value()[rows[k]], 1)) ? 1 : 0;
+            }
+        } while (dropped == 0 || dropped == 3);
+        long chosen = salt;
+        DoubleSupplier loss = () -> {
+            tower.dropIds(0.5f, chosen);
+            tower.forward(rows, 0, rows.length, out);
+            double s = 0;
+            for (int k = 1; k <= rows.length; k++) {
+                for (int f = 0; f < width; f++) {
+                    s += (double) out[k][f] * w[k][f];
+                }
+            }
+            return s;
+        };
+        loss.getAsDouble();
+        Gradients g = new Gradients(set);
+        tower.backward(w, g);
+        for (Parameter p : set.list()) {
+            check("item tower with ID dropout " + p.name(), loss, p.value(), g.of(p), p.rows(), p.cols());
+        }
+        // The checks moved and restored the parameters: the reference vectors and this step's again.
+        tower.dropIds(0, 0);
+        tower.forward(rows, 0, rows.length, full);
+        loss.getAsDouble();
+        for (int k = 0; k < rows.length; k++) {
+            int r = rows[k];
+            boolean both = usesText[r] && usesId[r];
+            boolean isDropped = both && close(out[k + 1], minus(full[k + 1], ids.value()[r], 1));
+            if (!both) {
+                assertArrayEquals(full[k + 1], out[k + 1], "row " + r + " has one part only: no ID dropout");
+            } else if (!isDropped) {
+                assertTrue(close(out[k + 1], minus(full[k + 1], ids.value()[r], -1)), "a kept ID vector of row " + r + " counts twice at p = 0.5");
+            }
+            for (int c = 0; c < width; c++) {
+                float expected = !usesId[r] ? 0 : isDropped ? 0 : both ? 2 * w[k + 1][c] : w[k + 1][c];
+                assertEquals(expected, g.of(ids)[r][c], 1e-5, "ID gradient of row " + r);
+            }
+        }
+        float[][] table = new float[tableRows][width];
+        tower.materialize(table);
+        for (int k = 0; k < rows.length; k++) {
+            assertArrayEquals(full[k + 1], table[rows[k]], "materialize (evaluation) uses every ID vector, unscaled");
+        }
+    }
+
+    @Test
+    void idDropoutDropsTheShareAskedTheSameRowsInEveryWorkersTowerAndOtherRowsNextStep() {
+        int tableRows = 20001;
+        ParameterSet set = new ParameterSet();
+        Parameter ids = set.add(Parameter.table(ItemTower.ID_TABLE, tableRows, 1));
+        ItemTower.addAdapter(set, 1, 1, 1);
+        for (float[] row : ids.value()) {
+            row[0] = 1;
+        }
+        float[][] features = new float[tableRows][1];
+        boolean[] both = new boolean[tableRows];
+        java.util.Arrays.fill(both, 1, tableRows, true);
+        int[] rows = new int[tableRows - 1];
+        for (int k = 0; k < rows.length; k++) {
+            rows[k] = k + 1;
+        }
+        ItemTower a = new ItemTower(set, features, both, both, 1, rows.length);
+        ItemTower b = new ItemTower(set, features, both, both, 1, rows.length);
+        float[][] outA = new float[tableRows][1];
+        float[][] outB = new float[tableRows][1];
+        float[][] outNext = new float[tableRows][1];
+        a.dropIds(0.3f, 42);
+        b.dropIds(0.3f, 42);
+        a.forward(rows, 0, rows.length, outA);
+        b.forward(rows, 0, rows.length, outB);
+        a.dropIds(0.3f, 43);
+        a.forward(rows, 0, rows.length, outNext);
+        int dropped = 0;
+        int differ = 0;
+        for (int r = 1; r < tableRows; r++) {
+            assertEquals(outA[r][0], outB[r][0], "same salt, same mask in another worker's tower");
+            assertTrue(outA[r][0] == 0 || Math.abs(outA[r][0] - 1 / 0.7) < 1e-5, "dropped (0) or kept and scaled: " + outA[r][0]);
+            dropped += outA[r][0] == 0 ? 1 : 0;
+            differ += (outA[r][0] == 0) != (outNext[r][0] == 0) ? 1 : 0;
+        }
+        double share = dropped / (double) rows.length;
+        assertEquals(0.3, share, 0.015, "share of rows dropped");
+        assertEquals(2 * 0.3 * 0.7, differ / (double) rows.length, 0.02, "another step's mask is independent");
+    }
+
+    private static float[] minus(float[] a, float[] b, float times) {
+        float[] out = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i] - times * b[i];
+        }
+        return out;
+    }
+
+    private static boolean close(float[] a, float[] b) {
+        for (int i = 0; i < a.length; i++) {
+            if (Math.abs(a[i] - b[i]) > 1e-4 * (1 + Math.abs(b[i]))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Test
     void itemTowerWithOneAdapterPerDomain() {
         int width = 4;
         int featureWidth = 5;

@@ -119,8 +119,9 @@ class ThreadCountDeterminismTest {
 
     @Test
     void llmEdtBothPhasesWithProfilesAreTheSameForOneTwoAndThreeThreads() {
+        // ID dropout on: its masks are drawn per step and row, not per worker.
         BackboneConfig backbone = BackboneConfig.builder().dim(16).blocks(2).heads(2).maxLength(10).dropout(0.2)
-                .itemRepresentation(ItemRepresentation.HYBRID).pcaDimension(12).build();
+                .itemRepresentation(ItemRepresentation.HYBRID).pcaDimension(12).idDropout(0.3).build();
         PretrainingConfig one = PretrainingConfig.builder().batchSize(48).maxEpochs(2).patience(2).build();
         FineTuningConfig two = FineTuningConfig.builder().enabled(true).batchSize(120).maxEpochs(2).patience(2).learningRate(0.01)
                 .adapterSize(8).profileAdapterHidden(8).alignmentWeight(FineTuningConfig.REFERENCE_ALIGNMENT_WEIGHT).build();

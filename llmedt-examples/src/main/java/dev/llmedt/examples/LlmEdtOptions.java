@@ -63,6 +63,11 @@ final class LlmEdtOptions {
     @Option(names = "--adapter-hidden", paramLabel = "N", description = "llm-edt: middle width of the item adapter, 0 = half its input (default 0).")
     Integer adapterHidden;
 
+    @Option(names = "--id-dropout", paramLabel = "P",
+            description = "llm-edt: in phase 1, the probability that an item with text trains a step on its text vector alone, "
+                    + "without its learned ID vector, in [0, 1) (default 0: off).")
+    Double idDropout;
+
     @Option(names = "--phase-one", paramLabel = "FILE",
             description = "llm-edt: reuse phase 1 of this model (LLM-EDT, or SASRec for the id representation; trained on the same data, "
                     + "backbone and augmentation) and train phase 2 only.")
@@ -154,6 +159,9 @@ final class LlmEdtOptions {
         }
         if (pca != null) {
             backbone.pcaDimension(pca);
+        }
+        if (idDropout != null) {
+            backbone.idDropout(idDropout);
         }
         if (adapterHidden != null) {
             backbone.adapterHidden(adapterHidden);
