@@ -1,7 +1,7 @@
 /**
  * llmedt core: the API (the {@code dev.llmedt} package and the data, evaluation, text, augmenter,
  * profiler, dual-phase, SASRec, model-file, output-file, progress and serving packages) and, not exported, the training engine
- * (kernels, layers, optimizers, worker pools) and file helpers. On the class path nothing is
+ * (kernels, layers, optimizers, worker pools), file helpers and argument checks. On the class path nothing is
  * enforced; on the module path only the exported packages are visible.
  */
 module dev.llmedt.core {
@@ -32,6 +32,7 @@ module dev.llmedt.core {
     // Internals other llmedt modules build on; not API.
     exports dev.llmedt.engine to dev.llmedt.onnx;
     exports dev.llmedt.io to dev.llmedt.onnx, dev.llmedt.examples;
+    exports dev.llmedt.check to dev.llmedt.onnx;
 
     // Jackson reads and writes the configuration records and reports.
     opens dev.llmedt.dualphase to com.fasterxml.jackson.databind;

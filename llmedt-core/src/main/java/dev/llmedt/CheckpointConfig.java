@@ -1,5 +1,6 @@
 package dev.llmedt;
 
+import dev.llmedt.check.Require;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -27,9 +28,7 @@ public record CheckpointConfig(Path directory, int everyBatches) {
     /** Validates the fields. */
     public CheckpointConfig {
         Objects.requireNonNull(directory, "directory");
-        if (everyBatches < 0) {
-            throw new IllegalArgumentException("everyBatches must be >= 0 (0 = at epoch ends only), got " + everyBatches);
-        }
+        Require.atLeast("everyBatches", everyBatches, 0); // 0 = at epoch ends only
     }
 
     /** Checkpoints in a directory at epoch ends only. */

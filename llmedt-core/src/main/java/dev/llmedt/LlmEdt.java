@@ -3,6 +3,7 @@ package dev.llmedt;
 import dev.llmedt.augment.AugmentedData;
 import dev.llmedt.augment.Augmenter;
 import dev.llmedt.augment.TransferableItemAugmenter;
+import dev.llmedt.check.Require;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.dualphase.BackboneConfig;
 import dev.llmedt.dualphase.DualPhaseConfig;
@@ -251,10 +252,7 @@ public final class LlmEdt {
         public Builder threads(int threads) {
             notWithConfig("threads");
             once("threads", this.threads);
-            if (threads < 1 || threads > 256) {
-                throw new IllegalArgumentException("threads must be in [1, 256], got " + threads);
-            }
-            this.threads = threads;
+            this.threads = Require.inRange("threads", threads, 1, 256);
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.llmedt;
 
+import dev.llmedt.check.Require;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
 import dev.llmedt.engine.ScoreArguments;
@@ -70,9 +71,7 @@ public interface Recommender {
     }
 
     private static void requirePositiveK(int k) {
-        if (k < 1) {
-            throw new IllegalArgumentException("k must be >= 1, got " + k);
-        }
+        Require.atLeast("k", k, 1);
     }
 
     /** Marks the history's items of the target domain (by local index): recommendations leave them out. */

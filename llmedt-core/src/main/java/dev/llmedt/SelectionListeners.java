@@ -1,5 +1,6 @@
 package dev.llmedt;
 
+import dev.llmedt.check.Require;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,10 +13,7 @@ final class SelectionListeners {
     }
 
     private static int atLeastOne(String name, int value) {
-        if (value < 1) {
-            throw new IllegalArgumentException(name + " must be >= 1, got " + value);
-        }
-        return value;
+        return Require.atLeast(name, value, 1);
     }
 
     /** Stops after {@code patience} epochs without a better validation NDCG@10; stateless (the context holds the best epoch). */

@@ -1,5 +1,6 @@
 package dev.llmedt.augment;
 
+import dev.llmedt.check.Require;
 import java.util.Objects;
 
 /**
@@ -24,15 +25,10 @@ public record Insertion(String file, String user, int position, int sourceItem, 
     public Insertion {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(user, "user");
-        if (position < 0) {
-            throw new IllegalArgumentException("position must be >= 0, got " + position);
-        }
-        if (afterPosition < -1) {
-            throw new IllegalArgumentException("afterPosition must be >= -1, got " + afterPosition);
-        }
-        if (sourceItem < 0 || insertedItem < 0) {
-            throw new IllegalArgumentException("item ids must be >= 0, got " + sourceItem + " and " + insertedItem);
-        }
+        Require.atLeast("position", position, 0);
+        Require.atLeast("afterPosition", afterPosition, -1);
+        Require.atLeast("sourceItem", sourceItem, 0);
+        Require.atLeast("insertedItem", insertedItem, 0);
     }
 
     /** Returns whether the inserted item was matched from a generated text. */

@@ -1,5 +1,6 @@
 package dev.llmedt.augment;
 
+import dev.llmedt.check.Require;
 import dev.llmedt.data.History;
 import dev.llmedt.data.UserSequence;
 import dev.llmedt.engine.Rng;
@@ -59,10 +60,7 @@ final class InsertionPlanner {
     InsertionPlanner(InsertionStrategy strategy, int maxInsertionsPerUser, boolean insertedItemsAreTargets, float insertedTargetWeight,
             long seed) {
         this.strategy = Objects.requireNonNull(strategy, "strategy");
-        if (maxInsertionsPerUser < 1) {
-            throw new IllegalArgumentException("maxInsertionsPerUser must be at least 1, got " + maxInsertionsPerUser);
-        }
-        this.maxInsertionsPerUser = maxInsertionsPerUser;
+        this.maxInsertionsPerUser = Require.atLeast("maxInsertionsPerUser", maxInsertionsPerUser, 1);
         this.insertedItemsAreTargets = insertedItemsAreTargets;
         this.insertedTargetWeight = insertedTargetWeight;
         this.seed = seed;

@@ -1,6 +1,7 @@
 package dev.llmedt.augment;
 
 import dev.llmedt.progress.ProgressListener;
+import dev.llmedt.check.Require;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.DatasetStatistics;
 import dev.llmedt.data.Domain;
@@ -193,18 +194,18 @@ public final class TransferableItemAugmenter implements Augmenter {
 
         /** Validates the fields. */
         public Settings {
-            Builder.checkRange("clusters", clusters, 1, 100_000);
-            Builder.checkSimilarity(similarityThreshold);
-            Builder.checkShare(minorShareThreshold);
+            Require.inRange("clusters", clusters, 1, 100_000);
+            Require.inRange("similarityThreshold (tau)", similarityThreshold, -1, 1);
+            Require.inOpenClosed("minorShareThreshold", minorShareThreshold, 0, 1);
             Objects.requireNonNull(insertion, "insertion");
-            Builder.checkRange("maxUsers", maxUsers, 0, Integer.MAX_VALUE);
-            Builder.checkRange("maxInsertionsPerUser", maxInsertionsPerUser, 1, 1000);
-            Builder.checkRange("kMeansIterations", kMeansIterations, 1, 1000);
-            Builder.checkRange("promptItems", promptItems, 1, 1000);
+            Require.inRange("maxUsers", maxUsers, 0, Integer.MAX_VALUE);
+            Require.inRange("maxInsertionsPerUser", maxInsertionsPerUser, 1, 1000);
+            Require.inRange("kMeansIterations", kMeansIterations, 1, 1000);
+            Require.inRange("promptItems", promptItems, 1, 1000);
             new SuggestionPrompt(promptTemplate);
             Objects.requireNonNull(bridges, "bridges");
-            Builder.checkRange("maxInsertionsPerBridgeItem", maxInsertionsPerBridgeItem, 1, Integer.MAX_VALUE);
-            Builder.checkWeight(insertedTargetWeight);
+            Require.inRange("maxInsertionsPerBridgeItem", maxInsertionsPerBridgeItem, 1, Integer.MAX_VALUE);
+            Require.inRange("insertedTargetWeight", insertedTargetWeight, 0, 1);
             if (insertedTargetWeight != 1 && !insertedItemsAreTargets) {
                 throw new IllegalArgumentException("insertedTargetWeight " + insertedTargetWeight + " weighs inserted items as training "
                         + "targets, but they are context only: set insertedItemsAreTargets(true) or leave the weight at 1");
@@ -291,7 +292,7 @@ public final class TransferableItemAugmenter implements Augmenter {
          * @throws IllegalArgumentException unless 1 to 100,000
          */
         public Builder clusters(int k) {
-            this.clusters = checkRange("clusters", k, 1, 100_000);
+            this.clusters = Require.inRange("clusters", k, 1, 100_000);
             return this;
         }
 
@@ -304,7 +305,7 @@ public final class TransferableItemAugmenter implements Augmenter {
          * @throws IllegalArgumentException unless -1 to 1
          */
         public Builder similarityThreshold(double tau) {
-            this.similarityThreshold = checkSimilarity(tau);
+            this.similarityThreshold = Require.inRange("similarityThreshold (tau)", tau, -1, 1);
             return this;
         }
 
@@ -317,7 +318,7 @@ public final class TransferableItemAugmenter implements Augmenter {
          * @throws IllegalArgumentException unless {@code 0 < share <= 1}
          */
         public Builder minorShareThreshold(double share) {
-            this.minorShareThreshold = checkShare(share);
+            this.minorShareThreshold = Require.inOpenClosed("minorShareThreshold", share, 0, 1);
             return this;
         }
 
@@ -334,7 +335,7 @@ public final class TransferableItemAugmenter implements Augmenter {
          * @throws IllegalArgumentException when negative
          */
         public Builder maxUsers(int users) {
-            this.maxUsers = checkRange("maxUsers", users, 0, Integer.MAX_VALUE);
+            this.maxUsers = Require.inRange("maxUsers", users, 0, Integer.MAX_VALUE);
             return this;
         }
 
@@ -345,7 +346,7 @@ public final class TransferableItemAugmenter implements Augmenter {
          * @throws IllegalArgumentException unless 1 to 1000
          */
         public Builder maxInsertionsPerUser(int items) {
-            this.maxInsertionsPerUser = checkRange("maxInsertionsPerUser", items, 1, 1000);
+            this.maxInsertionsPerUser = Require.inRange("maxInsertionsPerUser", items, 1, 1000);
             return this;
         }
 
@@ -368,7 +369,7 @@ public final class TransferableItemAugmenter implements Augmenter {
          * @throws IllegalArgumentException unless 1 to 256
          */
         public Builder threads(int threads) {
-            this.threads = checkRange("threads", threads, 1, 256);
+            this.threads = Require.inRange("threads", threads, 1, 256);
             return this;
         }
 
@@ -379,7 +380,7 @@ public final class TransferableItemAugmenter implements Augmenter {
          * @throws IllegalArgumentException unless 1 to 1000
          */
         public Builder kMeansIterations(int iterations) {
-            this.kMeansIterations = checkRange("kMeansIterations", iterations, 1, 1000);
+            this.kMeansIterations = Require.inRange("kMeansIterations", iterations, 1, 1000);
             return this;
         }
 
@@ -403,7 +404,7 @@ public final class TransferableItemAugmenter implements Augmenter {
          * @throws IllegalArgumentException unless 1 to 256
          */
         public Builder generatorConcurrency(int prompts) {
-            this.generatorConcurrency = checkRange("generatorConcurrency", prompts, 1, 256);
+            this.generatorConcurrency = Require.inRange("generatorConcurrency", prompts, 1, 256);
             return this;
         }
 
@@ -425,7 +426,7 @@ public final class TransferableItemAugmenter implements Augmenter {
          * @throws IllegalArgumentException unless 1 to 1000
          */
         public Builder promptItems(int items) {
-            this.promptItems = checkRange("promptItems", items, 1, 1000);
+            this.promptItems = Require.inRange("promptItems", items, 1, 1000);
             return this;
         }
 
@@ -449,7 +450,7 @@ public final class TransferableItemAugmenter implements Augmenter {
          * @throws IllegalArgumentException unless at least 1
          */
         public Builder maxInsertionsPerBridgeItem(int insertions) {
-            this.maxInsertionsPerBridgeItem = checkRange("maxInsertionsPerBridgeItem", insertions, 1, Integer.MAX_VALUE);
+            this.maxInsertionsPerBridgeItem = Require.inRange("maxInsertionsPerBridgeItem", insertions, 1, Integer.MAX_VALUE);
             return this;
         }
 
@@ -463,7 +464,7 @@ public final class TransferableItemAugmenter implements Augmenter {
          * @throws IllegalArgumentException unless 0 to 1
          */
         public Builder insertedTargetWeight(double weight) {
-            this.insertedTargetWeight = checkWeight(weight);
+            this.insertedTargetWeight = Require.inRange("insertedTargetWeight", weight, 0, 1);
             return this;
         }
 
@@ -490,34 +491,6 @@ public final class TransferableItemAugmenter implements Augmenter {
         /** Returns the augmenter. */
         public TransferableItemAugmenter build() {
             return new TransferableItemAugmenter(this);
-        }
-
-        static int checkRange(String name, int value, int min, int max) {
-            if (value < min || value > max) {
-                throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "], got " + value);
-            }
-            return value;
-        }
-
-        static double checkSimilarity(double tau) {
-            if (!(tau >= -1 && tau <= 1)) {
-                throw new IllegalArgumentException("similarityThreshold (tau) must be in [-1, 1], got " + tau);
-            }
-            return tau;
-        }
-
-        static double checkWeight(double weight) {
-            if (!(weight >= 0 && weight <= 1)) {
-                throw new IllegalArgumentException("insertedTargetWeight must be in [0, 1], got " + weight);
-            }
-            return weight;
-        }
-
-        static double checkShare(double share) {
-            if (!(share > 0 && share <= 1)) {
-                throw new IllegalArgumentException("minorShareThreshold must be in (0, 1], got " + share);
-            }
-            return share;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.llmedt.cluster;
 
+import dev.llmedt.check.Require;
 import dev.llmedt.engine.Kernels;
 import dev.llmedt.engine.WorkerPool;
 import java.util.Arrays;
@@ -33,9 +34,7 @@ public final class CosineIndex {
      * @param dimension the vector length
      */
     public CosineIndex(float[][] vectors, int dimension) {
-        if (dimension < 1) {
-            throw new IllegalArgumentException("dimension must be >= 1, got " + dimension);
-        }
+        Require.atLeast("dimension", dimension, 1);
         this.rows = vectors.length;
         this.dimension = dimension;
         this.columns = new float[dimension][rows];
@@ -159,9 +158,7 @@ public final class CosineIndex {
      * @param k neighbours per query, at least 1
      */
     public float[] meanOfTopK(float[][] queries, int k, WorkerPool pool) {
-        if (k < 1) {
-            throw new IllegalArgumentException("k must be >= 1, got " + k);
-        }
+        Require.atLeast("k", k, 1);
         checkQueries(queries);
         int n = queries.length;
         float[] means = new float[n];

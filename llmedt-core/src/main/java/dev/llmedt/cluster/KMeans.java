@@ -1,5 +1,6 @@
 package dev.llmedt.cluster;
 
+import dev.llmedt.check.Require;
 import dev.llmedt.engine.WorkerPool;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -60,15 +61,9 @@ public final class KMeans {
      * @throws IllegalArgumentException when k, maxIterations or tolerance is out of range
      */
     public static Result fit(float[][] points, int dimension, int k, long seed, int maxIterations, double tolerance, WorkerPool pool) {
-        if (k < 1) {
-            throw new IllegalArgumentException("clusters must be >= 1, got " + k);
-        }
-        if (maxIterations < 1) {
-            throw new IllegalArgumentException("maxIterations must be >= 1, got " + maxIterations);
-        }
-        if (!(tolerance >= 0 && tolerance < 1)) {
-            throw new IllegalArgumentException("tolerance must be in [0, 1), got " + tolerance);
-        }
+        Require.atLeast("clusters", k, 1);
+        Require.atLeast("maxIterations", maxIterations, 1);
+        Require.inClosedOpen("tolerance", tolerance, 0, 1);
         int n = points.length;
         if (n == 0) {
             return new Result(new int[0], new float[0][], 0, true);

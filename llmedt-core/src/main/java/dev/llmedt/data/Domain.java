@@ -1,5 +1,6 @@
 package dev.llmedt.data;
 
+import dev.llmedt.check.Require;
 import java.util.Objects;
 
 /**
@@ -22,12 +23,8 @@ public record Domain(int index, String name, int firstItem, int size) {
         if (name.isBlank()) {
             throw new IllegalArgumentException("domain name must not be blank");
         }
-        if (index < 0) {
-            throw new IllegalArgumentException("domain index must be >= 0, got " + index);
-        }
-        if (firstItem < 0) {
-            throw new IllegalArgumentException("firstItem must be >= 0, got " + firstItem);
-        }
+        Require.atLeast("domain index", index, 0);
+        Require.atLeast("firstItem", firstItem, 0);
         if (size < 1) {
             throw new IllegalArgumentException("domain '" + name + "' must have at least 1 item, got " + size);
         }

@@ -1,5 +1,6 @@
 package dev.llmedt.data;
 
+import dev.llmedt.check.Require;
 import java.util.Objects;
 
 /**
@@ -17,8 +18,6 @@ public record EvaluationCase(String source, String user, History input, int targ
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(input, "input");
-        if (target < 0) {
-            throw new IllegalArgumentException("target must be >= 0, got " + target);
-        }
+        Require.atLeast("target", target, 0);
     }
 }

@@ -1,5 +1,6 @@
 package dev.llmedt.data;
 
+import dev.llmedt.check.Require;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,9 +22,7 @@ public record Item(int id, int domain, String externalId, Map<String, String> te
 
     /** Validates and freezes the fields. */
     public Item {
-        if (id < 0) {
-            throw new IllegalArgumentException("item id must be >= 0, got " + id);
-        }
+        Require.atLeast("item id", id, 0);
         Objects.requireNonNull(externalId, "externalId");
         Map<String, String> copy = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : text.entrySet()) {

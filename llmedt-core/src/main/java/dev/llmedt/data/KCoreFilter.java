@@ -1,5 +1,6 @@
 package dev.llmedt.data;
 
+import dev.llmedt.check.Require;
 import java.util.Arrays;
 
 /**
@@ -26,14 +27,8 @@ final class KCoreFilter {
      * @throws IllegalArgumentException when a threshold is below 1
      */
     KCoreFilter(int minUserInteractions, int minItemInteractions) {
-        if (minUserInteractions < 1) {
-            throw new IllegalArgumentException("minUserInteractions must be >= 1, got " + minUserInteractions);
-        }
-        if (minItemInteractions < 1) {
-            throw new IllegalArgumentException("minItemInteractions must be >= 1, got " + minItemInteractions);
-        }
-        this.minUserInteractions = minUserInteractions;
-        this.minItemInteractions = minItemInteractions;
+        this.minUserInteractions = Require.atLeast("minUserInteractions", minUserInteractions, 1);
+        this.minItemInteractions = Require.atLeast("minItemInteractions", minItemInteractions, 1);
     }
 
     int minUserInteractions() {

@@ -1,5 +1,6 @@
 package dev.llmedt.data;
 
+import dev.llmedt.check.Require;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,22 +59,16 @@ public final class SyntheticDataset {
 
         /** Validates the fields. */
         public Options {
-            check("itemsPerTopic", itemsPerTopic, 5, 200);
-            check("foodOnlyUsers", foodOnlyUsers, 0, 1_000_000);
-            check("kitchenOnlyUsers", kitchenOnlyUsers, 0, 1_000_000);
-            check("mixedUsers", mixedUsers, 1, 1_000_000);
-            check("heldOutUsers", heldOutUsers, 1, 1_000_000);
+            Require.inRange("itemsPerTopic", itemsPerTopic, 5, 200);
+            Require.inRange("foodOnlyUsers", foodOnlyUsers, 0, 1_000_000);
+            Require.inRange("kitchenOnlyUsers", kitchenOnlyUsers, 0, 1_000_000);
+            Require.inRange("mixedUsers", mixedUsers, 1, 1_000_000);
+            Require.inRange("heldOutUsers", heldOutUsers, 1, 1_000_000);
         }
 
         /** The defaults: 24 items per topic and domain, 600 / 1200 / 500 training users, 200 held out. */
         public static Options defaults(long seed) {
             return new Options(seed, 24, 600, 1200, 500, 200);
-        }
-
-        private static void check(String name, int value, int min, int max) {
-            if (value < min || value > max) {
-                throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "], got " + value);
-            }
         }
     }
 
@@ -94,13 +89,13 @@ public final class SyntheticDataset {
 
         /** Validates the fields. */
         public ThemedOptions {
-            Options.check("foodPerTheme", foodPerTheme, 6, 600);
-            Options.check("kitchenPerTheme", kitchenPerTheme, 6, 600);
-            Options.check("foodOnlyUsers", foodOnlyUsers, 0, 1_000_000);
-            Options.check("kitchenOnlyUsers", kitchenOnlyUsers, 0, 1_000_000);
-            Options.check("foodHeavyUsers", foodHeavyUsers, 0, 1_000_000);
-            Options.check("balancedUsers", balancedUsers, 0, 1_000_000);
-            Options.check("heldOutUsers", heldOutUsers, 1, 1_000_000);
+            Require.inRange("foodPerTheme", foodPerTheme, 6, 600);
+            Require.inRange("kitchenPerTheme", kitchenPerTheme, 6, 600);
+            Require.inRange("foodOnlyUsers", foodOnlyUsers, 0, 1_000_000);
+            Require.inRange("kitchenOnlyUsers", kitchenOnlyUsers, 0, 1_000_000);
+            Require.inRange("foodHeavyUsers", foodHeavyUsers, 0, 1_000_000);
+            Require.inRange("balancedUsers", balancedUsers, 0, 1_000_000);
+            Require.inRange("heldOutUsers", heldOutUsers, 1, 1_000_000);
             if (foodHeavyUsers + balancedUsers == 0) {
                 throw new IllegalArgumentException("foodHeavyUsers + balancedUsers must be at least 1 (someone must link the domains), got 0");
             }

@@ -1,7 +1,8 @@
 package dev.llmedt.dualphase;
 
-import static dev.llmedt.dualphase.Checks.open;
-import static dev.llmedt.dualphase.Checks.range;
+import static dev.llmedt.check.Require.inClosedOpen;
+import static dev.llmedt.check.Require.inOpen;
+import static dev.llmedt.check.Require.inRange;
 
 import java.util.Objects;
 
@@ -30,19 +31,19 @@ public record BackboneConfig(int dim, int blocks, int heads, int maxLength, doub
 
     /** Validates every field; messages name the parameter, the value and the allowed range. */
     public BackboneConfig {
-        range("dim", dim, 1, 4096);
-        range("blocks", blocks, 1, 64);
-        range("heads", heads, 1, 256);
+        inRange("dim", dim, 1, 4096);
+        inRange("blocks", blocks, 1, 64);
+        inRange("heads", heads, 1, 256);
         if (dim % heads != 0) {
             throw new IllegalArgumentException("dim (" + dim + ") must be a multiple of heads (" + heads + ")");
         }
-        range("maxLength", maxLength, 1, 4096);
-        open("dropout", dropout, 0, true, 1);
-        open("layerNormEps", layerNormEps, 0, false, 1);
+        inRange("maxLength", maxLength, 1, 4096);
+        inClosedOpen("dropout", dropout, 0, 1);
+        inOpen("layerNormEps", layerNormEps, 0, 1);
         Objects.requireNonNull(itemRepresentation, "itemRepresentation");
-        range("pcaDimension", pcaDimension, 0, 65536);
-        range("adapterHidden", adapterHidden, 0, 65536);
-        open("idDropout", idDropout, 0, true, 1);
+        inRange("pcaDimension", pcaDimension, 0, 65536);
+        inRange("adapterHidden", adapterHidden, 0, 65536);
+        inClosedOpen("idDropout", idDropout, 0, 1);
     }
 
     /** Returns the defaults. */
@@ -91,37 +92,37 @@ public record BackboneConfig(int dim, int blocks, int heads, int maxLength, doub
 
         /** Hidden width, in [1, 4096] (default 64). */
         public Builder dim(int v) {
-            dim = range("dim", v, 1, 4096);
+            dim = inRange("dim", v, 1, 4096);
             return this;
         }
 
         /** Attention blocks, in [1, 64] (default 2). */
         public Builder blocks(int v) {
-            blocks = range("blocks", v, 1, 64);
+            blocks = inRange("blocks", v, 1, 64);
             return this;
         }
 
         /** Attention heads, in [1, 256] (default 1). */
         public Builder heads(int v) {
-            heads = range("heads", v, 1, 256);
+            heads = inRange("heads", v, 1, 256);
             return this;
         }
 
         /** Window length, in [1, 4096] (default 50). */
         public Builder maxLength(int v) {
-            maxLength = range("maxLength", v, 1, 4096);
+            maxLength = inRange("maxLength", v, 1, 4096);
             return this;
         }
 
         /** Dropout rate, in [0, 1) (default 0.2). */
         public Builder dropout(double v) {
-            dropout = open("dropout", v, 0, true, 1);
+            dropout = inClosedOpen("dropout", v, 0, 1);
             return this;
         }
 
         /** Layer-norm epsilon, in (0, 1) (default 1e-8). */
         public Builder layerNormEps(double v) {
-            layerNormEps = open("layerNormEps", v, 0, false, 1);
+            layerNormEps = inOpen("layerNormEps", v, 0, 1);
             return this;
         }
 
@@ -133,13 +134,13 @@ public record BackboneConfig(int dim, int blocks, int heads, int maxLength, doub
 
         /** Principal components kept of the text embeddings, 0 = all, in [0, 65536] (default 128). */
         public Builder pcaDimension(int v) {
-            pcaDimension = range("pcaDimension", v, 0, 65536);
+            pcaDimension = inRange("pcaDimension", v, 0, 65536);
             return this;
         }
 
         /** The item adapter's middle width, 0 = half its input, in [0, 65536] (default 0). */
         public Builder adapterHidden(int v) {
-            adapterHidden = range("adapterHidden", v, 0, 65536);
+            adapterHidden = inRange("adapterHidden", v, 0, 65536);
             return this;
         }
 
@@ -154,7 +155,7 @@ public record BackboneConfig(int dim, int blocks, int heads, int maxLength, doub
          * its text vector alone, in [0, 1) (default 0: off).
          */
         public Builder idDropout(double v) {
-            idDropout = open("idDropout", v, 0, true, 1);
+            idDropout = inClosedOpen("idDropout", v, 0, 1);
             return this;
         }
 

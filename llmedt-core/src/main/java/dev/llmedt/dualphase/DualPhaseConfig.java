@@ -3,6 +3,7 @@ package dev.llmedt.dualphase;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmedt.check.Require;
 import dev.llmedt.io.RecordJson;
 import java.util.Objects;
 
@@ -33,7 +34,7 @@ public record DualPhaseConfig(BackboneConfig backbone, PretrainingConfig pretrai
         Objects.requireNonNull(pretraining, "pretraining");
         Objects.requireNonNull(fineTuning, "fineTuning");
         if (threads != 0) {
-            Checks.range("threads", threads, 1, 256);
+            Require.inRange("threads", threads, 1, 256);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.llmedt.dualphase;
 
+import dev.llmedt.check.Require;
 import dev.llmedt.engine.TensorLayout;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -312,9 +313,7 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
     }
 
     private List<List<ScoredItem>> select(List<History> histories, Domain target, int k, float[][] profiles) {
-        if (k < 1) {
-            throw new IllegalArgumentException("k must be >= 1, got " + k);
-        }
+        Require.atLeast("k", k, 1);
         checkTarget(target);
         requireProfiles(histories, profiles);
         ScoreArguments.requireKnownItems(histories, itemCount);

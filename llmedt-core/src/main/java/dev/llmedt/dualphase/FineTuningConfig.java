@@ -1,7 +1,8 @@
 package dev.llmedt.dualphase;
 
-import static dev.llmedt.dualphase.Checks.open;
-import static dev.llmedt.dualphase.Checks.range;
+import static dev.llmedt.check.Require.inClosedOpen;
+import static dev.llmedt.check.Require.inOpen;
+import static dev.llmedt.check.Require.inRange;
 
 /**
  * Phase 2 of LLM-EDT: every phase-1 parameter frozen; per domain a trainable position table and a
@@ -49,18 +50,18 @@ public record FineTuningConfig(boolean enabled, double learningRate, double weig
 
     /** Validates every field; messages name the parameter, the value and the allowed range. */
     public FineTuningConfig {
-        open("learningRate", learningRate, 0, false, 10);
-        open("weightDecay", weightDecay, 0, true, 1);
-        open("gradientClipNorm", gradientClipNorm, 0, true, 1e6);
-        range("batchSize", batchSize, 2, 65536);
-        range("maxEpochs", maxEpochs, 1, 100000);
-        range("patience", patience, 1, 100000);
-        range("plateauPatience", plateauPatience, 1, 100000);
-        range("adapterSize", adapterSize, 1, 4096);
-        open("adapterDropout", adapterDropout, 0, true, 1);
-        open("alignmentWeight", alignmentWeight, 0, true, 1000);
-        open("temperature", temperature, 0, false, 100);
-        range("profileAdapterHidden", profileAdapterHidden, 1, 65536);
+        inOpen("learningRate", learningRate, 0, 10);
+        inClosedOpen("weightDecay", weightDecay, 0, 1);
+        inClosedOpen("gradientClipNorm", gradientClipNorm, 0, 1e6);
+        inRange("batchSize", batchSize, 2, 65536);
+        inRange("maxEpochs", maxEpochs, 1, 100000);
+        inRange("patience", patience, 1, 100000);
+        inRange("plateauPatience", plateauPatience, 1, 100000);
+        inRange("adapterSize", adapterSize, 1, 4096);
+        inClosedOpen("adapterDropout", adapterDropout, 0, 1);
+        inClosedOpen("alignmentWeight", alignmentWeight, 0, 1000);
+        inOpen("temperature", temperature, 0, 100);
+        inRange("profileAdapterHidden", profileAdapterHidden, 1, 65536);
     }
 
     /** Returns the defaults. */
@@ -132,55 +133,55 @@ public record FineTuningConfig(boolean enabled, double learningRate, double weig
 
         /** AdamW learning rate, in (0, 10) (default 1e-3). */
         public Builder learningRate(double v) {
-            learningRate = open("learningRate", v, 0, false, 10);
+            learningRate = inOpen("learningRate", v, 0, 10);
             return this;
         }
 
         /** AdamW weight decay, in [0, 1) (default 0.01). */
         public Builder weightDecay(double v) {
-            weightDecay = open("weightDecay", v, 0, true, 1);
+            weightDecay = inClosedOpen("weightDecay", v, 0, 1);
             return this;
         }
 
         /** Largest global gradient norm, 0 = no clipping, in [0, 1e6) (default 5). */
         public Builder gradientClipNorm(double v) {
-            gradientClipNorm = open("gradientClipNorm", v, 0, true, 1e6);
+            gradientClipNorm = inClosedOpen("gradientClipNorm", v, 0, 1e6);
             return this;
         }
 
         /** Users per batch, in [2, 65536] (default 128). */
         public Builder batchSize(int v) {
-            batchSize = range("batchSize", v, 2, 65536);
+            batchSize = inRange("batchSize", v, 2, 65536);
             return this;
         }
 
         /** Most epochs, in [1, 100000] (default 30). */
         public Builder maxEpochs(int v) {
-            maxEpochs = range("maxEpochs", v, 1, 100000);
+            maxEpochs = inRange("maxEpochs", v, 1, 100000);
             return this;
         }
 
         /** Early-stopping patience in epochs, in [1, 100000] (default 6). */
         public Builder patience(int v) {
-            patience = range("patience", v, 1, 100000);
+            patience = inRange("patience", v, 1, 100000);
             return this;
         }
 
         /** Epochs without improvement before the learning rate is halved, in [1, 100000] (default 2). */
         public Builder plateauPatience(int v) {
-            plateauPatience = range("plateauPatience", v, 1, 100000);
+            plateauPatience = inRange("plateauPatience", v, 1, 100000);
             return this;
         }
 
         /** Domain adapter bottleneck width, in [1, 4096] (default 32). */
         public Builder adapterSize(int v) {
-            adapterSize = range("adapterSize", v, 1, 4096);
+            adapterSize = inRange("adapterSize", v, 1, 4096);
             return this;
         }
 
         /** Dropout inside the domain adapters, in [0, 1) (default 0.3). */
         public Builder adapterDropout(double v) {
-            adapterDropout = open("adapterDropout", v, 0, true, 1);
+            adapterDropout = inClosedOpen("adapterDropout", v, 0, 1);
             return this;
         }
 
@@ -188,19 +189,19 @@ public record FineTuningConfig(boolean enabled, double learningRate, double weig
  *     with the profiles of the extractive profiler, alignment did not raise food-kitchen validation
  *     NDCG@10 over 3 seeds; {@link #REFERENCE_ALIGNMENT_WEIGHT} is the reference code's value). */
         public Builder alignmentWeight(double v) {
-            alignmentWeight = open("alignmentWeight", v, 0, true, 1000);
+            alignmentWeight = inClosedOpen("alignmentWeight", v, 0, 1000);
             return this;
         }
 
         /** Contrastive temperature, in (0, 100) (default 0.1). */
         public Builder temperature(double v) {
-            temperature = open("temperature", v, 0, false, 100);
+            temperature = inOpen("temperature", v, 0, 100);
             return this;
         }
 
         /** Middle width of the profile adapter, in [1, 65536] (default 128). */
         public Builder profileAdapterHidden(int v) {
-            profileAdapterHidden = range("profileAdapterHidden", v, 1, 65536);
+            profileAdapterHidden = inRange("profileAdapterHidden", v, 1, 65536);
             return this;
         }
 

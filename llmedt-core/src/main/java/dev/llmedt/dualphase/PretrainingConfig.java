@@ -1,7 +1,8 @@
 package dev.llmedt.dualphase;
 
-import static dev.llmedt.dualphase.Checks.open;
-import static dev.llmedt.dualphase.Checks.range;
+import static dev.llmedt.check.Require.inClosedOpen;
+import static dev.llmedt.check.Require.inOpen;
+import static dev.llmedt.check.Require.inRange;
 
 /**
  * Phase 1 of LLM-EDT: the backbone and the item representation trained on the (augmented) mixed
@@ -22,14 +23,14 @@ public record PretrainingConfig(double learningRate, double beta1, double beta2,
 
     /** Validates every field; messages name the parameter, the value and the allowed range. */
     public PretrainingConfig {
-        open("learningRate", learningRate, 0, false, 10);
-        open("beta1", beta1, 0, true, 1);
-        open("beta2", beta2, 0, true, 1);
-        open("adamEps", adamEps, 0, false, 1);
-        open("weightDecay", weightDecay, 0, true, 1);
-        range("batchSize", batchSize, 1, 65536);
-        range("maxEpochs", maxEpochs, 1, 100000);
-        range("patience", patience, 1, 100000);
+        inOpen("learningRate", learningRate, 0, 10);
+        inClosedOpen("beta1", beta1, 0, 1);
+        inClosedOpen("beta2", beta2, 0, 1);
+        inOpen("adamEps", adamEps, 0, 1);
+        inClosedOpen("weightDecay", weightDecay, 0, 1);
+        inRange("batchSize", batchSize, 1, 65536);
+        inRange("maxEpochs", maxEpochs, 1, 100000);
+        inRange("patience", patience, 1, 100000);
     }
 
     /** Returns the defaults. */
@@ -72,49 +73,49 @@ public record PretrainingConfig(double learningRate, double beta1, double beta2,
 
         /** Adam learning rate, in (0, 10) (default 1e-3). */
         public Builder learningRate(double v) {
-            learningRate = open("learningRate", v, 0, false, 10);
+            learningRate = inOpen("learningRate", v, 0, 10);
             return this;
         }
 
         /** Adam beta1, in [0, 1) (default 0.9). */
         public Builder beta1(double v) {
-            beta1 = open("beta1", v, 0, true, 1);
+            beta1 = inClosedOpen("beta1", v, 0, 1);
             return this;
         }
 
         /** Adam beta2, in [0, 1) (default 0.98). */
         public Builder beta2(double v) {
-            beta2 = open("beta2", v, 0, true, 1);
+            beta2 = inClosedOpen("beta2", v, 0, 1);
             return this;
         }
 
         /** Adam epsilon, in (0, 1) (default 1e-8). */
         public Builder adamEps(double v) {
-            adamEps = open("adamEps", v, 0, false, 1);
+            adamEps = inOpen("adamEps", v, 0, 1);
             return this;
         }
 
         /** L2 weight decay, in [0, 1) (default 0). */
         public Builder weightDecay(double v) {
-            weightDecay = open("weightDecay", v, 0, true, 1);
+            weightDecay = inClosedOpen("weightDecay", v, 0, 1);
             return this;
         }
 
         /** Sequences per batch, in [1, 65536] (default 128). */
         public Builder batchSize(int v) {
-            batchSize = range("batchSize", v, 1, 65536);
+            batchSize = inRange("batchSize", v, 1, 65536);
             return this;
         }
 
         /** Most epochs, in [1, 100000] (default 40). */
         public Builder maxEpochs(int v) {
-            maxEpochs = range("maxEpochs", v, 1, 100000);
+            maxEpochs = inRange("maxEpochs", v, 1, 100000);
             return this;
         }
 
         /** Early-stopping patience in epochs, in [1, 100000] (default 10). */
         public Builder patience(int v) {
-            patience = range("patience", v, 1, 100000);
+            patience = inRange("patience", v, 1, 100000);
             return this;
         }
 

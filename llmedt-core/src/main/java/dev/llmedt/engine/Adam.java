@@ -1,5 +1,6 @@
 package dev.llmedt.engine;
 
+import dev.llmedt.check.Require;
 import java.util.Arrays;
 import java.util.List;
 
@@ -46,13 +47,11 @@ public final class Adam {
      */
     public Adam(ParameterSet parameters, double learningRate, double beta1, double beta2, double eps, double weightDecay,
             boolean decoupled) {
-        check("learningRate", learningRate, 0, 10, false);
-        check("beta1", beta1, 0, 1, true);
-        check("beta2", beta2, 0, 1, true);
-        check("eps", eps, 0, 1, false);
-        if (!(weightDecay >= 0 && weightDecay < 1)) {
-            throw new IllegalArgumentException("weightDecay must be in [0, 1), got " + weightDecay);
-        }
+        Require.inOpen("learningRate", learningRate, 0, 10);
+        Require.inClosedOpen("beta1", beta1, 0, 1);
+        Require.inClosedOpen("beta2", beta2, 0, 1);
+        Require.inOpen("eps", eps, 0, 1);
+        Require.inClosedOpen("weightDecay", weightDecay, 0, 1);
         this.parameters = parameters;
         this.learningRate = learningRate;
         this.beta1 = beta1;
@@ -75,13 +74,6 @@ public final class Adam {
             if (p.sparse()) {
                 lastStep[i] = new int[p.rows()];
             }
-        }
-    }
-
-    private static void check(String name, double value, double low, double high, boolean closedLow) {
-        boolean ok = (closedLow ? value >= low : value > low) && value < high;
-        if (!ok) {
-            throw new IllegalArgumentException(name + " must be in " + (closedLow ? "[" : "(") + low + ", " + high + "), got " + value);
         }
     }
 
@@ -209,7 +201,7 @@ public final class Adam {
                 throw new IllegalArgumentException("the optimizer state's row steps of " + p.name() + " do not fit it");
             }
         }
-        check("learningRate", s.learningRate(), 0, 10, false);
+        Require.inOpen("learningRate", s.learningRate(), 0, 10);
         for (int i = 0; i < list.size(); i++) {
             if (list.get(i).frozen()) {
                 continue;
@@ -248,7 +240,7 @@ public final class Adam {
 
     /** Sets the learning rate of the following steps (for schedules such as halving on plateau). */
     public void setLearningRate(double learningRate) {
-        check("learningRate", learningRate, 0, 10, false);
+        Require.inOpen("learningRate", learningRate, 0, 10);
         this.learningRate = learningRate;
     }
 

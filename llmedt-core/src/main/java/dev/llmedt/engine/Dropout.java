@@ -1,5 +1,7 @@
 package dev.llmedt.engine;
 
+import dev.llmedt.check.Require;
+
 /**
  * Inverted dropout over feature-major activations: in training each element is kept with
  * probability {@code 1 - p} and scaled by {@code 1/(1 - p)}; masks are drawn from the row's
@@ -14,9 +16,7 @@ public final class Dropout {
 
     /** Creates a dropout of rate {@code p} in [0, 1) for {@code width x capacity} activations. */
     public Dropout(float p, int width, int capacity) {
-        if (!(p >= 0 && p < 1)) {
-            throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + p);
-        }
+        Require.inClosedOpen("dropout rate", p, 0, 1);
         this.p = p;
         this.width = width;
         this.mask = p > 0 ? new float[width][capacity] : null;

@@ -1,5 +1,7 @@
 package dev.llmedt.engine;
 
+import dev.llmedt.check.Require;
+
 /**
  * The inference working set of one replica: the history windows of a chunk of users laid out as a
  * {@link RaggedBatch}, their last-row indices and their user vectors. It is sized to the largest
@@ -28,13 +30,9 @@ public final class InferenceBatch {
      * @param maxSequences the most histories per chunk
      */
     public InferenceBatch(int maxLength, int width, int maxSequences) {
-        if (maxLength < 1 || width < 1 || maxSequences < 1) {
-            throw new IllegalArgumentException("maxLength, width and maxSequences must be >= 1, got " + maxLength + ", " + width + ", "
-                    + maxSequences);
-        }
-        this.maxLength = maxLength;
-        this.width = width;
-        this.maxSequences = maxSequences;
+        this.maxLength = Require.atLeast("maxLength", maxLength, 1);
+        this.width = Require.atLeast("width", width, 1);
+        this.maxSequences = Require.atLeast("maxSequences", maxSequences, 1);
     }
 
     /** Returns the most histories per chunk. */

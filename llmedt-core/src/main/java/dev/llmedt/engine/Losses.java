@@ -1,5 +1,7 @@
 package dev.llmedt.engine;
 
+import dev.llmedt.check.Require;
+
 /** Numerically stable loss functions with their gradients. */
 public final class Losses {
 
@@ -44,9 +46,7 @@ public final class Losses {
         if (n < 1) {
             return 0;
         }
-        if (!(temperature > 0)) {
-            throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
-        }
+        Require.greaterThan("temperature", temperature, 0);
         double inv = 1 / temperature;
         double[] rowLogZ = work[n];
         double[] colLogZ = work[n + 1];

@@ -1,5 +1,7 @@
 package dev.llmedt.engine;
 
+import dev.llmedt.check.Require;
+
 /**
  * LLM-EDT's profile alignment: a frozen profile embedding passes through a trainable two-layer
  * adapter {@code p = W2 relu(W1 x + b1) + b2}, the users' behavioural vectors {@code u} through a
@@ -46,9 +48,7 @@ public final class ProfileAlignment {
      * @param capacity most users per call
      */
     public ProfileAlignment(ParameterSet set, String prefix, double temperature, int capacity) {
-        if (!(temperature > 0)) {
-            throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
-        }
+        Require.greaterThan("temperature", temperature, 0);
         this.first = new Linear(set, set.get(prefix + "0.weight"), set.get(prefix + "0.bias"));
         this.second = new Linear(set, set.get(prefix + "1.weight"), set.get(prefix + "1.bias"));
         this.profileWidth = first.in();

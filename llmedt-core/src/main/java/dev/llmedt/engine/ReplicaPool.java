@@ -1,5 +1,6 @@
 package dev.llmedt.engine;
 
+import dev.llmedt.check.Require;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
@@ -67,13 +68,8 @@ public final class ReplicaPool<R> {
      */
     public ReplicaPool(Supplier<R> factory, int maxReplicas, Duration idleTimeout, LongSupplier nanoClock) {
         this.factory = Objects.requireNonNull(factory, "factory");
-        if (maxReplicas < 1) {
-            throw new IllegalArgumentException("maxReplicas must be >= 1, got " + maxReplicas);
-        }
-        Objects.requireNonNull(idleTimeout, "idleTimeout");
-        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
-            throw new IllegalArgumentException("idleTimeout must be > 0, got " + idleTimeout);
-        }
+        Require.atLeast("maxReplicas", maxReplicas, 1);
+        Require.positive("idleTimeout", idleTimeout);
         this.maxReplicas = maxReplicas;
         this.idleTimeoutNanos = saturatedNanos(idleTimeout);
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");

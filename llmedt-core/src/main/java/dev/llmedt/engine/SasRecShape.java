@@ -1,5 +1,7 @@
 package dev.llmedt.engine;
 
+import dev.llmedt.check.Require;
+
 /**
  * The architecture of a SASRec network.
  *
@@ -15,17 +17,13 @@ public record SasRecShape(int tableRows, int dim, int blocks, int heads, int max
 
     /** Validates the fields. */
     public SasRecShape {
-        if (tableRows < 2) {
-            throw new IllegalArgumentException("tableRows must be >= 2 (padding + one item), got " + tableRows);
-        }
+        Require.atLeast("tableRows", tableRows, 2); // padding + one item
         if (dim < 1 || heads < 1 || dim % heads != 0) {
             throw new IllegalArgumentException("dim must be a positive multiple of heads, got dim " + dim + ", heads " + heads);
         }
-        if (blocks < 1 || maxLength < 1) {
-            throw new IllegalArgumentException("blocks and maxLength must be >= 1, got " + blocks + ", " + maxLength);
-        }
-        if (!(dropout >= 0 && dropout < 1) || !(layerNormEps > 0)) {
-            throw new IllegalArgumentException("dropout must be in [0, 1) and layerNormEps > 0");
-        }
+        Require.atLeast("blocks", blocks, 1);
+        Require.atLeast("maxLength", maxLength, 1);
+        Require.inClosedOpen("dropout", dropout, 0, 1);
+        Require.greaterThan("layerNormEps", layerNormEps, 0);
     }
 }

@@ -1,5 +1,6 @@
 package dev.llmedt.engine;
 
+import dev.llmedt.check.Require;
 import java.util.Arrays;
 
 /**
@@ -158,9 +159,7 @@ public final class TopKScoring {
      * @throws IllegalStateException when the score of an item that could enter is NaN (naming its global id)
      */
     public static Selection[] select(float[][] users, int n, int width, float[][] table, int items, int[][] skip, int k, int firstItem) {
-        if (k < 1) {
-            throw new IllegalArgumentException("k must be >= 1, got " + k);
-        }
+        Require.atLeast("k", k, 1);
         int size = Math.min(k, items);
         Heap[] heaps = new Heap[n];
         for (int b = 0; b < n; b++) {

@@ -1,5 +1,6 @@
 package dev.llmedt.engine;
 
+import dev.llmedt.check.Require;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,10 +30,7 @@ public final class WorkerPool implements AutoCloseable {
 
     /** Starts {@code size - 1} daemon threads (the caller is worker 0). */
     public WorkerPool(int size) {
-        if (size < 1 || size > 256) {
-            throw new IllegalArgumentException("threads must be in [1, 256], got " + size);
-        }
-        this.size = size;
+        this.size = Require.inRange("threads", size, 1, 256);
         this.start = new CyclicBarrier(size);
         this.end = new CyclicBarrier(size);
         this.threads = new Thread[size - 1];

@@ -1,5 +1,6 @@
 package dev.llmedt.eval;
 
+import dev.llmedt.check.Require;
 import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.Recommender;
 import dev.llmedt.concurrent.Concurrently;
@@ -56,9 +57,7 @@ public final class Evaluator {
      * @throws IllegalArgumentException when threads is not in [1, 1024]
      */
     public Evaluator withThreads(int threads) {
-        if (threads < 1 || threads > 1024) {
-            throw new IllegalArgumentException("threads must be in [1, 1024], got " + threads);
-        }
+        Require.inRange("threads", threads, 1, 1024);
         return new Evaluator(protocol, threads, batchSize, progress);
     }
 
@@ -68,9 +67,7 @@ public final class Evaluator {
      * @throws IllegalArgumentException when batchSize is not in [1, 65536]
      */
     public Evaluator withBatchSize(int batchSize) {
-        if (batchSize < 1 || batchSize > 65536) {
-            throw new IllegalArgumentException("batchSize must be in [1, 65536], got " + batchSize);
-        }
+        Require.inRange("batchSize", batchSize, 1, 65536);
         return new Evaluator(protocol, threads, batchSize, progress);
     }
 

@@ -1,5 +1,6 @@
 package dev.llmedt.eval;
 
+import dev.llmedt.check.Require;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -84,9 +85,7 @@ public final class GroupMetrics {
     }
 
     private static void checkK(int k) {
-        if (k < 1) {
-            throw new IllegalArgumentException("k must be >= 1, got " + k);
-        }
+        Require.atLeast("k", k, 1);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.llmedt.eval;
 
+import dev.llmedt.check.Require;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -36,9 +37,7 @@ public record Protocol(Kind kind, int negatives, long seed, boolean excludeInput
             throw new IllegalArgumentException("full ranking takes no negatives or seed");
         }
         if (kind == Kind.SAMPLED) {
-            if (negatives < 1) {
-                throw new IllegalArgumentException("negatives must be >= 1 for sampled ranking, got " + negatives);
-            }
+            Require.atLeast("negatives", negatives, 1);
             if (!excludeInputItems) {
                 throw new IllegalArgumentException("sampled negatives always exclude the user's items");
             }

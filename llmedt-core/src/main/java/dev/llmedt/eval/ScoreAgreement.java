@@ -2,6 +2,7 @@ package dev.llmedt.eval;
 
 import dev.llmedt.Recommender;
 import dev.llmedt.ScoredItem;
+import dev.llmedt.check.Require;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
 import java.util.List;
@@ -36,9 +37,7 @@ public record ScoreAgreement(int users, double maxAbsDifference, int sameTop10, 
             double tolerance) {
         Objects.requireNonNull(reference, "reference");
         Objects.requireNonNull(candidate, "candidate");
-        if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
-            throw new IllegalArgumentException("tolerance must be finite and >= 0, got " + tolerance);
-        }
+        Require.inClosedOpen("tolerance", tolerance, 0, Double.POSITIVE_INFINITY);
         float[][] expected = new float[histories.size()][domain.size()];
         float[][] actual = new float[histories.size()][domain.size()];
         reference.scoreBatch(histories, domain, expected);

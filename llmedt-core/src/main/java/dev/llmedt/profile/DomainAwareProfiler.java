@@ -1,5 +1,6 @@
 package dev.llmedt.profile;
 
+import dev.llmedt.check.Require;
 import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.data.History;
 import dev.llmedt.data.ItemCatalog;
@@ -163,11 +164,11 @@ public final class DomainAwareProfiler implements Profiler {
 
         /** Validates the fields. */
         public Settings {
-            Builder.checkRange("clusters", clusters, 1, 1000);
-            Builder.checkRange("itemsPerCluster", itemsPerCluster, 1, 100_000);
-            Builder.checkRange("termsPerCluster", termsPerCluster, 1, 100);
-            Builder.checkRange("maxProfileChars", maxProfileChars, 20, 1_000_000);
-            Builder.checkRange("kMeansIterations", kMeansIterations, 1, 1000);
+            Require.inRange("clusters", clusters, 1, 1000);
+            Require.inRange("itemsPerCluster", itemsPerCluster, 1, 100_000);
+            Require.inRange("termsPerCluster", termsPerCluster, 1, 100);
+            Require.inRange("maxProfileChars", maxProfileChars, 20, 1_000_000);
+            Require.inRange("kMeansIterations", kMeansIterations, 1, 1000);
             new ProfilePrompts(summarizeTemplate, reformTemplate, analyzeTemplate);
         }
 
@@ -251,7 +252,7 @@ public final class DomainAwareProfiler implements Profiler {
          */
         public Builder clusters(int k) {
             once("clusters", clusters);
-            this.clusters = checkRange("clusters", k, 1, 1000);
+            this.clusters = Require.inRange("clusters", k, 1, 1000);
             return this;
         }
 
@@ -263,7 +264,7 @@ public final class DomainAwareProfiler implements Profiler {
          */
         public Builder itemsPerCluster(int items) {
             once("itemsPerCluster", itemsPerCluster);
-            this.itemsPerCluster = checkRange("itemsPerCluster", items, 1, 100_000);
+            this.itemsPerCluster = Require.inRange("itemsPerCluster", items, 1, 100_000);
             return this;
         }
 
@@ -275,7 +276,7 @@ public final class DomainAwareProfiler implements Profiler {
          */
         public Builder termsPerCluster(int terms) {
             once("termsPerCluster", termsPerCluster);
-            this.termsPerCluster = checkRange("termsPerCluster", terms, 1, 100);
+            this.termsPerCluster = Require.inRange("termsPerCluster", terms, 1, 100);
             return this;
         }
 
@@ -288,7 +289,7 @@ public final class DomainAwareProfiler implements Profiler {
          */
         public Builder maxProfileChars(int chars) {
             once("maxProfileChars", maxProfileChars);
-            this.maxProfileChars = checkRange("maxProfileChars", chars, 20, 1_000_000);
+            this.maxProfileChars = Require.inRange("maxProfileChars", chars, 20, 1_000_000);
             return this;
         }
 
@@ -312,7 +313,7 @@ public final class DomainAwareProfiler implements Profiler {
          */
         public Builder kMeansIterations(int iterations) {
             once("kMeansIterations", kMeansIterations);
-            this.kMeansIterations = checkRange("kMeansIterations", iterations, 1, 1000);
+            this.kMeansIterations = Require.inRange("kMeansIterations", iterations, 1, 1000);
             return this;
         }
 
@@ -361,7 +362,7 @@ public final class DomainAwareProfiler implements Profiler {
          */
         public Builder threads(int threads) {
             once("threads", this.threads);
-            this.threads = checkRange("threads", threads, 1, 256);
+            this.threads = Require.inRange("threads", threads, 1, 256);
             return this;
         }
 
@@ -386,7 +387,7 @@ public final class DomainAwareProfiler implements Profiler {
          */
         public Builder generatorConcurrency(int prompts) {
             once("generatorConcurrency", generatorConcurrency);
-            this.generatorConcurrency = checkRange("generatorConcurrency", prompts, 1, 256);
+            this.generatorConcurrency = Require.inRange("generatorConcurrency", prompts, 1, 256);
             return this;
         }
 
@@ -432,13 +433,6 @@ public final class DomainAwareProfiler implements Profiler {
                         + " but there is no generator; set generator(...) or leave generatorConcurrency out");
             }
             return new DomainAwareProfiler(this);
-        }
-
-        static int checkRange(String name, int value, int min, int max) {
-            if (value < min || value > max) {
-                throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "], got " + value);
-            }
-            return value;
         }
     }
 

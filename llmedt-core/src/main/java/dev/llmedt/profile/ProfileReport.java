@@ -1,5 +1,6 @@
 package dev.llmedt.profile;
 
+import dev.llmedt.check.Require;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -24,10 +25,14 @@ public record ProfileReport(long users, long usersProfiled, long usersWithoutPro
 
     /** Validates the counts. */
     public ProfileReport {
-        if (users < 0 || usersProfiled < 0 || usersWithoutProfile < 0 || clusters < 0 || generatorCalls < 0 || generatorFailures < 0
-                || garbageAnswers < 0 || usersFallenBack < 0) {
-            throw new IllegalArgumentException("counts must be >= 0");
-        }
+        Require.atLeast("users", users, 0);
+        Require.atLeast("usersProfiled", usersProfiled, 0);
+        Require.atLeast("usersWithoutProfile", usersWithoutProfile, 0);
+        Require.atLeast("clusters", clusters, 0);
+        Require.atLeast("generatorCalls", generatorCalls, 0);
+        Require.atLeast("generatorFailures", generatorFailures, 0);
+        Require.atLeast("garbageAnswers", garbageAnswers, 0);
+        Require.atLeast("usersFallenBack", usersFallenBack, 0);
         if (usersProfiled + usersWithoutProfile != users) {
             throw new IllegalArgumentException("users profiled (" + usersProfiled + ") and without profile (" + usersWithoutProfile
                     + ") must add up to users (" + users + ")");

@@ -1,5 +1,6 @@
 package dev.llmedt.profile;
 
+import dev.llmedt.check.Require;
 import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.text.LanguageModelException;
 import dev.llmedt.text.TextEncoder;
@@ -108,9 +109,7 @@ public final class UserProfiles {
     public float[][] embed(TextEncoder encoder, int batchSize, ProgressListener progress) {
         Objects.requireNonNull(encoder, "encoder");
         Objects.requireNonNull(progress, "progress");
-        if (batchSize < 1 || batchSize > 1_000_000) {
-            throw new IllegalArgumentException("batchSize must be in [1, 1000000], got " + batchSize);
-        }
+        Require.inRange("batchSize", batchSize, 1, 1_000_000);
         int dim = encoder.dimension();
         float[][] out = new float[texts.size()][];
         List<Integer> users = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.llmedt.prompt;
 
+import dev.llmedt.check.Require;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -32,9 +33,7 @@ public final class PromptText {
      */
     public static String oneLine(String text, int maxChars) {
         Objects.requireNonNull(text, "text");
-        if (maxChars < 1) {
-            throw new IllegalArgumentException("maxChars must be >= 1, got " + maxChars);
-        }
+        Require.atLeast("maxChars", maxChars, 1);
         String t = BREAKS.matcher(INVISIBLE.matcher(text).replaceAll("")).replaceAll(" ").strip();
         if (t.length() <= maxChars) {
             return t;
@@ -52,9 +51,7 @@ public final class PromptText {
      * @param maxChars at least 4
      */
     public static String fit(String text, int maxChars) {
-        if (maxChars < 4) {
-            throw new IllegalArgumentException("maxChars must be >= 4, got " + maxChars);
-        }
+        Require.atLeast("maxChars", maxChars, 4);
         String flat = oneLine(text, Integer.MAX_VALUE - 3);
         return flat.length() <= maxChars ? flat : oneLine(flat, maxChars - 3);
     }

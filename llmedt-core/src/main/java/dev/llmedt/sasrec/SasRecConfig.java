@@ -1,5 +1,9 @@
 package dev.llmedt.sasrec;
 
+import static dev.llmedt.check.Require.inClosedOpen;
+import static dev.llmedt.check.Require.inOpen;
+import static dev.llmedt.check.Require.inRange;
+
 /**
  * Hyper-parameters of a SASRec model and its training. The defaults are the reference settings
  * (the PyTorch run this library is compared with): width 64, 2 blocks, 1 head, dropout 0.2 (also
@@ -31,41 +35,28 @@ public record SasRecConfig(int dim, int blocks, int heads, int maxLength, double
 
     /** Validates every field; messages name the parameter, the value and the allowed range. */
     public SasRecConfig {
-        range("dim", dim, 1, 4096);
-        range("blocks", blocks, 1, 64);
-        range("heads", heads, 1, 256);
+        inRange("dim", dim, 1, 4096);
+        inRange("blocks", blocks, 1, 64);
+        inRange("heads", heads, 1, 256);
         if (dim % heads != 0) {
             throw new IllegalArgumentException("dim (" + dim + ") must be a multiple of heads (" + heads + ")");
         }
-        range("maxLength", maxLength, 1, 4096);
-        open("dropout", dropout, 0, true, 1);
-        open("layerNormEps", layerNormEps, 0, false, 1);
-        open("learningRate", learningRate, 0, false, 10);
-        open("beta1", beta1, 0, true, 1);
-        open("beta2", beta2, 0, true, 1);
-        open("adamEps", adamEps, 0, false, 1);
-        open("weightDecay", weightDecay, 0, true, 1);
-        range("batchSize", batchSize, 1, 65536);
-        range("maxEpochs", maxEpochs, 1, 100000);
-        range("patience", patience, 1, 100000);
+        inRange("maxLength", maxLength, 1, 4096);
+        inClosedOpen("dropout", dropout, 0, 1);
+        inOpen("layerNormEps", layerNormEps, 0, 1);
+        inOpen("learningRate", learningRate, 0, 10);
+        inClosedOpen("beta1", beta1, 0, 1);
+        inClosedOpen("beta2", beta2, 0, 1);
+        inOpen("adamEps", adamEps, 0, 1);
+        inClosedOpen("weightDecay", weightDecay, 0, 1);
+        inRange("batchSize", batchSize, 1, 65536);
+        inRange("maxEpochs", maxEpochs, 1, 100000);
+        inRange("patience", patience, 1, 100000);
         if (threads != 0) {
-            range("threads", threads, 1, 256);
+            inRange("threads", threads, 1, 256);
         }
         if (domain != null && domain.isBlank()) {
             throw new IllegalArgumentException("domain must be null (mixed) or a domain name, got a blank string");
-        }
-    }
-
-    private static void range(String name, int value, int min, int max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "], got " + value);
-        }
-    }
-
-    private static void open(String name, double value, double min, boolean minClosed, double max) {
-        boolean ok = (minClosed ? value >= min : value > min) && value < max;
-        if (!ok) {
-            throw new IllegalArgumentException(name + " must be in " + (minClosed ? "[" : "(") + min + ", " + max + "), got " + value);
         }
     }
 
@@ -132,98 +123,98 @@ public record SasRecConfig(int dim, int blocks, int heads, int maxLength, double
 
         /** Hidden width, in [1, 4096] (default 64). */
         public Builder dim(int v) {
-            range("dim", v, 1, 4096);
+            inRange("dim", v, 1, 4096);
             dim = v;
             return this;
         }
 
         /** Attention blocks, in [1, 64] (default 2). */
         public Builder blocks(int v) {
-            range("blocks", v, 1, 64);
+            inRange("blocks", v, 1, 64);
             blocks = v;
             return this;
         }
 
         /** Attention heads, in [1, 256] (default 1). */
         public Builder heads(int v) {
-            range("heads", v, 1, 256);
+            inRange("heads", v, 1, 256);
             heads = v;
             return this;
         }
 
         /** Window length, in [1, 4096] (default 50). */
         public Builder maxLength(int v) {
-            range("maxLength", v, 1, 4096);
+            inRange("maxLength", v, 1, 4096);
             maxLength = v;
             return this;
         }
 
         /** Dropout rate, in [0, 1) (default 0.2). */
         public Builder dropout(double v) {
-            open("dropout", v, 0, true, 1);
+            inClosedOpen("dropout", v, 0, 1);
             dropout = v;
             return this;
         }
 
         /** Layer-norm epsilon, in (0, 1) (default 1e-8). */
         public Builder layerNormEps(double v) {
-            open("layerNormEps", v, 0, false, 1);
+            inOpen("layerNormEps", v, 0, 1);
             layerNormEps = v;
             return this;
         }
 
         /** Adam learning rate, in (0, 10) (default 1e-3). */
         public Builder learningRate(double v) {
-            open("learningRate", v, 0, false, 10);
+            inOpen("learningRate", v, 0, 10);
             learningRate = v;
             return this;
         }
 
         /** Adam beta1, in [0, 1) (default 0.9). */
         public Builder beta1(double v) {
-            open("beta1", v, 0, true, 1);
+            inClosedOpen("beta1", v, 0, 1);
             beta1 = v;
             return this;
         }
 
         /** Adam beta2, in [0, 1) (default 0.98). */
         public Builder beta2(double v) {
-            open("beta2", v, 0, true, 1);
+            inClosedOpen("beta2", v, 0, 1);
             beta2 = v;
             return this;
         }
 
         /** Adam epsilon, in (0, 1) (default 1e-8). */
         public Builder adamEps(double v) {
-            open("adamEps", v, 0, false, 1);
+            inOpen("adamEps", v, 0, 1);
             adamEps = v;
             return this;
         }
 
         /** L2 weight decay, in [0, 1) (default 0). */
         public Builder weightDecay(double v) {
-            open("weightDecay", v, 0, true, 1);
+            inClosedOpen("weightDecay", v, 0, 1);
             weightDecay = v;
             return this;
         }
 
         /** Sequences per batch, in [1, 65536] (default 128). */
         public Builder batchSize(int v) {
-            range("batchSize", v, 1, 65536);
+            inRange("batchSize", v, 1, 65536);
             batchSize = v;
             return this;
         }
 
         /** Most epochs, in [1, 100000] (default 40). */
         public Builder maxEpochs(int v) {
-            range("maxEpochs", v, 1, 100000);
+            inRange("maxEpochs", v, 1, 100000);
             maxEpochs = v;
             return this;
         }
 
         /** Early-stopping patience in epochs, in [1, 100000] (default 10). */
         public Builder patience(int v) {
-            range("patience", v, 1, 100000);
+            inRange("patience", v, 1, 100000);
             patience = v;
             return this;
         }
@@ -237,7 +228,7 @@ public record SasRecConfig(int dim, int blocks, int heads, int maxLength, double
         /** Worker threads, 0 = all processors, else in [1, 256] (default 0). */
         public Builder threads(int v) {
             if (v != 0) {
-                range("threads", v, 1, 256);
+                inRange("threads", v, 1, 256);
             }
             threads = v;
             return this;

@@ -1,5 +1,6 @@
 package dev.llmedt.sasrec;
 
+import dev.llmedt.check.Require;
 import dev.llmedt.engine.TensorLayout;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -159,9 +160,7 @@ public final class SasRecModel implements Recommender, BlockScorer {
      */
     @Override
     public List<List<ScoredItem>> recommendBatch(List<History> histories, Domain target, int k) {
-        if (k < 1) {
-            throw new IllegalArgumentException("k must be >= 1, got " + k);
-        }
+        Require.atLeast("k", k, 1);
         checkTarget(target);
         ScoreArguments.requireKnownItems(histories, itemCount);
         List<List<ScoredItem>> out = new ArrayList<>(histories.size());

@@ -3,6 +3,7 @@ package dev.llmedt.serving;
 import dev.llmedt.LlmEdtModel;
 import dev.llmedt.Recommender;
 import dev.llmedt.ScoredItem;
+import dev.llmedt.check.Require;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
 import dev.llmedt.engine.BlockScorer;
@@ -26,9 +27,7 @@ final class Opening {
     }
 
     static TrainedModel open(Path file, int threads) throws IOException {
-        if (threads < 1 || threads > 1024) {
-            throw new IllegalArgumentException("threads must be in [1, 1024], got " + threads);
-        }
+        Require.inRange("threads", threads, 1, 1024);
         if (file.getFileName() != null && file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
             return onnxOpener(file).open(file, threads);
         }

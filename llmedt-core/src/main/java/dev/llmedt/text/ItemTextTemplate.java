@@ -1,5 +1,6 @@
 package dev.llmedt.text;
 
+import dev.llmedt.check.Require;
 import dev.llmedt.data.Item;
 import dev.llmedt.data.ItemCatalog;
 import java.util.ArrayList;
@@ -155,10 +156,7 @@ public final class ItemTextTemplate {
          * @throws IllegalArgumentException unless {@code 1 <= maxChars <= 1,000,000}
          */
         public Builder maxChars(int maxChars) {
-            if (maxChars < 1 || maxChars > MAX_CHARS_LIMIT) {
-                throw new IllegalArgumentException("maxChars must be in [1, " + MAX_CHARS_LIMIT + "], got " + maxChars);
-            }
-            this.maxChars = maxChars;
+            this.maxChars = Require.inRange("maxChars", maxChars, 1, MAX_CHARS_LIMIT);
             return this;
         }
 

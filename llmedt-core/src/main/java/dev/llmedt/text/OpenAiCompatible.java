@@ -1,5 +1,6 @@
 package dev.llmedt.text;
 
+import dev.llmedt.check.Require;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -187,10 +188,7 @@ public final class OpenAiCompatible {
          * @throws IllegalArgumentException unless 1 to 20
          */
         public B maxAttempts(int attempts) {
-            if (attempts < 1 || attempts > 20) {
-                throw new IllegalArgumentException("maxAttempts must be in [1, 20], got " + attempts);
-            }
-            this.maxAttempts = attempts;
+            this.maxAttempts = Require.inRange("maxAttempts", attempts, 1, 20);
             return self();
         }
 
@@ -219,10 +217,7 @@ public final class OpenAiCompatible {
          * @throws IllegalArgumentException unless 1 to 256
          */
         public B maxConcurrency(int requests) {
-            if (requests < 1 || requests > 256) {
-                throw new IllegalArgumentException("maxConcurrency must be in [1, 256], got " + requests);
-            }
-            this.maxConcurrency = requests;
+            this.maxConcurrency = Require.inRange("maxConcurrency", requests, 1, 256);
             return self();
         }
 
@@ -233,10 +228,7 @@ public final class OpenAiCompatible {
          * @throws IllegalArgumentException unless 1 KiB to 1 GiB
          */
         public B maxResponseBytes(long bytes) {
-            if (bytes < 1024 || bytes > (1L << 30)) {
-                throw new IllegalArgumentException("maxResponseBytes must be in [1024, 1073741824], got " + bytes);
-            }
-            this.maxResponseBytes = bytes;
+            this.maxResponseBytes = Require.inRange("maxResponseBytes", bytes, 1024, 1L << 30);
             return self();
         }
 
@@ -252,11 +244,7 @@ public final class OpenAiCompatible {
          * @throws IllegalArgumentException unless 1 to 1,000,000
          */
         public B circuitBreaker(int consecutiveFailures) {
-            if (consecutiveFailures < 1 || consecutiveFailures > 1_000_000) {
-                throw new IllegalArgumentException("circuitBreaker must be in [1, 1000000] consecutive failed requests, got "
-                        + consecutiveFailures);
-            }
-            this.circuitBreaker = consecutiveFailures;
+            this.circuitBreaker = Require.inRange("circuitBreaker", consecutiveFailures, 1, 1_000_000);
             return self();
         }
 
@@ -294,11 +282,7 @@ public final class OpenAiCompatible {
         }
 
         static Duration checkDuration(String name, Duration d, Duration min, Duration max) {
-            Objects.requireNonNull(d, name);
-            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-                throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "], got " + d);
-            }
-            return d;
+            return Require.inRange(name, d, min, max);
         }
     }
 
@@ -328,10 +312,7 @@ public final class OpenAiCompatible {
          * @throws IllegalArgumentException unless 0 to 2
          */
         public ChatBuilder temperature(double temperature) {
-            if (!(temperature >= 0 && temperature <= 2)) {
-                throw new IllegalArgumentException("temperature must be in [0, 2], got " + temperature);
-            }
-            this.temperature = temperature;
+            this.temperature = Require.inRange("temperature", temperature, 0, 2);
             return this;
         }
 
@@ -341,10 +322,7 @@ public final class OpenAiCompatible {
          * @throws IllegalArgumentException unless 1 to 1,000,000
          */
         public ChatBuilder maxTokens(int tokens) {
-            if (tokens < 1 || tokens > 1_000_000) {
-                throw new IllegalArgumentException("maxTokens must be in [1, 1000000], got " + tokens);
-            }
-            this.maxTokens = tokens;
+            this.maxTokens = Require.inRange("maxTokens", tokens, 1, 1_000_000);
             return this;
         }
 
@@ -384,10 +362,7 @@ public final class OpenAiCompatible {
          * @throws IllegalArgumentException unless 1 to 65,536
          */
         public EmbeddingsBuilder dimension(int dimension) {
-            if (dimension < 1 || dimension > 65_536) {
-                throw new IllegalArgumentException("dimension must be in [1, 65536], got " + dimension);
-            }
-            this.dimension = dimension;
+            this.dimension = Require.inRange("dimension", dimension, 1, 65_536);
             return this;
         }
 
@@ -397,10 +372,7 @@ public final class OpenAiCompatible {
          * @throws IllegalArgumentException unless 1 to 2,048
          */
         public EmbeddingsBuilder batchSize(int texts) {
-            if (texts < 1 || texts > 2048) {
-                throw new IllegalArgumentException("batchSize must be in [1, 2048], got " + texts);
-            }
-            this.batchSize = texts;
+            this.batchSize = Require.inRange("batchSize", texts, 1, 2048);
             return this;
         }
 

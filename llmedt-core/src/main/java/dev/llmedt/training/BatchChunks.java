@@ -1,5 +1,6 @@
 package dev.llmedt.training;
 
+import dev.llmedt.check.Require;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntUnaryOperator;
 
@@ -37,10 +38,7 @@ public final class BatchChunks {
      * @param minWeight the least weight per chunk that a batch is split for
      */
     public BatchChunks(int capacity, int minWeight) {
-        if (minWeight < 1) {
-            throw new IllegalArgumentException("minWeight must be >= 1, got " + minWeight);
-        }
-        this.minWeight = minWeight;
+        this.minWeight = Require.atLeast("minWeight", minWeight, 1);
         members = new int[MAX_COUNT][capacity];
         count = new int[MAX_COUNT];
     }

@@ -73,7 +73,7 @@ class TransferableItemAugmenterSettingsTest {
         for (double bad : new double[] {-1.0001, 1.0001, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> TransferableItemAugmenter.builder().similarityThreshold(bad));
-            assertEquals("similarityThreshold (tau) must be in [-1, 1], got " + bad, e.getMessage());
+            assertEquals("similarityThreshold (tau) must be in [-1.0, 1.0], got " + bad, e.getMessage());
         }
     }
 
@@ -85,7 +85,7 @@ class TransferableItemAugmenterSettingsTest {
         for (double bad : new double[] {0, -0.1, 1.0001, Double.NaN}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> TransferableItemAugmenter.builder().minorShareThreshold(bad));
-            assertEquals("minorShareThreshold must be in (0, 1], got " + bad, e.getMessage());
+            assertEquals("minorShareThreshold must be in (0.0, 1.0], got " + bad, e.getMessage());
         }
     }
 
@@ -106,7 +106,7 @@ class TransferableItemAugmenterSettingsTest {
         assertEquals("clusters must be in [1, 100000], got 0", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new Settings(1, 2, 0.2, InsertionStrategy.APPEND, 1, 1, false, 1, 1, 1,
                 "{items}"));
-        assertEquals("similarityThreshold (tau) must be in [-1, 1], got 2.0", e.getMessage());
+        assertEquals("similarityThreshold (tau) must be in [-1.0, 1.0], got 2.0", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new Settings(1, 0.5, 0.2, InsertionStrategy.APPEND, 1, 1001, false, 1, 1,
                 1, "{items}"));
         assertEquals("maxInsertionsPerUser must be in [1, 1000], got 1001", e.getMessage());
@@ -153,7 +153,7 @@ class TransferableItemAugmenterSettingsTest {
         for (double bad : new double[] {-0.01, 1.01, Double.NaN}) {
             Builder b = TransferableItemAugmenter.builder();
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.insertedTargetWeight(bad));
-            assertEquals("insertedTargetWeight must be in [0, 1], got " + bad, e.getMessage());
+            assertEquals("insertedTargetWeight must be in [0.0, 1.0], got " + bad, e.getMessage());
             assertEquals(DEFAULTS, b.build().settings());
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

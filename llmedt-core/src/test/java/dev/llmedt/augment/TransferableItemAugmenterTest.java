@@ -234,9 +234,9 @@ class TransferableItemAugmenterTest {
     void builderRejectsBadSettingsNamingParameterValueAndRange() {
         TransferableItemAugmenter.Builder b = TransferableItemAugmenter.builder();
         assertMessage(assertThrows(IllegalArgumentException.class, () -> b.clusters(0)), "clusters", "0", "[1, 100000]");
-        assertMessage(assertThrows(IllegalArgumentException.class, () -> b.similarityThreshold(1.5)), "similarityThreshold", "1.5", "[-1, 1]");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> b.similarityThreshold(1.5)), "similarityThreshold", "1.5", "[-1.0, 1.0]");
         assertMessage(assertThrows(IllegalArgumentException.class, () -> b.similarityThreshold(Double.NaN)), "similarityThreshold", "NaN");
-        assertMessage(assertThrows(IllegalArgumentException.class, () -> b.minorShareThreshold(0)), "minorShareThreshold", "0.0", "(0, 1]");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> b.minorShareThreshold(0)), "minorShareThreshold", "0.0", "(0.0, 1.0]");
         assertMessage(assertThrows(IllegalArgumentException.class, () -> b.maxUsers(-1)), "maxUsers", "-1");
         assertMessage(assertThrows(IllegalArgumentException.class, () -> b.maxInsertionsPerUser(0)), "maxInsertionsPerUser", "0", "[1, 1000]");
         assertMessage(assertThrows(IllegalArgumentException.class, () -> b.threads(0)), "threads", "0", "[1, 256]");

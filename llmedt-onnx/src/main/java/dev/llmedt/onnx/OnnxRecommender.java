@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmedt.Recommender;
+import dev.llmedt.check.Require;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
 import dev.llmedt.engine.ScoreArguments;
@@ -147,9 +148,7 @@ public final class OnnxRecommender implements Recommender, AutoCloseable {
     /** Returns {@link #recommend} for several histories at once, in their order, from the graph's top-k output. */
     @Override
     public List<List<ScoredItem>> recommendBatch(List<History> histories, Domain target, int k) {
-        if (k < 1) {
-            throw new IllegalArgumentException("k must be >= 1, got " + k);
-        }
+        Require.atLeast("k", k, 1);
         check(histories, target);
         int width = Math.min(k, target.size());
         List<List<ScoredItem>> out = new ArrayList<>(Collections.nCopies(histories.size(), null));
@@ -367,10 +366,7 @@ public final class OnnxRecommender implements Recommender, AutoCloseable {
          * @throws IllegalArgumentException unless 1 to 65,536
          */
         public Builder batchSize(int histories) {
-            if (histories < 1 || histories > 65_536) {
-                throw new IllegalArgumentException("batchSize must be in [1, 65536], got " + histories);
-            }
-            this.batchSize = histories;
+            this.batchSize = Require.inRange("batchSize", histories, 1, 65_536);
             return this;
         }
 

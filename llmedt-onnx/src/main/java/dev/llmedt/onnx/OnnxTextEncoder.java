@@ -7,6 +7,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.llmedt.check.Require;
 import dev.llmedt.text.LanguageModelException;
 import dev.llmedt.text.TextEncoder;
 import java.nio.FloatBuffer;
@@ -344,10 +345,7 @@ public final class OnnxTextEncoder implements TextEncoder {
          * @throws IllegalArgumentException unless 2 to 32,768
          */
         public Builder maxLength(int tokens) {
-            if (tokens < 2 || tokens > 32_768) {
-                throw new IllegalArgumentException("maxLength must be in [2, 32768] tokens, got " + tokens);
-            }
-            this.maxLength = tokens;
+            this.maxLength = Require.inRange("maxLength", tokens, 2, 32_768);
             return this;
         }
 
@@ -357,10 +355,7 @@ public final class OnnxTextEncoder implements TextEncoder {
          * @throws IllegalArgumentException unless 1 to 4,096
          */
         public Builder batchSize(int texts) {
-            if (texts < 1 || texts > 4096) {
-                throw new IllegalArgumentException("batchSize must be in [1, 4096], got " + texts);
-            }
-            this.batchSize = texts;
+            this.batchSize = Require.inRange("batchSize", texts, 1, 4096);
             return this;
         }
 

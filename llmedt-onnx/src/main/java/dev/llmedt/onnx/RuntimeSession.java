@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
+import dev.llmedt.check.Require;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -100,17 +101,11 @@ final class RuntimeSession {
         }
 
         static int checkThreads(int threads) {
-            if (threads < 1 || threads > 1024) {
-                throw new IllegalArgumentException("threads must be in [1, 1024], got " + threads);
-            }
-            return threads;
+            return Require.inRange("threads", threads, 1, 1024);
         }
 
         static int checkGpuDevice(int device) {
-            if (device < 0) {
-                throw new IllegalArgumentException("gpuDevice must be >= 0, got " + device);
-            }
-            return device;
+            return Require.atLeast("gpuDevice", device, 0);
         }
     }
 
