@@ -451,8 +451,11 @@ class GradientCheckTest {
         }
     }
 
-    @Test
-    void itemTowerMixesTextAndIdRows() {
+    /** Nine table rows of width 5: text only, ID only, both and neither (row 0), random parameters and features. */
+    private record MixedTower(int width, ParameterSet set, Parameter ids, boolean[] usesText, boolean[] usesId, ItemTower tower) {
+    }
+
+    private MixedTower mixedTower() {
         int width = 5;
         int featureWidth = 7;
         int tableRows = 9;
@@ -465,7 +468,19 @@ class GradientCheckTest {
         float[][] features = randomMatrix(tableRows, featureWidth, 1);
         boolean[] usesText = {false, true, true, false, true, true, true, false, true};
         boolean[] usesId = {false, true, false, true, true, false, true, true, false};
-        ItemTower tower = new ItemTower(set, features, usesText, usesId, width, 8);
+        return new MixedTower(width, set, ids, usesText, usesId, new ItemTower(set, features, usesText, usesId, width, 8));
+    }
+
+    @Test
+    void itemTowerMixesTextAndIdRows() {
+        MixedTower m = mixedTower();
+        int width = m.width;
+        int tableRows = m.usesId.length;
+        ParameterSet set = m.set;
+        Parameter ids = m.ids;
+        boolean[] usesText = m.usesText;
+        boolean[] usesId = m.usesId;
+        ItemTower tower = m.tower;
         int[] rows = {2, 3, 5, 6, 8, 1};
         float[][] out = new float[rows.length + 1][width];
         float[][] w = randomMatrix(rows.length + 1, width, 1);
@@ -502,19 +517,14 @@ class GradientCheckTest {
 
     @Test
     void itemTowerWithIdDropout() {
-        int width = 5;
-        int featureWidth = 7;
-        int tableRows = 9;
-        ParameterSet set = new ParameterSet();
-        Parameter ids = set.add(Parameter.table(ItemTower.ID_TABLE, tableRows, width));
-        ItemTower.addAdapter(set, featureWidth, 3, width);
-        for (Parameter p : set.list()) {
-            randomize(p, random, 0.7);
-        }
-        float[][] features = randomMatrix(tableRows, featureWidth, 1);
-        boolean[] usesText = {false, true, true, false, true, true, true, false, true};
-        boolean[] usesId = {false, true, false, true, true, false, true, true, false};
-        ItemTower tower = new ItemTower(set, features, usesText, usesId, width, 8);
+        MixedTower m = mixedTower();
+        int width = m.width;
+        int tableRows = m.usesId.length;
+        ParameterSet set = m.set;
+        Parameter ids = m.ids;
+        boolean[] usesText = m.usesText;
+        boolean[] usesId = m.usesId;
+        ItemTower tower = m.tower;
         int[] rows = {2, 3, 5, 6, 8, 1, 4};
         float[][] full = new float[rows.length + 1][width];
         tower.forward(rows, 0, rows.length, full);
