@@ -65,7 +65,7 @@ final class LlmEdtOptions {
 
     @Option(names = "--id-dropout", paramLabel = "P",
             description = "llm-edt: in phase 1, the probability that an item with text trains a step on its text vector alone, "
-                    + "without its learned ID vector, in [0, 1) (default 0: off).")
+                    + "without its learned ID vector, in [0, 1) (default 0.4; 0 turns it off).")
     Double idDropout;
 
     @Option(names = "--phase-one", paramLabel = "FILE",

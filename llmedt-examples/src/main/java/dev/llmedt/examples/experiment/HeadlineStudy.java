@@ -21,8 +21,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * {@code headline}: the README's results table. SASRec (reference settings), LLM-EDT with the
  * library's defaults, and one row per component: removed when it is on by default (phase 2, the
- * per-domain selection of phase 2, the item text) or added when it is off (the augmenter, the
- * profiles). Every row on every holdout (by default the big {@code mixed-loo} split the decisions
+ * per-domain selection of phase 2, the item text, ID dropout) or added when it is off (the
+ * augmenter, the profiles). Every row on every holdout (by default the big {@code mixed-loo} split the decisions
  * are taken on, and the published split), every seed. Each cell: the mean over seeds, its ratio to
  * SASRec's, and the paired p-value over users against the row it is compared with (SASRec for
  * LLM-EDT, LLM-EDT for a component row).
@@ -77,9 +77,9 @@ final class HeadlineStudy implements Study {
                         .withFlags(List.of("--select-per-domain", "false"), llmEdt), LLM_EDT, 0),
                 new Row("- item text (id items)", RunSpec.llmEdt("id-items").withFlags(List.of("--item-representation", "id"), null),
                         LLM_EDT, 1),
+                new Row("- ID dropout (--id-dropout 0)", RunSpec.llmEdt("no-id-dropout").withFlags(List.of("--id-dropout", "0"), null),
+                        LLM_EDT, 1),
                 new Row("+ augmenter", RunSpec.llmEdt("augmenter").withFlags(List.of("--augmenter"), null), LLM_EDT, 2),
-                new Row("+ augmenter (CSLS bridges, cap 100)", RunSpec.llmEdt("augmenter-csls-cap100")
-                        .withFlags(List.of("--augmenter", "--bridges", "csls", "--bridge-cap", "100"), null), LLM_EDT, 2),
                 new Row("+ profiles (alignment 0.5)", RunSpec.llmEdt("profiles").withFlags(List.of("--profiles"), llmEdt), LLM_EDT, 2));
     }
 
