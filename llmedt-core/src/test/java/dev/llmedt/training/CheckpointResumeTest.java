@@ -107,4 +107,24 @@ class CheckpointResumeTest {
         assertSameTensors(reference.tensorNames(), reference::tensor, tensors(resumed.tensorNames(), resumed::tensor));
         assertTrue(Files.exists(dir.resolve("phase-2.ckpt")));
     }
+
+    @Test
+    void llmEdtWithTheDefaultIdDropoutResumesExactly(@TempDir Path dir) {
+        // ID dropout draws its masks per step: a resumed run must draw the same masks from the batch it resumes at.
+        DualPhaseConfig config = ResumeFixtures.llmEdt(4, 3, 0.4);
+        LlmEdtModel reference = ResumeFixtures.trainLlmEdt(config, TrainingListener.none());
+        TrainingListener save = TrainingListener.checkpointing(dir, 4);
+        assertThrows(ResumeFixtures.SimulatedCrash.class, () -> ResumeFixtures.trainLlmEdt(config, crashAt("phase-1", 2, 6).andThen(save)));
+        List<String> seen = new ArrayList<>();
+        assertThrows(ResumeFixtures.SimulatedCrash.class,
+                () -> ResumeFixtures.trainLlmEdt(config, batches(seen).andThen(crashAt("phase-2", 2, 6)).andThen(save)));
+        assertEquals("phase-1 2/5", seen.get(0), "phase 1 resumed after batch 4 of epoch 2");
+        seen.clear();
+        LlmEdtModel resumed = ResumeFixtures.trainLlmEdt(config, batches(seen).andThen(save));
+        assertEquals("phase-2 2/5", seen.get(0), "phase 2 resumed after batch 4 of epoch 2");
+        assertEquals(0.4, resumed.config().backbone().idDropout());
+        assertEquals(trace(reference.provenance().at("/training/phase_1")), trace(resumed.provenance().at("/training/phase_1")));
+        assertEquals(trace(reference.provenance().at("/training/phase_2")), trace(resumed.provenance().at("/training/phase_2")));
+        assertSameTensors(reference.tensorNames(), reference::tensor, tensors(resumed.tensorNames(), resumed::tensor));
+    }
 }

@@ -54,8 +54,17 @@ final class ResumeFixtures {
 
     /** LLM-EDT whose phase 1 stops early after 8 epochs and whose phase 2 halves its learning rate 5 times before stopping after 8. */
     static DualPhaseConfig llmEdt(int phaseOneEpochs, int phaseTwoEpochs) {
+        return llmEdt(phaseOneEpochs, phaseTwoEpochs, 0);
+    }
+
+    /**
+     * The small LLM-EDT fixture. The resume and listener tests were written around its run without ID dropout
+     * (phase 2 does not improve in epochs 1 and 2, so the learning rate halves twice before epoch 4); the
+     * default's dropout gets its own resume test.
+     */
+    static DualPhaseConfig llmEdt(int phaseOneEpochs, int phaseTwoEpochs, double idDropout) {
         BackboneConfig backbone = BackboneConfig.builder().dim(16).blocks(1).heads(2).maxLength(12).dropout(0.1)
-                .itemRepresentation(ItemRepresentation.HYBRID).pcaDimension(16).build();
+                .itemRepresentation(ItemRepresentation.HYBRID).pcaDimension(16).idDropout(idDropout).build();
         PretrainingConfig one = PretrainingConfig.builder().batchSize(64).maxEpochs(phaseOneEpochs).patience(2).learningRate(0.02).build();
         FineTuningConfig two = FineTuningConfig.builder().batchSize(64).maxEpochs(phaseTwoEpochs).patience(3).plateauPatience(1)
                 .learningRate(0.02).adapterSize(8).build();
