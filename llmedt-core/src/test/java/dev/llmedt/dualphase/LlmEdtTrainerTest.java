@@ -240,10 +240,9 @@ class LlmEdtTrainerTest {
 
     @Test
     void idDropoutTrainsAnotherPhaseOneOnlyForHybridItemsAndIsSaved(@TempDir Path dir) throws IOException {
-        DualPhaseConfig c = small(ItemRepresentation.HYBRID, 2, 0).withBackbone(small(ItemRepresentation.HYBRID, 2, 0).backbone().toBuilder()
-                .idDropout(0).build());
-        DualPhaseConfig dropping = c.withBackbone(c.backbone().toBuilder().idDropout(0.4).build());
-        assertEquals(0.4, small(ItemRepresentation.HYBRID, 2, 0).backbone().idDropout(), "on by default");
+        DualPhaseConfig dropping = small(ItemRepresentation.HYBRID, 2, 0);
+        assertEquals(0.4, dropping.backbone().idDropout(), "on by default");
+        DualPhaseConfig c = dropping.withBackbone(dropping.backbone().toBuilder().idDropout(0).build());
         LlmEdtModel plain = train(c, data, null);
         LlmEdtModel dropped = train(dropping, data, null);
         assertFalse(java.util.Arrays.equals(tensor(plain, ItemTower.ID_TABLE), tensor(dropped, ItemTower.ID_TABLE)),
