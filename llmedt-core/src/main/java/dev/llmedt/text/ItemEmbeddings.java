@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * {@code np.fromfile(f, '<f4').reshape(rows, dim)}), plus a sidecar {@code FILE.json} with
  * {@code format}, {@code version}, {@code rows}, {@code dimension}, {@code dtype},
  * {@code byte_order}, {@code model_id}, {@code template}, {@code items_without_text},
- * {@code catalog_fingerprint} (the {@link ItemCatalog#fingerprint()} of the items encoded) and
- * the {@code sha256} of the matrix file. {@link #read} checks the size and the checksum and
+ * {@code catalog_fingerprint} (the {@link ItemCatalog#fingerprint()} of the items encoded),
+ * {@code domains} (the names of that catalogue's domains, which the fingerprint covers) and the
+ * {@code sha256} of the matrix file. {@link #read} checks the size and the checksum and
  * honours {@code dtype} ({@code float32} or {@code float64}) and {@code byte_order}
  * ({@code little_endian} or {@code big_endian}) of a matrix written by another tool; any other
  * value is refused. A file without {@code catalog_fingerprint} (written by an older llmedt, or from
@@ -64,10 +65,14 @@ public final class ItemEmbeddings {
     private final int withoutText;
     /** The fingerprint of the catalogue whose items these are, or "" when unknown. */
     private final String catalogFingerprint;
+    /** The names of that catalogue's domains, or empty when unknown. */
+    private final List<String> domainNames;
 
-    private ItemEmbeddings(float[] matrix, int rows, int dimension, String modelId, String template, String catalogFingerprint) {
+    private ItemEmbeddings(float[] matrix, int rows, int dimension, String modelId, String template, String catalogFingerprint,
+            List<String> domainNames) {
         this.matrix = matrix;
         this.catalogFingerprint = catalogFingerprint;
+        this.domainNames = List.copyOf(domainNames);
         this.rows = rows;
         this.dimension = dimension;
         this.modelId = modelId;
@@ -107,7 +112,7 @@ public final class ItemEmbeddings {
         }
         float[] copy = matrix.clone();
         checkRows(copy, rows, dimension, "the matrix");
-        return new ItemEmbeddings(copy, rows, dimension, modelId, template, "");
+        return new ItemEmbeddings(copy, rows, dimension, modelId, template, "", List.of());
     }
 
     /**
@@ -162,7 +167,7 @@ public final class ItemEmbeddings {
             }
             progress.progress("encode items", from + chunk.size(), texts.size());
         }
-        return new ItemEmbeddings(matrix, n, dim, encoder.modelId(), template.toString(), catalog.fingerprint());
+        return new ItemEmbeddings(matrix, n, dim, encoder.modelId(), template.toString(), catalog.fingerprint(), catalog.domainNames());
     }
 
     private static void checkVector(float[] v, int dim, String modelId, String what) {
@@ -246,9 +251,15 @@ public final class ItemEmbeddings {
                     + " items (domains " + catalog.domainNames() + "): they were made for another dataset; encode the items of this one");
         }
         if (!catalogFingerprint.isEmpty() && !catalogFingerprint.equals(catalog.fingerprint())) {
+            String names = !domainNames.isEmpty() && !domainNames.equals(catalog.domainNames())
+                    ? "; they were encoded with domains named " + domainNames + " and " + what + " names its domains "
+                            + catalog.domainNames() + ", which the fingerprint covers: name the domains alike when encoding and "
+                            + "training (the CLI's --domain-names " + String.join(",", catalog.domainNames()) + ")"
+                    : domainNames.isEmpty() ? "; if only the domain names differ (the fingerprint covers them), encode with the same "
+                            + "domain names, " + catalog.domainNames() + " (the CLI's --domain-names)" : "";
             throw new IllegalArgumentException("the item embeddings were made for an item catalogue with fingerprint " + catalogFingerprint
                     + ", but " + what + " has fingerprint " + catalog.fingerprint() + " (the same " + rows + " rows: other items, or the "
-                    + "same ones in another order or with other texts); encode the items of this dataset");
+                    + "same ones in another order or with other texts); encode the items of this dataset" + names);
         }
     }
 
@@ -334,6 +345,9 @@ public final class ItemEmbeddings {
         meta.put("items_without_text", withoutText);
         if (!catalogFingerprint.isEmpty()) {
             meta.put("catalog_fingerprint", catalogFingerprint);
+        }
+        if (!domainNames.isEmpty()) {
+            meta.put("domains", domainNames);
         }
         meta.put("sha256", HexFormat.of().formatHex(sha256().digest(data)));
         AtomicFiles.write(sidecar(matrixFile), JSON.writeValueAsBytes(meta), options);
@@ -434,7 +448,9 @@ public final class ItemEmbeddings {
             LOG.warn("{}: records no item catalogue (written by an older llmedt, or from vectors made elsewhere): they can be checked "
                     + "against a dataset by their row count only (encode again to record it)", side);
         }
-        return new ItemEmbeddings(m, rows, dim, meta.get("model_id").asText(), meta.get("template").asText(), catalog);
+        List<String> domains = new ArrayList<>();
+        meta.path("domains").forEach(n -> domains.add(n.asText()));
+        return new ItemEmbeddings(m, rows, dim, meta.get("model_id").asText(), meta.get("template").asText(), catalog, domains);
     }
 
     private static MessageDigest sha256() {

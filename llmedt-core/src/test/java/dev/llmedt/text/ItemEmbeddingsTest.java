@@ -166,6 +166,41 @@ class ItemEmbeddingsTest {
         assertThrows(IllegalArgumentException.class, () -> dev.llmedt.dualphase.DualPhaseInput.of(data).withItemEmbeddings(back[0]));
     }
 
+    /** The catalogue of {@link #catalog()} with its domains named A and B, as the CLI names them without --domain-names. */
+    private static ItemCatalog lettered() {
+        ItemCatalog c = catalog();
+        return new ItemCatalog(List.of(new Domain(0, "A", 0, 3), new Domain(1, "B", 3, 3)),
+                java.util.stream.IntStream.range(0, c.size()).mapToObj(c::item).toList());
+    }
+
+    @Test
+    void embeddingsEncodedUnderOtherDomainNamesAreRefusedWithTheNamesAndTheFlagThatFixesIt(@TempDir Path dir) throws Exception {
+        ItemEmbeddings e = ItemEmbeddings.encode(lettered(), new HashingEncoder(4), ItemTextTemplate.titles(), (t, d, n) -> { });
+        Path file = dir.resolve("items.f32");
+        e.write(file);
+        assertEquals(List.of("A", "B"), List.of(new ObjectMapper().convertValue(
+                new ObjectMapper().readTree(ItemEmbeddings.sidecar(file).toFile()).path("domains"), String[].class)));
+        ItemEmbeddings back = ItemEmbeddings.read(file);
+        back.requireCatalog(lettered(), "dataset syn");
+        IllegalArgumentException renamed = assertThrows(IllegalArgumentException.class, () -> back.requireCatalog(catalog(), "dataset syn"));
+        assertTrue(renamed.getMessage().contains("domains named [A, B]") && renamed.getMessage().contains("[Food, Kitchen]")
+                && renamed.getMessage().contains("--domain-names Food,Kitchen"), renamed.getMessage());
+        // A file written before the names were recorded: the message says the names may be what differs.
+        com.fasterxml.jackson.databind.node.ObjectNode meta = (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper()
+                .readTree(ItemEmbeddings.sidecar(file).toFile());
+        meta.remove("domains");
+        Files.write(ItemEmbeddings.sidecar(file), new ObjectMapper().writeValueAsBytes(meta));
+        IllegalArgumentException older = assertThrows(IllegalArgumentException.class,
+                () -> ItemEmbeddings.read(file).requireCatalog(catalog(), "dataset syn"));
+        assertTrue(older.getMessage().contains("if only the domain names differ") && older.getMessage().contains("--domain-names"),
+                older.getMessage());
+        // Other items under the same names: no word about names.
+        IllegalArgumentException other = assertThrows(IllegalArgumentException.class, () -> e.requireCatalog(
+                new ItemCatalog(lettered().domains(),
+                java.util.stream.IntStream.range(0, 6).mapToObj(reordered()::item).toList()), "dataset syn"));
+        assertTrue(!other.getMessage().contains("--domain-names"), other.getMessage());
+    }
+
     @Test
     void anOlderEmbeddingsFileWithoutItsCatalogueReadsWithOneWarning(@TempDir Path dir) throws Exception {
         ItemEmbeddings e = ItemEmbeddings.encode(catalog(), new HashingEncoder(4), ItemTextTemplate.titles(), (t, d, n) -> { });
