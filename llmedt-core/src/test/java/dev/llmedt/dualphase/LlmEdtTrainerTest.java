@@ -186,7 +186,9 @@ class LlmEdtTrainerTest {
 
     @Test
     void eachDomainKeepsItsThreadOnlyWhereItBeatsPhaseOneOnValidation(@TempDir Path dir) throws IOException {
-        DualPhaseConfig both = small(ItemRepresentation.HYBRID, 2, 2);
+        DualPhaseConfig plain = small(ItemRepresentation.HYBRID, 2, 2);
+        assertFalse(plain.fineTuning().selectPerDomain(), "off by default");
+        DualPhaseConfig both = plain.withFineTuning(plain.fineTuning().toBuilder().selectPerDomain(true).build());
         LlmEdtModel model = train(both, data, null);
         LlmEdtModel phaseOne = train(small(ItemRepresentation.HYBRID, 2, 0), data, null);
         dev.llmedt.eval.Evaluator evaluator = dev.llmedt.eval.Evaluator.of(dev.llmedt.eval.Protocol.full());
@@ -232,8 +234,7 @@ class LlmEdtTrainerTest {
             assertArrayEquals(x[i], z[i]);
         }
 
-        DualPhaseConfig unselected = both.withFineTuning(both.fineTuning().toBuilder().selectPerDomain(false).build());
-        LlmEdtModel all = train(unselected, data, null);
+        LlmEdtModel all = train(plain, data, null);
         assertTrue(all.usesDomainThread(data.domains().get(0)) && all.usesDomainThread(b));
         assertTrue(all.provenance().at("/training/phase_2/domain_selection").isMissingNode());
     }

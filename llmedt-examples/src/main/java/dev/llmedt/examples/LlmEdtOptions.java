@@ -127,7 +127,7 @@ final class LlmEdtOptions {
 
     @Option(names = "--select-per-domain", arity = "1", paramLabel = "true|false",
             description = "llm-edt: keep each domain's phase-2 thread only where it beats phase 1 alone on that domain's validation "
-                    + "users (default true).")
+                    + "users (default false: a tie on validation).")
     Boolean selectPerDomain;
 
     /** The options of this group (and of its encoder options) given on the command line. */

@@ -21,7 +21,7 @@ import java.util.function.ToDoubleFunction;
 /**
  * {@code headline}: the README's results table. SASRec (reference settings), LLM-EDT with the
  * library's defaults, and one row per component: removed when it is on by default (phase 2, the
- * per-domain selection of phase 2, the item text, ID dropout) or added when it is off (the
+ * item text, ID dropout) or added when it is off (the per-domain selection of phase 2, the
  * augmenter, the profiles). Every row on every holdout (by default the big {@code mixed-loo} split the decisions
  * are taken on, and the published split), every seed. Each cell: the mean over seeds, its ratio to
  * SASRec's, and the paired p-value over users against the row it is compared with (SASRec for
@@ -73,8 +73,8 @@ final class HeadlineStudy implements Study {
                 new Row(SASREC, sasrec, null, 0),
                 new Row(LLM_EDT, llmEdt, SASREC, 0),
                 new Row("- phase 2 (phase 1 alone)", RunSpec.llmEdt("no-phase-2").withFlags(List.of("--no-fine-tuning"), llmEdt), LLM_EDT, 0),
-                new Row("- per-domain phase-2 selection", RunSpec.llmEdt("no-domain-selection")
-                        .withFlags(List.of("--select-per-domain", "false"), llmEdt), LLM_EDT, 0),
+                new Row("+ per-domain phase-2 selection", RunSpec.llmEdt("domain-selection")
+                        .withFlags(List.of("--select-per-domain", "true"), llmEdt), LLM_EDT, 0),
                 new Row("- item text (id items)", RunSpec.llmEdt("id-items").withFlags(List.of("--item-representation", "id"), null),
                         LLM_EDT, 1),
                 new Row("- ID dropout (--id-dropout 0)", RunSpec.llmEdt("no-id-dropout").withFlags(List.of("--id-dropout", "0"), null),
