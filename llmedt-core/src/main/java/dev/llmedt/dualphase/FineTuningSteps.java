@@ -129,7 +129,12 @@ final class FineTuningSteps implements AutoCloseable {
         adam = new Adam(set, f.learningRate(), 0.9, 0.999, 1e-8, f.weightDecay(), true);
         parameterList = set.list();
         rowSquares = GradientSteps.rowSquares(parameterList);
-        global = new GlobalHiddenStates(shape, set, sequences, pool);
+        try {
+            global = new GlobalHiddenStates(shape, set, sequences, pool);
+        } catch (RuntimeException e) {
+            pool.close(); // the constructor fails: nobody else can close the workers
+            throw e;
+        }
     }
 
     /** The optimizer (the run checkpoints its state). */
