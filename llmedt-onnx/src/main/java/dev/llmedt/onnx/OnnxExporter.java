@@ -171,6 +171,11 @@ public final class OnnxExporter {
                     + "profileInScore");
         }
         BackboneConfig b = model.config().backbone();
+        if (b.outputProjection()) {
+            throw new IllegalArgumentException("this LLM-EDT model maps its final hidden state through an output projection "
+                    + "(outputProjection, an experimental setting); the ONNX export does not write that layer yet. Export a model "
+                    + "trained without it");
+        }
         return new NetworkSpec("llm-edt", b.dim(), b.heads(), b.blocks(), b.maxLength(), (float) b.layerNormEps(), model.domains(), null,
                 model.fineTuned(), domainGates(model), model::tensor, model.config().toJson(), model.provenance().json());
     }
