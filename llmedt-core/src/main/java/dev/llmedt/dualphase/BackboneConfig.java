@@ -26,9 +26,15 @@ import java.util.Objects;
  *     alone (the kept ID vectors are scaled by {@code 1 / (1 - idDropout)}; evaluation and serving
  *     use both parts unscaled), in [0, 1) (default 0.4: chosen on the mixed-loo validation cases,
  *     3 seeds, among 0, 0.2 and 0.4; 0 turns it off)
+ * @param outputProjection whether the final hidden state passes through a learned linear map
+ *     {@code h' = W h + b} (started at the identity) before it scores items: the score of an item
+ *     after an input that reaches the output through the residual stream is then a general
+ *     bilinear form of their vectors, not their dot product, so complements can outrank
+ *     near-duplicates (default false)
  */
 public record BackboneConfig(int dim, int blocks, int heads, int maxLength, double dropout, double layerNormEps,
-        ItemRepresentation itemRepresentation, int pcaDimension, int adapterHidden, boolean domainAdapters, double idDropout) {
+        ItemRepresentation itemRepresentation, int pcaDimension, int adapterHidden, boolean domainAdapters, double idDropout,
+        boolean outputProjection) {
 
     /** Validates every field; messages name the parameter, the value and the allowed range. */
     public BackboneConfig {
@@ -71,6 +77,7 @@ public record BackboneConfig(int dim, int blocks, int heads, int maxLength, doub
         b.adapterHidden = adapterHidden;
         b.domainAdapters = domainAdapters;
         b.idDropout = idDropout;
+        b.outputProjection = outputProjection;
         return b;
     }
 
@@ -87,6 +94,7 @@ public record BackboneConfig(int dim, int blocks, int heads, int maxLength, doub
         private int adapterHidden = 0;
         private boolean domainAdapters = false;
         private double idDropout = 0.4;
+        private boolean outputProjection = false;
 
         private Builder() {
         }
@@ -160,10 +168,16 @@ public record BackboneConfig(int dim, int blocks, int heads, int maxLength, doub
             return this;
         }
 
+        /** Whether a learned linear map, started at the identity, maps the final hidden state before scoring (default false). */
+        public Builder outputProjection(boolean v) {
+            outputProjection = v;
+            return this;
+        }
+
         /** Builds the configuration, checking cross-field rules (dim a multiple of heads). */
         public BackboneConfig build() {
             return new BackboneConfig(dim, blocks, heads, maxLength, dropout, layerNormEps, itemRepresentation, pcaDimension,
-                    adapterHidden, domainAdapters, idDropout);
+                    adapterHidden, domainAdapters, idDropout, outputProjection);
         }
     }
 }

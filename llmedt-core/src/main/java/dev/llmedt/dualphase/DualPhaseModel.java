@@ -384,7 +384,7 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
             hidden = r.global().hidden();
         }
         float[][] users = r.work.users(n);
-        HistoryWindows.lastHidden(hidden, d, r.work.lastRow(), n, parameters.get(TensorLayout.LAST_NORM_BIAS).vectorValue(), users);
+        HistoryWindows.lastHidden(hidden, d, r.work.lastRow(), n, SasRecNetwork.emptyHistoryHidden(parameters), users);
         if (threadUsed[target.index()]) {
             for (int b = 0; b < n; b++) {
                 windows[b] = histories.get(from + b).restrictTo(target).toArray();

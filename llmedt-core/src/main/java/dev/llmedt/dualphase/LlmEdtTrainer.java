@@ -82,7 +82,7 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
         TrainingSequences sequences = new TrainingSequences(data, input.augmented().orElse(null));
         SasRecShape shape = DualPhaseModel.shapeOf(config, items);
         ItemRows rows = itemRows(representation, data.domains(), items, features, config.backbone());
-        ParameterSet phaseOne = NextItemTraining.createParameters(shape, rows, ItemTower.ID_TABLE, config.seed());
+        ParameterSet phaseOne = NextItemTraining.createParameters(shape, rows, ItemTower.ID_TABLE, config.backbone().outputProjection(), config.seed());
         Parameter itemTable = Parameter.table(SasRecNetwork.ITEMS, shape.tableRows(), shape.dim());
         JsonNode itemText = itemText(embeddings, features);
 

@@ -12,6 +12,8 @@ import java.util.SplittableRandom;
  * per block: q = LN_attn(x); x = q + MHA(q, x, x); y = LN_ff(x); x = y + dropout(W2 dropout(relu(W1 y)))
  * h = LN_last(x); logit(item) = &lt;h, E[item]&gt;
  * </pre>
+ * With an output projection ({@value TensorLayout#OUTPUT_PROJECTION_WEIGHT} among the parameters,
+ * see {@link #addOutputProjection}) {@code h = W LN_last(x) + b}.
  * Parameters are shared with the other workers; activations and gradients are this worker's.
  */
 public final class SasRecNetwork {
@@ -34,6 +36,10 @@ public final class SasRecNetwork {
     private final Dropout embeddingDropout;
     private final Block[] blocks;
     private final LayerNorm lastNorm;
+    /** The output projection after the last layer norm, or null. */
+    private final Linear outputProjection;
+    /** The last layer norm's output when there is an output projection (its input). */
+    private final float[][] normalizedLast;
     private final RowScratch scratch = new RowScratch();
     private final float[][] hidden;
     private final float[][] gradA;
@@ -151,6 +157,10 @@ public final class SasRecNetwork {
         }
         this.lastNorm = new LayerNorm(parameters, parameters.get(TensorLayout.LAST_NORM_WEIGHT), parameters.get(TensorLayout.LAST_NORM_BIAS),
                 shape.layerNormEps(), capacityRows);
+        this.outputProjection = parameters.contains(TensorLayout.OUTPUT_PROJECTION_WEIGHT)
+                ? new Linear(parameters, parameters.get(TensorLayout.OUTPUT_PROJECTION_WEIGHT), parameters.get(TensorLayout.OUTPUT_PROJECTION_BIAS))
+                : null;
+        this.normalizedLast = outputProjection == null ? null : new float[d][capacityRows];
         this.hidden = new float[d][capacityRows];
         this.gradA = new float[d][capacityRows];
         this.gradB = new float[d][capacityRows];
@@ -193,16 +203,31 @@ public final class SasRecNetwork {
     }
 
     /**
+     * Adds the output projection {@code h = W LN_last(x) + b} ({@code [dim x dim]} and {@code [dim]},
+     * all zero; {@link #initialize} starts it at the identity) to a set that holds a backbone.
+     */
+    public static void addOutputProjection(ParameterSet p, int dim) {
+        p.add(Parameter.matrix(TensorLayout.OUTPUT_PROJECTION_WEIGHT, dim, dim));
+        p.add(Parameter.vector(TensorLayout.OUTPUT_PROJECTION_BIAS, dim));
+    }
+
+    /**
      * Initializes like the PyTorch port: Xavier-normal for every matrix (embeddings included),
      * layer norms at weight 1 and bias 0, attention biases 0, feed-forward biases uniform in
-     * {@code +-1/sqrt(fan_in)}, and the padding row of the item table 0.
+     * {@code +-1/sqrt(fan_in)}, and the padding row of the item table 0. An output projection
+     * starts at the identity and draws nothing, so every other parameter starts as without it.
      */
     public static void initialize(ParameterSet parameters, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         for (Parameter p : parameters.list()) {
             String n = p.name();
             float[][] v = p.value();
-            if (p.shape().length == 2) {
+            if (n.equals(TensorLayout.OUTPUT_PROJECTION_WEIGHT)) {
+                for (int r = 0; r < v.length; r++) {
+                    java.util.Arrays.fill(v[r], 0);
+                    v[r][r] = 1;
+                }
+            } else if (p.shape().length == 2) {
                 double std = Math.sqrt(2.0 / (p.rows() + p.cols()));
                 for (float[] row : v) {
                     for (int c = 0; c < row.length; c++) {
@@ -243,6 +268,33 @@ public final class SasRecNetwork {
             b.w1.snapshotWeight();
             b.w2.snapshotWeight();
         }
+        if (outputProjection != null) {
+            outputProjection.snapshotWeight();
+        }
+    }
+
+    /**
+     * Returns the final hidden state of an empty history (every position padding) under a backbone's
+     * parameters: the last layer norm of a zero vector is its bias, then the output projection when
+     * the parameters hold one. Without a projection this is the bias vector itself: read it, never write it.
+     */
+    public static float[] emptyHistoryHidden(ParameterSet parameters) {
+        float[] bias = parameters.get(TensorLayout.LAST_NORM_BIAS).vectorValue();
+        if (!parameters.contains(TensorLayout.OUTPUT_PROJECTION_WEIGHT)) {
+            return bias;
+        }
+        int d = bias.length;
+        float[][] w = parameters.get(TensorLayout.OUTPUT_PROJECTION_WEIGHT).value();
+        float[] b = parameters.get(TensorLayout.OUTPUT_PROJECTION_BIAS).vectorValue();
+        float[] out = new float[d];
+        for (int i = 0; i < d; i++) {
+            float s = 0;
+            for (int j = 0; j < d; j++) {
+                s += w[i][j] * bias[j];
+            }
+            out[i] = s + b[i];
+        }
+        return out;
     }
 
     /** Returns the shape. */
@@ -313,7 +365,12 @@ public final class SasRecNetwork {
             float[][] out = i + 1 < blocks.length ? blocks[i + 1].input : hidden;
             blocks[i].forward(training, out);
         }
-        lastNorm.forward(hidden, rows, hidden);
+        if (outputProjection == null) {
+            lastNorm.forward(hidden, rows, hidden);
+        } else {
+            lastNorm.forward(hidden, rows, normalizedLast);
+            outputProjection.forward(normalizedLast, rows, hidden);
+        }
     }
 
     /**
@@ -379,6 +436,12 @@ public final class SasRecNetwork {
     public void backwardFromHidden(float[][] dHidden, Gradients grads) {
         int rows = batch.rows;
         float[][] dOut = dHidden == gradA ? gradB : gradA;
+        if (outputProjection != null) {
+            outputProjection.backward(normalizedLast, dHidden, rows, dOut, false, grads, scratch);
+            float[][] t = dHidden;
+            dHidden = dOut;
+            dOut = t;
+        }
         lastNorm.backward(dHidden, rows, dOut, false, grads);
         float[][] dIn = dHidden;
         for (int i = blocks.length - 1; i >= 0; i--) {

@@ -35,6 +35,12 @@ public final class TensorLayout {
     public static final String LAST_NORM_WEIGHT = "last_ln.weight";
     /** The bias of the layer norm after the last block. */
     public static final String LAST_NORM_BIAS = "last_ln.bias";
+    /** The prefix of the optional output projection after the last layer norm ({@code weight [dim x dim]}, {@code bias [dim]}). */
+    public static final String OUTPUT_PROJECTION = "out_proj.";
+    /** The weight of the output projection. */
+    public static final String OUTPUT_PROJECTION_WEIGHT = "out_proj.weight";
+    /** The bias of the output projection. */
+    public static final String OUTPUT_PROJECTION_BIAS = "out_proj.bias";
     /** LLM-EDT's item-ID table {@code [tableRows x width]}. */
     public static final String ITEM_ID_TABLE = "item_id.weight";
     /** The prefix of the item adapter shared by all domains. */

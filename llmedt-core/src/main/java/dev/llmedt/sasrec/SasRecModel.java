@@ -225,7 +225,7 @@ public final class SasRecModel implements Recommender, BlockScorer {
         }
         float[][] users = r.work.users(n);
         // An empty history normalizes, like an all-padding input, to the last layer norm's bias.
-        HistoryWindows.lastHidden(hidden, shape.dim(), r.work.lastRow(), n, parameters.get(TensorLayout.LAST_NORM_BIAS).vectorValue(), users);
+        HistoryWindows.lastHidden(hidden, shape.dim(), r.work.lastRow(), n, SasRecNetwork.emptyHistoryHidden(parameters), users);
         return users;
     }
 

@@ -113,11 +113,23 @@ public final class NextItemTraining {
      * @param idTable the name of the ID table parameter
      */
     public static ParameterSet createParameters(SasRecShape shape, ItemRows rows, String idTable, long seed) {
+        return createParameters(shape, rows, idTable, false, seed);
+    }
+
+    /**
+     * Like {@link #createParameters(SasRecShape, ItemRows, String, long)}, with an output projection
+     * after the backbone when {@code outputProjection} (started at the identity; it draws nothing, so
+     * every other parameter starts as without it).
+     */
+    public static ParameterSet createParameters(SasRecShape shape, ItemRows rows, String idTable, boolean outputProjection, long seed) {
         ParameterSet p = new ParameterSet();
         if (rows.anyId()) {
             p.add(Parameter.table(idTable, shape.tableRows(), shape.dim()));
         }
         SasRecNetwork.addBackbone(p, shape);
+        if (outputProjection) {
+            SasRecNetwork.addOutputProjection(p, shape.dim());
+        }
         if (rows.anyText()) {
             for (String prefix : rows.adapterPrefixes()) {
                 ItemTower.addAdapter(p, prefix, rows.features()[rows.features().length - 1].length, rows.adapterHidden(), shape.dim());

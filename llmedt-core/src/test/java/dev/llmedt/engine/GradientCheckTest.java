@@ -272,11 +272,23 @@ class GradientCheckTest {
         final SasRecShape shape = new SasRecShape(13, 8, 2, 2, 6, (float) 0.2, (float) 1e-6);
         final ParameterSet set = SasRecNetwork.createParameters(shape);
         final RaggedBatch batch = new RaggedBatch(3, 16);
-        final SasRecNetwork network = new SasRecNetwork(shape, set, 3, 16);
+        final SasRecNetwork network;
         int targets;
 
         SmallSasRec(SplittableRandom random) {
+            this(random, false);
+        }
+
+        /** With {@code outputProjection}, the network maps its final states through {@code out_proj} (randomized here). */
+        SmallSasRec(SplittableRandom random, boolean outputProjection) {
+            if (outputProjection) {
+                SasRecNetwork.addOutputProjection(set, shape.dim());
+            }
+            network = new SasRecNetwork(shape, set, 3, 16);
             SasRecNetwork.initialize(set, 3);
+            if (outputProjection) {
+                randomize(set.get(TensorLayout.OUTPUT_PROJECTION_WEIGHT), random, 0.5); // not the identity it starts at
+            }
             for (Parameter p : set.list()) {
                 if (p.shape().length == 1) {
                     randomize(p, random, 0.5); // non-trivial layer norms and biases
@@ -323,6 +335,56 @@ class GradientCheckTest {
             }
             check("SASRec " + p.name(), () -> m.loss(true), p.value(), g.of(p), rows, p.cols());
         }
+    }
+
+    @Test
+    void sasRecNetworkWithAnOutputProjection() {
+        SmallSasRec m = new SmallSasRec(random, true);
+        Gradients g = new Gradients(m.set);
+        for (int s = 0; s < m.batch.sequences; s++) {
+            m.batch.streams[s] = 1000 + s;
+        }
+        m.network.forward(m.batch, true);
+        m.network.backward(m.targets, g);
+        for (Parameter p : m.set.list()) {
+            check("SASRec with output projection " + p.name(), () -> m.loss(true), p.value(), g.of(p), p.rows(), p.cols());
+        }
+    }
+
+    @Test
+    void anOutputProjectionStartsAtTheIdentityAndLeavesEveryOtherStartingValueAsItWas() {
+        SasRecShape shape = new SasRecShape(13, 8, 2, 2, 6, (float) 0.2, (float) 1e-6);
+        ParameterSet plain = SasRecNetwork.createParameters(shape);
+        SasRecNetwork.initialize(plain, 5);
+        ParameterSet projected = SasRecNetwork.createParameters(shape);
+        SasRecNetwork.addOutputProjection(projected, shape.dim());
+        SasRecNetwork.initialize(projected, 5);
+        for (Parameter p : plain.list()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(p.value(), projected.get(p.name()).value(), p.name());
+        }
+        float[][] w = projected.get(TensorLayout.OUTPUT_PROJECTION_WEIGHT).value();
+        for (int i = 0; i < w.length; i++) {
+            for (int j = 0; j < w[i].length; j++) {
+                assertEquals(i == j ? 1f : 0f, w[i][j]);
+            }
+        }
+        // At the identity (bias 0) the network's states are those of the network without it.
+        RaggedBatch batch = new RaggedBatch(1, 4);
+        int row = batch.beginSequence(3, 0, 0);
+        for (int t = 0; t < 3; t++) {
+            batch.input[row + t] = 2 + t;
+            batch.position[row + t] = shape.maxLength() - 3 + t;
+        }
+        SasRecNetwork a = new SasRecNetwork(shape, plain, 1, 4);
+        SasRecNetwork b = new SasRecNetwork(shape, projected, 1, 4);
+        a.forward(batch, false);
+        b.forward(batch, false);
+        for (int f = 0; f < shape.dim(); f++) {
+            for (int r = 0; r < 3; r++) {
+                assertEquals(a.hidden()[f][r], b.hidden()[f][r], 1e-6);
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(SasRecNetwork.emptyHistoryHidden(plain), SasRecNetwork.emptyHistoryHidden(projected));
     }
 
     /** The loss and gradients of the small network as its batch stands, normalised by {@code totalWeight}. */

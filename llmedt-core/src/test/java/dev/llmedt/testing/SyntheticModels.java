@@ -64,6 +64,14 @@ public final class SyntheticModels {
         return model("llm-edt-ungated", () -> trainLlmEdt(config(true, false)));
     }
 
+    /** A fine-tuned LLM-EDT model (ungated) whose final states pass through an output projection. */
+    public static LlmEdtModel llmEdtWithOutputProjection() {
+        return model("llm-edt-output-projection", () -> {
+            DualPhaseConfig c = config(true, false);
+            return trainLlmEdt(c.withBackbone(c.backbone().toBuilder().outputProjection(true).build()));
+        });
+    }
+
     /**
      * A fine-tuned LLM-EDT model whose items are their text embeddings through one item adapter per
      * domain (the llm representation: no ID vectors for items with text).

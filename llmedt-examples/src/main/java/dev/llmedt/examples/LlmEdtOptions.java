@@ -68,6 +68,11 @@ final class LlmEdtOptions {
                     + "without its learned ID vector, in [0, 1) (default 0.4; 0 turns it off).")
     Double idDropout;
 
+    @Option(names = "--output-projection", arity = "1", paramLabel = "true|false",
+            description = "llm-edt: map the final hidden state through a learned linear layer, started at the identity, before "
+                    + "it scores items (default false).")
+    Boolean outputProjection;
+
     @Option(names = "--phase-one", paramLabel = "FILE",
             description = "llm-edt: reuse phase 1 of this model (LLM-EDT, or SASRec for the id representation; trained on the same data, "
                     + "backbone and augmentation) and train phase 2 only.")
@@ -159,6 +164,9 @@ final class LlmEdtOptions {
         }
         if (pca != null) {
             backbone.pcaDimension(pca);
+        }
+        if (outputProjection != null) {
+            backbone.outputProjection(outputProjection);
         }
         if (idDropout != null) {
             backbone.idDropout(idDropout);

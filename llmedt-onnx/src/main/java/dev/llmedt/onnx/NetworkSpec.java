@@ -22,8 +22,8 @@ import java.util.function.Function;
  * @param provenance the model's provenance, for the metadata
  */
 record NetworkSpec(String kind, int dim, int heads, int blocks, int maxLength, float layerNormEps, List<Domain> domains,
-        Domain onlyDomain, boolean domainThreads, float[] domainGates, Function<String, ModelFile.Tensor> tensors, JsonNode config,
-        JsonNode provenance) {
+        Domain onlyDomain, boolean domainThreads, float[] domainGates, boolean outputProjection, Function<String, ModelFile.Tensor> tensors,
+        JsonNode config, JsonNode provenance) {
 
     NetworkSpec {
         domains = List.copyOf(domains);

@@ -161,7 +161,7 @@ public final class OnnxExporter {
     static NetworkSpec specOf(SasRecModel model) {
         SasRecConfig c = model.config();
         return new NetworkSpec("sasrec", c.dim(), c.heads(), c.blocks(), c.maxLength(), (float) c.layerNormEps(), model.domains(),
-                model.trainedDomain().orElse(null), false, null, model::tensor, RecordJson.write(c), model.provenance().json());
+                model.trainedDomain().orElse(null), false, null, false, model::tensor, RecordJson.write(c), model.provenance().json());
     }
 
     static NetworkSpec specOf(LlmEdtModel model) {
@@ -172,7 +172,7 @@ public final class OnnxExporter {
         }
         BackboneConfig b = model.config().backbone();
         return new NetworkSpec("llm-edt", b.dim(), b.heads(), b.blocks(), b.maxLength(), (float) b.layerNormEps(), model.domains(), null,
-                model.fineTuned(), domainGates(model), model::tensor, model.config().toJson(), model.provenance().json());
+                model.fineTuned(), domainGates(model), b.outputProjection(), model::tensor, model.config().toJson(), model.provenance().json());
     }
 
     /** Per domain, the factor of its thread (its gate, or 0 when unused); null when every thread counts fully. */

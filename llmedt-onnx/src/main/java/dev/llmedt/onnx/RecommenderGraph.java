@@ -153,7 +153,7 @@ final class RecommenderGraph {
         String[] global = stream(globalCandidates, weight(TensorLayout.POSITION_EMBEDDING), "global");
         // An empty history normalizes, like an all-padding input, to the last layer norm's bias.
         String user = g.op(WHERE, "global.user", g.op(UNSQUEEZE, "global.any_col", global[1], g.vector(1)), global[0],
-                weight(TensorLayout.LAST_NORM_BIAS));
+                emptyHistoryState());
         if (spec.domainThreads()) {
             user = g.op(ADD, "user", user, domainThread(targetItems));
         }
@@ -242,6 +242,9 @@ final class RecommenderGraph {
             x = block(b, x, mask, label + ".block" + b);
         }
         String h = layerNorm(x, TensorLayout.LAST_NORM, label + ".hidden");
+        if (spec.outputProjection()) {
+            h = linear(h, TensorLayout.OUTPUT_PROJECTION_WEIGHT, TensorLayout.OUTPUT_PROJECTION_BIAS, 0, d, label + ".out_proj");
+        }
         String last = g.op(CAST, label + ".last", attrs("to", (int) FLOAT),
                 g.op(AND, label + ".last_b", read, g.op(EQUAL, label + ".last_e", fromEnd, g.scalar(1L))));
         String state = g.op(SQUEEZE, label + ".state", g.op(MAT_MUL, label + ".state_3d", g.op(UNSQUEEZE, label + ".last_row", last,
@@ -307,6 +310,28 @@ final class RecommenderGraph {
     }
 
     /** A tensor of the model, stored once under its own name. */
+    /**
+     * The state of an empty history: the last layer norm's bias, mapped by the output projection when
+     * the model has one (computed here, in the order of the Java model, as one constant).
+     */
+    private String emptyHistoryState() {
+        if (!spec.outputProjection()) {
+            return weight(TensorLayout.LAST_NORM_BIAS);
+        }
+        float[] bias = spec.tensor(TensorLayout.LAST_NORM_BIAS).data();
+        float[] w = spec.tensor(TensorLayout.OUTPUT_PROJECTION_WEIGHT).data();
+        float[] b = spec.tensor(TensorLayout.OUTPUT_PROJECTION_BIAS).data();
+        float[] out = new float[d];
+        for (int i = 0; i < d; i++) {
+            float s = 0;
+            for (int j = 0; j < d; j++) {
+                s += w[i * d + j] * bias[j];
+            }
+            out[i] = s + b[i];
+        }
+        return g.floats("empty_history_state", new long[] {d}, out);
+    }
+
     private String weight(String name) {
         return weights.computeIfAbsent(name, k -> {
             ModelFile.Tensor t = spec.tensor(name);

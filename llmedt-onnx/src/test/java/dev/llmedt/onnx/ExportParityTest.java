@@ -92,6 +92,13 @@ class ExportParityTest {
     }
 
     @Test
+    void llmEdtWithAnOutputProjection() {
+        LlmEdtModel model = SyntheticModels.llmEdtWithOutputProjection();
+        assertTrue(model.config().backbone().outputProjection());
+        check("llm-edt-output-projection", model, model, SyntheticModels.DATA.domains());
+    }
+
+    @Test
     void llmEdtPhaseOneOnly() {
         check("llm-edt-phase-1", SyntheticModels.llmEdtPhaseOne(), SyntheticModels.llmEdtPhaseOne(), SyntheticModels.DATA.domains());
     }
