@@ -3,25 +3,16 @@ package dev.llmedt.augment;
 import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.check.Require;
 import dev.llmedt.data.CdsrDataset;
-import dev.llmedt.data.DatasetStatistics;
-import dev.llmedt.data.Domain;
-import dev.llmedt.data.History;
 import dev.llmedt.data.ItemCatalog;
-import dev.llmedt.data.UserSequence;
 import dev.llmedt.engine.WorkerPool;
 import dev.llmedt.io.SettingsMap;
 import dev.llmedt.text.ItemEmbeddings;
 import dev.llmedt.text.TextEncoder;
 import dev.llmedt.text.TextGenerator;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The transferable item augmenter of LLM-EDT (METHOD.md section 2): gives users whose history sits
@@ -90,14 +81,13 @@ public final class TransferableItemAugmenter implements Augmenter {
             + "Suggest {count} products from the category \"{target_domain}\" that this customer would also want, such as products "
             + "that go well with the ones above. Answer with a numbered list of product titles, one per line, and nothing else.";
 
-    private static final Logger LOG = LoggerFactory.getLogger(TransferableItemAugmenter.class);
-
-    // This class holds the public surface (settings, builder, entry point) and the order of the
-    // steps; the steps are package-private: ImbalancedUsers (who is augmented, towards which
-    // domains), ItemSpace (vectors, clusters, exact search per target domain), a CandidateSource
-    // (NearestItemCandidates offline, GeneratedCandidates with a generator), UserAugmenter (one
-    // user's filters and sources), InsertionPlanner (cap and placement) and AugmentationCounts
-    // (the counters, one per worker, merged into the report).
+    // This class holds the public surface (settings, builder, entry point); the steps are
+    // package-private: AugmentationRun (the order of the steps, the workers, the cap per bridge
+    // item and the report), ImbalancedUsers (who is augmented, towards which domains), ItemSpace
+    // (vectors, clusters, exact search per target domain), a CandidateSource (NearestItemCandidates
+    // offline, BehaviourBridges, GeneratedCandidates with a generator), UserAugmenter (one user's
+    // filters and sources), InsertionPlanner (cap and placement) and AugmentationCounts (the
+    // counters, one per worker, merged into the report).
 
     private final Settings settings;
     private final int threads;
@@ -502,138 +492,8 @@ public final class TransferableItemAugmenter implements Augmenter {
         checkEmbeddings(data.items(), embeddings, "dataset " + data.name());
         long start = System.nanoTime();
         try (WorkerPool pool = new WorkerPool(threads)) {
-            return run(data, embeddings, progress, pool, start);
+            return new AugmentationRun(settings, generation()).run(data, embeddings, progress, pool, start);
         }
-    }
-
-    /** Who, the item side, the candidates, then every chosen user in parallel; the counts merged in worker order. */
-    private AugmentedData run(CdsrDataset data, ItemEmbeddings embeddings, ProgressListener progress, WorkerPool pool, long start) {
-        ItemCatalog catalog = data.items();
-        int domains = catalog.domains().size();
-        List<UserSequence> train = data.train();
-        ImbalancedUsers users = ImbalancedUsers.find(data, settings.minorShareThreshold(), settings.maxUsers(), settings.seed());
-        BridgeScoring scoring = settings.bridges();
-        boolean csls = generator == null && scoring != BridgeScoring.TEXT;
-        ItemSpace items = ItemSpace.build(catalog, embeddings, users.sourceDomains(domains), users.targetDomains(domains), settings.clusters(),
-                settings.kMeansIterations(), settings.seed(), csls, pool, progress);
-        AugmentationCounts counts = new AugmentationCounts();
-        CandidateSource candidates = generator == null
-                ? offlineCandidates(train, users, catalog, items, pool, progress)
-                : GeneratedCandidates.generate(new GeneratedCandidates.Generation(generator, encoder, generatorConcurrency, prompt,
-                        settings.maxInsertionsPerUser(), settings.promptItems()), train, users, catalog, items, pool, progress, u -> counts);
-        InsertionPlanner planner = new InsertionPlanner(settings.insertion(), settings.maxInsertionsPerUser(),
-                settings.insertedItemsAreTargets(), (float) settings.insertedTargetWeight(), settings.seed());
-        UserAugmenter userAugmenter = new UserAugmenter(catalog, items, candidates, planner, (float) settings.similarityThreshold());
-
-        // Each chosen user's candidates, filters, cap and placement; a contiguous part of the users per worker.
-        // With a cap per bridge item, the workers stop before the caps, which are then applied in training order.
-        int perItem = settings.maxInsertionsPerBridgeItem();
-        boolean itemCap = perItem < Integer.MAX_VALUE;
-        List<List<InsertionPlanner.Bridge>> bridges = itemCap ? new ArrayList<>(java.util.Collections.nCopies(train.size(), null)) : null;
-        InsertionPlanner.Placed[] results = new InsertionPlanner.Placed[train.size()];
-        AugmentationCounts[] workerCounts = new AugmentationCounts[pool.size()];
-        List<Integer> selected = users.selected();
-        AtomicLong done = new AtomicLong();
-        int total = selected.size();
-        progress.progress("augment users", 0, total);
-        pool.run(w -> {
-            AugmentationCounts mine = new AugmentationCounts();
-            workerCounts[w] = mine;
-            int from = (int) pool.partStart(total, w);
-            int to = (int) pool.partStart(total, w + 1);
-            for (int k = from; k < to; k++) {
-                int u = selected.get(k);
-                if (itemCap) {
-                    bridges.set(u, userAugmenter.bridges(u, train.get(u), users.plan(u), mine));
-                } else {
-                    results[u] = userAugmenter.augment(u, train.get(u), users.plan(u), mine);
-                }
-                long d = done.incrementAndGet();
-                if (d % 1024 == 0) {
-                    progress.progress("augment users", d, total);
-                }
-            }
-        });
-        progress.progress("augment users", total, total);
-        for (AugmentationCounts c : workerCounts) {
-            counts.merge(c);
-        }
-        if (itemCap) {
-            int[] used = new int[catalog.size()];
-            for (int u : selected) {
-                List<InsertionPlanner.Bridge> open = new ArrayList<>();
-                for (InsertionPlanner.Bridge b : bridges.get(u)) {
-                    if (used[b.item()] < perItem) {
-                        open.add(b);
-                    }
-                }
-                counts.beyondInsertionCap(bridges.get(u).size() - open.size());
-                results[u] = userAugmenter.place(u, train.get(u), open, counts);
-                for (Insertion in : results[u].insertions()) {
-                    used[in.insertedItem()]++;
-                }
-            }
-        }
-
-        List<AugmentedSequence> sequences = new ArrayList<>(train.size());
-        List<Insertion> insertions = new ArrayList<>();
-        for (int u = 0; u < train.size(); u++) {
-            InsertionPlanner.Placed r = results[u] != null ? results[u] : planner.unchanged(train.get(u));
-            sequences.add(r.sequence());
-            insertions.addAll(r.insertions());
-        }
-        // Summed in training order, whatever the number of workers.
-        double similaritySum = 0;
-        double matchSum = 0;
-        for (Insertion in : insertions) {
-            similaritySum += in.similarity();
-            matchSum += in.matchSimilarity();
-        }
-        List<History> before = new ArrayList<>(train.size());
-        for (UserSequence s : train) {
-            before.add(s.items());
-        }
-        List<History> after = new ArrayList<>(sequences.size());
-        for (AugmentedSequence s : sequences) {
-            after.add(s.items());
-        }
-        int n = insertions.size();
-        AugmentationReport report = counts.report(train.size(), users.imbalanced(), users.skippedByCap(),
-                n == 0 ? Double.NaN : similaritySum / n, n == 0 || generator == null ? Double.NaN : matchSum / n, items.clusterCounts(),
-                interactions(catalog, before), interactions(catalog, after), DatasetStatistics.majorityShareHistogram(catalog, before),
-                DatasetStatistics.majorityShareHistogram(catalog, after));
-        LOG.info("augmented {} of {} imbalanced users of {} with {} items (mean cosine {}; {} candidates, {} below tau {}, {} beyond "
-                + "the cap) in {} s", report.usersAugmented(), report.imbalancedUsers(), data.name(), n,
-                String.format(Locale.ROOT, "%.4f", report.meanSimilarity()), report.candidates(), report.droppedBelowThreshold(),
-                settings.similarityThreshold(), report.droppedByInsertionCap(),
-                String.format(Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e9));
-        Map<String, Object> described = new LinkedHashMap<>(settings.toMap());
-        described.put("generator", generator == null ? null : generator.modelId());
-        return new AugmentedData(sequences, insertions, report, settings.insertion(), generator != null,
-                settings.insertedItemsAreTargets(), settings.insertedTargetWeight(), described);
-    }
-
-    /** The offline candidates of the bridge scoring: by cosine, by CSLS, or from behaviour falling back to CSLS. */
-    private CandidateSource offlineCandidates(List<UserSequence> train, ImbalancedUsers users, ItemCatalog catalog, ItemSpace items,
-            WorkerPool pool, ProgressListener progress) {
-        BridgeScoring scoring = settings.bridges();
-        NearestItemCandidates nearest = NearestItemCandidates.search(train, users, catalog, items, scoring != BridgeScoring.TEXT, pool,
-                progress);
-        return scoring == BridgeScoring.BEHAVIOUR ? BehaviourBridges.count(train, catalog, items, nearest) : nearest;
-    }
-
-    private static Map<String, Long> interactions(ItemCatalog catalog, List<History> sequences) {
-        long[] counts = new long[catalog.domains().size()];
-        for (History h : sequences) {
-            for (int i = 0; i < h.length(); i++) {
-                counts[catalog.item(h.item(i)).domain()]++;
-            }
-        }
-        Map<String, Long> m = new LinkedHashMap<>();
-        for (Domain d : catalog.domains()) {
-            m.put(d.name(), counts[d.index()]);
-        }
-        return m;
     }
 
     @Override

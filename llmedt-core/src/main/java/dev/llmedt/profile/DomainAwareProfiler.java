@@ -4,23 +4,14 @@ import dev.llmedt.check.Require;
 import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.data.History;
 import dev.llmedt.data.ItemCatalog;
-import dev.llmedt.engine.WorkerPool;
 import dev.llmedt.io.SettingsMap;
 import dev.llmedt.text.ItemEmbeddings;
 import dev.llmedt.text.TextGenerator;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The domain-aware profiler of LLM-EDT (METHOD.md section 4): describes each user by the
@@ -105,9 +96,6 @@ public final class DomainAwareProfiler implements Profiler {
             + "of the user's items in that category:\n{domains}\n\n"
             + "Write the user's profile: a short paragraph (at most five sentences) on what they like across categories, giving "
             + "each category the weight of its share. Answer with the profile only.";
-
-    private static final Logger LOG = LoggerFactory.getLogger(DomainAwareProfiler.class);
-    private static final int USERS_PER_CHUNK = 256;
 
     private final Settings settings;
     private final int threads;
@@ -238,7 +226,8 @@ public final class DomainAwareProfiler implements Profiler {
         /** Records that an option is set; the first time only. */
         private void once(String option, Object current) {
             if (setBy.containsKey(option)) {
-                throw new IllegalStateException(option + " was already set to " + shorten(String.valueOf(current)) + setBy.get(option));
+                throw new IllegalStateException(option + " was already set to " + ProfileInputs.shorten(String.valueOf(current))
+                        + setBy.get(option));
             }
             setBy.put(option, "");
         }
@@ -443,19 +432,8 @@ public final class DomainAwareProfiler implements Profiler {
         Objects.requireNonNull(visible, "visible");
         Objects.requireNonNull(progress, "progress");
         embeddings.requireCatalog(catalog, "the catalog");
-        checkHistories(catalog, visible);
-        // Vectors of the items the histories use only; null for items without text.
-        float[][] vectors = new float[catalog.size()][];
-        boolean[] used = new boolean[catalog.size()];
-        for (History h : visible) {
-            for (int p = 0; p < h.length(); p++) {
-                int item = h.item(p);
-                if (!used[item]) {
-                    used[item] = true;
-                    vectors[item] = embeddings.hasText(item) ? embeddings.vector(item) : null;
-                }
-            }
-        }
+        ProfileInputs.checkHistories(catalog, visible);
+        float[][] vectors = ProfileInputs.usedVectors(catalog, embeddings, visible);
         return profile(catalog, vectors, embeddings.dimension(), embeddings.modelId(), visible, progress);
     }
 
@@ -468,125 +446,20 @@ public final class DomainAwareProfiler implements Profiler {
     UserProfiles profile(ItemCatalog catalog, float[][] vectors, int dimension, String embeddingsModel, List<History> visible,
             ProgressListener progress) {
         long start = System.nanoTime();
-        checkHistories(catalog, visible);
-        checkVectors(catalog, vectors, dimension, visible);
-        int n = visible.size();
+        ProfileInputs.checkHistories(catalog, visible);
+        ProfileInputs.checkVectors(catalog, vectors, dimension, visible);
+        return new ProfilingRun(settings, threads, generator, generatorConcurrency, prompts).run(catalog, titleTerms(catalog), vectors,
+                dimension, embeddingsModel, visible, progress, start);
+    }
+
+    /** Returns the title terms of the catalog, reused while callers pass the same catalog instance. */
+    private TitleTerms titleTerms(ItemCatalog catalog) {
         TitleTermsOf cached = lastTerms;
         if (cached == null || cached.catalog() != catalog) {
             cached = new TitleTermsOf(catalog, TitleTerms.of(catalog));
             lastTerms = cached;
         }
-        TitleTerms titleTerms = cached.terms();
-        List<String> domainNames = ExtractiveProfile.domainNames(catalog);
-        UserClusters[] clustered = new UserClusters[n];
-        String[] texts = new String[n];
-        AtomicInteger next = new AtomicInteger();
-        AtomicLong done = new AtomicLong();
-        progress.progress("profile users", 0, n);
-        try (WorkerPool pool = new WorkerPool(Math.max(1, Math.min(threads, (n + USERS_PER_CHUNK - 1) / USERS_PER_CHUNK)))) {
-            pool.run(w -> {
-                // Users run in parallel; within a user, k-means runs on the worker's own thread.
-                try (WorkerPool own = new WorkerPool(1)) {
-                    for (int from = next.getAndAdd(USERS_PER_CHUNK); from < n; from = next.getAndAdd(USERS_PER_CHUNK)) {
-                        int to = Math.min(n, from + USERS_PER_CHUNK);
-                        for (int u = from; u < to; u++) {
-                            clustered[u] = UserClusters.of(visible.get(u), catalog, vectors, dimension, settings, own);
-                            texts[u] = ExtractiveProfile.render(clustered[u], domainNames, titleTerms, settings.termsPerCluster(),
-                                    settings.maxProfileChars());
-                        }
-                        progress.progress("profile users", done.addAndGet(to - from), n);
-                    }
-                }
-            });
-        }
-        SummarizeReformAnalyze.Outcome generated = new SummarizeReformAnalyze.Outcome(0, 0, 0, 0);
-        if (generator != null) {
-            generated = new SummarizeReformAnalyze(generator, prompts, catalog, generatorConcurrency, settings.maxProfileChars(), progress)
-                    .run(clustered, texts);
-        }
-        long without = 0;
-        long clusters = 0;
-        for (int u = 0; u < n; u++) {
-            if (texts[u].isEmpty()) {
-                without++;
-            }
-            clusters += clustered[u].clusters().size();
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        ProfileReport report = new ProfileReport(n, n - without, without, clusters, generated.calls(), generated.failures(),
-                generated.garbage(), generated.fallbacks(), seconds);
-        LOG.info("profiled {} users ({} without items, {} clusters) {} in {} s ({} users/s){}", n, without, clusters,
-                generator == null ? "offline" : "with generator " + generator.modelId(), String.format(Locale.ROOT, "%.2f", seconds),
-                String.format(Locale.ROOT, "%.0f", n / Math.max(seconds, 1e-9)), generator == null ? ""
-                        : "; " + generated.calls() + " calls, " + generated.failures() + " failed, " + generated.garbage()
-                                + " unusable answers, " + generated.fallbacks() + " users fell back to the extractive profile");
-        return UserProfiles.of(Arrays.asList(texts), report, provenance(embeddingsModel));
-    }
-
-    private Map<String, Object> provenance(String embeddingsModel) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("profiler", "DomainAwareProfiler");
-        m.put("mode", generator == null ? "offline" : "generator");
-        m.put("settings", Collections.unmodifiableMap(settings.toMap()));
-        m.put("generator_model", generator == null ? null : generator.modelId());
-        m.put("item_embeddings_model", embeddingsModel);
-        m.put("prompt_sha256", Collections.unmodifiableMap(prompts.sha256()));
-        return m;
-    }
-
-    private static void checkHistories(ItemCatalog catalog, List<History> visible) {
-        for (int u = 0; u < visible.size(); u++) {
-            History h = visible.get(u);
-            if (h == null) {
-                throw new IllegalArgumentException("the history of user " + u + " is null; pass History.empty() for a user without items");
-            }
-            for (int p = 0; p < h.length(); p++) {
-                if (!catalog.isItem(h.item(p))) {
-                    throw new IllegalArgumentException("user " + u + " has item " + h.item(p) + " at position " + p
-                            + ", which is not in the catalog; item ids are 0.." + (catalog.size() - 1));
-                }
-            }
-        }
-    }
-
-    private static void checkVectors(ItemCatalog catalog, float[][] vectors, int dimension, List<History> visible) {
-        if (vectors.length != catalog.size()) {
-            throw new IllegalArgumentException(vectors.length + " item vectors for a catalog of " + catalog.size() + " items");
-        }
-        boolean[] checked = new boolean[vectors.length];
-        List<Integer> bad = new ArrayList<>();
-        for (History h : visible) {
-            for (int p = 0; p < h.length(); p++) {
-                int item = h.item(p);
-                if (checked[item]) {
-                    continue;
-                }
-                checked[item] = true;
-                float[] v = vectors[item];
-                if (v == null) {
-                    continue;
-                }
-                if (v.length != dimension) {
-                    throw new IllegalArgumentException("the vector of item " + item + " has length " + v.length + ", expected " + dimension);
-                }
-                for (float x : v) {
-                    if (!Float.isFinite(x)) {
-                        bad.add(item);
-                        break;
-                    }
-                }
-            }
-        }
-        if (!bad.isEmpty()) {
-            String title = catalog.item(bad.get(0)).title();
-            throw new IllegalArgumentException("the embedding of item " + bad.get(0) + (title.isEmpty() ? "" : " ('" + shorten(title)
-                    + "')") + " holds NaN or infinite values" + (bad.size() > 1 ? " (and " + (bad.size() - 1) + " more items)" : "")
-                    + "; re-encode the items");
-        }
-    }
-
-    private static String shorten(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+        return cached.terms();
     }
 
     @Override
