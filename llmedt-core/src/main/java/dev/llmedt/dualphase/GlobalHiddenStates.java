@@ -75,7 +75,6 @@ final class GlobalHiddenStates {
         }
         long startTime = System.nanoTime();
         pool.run(w -> {
-            int[][] windows = new int[batch][];
             for (int c = w; c < chunks; c += workers) {
                 RaggedBatch b = batches[w];
                 b.clear();

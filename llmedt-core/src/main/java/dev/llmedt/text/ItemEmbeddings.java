@@ -251,16 +251,25 @@ public final class ItemEmbeddings {
                     + " items (domains " + catalog.domainNames() + "): they were made for another dataset; encode the items of this one");
         }
         if (!catalogFingerprint.isEmpty() && !catalogFingerprint.equals(catalog.fingerprint())) {
-            String names = !domainNames.isEmpty() && !domainNames.equals(catalog.domainNames())
-                    ? "; they were encoded with domains named " + domainNames + " and " + what + " names its domains "
-                            + catalog.domainNames() + ", which the fingerprint covers: name the domains alike when encoding and "
-                            + "training (the CLI's --domain-names " + String.join(",", catalog.domainNames()) + ")"
-                    : domainNames.isEmpty() ? "; if only the domain names differ (the fingerprint covers them), encode with the same "
-                            + "domain names, " + catalog.domainNames() + " (the CLI's --domain-names)" : "";
             throw new IllegalArgumentException("the item embeddings were made for an item catalogue with fingerprint " + catalogFingerprint
                     + ", but " + what + " has fingerprint " + catalog.fingerprint() + " (the same " + rows + " rows: other items, or the "
-                    + "same ones in another order or with other texts); encode the items of this dataset" + names);
+                    + "same ones in another order or with other texts); encode the items of this dataset" + domainNamesHint(catalog, what));
         }
+    }
+
+    /** What the refusal adds about domain names, which the fingerprint covers: "" when they are known to agree. */
+    private String domainNamesHint(ItemCatalog catalog, String what) {
+        List<String> theirs = catalog.domainNames();
+        if (domainNames.isEmpty()) {
+            return "; if only the domain names differ (the fingerprint covers them), encode with the same domain names, " + theirs
+                    + " (the CLI's --domain-names)";
+        }
+        if (domainNames.equals(theirs)) {
+            return "";
+        }
+        return "; they were encoded with domains named " + domainNames + " and " + what + " names its domains " + theirs
+                + ", which the fingerprint covers: name the domains alike when encoding and training (the CLI's --domain-names "
+                + String.join(",", theirs) + ")";
     }
 
     /** Returns the number of items without text (zero rows). */

@@ -307,6 +307,17 @@ class GradientCheckTest {
             }
         }
 
+        /** The gradients of the loss with dropout on, the random streams reset as {@link #loss} resets them. */
+        Gradients gradients() {
+            Gradients g = new Gradients(set);
+            for (int s = 0; s < batch.sequences; s++) {
+                batch.streams[s] = 1000 + s;
+            }
+            network.forward(batch, true);
+            network.backward(targets, g);
+            return g;
+        }
+
         double loss(boolean training) {
             for (int s = 0; s < batch.sequences; s++) {
                 batch.streams[s] = 1000 + s;
@@ -319,12 +330,7 @@ class GradientCheckTest {
     @Test
     void wholeSasRecNetworkWithDropout() {
         SmallSasRec m = new SmallSasRec(random);
-        Gradients g = new Gradients(m.set);
-        for (int s = 0; s < m.batch.sequences; s++) {
-            m.batch.streams[s] = 1000 + s;
-        }
-        m.network.forward(m.batch, true);
-        m.network.backward(m.targets, g);
+        Gradients g = m.gradients();
         for (Parameter p : m.set.list()) {
             int rows = p.rows();
             if (p.name().equals("item_emb.weight")) {
@@ -340,12 +346,7 @@ class GradientCheckTest {
     @Test
     void sasRecNetworkWithAnOutputProjection() {
         SmallSasRec m = new SmallSasRec(random, true);
-        Gradients g = new Gradients(m.set);
-        for (int s = 0; s < m.batch.sequences; s++) {
-            m.batch.streams[s] = 1000 + s;
-        }
-        m.network.forward(m.batch, true);
-        m.network.backward(m.targets, g);
+        Gradients g = m.gradients();
         for (Parameter p : m.set.list()) {
             check("SASRec with output projection " + p.name(), () -> m.loss(true), p.value(), g.of(p), p.rows(), p.cols());
         }

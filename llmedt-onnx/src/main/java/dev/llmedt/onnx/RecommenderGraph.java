@@ -309,29 +309,18 @@ final class RecommenderGraph {
                 weight(prefix + TensorLayout.BIAS));
     }
 
-    /** A tensor of the model, stored once under its own name. */
     /**
-     * The state of an empty history: the last layer norm's bias, mapped by the output projection when
-     * the model has one (computed here, in the order of the Java model, as one constant).
+     * The state of an empty history: the last layer norm's bias (the norm of an all-padding input),
+     * mapped by the output projection when the model has one, as every other state is.
      */
     private String emptyHistoryState() {
-        if (!spec.outputProjection()) {
-            return weight(TensorLayout.LAST_NORM_BIAS);
-        }
-        float[] bias = spec.tensor(TensorLayout.LAST_NORM_BIAS).data();
-        float[] w = spec.tensor(TensorLayout.OUTPUT_PROJECTION_WEIGHT).data();
-        float[] b = spec.tensor(TensorLayout.OUTPUT_PROJECTION_BIAS).data();
-        float[] out = new float[d];
-        for (int i = 0; i < d; i++) {
-            float s = 0;
-            for (int j = 0; j < d; j++) {
-                s += w[i * d + j] * bias[j];
-            }
-            out[i] = s + b[i];
-        }
-        return g.floats("empty_history_state", new long[] {d}, out);
+        String bias = weight(TensorLayout.LAST_NORM_BIAS);
+        return spec.outputProjection()
+                ? linear(bias, TensorLayout.OUTPUT_PROJECTION_WEIGHT, TensorLayout.OUTPUT_PROJECTION_BIAS, 0, d, "empty_history.out_proj")
+                : bias;
     }
 
+    /** A tensor of the model, stored once under its own name. */
     private String weight(String name) {
         return weights.computeIfAbsent(name, k -> {
             ModelFile.Tensor t = spec.tensor(name);
