@@ -154,4 +154,21 @@ class LlmEdtPipelineTest {
                 .itemEmbeddings(embeddings).profiler(DomainAwareProfiler.builder().build()).fit(DATA));
         assertTrue(noEncoder.getMessage().contains("no encoder"), noEncoder.getMessage());
     }
+
+    /**
+     * The run's seed and threads go to the augmenter's and profiler's builders first, and the
+     * settings lambda may set them again (LlmEdt.Builder#augmenter, #profiler): the lambda's values
+     * are the ones used.
+     */
+    @Test
+    void settingsLambdasMayOverrideTheRunsSeedAndThreads() throws Exception {
+        ItemEmbeddings embeddings = ItemEmbeddings.encode(DATA.items(), new HashingEncoder(32, "encoder-a"), ItemTextTemplate.titles(),
+                dev.llmedt.progress.ProgressListener.none());
+        LlmEdt.Result result = LlmEdt.builder().config(config()).itemEmbeddings(embeddings).encoder(new HashingEncoder(32, "encoder-a"))
+                .augmenter(a -> a.seed(5).threads(1)).profiler(p -> p.seed(6).threads(1).clusters(3)).fitWithDetails(DATA);
+        assertEquals(5L, ((Number) result.augmented().settings().get("seed")).longValue(), result.augmented().settings()::toString);
+        java.util.Map<?, ?> profilerSettings = (java.util.Map<?, ?>) result.profiles().provenance().get("settings");
+        assertEquals(6L, ((Number) profilerSettings.get("seed")).longValue(), profilerSettings::toString);
+        assertEquals(3, ((Number) profilerSettings.get("clusters")).intValue(), profilerSettings::toString);
+    }
 }

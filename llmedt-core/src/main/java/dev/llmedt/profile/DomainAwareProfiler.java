@@ -7,7 +7,6 @@ import dev.llmedt.data.ItemCatalog;
 import dev.llmedt.io.SettingsMap;
 import dev.llmedt.text.ItemEmbeddings;
 import dev.llmedt.text.TextGenerator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -199,9 +198,10 @@ public final class DomainAwareProfiler implements Profiler {
 
     /**
      * Builds a {@link DomainAwareProfiler}. Each setter checks its argument at once and names it,
-     * the value and the allowed range in its exception. Each option may be set once
-     * ({@link #settings} sets all the options of {@link Settings}); setting one again is an
-     * {@link IllegalStateException}.
+     * the value and the allowed range in its exception. Setting an option again replaces it (so
+     * {@link dev.llmedt.LlmEdt.Builder#profiler(java.util.function.Consumer)} can set the run's seed
+     * and threads first and let your settings override them); {@link #settings} sets every option of
+     * {@link Settings}.
      */
     public static final class Builder {
 
@@ -217,30 +217,19 @@ public final class DomainAwareProfiler implements Profiler {
         private int threads = Runtime.getRuntime().availableProcessors();
         private TextGenerator generator;
         private int generatorConcurrency = 4;
-        /** The options set so far, each with how it was set ("" or " by settings(...)"). */
-        private final Map<String, String> setBy = new HashMap<>();
+        private boolean concurrencySet;
 
         private Builder() {
         }
 
-        /** Records that an option is set; the first time only. */
-        private void once(String option, Object current) {
-            if (setBy.containsKey(option)) {
-                throw new IllegalStateException(option + " was already set to " + ProfileInputs.shorten(String.valueOf(current))
-                        + setBy.get(option));
-            }
-            setBy.put(option, "");
-        }
 
         /**
          * Sets the most clusters per user (default 10, as in the paper; fewer when the user has
          * fewer items with text).
          *
          * @throws IllegalArgumentException unless 1 to 1000
-         * @throws IllegalStateException when already set
          */
         public Builder clusters(int k) {
-            once("clusters", clusters);
             this.clusters = Require.inRange("clusters", k, 1, 1000);
             return this;
         }
@@ -249,10 +238,8 @@ public final class DomainAwareProfiler implements Profiler {
          * Sets the most items kept per cluster, the most recent ones (default 15, as in the paper).
          *
          * @throws IllegalArgumentException unless 1 to 100,000
-         * @throws IllegalStateException when already set
          */
         public Builder itemsPerCluster(int items) {
-            once("itemsPerCluster", itemsPerCluster);
             this.itemsPerCluster = Require.inRange("itemsPerCluster", items, 1, 100_000);
             return this;
         }
@@ -261,10 +248,8 @@ public final class DomainAwareProfiler implements Profiler {
          * Sets the most title terms per cluster in the extractive profile (default 5).
          *
          * @throws IllegalArgumentException unless 1 to 100
-         * @throws IllegalStateException when already set
          */
         public Builder termsPerCluster(int terms) {
-            once("termsPerCluster", termsPerCluster);
             this.termsPerCluster = Require.inRange("termsPerCluster", terms, 1, 100);
             return this;
         }
@@ -274,10 +259,8 @@ public final class DomainAwareProfiler implements Profiler {
          * (default 1000); longer texts are cut and end with {@code "..."}.
          *
          * @throws IllegalArgumentException unless 20 to 1,000,000
-         * @throws IllegalStateException when already set
          */
         public Builder maxProfileChars(int chars) {
-            once("maxProfileChars", maxProfileChars);
             this.maxProfileChars = Require.inRange("maxProfileChars", chars, 20, 1_000_000);
             return this;
         }
@@ -286,10 +269,8 @@ public final class DomainAwareProfiler implements Profiler {
          * Sets the seed of k-means (default 42); each user's k-means is seeded by it and the user's
          * history.
          *
-         * @throws IllegalStateException when already set
          */
         public Builder seed(long seed) {
-            once("seed", this.seed);
             this.seed = seed;
             return this;
         }
@@ -298,10 +279,8 @@ public final class DomainAwareProfiler implements Profiler {
          * Sets the most k-means assignment passes per user (default 20).
          *
          * @throws IllegalArgumentException unless 1 to 1000
-         * @throws IllegalStateException when already set
          */
         public Builder kMeansIterations(int iterations) {
-            once("kMeansIterations", kMeansIterations);
             this.kMeansIterations = Require.inRange("kMeansIterations", iterations, 1, 1000);
             return this;
         }
@@ -310,10 +289,8 @@ public final class DomainAwareProfiler implements Profiler {
          * Sets the Summarize prompt (default {@link DomainAwareProfiler#DEFAULT_SUMMARIZE_TEMPLATE}).
          *
          * @throws IllegalArgumentException when {@code {items}} is missing
-         * @throws IllegalStateException when already set
          */
         public Builder summarizeTemplate(String template) {
-            once("summarizeTemplate", summarizeTemplate);
             this.summarizeTemplate = ProfilePrompts.checkSummarize(template);
             return this;
         }
@@ -322,10 +299,8 @@ public final class DomainAwareProfiler implements Profiler {
          * Sets the Reform prompt (default {@link DomainAwareProfiler#DEFAULT_REFORM_TEMPLATE}).
          *
          * @throws IllegalArgumentException when {@code {summaries}} or {@code {ratio}} is missing
-         * @throws IllegalStateException when already set
          */
         public Builder reformTemplate(String template) {
-            once("reformTemplate", reformTemplate);
             this.reformTemplate = ProfilePrompts.checkReform(template);
             return this;
         }
@@ -334,10 +309,8 @@ public final class DomainAwareProfiler implements Profiler {
          * Sets the Analyze prompt (default {@link DomainAwareProfiler#DEFAULT_ANALYZE_TEMPLATE}).
          *
          * @throws IllegalArgumentException when {@code {domains}} is missing
-         * @throws IllegalStateException when already set
          */
         public Builder analyzeTemplate(String template) {
-            once("analyzeTemplate", analyzeTemplate);
             this.analyzeTemplate = ProfilePrompts.checkAnalyze(template);
             return this;
         }
@@ -347,10 +320,8 @@ public final class DomainAwareProfiler implements Profiler {
          * profiles do not depend on it.
          *
          * @throws IllegalArgumentException unless 1 to 256
-         * @throws IllegalStateException when already set
          */
         public Builder threads(int threads) {
-            once("threads", this.threads);
             this.threads = Require.inRange("threads", threads, 1, 256);
             return this;
         }
@@ -360,10 +331,8 @@ public final class DomainAwareProfiler implements Profiler {
          *
          * @param generator any text generator, e.g. {@code OpenAiCompatible.chat(...)}; wrap it with
          *     {@code TextCache.open(dir).cached(generator)} to reuse answers across runs
-         * @throws IllegalStateException when already set
          */
         public Builder generator(TextGenerator generator) {
-            once("generator", this.generator);
             this.generator = Objects.requireNonNull(generator, "generator");
             return this;
         }
@@ -372,33 +341,19 @@ public final class DomainAwareProfiler implements Profiler {
          * Sets how many prompts are sent to the generator at once (default 4). Needs a generator.
          *
          * @throws IllegalArgumentException unless 1 to 256
-         * @throws IllegalStateException when already set
          */
         public Builder generatorConcurrency(int prompts) {
-            once("generatorConcurrency", generatorConcurrency);
             this.generatorConcurrency = Require.inRange("generatorConcurrency", prompts, 1, 256);
+            concurrencySet = true;
             return this;
         }
 
         /**
-         * Takes every option of {@code settings} (for example read with {@link Settings#fromMap}).
-         *
-         * @throws IllegalStateException when one of them is already set
+         * Takes every option of {@code settings} (for example read with {@link Settings#fromMap}),
+         * replacing those set before.
          */
         public Builder settings(Settings settings) {
             Objects.requireNonNull(settings, "settings");
-            Map<String, Object> options = new LinkedHashMap<>();
-            options.put("clusters", clusters);
-            options.put("itemsPerCluster", itemsPerCluster);
-            options.put("termsPerCluster", termsPerCluster);
-            options.put("maxProfileChars", maxProfileChars);
-            options.put("seed", seed);
-            options.put("kMeansIterations", kMeansIterations);
-            options.put("summarizeTemplate", summarizeTemplate);
-            options.put("reformTemplate", reformTemplate);
-            options.put("analyzeTemplate", analyzeTemplate);
-            options.forEach(this::once);
-            options.keySet().forEach(option -> setBy.put(option, " by settings(...)"));
             this.clusters = settings.clusters();
             this.itemsPerCluster = settings.itemsPerCluster();
             this.termsPerCluster = settings.termsPerCluster();
@@ -417,7 +372,7 @@ public final class DomainAwareProfiler implements Profiler {
          * @throws IllegalStateException when the generator's concurrency is set without a generator
          */
         public DomainAwareProfiler build() {
-            if (generator == null && setBy.containsKey("generatorConcurrency")) {
+            if (generator == null && concurrencySet) {
                 throw new IllegalStateException("generatorConcurrency is set to " + generatorConcurrency
                         + " but there is no generator; set generator(...) or leave generatorConcurrency out");
             }
@@ -432,9 +387,10 @@ public final class DomainAwareProfiler implements Profiler {
         Objects.requireNonNull(visible, "visible");
         Objects.requireNonNull(progress, "progress");
         embeddings.requireCatalog(catalog, "the catalog");
+        long start = System.nanoTime();
         ProfileInputs.checkHistories(catalog, visible);
         float[][] vectors = ProfileInputs.usedVectors(catalog, embeddings, visible);
-        return profile(catalog, vectors, embeddings.dimension(), embeddings.modelId(), visible, progress);
+        return run(catalog, vectors, embeddings.dimension(), embeddings.modelId(), visible, progress, start);
     }
 
     /**
@@ -447,6 +403,12 @@ public final class DomainAwareProfiler implements Profiler {
             ProgressListener progress) {
         long start = System.nanoTime();
         ProfileInputs.checkHistories(catalog, visible);
+        return run(catalog, vectors, dimension, embeddingsModel, visible, progress, start);
+    }
+
+    /** Checks the used vectors and profiles; the histories are checked already (they index the vectors). */
+    private UserProfiles run(ItemCatalog catalog, float[][] vectors, int dimension, String embeddingsModel, List<History> visible,
+            ProgressListener progress, long start) {
         ProfileInputs.checkVectors(catalog, vectors, dimension, visible);
         return new ProfilingRun(settings, threads, generator, generatorConcurrency, prompts).run(catalog, titleTerms(catalog), vectors,
                 dimension, embeddingsModel, visible, progress, start);

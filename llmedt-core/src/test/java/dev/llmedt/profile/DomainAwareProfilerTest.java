@@ -270,14 +270,12 @@ class DomainAwareProfilerTest {
                 "analyzeTemplate", "{domains}");
         assertThrows(NullPointerException.class, () -> DomainAwareProfiler.builder().generator(null));
 
-        assertMessage(assertThrows(IllegalStateException.class, () -> DomainAwareProfiler.builder().clusters(4).clusters(5)),
-                "clusters", "already set to 4");
-        assertMessage(assertThrows(IllegalStateException.class, () -> DomainAwareProfiler.builder().seed(1).seed(1)), "seed");
-        assertMessage(assertThrows(IllegalStateException.class,
-                () -> DomainAwareProfiler.builder().clusters(4).settings(DomainAwareProfiler.Settings.defaults())), "clusters");
-        assertMessage(assertThrows(IllegalStateException.class,
-                () -> DomainAwareProfiler.builder().settings(DomainAwareProfiler.Settings.defaults()).termsPerCluster(3)),
-                "termsPerCluster", "by settings");
+        // Setting an option again replaces it, settings(...) included (LlmEdt sets the run's seed first).
+        assertEquals(5, DomainAwareProfiler.builder().clusters(4).clusters(5).build().settings().clusters());
+        assertEquals(10, DomainAwareProfiler.builder().clusters(4).settings(DomainAwareProfiler.Settings.defaults()).build()
+                .settings().clusters());
+        assertEquals(3, DomainAwareProfiler.builder().settings(DomainAwareProfiler.Settings.defaults()).termsPerCluster(3).build()
+                .settings().termsPerCluster());
         assertMessage(assertThrows(IllegalStateException.class, () -> DomainAwareProfiler.builder().generatorConcurrency(2).build()),
                 "generatorConcurrency", "no generator");
         DomainAwareProfiler defaults = DomainAwareProfiler.builder().build();
