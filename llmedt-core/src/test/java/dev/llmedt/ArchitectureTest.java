@@ -50,9 +50,6 @@ class ArchitectureTest {
      * an entry that no longer occurs.
      */
     private static final Set<String> KNOWN_EXPOSURES = Set.of(
-            "dev.llmedt.model.ModelFile$Contents.fill(java.nio.file.Path, dev.llmedt.engine.ParameterSet) takes dev.llmedt.engine.ParameterSet",
-            "dev.llmedt.model.ModelFile.tensorOf(dev.llmedt.engine.Parameter) takes dev.llmedt.engine.Parameter",
-            "dev.llmedt.model.ModelFile.tensorsOf(dev.llmedt.engine.ParameterSet) takes dev.llmedt.engine.ParameterSet",
             "dev.llmedt.sasrec.SasRecModel implements dev.llmedt.engine.BlockScorer",
             "dev.llmedt.sasrec.SasRecModel.scoreBlocks(java.util.List, dev.llmedt.data.Domain, [I, "
                     + "dev.llmedt.engine.TopKScoring$Sink) takes dev.llmedt.engine.TopKScoring$Sink");

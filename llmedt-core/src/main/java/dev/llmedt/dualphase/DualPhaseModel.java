@@ -19,6 +19,7 @@ import dev.llmedt.engine.ItemScoring;
 import dev.llmedt.engine.Kernels;
 import dev.llmedt.engine.Parameter;
 import dev.llmedt.engine.ParameterSet;
+import dev.llmedt.engine.ParameterTensors;
 import dev.llmedt.engine.ProfileAlignment;
 import dev.llmedt.engine.ReplicaPool;
 import dev.llmedt.engine.ResidualAdapter;
@@ -492,7 +493,7 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
             }
         }
         cfg.set("item_text", itemText);
-        ModelFile.write(file, KIND, cfg, provenance, ModelFile.tensorsOf(parameters), options);
+        ModelFile.write(file, KIND, cfg, provenance, ParameterTensors.of(parameters), options);
     }
 
     /**
@@ -536,7 +537,7 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(file, "invalid configuration: " + e.getMessage());
         }
-        c.fill(file, required);
+        ParameterTensors.fill(file, c, required);
         ParameterSet parameters = new ParameterSet();
         Set<String> names = new LinkedHashSet<>(c.tensors().keySet());
         for (Parameter p : required.list()) {
@@ -548,7 +549,7 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
             int[] s = c.tensors().get(name).shape();
             extra.add(s.length == 1 ? Parameter.vector(name, s[0]) : Parameter.matrix(name, s[0], s[1]));
         }
-        c.fill(file, extra);
+        ParameterTensors.fill(file, c, extra);
         for (Parameter p : extra.list()) {
             parameters.add(p);
         }
@@ -635,7 +636,7 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
 
     @Override
     public ModelFile.Tensor tensor(String name) {
-        return ModelFile.tensorOf(parameters.get(name));
+        return ParameterTensors.of(parameters.get(name));
     }
 
     @Override

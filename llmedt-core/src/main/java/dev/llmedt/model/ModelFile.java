@@ -1,8 +1,6 @@
 package dev.llmedt.model;
 
 import dev.llmedt.data.Domain;
-import dev.llmedt.engine.Parameter;
-import dev.llmedt.engine.ParameterSet;
 import dev.llmedt.io.ChecksummedContainer;
 import dev.llmedt.output.WriteOption;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -84,30 +82,6 @@ public final class ModelFile {
      * @param tensors tensors by name, in file order
      */
     public record Contents(String kind, JsonNode config, Provenance provenance, Map<String, Tensor> tensors) {
-
-        /**
-         * Sets every parameter of a set from the tensor of the same name and shape.
-         *
-         * @throws ModelFileException naming the file and the tensor when one is missing, misshapen or not finite
-         */
-        public void fill(Path file, ParameterSet parameters) throws ModelFileException {
-            for (Parameter p : parameters.list()) {
-                Tensor t = tensors.get(p.name());
-                if (t == null) {
-                    throw new ModelFileException(file, "no tensor " + p.name() + "; the file has " + tensors.keySet());
-                }
-                if (!Arrays.equals(t.shape(), p.shape())) {
-                    throw new ModelFileException(file, "tensor " + p.name() + " has shape " + Arrays.toString(t.shape())
-                            + ", the configuration needs " + Arrays.toString(p.shape()));
-                }
-                for (float v : t.data()) {
-                    if (!Float.isFinite(v)) {
-                        throw new ModelFileException(file, "tensor " + p.name() + " holds a non-finite value");
-                    }
-                }
-                p.setFlat(t.data());
-            }
-        }
 
         /** Returns a tensor, failing with the file's tensor names when absent. */
         public Tensor tensor(String name) {
@@ -249,19 +223,6 @@ public final class ModelFile {
         return domains;
     }
 
-    /** Returns a parameter's tensor, named and shaped as the parameter. */
-    public static Tensor tensorOf(Parameter p) {
-        return new Tensor(p.name(), p.shape(), p.toFlat());
-    }
-
-    /** Returns the tensors of every parameter of a set, in order. */
-    public static List<Tensor> tensorsOf(ParameterSet parameters) {
-        List<Tensor> tensors = new ArrayList<>();
-        for (Parameter p : parameters.list()) {
-            tensors.add(tensorOf(p));
-        }
-        return tensors;
-    }
 
     /** Reads and verifies a model file. */
     public static Contents read(Path file) throws IOException {

@@ -15,6 +15,7 @@ import dev.llmedt.engine.ItemScoring;
 import dev.llmedt.engine.Kernels;
 import dev.llmedt.engine.Parameter;
 import dev.llmedt.engine.ParameterSet;
+import dev.llmedt.engine.ParameterTensors;
 import dev.llmedt.engine.ReplicaPool;
 import dev.llmedt.engine.SasRecNetwork;
 import dev.llmedt.engine.SasRecShape;
@@ -271,7 +272,7 @@ public final class SasRecModel implements Recommender, BlockScorer {
      * @throws java.util.NoSuchElementException when the model has no tensor of that name (names them)
      */
     public ModelFile.Tensor tensor(String name) {
-        return ModelFile.tensorOf(parameters.get(name));
+        return ParameterTensors.of(parameters.get(name));
     }
 
     /**
@@ -285,7 +286,7 @@ public final class SasRecModel implements Recommender, BlockScorer {
         ObjectNode cfg = JSON.createObjectNode();
         cfg.set("sasrec", RecordJson.write(config));
         cfg.set("domains", ModelFile.domainsJson(domains));
-        ModelFile.write(file, KIND, cfg, provenance, ModelFile.tensorsOf(parameters), options);
+        ModelFile.write(file, KIND, cfg, provenance, ParameterTensors.of(parameters), options);
     }
 
     /**
@@ -311,7 +312,7 @@ public final class SasRecModel implements Recommender, BlockScorer {
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(file, "invalid configuration: " + e.getMessage());
         }
-        c.fill(file, parameters);
+        ParameterTensors.fill(file, c, parameters);
         return new SasRecModel(config, domains, parameters, c.provenance());
     }
 
