@@ -11,6 +11,7 @@ import dev.llmedt.data.History;
 import dev.llmedt.data.ItemCatalog;
 import dev.llmedt.data.Split;
 import dev.llmedt.engine.BlockScorer;
+import dev.llmedt.engine.BlockScorers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -149,7 +150,8 @@ public final class Evaluator {
         for (int i : chunk) {
             histories.add(cases.get(i).input());
         }
-        if (protocol.kind() == Protocol.Kind.FULL && recommender instanceof BlockScorer scorer) {
+        BlockScorer scorer = protocol.kind() == Protocol.Kind.FULL ? BlockScorers.of(recommender) : null;
+        if (scorer != null) {
             rankStreamed(scorer, domain, cases, chunk, histories, ranks);
             return;
         }

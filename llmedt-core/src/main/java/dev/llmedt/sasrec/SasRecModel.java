@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmedt.Recommender;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
-import dev.llmedt.engine.BlockScorer;
+import dev.llmedt.engine.BlockScorers;
 import dev.llmedt.engine.HistoryWindows;
 import dev.llmedt.engine.InferenceBatch;
 import dev.llmedt.engine.ItemScoring;
@@ -42,7 +42,7 @@ import java.util.Optional;
  * wait their turn); one left idle for 60 s is dropped when the model is next called. Save it with
  * {@link #save} and load it with {@link #load}.
  */
-public final class SasRecModel implements Recommender, BlockScorer {
+public final class SasRecModel implements Recommender {
 
     static final String KIND = "sasrec";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -181,9 +181,12 @@ public final class SasRecModel implements Recommender, BlockScorer {
         return out;
     }
 
-    /** Streams the scores of {@link #scoreBatch} block by block (module-internal: full-ranking evaluation uses it). */
-    @Override
-    public void scoreBlocks(List<History> histories, Domain target, int[] pinned, TopKScoring.Sink sink) {
+    static {
+        BlockScorers.register(SasRecModel.class, m -> m::scoreBlocks);
+    }
+
+    /** Streams the scores of {@link #scoreBatch} block by block (found through {@link BlockScorers}: full-ranking evaluation and serving use it). */
+    private void scoreBlocks(List<History> histories, Domain target, int[] pinned, TopKScoring.Sink sink) {
         checkTarget(target);
         ScoreArguments.requireKnownItems(histories, itemCount);
         forEachUserBatch(histories, target, (users, from, n, table) ->

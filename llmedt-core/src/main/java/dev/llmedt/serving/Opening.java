@@ -7,6 +7,7 @@ import dev.llmedt.check.Require;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
 import dev.llmedt.engine.BlockScorer;
+import dev.llmedt.engine.BlockScorers;
 import dev.llmedt.engine.TopKScoring;
 import dev.llmedt.model.ModelFile;
 import dev.llmedt.model.ModelFileException;
@@ -64,7 +65,8 @@ final class Opening {
     }
 
     private static TrainedModel of(Recommender model, String kind, List<Domain> domains, Predicate<Domain> scores, Provenance provenance) {
-        return model instanceof BlockScorer ? new StreamedJavaModel(model, kind, domains, scores, provenance)
+        BlockScorer scorer = BlockScorers.of(model);
+        return scorer != null ? new StreamedJavaModel(model, scorer, kind, domains, scores, provenance)
                 : new JavaModel(model, kind, domains, scores, provenance);
     }
 
@@ -137,14 +139,17 @@ final class Opening {
 
     /** A Java model that streams score blocks to the evaluator, as the loaded model does. */
     private static final class StreamedJavaModel extends JavaModel implements BlockScorer {
+        private final BlockScorer scorer;
 
-        StreamedJavaModel(Recommender model, String kind, List<Domain> domains, Predicate<Domain> scores, Provenance provenance) {
+        StreamedJavaModel(Recommender model, BlockScorer scorer, String kind, List<Domain> domains, Predicate<Domain> scores,
+                Provenance provenance) {
             super(model, kind, domains, scores, provenance);
+            this.scorer = scorer;
         }
 
         @Override
         public void scoreBlocks(List<History> histories, Domain target, int[] pinned, TopKScoring.Sink sink) {
-            ((BlockScorer) model).scoreBlocks(histories, target, pinned, sink);
+            scorer.scoreBlocks(histories, target, pinned, sink);
         }
     }
 }

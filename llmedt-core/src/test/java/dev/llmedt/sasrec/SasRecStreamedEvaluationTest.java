@@ -11,6 +11,7 @@ import dev.llmedt.eval.Protocol;
 import dev.llmedt.testing.SyntheticModels;
 import java.util.HashMap;
 import java.util.Map;
+import dev.llmedt.engine.BlockScorers;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +23,7 @@ class SasRecStreamedEvaluationTest {
     @Test
     void streamedRanksEqualFullRowRanks() {
         for (SasRecModel model : new SasRecModel[] {SyntheticModels.sasrec(), SyntheticModels.sasrecKitchen()}) {
+            assertTrue(BlockScorers.of(model) != null, "a SASRec model streams its scores (registered with BlockScorers)");
             Recommender fullRows = model::score;
             for (Protocol protocol : new Protocol[] {Protocol.full(), Protocol.full().includingInputItems()}) {
                 var cases = model.trainedDomain().isPresent()
