@@ -1,8 +1,10 @@
 package dev.llmedt.sasrec;
 
-import static dev.llmedt.check.Require.inClosedOpen;
-import static dev.llmedt.check.Require.inOpen;
 import static dev.llmedt.check.Require.inRange;
+
+import dev.llmedt.dualphase.BackboneConfig;
+import dev.llmedt.dualphase.ItemRepresentation;
+import dev.llmedt.dualphase.PretrainingConfig;
 
 /**
  * Hyper-parameters of a SASRec model and its training. The defaults are the reference settings
@@ -33,31 +35,54 @@ public record SasRecConfig(int dim, int blocks, int heads, int maxLength, double
         double beta1, double beta2, double adamEps, double weightDecay, int batchSize, int maxEpochs, int patience, long seed,
         int threads, String domain) {
 
-    /** Validates every field; messages name the parameter, the value and the allowed range. */
+    /**
+     * Validates every field; messages name the parameter, the value and the allowed range. The
+     * network's and the optimizer's fields are checked by {@link BackboneConfig} and
+     * {@link PretrainingConfig} (one place for each rule): a SASRec configuration is a backbone
+     * with ID items, a phase-1 training configuration, a seed, threads and an optional domain.
+     */
     public SasRecConfig {
-        inRange("dim", dim, 1, 4096);
-        inRange("blocks", blocks, 1, 64);
-        inRange("heads", heads, 1, 256);
-        if (dim % heads != 0) {
-            throw new IllegalArgumentException("dim (" + dim + ") must be a multiple of heads (" + heads + ")");
-        }
-        inRange("maxLength", maxLength, 1, 4096);
-        inClosedOpen("dropout", dropout, 0, 1);
-        inOpen("layerNormEps", layerNormEps, 0, 1);
-        inOpen("learningRate", learningRate, 0, 10);
-        inClosedOpen("beta1", beta1, 0, 1);
-        inClosedOpen("beta2", beta2, 0, 1);
-        inOpen("adamEps", adamEps, 0, 1);
-        inClosedOpen("weightDecay", weightDecay, 0, 1);
-        inRange("batchSize", batchSize, 1, 65536);
-        inRange("maxEpochs", maxEpochs, 1, 100000);
-        inRange("patience", patience, 1, 100000);
+        backboneOf(dim, blocks, heads, maxLength, dropout, layerNormEps);
+        new PretrainingConfig(learningRate, beta1, beta2, adamEps, weightDecay, batchSize, maxEpochs, patience);
         if (threads != 0) {
             inRange("threads", threads, 1, 256);
         }
         if (domain != null && domain.isBlank()) {
             throw new IllegalArgumentException("domain must be null (mixed) or a domain name, got a blank string");
         }
+    }
+
+    /**
+     * Returns the configuration of a backbone and a phase-1 training: SASRec is LLM-EDT's phase 1
+     * with {@link ItemRepresentation#ID} items, without ID dropout or output projection.
+     *
+     * @param domain null for mixed sequences, else the one domain to keep
+     * @throws IllegalArgumentException when the backbone is not one SASRec has (another item
+     *     representation, ID dropout, domain adapters or an output projection), naming the field
+     */
+    public static SasRecConfig of(BackboneConfig backbone, PretrainingConfig pretraining, long seed, int threads, String domain) {
+        if (backbone.itemRepresentation() != ItemRepresentation.ID || backbone.idDropout() != 0 || backbone.domainAdapters()
+                || backbone.outputProjection()) {
+            throw new IllegalArgumentException("SASRec's backbone has ID items and no ID dropout, domain adapters or output "
+                    + "projection, got " + backbone);
+        }
+        return new SasRecConfig(backbone.dim(), backbone.blocks(), backbone.heads(), backbone.maxLength(), backbone.dropout(),
+                backbone.layerNormEps(), pretraining.learningRate(), pretraining.beta1(), pretraining.beta2(), pretraining.adamEps(),
+                pretraining.weightDecay(), pretraining.batchSize(), pretraining.maxEpochs(), pretraining.patience(), seed, threads, domain);
+    }
+
+    /** Returns the network part: a backbone with {@link ItemRepresentation#ID} items (the other backbone fields at their ID-item values). */
+    public BackboneConfig backbone() {
+        return backboneOf(dim, blocks, heads, maxLength, dropout, layerNormEps);
+    }
+
+    /** Returns the training part, as a phase-1 configuration. */
+    public PretrainingConfig pretraining() {
+        return new PretrainingConfig(learningRate, beta1, beta2, adamEps, weightDecay, batchSize, maxEpochs, patience);
+    }
+
+    private static BackboneConfig backboneOf(int dim, int blocks, int heads, int maxLength, double dropout, double layerNormEps) {
+        return new BackboneConfig(dim, blocks, heads, maxLength, dropout, layerNormEps, ItemRepresentation.ID, 0, 0, false, 0, false);
     }
 
     /** Returns the reference settings. */
@@ -73,20 +98,8 @@ public record SasRecConfig(int dim, int blocks, int heads, int maxLength, double
     /** Returns a builder starting from this configuration. */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.dim = dim;
-        b.blocks = blocks;
-        b.heads = heads;
-        b.maxLength = maxLength;
-        b.dropout = dropout;
-        b.layerNormEps = layerNormEps;
-        b.learningRate = learningRate;
-        b.beta1 = beta1;
-        b.beta2 = beta2;
-        b.adamEps = adamEps;
-        b.weightDecay = weightDecay;
-        b.batchSize = batchSize;
-        b.maxEpochs = maxEpochs;
-        b.patience = patience;
+        b.backbone = backbone().toBuilder();
+        b.pretraining = pretraining().toBuilder();
         b.seed = seed;
         b.threads = threads;
         b.domain = domain;
@@ -100,20 +113,9 @@ public record SasRecConfig(int dim, int blocks, int heads, int maxLength, double
 
     /** A builder; each setter checks its value at once. */
     public static final class Builder {
-        private int dim = 64;
-        private int blocks = 2;
-        private int heads = 1;
-        private int maxLength = 50;
-        private double dropout = 0.2;
-        private double layerNormEps = 1e-8;
-        private double learningRate = 1e-3;
-        private double beta1 = 0.9;
-        private double beta2 = 0.98;
-        private double adamEps = 1e-8;
-        private double weightDecay = 0;
-        private int batchSize = 128;
-        private int maxEpochs = 40;
-        private int patience = 10;
+        // The network and optimizer settings are a backbone's and a phase 1's: their builders check them (one place per rule).
+        private BackboneConfig.Builder backbone = BackboneConfig.builder().itemRepresentation(ItemRepresentation.ID).idDropout(0);
+        private PretrainingConfig.Builder pretraining = PretrainingConfig.builder();
         private long seed = 42;
         private int threads = 0;
         private String domain = null;
@@ -123,99 +125,85 @@ public record SasRecConfig(int dim, int blocks, int heads, int maxLength, double
 
         /** Hidden width, in [1, 4096] (default 64). */
         public Builder dim(int v) {
-            inRange("dim", v, 1, 4096);
-            dim = v;
+            backbone.dim(v);
             return this;
         }
 
         /** Attention blocks, in [1, 64] (default 2). */
         public Builder blocks(int v) {
-            inRange("blocks", v, 1, 64);
-            blocks = v;
+            backbone.blocks(v);
             return this;
         }
 
         /** Attention heads, in [1, 256] (default 1). */
         public Builder heads(int v) {
-            inRange("heads", v, 1, 256);
-            heads = v;
+            backbone.heads(v);
             return this;
         }
 
         /** Window length, in [1, 4096] (default 50). */
         public Builder maxLength(int v) {
-            inRange("maxLength", v, 1, 4096);
-            maxLength = v;
+            backbone.maxLength(v);
             return this;
         }
 
         /** Dropout rate, in [0, 1) (default 0.2). */
         public Builder dropout(double v) {
-            inClosedOpen("dropout", v, 0, 1);
-            dropout = v;
+            backbone.dropout(v);
             return this;
         }
 
         /** Layer-norm epsilon, in (0, 1) (default 1e-8). */
         public Builder layerNormEps(double v) {
-            inOpen("layerNormEps", v, 0, 1);
-            layerNormEps = v;
+            backbone.layerNormEps(v);
             return this;
         }
 
         /** Adam learning rate, in (0, 10) (default 1e-3). */
         public Builder learningRate(double v) {
-            inOpen("learningRate", v, 0, 10);
-            learningRate = v;
+            pretraining.learningRate(v);
             return this;
         }
 
         /** Adam beta1, in [0, 1) (default 0.9). */
         public Builder beta1(double v) {
-            inClosedOpen("beta1", v, 0, 1);
-            beta1 = v;
+            pretraining.beta1(v);
             return this;
         }
 
         /** Adam beta2, in [0, 1) (default 0.98). */
         public Builder beta2(double v) {
-            inClosedOpen("beta2", v, 0, 1);
-            beta2 = v;
+            pretraining.beta2(v);
             return this;
         }
 
         /** Adam epsilon, in (0, 1) (default 1e-8). */
         public Builder adamEps(double v) {
-            inOpen("adamEps", v, 0, 1);
-            adamEps = v;
+            pretraining.adamEps(v);
             return this;
         }
 
         /** L2 weight decay, in [0, 1) (default 0). */
         public Builder weightDecay(double v) {
-            inClosedOpen("weightDecay", v, 0, 1);
-            weightDecay = v;
+            pretraining.weightDecay(v);
             return this;
         }
 
         /** Sequences per batch, in [1, 65536] (default 128). */
         public Builder batchSize(int v) {
-            inRange("batchSize", v, 1, 65536);
-            batchSize = v;
+            pretraining.batchSize(v);
             return this;
         }
 
         /** Most epochs, in [1, 100000] (default 40). */
         public Builder maxEpochs(int v) {
-            inRange("maxEpochs", v, 1, 100000);
-            maxEpochs = v;
+            pretraining.maxEpochs(v);
             return this;
         }
 
         /** Early-stopping patience in epochs, in [1, 100000] (default 10). */
         public Builder patience(int v) {
-            inRange("patience", v, 1, 100000);
-            patience = v;
+            pretraining.patience(v);
             return this;
         }
 
@@ -245,8 +233,7 @@ public record SasRecConfig(int dim, int blocks, int heads, int maxLength, double
 
         /** Builds the configuration, checking cross-field rules (dim a multiple of heads). */
         public SasRecConfig build() {
-            return new SasRecConfig(dim, blocks, heads, maxLength, dropout, layerNormEps, learningRate, beta1, beta2, adamEps,
-                    weightDecay, batchSize, maxEpochs, patience, seed, threads, domain);
+            return of(backbone.build(), pretraining.build(), seed, threads, domain);
         }
     }
 }
