@@ -1,5 +1,7 @@
 package dev.llmedt.augment;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
@@ -36,6 +38,7 @@ public enum BridgeScoring {
      *
      * @throws IllegalArgumentException for anything else, naming the accepted values
      */
+    @JsonCreator
     public static BridgeScoring parse(String text) {
         String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
         if (t.equals("behavior")) {
@@ -50,6 +53,7 @@ public enum BridgeScoring {
     }
 
     /** Returns the lower-case name ({@code csls}). */
+    @JsonValue
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -1,5 +1,7 @@
 package dev.llmedt.augment;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /** Where an augmenter puts an inserted item in the user's sequence. */
@@ -17,6 +19,7 @@ public enum InsertionStrategy {
      *
      * @throws IllegalArgumentException for anything else, naming the accepted values
      */
+    @JsonCreator
     public static InsertionStrategy parse(String text) {
         String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT).replace('_', '-');
         for (InsertionStrategy s : values()) {
@@ -28,6 +31,7 @@ public enum InsertionStrategy {
     }
 
     /** Returns the lower-case, hyphenated name ({@code after-source}). */
+    @JsonValue
     public String label() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

@@ -1,16 +1,15 @@
 package dev.llmedt.augment;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.check.Require;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.ItemCatalog;
 import dev.llmedt.engine.WorkerPool;
-import dev.llmedt.io.SettingsMap;
+import dev.llmedt.io.RecordJson;
 import dev.llmedt.text.ItemEmbeddings;
 import dev.llmedt.text.TextEncoder;
 import dev.llmedt.text.TextGenerator;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -169,8 +168,9 @@ public final class TransferableItemAugmenter implements Augmenter {
      * @param insertedTargetWeight the training loss weight of positions whose target is an inserted
      *     item, in [0, 1]; other than 1 only when inserted items are targets
      */
-    public record Settings(int clusters, double similarityThreshold, double minorShareThreshold, InsertionStrategy insertion,
-            int maxUsers, int maxInsertionsPerUser, boolean insertedItemsAreTargets, long seed, int kMeansIterations, int promptItems,
+    public record Settings(int clusters, @JsonProperty("tau") double similarityThreshold, double minorShareThreshold,
+            InsertionStrategy insertion, int maxUsers, int maxInsertionsPerUser, boolean insertedItemsAreTargets, long seed,
+            @JsonProperty("kmeans_iterations") int kMeansIterations, int promptItems,
             String promptTemplate, BridgeScoring bridges, int maxInsertionsPerBridgeItem, double insertedTargetWeight)
             implements java.io.Serializable {
 
@@ -202,24 +202,13 @@ public final class TransferableItemAugmenter implements Augmenter {
             }
         }
 
-        /** Returns the settings as a map with snake_case keys, for JSON and provenance. */
+        /**
+         * Returns the settings as a map with snake_case keys, for JSON and provenance (written by
+         * {@link RecordJson}, like every configuration; {@code tau} and {@code kmeans_iterations}
+         * keep the keys that files on disk use).
+         */
         public Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("clusters", clusters);
-            m.put("tau", similarityThreshold);
-            m.put("minor_share_threshold", minorShareThreshold);
-            m.put("insertion", insertion.label());
-            m.put("max_users", maxUsers);
-            m.put("max_insertions_per_user", maxInsertionsPerUser);
-            m.put("inserted_items_are_targets", insertedItemsAreTargets);
-            m.put("seed", seed);
-            m.put("kmeans_iterations", kMeansIterations);
-            m.put("prompt_items", promptItems);
-            m.put("prompt_template", promptTemplate);
-            m.put("bridges", bridges.label());
-            m.put("max_insertions_per_bridge_item", maxInsertionsPerBridgeItem);
-            m.put("inserted_target_weight", insertedTargetWeight);
-            return m;
+            return RecordJson.writeMap(this);
         }
 
         /**
@@ -232,19 +221,11 @@ public final class TransferableItemAugmenter implements Augmenter {
          *     value is out of range (names the key)
          */
         public static Settings fromMap(Map<String, ?> map) {
-            SettingsMap m = SettingsMap.of("augmenter", map, KEYS);
-            return new Settings(m.intValue("clusters"), m.number("tau").doubleValue(), m.number("minor_share_threshold").doubleValue(),
-                    InsertionStrategy.parse(m.string("insertion")), m.intValue("max_users"), m.intValue("max_insertions_per_user"),
-                    m.bool("inserted_items_are_targets"), m.number("seed").longValue(), m.intValue("kmeans_iterations"),
-                    m.intValue("prompt_items"), m.string("prompt_template"),
-                    map.containsKey("bridges") ? BridgeScoring.parse(m.string("bridges")) : BridgeScoring.TEXT,
-                    map.containsKey("max_insertions_per_bridge_item") ? m.intValue("max_insertions_per_bridge_item") : Integer.MAX_VALUE,
-                    map.containsKey("inserted_target_weight") ? m.number("inserted_target_weight").doubleValue() : 1.0);
+            return RecordJson.readSettings("augmenter", map, Settings.class, OLD_FILES);
         }
 
-        private static final List<String> KEYS = List.of("clusters", "tau", "minor_share_threshold", "insertion", "max_users",
-                "max_insertions_per_user", "inserted_items_are_targets", "seed", "kmeans_iterations", "prompt_items", "prompt_template",
-                "bridges", "max_insertions_per_bridge_item", "inserted_target_weight");
+        private static final Map<String, Object> OLD_FILES = Map.of("bridges", BridgeScoring.TEXT.label(),
+                "max_insertions_per_bridge_item", Integer.MAX_VALUE, "inserted_target_weight", 1.0);
     }
 
     /**

@@ -1,13 +1,13 @@
 package dev.llmedt.profile;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.llmedt.check.Require;
 import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.data.History;
 import dev.llmedt.data.ItemCatalog;
-import dev.llmedt.io.SettingsMap;
+import dev.llmedt.io.RecordJson;
 import dev.llmedt.text.ItemEmbeddings;
 import dev.llmedt.text.TextGenerator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -146,7 +146,8 @@ public final class DomainAwareProfiler implements Profiler {
      *     {@code {summaries}} and {@code {ratio}}
      * @param analyzeTemplate the Analyze prompt (see {@link #DEFAULT_ANALYZE_TEMPLATE}); must contain {@code {domains}}
      */
-    public record Settings(int clusters, int itemsPerCluster, int termsPerCluster, int maxProfileChars, long seed, int kMeansIterations,
+    public record Settings(int clusters, int itemsPerCluster, int termsPerCluster, int maxProfileChars, long seed,
+            @JsonProperty("kmeans_iterations") int kMeansIterations,
             String summarizeTemplate, String reformTemplate, String analyzeTemplate) implements java.io.Serializable {
 
         /** Validates the fields. */
@@ -164,19 +165,13 @@ public final class DomainAwareProfiler implements Profiler {
             return builder().build().settings();
         }
 
-        /** Returns the settings as a map with snake_case keys, for JSON and provenance. */
+        /**
+         * Returns the settings as a map with snake_case keys, for JSON and provenance (written by
+         * {@link RecordJson}, like every configuration; {@code kmeans_iterations} keeps the key
+         * that files on disk use).
+         */
         public Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("clusters", clusters);
-            m.put("items_per_cluster", itemsPerCluster);
-            m.put("terms_per_cluster", termsPerCluster);
-            m.put("max_profile_chars", maxProfileChars);
-            m.put("seed", seed);
-            m.put("kmeans_iterations", kMeansIterations);
-            m.put("summarize_template", summarizeTemplate);
-            m.put("reform_template", reformTemplate);
-            m.put("analyze_template", analyzeTemplate);
-            return m;
+            return RecordJson.writeMap(this);
         }
 
         /**
@@ -186,14 +181,8 @@ public final class DomainAwareProfiler implements Profiler {
          *     value is out of range (names the key)
          */
         public static Settings fromMap(Map<String, ?> map) {
-            SettingsMap m = SettingsMap.of("profiler", map, KEYS);
-            return new Settings(m.intValue("clusters"), m.intValue("items_per_cluster"), m.intValue("terms_per_cluster"),
-                    m.intValue("max_profile_chars"), m.number("seed").longValue(), m.intValue("kmeans_iterations"),
-                    m.string("summarize_template"), m.string("reform_template"), m.string("analyze_template"));
+            return RecordJson.readSettings("profiler", map, Settings.class, Map.of());
         }
-
-        private static final List<String> KEYS = List.of("clusters", "items_per_cluster", "terms_per_cluster", "max_profile_chars", "seed",
-                "kmeans_iterations", "summarize_template", "reform_template", "analyze_template");
     }
 
     /**
