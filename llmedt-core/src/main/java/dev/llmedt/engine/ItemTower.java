@@ -36,10 +36,7 @@ public final class ItemTower {
     private final int capacity;
     private int[] rows = new int[0];
     private final float[] column;
-    private final int[] block = new int[4];
-    /** The text rows of one adapter gathered for the Vector API backward: features and vector gradients. */
-    private float[][] gatheredX = new float[0][];
-    private float[][] gatheredG = new float[0][];
+    private final AdapterProductSums sums;
     private ProductGradients ownProducts;
     private int count;
     private int offset;
@@ -118,6 +115,7 @@ public final class ItemTower {
         this.width = width;
         this.capacity = capacity;
         this.column = new float[width];
+        this.sums = new AdapterProductSums(features, usesText, adapterOfRow, width);
         boolean anyText = false;
         boolean anyId = false;
         for (int i = 1; i < usesText.length; i++) {
@@ -405,122 +403,9 @@ public final class ItemTower {
                 java.util.Arrays.fill(dm[p], 0);
             }
             java.util.Arrays.fill(dc, fFrom, fTo, 0);
-            boolean touched = accumulateProducts(ai, tableRows, from, to, gradOut, gradBase, dm, dc, pFrom, pTo, fFrom, fTo);
+            boolean touched = sums.accumulate(ai, tableRows, from, to, gradOut, gradBase, dm, dc, pFrom, pTo, fFrom, fTo);
             if (part == 0) {
                 products.touched[ai] = touched;
-            }
-        }
-    }
-
-    /**
-     * {@code dM += sum_k g_k x_k^T} (rows {@code [pFrom, pTo)} of its transpose) and
-     * {@code dc += sum_k g_k} (entries {@code [fFrom, fTo)}) over the text rows of adapter
-     * {@code ai}, four rows at a time so that each row of dM is read and written once per four rows;
-     * returns whether adapter ai has a text row.
-     */
-    private boolean accumulateProducts(int ai, int[] tableRows, int from, int to, float[][] gradOut, int gradBase, float[][] dm,
-            float[] dc, int pFrom, int pTo, int fFrom, int fTo) {
-        if (Kernels.VECTOR) {
-            return accumulateProductsVector(ai, tableRows, from, to, gradOut, gradBase, dm, dc, pFrom, pTo, fFrom, fTo);
-        }
-        int[] b = block;
-        int filled = 0;
-        boolean any = false;
-        for (int k = from; k < to; k++) {
-            int row = tableRows[k];
-            if (!usesText[row] || (adapterOfRow == null ? 0 : adapterOfRow[row]) != ai) {
-                continue;
-            }
-            any = true;
-            b[filled++] = k;
-            if (filled == 4) {
-                addBlock(tableRows, gradOut, gradBase - from, b, 4, dm, dc, pFrom, pTo, fFrom, fTo);
-                filled = 0;
-            }
-        }
-        if (filled > 0) {
-            addBlock(tableRows, gradOut, gradBase - from, b, filled, dm, dc, pFrom, pTo, fFrom, fTo);
-        }
-        return any;
-    }
-
-    /**
-     * {@link #accumulateProducts} on the Vector API: the adapter's text rows gathered in order, then
-     * the same sums in the same order (groups of four rows, the rest one by one), bit-identical.
-     */
-    private boolean accumulateProductsVector(int ai, int[] tableRows, int from, int to, float[][] gradOut, int gradBase, float[][] dm,
-            float[] dc, int pFrom, int pTo, int fFrom, int fTo) {
-        if (gatheredX.length < to - from) {
-            gatheredX = new float[Math.max(to - from, 2 * gatheredX.length)][];
-            gatheredG = new float[gatheredX.length][];
-        }
-        int n = 0;
-        for (int k = from; k < to; k++) {
-            int row = tableRows[k];
-            if (usesText[row] && (adapterOfRow == null ? 0 : adapterOfRow[row]) == ai) {
-                gatheredX[n] = features[row];
-                gatheredG[n] = gradOut[gradBase + k - from];
-                n++;
-            }
-        }
-        int r = 0;
-        for (; r + 3 < n; r += 4) {
-            float[] g0 = gatheredG[r];
-            float[] g1 = gatheredG[r + 1];
-            float[] g2 = gatheredG[r + 2];
-            float[] g3 = gatheredG[r + 3];
-            for (int f = fFrom; f < fTo; f++) {
-                dc[f] += g0[f] + g1[f] + g2[f] + g3[f];
-            }
-        }
-        for (; r < n; r++) {
-            float[] g = gatheredG[r];
-            for (int f = fFrom; f < fTo; f++) {
-                dc[f] += g[f];
-            }
-        }
-        VectorKernels.productGradient(gatheredX, n, gatheredG, width, dm, pFrom, pTo);
-        return n > 0;
-    }
-
-    private void addBlock(int[] tableRows, float[][] gradOut, int shift, int[] b, int size, float[][] dm, float[] dc, int pFrom,
-            int pTo, int fFrom, int fTo) {
-        if (size == 4) {
-            float[] g0 = gradOut[shift + b[0]];
-            float[] g1 = gradOut[shift + b[1]];
-            float[] g2 = gradOut[shift + b[2]];
-            float[] g3 = gradOut[shift + b[3]];
-            float[] x0 = features[tableRows[b[0]]];
-            float[] x1 = features[tableRows[b[1]]];
-            float[] x2 = features[tableRows[b[2]]];
-            float[] x3 = features[tableRows[b[3]]];
-            for (int f = fFrom; f < fTo; f++) {
-                dc[f] += g0[f] + g1[f] + g2[f] + g3[f];
-            }
-            for (int p = pFrom; p < pTo; p++) {
-                float w0 = x0[p];
-                float w1 = x1[p];
-                float w2 = x2[p];
-                float w3 = x3[p];
-                float[] d = dm[p];
-                for (int f = 0; f < width; f++) {
-                    d[f] += w0 * g0[f] + w1 * g1[f] + w2 * g2[f] + w3 * g3[f];
-                }
-            }
-            return;
-        }
-        for (int j = 0; j < size; j++) {
-            float[] g = gradOut[shift + b[j]];
-            float[] x = features[tableRows[b[j]]];
-            for (int f = fFrom; f < fTo; f++) {
-                dc[f] += g[f];
-            }
-            for (int p = pFrom; p < pTo; p++) {
-                float xp = x[p];
-                float[] d = dm[p];
-                for (int f = 0; f < width; f++) {
-                    d[f] += xp * g[f];
-                }
             }
         }
     }
