@@ -29,6 +29,11 @@ final class AdapterProductSums {
         this.width = width;
     }
 
+    /** Whether adapter {@code ai} adapts the text of table row {@code row}. */
+    private boolean adapts(int ai, int row) {
+        return usesText[row] && (adapterOfRow == null ? 0 : adapterOfRow[row]) == ai;
+    }
+
     /**
      * {@code dM += sum_k g_k x_k^T} (rows {@code [pFrom, pTo)} of its transpose) and
      * {@code dc += sum_k g_k} (entries {@code [fFrom, fTo)}) over the text rows of adapter
@@ -45,7 +50,7 @@ final class AdapterProductSums {
         boolean any = false;
         for (int k = from; k < to; k++) {
             int row = tableRows[k];
-            if (!usesText[row] || (adapterOfRow == null ? 0 : adapterOfRow[row]) != ai) {
+            if (!adapts(ai, row)) {
                 continue;
             }
             any = true;
@@ -74,7 +79,7 @@ final class AdapterProductSums {
         int n = 0;
         for (int k = from; k < to; k++) {
             int row = tableRows[k];
-            if (usesText[row] && (adapterOfRow == null ? 0 : adapterOfRow[row]) == ai) {
+            if (adapts(ai, row)) {
                 gatheredX[n] = features[row];
                 gatheredG[n] = gradOut[gradBase + k - from];
                 n++;
@@ -82,19 +87,10 @@ final class AdapterProductSums {
         }
         int r = 0;
         for (; r + 3 < n; r += 4) {
-            float[] g0 = gatheredG[r];
-            float[] g1 = gatheredG[r + 1];
-            float[] g2 = gatheredG[r + 2];
-            float[] g3 = gatheredG[r + 3];
-            for (int f = fFrom; f < fTo; f++) {
-                dc[f] += g0[f] + g1[f] + g2[f] + g3[f];
-            }
+            addBiasSums(dc, gatheredG[r], gatheredG[r + 1], gatheredG[r + 2], gatheredG[r + 3], fFrom, fTo);
         }
         for (; r < n; r++) {
-            float[] g = gatheredG[r];
-            for (int f = fFrom; f < fTo; f++) {
-                dc[f] += g[f];
-            }
+            addBiasSum(dc, gatheredG[r], fFrom, fTo);
         }
         VectorKernels.productGradient(gatheredX, n, gatheredG, width, dm, pFrom, pTo);
         return n > 0;
@@ -111,9 +107,7 @@ final class AdapterProductSums {
             float[] x1 = features[tableRows[b[1]]];
             float[] x2 = features[tableRows[b[2]]];
             float[] x3 = features[tableRows[b[3]]];
-            for (int f = fFrom; f < fTo; f++) {
-                dc[f] += g0[f] + g1[f] + g2[f] + g3[f];
-            }
+            addBiasSums(dc, g0, g1, g2, g3, fFrom, fTo);
             for (int p = pFrom; p < pTo; p++) {
                 float w0 = x0[p];
                 float w1 = x1[p];
@@ -129,9 +123,7 @@ final class AdapterProductSums {
         for (int j = 0; j < size; j++) {
             float[] g = gradOut[shift + b[j]];
             float[] x = features[tableRows[b[j]]];
-            for (int f = fFrom; f < fTo; f++) {
-                dc[f] += g[f];
-            }
+            addBiasSum(dc, g, fFrom, fTo);
             for (int p = pFrom; p < pTo; p++) {
                 float xp = x[p];
                 float[] d = dm[p];
@@ -139,6 +131,20 @@ final class AdapterProductSums {
                     d[f] += xp * g[f];
                 }
             }
+        }
+    }
+
+    /** {@code dc[f] += g0[f] + g1[f] + g2[f] + g3[f]} over {@code [fFrom, fTo)}: the bias gradient of four rows, one sum order for both paths. */
+    private static void addBiasSums(float[] dc, float[] g0, float[] g1, float[] g2, float[] g3, int fFrom, int fTo) {
+        for (int f = fFrom; f < fTo; f++) {
+            dc[f] += g0[f] + g1[f] + g2[f] + g3[f];
+        }
+    }
+
+    /** {@code dc[f] += g[f]} over {@code [fFrom, fTo)}: the bias gradient of one row. */
+    private static void addBiasSum(float[] dc, float[] g, int fFrom, int fTo) {
+        for (int f = fFrom; f < fTo; f++) {
+            dc[f] += g[f];
         }
     }
 }

@@ -55,6 +55,8 @@ final class NextItemSteps implements AutoCloseable {
     private final List<Parameter> parameterList;
     private final int idIndex;
     private final int rowOffset;
+    /** Per training sequence: the sum of the weights of its rows that have a target (their number when unweighted). */
+    private final double[] targetWeight;
     private final java.util.function.IntUnaryOperator rowsOf = this::rows;
     private final WorkerPool.Task fillTask = this::fill;
     private final WorkerPool.Task catchUpTask = this::catchUp;
@@ -80,8 +82,20 @@ final class NextItemSteps implements AutoCloseable {
         this.parameters = parameters;
         this.sequences = sequences;
         List<Integer> kept = new ArrayList<>();
+        targetWeight = new double[sequences.size()];
         for (int s = 0; s < sequences.size(); s++) {
-            if (targets(s) > 0) {
+            int n = rows(s);
+            int first = sequences.items[s].length - 1 - n;
+            int count = 0;
+            double sum = 0;
+            for (int t = 0; t < n; t++) {
+                if (sequences.target[s][first + t + 1]) {
+                    count++;
+                    sum += sequences.weight[s][first + t + 1];
+                }
+            }
+            targetWeight[s] = sum;
+            if (count > 0) {
                 kept.add(s);
             }
         }
@@ -147,32 +161,6 @@ final class NextItemSteps implements AutoCloseable {
         idIndex = parameters.contains(idTable) ? parameters.indexOf(parameters.get(idTable)) : -1;
     }
 
-    /** The number of rows of sequence s that have a target. */
-    private int targets(int s) {
-        int n = rows(s);
-        int first = sequences.items[s].length - 1 - n;
-        int count = 0;
-        for (int t = 0; t < n; t++) {
-            if (sequences.target[s][first + t + 1]) {
-                count++;
-            }
-        }
-        return count;
-    }
-
-    /** The sum of the weights of the rows of sequence s that have a target (their number when unweighted). */
-    private double targetWeight(int s) {
-        int n = rows(s);
-        int first = sequences.items[s].length - 1 - n;
-        double sum = 0;
-        for (int t = 0; t < n; t++) {
-            if (sequences.target[s][first + t + 1]) {
-                sum += sequences.weight[s][first + t + 1];
-            }
-        }
-        return sum;
-    }
-
     private int rows(int s) {
         return Math.min(sequences.items[s].length - 1, shape.maxLength());
     }
@@ -226,7 +214,7 @@ final class NextItemSteps implements AutoCloseable {
         long t0 = System.nanoTime();
         double weightSum = 0;
         for (int i = from; i < to; i++) {
-            weightSum += targetWeight(trainable[order[i]]);
+            weightSum += targetWeight[trainable[order[i]]];
         }
         // A batch whose every target weighs 0 has no loss (and must not divide 0 by 0).
         totalWeight = weightSum > 0 ? weightSum : 1;
