@@ -1,5 +1,5 @@
 /**
- * llmedt core: the API (the {@code dev.llmedt} package and the data, evaluation, text, augmenter,
+ * llmedt core: the API (the {@code dev.llmedt} contracts package and the data, evaluation, text, augmenter,
  * profiler, dual-phase, SASRec, model-file, output-file, progress and serving packages) and, not exported, the training engine
  * (kernels, layers, optimizers, worker pools), file helpers and argument checks. On the class path nothing is
  * enforced; on the module path only the exported packages are visible.

@@ -1,8 +1,14 @@
 /**
- * llmedt: LLM-EDT cross-domain sequential recommendation on the JVM.
+ * llmedt: LLM-EDT cross-domain sequential recommendation on the JVM. This package holds the contracts
+ * every model and training loop shares: {@link dev.llmedt.Recommender} (and its {@link
+ * dev.llmedt.ScoredItem}), {@link dev.llmedt.TrainingListener} with its {@link dev.llmedt.EpochSummary}
+ * and {@link dev.llmedt.TrainingContext}, and checkpoints ({@link dev.llmedt.CheckpointConfig}). The
+ * models live in their own packages and build on these, never the other way round.
  *
- * <p>Start with {@link dev.llmedt.data.CdsrDataset#read} to load data, {@link dev.llmedt.LlmEdt#builder()}
- * to train, and {@link dev.llmedt.eval.Evaluator} to measure a {@link dev.llmedt.Recommender}.
+ * <p>Start with {@link dev.llmedt.data.CdsrDataset#read} to load data, {@link
+ * dev.llmedt.dualphase.LlmEdt#builder()} to train LLM-EDT (or {@link dev.llmedt.sasrec.SasRecTrainer}
+ * for the SASRec baseline), and {@link dev.llmedt.eval.Evaluator} to measure a {@link
+ * dev.llmedt.Recommender}.
  *
  * <h2>Words</h2>
  * <ul>
@@ -23,9 +29,9 @@
  * Every setter checks its argument at once and names the option, the value and the allowed range
  * in its exception; cross-option rules are checked by {@code build()} (or {@code fit}). Setting an
  * option again replaces it, so that a builder can be pre-filled (by {@code toBuilder()}, or by
- * {@link dev.llmedt.LlmEdt.Builder}, which sets the run's seed and threads on the augmenter's and
+ * {@link dev.llmedt.dualphase.LlmEdt.Builder}, which sets the run's seed and threads on the augmenter's and
  * profiler's builders before your settings lambda runs). The exceptions are the one-shot builders
- * that only your code fills: {@link dev.llmedt.LlmEdt.Builder} and the data readers' window, filter
+ * that only your code fills: {@link dev.llmedt.dualphase.LlmEdt.Builder} and the data readers' window, filter
  * and delimiter refuse an option given twice ({@link java.lang.IllegalStateException}), since two
  * values for one option there are two parts of a program that disagree.
  */

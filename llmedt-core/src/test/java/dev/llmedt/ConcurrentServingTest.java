@@ -8,6 +8,7 @@ import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.History;
+import dev.llmedt.dualphase.LlmEdtModel;
 import dev.llmedt.engine.Parameter;
 import dev.llmedt.engine.ParameterSet;
 import dev.llmedt.engine.ReplicaPool;

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.History;
+import dev.llmedt.dualphase.LlmEdtModel;
 import dev.llmedt.sasrec.SasRecModel;
 import dev.llmedt.testing.SyntheticModels;
 import java.io.IOException;

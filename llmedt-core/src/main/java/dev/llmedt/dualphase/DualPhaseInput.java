@@ -1,6 +1,5 @@
 package dev.llmedt.dualphase;
 
-import dev.llmedt.LlmEdtModel;
 import dev.llmedt.augment.AugmentedData;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.model.Provenance;

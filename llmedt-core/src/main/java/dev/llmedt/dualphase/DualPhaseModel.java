@@ -3,7 +3,6 @@ package dev.llmedt.dualphase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.llmedt.LlmEdtModel;
 import dev.llmedt.Recommender;
 import dev.llmedt.ScoredItem;
 import dev.llmedt.check.Require;

@@ -1,6 +1,5 @@
 package dev.llmedt.dualphase;
 
-import dev.llmedt.LlmEdtModel;
 import dev.llmedt.TrainingListener;
 
 /**

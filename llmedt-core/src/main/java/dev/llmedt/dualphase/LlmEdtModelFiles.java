@@ -3,7 +3,6 @@ package dev.llmedt.dualphase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.llmedt.LlmEdtModel;
 import dev.llmedt.data.Domain;
 import dev.llmedt.engine.ItemTower;
 import dev.llmedt.engine.Parameter;
@@ -25,7 +24,7 @@ import java.util.Set;
  * Reads LLM-EDT model files; what {@link LlmEdtModel#load} and {@link LlmEdtModel#loadPhaseOne}
  * call (use those). The writing side is {@link LlmEdtModel#save}.
  */
-public final class LlmEdtModelFiles {
+final class LlmEdtModelFiles {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -33,12 +32,12 @@ public final class LlmEdtModelFiles {
     }
 
     /** See {@link LlmEdtModel#load}. */
-    public static LlmEdtModel load(Path file) throws IOException {
+    static LlmEdtModel load(Path file) throws IOException {
         return read(file);
     }
 
     /** See {@link LlmEdtModel#loadPhaseOne}. */
-    public static LlmEdtModel loadPhaseOne(Path file, DualPhaseConfig config) throws IOException {
+    static LlmEdtModel loadPhaseOne(Path file, DualPhaseConfig config) throws IOException {
         return readPhaseOne(file, config);
     }
 

@@ -5,7 +5,6 @@ import dev.llmedt.engine.TensorLayout;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.llmedt.LlmEdtModel;
 import dev.llmedt.data.Domain;
 import dev.llmedt.engine.ItemTower;
 import dev.llmedt.engine.Parameter;

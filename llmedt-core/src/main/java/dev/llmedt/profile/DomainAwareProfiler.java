@@ -188,7 +188,7 @@ public final class DomainAwareProfiler implements Profiler {
     /**
      * Builds a {@link DomainAwareProfiler}. Each setter checks its argument at once and names it,
      * the value and the allowed range in its exception. Setting an option again replaces it (so
-     * {@link dev.llmedt.LlmEdt.Builder#profiler(java.util.function.Consumer)} can set the run's seed
+     * {@link dev.llmedt.dualphase.LlmEdt.Builder#profiler(java.util.function.Consumer)} can set the run's seed
      * and threads first and let your settings override them); {@link #settings} sets every option of
      * {@link Settings}.
      */

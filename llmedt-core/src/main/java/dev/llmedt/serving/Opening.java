@@ -1,6 +1,6 @@
 package dev.llmedt.serving;
 
-import dev.llmedt.LlmEdtModel;
+import dev.llmedt.dualphase.LlmEdtModel;
 import dev.llmedt.Recommender;
 import dev.llmedt.ScoredItem;
 import dev.llmedt.check.Require;

@@ -20,8 +20,8 @@ import java.util.List;
  * }</pre>
  *
  * <p>An LLM-EDT model that adds the user's profile to its score cannot serve from its file alone
- * (it needs a profile source, see {@link dev.llmedt.LlmEdtModel#scoresWithProfiles()}); opening it
- * fails. Load it with {@link dev.llmedt.LlmEdtModel#load} instead.
+ * (it needs a profile source, see {@link dev.llmedt.dualphase.LlmEdtModel#scoresWithProfiles()}); opening it
+ * fails. Load it with {@link dev.llmedt.dualphase.LlmEdtModel#load} instead.
  */
 public interface TrainedModel extends Recommender, AutoCloseable {
 

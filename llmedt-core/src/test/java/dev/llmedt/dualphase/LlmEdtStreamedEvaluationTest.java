@@ -3,7 +3,6 @@ package dev.llmedt.dualphase;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import dev.llmedt.LlmEdtModel;
 import dev.llmedt.Recommender;
 import dev.llmedt.ScoredItem;
 import dev.llmedt.data.Domain;

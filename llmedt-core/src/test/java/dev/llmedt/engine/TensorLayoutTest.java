@@ -3,7 +3,7 @@ package dev.llmedt.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.llmedt.LlmEdtModel;
+import dev.llmedt.dualphase.LlmEdtModel;
 import dev.llmedt.testing.SyntheticModels;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.llmedt.model;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.llmedt.dualphase.LlmEdtModelFiles;
+import dev.llmedt.dualphase.LlmEdtModel;
 import dev.llmedt.sasrec.SasRecModel;
 import dev.llmedt.testing.FuzzInput;
 import java.io.IOException;
@@ -34,7 +34,7 @@ class ModelFileFuzzTest {
             ModelFile.read(file);
             switch (kind) {
                 case "sasrec" -> SasRecModel.load(file);
-                case "llm-edt" -> LlmEdtModelFiles.load(file);
+                case "llm-edt" -> LlmEdtModel.load(file);
                 default -> { }
             }
         } catch (ModelFileException expected) {

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.llmedt.LlmEdtModel;
+import dev.llmedt.dualphase.LlmEdtModel;
 import dev.llmedt.Recommender;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.EvaluationCase;

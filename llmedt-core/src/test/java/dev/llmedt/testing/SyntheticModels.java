@@ -1,6 +1,6 @@
 package dev.llmedt.testing;
 
-import dev.llmedt.LlmEdtModel;
+import dev.llmedt.dualphase.LlmEdtModel;
 import dev.llmedt.Recommender;
 import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.TrainingListener;

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmedt.CheckpointConfig;
-import dev.llmedt.LlmEdtModel;
+import dev.llmedt.dualphase.LlmEdtModel;
 import dev.llmedt.TrainingContext;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.dualphase.DualPhaseConfig;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.llmedt.LlmEdtModel;
+import dev.llmedt.dualphase.LlmEdtModel;
 import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.TrainingContext;
 import dev.llmedt.TrainingListener;

@@ -3,7 +3,7 @@ package dev.llmedt.training;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.llmedt.EpochSummary;
-import dev.llmedt.LlmEdtModel;
+import dev.llmedt.dualphase.LlmEdtModel;
 import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.data.CdsrDataset;

@@ -3,7 +3,7 @@ package dev.llmedt.examples;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.llmedt.LlmEdtModel;
+import dev.llmedt.dualphase.LlmEdtModel;
 import dev.llmedt.Recommender;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.Domain;

@@ -2,8 +2,8 @@ package dev.llmedt.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmedt.CheckpointConfig;
-import dev.llmedt.LlmEdt;
-import dev.llmedt.LlmEdtModel;
+import dev.llmedt.dualphase.LlmEdt;
+import dev.llmedt.dualphase.LlmEdtModel;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.augment.BridgeScoring;
 import dev.llmedt.augment.InsertionStrategy;

@@ -1,7 +1,7 @@
 package dev.llmedt.examples;
 
-import dev.llmedt.LlmEdt;
-import dev.llmedt.LlmEdtModel;
+import dev.llmedt.dualphase.LlmEdt;
+import dev.llmedt.dualphase.LlmEdtModel;
 import dev.llmedt.TrainingListener;
 import dev.llmedt.augment.AugmentedData;
 import dev.llmedt.augment.TransferableItemAugmenter;

@@ -3,7 +3,7 @@ package dev.llmedt.examples;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmedt.EpochSummary;
-import dev.llmedt.LlmEdt;
+import dev.llmedt.dualphase.LlmEdt;
 import dev.llmedt.augment.AugmentationReport;
 import dev.llmedt.augment.AugmentedData;
 import dev.llmedt.augment.AugmentedSequence;

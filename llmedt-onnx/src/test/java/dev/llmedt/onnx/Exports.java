@@ -1,6 +1,6 @@
 package dev.llmedt.onnx;
 
-import dev.llmedt.LlmEdtModel;
+import dev.llmedt.dualphase.LlmEdtModel;
 import dev.llmedt.sasrec.SasRecModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,7 +3,7 @@ package dev.llmedt.onnx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.llmedt.LlmEdtModel;
+import dev.llmedt.dualphase.LlmEdtModel;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.History;

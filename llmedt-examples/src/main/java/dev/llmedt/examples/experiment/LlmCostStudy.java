@@ -1,6 +1,6 @@
 package dev.llmedt.examples.experiment;
 
-import dev.llmedt.LlmEdtModel;
+import dev.llmedt.dualphase.LlmEdtModel;
 import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.Recommender;
 import dev.llmedt.augment.AugmentedData;

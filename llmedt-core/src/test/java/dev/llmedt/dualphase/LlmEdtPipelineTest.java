@@ -1,4 +1,4 @@
-package dev.llmedt;
+package dev.llmedt.dualphase;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,11 +9,6 @@ import dev.llmedt.augment.TransferableItemAugmenter;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.SyntheticDataset;
-import dev.llmedt.dualphase.BackboneConfig;
-import dev.llmedt.dualphase.DualPhaseConfig;
-import dev.llmedt.dualphase.FineTuningConfig;
-import dev.llmedt.dualphase.ItemRepresentation;
-import dev.llmedt.dualphase.PretrainingConfig;
 import dev.llmedt.profile.DomainAwareProfiler;
 import dev.llmedt.profile.UserProfiles;
 import dev.llmedt.testing.HashingEncoder;

@@ -1,5 +1,10 @@
-package dev.llmedt;
+package dev.llmedt.dualphase;
 
+import dev.llmedt.CheckpointConfig;
+import dev.llmedt.EpochSummary;
+import dev.llmedt.Recommender;
+import dev.llmedt.ScoredItem;
+import dev.llmedt.TrainingListener;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -11,9 +16,6 @@ import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
 import dev.llmedt.data.SyntheticDataset;
-import dev.llmedt.dualphase.DualPhaseConfig;
-import dev.llmedt.dualphase.FineTuningConfig;
-import dev.llmedt.dualphase.ItemRepresentation;
 import dev.llmedt.profile.DomainAwareProfiler;
 import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.testing.HashingEncoder;

@@ -1,14 +1,12 @@
-package dev.llmedt;
+package dev.llmedt.dualphase;
 
+import dev.llmedt.CheckpointConfig;
+import dev.llmedt.TrainingListener;
 import dev.llmedt.augment.AugmentedData;
 import dev.llmedt.augment.Augmenter;
 import dev.llmedt.augment.TransferableItemAugmenter;
 import dev.llmedt.check.Require;
 import dev.llmedt.data.CdsrDataset;
-import dev.llmedt.dualphase.BackboneConfig;
-import dev.llmedt.dualphase.DualPhaseConfig;
-import dev.llmedt.dualphase.FineTuningConfig;
-import dev.llmedt.dualphase.PretrainingConfig;
 import dev.llmedt.profile.DomainAwareProfiler;
 import dev.llmedt.profile.Profiler;
 import dev.llmedt.profile.UserProfiles;

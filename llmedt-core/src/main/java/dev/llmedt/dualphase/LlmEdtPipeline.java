@@ -1,15 +1,12 @@
-package dev.llmedt;
+package dev.llmedt.dualphase;
 
+import dev.llmedt.CheckpointConfig;
+import dev.llmedt.TrainingListener;
 import dev.llmedt.augment.AugmentedData;
 import dev.llmedt.augment.Augmenter;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.History;
 import dev.llmedt.data.UserSequence;
-import dev.llmedt.dualphase.DualPhaseConfig;
-import dev.llmedt.dualphase.DualPhaseInput;
-import dev.llmedt.dualphase.LlmEdtTrainer;
-import dev.llmedt.dualphase.ProfileSource;
-import dev.llmedt.dualphase.ProfileVectors;
 import dev.llmedt.profile.Profiler;
 import dev.llmedt.profile.UserProfiles;
 import dev.llmedt.progress.ProgressListener;

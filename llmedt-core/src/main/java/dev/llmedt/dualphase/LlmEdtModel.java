@@ -1,11 +1,9 @@
-package dev.llmedt;
+package dev.llmedt.dualphase;
 
+import dev.llmedt.Recommender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
-import dev.llmedt.dualphase.DualPhaseConfig;
-import dev.llmedt.dualphase.LlmEdtModelFiles;
-import dev.llmedt.dualphase.ProfileSource;
 import dev.llmedt.model.ModelFile;
 import dev.llmedt.model.ModelFileException;
 import dev.llmedt.model.Provenance;
