@@ -2,7 +2,6 @@ package dev.llmedt.training;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmedt.CheckpointException;
 import dev.llmedt.EpochSummary;
@@ -380,33 +379,14 @@ public final class TrainingRun implements TrainingContext {
         h.put("learning_rate_changes", learningRateChanges);
         beforeSave.accept(extra);
         h.set("extra", extra);
-        ArrayNode es = h.putArray("epochs");
-        for (EpochSummary s : epochs) {
-            es.addObject().put("phase", s.phase()).put("epoch", s.epoch()).put("loss", Double.toHexString(s.loss()))
-                    .put("valid_ndcg10", Double.toHexString(s.validNdcg10())).put("valid_hr10", Double.toHexString(s.validHr10()))
-                    .put("train_seconds", s.trainSeconds()).put("valid_seconds", s.validSeconds())
-                    .put("sequences_per_second", s.sequencesPerSecond()).put("best", s.best());
-        }
+        CheckpointParts.putEpochs(h, epochs);
         List<CheckpointFile.Tensor> tensors = new ArrayList<>();
         for (int i = 0; i < trainable.size(); i++) {
             tensors.add(CheckpointFile.Tensor.of("weights/" + trainable.get(i).name(), trainable.get(i).value()));
             tensors.add(CheckpointFile.Tensor.of("kept/" + trainable.get(i).name(), kept[i]));
         }
         if (adam != null && !finished) {
-            Adam.State s = adam.exportState();
-            h.putObject("optimizer").put("step", s.step()).put("learning_rate", Double.toHexString(s.learningRate()));
-            List<Parameter> list = parameters.list();
-            for (int i = 0; i < list.size(); i++) {
-                if (s.m()[i] != null) {
-                    tensors.add(CheckpointFile.Tensor.of("optimizer.m/" + list.get(i).name(), s.m()[i]));
-                    tensors.add(CheckpointFile.Tensor.of("optimizer.v/" + list.get(i).name(), s.v()[i]));
-                }
-                if (s.lastStep()[i] != null) {
-                    tensors.add(CheckpointFile.Tensor.of("optimizer.last_step/" + list.get(i).name(), s.lastStep()[i]));
-                }
-            }
-            tensors.add(CheckpointFile.Tensor.of("optimizer.steps",
-                    new float[][] {s.stepSizes(), s.inverseBiasCorrections(), s.shrinks(), s.l2s()}));
+            CheckpointParts.putOptimizer(h, tensors, adam.exportState(), parameters.list());
         } else {
             h.putNull("optimizer");
         }
@@ -427,22 +407,18 @@ public final class TrainingRun implements TrainingContext {
         }
         for (int i = 0; i < trainable.size(); i++) {
             Parameter p = trainable.get(i);
-            copy(file, c, "weights/" + p.name(), p.value());
-            copy(file, c, "kept/" + p.name(), kept[i]);
+            CheckpointParts.copy(file, c, "weights/" + p.name(), p.value());
+            CheckpointParts.copy(file, c, "kept/" + p.name(), kept[i]);
         }
         epochs.clear();
-        for (JsonNode s : h.path("epochs")) {
-            epochs.add(new EpochSummary(s.path("phase").asText(), s.path("epoch").asInt(), number(s.path("loss")),
-                    number(s.path("valid_ndcg10")), number(s.path("valid_hr10")), s.path("train_seconds").asDouble(),
-                    s.path("valid_seconds").asDouble(), s.path("sequences_per_second").asDouble(), s.path("best").asBoolean()));
-        }
+        epochs.addAll(CheckpointParts.epochs(h));
         epoch = h.path("epoch").asInt();
         inEpoch = h.path("in_epoch").asBoolean();
         batchesDone = h.path("batches_done").asInt();
-        lossSum = number(h.path("loss_sum"));
+        lossSum = CheckpointParts.number(h.path("loss_sum"));
         secondsBefore = h.path("epoch_seconds").asDouble();
         bestEpoch = h.path("best_epoch").asInt();
-        bestMetric = number(h.path("best_valid_ndcg10"));
+        bestMetric = CheckpointParts.number(h.path("best_valid_ndcg10"));
         stopReason = h.path("stop_reason").isTextual() ? h.path("stop_reason").asText() : null;
         finishReason = h.path("finish_reason").isTextual() ? h.path("finish_reason").asText() : null;
         learningRateChanges = h.path("learning_rate_changes").asInt();
@@ -452,60 +428,11 @@ public final class TrainingRun implements TrainingContext {
         restoredFinished = h.path("status").asText().equals("finished");
         JsonNode optimizer = h.path("optimizer");
         if (optimizer.isObject() && !restoredFinished) {
-            pendingOptimizer = optimizerState(file, c, optimizer);
+            pendingOptimizer = CheckpointParts.optimizer(file, c, optimizer, parameters.list());
         }
         restoredFrom = file;
         LOG.info("{}: resumed from {} ({})", phase, file, restoredFinished ? "finished after " + epochs.size() + " epochs"
                 : inEpoch ? "epoch " + epoch + " after batch " + batchesDone : "after epoch " + epoch);
-    }
-
-    private Adam.State optimizerState(Path file, CheckpointFile.Contents c, JsonNode optimizer) {
-        List<Parameter> list = parameters.list();
-        float[][][] m = new float[list.size()][][];
-        float[][][] v = new float[list.size()][][];
-        int[][] last = new int[list.size()][];
-        for (int i = 0; i < list.size(); i++) {
-            Parameter p = list.get(i);
-            if (p.frozen()) {
-                continue;
-            }
-            m[i] = tensor(file, c, "optimizer.m/" + p.name());
-            v[i] = tensor(file, c, "optimizer.v/" + p.name());
-            last[i] = c.ints().get("optimizer.last_step/" + p.name());
-        }
-        float[][] steps = tensor(file, c, "optimizer.steps");
-        if (steps.length != 4) {
-            throw new CheckpointException(file, "its optimizer step tables have " + steps.length + " rows, not 4");
-        }
-        return new Adam.State(optimizer.path("step").asInt(), number(optimizer.path("learning_rate")), steps[0], steps[1], steps[2],
-                steps[3], m, v, last);
-    }
-
-    private static double number(JsonNode n) {
-        try {
-            return Double.parseDouble(n.asText());
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
-    }
-
-    private static float[][] tensor(Path file, CheckpointFile.Contents c, String name) {
-        float[][] t = c.floats().get(name);
-        if (t == null) {
-            throw new CheckpointException(file, "has no tensor " + name + ": it is damaged or from an incompatible llmedt");
-        }
-        return t;
-    }
-
-    private static void copy(Path file, CheckpointFile.Contents c, String name, float[][] into) {
-        float[][] t = tensor(file, c, name);
-        if (t.length != into.length || (t.length > 0 && t[0].length != into[0].length)) {
-            throw new CheckpointException(file, "tensor " + name + " has shape [" + t.length + ", " + (t.length == 0 ? 0 : t[0].length)
-                    + "], this run needs [" + into.length + ", " + into[0].length + "]");
-        }
-        for (int r = 0; r < t.length; r++) {
-            System.arraycopy(t[r], 0, into[r], 0, into[r].length);
-        }
     }
 
     @Override
