@@ -217,9 +217,18 @@ class ConcurrentServingTest {
         return bytes[0];
     }
 
+    /** The model's replica pool: its own (SASRec) or its user batches' (LLM-EDT). */
     private static ReplicaPool<?> replicasOf(Recommender model) throws ReflectiveOperationException {
-        Field f = model.getClass().getDeclaredField("replicas");
+        Object owner = model;
+        if (java.util.Arrays.stream(model.getClass().getDeclaredFields()).noneMatch(f -> f.getName().equals("replicas"))) {
+            owner = field(model, "batches");
+        }
+        return (ReplicaPool<?>) field(owner, "replicas");
+    }
+
+    private static Object field(Object owner, String name) throws ReflectiveOperationException {
+        Field f = owner.getClass().getDeclaredField(name);
         f.setAccessible(true);
-        return (ReplicaPool<?>) f.get(model);
+        return f.get(owner);
     }
 }

@@ -9,18 +9,11 @@ import dev.llmedt.check.Require;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
 import dev.llmedt.engine.BlockScorer;
-import dev.llmedt.engine.DomainThread;
-import dev.llmedt.engine.HistoryWindows;
-import dev.llmedt.engine.InferenceBatch;
 import dev.llmedt.engine.ItemScoring;
-import dev.llmedt.engine.Kernels;
 import dev.llmedt.engine.Parameter;
 import dev.llmedt.engine.ParameterSet;
 import dev.llmedt.engine.ParameterTensors;
-import dev.llmedt.engine.ProfileAlignment;
-import dev.llmedt.engine.ReplicaPool;
 import dev.llmedt.engine.ResidualAdapter;
-import dev.llmedt.engine.SasRecNetwork;
 import dev.llmedt.engine.SasRecShape;
 import dev.llmedt.engine.ScoreArguments;
 import dev.llmedt.engine.TensorLayout;
@@ -41,8 +34,6 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
     static final String KIND = "llm-edt";
     private static final Logger LOG = LoggerFactory.getLogger(DualPhaseModel.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The most histories per forward pass (as in SASRec: about 24 MB of activations per network at width 64 and window 50). */
-    private static final int BATCH = 32;
 
     private final DualPhaseConfig config;
     private final List<Domain> domains;
@@ -54,68 +45,8 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
     private final boolean[] threadUsed;
     private final JsonNode itemText;
     private final Provenance provenance;
-    private final ReplicaPool<Replica> replicas = new ReplicaPool<>(Replica::new);
-    private volatile float[][][] domainTables;
+    private final UserBatches batches;
     private final java.util.concurrent.atomic.AtomicBoolean warnedWithoutProfiles = new java.util.concurrent.atomic.AtomicBoolean();
-
-    /**
-     * One caller's working set: buffers sized to the largest chunk it has run (one window for a
-     * single history), grown on demand up to {@link #BATCH} histories. The global network and each
-     * domain's thread are made when first needed and remade, with fresh weight snapshots, when the
-     * buffers grow; a domain that is never scored costs nothing.
-     */
-    private final class Replica {
-        final InferenceBatch work = new InferenceBatch(shape.maxLength(), shape.dim(), BATCH);
-        private SasRecNetwork global;
-        private final DomainThread[] threads = new DomainThread[domains.size()];
-        private final ProfileAlignment[] projections = new ProfileAlignment[domains.size()];
-        private float[][] domainUsers;
-        private float[][] profileRows;
-        private float[][] projected;
-
-        /** Lays out the first {@code n} windows; drops the networks when the buffers grew. */
-        void fill(int n) {
-            if (work.fill(n, 1)) {
-                global = null;
-                java.util.Arrays.fill(threads, null);
-            }
-        }
-
-        SasRecNetwork global() {
-            if (global == null) {
-                global = new SasRecNetwork(shape, parameters, work.sequenceCapacity(), work.rowCapacity());
-                global.snapshotWeights();
-            }
-            return global;
-        }
-
-        DomainThread thread(int d) {
-            if (threads[d] == null) {
-                threads[d] = new DomainThread(shape, parameters, TensorLayout.domainPositions(d), TensorLayout.domainAdapter(d),
-                        (float) config.fineTuning().adapterDropout(), gateOf(config, d), work.sequenceCapacity(), work.rowCapacity());
-                threads[d].snapshotWeights();
-            }
-            return threads[d];
-        }
-
-        float[][] domainUsers() {
-            if (domainUsers == null) {
-                domainUsers = new float[BATCH][shape.dim()];
-            }
-            return domainUsers;
-        }
-
-        ProfileAlignment projection(int d) {
-            if (projections[d] == null) {
-                projections[d] = new ProfileAlignment(parameters, TensorLayout.profileAdapter(d), 1, BATCH);
-            }
-            if (projected == null) {
-                profileRows = new float[BATCH][];
-                projected = new float[BATCH][shape.dim()];
-            }
-            return projections[d];
-        }
-    }
 
     DualPhaseModel(DualPhaseConfig config, List<Domain> domains, ParameterSet parameters, boolean fineTuned, JsonNode itemText,
             Provenance provenance) {
@@ -142,6 +73,7 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
         }
         this.itemText = itemText == null ? JSON.nullNode() : itemText.deepCopy();
         this.provenance = java.util.Objects.requireNonNull(provenance, "provenance");
+        this.batches = new UserBatches(config, this.domains, parameters, shape, this.threadUsed, scoresWithProfiles());
     }
 
     static SasRecShape shapeOf(DualPhaseConfig c, int items) {
@@ -153,8 +85,6 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
     static String gateOf(DualPhaseConfig c, int d) {
         return c.fineTuning().domainGate() ? TensorLayout.domainGate(d) : null;
     }
-
-    /** The parameter prefix of domain {@code d}'s profile adapter. */
 
     /** Adds the phase-2 parameters of every domain (zero) to a set. */
     static void addDomainThreads(ParameterSet set, DualPhaseConfig c, int domainCount) {
@@ -286,7 +216,7 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
         requireProfiles(histories, profiles);
         ScoreArguments.requireScoreRows(histories, target, scores);
         ScoreArguments.requireKnownItems(histories, itemCount);
-        forEachUserBatch(histories, target, profiles, (users, from, n, table) ->
+        batches.forEach(histories, target, profiles, (users, from, n, table) ->
                 ItemScoring.scoreUsers(users, n, shape.dim(), table, target.size(), scores, from));
     }
 
@@ -313,7 +243,7 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
         requireProfiles(histories, profiles);
         ScoreArguments.requireKnownItems(histories, itemCount);
         List<List<ScoredItem>> out = new ArrayList<>(histories.size());
-        forEachUserBatch(histories, target, profiles, (users, from, n, table) -> {
+        batches.forEach(histories, target, profiles, (users, from, n, table) -> {
             int[][] seen = new int[n][];
             for (int b = 0; b < n; b++) {
                 seen[b] = ScoreArguments.localItemsIn(histories.get(from + b), target);
@@ -333,7 +263,7 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
         checkTarget(target);
         requireProfiles(histories, profiles);
         ScoreArguments.requireKnownItems(histories, itemCount);
-        forEachUserBatch(histories, target, profiles, (users, from, n, table) ->
+        batches.forEach(histories, target, profiles, (users, from, n, table) ->
                 TopKScoring.scoreBlocks(users, n, shape.dim(), table, target.size(), pinned, from, sink));
     }
 
@@ -344,130 +274,15 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
         }
     }
 
-    /** What is done with one batch's user vectors: {@code users[0, n)} are those of the histories {@code [from, from + n)}. */
-    private interface UserBatch {
-        void accept(float[][] users, int from, int n, float[][] table);
-    }
-
-    /**
-     * Runs the networks on the histories in batches of {@link #BATCH} on one borrowed replica and
-     * hands each batch's user vectors (global thread, plus the target's domain thread where it is
-     * used, plus the projected profile when the model scores with profiles), with the target
-     * domain's item table, to {@code use}: scoring, top-k and streamed ranking share this loop.
-     */
-    private void forEachUserBatch(List<History> histories, Domain target, float[][] profiles, UserBatch use) {
-        float[][] table = tables()[target.index()];
-        replicas.run(r -> {
-            for (int from = 0; from < histories.size(); from += BATCH) {
-                int n = Math.min(BATCH, histories.size() - from);
-                use.accept(userVectors(r, histories, target, profiles, from, n), from, n, table);
-            }
-        });
-    }
-
-    /** The user vectors of the histories {@code [from, from + n)} (rows {@code [0, n)}). */
-    private float[][] userVectors(Replica r, List<History> histories, Domain target, float[][] profiles, int from, int n) {
-        int d = shape.dim();
-        int[][] windows = r.work.windows(n);
-        for (int b = 0; b < n; b++) {
-            windows[b] = histories.get(from + b).toArray();
-        }
-        r.fill(n);
-        float[][] hidden = null; // only empty histories: no pass
-        if (r.work.batch().sequences > 0) {
-            r.global().forward(r.work.batch(), false);
-            hidden = r.global().hidden();
-        }
-        float[][] users = r.work.users(n);
-        HistoryWindows.lastHidden(hidden, d, r.work.lastRow(), n, SasRecNetwork.emptyHistoryHidden(parameters), users);
-        if (threadUsed[target.index()]) {
-            for (int b = 0; b < n; b++) {
-                windows[b] = histories.get(from + b).restrictTo(target).toArray();
-            }
-            r.fill(n);
-            float[][] domainHidden = null;
-            if (r.work.batch().sequences > 0) {
-                DomainThread thread = r.thread(target.index());
-                thread.forward(r.work.batch(), false);
-                domainHidden = thread.hidden();
-            }
-            float[][] domainUsers = r.domainUsers();
-            HistoryWindows.lastHidden(domainHidden, d, r.work.lastRow(), n, null, domainUsers);
-            for (int b = 0; b < n; b++) {
-                for (int f = 0; f < d; f++) {
-                    users[b][f] += domainUsers[b][f];
-                }
-            }
-            if (scoresWithProfiles() && profiles != null) {
-                addProfiles(r, users, profiles, from, n, target.index());
-            }
-        }
-        return users;
-    }
-
-    /** Adds each user's projected profile (users with a zero profile vector get nothing). */
-    private void addProfiles(Replica r, float[][] users, float[][] profiles, int from, int n, int domain) {
-        int m = 0;
-        int[] index = new int[n];
-        for (int b = 0; b < n; b++) {
-            float[] p = profiles[from + b];
-            boolean any = false;
-            for (float v : p) {
-                if (!Float.isFinite(v)) {
-                    throw new IllegalArgumentException("profile vector " + (from + b) + " holds a NaN or infinite value");
-                }
-                any |= v != 0;
-            }
-            if (any) {
-                index[m++] = b;
-            }
-        }
-        if (m == 0) {
-            return;
-        }
-        ProfileAlignment projection = r.projection(domain);
-        for (int i = 0; i < m; i++) {
-            r.profileRows[i] = profiles[from + index[i]];
-        }
-        projection.project(r.profileRows, m, r.projected);
-        java.util.Arrays.fill(r.profileRows, 0, m, null); // the caller's vectors are not kept
-        for (int i = 0; i < m; i++) {
-            float[] u = users[index[i]];
-            for (int f = 0; f < shape.dim(); f++) {
-                u[f] += r.projected[i][f];
-            }
-        }
-    }
-
     private void checkTarget(Domain target) {
         if (target.index() >= domains.size() || !domains.get(target.index()).equals(target)) {
             throw new IllegalArgumentException("domain " + target + " is not one of this model's domains " + domains);
         }
     }
 
-    /** Per domain, the item vectors feature-major: tables[domain][f][localItem]. */
-    private float[][][] tables() {
-        float[][][] t = domainTables;
-        if (t == null) {
-            synchronized (this) {
-                t = domainTables;
-                if (t == null) {
-                    float[][] items = parameters.get(SasRecNetwork.ITEMS).value();
-                    t = new float[domains.size()][][];
-                    for (Domain dom : domains) {
-                        t[dom.index()] = Kernels.featureMajor(items, dom.firstItem() + 1, dom.size(), shape.dim());
-                    }
-                    domainTables = t;
-                }
-            }
-        }
-        return t;
-    }
-
     /** Forgets derived tables and weight snapshots after the shared parameters changed (training-time views only). */
-    synchronized void parametersChanged() {
-        domainTables = null;
-        replicas.invalidate();
+    void parametersChanged() {
+        batches.invalidate();
     }
 
     ParameterSet parameters() {
