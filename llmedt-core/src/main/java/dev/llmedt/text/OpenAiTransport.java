@@ -4,35 +4,25 @@ import dev.llmedt.concurrent.Concurrently;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Deadline.</b> Each attempt must deliver its status, headers and whole body within the
  * request time-out; the JDK's own request time-out covers the headers only, so a server that
  * answers the headers and then trickles the body would otherwise hold the caller forever. The
- * exchange runs asynchronously and is cancelled when the deadline passes.
+ * exchange runs asynchronously and is cancelled when the deadline passes ({@link BoundedExchange}).
  *
  * <p><b>Circuit breaker.</b> After {@code circuitBreaker} consecutive failed requests (any failure
  * of one HTTP exchange, or an answer that cannot be read; a 429 neither counts nor resets) the
@@ -64,7 +54,7 @@ final class OpenAiTransport {
         SUCCESS, RETRYABLE, RATE_LIMITED, FINAL
     }
 
-    private final HttpClient http;
+    private final BoundedExchange exchange;
     private final URI baseUrl;
     private final String apiKey;
     private final Duration connectTimeout;
@@ -73,7 +63,6 @@ final class OpenAiTransport {
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final int maxConcurrency;
-    private final long maxResponseBytes;
     private final int circuitBreaker;
     private final Semaphore inFlight;
 
@@ -97,10 +86,9 @@ final class OpenAiTransport {
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
         this.maxConcurrency = maxConcurrency;
-        this.maxResponseBytes = maxResponseBytes;
         this.circuitBreaker = circuitBreaker;
         this.inFlight = new Semaphore(maxConcurrency, true);
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+        this.exchange = new BoundedExchange(connectTimeout, requestTimeout, maxResponseBytes);
     }
 
     /** Returns how many requests may be in flight at once. */
@@ -179,7 +167,7 @@ final class OpenAiTransport {
                 inFlight.acquire();
                 try {
                     requests.incrementAndGet();
-                    response = exchange(request);
+                    response = exchange.send(request);
                 } finally {
                     inFlight.release();
                 }
@@ -191,7 +179,7 @@ final class OpenAiTransport {
                 lastProblem = "timed out after " + requestTimeout.toMillis() + " ms (no complete answer: status, headers and body)";
                 lastStatus = 0;
                 lastCause = e;
-            } catch (ResponseTooLargeException e) {
+            } catch (BoundedExchange.ResponseTooLargeException e) {
                 lastProblem = e.getMessage();
                 failure(where, lastProblem);
                 throw fail(where + ": " + lastProblem, 0, e);
@@ -278,129 +266,6 @@ final class OpenAiTransport {
             openedBecause = n + " consecutive requests failed, the last: " + problem;
             LOG.warn("{}: {} consecutive requests failed (the last: {}); circuit breaker open: this client sends no further requests "
                     + "and its calls fail at once (the callers fall back as they do for a failed call)", where, n, problem);
-        }
-    }
-
-    /**
-     * Runs one exchange within the request time-out, status, headers and body together, and with
-     * the body capped at the maximum size; cancels the exchange when the time is up.
-     */
-    private HttpResponse<byte[]> exchange(HttpRequest request) throws IOException, InterruptedException, TimeoutException {
-        AtomicReference<CappedBody> body = new AtomicReference<>();
-        CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(request, info -> {
-            CappedBody b = new CappedBody(maxResponseBytes, info);
-            body.set(b);
-            return b;
-        });
-        try {
-            return future.get(requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            while (cause instanceof CompletionException && cause.getCause() != null) {
-                cause = cause.getCause();
-            }
-            if (cause instanceof IOException io) {
-                // The client wraps the subscriber's failure; keep ours recognisable.
-                for (Throwable c = io; c != null; c = c.getCause()) {
-                    if (c instanceof ResponseTooLargeException big) {
-                        throw big;
-                    }
-                }
-                throw io;
-            }
-            if (cause instanceof ResponseTooLargeException big) {
-                throw big;
-            }
-            throw new IOException(String.valueOf(cause), cause);
-        } catch (TimeoutException | InterruptedException e) {
-            // Cancelling the future aborts the exchange; cancelling the body's subscription also stops a trickling body.
-            future.cancel(true);
-            CappedBody b = body.get();
-            if (b != null) {
-                b.cancel();
-            }
-            throw e;
-        }
-    }
-
-    /** An answer longer than the maximum response size. */
-    static final class ResponseTooLargeException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        ResponseTooLargeException(String message) {
-            super(message);
-        }
-    }
-
-    /** Collects the body up to a maximum size; beyond it, cancels the exchange. */
-    private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
-        private final long max;
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private volatile Flow.Subscription subscription;
-
-        CappedBody(long max, HttpResponse.ResponseInfo info) {
-            this.max = max;
-            long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
-            if (declared > max) {
-                result.completeExceptionally(tooLarge(declared + " bytes announced"));
-            }
-        }
-
-        private ResponseTooLargeException tooLarge(String what) {
-            return new ResponseTooLargeException("answer too large: " + what + ", more than the limit of " + max
-                    + " bytes (maxResponseBytes)");
-        }
-
-        void cancel() {
-            result.completeExceptionally(new IOException("cancelled at the deadline"));
-            Flow.Subscription s = subscription;
-            if (s != null) {
-                s.cancel();
-            }
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            if (result.isDone()) {
-                s.cancel();
-            } else {
-                s.request(Long.MAX_VALUE);
-            }
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            if (result.isDone()) {
-                return;
-            }
-            for (ByteBuffer b : items) {
-                int n = b.remaining();
-                if (bytes.size() + (long) n > max) {
-                    result.completeExceptionally(tooLarge("more than " + max + " bytes received"));
-                    subscription.cancel();
-                    return;
-                }
-                byte[] chunk = new byte[n];
-                b.get(chunk);
-                bytes.write(chunk, 0, n);
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            result.completeExceptionally(t);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(bytes.toByteArray());
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
         }
     }
 
