@@ -9,6 +9,7 @@ import dev.llmedt.data.ItemCatalog;
 import dev.llmedt.data.UserSequence;
 import dev.llmedt.engine.Kernels;
 import dev.llmedt.engine.WorkerPool;
+import dev.llmedt.text.ItemEmbeddings;
 import dev.llmedt.text.LanguageModelException;
 import dev.llmedt.text.TextEncoder;
 import dev.llmedt.text.TextGenerator;
@@ -71,6 +72,24 @@ final class GeneratedCandidates implements CandidateSource {
      * @param promptItems most source items shown in a prompt
      */
     record Generation(TextGenerator generator, TextEncoder encoder, int concurrency, SuggestionPrompt prompt, int count, int promptItems) {
+
+        /**
+         * Checks that the encoder embeds generated texts as the item embeddings were embedded (same
+         * model, same dimension), so that texts can be matched to items.
+         *
+         * @throws IllegalArgumentException when the model or the dimension differs
+         */
+        void requireEncoderOf(ItemEmbeddings embeddings) {
+            if (!encoder.modelId().equals(embeddings.modelId())) {
+                throw new IllegalArgumentException("the encoder of generated texts (" + encoder.modelId()
+                        + ") is not the encoder of the item embeddings (" + embeddings.modelId()
+                        + "); generated texts must be embedded by the same model to be matched to items");
+            }
+            if (encoder.dimension() != embeddings.dimension()) {
+                throw new IllegalArgumentException("the encoder's dimension " + encoder.dimension()
+                        + " differs from the item embeddings' " + embeddings.dimension());
+            }
+        }
     }
 
     /**

@@ -90,20 +90,17 @@ public final class TransferableItemAugmenter implements Augmenter {
 
     private final Settings settings;
     private final int threads;
-    private final TextGenerator generator;
-    private final TextEncoder encoder;
-    private final int generatorConcurrency;
-    private final SuggestionPrompt prompt;
+    /** The generator path's settings, or null offline. */
+    private final GeneratedCandidates.Generation generation;
 
     private TransferableItemAugmenter(Builder b) {
         this.settings = new Settings(b.clusters, b.similarityThreshold, b.minorShareThreshold, b.insertion, b.maxUsers,
                 b.maxInsertionsPerUser, b.insertedItemsAreTargets, b.seed, b.kMeansIterations, b.promptItems, b.promptTemplate, b.bridges,
                 b.maxInsertionsPerBridgeItem, b.insertedTargetWeight);
         this.threads = b.threads;
-        this.generator = b.generator;
-        this.encoder = b.encoder;
-        this.generatorConcurrency = b.generatorConcurrency;
-        this.prompt = new SuggestionPrompt(b.promptTemplate);
+        this.generation = b.generator == null ? null : new GeneratedCandidates.Generation(b.generator, b.encoder,
+                b.generatorConcurrency, new SuggestionPrompt(b.promptTemplate), settings.maxInsertionsPerUser(),
+                settings.promptItems());
     }
 
     /** Starts a builder with the defaults (offline mode). */
@@ -118,29 +115,20 @@ public final class TransferableItemAugmenter implements Augmenter {
 
     /** The generator path's settings, or null offline; for {@link BatchAugmenter}. */
     GeneratedCandidates.Generation generation() {
-        return generator == null ? null : new GeneratedCandidates.Generation(generator, encoder, generatorConcurrency, prompt,
-                settings.maxInsertionsPerUser(), settings.promptItems());
+        return generation;
     }
 
     /** Checks that the generator's encoder matches the embeddings (the same checks as {@link #augment}). */
     void checkEmbeddings(ItemCatalog catalog, ItemEmbeddings embeddings, String what) {
         embeddings.requireCatalog(catalog, what);
-        if (generator != null) {
-            if (!encoder.modelId().equals(embeddings.modelId())) {
-                throw new IllegalArgumentException("the encoder of generated texts (" + encoder.modelId()
-                        + ") is not the encoder of the item embeddings (" + embeddings.modelId()
-                        + "); generated texts must be embedded by the same model to be matched to items");
-            }
-            if (encoder.dimension() != embeddings.dimension()) {
-                throw new IllegalArgumentException("the encoder's dimension " + encoder.dimension() + " differs from the item embeddings' "
-                        + embeddings.dimension());
-            }
+        if (generation != null) {
+            generation.requireEncoderOf(embeddings);
         }
     }
 
     /** Returns whether candidates come from a generator (otherwise offline, from item similarity). */
     public boolean usesGenerator() {
-        return generator != null;
+        return generation != null;
     }
 
     /**
@@ -473,13 +461,13 @@ public final class TransferableItemAugmenter implements Augmenter {
         checkEmbeddings(data.items(), embeddings, "dataset " + data.name());
         long start = System.nanoTime();
         try (WorkerPool pool = new WorkerPool(threads)) {
-            return new AugmentationRun(settings, generation()).run(data, embeddings, progress, pool, start);
+            return new AugmentationRun(settings, generation).run(data, embeddings, progress, pool, start);
         }
     }
 
     @Override
     public String toString() {
-        return "TransferableItemAugmenter[" + (generator == null ? "offline" : "generator " + generator.modelId()) + ", "
-                + settings.toMap() + "]";
+        return "TransferableItemAugmenter[" + (generation == null ? "offline" : "generator " + generation.generator().modelId())
+                + ", " + settings.toMap() + "]";
     }
 }
