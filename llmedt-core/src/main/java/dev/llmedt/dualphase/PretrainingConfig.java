@@ -7,7 +7,8 @@ import static dev.llmedt.check.Require.inRange;
 /**
  * Phase 1 of LLM-EDT: the backbone and the item representation trained on the (augmented) mixed
  * sequences, next-item BCE with one negative of the target's domain, Adam, early stopping on
- * validation NDCG@10 (full ranking), keeping the best weights.
+ * validation NDCG@10 (full ranking), keeping the best weights; optionally the learning rate is
+ * halved whenever validation stops improving ({@code plateauPatience}, off in the reference).
  *
  * @param learningRate Adam learning rate, in (0, 10) (default 1e-3)
  * @param beta1 Adam beta1, in [0, 1) (default 0.9)
@@ -17,9 +18,12 @@ import static dev.llmedt.check.Require.inRange;
  * @param batchSize training sequences per batch, in [1, 65536] (default 128)
  * @param maxEpochs most epochs, in [1, 100000] (default 40)
  * @param patience epochs without a better validation NDCG@10 before stopping, in [1, 100000] (default 10)
+ * @param plateauPatience epochs without a better validation NDCG@10 after which the learning rate is
+ *     halved (again after as many more), 0 = never: a constant rate, as in the reference; in [0, 100000]
+ *     (default 0). Phase 2's {@link FineTuningConfig#plateauPatience()} is the same rule.
  */
 public record PretrainingConfig(double learningRate, double beta1, double beta2, double adamEps, double weightDecay, int batchSize,
-        int maxEpochs, int patience) {
+        int maxEpochs, int patience, int plateauPatience) {
 
     /** Validates every field; messages name the parameter, the value and the allowed range. */
     public PretrainingConfig {
@@ -31,6 +35,7 @@ public record PretrainingConfig(double learningRate, double beta1, double beta2,
         inRange("batchSize", batchSize, 1, 65536);
         inRange("maxEpochs", maxEpochs, 1, 100000);
         inRange("patience", patience, 1, 100000);
+        inRange("plateauPatience", plateauPatience, 0, 100000);
     }
 
     /** Returns the defaults. */
@@ -54,6 +59,7 @@ public record PretrainingConfig(double learningRate, double beta1, double beta2,
         b.batchSize = batchSize;
         b.maxEpochs = maxEpochs;
         b.patience = patience;
+        b.plateauPatience = plateauPatience;
         return b;
     }
 
@@ -67,6 +73,7 @@ public record PretrainingConfig(double learningRate, double beta1, double beta2,
         private int batchSize = 128;
         private int maxEpochs = 40;
         private int patience = 10;
+        private int plateauPatience = 0;
 
         private Builder() {
         }
@@ -119,9 +126,18 @@ public record PretrainingConfig(double learningRate, double beta1, double beta2,
             return this;
         }
 
+        /**
+         * Epochs without a better validation NDCG@10 after which the learning rate is halved, 0 =
+         * never (a constant rate), in [0, 100000] (default 0).
+         */
+        public Builder plateauPatience(int v) {
+            plateauPatience = inRange("plateauPatience", v, 0, 100000);
+            return this;
+        }
+
         /** Builds the configuration. */
         public PretrainingConfig build() {
-            return new PretrainingConfig(learningRate, beta1, beta2, adamEps, weightDecay, batchSize, maxEpochs, patience);
+            return new PretrainingConfig(learningRate, beta1, beta2, adamEps, weightDecay, batchSize, maxEpochs, patience, plateauPatience);
         }
     }
 }

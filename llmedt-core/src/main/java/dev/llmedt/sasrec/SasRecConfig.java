@@ -26,14 +26,16 @@ import dev.llmedt.dualphase.PretrainingConfig;
  * @param batchSize training sequences per batch, in [1, 65536]
  * @param maxEpochs most training epochs, in [1, 100000]
  * @param patience epochs without a better validation NDCG@10 before stopping, in [1, 100000]
+ * @param plateauPatience epochs without a better validation NDCG@10 after which the learning rate is
+ *     halved, 0 = never (the reference's constant rate), in [0, 100000]
  * @param seed the seed of initialization, shuffling, negatives and dropout
  * @param threads worker threads, 0 = all available processors, else in [1, 256]
  * @param domain null to train on mixed sequences (the cross-domain baseline), or the name of the
  *     one domain to keep (single-domain mode: other domains' items are removed)
  */
 public record SasRecConfig(int dim, int blocks, int heads, int maxLength, double dropout, double layerNormEps, double learningRate,
-        double beta1, double beta2, double adamEps, double weightDecay, int batchSize, int maxEpochs, int patience, long seed,
-        int threads, String domain) {
+        double beta1, double beta2, double adamEps, double weightDecay, int batchSize, int maxEpochs, int patience, int plateauPatience,
+        long seed, int threads, String domain) {
 
     /**
      * Validates every field; messages name the parameter, the value and the allowed range. The
@@ -43,7 +45,7 @@ public record SasRecConfig(int dim, int blocks, int heads, int maxLength, double
      */
     public SasRecConfig {
         backboneOf(dim, blocks, heads, maxLength, dropout, layerNormEps);
-        new PretrainingConfig(learningRate, beta1, beta2, adamEps, weightDecay, batchSize, maxEpochs, patience);
+        new PretrainingConfig(learningRate, beta1, beta2, adamEps, weightDecay, batchSize, maxEpochs, patience, plateauPatience);
         if (threads != 0) {
             inRange("threads", threads, 1, 256);
         }
@@ -68,7 +70,8 @@ public record SasRecConfig(int dim, int blocks, int heads, int maxLength, double
         }
         return new SasRecConfig(backbone.dim(), backbone.blocks(), backbone.heads(), backbone.maxLength(), backbone.dropout(),
                 backbone.layerNormEps(), pretraining.learningRate(), pretraining.beta1(), pretraining.beta2(), pretraining.adamEps(),
-                pretraining.weightDecay(), pretraining.batchSize(), pretraining.maxEpochs(), pretraining.patience(), seed, threads, domain);
+                pretraining.weightDecay(), pretraining.batchSize(), pretraining.maxEpochs(), pretraining.patience(),
+                pretraining.plateauPatience(), seed, threads, domain);
     }
 
     /** Returns the network part: a backbone with {@link ItemRepresentation#ID} items (the other backbone fields at their ID-item values). */
@@ -78,7 +81,7 @@ public record SasRecConfig(int dim, int blocks, int heads, int maxLength, double
 
     /** Returns the training part, as a phase-1 configuration. */
     public PretrainingConfig pretraining() {
-        return new PretrainingConfig(learningRate, beta1, beta2, adamEps, weightDecay, batchSize, maxEpochs, patience);
+        return new PretrainingConfig(learningRate, beta1, beta2, adamEps, weightDecay, batchSize, maxEpochs, patience, plateauPatience);
     }
 
     private static BackboneConfig backboneOf(int dim, int blocks, int heads, int maxLength, double dropout, double layerNormEps) {
@@ -204,6 +207,15 @@ public record SasRecConfig(int dim, int blocks, int heads, int maxLength, double
         /** Early-stopping patience in epochs, in [1, 100000] (default 10). */
         public Builder patience(int v) {
             pretraining.patience(v);
+            return this;
+        }
+
+        /**
+         * Epochs without a better validation NDCG@10 after which the learning rate is halved, 0 =
+         * never (the reference's constant rate), in [0, 100000] (default 0).
+         */
+        public Builder plateauPatience(int v) {
+            pretraining.plateauPatience(v);
             return this;
         }
 

@@ -52,12 +52,15 @@ public final class NextItemTraining {
      * The settings of a run.
      *
      * @param phase the label of the epochs it reports ({@code sasrec}, {@code phase-1})
+     * @param plateauPatience epochs without a better validation NDCG@10 after which the learning rate is
+     *     halved, 0 = never (only when selecting on validation)
      * @param selectOnValidation false: train maxEpochs and keep the last weights
      * @param idDropout the probability that an item with both a text and an ID vector trains a step on
      *     its text vector alone ({@link ItemTower#dropIds}; 0: off)
      */
     public record Options(String phase, double learningRate, double beta1, double beta2, double adamEps, double weightDecay,
-            int batchSize, int maxEpochs, int patience, long seed, int threads, boolean selectOnValidation, double idDropout) {
+            int batchSize, int maxEpochs, int patience, int plateauPatience, long seed, int threads, boolean selectOnValidation,
+            double idDropout) {
     }
 
     /** What a run produced: the figures of its epochs (the parameters hold the selected weights). */
@@ -152,6 +155,9 @@ public final class NextItemTraining {
         parts.put("validation_cases", RunFingerprint.ofCases(valid));
         TrainingListener selection = options.selectOnValidation()
                 ? TrainingListener.bestWeights().andThen(TrainingListener.earlyStopping(options.patience())) : TrainingListener.none();
+        if (options.selectOnValidation() && options.plateauPatience() > 0) {
+            selection = selection.andThen(TrainingListener.learningRateHalving(options.plateauPatience()));
+        }
         TrainingRun run = new TrainingRun(options.phase(), parameters, selection.andThen(listener), parts);
         run.start();
         if (!run.alreadyFinished()) {

@@ -38,15 +38,28 @@ public final class RunFingerprint {
     /**
      * Returns the configuration part of a fingerprint: the configuration's JSON without its
      * {@code threads} field (the weights do not depend on it, so a run may resume with another) and
-     * its {@code seed} (a part of its own).
+     * its {@code seed} (a part of its own). A phase-1 {@code plateau_patience} of 0, the constant
+     * learning rate every run had before the setting existed, is left out too, so that checkpoints
+     * written before it still resume.
      */
     public static JsonNode configuration(JsonNode config) {
         JsonNode c = config.deepCopy();
         if (c instanceof ObjectNode o) {
             o.remove("threads");
             o.remove("seed");
+            removeIfZero(o, "plateau_patience"); // SASRec's flat configuration
+            if (o.get("pretraining") instanceof ObjectNode p) {
+                removeIfZero(p, "plateau_patience");
+            }
         }
         return c;
+    }
+
+    private static void removeIfZero(ObjectNode o, String key) {
+        JsonNode v = o.get(key);
+        if (v != null && v.isNumber() && v.asInt() == 0) {
+            o.remove(key);
+        }
     }
 
     /**

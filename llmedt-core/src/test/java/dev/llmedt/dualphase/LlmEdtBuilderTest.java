@@ -89,6 +89,7 @@ class LlmEdtBuilderTest {
                 bad("pretraining(learningRate(0.0))", () -> LlmEdt.builder().pretraining(x -> x.learningRate(0.0)), "learningRate must be in (0.0, 10.0), got 0.0"),
                 bad("pretraining(learningRate(Double.NaN))", () -> LlmEdt.builder().pretraining(x -> x.learningRate(Double.NaN)), "learningRate must be in (0.0, 10.0), got NaN"),
                 bad("pretraining(adamEps(0.0))", () -> LlmEdt.builder().pretraining(x -> x.adamEps(0.0)), "adamEps must be in (0.0, 1.0), got 0.0"),
+                bad("pretraining(plateauPatience(-1))", () -> LlmEdt.builder().pretraining(x -> x.plateauPatience(-1)), "plateauPatience must be in [0, 100000], got -1"),
                 bad("pretraining(weightDecay(1.0))", () -> LlmEdt.builder().pretraining(x -> x.weightDecay(1.0)), "weightDecay must be in [0.0, 1.0), got 1.0"),
                 bad("pretraining(batchSize(0))", () -> LlmEdt.builder().pretraining(x -> x.batchSize(0)), "batchSize must be in [1, 65536], got 0"),
                 bad("pretraining(maxEpochs(0))", () -> LlmEdt.builder().pretraining(x -> x.maxEpochs(0)), "maxEpochs must be in [1, 100000], got 0"),

@@ -61,7 +61,7 @@ class SasRecConfigTest {
                 e.getMessage());
         assertTrue(e.getMessage().contains("dim") && e.getMessage().contains("[1, 4096]") && e.getMessage().contains("0"), e.getMessage());
         IllegalArgumentException lr = assertThrows(IllegalArgumentException.class,
-                () -> new SasRecConfig(64, 2, 1, 50, 0.2, 1e-8, 0, 0.9, 0.98, 1e-8, 0, 128, 40, 10, 42, 0, null));
+                () -> new SasRecConfig(64, 2, 1, 50, 0.2, 1e-8, 0, 0.9, 0.98, 1e-8, 0, 128, 40, 10, 0, 42, 0, null));
         assertTrue(lr.getMessage().contains("learningRate"), lr.getMessage());
         IllegalArgumentException threads = assertThrows(IllegalArgumentException.class, () -> SasRecConfig.builder().threads(300));
         assertTrue(threads.getMessage().contains("threads") && threads.getMessage().contains("300"), threads.getMessage());

@@ -2,6 +2,9 @@ package dev.llmedt.examples;
 
 import dev.llmedt.augment.TransferableItemAugmenter;
 import dev.llmedt.dualphase.DualPhaseConfig;
+import dev.llmedt.dualphase.FineTuningConfig;
+import dev.llmedt.dualphase.PretrainingConfig;
+import dev.llmedt.sasrec.SasRecConfig;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -11,10 +14,11 @@ import picocli.CommandLine.Mixin;
 
 /**
  * The settings flags of {@code train --method llm-edt} (such as {@code --augmenter --bridges csls},
- * {@code --no-fine-tuning}, {@code --item-representation id}), parsed exactly as {@code train}
- * parses them, so that a study row is described by the flags a user would type. Flags that name
- * files or servers ({@code --embeddings}, {@code --generator}, {@code --phase-one}, the encoder
- * options) are refused: a study supplies those itself.
+ * {@code --no-fine-tuning}, {@code --item-representation id}, and the schedule's {@code --max-epochs},
+ * {@code --patience}, {@code --plateau-patience}), parsed exactly as {@code train} parses them, so
+ * that a study row is described by the flags a user would type. Flags that name files or servers
+ * ({@code --embeddings}, {@code --generator}, {@code --phase-one}, the encoder options) are refused:
+ * a study supplies those itself.
  */
 public final class LlmEdtFlags {
 
@@ -23,18 +27,28 @@ public final class LlmEdtFlags {
             "--encoder", "--encoder-model", "--api-key-env", "--pooling", "--query-prefix", "--document-prefix", "--require-gpu",
             "--template", "--domain-template", "--max-chars", "--cache", "--max-length", "--batch-size");
 
+    /** The schedule flags, the only ones a SASRec row takes. */
+    private static final Set<String> SCHEDULE = Set.of("--max-epochs", "--patience", "--plateau-patience");
+
     @Command(name = "llm-edt-flags")
     static final class Holder {
         @Mixin
         LlmEdtOptions options;
+
+        @Mixin
+        ScheduleOptions schedule;
     }
 
     private final List<String> flags;
     private final LlmEdtOptions options;
+    private final ScheduleOptions schedule;
+    private final boolean scheduleOnly;
 
-    private LlmEdtFlags(List<String> flags, LlmEdtOptions options) {
+    private LlmEdtFlags(List<String> flags, LlmEdtOptions options, ScheduleOptions schedule, boolean scheduleOnly) {
         this.flags = flags;
         this.options = options;
+        this.schedule = schedule;
+        this.scheduleOnly = scheduleOnly;
     }
 
     /**
@@ -57,7 +71,9 @@ public final class LlmEdtFlags {
         } catch (CommandLine.ParameterException e) {
             throw new IllegalArgumentException("llm-edt flags " + flags + ": " + e.getMessage(), e);
         }
-        LlmEdtFlags parsed = new LlmEdtFlags(List.copyOf(flags), holder.options);
+        boolean scheduleOnly = line.getParseResult().matchedOptions().stream()
+                .allMatch(o -> SCHEDULE.contains(o.longestName()));
+        LlmEdtFlags parsed = new LlmEdtFlags(List.copyOf(flags), holder.options, holder.schedule, scheduleOnly);
         parsed.augmenter(); // checks the augmenter flags' consistency now
         parsed.config(DualPhaseConfig.defaults());
         return parsed;
@@ -70,7 +86,29 @@ public final class LlmEdtFlags {
 
     /** The configuration the flags make of {@code base}. */
     public DualPhaseConfig config(DualPhaseConfig base) {
-        return options.config(base, null, null);
+        DualPhaseConfig c = options.config(base, null, null);
+        PretrainingConfig.Builder p = c.pretraining().toBuilder();
+        schedule.applyTo(p);
+        FineTuningConfig.Builder f = c.fineTuning().toBuilder();
+        schedule.applyTo(f);
+        return c.withPretraining(p.build()).withFineTuning(f.build());
+    }
+
+    /** Whether the flags are schedule flags only ({@code --max-epochs}, {@code --patience}, {@code --plateau-patience}). */
+    public boolean scheduleOnly() {
+        return scheduleOnly;
+    }
+
+    /**
+     * Applies the schedule flags to a SASRec configuration.
+     *
+     * @throws IllegalArgumentException when the flags hold others than the schedule's, or phase-2 values
+     */
+    public void applyTo(SasRecConfig.Builder c) {
+        if (!scheduleOnly) {
+            throw new IllegalArgumentException("SASRec takes the schedule flags " + SCHEDULE + " only, got " + flags);
+        }
+        schedule.applyTo(c);
     }
 
     /** The augmenter's settings, or null when the flags leave it off. */

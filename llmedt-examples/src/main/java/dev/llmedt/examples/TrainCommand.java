@@ -57,13 +57,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--max-epochs", paramLabel = "N[,N2]",
-            description = "Most epochs (default 40); llm-edt: of each phase, or N,N2 for phase 1 and phase 2 (default 40,30).")
-    String maxEpochs;
-
-    @Option(names = "--patience", paramLabel = "N[,N2]",
-            description = "Early-stopping patience (default 10); llm-edt: of each phase, or N,N2 (default 10,6).")
-    String patience;
+    @Mixin
+    ScheduleOptions schedule;
 
     @Option(names = "--dim", defaultValue = "64", description = "Hidden width (default: ${DEFAULT-VALUE}).")
     int dim;
@@ -117,8 +112,8 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
-        int[] epochs = PerPhase.parse("--max-epochs", maxEpochs);
-        int[] patiences = PerPhase.parse("--patience", patience);
+        int[] epochs = schedule.maxEpochs();
+        int[] patiences = schedule.patience();
         CheckpointConfig checkpointConfig = checkpointConfig();
         output.checkFile(out, MODEL_FILE);
         if (checkpoints != null) {
@@ -132,12 +127,7 @@ final class TrainCommand implements Callable<Integer> {
                     .build();
             PretrainingConfig.Builder pretraining = PretrainingConfig.builder().learningRate(learningRate).beta1(beta1).beta2(beta2)
                     .weightDecay(weightDecay).batchSize(batchSize);
-            if (epochs != null) {
-                pretraining.maxEpochs(epochs[0]);
-            }
-            if (patiences != null) {
-                pretraining.patience(patiences[0]);
-            }
+            schedule.applyTo(pretraining);
             return llmEdt.train(stdout, dataOptions, new DualPhaseConfig(backbone, pretraining.build(), FineTuningConfig.defaults(), seed,
                     threads, true), epochs == null ? null : epochs[epochs.length - 1], patiences == null ? null : patiences[patiences.length - 1],
                     out, output, json, checkpointConfig);
@@ -146,13 +136,11 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--method must be 'sasrec' or 'llm-edt', got '" + method + "'");
         }
         llmEdt.checkUnused();
-        if ((epochs != null && epochs.length > 1) || (patiences != null && patiences.length > 1)) {
-            throw new IllegalArgumentException("--max-epochs and --patience take one value for --method sasrec");
-        }
-        SasRecConfig config = SasRecConfig.builder().dim(dim).blocks(blocks).heads(heads).maxLength(maxLength).dropout(dropout)
-                .learningRate(learningRate).beta1(beta1).beta2(beta2).weightDecay(weightDecay).batchSize(batchSize)
-                .maxEpochs(epochs == null ? 40 : epochs[0]).patience(patiences == null ? 10 : patiences[0]).seed(seed).threads(threads)
-                .domain(domain).build();
+        SasRecConfig.Builder builder = SasRecConfig.builder().dim(dim).blocks(blocks).heads(heads).maxLength(maxLength).dropout(dropout)
+                .learningRate(learningRate).beta1(beta1).beta2(beta2).weightDecay(weightDecay).batchSize(batchSize).seed(seed)
+                .threads(threads).domain(domain);
+        schedule.applyTo(builder);
+        SasRecConfig config = builder.build();
         CdsrDataset data = dataOptions.read();
         TrainingListener progress = new TrainingListener() {
             private final ConsoleProgress bar = ConsoleProgress.create();

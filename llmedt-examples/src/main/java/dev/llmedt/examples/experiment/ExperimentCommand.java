@@ -88,7 +88,7 @@ public final class ExperimentCommand implements Callable<Integer> {
     int threads;
 
     @Option(names = "--max-epochs", paramLabel = "N[,N2]", description = "Most epochs of phase 1 (and SASRec) and phase 2 (default: the "
-            + "library's, 40 and 30).")
+            + "library's, 40 and 30, or a row's own); given, it wins over a row's own.")
     String maxEpochs;
 
     @Option(names = "--patience", paramLabel = "N[,N2]", description = "Early-stopping patience of phase 1 (and SASRec) and phase 2 "

@@ -33,12 +33,22 @@ import java.util.function.ToDoubleFunction;
  */
 final class HeadlineStudy implements Study {
 
-    /** A row: its label, the run, the row it is compared with (null: none), and its tier. */
-    record Row(String label, RunSpec spec, String versus, int tier) {
+    /**
+     * A row: its label, the run, the row it is compared with (null: none), its tier, and the row its
+     * ratios are to (SASRec's, but for a row with another schedule: SASRec on the same schedule).
+     */
+    record Row(String label, RunSpec spec, String versus, int tier, String baseline) {
+
+        Row(String label, RunSpec spec, String versus, int tier) {
+            this(label, spec, versus, tier, SASREC);
+        }
     }
 
     static final String SASREC = "SASRec";
     static final String LLM_EDT = "LLM-EDT";
+    /** The learning-rate schedule of the two "+ halving" rows: phase 1 (and SASRec) halves its rate on a 3-epoch plateau, for up to 60 epochs. */
+    static final List<String> HALVING = List.of("--plateau-patience", "3", "--max-epochs", "60");
+    static final String SASREC_HALVING = "SASRec + learning-rate halving";
 
     /**
      * The rows, in table order, then one row per extra setting (LLM-EDT's defaults with those
@@ -80,7 +90,10 @@ final class HeadlineStudy implements Study {
                 new Row("- ID dropout (--id-dropout 0)", RunSpec.llmEdt("no-id-dropout").withFlags(List.of("--id-dropout", "0"), null),
                         LLM_EDT, 1),
                 new Row("+ augmenter", RunSpec.llmEdt("augmenter").withFlags(List.of("--augmenter"), null), LLM_EDT, 2),
-                new Row("+ profiles (alignment 0.5)", RunSpec.llmEdt("profiles").withFlags(List.of("--profiles"), llmEdt), LLM_EDT, 2));
+                new Row("+ profiles (alignment 0.5)", RunSpec.llmEdt("profiles").withFlags(List.of("--profiles"), llmEdt), LLM_EDT, 2),
+                new Row(SASREC_HALVING, RunSpec.sasrec("sasrec-halving").withSchedule(HALVING), SASREC, 3),
+                new Row("LLM-EDT + learning-rate halving (phase 1)", RunSpec.llmEdt("llm-edt-halving")
+                        .withFlags(List.of("--plateau-patience", "3", "--max-epochs", "60,30"), null), SASREC_HALVING, 3, SASREC_HALVING));
     }
 
     @Override
@@ -126,9 +139,9 @@ final class HeadlineStudy implements Study {
         StudyOutput out = context.open("Headline: LLM-EDT against SASRec, and what each component adds (" + dataset + ", "
                 + context.seeds().size() + " seeds)", StudyContext.PROTOCOL_HEADLINE, columns);
         for (Holdout h : context.holdouts()) {
-            List<RunResult> sasrec = done.get(h.label() + "/" + SASREC);
             for (Row r : rows) {
                 List<RunResult> runs = done.get(h.label() + "/" + r.label());
+                List<RunResult> sasrec = done.get(h.label() + "/" + r.baseline());
                 if (runs == null || sasrec == null) {
                     continue;
                 }
@@ -139,6 +152,7 @@ final class HeadlineStudy implements Study {
                 record.put("run", r.spec().name());
                 record.put("flags", String.join(" ", r.spec().flags()));
                 record.put("versus", r.versus());
+                record.put("ratio_to", r.baseline());
                 List<String> cells = new ArrayList<>(List.of(h.label(), r.label()));
                 int n = runs.get(0).test().size();
                 record.put("n_test", n);
@@ -174,6 +188,9 @@ final class HeadlineStudy implements Study {
         out.note("LLM-EDT: the library's defaults. A '-' row removes a component that is on by default, a '+' row adds one that is "
                 + "off; phase-2-only rows reuse LLM-EDT's phase 1 (same seed). The flags of each row are in the JSON ('flags'): "
                 + "`train --method llm-edt` takes the same.");
+        out.note("Ratios are to SASRec (reference settings: a constant learning rate, at most 40 epochs), except in the row '"
+                + "LLM-EDT + learning-rate halving (phase 1)', whose ratios and p-values are to '" + SASREC_HALVING + "' (the same "
+                + "schedule: " + String.join(" ", HALVING) + ").");
         Map<String, Object> build = build();
         out.detail("build", build);
         out.note("Built from " + (build.get("commit") == null ? "an unknown commit (no git)" : "commit " + build.get("commit")) + (Boolean.TRUE.equals(build.get("uncommitted_changes"))

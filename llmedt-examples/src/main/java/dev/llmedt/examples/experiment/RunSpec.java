@@ -18,7 +18,8 @@ import java.util.Objects;
  * @param augmenter the augmenter's settings, or null when it is off
  * @param fineTuning phase-2 settings that differ from the defaults (adapter_size, alignment_weight)
  * @param phaseOne the run whose phase 1 this run reuses (phase-2-only settings), or null
- * @param flags {@code train --method llm-edt} settings flags applied over the defaults (see {@link LlmEdtFlags}), empty for none
+ * @param flags {@code train --method llm-edt} settings flags applied over the defaults (see {@link LlmEdtFlags}), empty for
+ *     none; SASRec takes the schedule flags only
  * @param embeddings item embeddings of this run instead of the study's (an {@code encode} file), or null for the study's
  */
 record RunSpec(String name, boolean sasrec, AugmenterSettings augmenter, Map<String, Object> fineTuning, RunSpec phaseOne,
@@ -62,8 +63,10 @@ record RunSpec(String name, boolean sasrec, AugmenterSettings augmenter, Map<Str
         if (!flags.isEmpty()) {
             LlmEdtFlags.parse(flags); // fails now, naming the flag, rather than hours into a study
         }
-        if (sasrec && (augmenter != null || !fineTuning.isEmpty() || phaseOne != null || !flags.isEmpty() || embeddings != null)) {
-            throw new IllegalArgumentException("run " + name + ": SASRec takes no augmenter, fine-tuning, phase-1 or embeddings settings");
+        if (sasrec && (augmenter != null || !fineTuning.isEmpty() || phaseOne != null || embeddings != null
+                || (!flags.isEmpty() && !LlmEdtFlags.parse(flags).scheduleOnly()))) {
+            throw new IllegalArgumentException("run " + name + ": SASRec takes no augmenter, fine-tuning, phase-1 or embeddings settings, "
+                    + "and of the flags only the schedule's (--max-epochs, --patience, --plateau-patience)");
         }
         if (embeddings != null && phaseOne != null && !embeddings.equals(phaseOne.embeddings())) {
             throw new IllegalArgumentException("run " + name + ": its embeddings " + embeddings + " differ from those of its phase 1 ("
@@ -79,6 +82,14 @@ record RunSpec(String name, boolean sasrec, AugmenterSettings augmenter, Map<Str
     /** SASRec with the reference settings. */
     static RunSpec sasrec(String name) {
         return new RunSpec(name, true, null, Map.of(), null, List.of(), null);
+    }
+
+    /** SASRec with these schedule flags ({@code --max-epochs N}, {@code --patience N}, {@code --plateau-patience N}). */
+    RunSpec withSchedule(List<String> scheduleFlags) {
+        if (!sasrec) {
+            throw new IllegalStateException("run " + name + ": withSchedule is for SASRec runs; LLM-EDT takes them as flags");
+        }
+        return new RunSpec(name, true, null, Map.of(), null, scheduleFlags, null);
     }
 
     RunSpec withAugmenter(AugmenterSettings settings) {
@@ -124,6 +135,9 @@ record RunSpec(String name, boolean sasrec, AugmenterSettings augmenter, Map<Str
     Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("method", sasrec ? "sasrec" : "llm-edt");
+        if (sasrec && !flags.isEmpty()) {
+            m.put("flags", String.join(" ", flags));
+        }
         if (!sasrec) {
             m.put("augmenter", augmenter == null ? null : augmenter.describe());
             m.put("fine_tuning", new java.util.TreeMap<>(fineTuning));

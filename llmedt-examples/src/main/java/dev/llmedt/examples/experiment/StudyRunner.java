@@ -147,6 +147,10 @@ final class StudyRunner implements AutoCloseable {
         JsonNode identity = JSON.readTree(JSON.writeValueAsBytes(identity(spec, seed)));
         if (Files.isRegularFile(result)) {
             JsonNode stored = JSON.readTree(result.toFile());
+            if (!identity.equals(stored.path("identity")) && identity.equals(withLaterSettings(stored.path("identity")))) {
+                LOG.info("{} was recorded before the settings {} existed: reused with their values of that time", dir, LATER_SETTINGS);
+                ((com.fasterxml.jackson.databind.node.ObjectNode) stored).set("identity", withLaterSettings(stored.path("identity")));
+            }
             if (!identity.equals(stored.path("identity")) && sameButForOlderFingerprint(identity, stored.path("identity"))) {
                 LOG.warn("{} was recorded with the older data fingerprint (interactions only, before runs recorded the item table): "
                         + "reused; its item table is not checked", dir);
@@ -169,7 +173,7 @@ final class StudyRunner implements AutoCloseable {
         long start = System.nanoTime();
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("identity", identity);
-        Recommender model = spec.sasrec() ? trainSasRec(dir, seed, summary) : trainLlmEdt(dir, spec, seed, first, summary);
+        Recommender model = spec.sasrec() ? trainSasRec(dir, spec, seed, summary) : trainLlmEdt(dir, spec, seed, first, summary);
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         Evaluator evaluator = Evaluator.of(Protocol.full());
         if (options.threads() > 0) {
@@ -226,6 +230,25 @@ final class StudyRunner implements AutoCloseable {
         return identity.equals(upgraded);
     }
 
+    /**
+     * Configuration settings added after runs were recorded, by JSON pointer, with the value that is
+     * what every run did before the setting existed (phase 1's constant learning rate).
+     */
+    static final Map<String, Integer> LATER_SETTINGS = Map.of("/config/pretraining/plateau_patience", 0);
+
+    /** A stored identity with the settings it predates added at their value of that time. */
+    private static JsonNode withLaterSettings(JsonNode stored) {
+        JsonNode upgraded = stored.deepCopy();
+        LATER_SETTINGS.forEach((pointer, value) -> {
+            int cut = pointer.lastIndexOf('/');
+            if (upgraded.at(pointer).isMissingNode()
+                    && upgraded.at(pointer.substring(0, cut)) instanceof com.fasterxml.jackson.databind.node.ObjectNode parent) {
+                parent.put(pointer.substring(cut + 1), value);
+            }
+        });
+        return upgraded;
+    }
+
     /** What makes a run's result: its settings, seed, data and the shared options. */
     private Map<String, Object> identity(RunSpec spec, long seed) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -245,8 +268,11 @@ final class StudyRunner implements AutoCloseable {
         return m;
     }
 
-    private SasRecModel trainSasRec(Path dir, long seed, Map<String, Object> summary) throws IOException {
+    private SasRecModel trainSasRec(Path dir, RunSpec spec, long seed, Map<String, Object> summary) throws IOException {
         SasRecConfig.Builder c = SasRecConfig.builder().seed(seed).threads(options.threads());
+        if (!spec.flags().isEmpty()) {
+            spec.parsedFlags().applyTo(c); // the row's schedule; the shared options below win over it, as for LLM-EDT
+        }
         if (options.dim() != null) {
             c.dim(options.dim());
         }
@@ -331,7 +357,10 @@ final class StudyRunner implements AutoCloseable {
         return m;
     }
 
-    /** The LLM-EDT configuration of a run: the defaults, the shared options, then the run's phase-2 settings. */
+    /**
+     * The LLM-EDT configuration of a run: the defaults, the run's flags, the shared options (which
+     * win over a row's schedule flags, so that a quick study caps every run), then the run's phase-2 settings.
+     */
     DualPhaseConfig config(RunSpec spec, long seed) {
         DualPhaseConfig c = DualPhaseConfig.defaults().withSeed(seed).withThreads(options.threads());
         if (!spec.flags().isEmpty()) {

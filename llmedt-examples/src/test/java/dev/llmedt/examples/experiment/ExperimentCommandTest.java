@@ -3,6 +3,7 @@ package dev.llmedt.examples.experiment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -139,9 +140,33 @@ class ExperimentCommandTest {
         assertEquals(before, resultTimes(out.resolve("runs")), "completed runs are not written again");
         assertEquals(t.path("rows"), t2.path("rows"), "the same table from the cached runs");
 
+        // A run recorded before phase 1's plateau patience existed (no such key: a constant rate) is reused; one recorded
+        // with another plateau patience is not.
+        ObjectMapper json = new ObjectMapper();
+        Path llmEdtRun = null;
+        for (Path f : before.keySet()) {
+            if (json.readTree(f.toFile()).at("/identity/config/pretraining").isObject()) {
+                llmEdtRun = f;
+            }
+        }
+        assertNotNull(llmEdtRun, "an LLM-EDT run: " + before.keySet());
+        byte[] original = Files.readAllBytes(llmEdtRun);
+        JsonNode recorded = json.readTree(original);
+        assertEquals(0, recorded.at("/identity/config/pretraining/plateau_patience").asInt(-1), "recorded with today's key");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) recorded.at("/identity/config/pretraining")).remove("plateau_patience");
+        json.writeValue(llmEdtRun.toFile(), recorded);
+        Result beforeSetting = run(study("insertion", out, "--seeds", "1,2"));
+        assertEquals(0, beforeSetting.status(), beforeSetting.err());
+        assertEquals(0, table(out, "insertion").path("runs_trained").asInt(), "a run recorded before the setting is reused");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) recorded.at("/identity/config/pretraining")).put("plateau_patience", 3);
+        json.writeValue(llmEdtRun.toFile(), recorded);
+        Result otherSchedule = run(study("insertion", out, "--seeds", "1,2"));
+        assertNotEquals(0, otherSchedule.status());
+        assertTrue(otherSchedule.err().contains("holds a run with other settings"), otherSchedule.err());
+        Files.write(llmEdtRun, original);
+
         // A run recorded with the older data fingerprint (interactions only) is reused; any other fingerprint is not.
         Path one = before.keySet().iterator().next();
-        ObjectMapper json = new ObjectMapper();
         JsonNode stored = json.readTree(one.toFile());
         String older = new dev.llmedt.data.LlmcdsrReader(data).read().interactionsFingerprint();
         ((com.fasterxml.jackson.databind.node.ObjectNode) stored.path("identity")).put("dataset_fingerprint", older);
@@ -282,6 +307,26 @@ class ExperimentCommandTest {
         assertEquals(TEST_USERS, t.at("/rows/" + labels.size() + "/n_test").asInt(), "published: the dataset's own test users");
         assertTrue(mixed > TEST_USERS, "mixed-loo holds out every mixed-domain user: " + mixed);
         assertEquals("--no-fine-tuning", t.at("/rows/2/flags").asText());
+        // The learning-rate halving rows: LLM-EDT on that schedule is compared with, and its ratios taken to, SASRec on it.
+        JsonNode sasrecHalving = null;
+        JsonNode llmEdtHalving = null;
+        for (JsonNode row : t.path("rows")) {
+            if (row.path("holdout").asText().equals("mixed-loo") && row.path("row").asText().equals(HeadlineStudy.SASREC_HALVING)) {
+                sasrecHalving = row;
+            } else if (row.path("holdout").asText().equals("mixed-loo") && row.path("run").asText().equals("llm-edt-halving")) {
+                llmEdtHalving = row;
+            }
+        }
+        assertNotNull(sasrecHalving);
+        assertNotNull(llmEdtHalving);
+        assertEquals("--plateau-patience 3 --max-epochs 60", sasrecHalving.path("flags").asText());
+        assertEquals(HeadlineStudy.SASREC_HALVING, llmEdtHalving.path("versus").asText());
+        assertEquals(HeadlineStudy.SASREC_HALVING, llmEdtHalving.path("ratio_to").asText());
+        double halvingRef = sasrecHalving.at("/all_ndcg10/mean").asDouble();
+        if (halvingRef > 0) {
+            assertEquals(llmEdtHalving.at("/all_ndcg10/mean").asDouble() / halvingRef, llmEdtHalving.at("/all_ndcg10/ratio_to_sasrec").asDouble(),
+                    1e-9, "the ratio to SASRec on the same schedule");
+        }
         assertEquals("LLM-EDT", t.at("/rows/2/versus").asText());
         Path noPhaseTwo = out.resolve("runs/mixed-loo/no-phase-2-s2/result.json");
         JsonNode result = new ObjectMapper().readTree(noPhaseTwo.toFile());

@@ -1,0 +1,91 @@
+package dev.llmedt.examples;
+
+import dev.llmedt.dualphase.FineTuningConfig;
+import dev.llmedt.dualphase.PretrainingConfig;
+import dev.llmedt.sasrec.SasRecConfig;
+import picocli.CommandLine.Option;
+
+/**
+ * The training-schedule options of {@code train} and of a study row: most epochs, early-stopping
+ * patience and the learning-rate halving on a validation plateau. Unset options leave the
+ * configuration's values.
+ */
+public final class ScheduleOptions {
+
+    @Option(names = "--max-epochs", paramLabel = "N[,N2]",
+            description = "Most epochs (default 40); llm-edt: of each phase, or N,N2 for phase 1 and phase 2 (default 40,30).")
+    String maxEpochs;
+
+    @Option(names = "--patience", paramLabel = "N[,N2]",
+            description = "Early-stopping patience (default 10); llm-edt: of each phase, or N,N2 (default 10,6).")
+    String patience;
+
+    @Option(names = "--plateau-patience", paramLabel = "N",
+            description = "Halve the learning rate after N epochs without a better validation NDCG@10 (and after N more), 0 = never "
+                    + "(default 0: a constant rate, as in the reference); llm-edt: phase 1 (phase 2 halves after 2).")
+    Integer plateauPatience;
+
+    /** The --max-epochs values (phase 1 and, when two, phase 2), or null. */
+    int[] maxEpochs() {
+        return PerPhase.parse("--max-epochs", maxEpochs);
+    }
+
+    /** The --patience values (phase 1 and, when two, phase 2), or null. */
+    int[] patience() {
+        return PerPhase.parse("--patience", patience);
+    }
+
+    /** Whether any schedule option was given. */
+    boolean given() {
+        return maxEpochs != null || patience != null || plateauPatience != null;
+    }
+
+    /** Sets phase 1's (the first) values. */
+    void applyTo(PretrainingConfig.Builder p) {
+        int[] epochs = maxEpochs();
+        int[] patiences = patience();
+        if (epochs != null) {
+            p.maxEpochs(epochs[0]);
+        }
+        if (patiences != null) {
+            p.patience(patiences[0]);
+        }
+        if (plateauPatience != null) {
+            p.plateauPatience(plateauPatience);
+        }
+    }
+
+    /** Sets phase 2's (the last) values of --max-epochs and --patience. */
+    void applyTo(FineTuningConfig.Builder f) {
+        int[] epochs = maxEpochs();
+        int[] patiences = patience();
+        if (epochs != null) {
+            f.maxEpochs(epochs[epochs.length - 1]);
+        }
+        if (patiences != null) {
+            f.patience(patiences[patiences.length - 1]);
+        }
+    }
+
+    /**
+     * Sets SASRec's values.
+     *
+     * @throws IllegalArgumentException when --max-epochs or --patience has a phase-2 value
+     */
+    void applyTo(SasRecConfig.Builder c) {
+        int[] epochs = maxEpochs();
+        int[] patiences = patience();
+        if ((epochs != null && epochs.length > 1) || (patiences != null && patiences.length > 1)) {
+            throw new IllegalArgumentException("--max-epochs and --patience take one value for --method sasrec");
+        }
+        if (epochs != null) {
+            c.maxEpochs(epochs[0]);
+        }
+        if (patiences != null) {
+            c.patience(patiences[0]);
+        }
+        if (plateauPatience != null) {
+            c.plateauPatience(plateauPatience);
+        }
+    }
+}
