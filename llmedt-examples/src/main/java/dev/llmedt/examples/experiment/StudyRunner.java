@@ -144,22 +144,16 @@ final class StudyRunner implements AutoCloseable {
         }
         Path result = dir.resolve(RESULT_FILE);
         // Written and read back, so that it compares equal to the copy read from a result.json (number types).
-        JsonNode identity = JSON.readTree(JSON.writeValueAsBytes(identity(spec, seed)));
+        JsonNode identity = JSON.readTree(JSON.writeValueAsBytes(RunIdentity.of(spec, seed, data, options,
+                spec.sasrec() ? null : config(spec, seed))));
         if (Files.isRegularFile(result)) {
             JsonNode stored = JSON.readTree(result.toFile());
-            if (!identity.equals(stored.path("identity")) && identity.equals(withLaterSettings(stored.path("identity")))) {
-                LOG.info("{} was recorded before the settings {} existed: reused with their values of that time", dir, LATER_SETTINGS);
-                ((com.fasterxml.jackson.databind.node.ObjectNode) stored).set("identity", withLaterSettings(stored.path("identity")));
-            }
-            if (!identity.equals(stored.path("identity")) && sameButForOlderFingerprint(identity, stored.path("identity"))) {
-                LOG.warn("{} was recorded with the older data fingerprint (interactions only, before runs recorded the item table): "
-                        + "reused; its item table is not checked", dir);
-                ((com.fasterxml.jackson.databind.node.ObjectNode) stored).set("identity", identity);
-            }
-            if (!identity.equals(stored.path("identity"))) {
+            JsonNode recorded = RunIdentity.recognise(identity, stored.path("identity"), data, dir);
+            if (!identity.equals(recorded)) {
                 throw new IllegalStateException(dir + " holds a run with other settings (" + stored.path("identity") + ") than " + identity
                         + "; delete that folder or choose another --runs folder");
             }
+            ((com.fasterxml.jackson.databind.node.ObjectNode) stored).set("identity", recorded);
             reused++;
             record(spec, seed, dir, stored, false);
             out.printf(Locale.ROOT, "run %s-s%d: done before, reused%n", spec.name(), seed);
@@ -214,58 +208,6 @@ final class StudyRunner implements AutoCloseable {
                 PerUserFile.read(dir.resolve("test.tsv")));
         loaded.put(dir, r);
         return r;
-    }
-
-    /**
-     * Whether a stored identity is this one but for a dataset fingerprint of the older kind (over the
-     * interactions only, as runs recorded it before fingerprints covered the item table) that this
-     * data has: such a run is reused, as model files of that time are loaded, with a warning.
-     */
-    private boolean sameButForOlderFingerprint(JsonNode identity, JsonNode stored) {
-        if (!stored.isObject() || !data.interactionsFingerprint().equals(stored.path("dataset_fingerprint").asText())) {
-            return false;
-        }
-        com.fasterxml.jackson.databind.node.ObjectNode upgraded = ((com.fasterxml.jackson.databind.node.ObjectNode) stored).deepCopy();
-        upgraded.put("dataset_fingerprint", data.fingerprint());
-        return identity.equals(upgraded);
-    }
-
-    /**
-     * Configuration settings added after runs were recorded, by JSON pointer, with the value that is
-     * what every run did before the setting existed (phase 1's constant learning rate).
-     */
-    static final Map<String, Integer> LATER_SETTINGS = Map.of("/config/pretraining/plateau_patience", 0);
-
-    /** A stored identity with the settings it predates added at their value of that time. */
-    private static JsonNode withLaterSettings(JsonNode stored) {
-        JsonNode upgraded = stored.deepCopy();
-        LATER_SETTINGS.forEach((pointer, value) -> {
-            int cut = pointer.lastIndexOf('/');
-            if (upgraded.at(pointer).isMissingNode()
-                    && upgraded.at(pointer.substring(0, cut)) instanceof com.fasterxml.jackson.databind.node.ObjectNode parent) {
-                parent.put(pointer.substring(cut + 1), value);
-            }
-        });
-        return upgraded;
-    }
-
-    /** What makes a run's result: its settings, seed, data and the shared options. */
-    private Map<String, Object> identity(RunSpec spec, long seed) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", spec.name());
-        m.put("settings", spec.describe());
-        m.put("seed", seed);
-        m.put("dataset", data.name());
-        m.put("dataset_fingerprint", data.fingerprint());
-        m.put("options", options.describe());
-        m.put("embeddings", spec.embeddings() != null ? spec.embeddings().getFileName().toString()
-                : options.embeddings() == null ? "encoded (embedded all-MiniLM-L6-v2)" : options.embeddings().getFileName().toString());
-        if (!spec.sasrec()) {
-            // The resolved configuration (threads left out: they do not change results), so that a run made under other
-            // library defaults is trained again rather than reused.
-            m.put("config", config(spec, seed).withThreads(0).toJson());
-        }
-        return m;
     }
 
     private SasRecModel trainSasRec(Path dir, RunSpec spec, long seed, Map<String, Object> summary) throws IOException {
