@@ -1,23 +1,11 @@
 package dev.llmedt.text;
 
-import dev.llmedt.io.AtomicFiles;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.llmedt.progress.ProgressListener;
 import dev.llmedt.data.ItemCatalog;
 import dev.llmedt.output.WriteOption;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,14 +37,11 @@ import org.slf4j.LoggerFactory;
 public final class ItemEmbeddings {
 
     private static final Logger LOG = LoggerFactory.getLogger(ItemEmbeddings.class);
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final String FORMAT = "llmedt-item-embeddings";
-    private static final int VERSION = 1;
 
     /** Distinct texts sent to the encoder per call (and per progress report). */
     static final int CHUNK = 512;
 
-    private final float[] matrix;
+    final float[] matrix;
     private final int rows;
     private final int dimension;
     private final String modelId;
@@ -64,11 +49,11 @@ public final class ItemEmbeddings {
     private final boolean[] hasText;
     private final int withoutText;
     /** The fingerprint of the catalogue whose items these are, or "" when unknown. */
-    private final String catalogFingerprint;
+    final String catalogFingerprint;
     /** The names of that catalogue's domains, or empty when unknown. */
-    private final List<String> domainNames;
+    final List<String> domainNames;
 
-    private ItemEmbeddings(float[] matrix, int rows, int dimension, String modelId, String template, String catalogFingerprint,
+    ItemEmbeddings(float[] matrix, int rows, int dimension, String modelId, String template, String catalogFingerprint,
             List<String> domainNames) {
         this.matrix = matrix;
         this.catalogFingerprint = catalogFingerprint;
@@ -185,7 +170,7 @@ public final class ItemEmbeddings {
         }
     }
 
-    private static void checkRows(float[] m, int rows, int dim, String where) {
+    static void checkRows(float[] m, int rows, int dim, String where) {
         for (int r = 0; r < rows; r++) {
             double sum = 0;
             for (int j = 0; j < dim; j++) {
@@ -198,11 +183,7 @@ public final class ItemEmbeddings {
         }
     }
 
-    private static String quote(String value) {
-        return "'" + shorten(value) + "'";
-    }
-
-    private static String shorten(String s) {
+    static String shorten(String s) {
         return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 
@@ -323,7 +304,7 @@ public final class ItemEmbeddings {
 
     /** Returns the sidecar file of a matrix file: {@code FILE.json}. */
     public static Path sidecar(Path matrixFile) {
-        return matrixFile.resolveSibling(matrixFile.getFileName() + ".json");
+        return EmbeddingFiles.sidecar(matrixFile);
     }
 
     /**
@@ -336,30 +317,7 @@ public final class ItemEmbeddings {
      *     {@link WriteOption#REPLACE_READ_ONLY}) or cannot be written
      */
     public void write(Path matrixFile, WriteOption... options) throws IOException {
-        AtomicFiles.checkWritable(matrixFile, "the embeddings file", options);
-        AtomicFiles.checkWritable(sidecar(matrixFile), "the embeddings metadata file", options);
-        ByteBuffer bytes = ByteBuffer.allocate(4 * matrix.length).order(ByteOrder.LITTLE_ENDIAN);
-        bytes.asFloatBuffer().put(matrix);
-        byte[] data = bytes.array();
-        AtomicFiles.write(matrixFile, data, options);
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("format", FORMAT);
-        meta.put("version", VERSION);
-        meta.put("rows", rows);
-        meta.put("dimension", dimension);
-        meta.put("dtype", "float32");
-        meta.put("byte_order", "little_endian");
-        meta.put("model_id", modelId);
-        meta.put("template", template);
-        meta.put("items_without_text", withoutText);
-        if (!catalogFingerprint.isEmpty()) {
-            meta.put("catalog_fingerprint", catalogFingerprint);
-        }
-        if (!domainNames.isEmpty()) {
-            meta.put("domains", domainNames);
-        }
-        meta.put("sha256", HexFormat.of().formatHex(sha256().digest(data)));
-        AtomicFiles.write(sidecar(matrixFile), JSON.writeValueAsBytes(meta), options);
+        EmbeddingFiles.write(this, matrixFile, options);
     }
 
     /**
@@ -369,105 +327,7 @@ public final class ItemEmbeddings {
      *     (the message names the file)
      */
     public static ItemEmbeddings read(Path matrixFile) throws IOException {
-        Path side = sidecar(matrixFile);
-        if (!Files.isRegularFile(side)) {
-            throw new IOException(side + ": missing; an embedding matrix needs its sidecar JSON (rows, dimension, model id)");
-        }
-        JsonNode meta;
-        try {
-            meta = JSON.readTree(side.toFile());
-        } catch (IOException e) {
-            throw new IOException(side + ": not valid JSON (" + e.getMessage() + ")", e);
-        }
-        if (!FORMAT.equals(meta.path("format").asText()) || meta.path("version").asInt() != VERSION) {
-            throw new IOException(side + ": format " + meta.path("format").asText("?") + " version " + meta.path("version").asText("?")
-                    + ", expected " + FORMAT + " version " + VERSION);
-        }
-        List<String> missing = new ArrayList<>();
-        for (String f : List.of("rows", "dimension", "model_id", "template", "sha256")) {
-            if (!meta.hasNonNull(f)) {
-                missing.add(f);
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw new IOException(side + ": missing fields " + missing);
-        }
-        int rows = meta.get("rows").canConvertToInt() ? meta.get("rows").asInt(-1) : -1;
-        int dim = meta.get("dimension").canConvertToInt() ? meta.get("dimension").asInt(-1) : -1;
-        if (!meta.get("rows").isIntegralNumber() || !meta.get("dimension").isIntegralNumber() || rows < 0 || dim < 1) {
-            throw new IOException(side + ": rows " + meta.get("rows") + " and dimension " + meta.get("dimension") + " must be integers >= 0 and >= 1");
-        }
-        String dtype = meta.path("dtype").asText("float32");
-        int width = switch (dtype) {
-            case "float32" -> 4;
-            case "float64" -> 8;
-            default -> throw new IOException(side + ": dtype " + quote(dtype) + " is not supported; float32 and float64 are");
-        };
-        String byteOrderName = meta.path("byte_order").asText("little_endian");
-        ByteOrder order = switch (byteOrderName) {
-            case "little_endian" -> ByteOrder.LITTLE_ENDIAN;
-            case "big_endian" -> ByteOrder.BIG_ENDIAN;
-            default -> throw new IOException(side + ": byte_order " + quote(byteOrderName)
-                    + " is not supported; little_endian and big_endian are");
-        };
-        long expected = (long) width * rows * dim;
-        if (!Files.isRegularFile(matrixFile)) {
-            throw new IOException(matrixFile + ": missing");
-        }
-        long size = Files.size(matrixFile);
-        if (size != expected) {
-            throw new IOException(matrixFile + ": " + size + " bytes, but " + rows + " x " + dim + " " + dtype + " need " + expected);
-        }
-        if (expected > Integer.MAX_VALUE - 8) {
-            throw new IOException(matrixFile + ": " + expected + " bytes is more than one Java array holds");
-        }
-        MessageDigest md = sha256();
-        byte[] data = new byte[(int) expected];
-        try (InputStream in = new DigestInputStream(Files.newInputStream(matrixFile), md)) {
-            int off = 0;
-            while (off < data.length) {
-                int r = in.read(data, off, data.length - off);
-                if (r < 0) {
-                    throw new IOException(matrixFile + ": ended after " + off + " bytes");
-                }
-                off += r;
-            }
-        }
-        String sha = HexFormat.of().formatHex(md.digest());
-        if (!sha.equals(meta.get("sha256").asText())) {
-            throw new IOException(matrixFile + ": checksum " + sha + " does not match " + meta.get("sha256").asText() + " in " + side
-                    + " (the file was altered or truncated)");
-        }
-        float[] m = new float[rows * dim];
-        ByteBuffer buffer = ByteBuffer.wrap(data).order(order);
-        if (width == 4) {
-            buffer.asFloatBuffer().get(m);
-        } else {
-            for (int i = 0; i < m.length; i++) {
-                m[i] = (float) buffer.getDouble();
-            }
-        }
-        try {
-            checkRows(m, rows, dim, matrixFile.toString());
-        } catch (IllegalArgumentException e) {
-            throw new IOException(e.getMessage(), e);
-        }
-        String catalog = meta.path("catalog_fingerprint").asText("");
-        if (catalog.isEmpty()) {
-            LOG.warn("{}: records no item catalogue (written by an older llmedt, or from vectors made elsewhere): they can be checked "
-                    + "against a dataset by their row count only (encode again to record it)", side);
-        }
-        List<String> domains = new ArrayList<>();
-        meta.path("domains").forEach(n -> domains.add(n.asText()));
-        return new ItemEmbeddings(m, rows, dim, meta.get("model_id").asText(), meta.get("template").asText(), catalog, domains);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return EmbeddingFiles.read(matrixFile);
     }
 
     @Override
