@@ -1,20 +1,14 @@
 package dev.llmedt.spark;
 
 import dev.llmedt.augment.AugmentationReport;
-import dev.llmedt.augment.AugmentedSequence;
 import dev.llmedt.augment.BatchAugmenter;
-import dev.llmedt.augment.Insertion;
 import dev.llmedt.augment.TransferableItemAugmenter;
 import dev.llmedt.data.Domain;
-import dev.llmedt.data.History;
 import dev.llmedt.data.ItemCatalog;
 import dev.llmedt.data.UserSequence;
 import dev.llmedt.text.ItemEmbeddings;
-import dev.llmedt.text.TextEncoder;
-import dev.llmedt.text.TextGenerator;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -22,7 +16,6 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
@@ -161,10 +154,6 @@ public final class AugmentJob {
         }
     }
 
-    /** What every executor needs: the item side, the clusters, the chosen users (null: all). */
-    private record Shared(ItemSide items, int[] clusters, int[] chosen) implements Serializable {
-    }
-
     /**
      * Returns the augmented sequences (lazily; the clustering and, with a cap, the choice of users
      * run now); the same as {@code start(...).output()}.
@@ -193,14 +182,15 @@ public final class AugmentJob {
         ItemSide side = ItemSide.of(catalog, config.generator() != null, embeddings);
         int[] chosen = null;
         if (config.settings().maxUsers() < Integer.MAX_VALUE) {
-            Broadcast<Shared> probe = spark.sparkContext().broadcast(new Shared(side, clusters, null),
-                    scala.reflect.ClassTag$.MODULE$.apply(Shared.class));
+            Broadcast<AugmentTasks.Shared> probe = spark.sparkContext().broadcast(
+                    new AugmentTasks.Shared(side, clusters, null),
+                    scala.reflect.ClassTag$.MODULE$.apply(AugmentTasks.Shared.class));
             MapPartitionsFunction<Row, Integer> qualifying = rows -> {
-                BatchAugmenter b = augmenter(probe, config, false).augmenter();
+                BatchAugmenter b = AugmentTasks.augmenter(probe, config, false).augmenter();
                 List<Integer> out = new ArrayList<>();
                 while (rows.hasNext()) {
                     Row r = rows.next();
-                    UserSequence s = sequence(r, probe.value().items().itemCount());
+                    UserSequence s = AugmentTasks.sequence(r, probe.value().items().itemCount());
                     if (b.isImbalanced(s)) {
                         out.add(r.getInt(0));
                     }
@@ -209,13 +199,16 @@ public final class AugmentJob {
             };
             List<Integer> imbalanced = new ArrayList<>(train.mapPartitions(qualifying, Encoders.INT()).collectAsList());
             imbalanced.sort(null);
-            chosen = augmenter(probe, config, false).augmenter().selectUsers(imbalanced).stream().mapToInt(Integer::intValue).toArray();
+            chosen = AugmentTasks.augmenter(probe, config, false).augmenter().selectUsers(imbalanced).stream()
+                    .mapToInt(Integer::intValue).toArray();
             probe.unpersist();
             LOG.info("{} of {} qualifying users chosen (maxUsers {})", chosen.length, imbalanced.size(), config.settings().maxUsers());
         }
-        Broadcast<Shared> shared = spark.sparkContext().broadcast(new Shared(side, clusters, chosen),
-                scala.reflect.ClassTag$.MODULE$.apply(Shared.class));
-        MapPartitionsFunction<Row, Row> augment = rows -> new RowBatches(rows, config.batchSize(), batch -> augment(batch, shared, config));
+        Broadcast<AugmentTasks.Shared> shared = spark.sparkContext().broadcast(
+                new AugmentTasks.Shared(side, clusters, chosen),
+                scala.reflect.ClassTag$.MODULE$.apply(AugmentTasks.Shared.class));
+        MapPartitionsFunction<Row, Row> augment = rows -> new RowBatches(rows, config.batchSize(),
+                batch -> AugmentTasks.augment(batch, shared, config));
         return new Run(train.mapPartitions(augment, Encoders.row(OUTPUT)), catalog.domains(), clusterCounts(catalog, clusters),
                 config.generator() != null, config.embeddingsModelId());
     }
@@ -308,86 +301,10 @@ public final class AugmentJob {
                         functions.col("in.match_similarity"), functions.col("in.after_position"));
     }
 
-    /** An executor's augmenter and the model id of its generator (null offline). */
-    private record Executor(BatchAugmenter augmenter, String generatorModelId) {
-    }
-
-    private static Executor augmenter(Broadcast<Shared> shared, Config config, boolean withGenerator) {
-        String key = "augment-" + shared.id() + (withGenerator ? "-generator" : "");
-        return ExecutorSingletons.get(key, () -> {
-            Shared s = shared.value();
-            TransferableItemAugmenter.Builder b = TransferableItemAugmenter.builder().settings(config.settings()).threads(1);
-            String generatorId = null;
-            if (withGenerator && config.generator() != null) {
-                TextGenerator limited = new RateLimitedGenerator(config.generator().create(), bucket(config.requestsPerSecond(), config.burst()));
-                TextEncoder encoder = DeepStackEncoder.create(config.encoder());
-                b.generator(limited, encoder).generatorConcurrency(config.generatorConcurrency());
-                generatorId = limited.modelId();
-            }
-            ItemCatalog catalog = s.items().catalog();
-            return new Executor(BatchAugmenter.of(b.build(), catalog, s.items().embeddings(), s.clusters()), generatorId);
-        });
-    }
-
     /** One token bucket per executor JVM, rate and burst. */
     static RateLimitedGenerator.TokenBucket bucket(double requestsPerSecond, int burst) {
         return ExecutorSingletons.get("token-bucket-" + requestsPerSecond + "-" + burst,
                 () -> new RateLimitedGenerator.TokenBucket(requestsPerSecond, burst));
-    }
-
-    static UserSequence sequence(Row r, int itemCount) {
-        if (r.isNullAt(0)) {
-            throw new IllegalArgumentException("sequences row " + Tables.userKey(r, 1, 2) + " has a null user_index");
-        }
-        if (r.isNullAt(1) || r.isNullAt(2)) {
-            throw new IllegalArgumentException("sequences row user_index=" + r.getInt(0) + " has a null source or uid");
-        }
-        String key = "user_index=" + r.getInt(0) + " (" + Tables.userKey(r, 1, 2) + ")";
-        return new UserSequence(r.getString(1), r.getString(2), History.of(Tables.itemIds(r, 3, "sequences", key, itemCount)));
-    }
-
-    /** Augments one batch of users. */
-    private static List<Row> augment(List<Row> batch, Broadcast<Shared> shared, Config config) {
-        Shared s = shared.value();
-        int itemCount = s.items().itemCount();
-        List<Integer> ids = new ArrayList<>(batch.size());
-        List<UserSequence> seqs = new ArrayList<>(batch.size());
-        for (Row r : batch) {
-            seqs.add(sequence(r, itemCount));
-            ids.add(r.getInt(0));
-        }
-        int[] chosen = s.chosen();
-        Executor executor = augmenter(shared, config, true);
-        List<Row> out = new ArrayList<>(batch.size());
-        List<BatchAugmenter.Result> results = executor.augmenter().augment(ids, seqs, u -> chosen == null || Arrays.binarySearch(chosen, u) >= 0, 1);
-        String generatorId = executor.generatorModelId();
-        for (BatchAugmenter.Result res : results) {
-            out.add(row(res, s.items().modelId(), generatorId));
-        }
-        return out;
-    }
-
-    private static Row row(BatchAugmenter.Result res, String embeddingsModelId, String generatorModelId) {
-        AugmentedSequence seq = res.sequence();
-        Integer[] items = Tables.boxed(seq.items());
-        Boolean[] inserted = new Boolean[items.length];
-        Boolean[] target = new Boolean[items.length];
-        for (int p = 0; p < items.length; p++) {
-            inserted[p] = seq.isInserted(p);
-            target[p] = seq.isTrainingTarget(p);
-        }
-        Row[] ins = new Row[res.insertions().size()];
-        for (int k = 0; k < ins.length; k++) {
-            Insertion in = res.insertions().get(k);
-            ins[k] = RowFactory.create(in.position(), in.sourceItem(), in.insertedItem(), in.similarity(), in.matchSimilarity(),
-                    in.afterPosition());
-        }
-        BatchAugmenter.UserCounts c = res.counts();
-        Row counts = RowFactory.create(c.imbalanced(), c.skippedByCap(), c.sourceDomain(), c.sourceItemsWithoutText(), c.generatorCalls(),
-                c.generatorFailures(), c.unparsableAnswers(), c.generatedTexts(), c.generatedTextsBeyondLimit(), c.candidates(),
-                c.droppedBelowThreshold(), c.droppedDuplicates(), c.droppedInSequence(), c.droppedByInsertionCap());
-        return RowFactory.create(res.userIndex(), seq.source(), seq.user(), items, inserted, target, ins, counts, embeddingsModelId,
-                generatorModelId);
     }
 
     /** Runs from spark-submit: writes the table to {@code --out} and the report next to it. */
