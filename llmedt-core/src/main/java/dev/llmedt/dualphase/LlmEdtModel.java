@@ -1,7 +1,7 @@
 package dev.llmedt.dualphase;
 
-import dev.llmedt.Recommender;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmedt.Recommender;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
 import dev.llmedt.model.ModelFile;

@@ -2,10 +2,10 @@ package dev.llmedt.dualphase;
 
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
+import dev.llmedt.engine.DomainTables;
 import dev.llmedt.engine.DomainThread;
 import dev.llmedt.engine.HistoryWindows;
 import dev.llmedt.engine.InferenceBatch;
-import dev.llmedt.engine.Kernels;
 import dev.llmedt.engine.ParameterSet;
 import dev.llmedt.engine.ProfileAlignment;
 import dev.llmedt.engine.ReplicaPool;
@@ -35,7 +35,7 @@ final class UserBatches {
     private final boolean[] threadUsed;
     private final boolean profilesInScore;
     private final ReplicaPool<Replica> replicas = new ReplicaPool<>(Replica::new);
-    private volatile float[][][] domainTables;
+    private final DomainTables tables;
 
     UserBatches(DualPhaseConfig config, List<Domain> domains, ParameterSet parameters, SasRecShape shape, boolean[] threadUsed,
             boolean profilesInScore) {
@@ -45,6 +45,7 @@ final class UserBatches {
         this.shape = shape;
         this.threadUsed = threadUsed;
         this.profilesInScore = profilesInScore;
+        this.tables = new DomainTables(parameters, domains, 1, shape.dim(), d -> true);
     }
 
     /** What is done with one batch's user vectors: {@code users[0, n)} are those of the histories {@code [from, from + n)}. */
@@ -59,7 +60,7 @@ final class UserBatches {
      * domain's item table, to {@code use}: scoring, top-k and streamed ranking share this loop.
      */
     void forEach(List<History> histories, Domain target, float[][] profiles, Use use) {
-        float[][] table = tables()[target.index()];
+        float[][] table = tables.of(target);
         replicas.run(r -> {
             for (int from = 0; from < histories.size(); from += BATCH) {
                 int n = Math.min(BATCH, histories.size() - from);
@@ -142,28 +143,9 @@ final class UserBatches {
         }
     }
 
-    /** Per domain, the item vectors feature-major: tables[domain][f][localItem]. */
-    private float[][][] tables() {
-        float[][][] t = domainTables;
-        if (t == null) {
-            synchronized (this) {
-                t = domainTables;
-                if (t == null) {
-                    float[][] items = parameters.get(SasRecNetwork.ITEMS).value();
-                    t = new float[domains.size()][][];
-                    for (Domain dom : domains) {
-                        t[dom.index()] = Kernels.featureMajor(items, dom.firstItem() + 1, dom.size(), shape.dim());
-                    }
-                    domainTables = t;
-                }
-            }
-        }
-        return t;
-    }
-
     /** Forgets the item tables and the replicas' weight snapshots after the shared parameters changed. */
-    synchronized void invalidate() {
-        domainTables = null;
+    void invalidate() {
+        tables.invalidate();
         replicas.invalidate();
     }
 

@@ -1,18 +1,16 @@
 package dev.llmedt.sasrec;
 
-import dev.llmedt.check.Require;
-import dev.llmedt.engine.TensorLayout;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmedt.Recommender;
+import dev.llmedt.check.Require;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
 import dev.llmedt.engine.BlockScorers;
+import dev.llmedt.engine.DomainTables;
 import dev.llmedt.engine.HistoryWindows;
 import dev.llmedt.engine.InferenceBatch;
 import dev.llmedt.engine.ItemScoring;
-import dev.llmedt.engine.Kernels;
 import dev.llmedt.engine.Parameter;
 import dev.llmedt.engine.ParameterSet;
 import dev.llmedt.engine.ParameterTensors;
@@ -30,7 +28,6 @@ import dev.llmedt.output.WriteOption;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -62,7 +59,7 @@ public final class SasRecModel implements Recommender {
     private final Provenance provenance;
     private final Domain trainedDomain;
     private final ReplicaPool<Replica> replicas = new ReplicaPool<>(Replica::new);
-    private volatile float[][][] domainTables;
+    private final DomainTables tables;
 
     /**
      * One caller's working set: buffers sized to the largest chunk it has run (one window for a
@@ -93,6 +90,7 @@ public final class SasRecModel implements Recommender {
         this.provenance = provenance;
         this.trainedDomain = trainedDomain(config, this.domains);
         this.firstTableItem = trainedDomain == null ? 0 : trainedDomain.firstItem();
+        this.tables = new DomainTables(parameters, this.domains, 1 - firstTableItem, shape.dim(), this::scores);
     }
 
     static Domain trainedDomain(SasRecConfig c, List<Domain> domains) {
@@ -203,7 +201,7 @@ public final class SasRecModel implements Recommender {
      * vectors, with the target domain's item table, to {@code use} (scoring, top-k and streamed ranking share this loop).
      */
     private void forEachUserBatch(List<History> histories, Domain target, UserBatch use) {
-        float[][] table = tables()[target.index()];
+        float[][] table = tables.of(target);
         replicas.run(r -> {
             for (int from = 0; from < histories.size(); from += BATCH) {
                 int n = Math.min(BATCH, histories.size() - from);
@@ -241,27 +239,6 @@ public final class SasRecModel implements Recommender {
             throw new IllegalArgumentException("this single-domain model was trained on " + trainedDomain.name()
                     + " and cannot score " + target.name());
         }
-    }
-
-    /** Per domain, the item embeddings feature-major: tables[domain][f][localItem]. */
-    private float[][][] tables() {
-        float[][][] t = domainTables;
-        if (t == null) {
-            synchronized (this) {
-                t = domainTables;
-                if (t == null) {
-                    float[][] items = parameters.get(SasRecNetwork.ITEMS).value();
-                    t = new float[domains.size()][][];
-                    for (Domain dom : domains) {
-                        if (scores(dom)) {
-                            t[dom.index()] = Kernels.featureMajor(items, dom.firstItem() - firstTableItem + 1, dom.size(), shape.dim());
-                        }
-                    }
-                    domainTables = t;
-                }
-            }
-        }
-        return t;
     }
 
     /** Returns the names of the model's tensors, in file order. */
@@ -324,8 +301,8 @@ public final class SasRecModel implements Recommender {
     }
 
     /** Forgets derived tables and weight snapshots after the shared parameters changed (training-time views only). */
-    synchronized void parametersChanged() {
-        domainTables = null;
+    void parametersChanged() {
+        tables.invalidate();
         replicas.invalidate();
     }
 }

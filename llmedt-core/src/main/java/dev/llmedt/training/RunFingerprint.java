@@ -38,28 +38,15 @@ public final class RunFingerprint {
     /**
      * Returns the configuration part of a fingerprint: the configuration's JSON without its
      * {@code threads} field (the weights do not depend on it, so a run may resume with another) and
-     * its {@code seed} (a part of its own). A phase-1 {@code plateau_patience} of 0, the constant
-     * learning rate every run had before the setting existed, is left out too, so that checkpoints
-     * written before it still resume.
+     * its {@code seed} (a part of its own).
      */
     public static JsonNode configuration(JsonNode config) {
         JsonNode c = config.deepCopy();
         if (c instanceof ObjectNode o) {
             o.remove("threads");
             o.remove("seed");
-            removeIfZero(o, "plateau_patience"); // SASRec's flat configuration
-            if (o.get("pretraining") instanceof ObjectNode p) {
-                removeIfZero(p, "plateau_patience");
-            }
         }
         return c;
-    }
-
-    private static void removeIfZero(ObjectNode o, String key) {
-        JsonNode v = o.get(key);
-        if (v != null && v.isNumber() && v.asInt() == 0) {
-            o.remove(key);
-        }
     }
 
     /**
@@ -131,6 +118,8 @@ public final class RunFingerprint {
     /**
      * Returns what differs between the fingerprint a checkpoint was written with and this run's,
      * one phrase per part ({@code "the seed differs (checkpoint: 42, this run: 7)"}), empty when they agree.
+     * A configuration setting the checkpoint lacks agrees when this run has it at 0 or false, the value
+     * a configuration without the key reads as (settings added since, at their earlier behaviour).
      */
     public static List<String> differences(JsonNode checkpoint, JsonNode current) {
         List<String> out = new ArrayList<>();
@@ -151,6 +140,9 @@ public final class RunFingerprint {
             if (key.equals("config")) {
                 List<String> paths = new ArrayList<>();
                 leafDifferences("", a, b, paths);
+                if (paths.isEmpty()) {
+                    continue; // only settings the checkpoint predates, at the value it reads as
+                }
                 out.add(label + " at " + String.join(", ", paths.subList(0, Math.min(paths.size(), 6)))
                         + (paths.size() > 6 ? " and " + (paths.size() - 6) + " more" : ""));
             } else {
@@ -177,7 +169,18 @@ public final class RunFingerprint {
             }
             return;
         }
+        if (a.isMissingNode() && readsAsMissing(b)) {
+            return; // a setting added after the checkpoint was written: its configuration reads it as 0 or false, this value
+        }
         out.add((path.isEmpty() ? "/" : path) + " (checkpoint: " + shortText(a) + ", this run: " + shortText(b) + ")");
+    }
+
+    /**
+     * Whether a configuration value is what a configuration file without its key reads as (0 or
+     * false, as for model files): the behaviour every run had before the setting existed.
+     */
+    private static boolean readsAsMissing(JsonNode n) {
+        return (n.isNumber() && n.asDouble() == 0) || (n.isBoolean() && !n.asBoolean());
     }
 
     private static String shortText(JsonNode n) {

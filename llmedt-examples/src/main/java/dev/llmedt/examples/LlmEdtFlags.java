@@ -2,8 +2,6 @@ package dev.llmedt.examples;
 
 import dev.llmedt.augment.TransferableItemAugmenter;
 import dev.llmedt.dualphase.DualPhaseConfig;
-import dev.llmedt.dualphase.FineTuningConfig;
-import dev.llmedt.dualphase.PretrainingConfig;
 import dev.llmedt.sasrec.SasRecConfig;
 import java.util.List;
 import java.util.Set;
@@ -86,12 +84,7 @@ public final class LlmEdtFlags {
 
     /** The configuration the flags make of {@code base}. */
     public DualPhaseConfig config(DualPhaseConfig base) {
-        DualPhaseConfig c = options.config(base, null, null);
-        PretrainingConfig.Builder p = c.pretraining().toBuilder();
-        schedule.applyTo(p);
-        FineTuningConfig.Builder f = c.fineTuning().toBuilder();
-        schedule.applyTo(f);
-        return c.withPretraining(p.build()).withFineTuning(f.build());
+        return options.config(schedule.applyTo(base));
     }
 
     /** Whether the flags are schedule flags only ({@code --max-epochs}, {@code --patience}, {@code --plateau-patience}). */

@@ -156,7 +156,7 @@ final class LlmEdtOptions {
     }
 
     /** Builds the configuration the options describe over a base (backbone and phase 1 from the shared options). */
-    DualPhaseConfig config(DualPhaseConfig base, Integer phaseTwoEpochs, Integer phaseTwoPatience) {
+    DualPhaseConfig config(DualPhaseConfig base) {
         DualPhaseConfig c = base;
         var backbone = c.backbone().toBuilder();
         if (itemRepresentation != null) {
@@ -208,12 +208,6 @@ final class LlmEdtOptions {
             f.augmentedSequences(fineTuneOnAugmented);
         }
         f.profileInScore(profileInScore);
-        if (phaseTwoEpochs != null) {
-            f.maxEpochs(phaseTwoEpochs);
-        }
-        if (phaseTwoPatience != null) {
-            f.patience(phaseTwoPatience);
-        }
         return c.withBackbone(backbone.build()).withFineTuning(f.build());
     }
 
@@ -238,10 +232,10 @@ final class LlmEdtOptions {
      * @return the exit status: 0, or {@link GeneratorLimits#EXIT_GENERATOR_FAILED} when the
      *     generator answered none of its prompts (the model is written all the same)
      */
-    int train(PrintWriter stdout, DataOptions dataOptions, DualPhaseConfig base, Integer phaseTwoEpochs, Integer phaseTwoPatience,
-            Path out, OutputOptions output, boolean json, CheckpointConfig checkpoints) throws Exception {
+    int train(PrintWriter stdout, DataOptions dataOptions, DualPhaseConfig base, Path out, OutputOptions output, boolean json,
+            CheckpointConfig checkpoints) throws Exception {
         generator.check();
-        DualPhaseConfig config = config(base, phaseTwoEpochs, phaseTwoPatience);
+        DualPhaseConfig config = config(base);
         ItemTextTemplate template = encoderOptions.template();
         CdsrDataset data = dataOptions.read();
         TextCache cache = encoderOptions.openCache();

@@ -1,5 +1,6 @@
 package dev.llmedt.examples;
 
+import dev.llmedt.dualphase.DualPhaseConfig;
 import dev.llmedt.dualphase.FineTuningConfig;
 import dev.llmedt.dualphase.PretrainingConfig;
 import dev.llmedt.sasrec.SasRecConfig;
@@ -26,22 +27,26 @@ public final class ScheduleOptions {
     Integer plateauPatience;
 
     /** The --max-epochs values (phase 1 and, when two, phase 2), or null. */
-    int[] maxEpochs() {
+    private int[] maxEpochs() {
         return PerPhase.parse("--max-epochs", maxEpochs);
     }
 
     /** The --patience values (phase 1 and, when two, phase 2), or null. */
-    int[] patience() {
+    private int[] patience() {
         return PerPhase.parse("--patience", patience);
     }
 
-    /** Whether any schedule option was given. */
-    boolean given() {
-        return maxEpochs != null || patience != null || plateauPatience != null;
+    /** Returns {@code base} with phase 1's (the first) and phase 2's (the last) values set. */
+    DualPhaseConfig applyTo(DualPhaseConfig base) {
+        PretrainingConfig.Builder p = base.pretraining().toBuilder();
+        applyTo(p);
+        FineTuningConfig.Builder f = base.fineTuning().toBuilder();
+        applyTo(f);
+        return base.withPretraining(p.build()).withFineTuning(f.build());
     }
 
     /** Sets phase 1's (the first) values. */
-    void applyTo(PretrainingConfig.Builder p) {
+    private void applyTo(PretrainingConfig.Builder p) {
         int[] epochs = maxEpochs();
         int[] patiences = patience();
         if (epochs != null) {
@@ -56,7 +61,7 @@ public final class ScheduleOptions {
     }
 
     /** Sets phase 2's (the last) values of --max-epochs and --patience. */
-    void applyTo(FineTuningConfig.Builder f) {
+    private void applyTo(FineTuningConfig.Builder f) {
         int[] epochs = maxEpochs();
         int[] patiences = patience();
         if (epochs != null) {

@@ -112,8 +112,6 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
-        int[] epochs = schedule.maxEpochs();
-        int[] patiences = schedule.patience();
         CheckpointConfig checkpointConfig = checkpointConfig();
         output.checkFile(out, MODEL_FILE);
         if (checkpoints != null) {
@@ -127,10 +125,8 @@ final class TrainCommand implements Callable<Integer> {
                     .build();
             PretrainingConfig.Builder pretraining = PretrainingConfig.builder().learningRate(learningRate).beta1(beta1).beta2(beta2)
                     .weightDecay(weightDecay).batchSize(batchSize);
-            schedule.applyTo(pretraining);
-            return llmEdt.train(stdout, dataOptions, new DualPhaseConfig(backbone, pretraining.build(), FineTuningConfig.defaults(), seed,
-                    threads, true), epochs == null ? null : epochs[epochs.length - 1], patiences == null ? null : patiences[patiences.length - 1],
-                    out, output, json, checkpointConfig);
+            return llmEdt.train(stdout, dataOptions, schedule.applyTo(new DualPhaseConfig(backbone, pretraining.build(),
+                    FineTuningConfig.defaults(), seed, threads, true)), out, output, json, checkpointConfig);
         }
         if (!method.equals("sasrec")) {
             throw new IllegalArgumentException("--method must be 'sasrec' or 'llm-edt', got '" + method + "'");

@@ -1,9 +1,11 @@
 package dev.llmedt.examples.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.dualphase.DualPhaseConfig;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,18 +15,14 @@ import org.slf4j.LoggerFactory;
 /**
  * What makes a study run's result (its settings, seed, data, the shared options and, for LLM-EDT,
  * the resolved configuration), and when a run recorded by an earlier build still is this run: one
- * recorded before a setting existed (with the value every run had then), or with the older data
- * fingerprint over the interactions only. A finished run is reused only when its identity is this one.
+ * whose configuration, read as this build reads it (settings added since at the value a file without
+ * them reads as, as for model files), is this run's, or one with the older data fingerprint over the
+ * interactions only. A finished run is reused only when its identity is this one.
  */
 final class RunIdentity {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunIdentity.class);
-
-    /**
-     * Configuration settings added after runs were recorded, by JSON pointer, with the value that is
-     * what every run did before the setting existed (phase 1's constant learning rate).
-     */
-    static final Map<String, Integer> LATER_SETTINGS = Map.of("/config/pretraining/plateau_patience", 0);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private RunIdentity() {
     }
@@ -58,9 +56,12 @@ final class RunIdentity {
      */
     static JsonNode recognise(JsonNode identity, JsonNode stored, CdsrDataset data, Path dir) {
         JsonNode recorded = stored;
-        if (!identity.equals(recorded) && identity.equals(withLaterSettings(recorded))) {
-            LOG.info("{} was recorded before the settings {} existed: reused with their values of that time", dir, LATER_SETTINGS);
-            recorded = withLaterSettings(recorded);
+        if (!identity.equals(recorded)) {
+            JsonNode readToday = withConfigReadToday(recorded);
+            if (identity.equals(readToday)) {
+                LOG.info("{} was recorded before some settings of this build existed: reused, as its configuration reads today", dir);
+                recorded = readToday;
+            }
         }
         if (!identity.equals(recorded) && sameButForOlderFingerprint(identity, recorded, data)) {
             LOG.warn("{} was recorded with the older data fingerprint (interactions only, before runs recorded the item table): "
@@ -70,16 +71,22 @@ final class RunIdentity {
         return recorded;
     }
 
-    /** A stored identity with the settings it predates added at their value of that time. */
-    private static JsonNode withLaterSettings(JsonNode stored) {
-        JsonNode upgraded = stored.deepCopy();
-        LATER_SETTINGS.forEach((pointer, value) -> {
-            int cut = pointer.lastIndexOf('/');
-            if (upgraded.at(pointer).isMissingNode() && upgraded.at(pointer.substring(0, cut)) instanceof ObjectNode parent) {
-                parent.put(pointer.substring(cut + 1), value);
-            }
-        });
-        return upgraded;
+    /**
+     * A stored identity whose LLM-EDT configuration is read and written back as this build does (the
+     * identity itself when it has none or it does not read).
+     */
+    private static JsonNode withConfigReadToday(JsonNode stored) {
+        if (!(stored instanceof ObjectNode o) || !o.path("config").isObject()) {
+            return stored;
+        }
+        try {
+            ObjectNode upgraded = o.deepCopy();
+            // Written and read back, so that number types compare as those read from a result.json.
+            upgraded.set("config", JSON.readTree(JSON.writeValueAsBytes(DualPhaseConfig.fromJson(o.get("config")).withThreads(0).toJson())));
+            return upgraded;
+        } catch (IllegalArgumentException | IOException e) {
+            return stored;
+        }
     }
 
     /**

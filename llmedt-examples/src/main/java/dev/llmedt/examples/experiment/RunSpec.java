@@ -60,11 +60,9 @@ record RunSpec(String name, boolean sasrec, AugmenterSettings augmenter, Map<Str
         }
         fineTuning = Map.copyOf(fineTuning);
         flags = List.copyOf(flags);
-        if (!flags.isEmpty()) {
-            LlmEdtFlags.parse(flags); // fails now, naming the flag, rather than hours into a study
-        }
-        if (sasrec && (augmenter != null || !fineTuning.isEmpty() || phaseOne != null || embeddings != null
-                || (!flags.isEmpty() && !LlmEdtFlags.parse(flags).scheduleOnly()))) {
+        // Parsed now, so that a bad flag fails naming itself rather than hours into a study.
+        boolean scheduleOnly = flags.isEmpty() || LlmEdtFlags.parse(flags).scheduleOnly();
+        if (sasrec && (augmenter != null || !fineTuning.isEmpty() || phaseOne != null || embeddings != null || !scheduleOnly)) {
             throw new IllegalArgumentException("run " + name + ": SASRec takes no augmenter, fine-tuning, phase-1 or embeddings settings, "
                     + "and of the flags only the schedule's (--max-epochs, --patience, --plateau-patience)");
         }
