@@ -17,6 +17,7 @@ import dev.llmedt.engine.ResidualAdapter;
 import dev.llmedt.engine.SasRecShape;
 import dev.llmedt.engine.ScoreArguments;
 import dev.llmedt.engine.TensorLayout;
+import dev.llmedt.engine.ScreeningTable;
 import dev.llmedt.engine.TopKScoring;
 import dev.llmedt.model.ModelFile;
 import dev.llmedt.model.Provenance;
@@ -181,6 +182,11 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
         }
 
         @Override
+        public List<ScoredItem> recommend(History history, Domain target, int k) {
+            return recommendBatch(List.of(history), target, k).get(0);
+        }
+
+        @Override
         public List<List<ScoredItem>> recommendBatch(List<History> histories, Domain target, int k) {
             return select(histories, target, k, profiles(histories));
         }
@@ -221,6 +227,16 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
     }
 
     /**
+     * The same items and scores as the default (score every item, then select): the history's top
+     * k by {@link #recommendBatch}, which screens the items on a compact copy of the item table and
+     * scores exactly only those that can be in the top k.
+     */
+    @Override
+    public List<ScoredItem> recommend(History history, Domain target, int k) {
+        return recommendBatch(List.of(history), target, k).get(0);
+    }
+
+    /**
      * The same items and scores as scoring every item and then selecting, without storing any
      * user's full score row: each batch of users is scored and selected block by block of items.
      */
@@ -243,12 +259,13 @@ final class DualPhaseModel implements LlmEdtModel, BlockScorer {
         requireProfiles(histories, profiles);
         ScoreArguments.requireKnownItems(histories, itemCount);
         List<List<ScoredItem>> out = new ArrayList<>(histories.size());
+        ScreeningTable screen = batches.screen(target);
         batches.forEach(histories, target, profiles, (users, from, n, table) -> {
             int[][] seen = new int[n][];
             for (int b = 0; b < n; b++) {
                 seen[b] = ScoreArguments.localItemsIn(histories.get(from + b), target);
             }
-            for (TopKScoring.Selection t : TopKScoring.select(users, n, shape.dim(), table, target.size(), seen, k, target.firstItem())) {
+            for (TopKScoring.Selection t : TopKScoring.select(users, n, shape.dim(), table, screen, target.size(), seen, k, target.firstItem())) {
                 List<ScoredItem> list = new ArrayList<>(t.items().length);
                 for (int i = 0; i < t.items().length; i++) {
                     list.add(new ScoredItem(target.firstItem() + t.items()[i], t.scores()[i]));

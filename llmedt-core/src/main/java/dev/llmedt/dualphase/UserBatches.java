@@ -3,6 +3,7 @@ package dev.llmedt.dualphase;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.History;
 import dev.llmedt.engine.DomainTables;
+import dev.llmedt.engine.ScreeningTable;
 import dev.llmedt.engine.DomainThread;
 import dev.llmedt.engine.HistoryWindows;
 import dev.llmedt.engine.InferenceBatch;
@@ -48,6 +49,11 @@ final class UserBatches {
         this.tables = new DomainTables(parameters, domains, 1, shape.dim(), d -> true);
     }
 
+    /** The compact copy of the target domain's item table, for screened top-k selection. */
+    ScreeningTable screen(Domain target) {
+        return tables.screen(target);
+    }
+
     /** What is done with one batch's user vectors: {@code users[0, n)} are those of the histories {@code [from, from + n)}. */
     interface Use {
         void accept(float[][] users, int from, int n, float[][] table);
@@ -79,7 +85,7 @@ final class UserBatches {
         r.fill(n);
         float[][] hidden = null; // only empty histories: no pass
         if (r.work.batch().sequences > 0) {
-            r.global().forward(r.work.batch(), false);
+            r.global().forwardLastRows(r.work.batch()); // the user vector is the last row's state
             hidden = r.global().hidden();
         }
         float[][] users = r.work.users(n);
@@ -92,7 +98,7 @@ final class UserBatches {
             float[][] domainHidden = null;
             if (r.work.batch().sequences > 0) {
                 DomainThread thread = r.thread(target.index());
-                thread.forward(r.work.batch(), false);
+                thread.forwardLastRows(r.work.batch()); // the domain vector is the last row's state
                 domainHidden = thread.hidden();
             }
             float[][] domainUsers = r.domainUsers();

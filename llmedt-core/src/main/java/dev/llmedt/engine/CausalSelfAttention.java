@@ -135,7 +135,6 @@ public final class CausalSelfAttention {
     private void attendForward(int s) {
         int a = batch.start[s];
         int n = batch.length[s];
-        float keepScale = (float) 1.0 / (1 - dropout);
         for (int i = 0; i < n; i++) {
             java.util.Arrays.fill(contextRows[a + i], 0);
         }
@@ -143,40 +142,81 @@ public final class CausalSelfAttention {
             int f0 = h * headDim;
             int base = probOffset[s] + h * n * n;
             for (int i = 0; i < n; i++) {
-                int rowBase = base + i * n;
-                float[] qi = qRows[a + i];
-                float max = -Float.MAX_VALUE;
-                for (int j = 0; j <= i; j++) {
-                    float sc = Kernels.dot(qi, kRows[a + j], f0, headDim) * scale;
-                    prob[rowBase + j] = sc;
-                    max = Math.max(max, sc);
-                }
-                float sum = 0;
-                for (int j = 0; j <= i; j++) {
-                    float e = (float) Math.exp(prob[rowBase + j] - max);
-                    prob[rowBase + j] = e;
-                    sum += e;
-                }
-                float inv = 1 / sum;
-                float[] g = contextRows[a + i];
-                for (int j = 0; j <= i; j++) {
-                    float pij = prob[rowBase + j] * inv;
-                    prob[rowBase + j] = pij;
-                    float w = pij;
-                    if (trainingPass) {
-                        float kp = Rng.nextUniform(batch.streams, s) >= dropout ? keepScale : 0;
-                        keep[rowBase + j] = kp;
-                        w = pij * kp;
-                    }
-                    if (w != 0) {
-                        float[] vj = vRows[a + j];
-                        for (int t = f0; t < f0 + headDim; t++) {
-                            g[t] += w * vj[t];
-                        }
-                    }
+                attendQuery(s, a, i, qRows[a + i], contextRows[a + i], f0, base + i * n);
+            }
+        }
+    }
+
+    /**
+     * Row {@code i} of sequence {@code s} (first row {@code a}) attending to rows {@code 0..i} in the
+     * head of features {@code [f0, f0 + headDim)}: its attention weights into {@code prob[rowBase, rowBase + i]},
+     * its context added into {@code g}. The one computation of a query, whichever pass runs it.
+     */
+    private void attendQuery(int s, int a, int i, float[] qi, float[] g, int f0, int rowBase) {
+        float keepScale = (float) 1.0 / (1 - dropout);
+        float max = -Float.MAX_VALUE;
+        for (int j = 0; j <= i; j++) {
+            float sc = Kernels.dot(qi, kRows[a + j], f0, headDim) * scale;
+            prob[rowBase + j] = sc;
+            max = Math.max(max, sc);
+        }
+        float sum = 0;
+        for (int j = 0; j <= i; j++) {
+            float e = (float) Math.exp(prob[rowBase + j] - max);
+            prob[rowBase + j] = e;
+            sum += e;
+        }
+        float inv = 1 / sum;
+        for (int j = 0; j <= i; j++) {
+            float pij = prob[rowBase + j] * inv;
+            prob[rowBase + j] = pij;
+            float w = pij;
+            if (trainingPass) {
+                float kp = Rng.nextUniform(batch.streams, s) >= dropout ? keepScale : 0;
+                keep[rowBase + j] = kp;
+                w = pij * kp;
+            }
+            if (w != 0) {
+                float[] vj = vRows[a + j];
+                for (int t = f0; t < f0 + headDim; t++) {
+                    g[t] += w * vj[t];
                 }
             }
         }
+    }
+
+    /**
+     * Inference only (no dropout, no backward): the attention output of the last row of each
+     * sequence, {@code out[.][s]} for {@code s < batch.sequences}, its query from
+     * {@code lastQueryInput[.][s]} and its keys and values from every row of {@code keyValueInput}.
+     * Each value is the bits of the same row of {@link #forward} (the same operations, on fewer
+     * rows): SASRec's last block needs no other row, so a user's pass skips the queries, output
+     * projection and feed-forward of every other position there.
+     */
+    public void forwardLastRows(float[][] lastQueryInput, float[][] keyValueInput, RaggedBatch batch, float[][] out) {
+        this.batch = batch;
+        this.trainingPass = false;
+        int rows = batch.rows;
+        int sequences = batch.sequences;
+        qProj.forward(lastQueryInput, sequences, q);
+        kProj.forward(keyValueInput, rows, k);
+        vProj.forward(keyValueInput, rows, v);
+        Kernels.transpose(q, d, sequences, qRows);
+        Kernels.transpose(k, d, rows, kRows);
+        Kernels.transpose(v, d, rows, vRows);
+        for (int s = 0; s < sequences; s++) {
+            if (prob.length < batch.length[s]) {
+                prob = new float[batch.length[s] + batch.length[s] / 2];
+                keep = new float[prob.length];
+            }
+            java.util.Arrays.fill(contextRows[s], 0);
+            int n = batch.length[s];
+            for (int h = 0; h < heads; h++) {
+                attendQuery(s, batch.start[s], n - 1, qRows[s], contextRows[s], h * headDim, 0);
+            }
+        }
+        Kernels.untranspose(contextRows, d, sequences, context);
+        outProj.forward(context, sequences, out);
     }
 
     /**

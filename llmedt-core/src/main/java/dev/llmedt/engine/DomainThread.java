@@ -87,6 +87,39 @@ public final class DomainThread {
         }
     }
 
+    /**
+     * An inference pass (no dropout) that computes {@code h_d} (and its ungated value) at the last
+     * row of each sequence only, the bits {@link #forward}{@code (batch, false)} gives those rows
+     * (see {@link SasRecNetwork#forwardLastRows}); the other rows of {@link #hidden()} are left
+     * undefined. Not for training: no backward follows.
+     */
+    public void forwardLastRows(RaggedBatch batch) {
+        this.batch = batch;
+        network.forwardLastRows(batch);
+        int sequences = batch.sequences;
+        float[][] h = network.hidden();
+        // The last rows, one column per sequence: gradOut and gradUngated are free during inference.
+        for (int f = 0; f < d; f++) {
+            for (int s = 0; s < sequences; s++) {
+                gradOut[f][s] = h[f][batch.start[s] + batch.length[s] - 1];
+            }
+        }
+        if (adapter == null) {
+            Kernels.copy(gradOut, d, sequences, gradUngated);
+        } else {
+            adapter.forward(gradOut, sequences, false, batch.sequenceOfRow, batch.streams, gradUngated);
+        }
+        float g = gate == null ? 1 : gate.vectorValue()[0];
+        for (int f = 0; f < d; f++) {
+            float[] u = gradUngated[f];
+            for (int s = 0; s < sequences; s++) {
+                int row = batch.start[s] + batch.length[s] - 1;
+                ungated[f][row] = u[s];
+                out[f][row] = g * u[s];
+            }
+        }
+    }
+
     /** Returns {@code h_d} of the last forward pass, feature-major {@code [dim][rows]}. */
     public float[][] hidden() {
         return out;

@@ -42,6 +42,9 @@ public final class SasRecNetwork {
     private final float[][] normalizedLast;
     private final RowScratch scratch = new RowScratch();
     private final float[][] hidden;
+    /** The last block's output and the final states of {@link #forwardLastRows}, one column per sequence (made on first use). */
+    private float[][] lastRows;
+    private float[][] lastRowsNormalized;
     private final float[][] gradA;
     private final float[][] gradB;
     private final float[] positiveLogit;
@@ -102,6 +105,30 @@ public final class SasRecNetwork {
             w2.forward(activation, rows, out);
             outputDropout.forward(out, rows, training, batch.sequenceOfRow, batch.streams);
             Kernels.addInPlace(normalized, d, rows, out); // x = y + FFN(y)
+        }
+
+        /**
+         * Inference only: the block output of the last row of each sequence, compact
+         * ({@code out[.][s]}), the same bits as that row of {@link #forward} (every step but the
+         * attention's keys and values is per row).
+         */
+        void forwardLastRows(float[][] out) {
+            int sequences = batch.sequences;
+            for (int f = 0; f < d; f++) {
+                float[] x = input[f];
+                float[] last = normalized[f];
+                for (int s = 0; s < sequences; s++) {
+                    last[s] = x[batch.start[s] + batch.length[s] - 1];
+                }
+            }
+            attentionNorm.forward(normalized, sequences, query);
+            attention.forwardLastRows(query, input, batch, scratchD);
+            Kernels.addInPlace(query, d, sequences, scratchD); // x = q + MHA(q, x, x)
+            feedForwardNorm.forward(scratchD, sequences, normalized);
+            w1.forward(normalized, sequences, preActivation);
+            Activation.RELU.forward(preActivation, w1.out(), sequences, activation);
+            w2.forward(activation, sequences, out);
+            Kernels.addInPlace(normalized, d, sequences, out); // x = y + FFN(y)
         }
 
         /** Reads the output gradient {@code dOut} (left intact); writes the input gradient into {@code dIn}. */
@@ -349,6 +376,22 @@ public final class SasRecNetwork {
     /** Runs the network on a batch; {@code training} enables dropout. */
     public void forward(RaggedBatch batch, boolean training) {
         this.batch = batch;
+        embed(training);
+        int rows = batch.rows;
+        for (int i = 0; i < blocks.length; i++) {
+            float[][] out = i + 1 < blocks.length ? blocks[i + 1].input : hidden;
+            blocks[i].forward(training, out);
+        }
+        if (outputProjection == null) {
+            lastNorm.forward(hidden, rows, hidden);
+        } else {
+            lastNorm.forward(hidden, rows, normalizedLast);
+            outputProjection.forward(normalizedLast, rows, hidden);
+        }
+    }
+
+    /** The first block's input: each row's item vector times the embedding scale plus its position vector, then dropout. */
+    private void embed(boolean training) {
         int rows = batch.rows;
         float[][] items = items();
         float[][] positions = positionTable.value();
@@ -361,15 +404,39 @@ public final class SasRecNetwork {
             }
         }
         embeddingDropout.forward(x, rows, training, batch.sequenceOfRow, batch.streams);
-        for (int i = 0; i < blocks.length; i++) {
-            float[][] out = i + 1 < blocks.length ? blocks[i + 1].input : hidden;
-            blocks[i].forward(training, out);
+    }
+
+    /**
+     * An inference pass (no dropout) that computes the final hidden state of the last row of each
+     * sequence only, the bits {@link #forward}{@code (batch, false)} gives that row: {@link #hidden()}
+     * holds them at those rows, its other rows are left undefined. The last block's queries,
+     * attention output, feed-forward and the final layer norm run on one row per sequence instead
+     * of every row (a user's next-item scores read no other). Not for training: no backward follows.
+     */
+    public void forwardLastRows(RaggedBatch batch) {
+        this.batch = batch;
+        embed(false);
+        for (int i = 0; i + 1 < blocks.length; i++) {
+            blocks[i].forward(false, blocks[i + 1].input);
         }
+        int sequences = batch.sequences;
+        if (lastRows == null) {
+            lastRows = new float[d][hidden[0].length];
+            lastRowsNormalized = new float[d][hidden[0].length];
+        }
+        blocks[blocks.length - 1].forwardLastRows(lastRows);
         if (outputProjection == null) {
-            lastNorm.forward(hidden, rows, hidden);
+            lastNorm.forward(lastRows, sequences, lastRowsNormalized);
         } else {
-            lastNorm.forward(hidden, rows, normalizedLast);
-            outputProjection.forward(normalizedLast, rows, hidden);
+            lastNorm.forward(lastRows, sequences, normalizedLast);
+            outputProjection.forward(normalizedLast, sequences, lastRowsNormalized);
+        }
+        for (int f = 0; f < d; f++) {
+            float[] from = lastRowsNormalized[f];
+            float[] to = hidden[f];
+            for (int s = 0; s < sequences; s++) {
+                to[batch.start[s] + batch.length[s] - 1] = from[s];
+            }
         }
     }
 

@@ -159,6 +159,25 @@ public final class TopKScoring {
      * @throws IllegalStateException when the score of an item that could enter is NaN (naming its global id)
      */
     public static Selection[] select(float[][] users, int n, int width, float[][] table, int items, int[][] skip, int k, int firstItem) {
+        return selectExact(users, n, width, table, items, skip, k, firstItem);
+    }
+
+    /**
+     * The selection of {@link #select(float[][], int, int, float[][], int, int[][], int, int)}, the
+     * same items and scores, screened first on the compact copy of the table ({@link ScreenedTopK}):
+     * only the items that can be in a user's top k are scored exactly.
+     *
+     * @param screen the table's compact copy ({@link DomainTables#screen}), or null to score every item exactly
+     */
+    public static Selection[] select(float[][] users, int n, int width, float[][] table, ScreeningTable screen, int items, int[][] skip, int k,
+            int firstItem) {
+        Require.atLeast("k", k, 1);
+        boolean vector = Kernels.VECTOR && ScreenKernels.USABLE;
+        return ScreenedTopK.select(users, n, width, table, screen, items, skip, k, firstItem, vector);
+    }
+
+    /** Every item scored exactly, block by block (the selection without screening). */
+    static Selection[] selectExact(float[][] users, int n, int width, float[][] table, int items, int[][] skip, int k, int firstItem) {
         Require.atLeast("k", k, 1);
         int size = Math.min(k, items);
         Heap[] heaps = new Heap[n];

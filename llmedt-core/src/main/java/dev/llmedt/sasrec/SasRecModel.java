@@ -18,6 +18,7 @@ import dev.llmedt.engine.ReplicaPool;
 import dev.llmedt.engine.SasRecNetwork;
 import dev.llmedt.engine.SasRecShape;
 import dev.llmedt.engine.ScoreArguments;
+import dev.llmedt.engine.ScreeningTable;
 import dev.llmedt.engine.TopKScoring;
 import dev.llmedt.ScoredItem;
 import dev.llmedt.io.RecordJson;
@@ -35,7 +36,7 @@ import java.util.Optional;
  * A trained SASRec recommender: scores every item of a domain by the inner product of the user's
  * last hidden state with the item's (tied) embedding. Thread-safe: each concurrent caller borrows a
  * working set (activation buffers sized to its call, at most 32 histories at a time,
- * and weight copies), of which there are at most one per available processor (further callers
+ * and weight copies), of which there are at most four per available processor (further callers
  * wait their turn); one left idle for 60 s is dropped when the model is next called. Save it with
  * {@link #save} and load it with {@link #load}.
  */
@@ -152,6 +153,16 @@ public final class SasRecModel implements Recommender {
     }
 
     /**
+     * The same items and scores as the default (score every item, then select): the history's top
+     * k by {@link #recommendBatch}, which screens the items on a compact copy of the item table and
+     * scores exactly only those that can be in the top k.
+     */
+    @Override
+    public List<ScoredItem> recommend(History history, Domain target, int k) {
+        return recommendBatch(List.of(history), target, k).get(0);
+    }
+
+    /**
      * The same items and scores as the default (score every item, then select), without storing
      * any user's full score row: each batch of users is scored and selected block by block of
      * items ({@link TopKScoring}), which reads the item table once per batch and writes nothing
@@ -163,12 +174,13 @@ public final class SasRecModel implements Recommender {
         checkTarget(target);
         ScoreArguments.requireKnownItems(histories, itemCount);
         List<List<ScoredItem>> out = new ArrayList<>(histories.size());
+        ScreeningTable screen = tables.screen(target);
         forEachUserBatch(histories, target, (users, from, n, table) -> {
             int[][] seen = new int[n][];
             for (int b = 0; b < n; b++) {
                 seen[b] = ScoreArguments.localItemsIn(histories.get(from + b), target);
             }
-            for (TopKScoring.Selection t : TopKScoring.select(users, n, shape.dim(), table, target.size(), seen, k, target.firstItem())) {
+            for (TopKScoring.Selection t : TopKScoring.select(users, n, shape.dim(), table, screen, target.size(), seen, k, target.firstItem())) {
                 List<ScoredItem> list = new ArrayList<>(t.items().length);
                 for (int i = 0; i < t.items().length; i++) {
                     list.add(new ScoredItem(target.firstItem() + t.items()[i], t.scores()[i]));
@@ -222,7 +234,7 @@ public final class SasRecModel implements Recommender {
         }
         float[][] hidden = null; // only empty histories: no pass
         if (r.work.batch().sequences > 0) {
-            r.network().forward(r.work.batch(), false);
+            r.network().forwardLastRows(r.work.batch()); // the user vector is the last row's state
             hidden = r.network().hidden();
         }
         float[][] users = r.work.users(n);

@@ -67,6 +67,9 @@ class LlmEdtStreamedEvaluationTest {
                     List<List<ScoredItem>> expected = fullRows.recommendBatch(histories, d, k);
                     List<List<ScoredItem>> actual = model.recommendBatch(histories, d, k);
                     assertEquals(expected, actual, model + ", " + d + ", k " + k);
+                    for (int u = 0; u < histories.size(); u++) {
+                        assertEquals(expected.get(u), model.recommend(histories.get(u), d, k), model + ", " + d + ", k " + k + ", user " + u);
+                    }
                 }
             }
         }

@@ -98,6 +98,94 @@ class FewRowInferenceTest {
         }
     }
 
+    /**
+     * The last-rows pass ({@link SasRecNetwork#forwardLastRows}) gives each sequence's last row the
+     * bits of the full inference pass: with and without weight snapshots, with and without the
+     * output projection, one to three blocks, sequences of one row and of the maximum length.
+     */
+    @Test
+    void lastRowsPassGivesTheFullPassBitsAtEachLastRow() {
+        qt().withFixedSeed(SEED).withExamples(60).forAll(longs().all(), integers().between(1, 3), integers().between(1, 12))
+                .checkAssert((seed, blocks, users) -> {
+                    SplittableRandom r = new SplittableRandom(seed);
+                    int heads = 1 + r.nextInt(3);
+                    int dim = heads * (4 + r.nextInt(12));
+                    SasRecShape shape = new SasRecShape(50, dim, blocks, heads, 20, (float) 0.3, (float) 1e-6);
+                    ParameterSet set = SasRecNetwork.createParameters(shape);
+                    if (seed % 2 != 0) {
+                        SasRecNetwork.addOutputProjection(set, dim);
+                    }
+                    SasRecNetwork.initialize(set, seed);
+                    for (Parameter p : set.list()) {
+                        float[][] m = p.value();
+                        for (float[] row : m) {
+                            for (int i = 0; i < row.length; i++) {
+                                row[i] += (float) (0.3 * r.nextGaussian()); // non-trivial norms, biases and projection
+                            }
+                        }
+                    }
+                    int[][] histories = new int[users][];
+                    for (int u = 0; u < users; u++) {
+                        histories[u] = new int[r.nextInt(4) == 0 ? 1 : 1 + r.nextInt(30)];
+                        for (int t = 0; t < histories[u].length; t++) {
+                            histories[u][t] = 1 + r.nextInt(48);
+                        }
+                    }
+                    RaggedBatch batch = new RaggedBatch(12, 12 * 20);
+                    int[] lastRow = new int[12];
+                    HistoryWindows.fill(batch, histories, users, shape.maxLength(), 0, lastRow);
+                    // A domain thread over the same backbone: its own positions, an adapter (or none) and a gate.
+                    ParameterSet threadSet = set;
+                    threadSet.add(Parameter.matrix("pos_emb.d1.weight", shape.maxLength(), dim));
+                    boolean adapter = seed % 3 != 0;
+                    if (adapter) {
+                        ResidualAdapter.addParameters(threadSet, "adapter.d1.", dim, 3);
+                    }
+                    threadSet.add(Parameter.vector("gate.d1", 1));
+                    for (Parameter p : threadSet.list()) {
+                        if (p.name().startsWith("pos_emb.d1") || p.name().startsWith("adapter.") || p.name().startsWith("gate.")) {
+                            for (float[] row : p.value()) {
+                                for (int i = 0; i < row.length; i++) {
+                                    row[i] = (float) (0.5 * r.nextGaussian());
+                                }
+                            }
+                        }
+                    }
+                    DomainThread fullThread = new DomainThread(shape, threadSet, "pos_emb.d1.weight", adapter ? "adapter.d1." : null,
+                            (float) 0.3, "gate.d1", 12, 12 * 20);
+                    DomainThread lastThread = new DomainThread(shape, threadSet, "pos_emb.d1.weight", adapter ? "adapter.d1." : null,
+                            (float) 0.3, "gate.d1", 12, 12 * 20);
+                    lastThread.snapshotWeights();
+                    fullThread.forward(batch, false);
+                    lastThread.forwardLastRows(batch);
+                    for (int u = 0; u < users; u++) {
+                        for (int f = 0; f < dim; f++) {
+                            assertEquals(fullThread.hidden()[f][lastRow[u]], lastThread.hidden()[f][lastRow[u]],
+                                    "domain thread: feature " + f + " of user " + u + ", adapter " + adapter);
+                            assertEquals(fullThread.ungatedHidden()[f][lastRow[u]], lastThread.ungatedHidden()[f][lastRow[u]],
+                                    "domain thread (ungated): feature " + f + " of user " + u);
+                        }
+                    }
+                    for (boolean snapshots : new boolean[] {false, true}) {
+                        SasRecNetwork full = new SasRecNetwork(shape, set, 12, 12 * 20);
+                        SasRecNetwork last = new SasRecNetwork(shape, set, 12, 12 * 20);
+                        if (snapshots) {
+                            full.snapshotWeights();
+                            last.snapshotWeights();
+                        }
+                        full.forward(batch, false);
+                        last.forwardLastRows(batch);
+                        for (int u = 0; u < users; u++) {
+                            for (int f = 0; f < dim; f++) {
+                                assertEquals(full.hidden()[f][lastRow[u]], last.hidden()[f][lastRow[u]],
+                                        "feature " + f + " of user " + u + " (" + histories[u].length + " items), " + blocks + " blocks, "
+                                                + users + " users, snapshots " + snapshots);
+                            }
+                        }
+                    }
+                });
+    }
+
     private static float[][] gaussian(SplittableRandom r, int rows, int cols) {
         float[][] m = new float[rows][cols];
         for (float[] row : m) {

@@ -15,8 +15,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link SasRecModel#recommendBatch} (scored and selected block by block) gives what the default of
- * {@link Recommender} gives from the model's full score rows: the same items, the same score bits.
+ * {@link SasRecModel#recommendBatch} and {@link SasRecModel#recommend} (screened on the compact item
+ * table, the survivors scored exactly) give what the default of {@link Recommender} gives from the
+ * model's full score rows: the same items, the same score bits.
  */
 class SasRecRecommendBatchTest {
 
@@ -34,6 +35,9 @@ class SasRecRecommendBatchTest {
             for (int k : new int[] {1, 10, d.size() + 3}) {
                 List<List<ScoredItem>> expected = fullRows.recommendBatch(histories, d, k);
                 List<List<ScoredItem>> actual = model.recommendBatch(histories, d, k);
+                for (int u = 0; u < histories.size(); u++) {
+                    assertEquals(expected.get(u), model.recommend(histories.get(u), d, k), "one history: user " + u + " k " + k);
+                }
                 assertEquals(expected.size(), actual.size());
                 for (int u = 0; u < expected.size(); u++) {
                     List<ScoredItem> e = expected.get(u);

@@ -1,0 +1,212 @@
+package dev.llmedt.engine;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The screening kernel of {@link ScreeningTable} on the incubating Vector API: the approximate
+ * scores of up to eight users over a range of item blocks, each vector of codes loaded and widened
+ * once for all of them, with fused multiply-adds (the approximate scores need not match any other
+ * computation bit for bit: {@link ScreeningTable}'s bound covers any order and fusing). Loaded only
+ * when {@link Kernels#VECTOR}.
+ */
+final class ScreenKernels {
+
+    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = FLOATS.length();
+    private static final VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(LANES * 8));
+
+    /** Whether the preferred vectors divide a block (4, 8 or 16 lanes): otherwise the scalar kernel runs. */
+    static final boolean USABLE = LANES >= 4 && ScreeningTable.BLOCK % LANES == 0;
+
+    private ScreenKernels() {
+    }
+
+    /**
+     * {@code out_j[c] = scales[i] * sum_f users[j][f] * codes(f, i)} for {@code j < n} ({@code n} in
+     * 1..4, or 8) and the items {@code i = from + c} of the blocks {@code [blockFrom, blockTo)}, {@code from
+     * = blockFrom x BLOCK}; and {@code hot[j][b - blockFrom]} set to whether an item of block {@code b}
+     * has an upper bound {@code out_j[c] + norms[j] * slack[i]} (the float operations of
+     * {@link ScreenedTopK}, so the same value) of at least {@code taus[j]}: the blocks left false
+     * hold no item that can enter user j's top k.
+     */
+    static void approximate(ScreeningTable t, float[][] users, int userFrom, int n, int blockFrom, int blockTo, float[][] out,
+            float[] norms, float[] taus, boolean[][] hot) {
+        for (int j = 0; j < n; j++) {
+            java.util.Arrays.fill(hot[j], 0, blockTo - blockFrom, false);
+        }
+        switch (n) {
+            case 8 -> eight(t, users, userFrom, blockFrom, blockTo, out, norms, taus, hot);
+            case 5, 6, 7 -> {
+                throw new IllegalArgumentException("users per call: " + n + ", expected 1 to 4 or 8");
+            }
+            case 4 -> four(t, users, userFrom, blockFrom, blockTo, out, norms, taus, hot);
+            case 3 -> {
+                // A fourth user of zeros would cost as much as a real one: two and one instead.
+                two(t, users, userFrom, 0, blockFrom, blockTo, out, norms, taus, hot);
+                one(t, users, userFrom, 2, blockFrom, blockTo, out, norms, taus, hot);
+            }
+            case 2 -> two(t, users, userFrom, 0, blockFrom, blockTo, out, norms, taus, hot);
+            case 1 -> one(t, users, userFrom, 0, blockFrom, blockTo, out, norms, taus, hot);
+            default -> throw new IllegalArgumentException("users per call: " + n + ", expected 1 to 4 or 8");
+        }
+    }
+
+    private static FloatVector widen(byte[] codes, int at) {
+        return (FloatVector) ByteVector.fromArray(BYTES, codes, at).castShape(FLOATS, 0);
+    }
+
+    /** Stores user j's approximate scores {@code sum * scale} of one vector of items and marks the block when one can reach tau. */
+    private static void finish(ScreeningTable t, FloatVector sum, FloatVector scale, int item, float[][] out, int at, float[] norms,
+            float[] taus, boolean[][] hot, int j, int blockAt) {
+        FloatVector a = sum.mul(scale);
+        a.intoArray(out[j], at);
+        FloatVector upper = a.add(FloatVector.fromArray(FLOATS, t.slack, item).mul(norms[j]));
+        if (upper.compare(VectorOperators.GE, taus[j]).anyTrue()) {
+            hot[j][blockAt] = true;
+        }
+    }
+
+    private static void one(ScreeningTable t, float[][] users, int userFrom, int j, int blockFrom, int blockTo, float[][] out,
+            float[] norms, float[] taus, boolean[][] hot) {
+        float[] u = users[userFrom + j];
+        int width = t.width;
+        int block = ScreeningTable.BLOCK;
+        byte[] codes = t.codes;
+        for (int b = blockFrom; b < blockTo; b++) {
+            int base = b * width * block;
+            int at = (b - blockFrom) * block;
+            for (int s = 0; s < block; s += LANES) {
+                // Four running sums, so that consecutive multiply-adds do not wait for each other.
+                FloatVector a = FloatVector.zero(FLOATS);
+                FloatVector c = FloatVector.zero(FLOATS);
+                FloatVector d = FloatVector.zero(FLOATS);
+                FloatVector e = FloatVector.zero(FLOATS);
+                int f = 0;
+                for (; f + 3 < width; f += 4) {
+                    a = widen(codes, base + f * block + s).fma(FloatVector.broadcast(FLOATS, u[f]), a);
+                    c = widen(codes, base + (f + 1) * block + s).fma(FloatVector.broadcast(FLOATS, u[f + 1]), c);
+                    d = widen(codes, base + (f + 2) * block + s).fma(FloatVector.broadcast(FLOATS, u[f + 2]), d);
+                    e = widen(codes, base + (f + 3) * block + s).fma(FloatVector.broadcast(FLOATS, u[f + 3]), e);
+                }
+                for (; f < width; f++) {
+                    a = widen(codes, base + f * block + s).fma(FloatVector.broadcast(FLOATS, u[f]), a);
+                }
+                FloatVector scale = FloatVector.fromArray(FLOATS, t.scales, b * block + s);
+                finish(t, a.add(c).add(d.add(e)), scale, b * block + s, out, at + s, norms, taus, hot, j, b - blockFrom);
+            }
+        }
+    }
+
+    private static void two(ScreeningTable t, float[][] users, int userFrom, int j, int blockFrom, int blockTo, float[][] out,
+            float[] norms, float[] taus, boolean[][] hot) {
+        float[] u0 = users[userFrom + j];
+        float[] u1 = users[userFrom + j + 1];
+        int width = t.width;
+        int block = ScreeningTable.BLOCK;
+        byte[] codes = t.codes;
+        for (int b = blockFrom; b < blockTo; b++) {
+            int base = b * width * block;
+            int at = (b - blockFrom) * block;
+            for (int s = 0; s < block; s += LANES) {
+                FloatVector a0 = FloatVector.zero(FLOATS);
+                FloatVector a1 = FloatVector.zero(FLOATS);
+                for (int f = 0; f < width; f++) {
+                    FloatVector v = widen(codes, base + f * block + s);
+                    a0 = v.fma(FloatVector.broadcast(FLOATS, u0[f]), a0);
+                    a1 = v.fma(FloatVector.broadcast(FLOATS, u1[f]), a1);
+                }
+                FloatVector scale = FloatVector.fromArray(FLOATS, t.scales, b * block + s);
+                finish(t, a0, scale, b * block + s, out, at + s, norms, taus, hot, j, b - blockFrom);
+                finish(t, a1, scale, b * block + s, out, at + s, norms, taus, hot, j + 1, b - blockFrom);
+            }
+        }
+    }
+
+    private static void four(ScreeningTable t, float[][] users, int userFrom, int blockFrom, int blockTo, float[][] out, float[] norms,
+            float[] taus, boolean[][] hot) {
+        float[] u0 = users[userFrom];
+        float[] u1 = users[userFrom + 1];
+        float[] u2 = users[userFrom + 2];
+        float[] u3 = users[userFrom + 3];
+        int width = t.width;
+        int block = ScreeningTable.BLOCK;
+        byte[] codes = t.codes;
+        for (int b = blockFrom; b < blockTo; b++) {
+            int base = b * width * block;
+            int at = (b - blockFrom) * block;
+            for (int s = 0; s < block; s += LANES) {
+                FloatVector a0 = FloatVector.zero(FLOATS);
+                FloatVector a1 = FloatVector.zero(FLOATS);
+                FloatVector a2 = FloatVector.zero(FLOATS);
+                FloatVector a3 = FloatVector.zero(FLOATS);
+                for (int f = 0; f < width; f++) {
+                    FloatVector v = widen(codes, base + f * block + s);
+                    a0 = v.fma(FloatVector.broadcast(FLOATS, u0[f]), a0);
+                    a1 = v.fma(FloatVector.broadcast(FLOATS, u1[f]), a1);
+                    a2 = v.fma(FloatVector.broadcast(FLOATS, u2[f]), a2);
+                    a3 = v.fma(FloatVector.broadcast(FLOATS, u3[f]), a3);
+                }
+                FloatVector scale = FloatVector.fromArray(FLOATS, t.scales, b * block + s);
+                int item = b * block + s;
+                finish(t, a0, scale, item, out, at + s, norms, taus, hot, 0, b - blockFrom);
+                finish(t, a1, scale, item, out, at + s, norms, taus, hot, 1, b - blockFrom);
+                finish(t, a2, scale, item, out, at + s, norms, taus, hot, 2, b - blockFrom);
+                finish(t, a3, scale, item, out, at + s, norms, taus, hot, 3, b - blockFrom);
+            }
+        }
+    }
+
+    private static void eight(ScreeningTable t, float[][] users, int userFrom, int blockFrom, int blockTo, float[][] out, float[] norms,
+            float[] taus, boolean[][] hot) {
+        float[] u0 = users[userFrom];
+        float[] u1 = users[userFrom + 1];
+        float[] u2 = users[userFrom + 2];
+        float[] u3 = users[userFrom + 3];
+        float[] u4 = users[userFrom + 4];
+        float[] u5 = users[userFrom + 5];
+        float[] u6 = users[userFrom + 6];
+        float[] u7 = users[userFrom + 7];
+        int width = t.width;
+        int block = ScreeningTable.BLOCK;
+        byte[] codes = t.codes;
+        for (int b = blockFrom; b < blockTo; b++) {
+            int base = b * width * block;
+            int at = (b - blockFrom) * block;
+            for (int s = 0; s < block; s += LANES) {
+                FloatVector a0 = FloatVector.zero(FLOATS);
+                FloatVector a1 = FloatVector.zero(FLOATS);
+                FloatVector a2 = FloatVector.zero(FLOATS);
+                FloatVector a3 = FloatVector.zero(FLOATS);
+                FloatVector a4 = FloatVector.zero(FLOATS);
+                FloatVector a5 = FloatVector.zero(FLOATS);
+                FloatVector a6 = FloatVector.zero(FLOATS);
+                FloatVector a7 = FloatVector.zero(FLOATS);
+                for (int f = 0; f < width; f++) {
+                    FloatVector v = widen(codes, base + f * block + s);
+                    a0 = v.fma(FloatVector.broadcast(FLOATS, u0[f]), a0);
+                    a1 = v.fma(FloatVector.broadcast(FLOATS, u1[f]), a1);
+                    a2 = v.fma(FloatVector.broadcast(FLOATS, u2[f]), a2);
+                    a3 = v.fma(FloatVector.broadcast(FLOATS, u3[f]), a3);
+                    a4 = v.fma(FloatVector.broadcast(FLOATS, u4[f]), a4);
+                    a5 = v.fma(FloatVector.broadcast(FLOATS, u5[f]), a5);
+                    a6 = v.fma(FloatVector.broadcast(FLOATS, u6[f]), a6);
+                    a7 = v.fma(FloatVector.broadcast(FLOATS, u7[f]), a7);
+                }
+                FloatVector scale = FloatVector.fromArray(FLOATS, t.scales, b * block + s);
+                int item = b * block + s;
+                finish(t, a0, scale, item, out, at + s, norms, taus, hot, 0, b - blockFrom);
+                finish(t, a1, scale, item, out, at + s, norms, taus, hot, 1, b - blockFrom);
+                finish(t, a2, scale, item, out, at + s, norms, taus, hot, 2, b - blockFrom);
+                finish(t, a3, scale, item, out, at + s, norms, taus, hot, 3, b - blockFrom);
+                finish(t, a4, scale, item, out, at + s, norms, taus, hot, 4, b - blockFrom);
+                finish(t, a5, scale, item, out, at + s, norms, taus, hot, 5, b - blockFrom);
+                finish(t, a6, scale, item, out, at + s, norms, taus, hot, 6, b - blockFrom);
+                finish(t, a7, scale, item, out, at + s, norms, taus, hot, 7, b - blockFrom);
+            }
+        }
+    }
+}
