@@ -8,10 +8,11 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The screening kernel of {@link ScreeningTable} on the incubating Vector API: the approximate
- * scores of up to eight users over a range of item blocks, each vector of codes loaded and widened
+ * scores of up to four users over a range of item blocks, each vector of codes loaded and widened
  * once for all of them, with fused multiply-adds (the approximate scores need not match any other
  * computation bit for bit: {@link ScreeningTable}'s bound covers any order and fusing). Loaded only
- * when {@link Kernels#VECTOR}.
+ * when {@link Kernels#VECTOR}. (Eight users at a time, tried, compiled in some JVM runs into a kernel
+ * that made a batch of 256 a third slower: 22 against 34 batches per second.)
  */
 final class ScreenKernels {
 
@@ -27,7 +28,7 @@ final class ScreenKernels {
 
     /**
      * {@code out_j[c] = scales[i] * sum_f users[j][f] * codes(f, i)} for {@code j < n} ({@code n} in
-     * 1..4, or 8) and the items {@code i = from + c} of the blocks {@code [blockFrom, blockTo)}, {@code from
+     * 1..4) and the items {@code i = from + c} of the blocks {@code [blockFrom, blockTo)}, {@code from
      * = blockFrom x BLOCK}; and {@code hot[j][b - blockFrom]} set to whether an item of block {@code b}
      * has an upper bound {@code out_j[c] + norms[j] * slack[i]} (the float operations of
      * {@link ScreenedTopK}, so the same value) of at least {@code taus[j]}: the blocks left false
@@ -39,10 +40,6 @@ final class ScreenKernels {
             java.util.Arrays.fill(hot[j], 0, blockTo - blockFrom, false);
         }
         switch (n) {
-            case 8 -> eight(t, users, userFrom, blockFrom, blockTo, out, norms, taus, hot);
-            case 5, 6, 7 -> {
-                throw new IllegalArgumentException("users per call: " + n + ", expected 1 to 4 or 8");
-            }
             case 4 -> four(t, users, userFrom, blockFrom, blockTo, out, norms, taus, hot);
             case 3 -> {
                 // A fourth user of zeros would cost as much as a real one: two and one instead.
@@ -51,7 +48,7 @@ final class ScreenKernels {
             }
             case 2 -> two(t, users, userFrom, 0, blockFrom, blockTo, out, norms, taus, hot);
             case 1 -> one(t, users, userFrom, 0, blockFrom, blockTo, out, norms, taus, hot);
-            default -> throw new IllegalArgumentException("users per call: " + n + ", expected 1 to 4 or 8");
+            default -> throw new IllegalArgumentException("users per call: " + n + ", expected 1 to 4");
         }
     }
 
@@ -156,56 +153,6 @@ final class ScreenKernels {
                 finish(t, a1, scale, item, out, at + s, norms, taus, hot, 1, b - blockFrom);
                 finish(t, a2, scale, item, out, at + s, norms, taus, hot, 2, b - blockFrom);
                 finish(t, a3, scale, item, out, at + s, norms, taus, hot, 3, b - blockFrom);
-            }
-        }
-    }
-
-    private static void eight(ScreeningTable t, float[][] users, int userFrom, int blockFrom, int blockTo, float[][] out, float[] norms,
-            float[] taus, boolean[][] hot) {
-        float[] u0 = users[userFrom];
-        float[] u1 = users[userFrom + 1];
-        float[] u2 = users[userFrom + 2];
-        float[] u3 = users[userFrom + 3];
-        float[] u4 = users[userFrom + 4];
-        float[] u5 = users[userFrom + 5];
-        float[] u6 = users[userFrom + 6];
-        float[] u7 = users[userFrom + 7];
-        int width = t.width;
-        int block = ScreeningTable.BLOCK;
-        byte[] codes = t.codes;
-        for (int b = blockFrom; b < blockTo; b++) {
-            int base = b * width * block;
-            int at = (b - blockFrom) * block;
-            for (int s = 0; s < block; s += LANES) {
-                FloatVector a0 = FloatVector.zero(FLOATS);
-                FloatVector a1 = FloatVector.zero(FLOATS);
-                FloatVector a2 = FloatVector.zero(FLOATS);
-                FloatVector a3 = FloatVector.zero(FLOATS);
-                FloatVector a4 = FloatVector.zero(FLOATS);
-                FloatVector a5 = FloatVector.zero(FLOATS);
-                FloatVector a6 = FloatVector.zero(FLOATS);
-                FloatVector a7 = FloatVector.zero(FLOATS);
-                for (int f = 0; f < width; f++) {
-                    FloatVector v = widen(codes, base + f * block + s);
-                    a0 = v.fma(FloatVector.broadcast(FLOATS, u0[f]), a0);
-                    a1 = v.fma(FloatVector.broadcast(FLOATS, u1[f]), a1);
-                    a2 = v.fma(FloatVector.broadcast(FLOATS, u2[f]), a2);
-                    a3 = v.fma(FloatVector.broadcast(FLOATS, u3[f]), a3);
-                    a4 = v.fma(FloatVector.broadcast(FLOATS, u4[f]), a4);
-                    a5 = v.fma(FloatVector.broadcast(FLOATS, u5[f]), a5);
-                    a6 = v.fma(FloatVector.broadcast(FLOATS, u6[f]), a6);
-                    a7 = v.fma(FloatVector.broadcast(FLOATS, u7[f]), a7);
-                }
-                FloatVector scale = FloatVector.fromArray(FLOATS, t.scales, b * block + s);
-                int item = b * block + s;
-                finish(t, a0, scale, item, out, at + s, norms, taus, hot, 0, b - blockFrom);
-                finish(t, a1, scale, item, out, at + s, norms, taus, hot, 1, b - blockFrom);
-                finish(t, a2, scale, item, out, at + s, norms, taus, hot, 2, b - blockFrom);
-                finish(t, a3, scale, item, out, at + s, norms, taus, hot, 3, b - blockFrom);
-                finish(t, a4, scale, item, out, at + s, norms, taus, hot, 4, b - blockFrom);
-                finish(t, a5, scale, item, out, at + s, norms, taus, hot, 5, b - blockFrom);
-                finish(t, a6, scale, item, out, at + s, norms, taus, hot, 6, b - blockFrom);
-                finish(t, a7, scale, item, out, at + s, norms, taus, hot, 7, b - blockFrom);
             }
         }
     }

@@ -55,17 +55,17 @@ final class ScreenedTopK {
                 exact.add(b);
             }
         }
-        int groupSize = Math.min(8, Math.max(count, 1));
+        int groupSize = Math.min(4, Math.max(count, 1));
         float[][] buffers = new float[groupSize][CHUNK_BLOCKS * ScreeningTable.BLOCK];
         boolean[][] hot = new boolean[groupSize][CHUNK_BLOCKS];
-        float[] norms = new float[8];
-        float[] taus = new float[8];
-        float[][] group = new float[8][];
+        float[] norms = new float[4];
+        float[] taus = new float[4];
+        float[][] group = new float[4][];
         for (int blockFrom = 0; blockFrom < screen.blocks; blockFrom += CHUNK_BLOCKS) {
             int blockTo = Math.min(screen.blocks, blockFrom + CHUNK_BLOCKS);
-            // Users in groups of eight (each vector of codes widened once for all of them), the rest by four or fewer.
-            for (int g = 0, m; g < count; g += m) {
-                m = count - g >= 8 ? 8 : Math.min(4, count - g);
+            // Users in groups of four (each vector of codes widened once for all of them).
+            for (int g = 0; g < count; g += 4) {
+                int m = Math.min(4, count - g);
                 for (int j = 0; j < m; j++) {
                     User user = state[screened[g + j]];
                     group[j] = users[screened[g + j]];
