@@ -23,7 +23,45 @@ final class ScreenKernels {
     /** Whether the preferred vectors divide a block (4, 8 or 16 lanes): otherwise the scalar kernel runs. */
     static final boolean USABLE = LANES >= 4 && ScreeningTable.BLOCK % LANES == 0;
 
+    /** How long the warm-up runs at most. */
+    private static final long WARM_UP_NANOS = 150_000_000L;
+
+    static {
+        if (USABLE) {
+            warmUp();
+        }
+    }
+
     private ScreenKernels() {
+    }
+
+    /**
+     * Runs every path of the kernel (one to four users, the eight-feature steps and the remaining
+     * features) on a small table on one thread before any caller does, so that C2 compiles them from
+     * these profiles (as {@code VectorKernels} does for the training kernels).
+     */
+    private static void warmUp() {
+        int width = 13;
+        int items = 3 * ScreeningTable.BLOCK;
+        float[][] table = new float[width][items];
+        float[][] users = new float[4][width];
+        for (int f = 0; f < width; f++) {
+            for (int i = 0; i < items; i++) {
+                table[f][i] = (float) Math.sin(f * 31 + i);
+            }
+            for (int j = 0; j < 4; j++) {
+                users[j][f] = (float) Math.cos(f + 7 * j);
+            }
+        }
+        ScreeningTable t = ScreeningTable.of(table, items, width);
+        float[][] out = new float[4][items];
+        boolean[][] hot = new boolean[4][t.blocks];
+        float[] norms = {1, 1, 1, 1};
+        float[] taus = {0, 0, 0, 0};
+        long end = System.nanoTime() + WARM_UP_NANOS;
+        for (int i = 0; i < 20_000 && System.nanoTime() < end; i++) {
+            approximate(t, users, 0, 1 + (i & 3), 0, t.blocks, out, norms, taus, hot);
+        }
     }
 
     /**
@@ -56,10 +94,83 @@ final class ScreenKernels {
         return (FloatVector) ByteVector.fromArray(BYTES, codes, at).castShape(FLOATS, 0);
     }
 
-    /** Stores user j's approximate scores {@code sum * scale} of one vector of items and marks the block when one can reach tau. */
-    private static void finish(ScreeningTable t, FloatVector sum, FloatVector scale, int item, float[][] out, int at, float[] norms,
-            float[] taus, boolean[][] hot, int j, int blockAt) {
-        FloatVector a = sum.mul(scale);
+    private static FloatVector times(float x) {
+        return FloatVector.broadcast(FLOATS, x);
+    }
+
+    /*
+     * As in VectorKernels, no vector lives across a loop's back edge: the running sums of an item
+     * vector go through the output array, and each step below is straight-line code over eight
+     * features (or one) that loads them, adds its products and stores them. Sums held in registers
+     * across the feature loop compiled, in some JVM runs, into code several times slower.
+     */
+
+    /** {@code o[oAt..] += sum over the eight features f..f+7 of u[f] * codes}: two running sums, so that the multiply-adds overlap. */
+    private static void eightFeatures(byte[] codes, int at, int stride, float[] u, int f, float[] o, int oAt) {
+        FloatVector a = FloatVector.fromArray(FLOATS, o, oAt);
+        FloatVector c = widen(codes, at).mul(u[f]);
+        a = widen(codes, at + stride).fma(times(u[f + 1]), a);
+        c = widen(codes, at + 2 * stride).fma(times(u[f + 2]), c);
+        a = widen(codes, at + 3 * stride).fma(times(u[f + 3]), a);
+        c = widen(codes, at + 4 * stride).fma(times(u[f + 4]), c);
+        a = widen(codes, at + 5 * stride).fma(times(u[f + 5]), a);
+        c = widen(codes, at + 6 * stride).fma(times(u[f + 6]), c);
+        a = widen(codes, at + 7 * stride).fma(times(u[f + 7]), a);
+        a.add(c).intoArray(o, oAt);
+    }
+
+    /** {@code o[oAt..] += u[f] * codes}. */
+    private static void oneFeature(byte[] codes, int at, float[] u, int f, float[] o, int oAt) {
+        widen(codes, at).fma(times(u[f]), FloatVector.fromArray(FLOATS, o, oAt)).intoArray(o, oAt);
+    }
+
+    /** The four users' running sums {@code o_j[oAt..] += sum over features f..f+3 of u_j[f] * codes}, each vector of codes widened once. */
+    private static void fourFeaturesFourUsers(byte[] codes, int at, int stride, float[] u0, float[] u1, float[] u2, float[] u3, int f,
+            float[] o0, float[] o1, float[] o2, float[] o3, int oAt) {
+        FloatVector a0 = FloatVector.fromArray(FLOATS, o0, oAt);
+        FloatVector a1 = FloatVector.fromArray(FLOATS, o1, oAt);
+        FloatVector a2 = FloatVector.fromArray(FLOATS, o2, oAt);
+        FloatVector a3 = FloatVector.fromArray(FLOATS, o3, oAt);
+        FloatVector v0 = widen(codes, at);
+        a0 = v0.fma(times(u0[f]), a0);
+        a1 = v0.fma(times(u1[f]), a1);
+        a2 = v0.fma(times(u2[f]), a2);
+        a3 = v0.fma(times(u3[f]), a3);
+        FloatVector v1 = widen(codes, at + stride);
+        a0 = v1.fma(times(u0[f + 1]), a0);
+        a1 = v1.fma(times(u1[f + 1]), a1);
+        a2 = v1.fma(times(u2[f + 1]), a2);
+        a3 = v1.fma(times(u3[f + 1]), a3);
+        FloatVector v2 = widen(codes, at + 2 * stride);
+        a0 = v2.fma(times(u0[f + 2]), a0);
+        a1 = v2.fma(times(u1[f + 2]), a1);
+        a2 = v2.fma(times(u2[f + 2]), a2);
+        a3 = v2.fma(times(u3[f + 2]), a3);
+        FloatVector v3 = widen(codes, at + 3 * stride);
+        a0 = v3.fma(times(u0[f + 3]), a0);
+        a1 = v3.fma(times(u1[f + 3]), a1);
+        a2 = v3.fma(times(u2[f + 3]), a2);
+        a3 = v3.fma(times(u3[f + 3]), a3);
+        a0.intoArray(o0, oAt);
+        a1.intoArray(o1, oAt);
+        a2.intoArray(o2, oAt);
+        a3.intoArray(o3, oAt);
+    }
+
+    /** The two users' running sums over one feature. */
+    private static void oneFeatureTwoUsers(byte[] codes, int at, float[] u0, float[] u1, int f, float[] o0, float[] o1, int oAt) {
+        FloatVector v = widen(codes, at);
+        v.fma(times(u0[f]), FloatVector.fromArray(FLOATS, o0, oAt)).intoArray(o0, oAt);
+        v.fma(times(u1[f]), FloatVector.fromArray(FLOATS, o1, oAt)).intoArray(o1, oAt);
+    }
+
+    /**
+     * Scales user j's sums {@code out[j][at..]} of one vector of items (first item {@code item}) into
+     * approximate scores, in place, and marks the block when one can reach tau.
+     */
+    private static void finish(ScreeningTable t, int item, float[][] out, int at, float[] norms, float[] taus, boolean[][] hot, int j,
+            int blockAt) {
+        FloatVector a = FloatVector.fromArray(FLOATS, out[j], at).mul(FloatVector.fromArray(FLOATS, t.scales, item));
         a.intoArray(out[j], at);
         FloatVector upper = a.add(FloatVector.fromArray(FLOATS, t.slack, item).mul(norms[j]));
         if (upper.compare(VectorOperators.GE, taus[j]).anyTrue()) {
@@ -67,9 +178,14 @@ final class ScreenKernels {
         }
     }
 
+    private static void zero(float[] o, int at) {
+        FloatVector.zero(FLOATS).intoArray(o, at);
+    }
+
     private static void one(ScreeningTable t, float[][] users, int userFrom, int j, int blockFrom, int blockTo, float[][] out,
             float[] norms, float[] taus, boolean[][] hot) {
         float[] u = users[userFrom + j];
+        float[] o = out[j];
         int width = t.width;
         int block = ScreeningTable.BLOCK;
         byte[] codes = t.codes;
@@ -77,23 +193,15 @@ final class ScreenKernels {
             int base = b * width * block;
             int at = (b - blockFrom) * block;
             for (int s = 0; s < block; s += LANES) {
-                // Four running sums, so that consecutive multiply-adds do not wait for each other.
-                FloatVector a = FloatVector.zero(FLOATS);
-                FloatVector c = FloatVector.zero(FLOATS);
-                FloatVector d = FloatVector.zero(FLOATS);
-                FloatVector e = FloatVector.zero(FLOATS);
+                zero(o, at + s);
                 int f = 0;
-                for (; f + 3 < width; f += 4) {
-                    a = widen(codes, base + f * block + s).fma(FloatVector.broadcast(FLOATS, u[f]), a);
-                    c = widen(codes, base + (f + 1) * block + s).fma(FloatVector.broadcast(FLOATS, u[f + 1]), c);
-                    d = widen(codes, base + (f + 2) * block + s).fma(FloatVector.broadcast(FLOATS, u[f + 2]), d);
-                    e = widen(codes, base + (f + 3) * block + s).fma(FloatVector.broadcast(FLOATS, u[f + 3]), e);
+                for (; f + 7 < width; f += 8) {
+                    eightFeatures(codes, base + f * block + s, block, u, f, o, at + s);
                 }
                 for (; f < width; f++) {
-                    a = widen(codes, base + f * block + s).fma(FloatVector.broadcast(FLOATS, u[f]), a);
+                    oneFeature(codes, base + f * block + s, u, f, o, at + s);
                 }
-                FloatVector scale = FloatVector.fromArray(FLOATS, t.scales, b * block + s);
-                finish(t, a.add(c).add(d.add(e)), scale, b * block + s, out, at + s, norms, taus, hot, j, b - blockFrom);
+                finish(t, b * block + s, out, at + s, norms, taus, hot, j, b - blockFrom);
             }
         }
     }
@@ -102,6 +210,8 @@ final class ScreenKernels {
             float[] norms, float[] taus, boolean[][] hot) {
         float[] u0 = users[userFrom + j];
         float[] u1 = users[userFrom + j + 1];
+        float[] o0 = out[j];
+        float[] o1 = out[j + 1];
         int width = t.width;
         int block = ScreeningTable.BLOCK;
         byte[] codes = t.codes;
@@ -109,16 +219,13 @@ final class ScreenKernels {
             int base = b * width * block;
             int at = (b - blockFrom) * block;
             for (int s = 0; s < block; s += LANES) {
-                FloatVector a0 = FloatVector.zero(FLOATS);
-                FloatVector a1 = FloatVector.zero(FLOATS);
+                zero(o0, at + s);
+                zero(o1, at + s);
                 for (int f = 0; f < width; f++) {
-                    FloatVector v = widen(codes, base + f * block + s);
-                    a0 = v.fma(FloatVector.broadcast(FLOATS, u0[f]), a0);
-                    a1 = v.fma(FloatVector.broadcast(FLOATS, u1[f]), a1);
+                    oneFeatureTwoUsers(codes, base + f * block + s, u0, u1, f, o0, o1, at + s);
                 }
-                FloatVector scale = FloatVector.fromArray(FLOATS, t.scales, b * block + s);
-                finish(t, a0, scale, b * block + s, out, at + s, norms, taus, hot, j, b - blockFrom);
-                finish(t, a1, scale, b * block + s, out, at + s, norms, taus, hot, j + 1, b - blockFrom);
+                finish(t, b * block + s, out, at + s, norms, taus, hot, j, b - blockFrom);
+                finish(t, b * block + s, out, at + s, norms, taus, hot, j + 1, b - blockFrom);
             }
         }
     }
@@ -136,23 +243,20 @@ final class ScreenKernels {
             int base = b * width * block;
             int at = (b - blockFrom) * block;
             for (int s = 0; s < block; s += LANES) {
-                FloatVector a0 = FloatVector.zero(FLOATS);
-                FloatVector a1 = FloatVector.zero(FLOATS);
-                FloatVector a2 = FloatVector.zero(FLOATS);
-                FloatVector a3 = FloatVector.zero(FLOATS);
-                for (int f = 0; f < width; f++) {
-                    FloatVector v = widen(codes, base + f * block + s);
-                    a0 = v.fma(FloatVector.broadcast(FLOATS, u0[f]), a0);
-                    a1 = v.fma(FloatVector.broadcast(FLOATS, u1[f]), a1);
-                    a2 = v.fma(FloatVector.broadcast(FLOATS, u2[f]), a2);
-                    a3 = v.fma(FloatVector.broadcast(FLOATS, u3[f]), a3);
+                for (int j = 0; j < 4; j++) {
+                    zero(out[j], at + s);
                 }
-                FloatVector scale = FloatVector.fromArray(FLOATS, t.scales, b * block + s);
-                int item = b * block + s;
-                finish(t, a0, scale, item, out, at + s, norms, taus, hot, 0, b - blockFrom);
-                finish(t, a1, scale, item, out, at + s, norms, taus, hot, 1, b - blockFrom);
-                finish(t, a2, scale, item, out, at + s, norms, taus, hot, 2, b - blockFrom);
-                finish(t, a3, scale, item, out, at + s, norms, taus, hot, 3, b - blockFrom);
+                int f = 0;
+                for (; f + 3 < width; f += 4) {
+                    fourFeaturesFourUsers(codes, base + f * block + s, block, u0, u1, u2, u3, f, out[0], out[1], out[2], out[3], at + s);
+                }
+                for (; f < width; f++) {
+                    oneFeatureTwoUsers(codes, base + f * block + s, u0, u1, f, out[0], out[1], at + s);
+                    oneFeatureTwoUsers(codes, base + f * block + s, u2, u3, f, out[2], out[3], at + s);
+                }
+                for (int j = 0; j < 4; j++) {
+                    finish(t, b * block + s, out, at + s, norms, taus, hot, j, b - blockFrom);
+                }
             }
         }
     }
