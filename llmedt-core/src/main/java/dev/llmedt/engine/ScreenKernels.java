@@ -11,8 +11,11 @@ import jdk.incubator.vector.VectorSpecies;
  * scores of up to four users over a range of item blocks, each vector of codes loaded and widened
  * once for all of them, with fused multiply-adds (the approximate scores need not match any other
  * computation bit for bit: {@link ScreeningTable}'s bound covers any order and fusing). Loaded only
- * when {@link Kernels#VECTOR}. (Eight users at a time, tried, compiled in some JVM runs into a kernel
- * that made a batch of 256 a third slower: 22 against 34 batches per second.)
+ * when {@link Kernels#VECTOR}. The running sums stay in registers across the feature loop (through
+ * the output arrays, as the training kernels keep theirs, a batch of 256 users ran at 21 instead of
+ * 34 batches per second and one user 10% slower); a warm-up at class initialisation compiles the
+ * kernel from a single-threaded profile. Eight users at a time, tried, compiled in some JVM runs into
+ * a kernel that made a batch of 256 a third slower (22 against 34 batches per second).
  */
 final class ScreenKernels {
 
@@ -36,8 +39,8 @@ final class ScreenKernels {
     }
 
     /**
-     * Runs every path of the kernel (one to four users, the eight-feature steps and the remaining
-     * features) on a small table on one thread before any caller does, so that C2 compiles them from
+     * Runs every path of the kernel (one to four users, the unrolled features and the remaining
+     * ones) on a small table on one thread before any caller does, so that C2 compiles them from
      * these profiles (as {@code VectorKernels} does for the training kernels).
      */
     private static void warmUp() {
@@ -94,83 +97,10 @@ final class ScreenKernels {
         return (FloatVector) ByteVector.fromArray(BYTES, codes, at).castShape(FLOATS, 0);
     }
 
-    private static FloatVector times(float x) {
-        return FloatVector.broadcast(FLOATS, x);
-    }
-
-    /*
-     * As in VectorKernels, no vector lives across a loop's back edge: the running sums of an item
-     * vector go through the output array, and each step below is straight-line code over eight
-     * features (or one) that loads them, adds its products and stores them. Sums held in registers
-     * across the feature loop compiled, in some JVM runs, into code several times slower.
-     */
-
-    /** {@code o[oAt..] += sum over the eight features f..f+7 of u[f] * codes}: two running sums, so that the multiply-adds overlap. */
-    private static void eightFeatures(byte[] codes, int at, int stride, float[] u, int f, float[] o, int oAt) {
-        FloatVector a = FloatVector.fromArray(FLOATS, o, oAt);
-        FloatVector c = widen(codes, at).mul(u[f]);
-        a = widen(codes, at + stride).fma(times(u[f + 1]), a);
-        c = widen(codes, at + 2 * stride).fma(times(u[f + 2]), c);
-        a = widen(codes, at + 3 * stride).fma(times(u[f + 3]), a);
-        c = widen(codes, at + 4 * stride).fma(times(u[f + 4]), c);
-        a = widen(codes, at + 5 * stride).fma(times(u[f + 5]), a);
-        c = widen(codes, at + 6 * stride).fma(times(u[f + 6]), c);
-        a = widen(codes, at + 7 * stride).fma(times(u[f + 7]), a);
-        a.add(c).intoArray(o, oAt);
-    }
-
-    /** {@code o[oAt..] += u[f] * codes}. */
-    private static void oneFeature(byte[] codes, int at, float[] u, int f, float[] o, int oAt) {
-        widen(codes, at).fma(times(u[f]), FloatVector.fromArray(FLOATS, o, oAt)).intoArray(o, oAt);
-    }
-
-    /** The four users' running sums {@code o_j[oAt..] += sum over features f..f+3 of u_j[f] * codes}, each vector of codes widened once. */
-    private static void fourFeaturesFourUsers(byte[] codes, int at, int stride, float[] u0, float[] u1, float[] u2, float[] u3, int f,
-            float[] o0, float[] o1, float[] o2, float[] o3, int oAt) {
-        FloatVector a0 = FloatVector.fromArray(FLOATS, o0, oAt);
-        FloatVector a1 = FloatVector.fromArray(FLOATS, o1, oAt);
-        FloatVector a2 = FloatVector.fromArray(FLOATS, o2, oAt);
-        FloatVector a3 = FloatVector.fromArray(FLOATS, o3, oAt);
-        FloatVector v0 = widen(codes, at);
-        a0 = v0.fma(times(u0[f]), a0);
-        a1 = v0.fma(times(u1[f]), a1);
-        a2 = v0.fma(times(u2[f]), a2);
-        a3 = v0.fma(times(u3[f]), a3);
-        FloatVector v1 = widen(codes, at + stride);
-        a0 = v1.fma(times(u0[f + 1]), a0);
-        a1 = v1.fma(times(u1[f + 1]), a1);
-        a2 = v1.fma(times(u2[f + 1]), a2);
-        a3 = v1.fma(times(u3[f + 1]), a3);
-        FloatVector v2 = widen(codes, at + 2 * stride);
-        a0 = v2.fma(times(u0[f + 2]), a0);
-        a1 = v2.fma(times(u1[f + 2]), a1);
-        a2 = v2.fma(times(u2[f + 2]), a2);
-        a3 = v2.fma(times(u3[f + 2]), a3);
-        FloatVector v3 = widen(codes, at + 3 * stride);
-        a0 = v3.fma(times(u0[f + 3]), a0);
-        a1 = v3.fma(times(u1[f + 3]), a1);
-        a2 = v3.fma(times(u2[f + 3]), a2);
-        a3 = v3.fma(times(u3[f + 3]), a3);
-        a0.intoArray(o0, oAt);
-        a1.intoArray(o1, oAt);
-        a2.intoArray(o2, oAt);
-        a3.intoArray(o3, oAt);
-    }
-
-    /** The two users' running sums over one feature. */
-    private static void oneFeatureTwoUsers(byte[] codes, int at, float[] u0, float[] u1, int f, float[] o0, float[] o1, int oAt) {
-        FloatVector v = widen(codes, at);
-        v.fma(times(u0[f]), FloatVector.fromArray(FLOATS, o0, oAt)).intoArray(o0, oAt);
-        v.fma(times(u1[f]), FloatVector.fromArray(FLOATS, o1, oAt)).intoArray(o1, oAt);
-    }
-
-    /**
-     * Scales user j's sums {@code out[j][at..]} of one vector of items (first item {@code item}) into
-     * approximate scores, in place, and marks the block when one can reach tau.
-     */
-    private static void finish(ScreeningTable t, int item, float[][] out, int at, float[] norms, float[] taus, boolean[][] hot, int j,
-            int blockAt) {
-        FloatVector a = FloatVector.fromArray(FLOATS, out[j], at).mul(FloatVector.fromArray(FLOATS, t.scales, item));
+    /** Stores user j's approximate scores {@code sum * scale} of one vector of items and marks the block when one can reach tau. */
+    private static void finish(ScreeningTable t, FloatVector sum, FloatVector scale, int item, float[][] out, int at, float[] norms,
+            float[] taus, boolean[][] hot, int j, int blockAt) {
+        FloatVector a = sum.mul(scale);
         a.intoArray(out[j], at);
         FloatVector upper = a.add(FloatVector.fromArray(FLOATS, t.slack, item).mul(norms[j]));
         if (upper.compare(VectorOperators.GE, taus[j]).anyTrue()) {
@@ -178,14 +108,9 @@ final class ScreenKernels {
         }
     }
 
-    private static void zero(float[] o, int at) {
-        FloatVector.zero(FLOATS).intoArray(o, at);
-    }
-
     private static void one(ScreeningTable t, float[][] users, int userFrom, int j, int blockFrom, int blockTo, float[][] out,
             float[] norms, float[] taus, boolean[][] hot) {
         float[] u = users[userFrom + j];
-        float[] o = out[j];
         int width = t.width;
         int block = ScreeningTable.BLOCK;
         byte[] codes = t.codes;
@@ -193,15 +118,23 @@ final class ScreenKernels {
             int base = b * width * block;
             int at = (b - blockFrom) * block;
             for (int s = 0; s < block; s += LANES) {
-                zero(o, at + s);
+                // Four running sums, so that consecutive multiply-adds do not wait for each other.
+                FloatVector a = FloatVector.zero(FLOATS);
+                FloatVector c = FloatVector.zero(FLOATS);
+                FloatVector d = FloatVector.zero(FLOATS);
+                FloatVector e = FloatVector.zero(FLOATS);
                 int f = 0;
-                for (; f + 7 < width; f += 8) {
-                    eightFeatures(codes, base + f * block + s, block, u, f, o, at + s);
+                for (; f + 3 < width; f += 4) {
+                    a = widen(codes, base + f * block + s).fma(FloatVector.broadcast(FLOATS, u[f]), a);
+                    c = widen(codes, base + (f + 1) * block + s).fma(FloatVector.broadcast(FLOATS, u[f + 1]), c);
+                    d = widen(codes, base + (f + 2) * block + s).fma(FloatVector.broadcast(FLOATS, u[f + 2]), d);
+                    e = widen(codes, base + (f + 3) * block + s).fma(FloatVector.broadcast(FLOATS, u[f + 3]), e);
                 }
                 for (; f < width; f++) {
-                    oneFeature(codes, base + f * block + s, u, f, o, at + s);
+                    a = widen(codes, base + f * block + s).fma(FloatVector.broadcast(FLOATS, u[f]), a);
                 }
-                finish(t, b * block + s, out, at + s, norms, taus, hot, j, b - blockFrom);
+                FloatVector scale = FloatVector.fromArray(FLOATS, t.scales, b * block + s);
+                finish(t, a.add(c).add(d.add(e)), scale, b * block + s, out, at + s, norms, taus, hot, j, b - blockFrom);
             }
         }
     }
@@ -210,8 +143,6 @@ final class ScreenKernels {
             float[] norms, float[] taus, boolean[][] hot) {
         float[] u0 = users[userFrom + j];
         float[] u1 = users[userFrom + j + 1];
-        float[] o0 = out[j];
-        float[] o1 = out[j + 1];
         int width = t.width;
         int block = ScreeningTable.BLOCK;
         byte[] codes = t.codes;
@@ -219,13 +150,16 @@ final class ScreenKernels {
             int base = b * width * block;
             int at = (b - blockFrom) * block;
             for (int s = 0; s < block; s += LANES) {
-                zero(o0, at + s);
-                zero(o1, at + s);
+                FloatVector a0 = FloatVector.zero(FLOATS);
+                FloatVector a1 = FloatVector.zero(FLOATS);
                 for (int f = 0; f < width; f++) {
-                    oneFeatureTwoUsers(codes, base + f * block + s, u0, u1, f, o0, o1, at + s);
+                    FloatVector v = widen(codes, base + f * block + s);
+                    a0 = v.fma(FloatVector.broadcast(FLOATS, u0[f]), a0);
+                    a1 = v.fma(FloatVector.broadcast(FLOATS, u1[f]), a1);
                 }
-                finish(t, b * block + s, out, at + s, norms, taus, hot, j, b - blockFrom);
-                finish(t, b * block + s, out, at + s, norms, taus, hot, j + 1, b - blockFrom);
+                FloatVector scale = FloatVector.fromArray(FLOATS, t.scales, b * block + s);
+                finish(t, a0, scale, b * block + s, out, at + s, norms, taus, hot, j, b - blockFrom);
+                finish(t, a1, scale, b * block + s, out, at + s, norms, taus, hot, j + 1, b - blockFrom);
             }
         }
     }
@@ -243,20 +177,23 @@ final class ScreenKernels {
             int base = b * width * block;
             int at = (b - blockFrom) * block;
             for (int s = 0; s < block; s += LANES) {
-                for (int j = 0; j < 4; j++) {
-                    zero(out[j], at + s);
+                FloatVector a0 = FloatVector.zero(FLOATS);
+                FloatVector a1 = FloatVector.zero(FLOATS);
+                FloatVector a2 = FloatVector.zero(FLOATS);
+                FloatVector a3 = FloatVector.zero(FLOATS);
+                for (int f = 0; f < width; f++) {
+                    FloatVector v = widen(codes, base + f * block + s);
+                    a0 = v.fma(FloatVector.broadcast(FLOATS, u0[f]), a0);
+                    a1 = v.fma(FloatVector.broadcast(FLOATS, u1[f]), a1);
+                    a2 = v.fma(FloatVector.broadcast(FLOATS, u2[f]), a2);
+                    a3 = v.fma(FloatVector.broadcast(FLOATS, u3[f]), a3);
                 }
-                int f = 0;
-                for (; f + 3 < width; f += 4) {
-                    fourFeaturesFourUsers(codes, base + f * block + s, block, u0, u1, u2, u3, f, out[0], out[1], out[2], out[3], at + s);
-                }
-                for (; f < width; f++) {
-                    oneFeatureTwoUsers(codes, base + f * block + s, u0, u1, f, out[0], out[1], at + s);
-                    oneFeatureTwoUsers(codes, base + f * block + s, u2, u3, f, out[2], out[3], at + s);
-                }
-                for (int j = 0; j < 4; j++) {
-                    finish(t, b * block + s, out, at + s, norms, taus, hot, j, b - blockFrom);
-                }
+                FloatVector scale = FloatVector.fromArray(FLOATS, t.scales, b * block + s);
+                int item = b * block + s;
+                finish(t, a0, scale, item, out, at + s, norms, taus, hot, 0, b - blockFrom);
+                finish(t, a1, scale, item, out, at + s, norms, taus, hot, 1, b - blockFrom);
+                finish(t, a2, scale, item, out, at + s, norms, taus, hot, 2, b - blockFrom);
+                finish(t, a3, scale, item, out, at + s, norms, taus, hot, 3, b - blockFrom);
             }
         }
     }
