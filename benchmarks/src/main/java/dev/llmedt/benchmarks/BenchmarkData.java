@@ -1,10 +1,14 @@
 package dev.llmedt.benchmarks;
 
 import dev.llmedt.data.CdsrDataset;
+import dev.llmedt.data.Domain;
+import dev.llmedt.data.EvaluationCase;
+import dev.llmedt.data.History;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Locates the real benchmark data: {@code -Dllmedt.data=DIR}, else {@code shared/data/food-kitchen}
@@ -40,5 +44,10 @@ final class BenchmarkData {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The inputs of the test users whose target is in {@code domain}, in test order. */
+    static List<History> testInputsWithTargetIn(CdsrDataset data, Domain domain) {
+        return data.test().stream().filter(c -> domain.contains(c.target())).map(EvaluationCase::input).toList();
     }
 }

@@ -3,7 +3,6 @@ package dev.llmedt.benchmarks;
 import dev.llmedt.ScoredItem;
 import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.Domain;
-import dev.llmedt.data.EvaluationCase;
 import dev.llmedt.data.History;
 import dev.llmedt.dualphase.LlmEdtModel;
 import dev.llmedt.text.ItemEmbeddings;
@@ -53,12 +52,6 @@ public class LargeCatalogueBenchmark {
     private List<History> users;
     private Domain kitchen;
 
-    /** Each caller's position in the test users. */
-    @State(Scope.Thread)
-    public static class Cursor {
-        int next;
-    }
-
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         CdsrDataset data = BenchmarkData.foodKitchen();
@@ -80,7 +73,7 @@ public class LargeCatalogueBenchmark {
         }
         model = trained.withNewItems(b, added);
         kitchen = model.domains().get(1);
-        users = data.test().stream().filter(c -> data.items().domainOf(c.target()).equals(data.domain("B"))).map(EvaluationCase::input).toList();
+        users = BenchmarkData.testInputsWithTargetIn(data, data.domain("B"));
         text = null;
         added = null;
         trained = null;
@@ -117,7 +110,7 @@ public class LargeCatalogueBenchmark {
     @Benchmark
     @BenchmarkMode(Mode.SampleTime)
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
-    public List<ScoredItem> top10OneUser(Cursor cursor) {
+    public List<ScoredItem> top10OneUser(ServingBenchmark.Cursor cursor) {
         int u = cursor.next;
         cursor.next = (u + 1) % users.size();
         return model.recommend(users.get(u), kitchen, 10);

@@ -84,7 +84,7 @@ public class ServingBenchmark {
         users = cases.stream().map(EvaluationCase::input).toList();
         targets = cases.stream().map(c -> data.items().domainOf(c.target())).toList();
         batchDomain = data.domain("B");
-        batch = data.test().stream().filter(c -> batchDomain.contains(c.target())).limit(BATCH).map(EvaluationCase::input).toList();
+        batch = BenchmarkData.testInputsWithTargetIn(data, batchDomain).stream().limit(BATCH).toList();
         Path opened = file;
         if (engine.equals("onnx")) {
             opened = Files.createTempFile("llmedt-serving-benchmark", ".onnx");

@@ -109,12 +109,7 @@ public final class CausalSelfAttention {
         this.keyValueInput = keyValueInput;
         this.trainingPass = training && dropout > 0;
         int rows = batch.rows;
-        qProj.forward(queryInput, rows, q);
-        kProj.forward(keyValueInput, rows, k);
-        vProj.forward(keyValueInput, rows, v);
-        Kernels.transpose(q, d, rows, qRows);
-        Kernels.transpose(k, d, rows, kRows);
-        Kernels.transpose(v, d, rows, vRows);
+        project(queryInput, rows, keyValueInput, rows);
         int total = 0;
         for (int s = 0; s < batch.sequences; s++) {
             probOffset[s] = total;
@@ -130,6 +125,16 @@ public final class CausalSelfAttention {
         }
         Kernels.untranspose(contextRows, d, rows, context);
         outProj.forward(context, rows, out);
+    }
+
+    /** Q of {@code queryRows} rows and K, V of {@code rows} rows, projected and copied row-major for the attention. */
+    private void project(float[][] queryInput, int queryRows, float[][] keyValueInput, int rows) {
+        qProj.forward(queryInput, queryRows, q);
+        kProj.forward(keyValueInput, rows, k);
+        vProj.forward(keyValueInput, rows, v);
+        Kernels.transpose(q, d, queryRows, qRows);
+        Kernels.transpose(k, d, rows, kRows);
+        Kernels.transpose(v, d, rows, vRows);
     }
 
     private void attendForward(int s) {
@@ -198,12 +203,7 @@ public final class CausalSelfAttention {
         this.trainingPass = false;
         int rows = batch.rows;
         int sequences = batch.sequences;
-        qProj.forward(lastQueryInput, sequences, q);
-        kProj.forward(keyValueInput, rows, k);
-        vProj.forward(keyValueInput, rows, v);
-        Kernels.transpose(q, d, sequences, qRows);
-        Kernels.transpose(k, d, rows, kRows);
-        Kernels.transpose(v, d, rows, vRows);
+        project(lastQueryInput, sequences, keyValueInput, rows);
         for (int s = 0; s < sequences; s++) {
             if (prob.length < batch.length[s]) {
                 prob = new float[batch.length[s] + batch.length[s] / 2];

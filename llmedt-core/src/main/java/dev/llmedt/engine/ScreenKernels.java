@@ -82,13 +82,12 @@ final class ScreenKernels {
         }
         switch (n) {
             case 4 -> four(t, users, userFrom, blockFrom, blockTo, out, norms, taus, hot);
-            case 3 -> {
-                // A fourth user of zeros would cost as much as a real one: two and one instead.
-                two(t, users, userFrom, 0, blockFrom, blockTo, out, norms, taus, hot);
-                one(t, users, userFrom, 2, blockFrom, blockTo, out, norms, taus, hot);
+            case 1, 2, 3 -> {
+                // Fewer than four (the end of a batch): one by one; a user of zeros would cost as much as a real one.
+                for (int j = 0; j < n; j++) {
+                    one(t, users, userFrom, j, blockFrom, blockTo, out, norms, taus, hot);
+                }
             }
-            case 2 -> two(t, users, userFrom, 0, blockFrom, blockTo, out, norms, taus, hot);
-            case 1 -> one(t, users, userFrom, 0, blockFrom, blockTo, out, norms, taus, hot);
             default -> throw new IllegalArgumentException("users per call: " + n + ", expected 1 to 4");
         }
     }
@@ -135,31 +134,6 @@ final class ScreenKernels {
                 }
                 FloatVector scale = FloatVector.fromArray(FLOATS, t.scales, b * block + s);
                 finish(t, a.add(c).add(d.add(e)), scale, b * block + s, out, at + s, norms, taus, hot, j, b - blockFrom);
-            }
-        }
-    }
-
-    private static void two(ScreeningTable t, float[][] users, int userFrom, int j, int blockFrom, int blockTo, float[][] out,
-            float[] norms, float[] taus, boolean[][] hot) {
-        float[] u0 = users[userFrom + j];
-        float[] u1 = users[userFrom + j + 1];
-        int width = t.width;
-        int block = ScreeningTable.BLOCK;
-        byte[] codes = t.codes;
-        for (int b = blockFrom; b < blockTo; b++) {
-            int base = b * width * block;
-            int at = (b - blockFrom) * block;
-            for (int s = 0; s < block; s += LANES) {
-                FloatVector a0 = FloatVector.zero(FLOATS);
-                FloatVector a1 = FloatVector.zero(FLOATS);
-                for (int f = 0; f < width; f++) {
-                    FloatVector v = widen(codes, base + f * block + s);
-                    a0 = v.fma(FloatVector.broadcast(FLOATS, u0[f]), a0);
-                    a1 = v.fma(FloatVector.broadcast(FLOATS, u1[f]), a1);
-                }
-                FloatVector scale = FloatVector.fromArray(FLOATS, t.scales, b * block + s);
-                finish(t, a0, scale, b * block + s, out, at + s, norms, taus, hot, j, b - blockFrom);
-                finish(t, a1, scale, b * block + s, out, at + s, norms, taus, hot, j + 1, b - blockFrom);
             }
         }
     }

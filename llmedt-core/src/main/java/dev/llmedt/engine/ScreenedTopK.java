@@ -127,8 +127,7 @@ final class ScreenedTopK {
     /** One user's screening: the k largest lower bounds so far (a min-heap) and the items whose upper bound reached them. */
     private static final class User {
         private final float norm;
-        private final int[] skip;
-        private int skipAt;
+        private final TopKScoring.SkipCursor skip;
         private final float[] lower;
         private int filled;
         /** The k-th largest lower bound so far; -infinity until k items were offered. */
@@ -139,18 +138,8 @@ final class ScreenedTopK {
 
         User(int size, float norm, int[] skip) {
             this.norm = norm;
-            this.skip = skip;
+            this.skip = new TopKScoring.SkipCursor(skip);
             this.lower = new float[size];
-        }
-
-        private boolean skipped(int i) {
-            if (skip == null) {
-                return false;
-            }
-            while (skipAt < skip.length && skip[skipAt] < i) {
-                skipAt++;
-            }
-            return skipAt < skip.length && skip[skipAt] == i;
         }
 
         /** Offers the items {@code [from, to)}, approximate scores {@code approx[i - first]}, in index order. */
@@ -159,7 +148,7 @@ final class ScreenedTopK {
                 float a = approx[i - first];
                 float bound = norm * slack[i];
                 float upper = a + bound;
-                if (upper < tau || skipped(i)) {
+                if (upper < tau || skip.skipped(i)) {
                     continue;
                 }
                 float low = a - bound;
@@ -215,38 +204,22 @@ final class ScreenedTopK {
             }
         }
 
-        /** Scores the surviving candidates exactly and returns the best {@code size} of them, best first. */
+        /**
+         * Scores the surviving candidates exactly and selects the best {@code size} of them as
+         * {@link TopKScoring#select} does (its heap: tie rule, NaN check); skipped items never became
+         * candidates.
+         */
         TopKScoring.Selection finish(float[] user, int width, float[][] table, int size, int firstItem) {
-            int survivors = 0;
-            for (int c = 0; c < candidateCount; c++) {
-                if (uppers[c] >= tau) {
-                    candidates[survivors++] = candidates[c];
-                }
-            }
-            float[] exact = new float[survivors];
+            TopKScoring.Heap heap = new TopKScoring.Heap(size, null);
             float[] one = new float[1];
-            for (int c = 0; c < survivors; c++) {
-                one[0] = 0;
-                TopKScoring.scoreTail(user, width, table, candidates[c], 0, 1, one);
-                if (Float.isNaN(one[0])) {
-                    throw new IllegalStateException("score of item " + (firstItem + candidates[c]) + " is NaN");
+            for (int c = 0; c < candidateCount; c++) {
+                if (uppers[c] >= tau) { // candidates are in index order, as the heap needs
+                    one[0] = 0;
+                    TopKScoring.scoreTail(user, width, table, candidates[c], 0, 1, one);
+                    heap.offer(candidates[c], one[0], firstItem);
                 }
-                exact[c] = one[0];
             }
-            Integer[] order = new Integer[survivors];
-            for (int c = 0; c < survivors; c++) {
-                order[c] = c;
-            }
-            int[] items = candidates;
-            Arrays.sort(order, (x, y) -> exact[x] > exact[y] ? -1 : exact[x] < exact[y] ? 1 : Integer.compare(items[x], items[y]));
-            int m = Math.min(size, survivors);
-            int[] top = new int[m];
-            float[] scores = new float[m];
-            for (int c = 0; c < m; c++) {
-                top[c] = items[order[c]];
-                scores[c] = exact[order[c]];
-            }
-            return new TopKScoring.Selection(top, scores);
+            return heap.sorted();
         }
     }
 }

@@ -201,19 +201,22 @@ public final class TopKScoring {
         return out;
     }
 
-    /** A min-heap of the best items so far, the worst at the root: by (score ascending, index descending). */
-    private static final class Heap {
+    /**
+     * A min-heap of the best items so far, the worst at the root: by (score ascending, index
+     * descending). Items must be offered in ascending index order. Also the final selection of
+     * {@link ScreenedTopK}.
+     */
+    static final class Heap {
         private final int[] index;
         private final float[] score;
-        private final int[] skip;
-        private int skipAt;
+        private final SkipCursor skip;
         private int size;
         private float worst = Float.NEGATIVE_INFINITY;
 
         Heap(int capacity, int[] skip) {
             this.index = new int[capacity];
             this.score = new float[capacity];
-            this.skip = skip;
+            this.skip = new SkipCursor(skip);
         }
 
         /** Whether (sa, a) ranks ahead of (sb, b): higher score, or equal score and smaller index. */
@@ -221,45 +224,36 @@ public final class TopKScoring {
             return sa > sb || (sa == sb && a < b);
         }
 
-        private boolean skipped(int i) {
-            if (skip == null) {
-                return false;
-            }
-            while (skipAt < skip.length && skip[skipAt] < i) {
-                skipAt++;
-            }
-            return skipAt < skip.length && skip[skipAt] == i;
-        }
-
         /** Offers the items {@code [from, to)} whose scores are {@code block[0, to - from)}, in index order. */
         void offer(float[] block, int from, int to, int firstItem) {
-            int n = index.length;
             for (int i = from; i < to; i++) {
-                float s = block[i - from];
-                // Items come in index order, so once the heap is full an equal score loses the tie.
-                if (size == n && s <= worst) {
-                    continue;
-                }
-                if (skipped(i)) {
-                    continue;
-                }
-                if (Float.isNaN(s)) {
-                    throw new IllegalStateException("score of item " + (firstItem + i) + " is NaN");
-                }
-                if (size < n) {
-                    index[size] = i;
-                    score[size] = s;
-                    siftUp(size++);
-                } else if (n > 0 && better(s, i, score[0], index[0])) {
-                    index[0] = i;
-                    score[0] = s;
-                    siftDown();
-                } else {
-                    continue;
-                }
-                if (size == n) {
-                    worst = score[0];
-                }
+                offer(i, block[i - from], firstItem);
+            }
+        }
+
+        /** Offers item {@code i} (above every item offered before) with score {@code s}. */
+        void offer(int i, float s, int firstItem) {
+            int n = index.length;
+            // Items come in index order, so once the heap is full an equal score loses the tie.
+            if (size == n && s <= worst || skip.skipped(i)) {
+                return;
+            }
+            if (Float.isNaN(s)) {
+                throw new IllegalStateException("score of item " + (firstItem + i) + " is NaN");
+            }
+            if (size < n) {
+                index[size] = i;
+                score[size] = s;
+                siftUp(size++);
+            } else if (n > 0 && better(s, i, score[0], index[0])) {
+                index[0] = i;
+                score[0] = s;
+                siftDown();
+            } else {
+                return;
+            }
+            if (size == n) {
+                worst = score[0];
             }
         }
 
@@ -316,6 +310,27 @@ public final class TopKScoring {
                 scores[i] = score[order[i]];
             }
             return new Selection(items, scores);
+        }
+    }
+
+    /** Walks an ascending list of skipped indices (may repeat; null for none) along ascending queries. */
+    static final class SkipCursor {
+        private final int[] skip;
+        private int at;
+
+        SkipCursor(int[] skip) {
+            this.skip = skip;
+        }
+
+        /** Whether {@code i} is skipped; {@code i} must not be below the previous query. */
+        boolean skipped(int i) {
+            if (skip == null) {
+                return false;
+            }
+            while (at < skip.length && skip[at] < i) {
+                at++;
+            }
+            return at < skip.length && skip[at] == i;
         }
     }
 }
