@@ -18,6 +18,8 @@ public final class Linear {
     private float[][] transposedWeight;
     private float[][] xRows = new float[0][0];
     private float[][] yRows = new float[0][0];
+    /** One output row, for the Vector API's few-row forward. */
+    private float[] outputRow = new float[0];
 
     /**
      * Creates a layer over the whole weight.
@@ -57,11 +59,19 @@ public final class Linear {
 
     /**
      * {@code y = x W^T + b} for {@code rows} rows. With a weight snapshot ({@link #snapshotWeight}) and
-     * at most 64 rows (one user's history) it runs row-major on the snapshot, with bit-identical results.
+     * at most 64 rows (one user's history) it runs row by row on the snapshot (on the Vector API when
+     * {@link Kernels#VECTOR}), with bit-identical results.
      */
     public void forward(float[][] x, int rows, float[][] y) {
         float[] b = bias == null ? null : bias.vectorValue();
         if (transposedWeight != null && rows <= FEW_ROWS) {
+            if (Kernels.VECTOR) {
+                if (outputRow.length < out) {
+                    outputRow = new float[out];
+                }
+                RowKernels.linearForward(transposedWeight, b, outFrom, out, x, in, rows, y, outputRow);
+                return;
+            }
             if (xRows.length < rows) {
                 xRows = new float[FEW_ROWS][in];
                 yRows = new float[FEW_ROWS][out];
