@@ -132,8 +132,9 @@ final class ScreenedTopK {
         private int filled;
         /** The k-th largest lower bound so far; -infinity until k items were offered. */
         private float tau = Float.NEGATIVE_INFINITY;
-        private int[] candidates = new int[64];
-        private float[] uppers = new float[64];
+        /** Sized for a typical query (food-kitchen Kitchen top-10: about 115 candidates), so that few grow. */
+        private int[] candidates = new int[256];
+        private float[] uppers = new float[256];
         private int candidateCount;
 
         User(int size, float norm, int[] skip) {

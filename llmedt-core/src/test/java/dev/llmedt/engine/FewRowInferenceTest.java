@@ -65,6 +65,32 @@ class FewRowInferenceTest {
         assertEquals(0f, y[l.out()][0], () -> l + ": a spare row was written");
     }
 
+    /** The tiled transposes move every element to its place (row counts around and across tiles) and touch nothing else. */
+    @Test
+    void transposesMoveEveryElementAndNothingElse() {
+        qt().withFixedSeed(SEED).withExamples(200).forAll(longs().all(), integers().between(1, 70), integers().between(1, 300))
+                .checkAssert((seed, width, rows) -> {
+                    SplittableRandom r = new SplittableRandom(seed);
+                    float[][] m = gaussian(r, width, rows + 2);
+                    float[][] out = new float[rows + 1][width + 1];
+                    Kernels.transpose(m, width, rows, out);
+                    float[][] back = new float[width + 1][rows + 2];
+                    Kernels.untranspose(out, width, rows, back);
+                    for (int row = 0; row <= rows; row++) {
+                        for (int f = 0; f <= width; f++) {
+                            float expected = row < rows && f < width ? m[f][row] : 0;
+                            assertEquals(expected, out[row][f], "transpose: row " + row + ", feature " + f + " of " + rows + " x " + width);
+                        }
+                    }
+                    for (int f = 0; f <= width; f++) {
+                        for (int row = 0; row < rows + 2; row++) {
+                            float expected = row < rows && f < width ? m[f][row] : 0;
+                            assertEquals(expected, back[f][row], "untranspose: feature " + f + ", row " + row + " of " + width + " x " + rows);
+                        }
+                    }
+                });
+    }
+
     @Test
     void networkWithWeightSnapshotsGivesBitIdenticalHiddenStates() {
         SasRecShape shape = new SasRecShape(40, 24, 2, 2, 30, (float) 0.2, (float) 1e-6);
