@@ -20,6 +20,8 @@ public final class Linear {
     private float[][] yRows = new float[0][0];
     /** One output row, for the Vector API's few-row forward. */
     private float[] outputRow = new float[0];
+    /** The weight slice transposed afresh for the last rows of a training pass (a partial vector of rows); else null. */
+    private float[][] tailWeight;
 
     /**
      * Creates a layer over the whole weight.
@@ -79,6 +81,23 @@ public final class Linear {
             Kernels.transpose(x, in, rows, xRows);
             Kernels.linearForwardRows(transposedWeight, b, outFrom, out, xRows, in, rows, yRows);
             Kernels.untranspose(yRows, out, rows, y);
+        } else if (Kernels.VECTOR && rows % VectorKernels.LANES != 0) {
+            // The whole vectors of rows on the feature-major kernel, the rest row by row (RowKernels) on the
+            // weight transposed now (the weight changes between steps): the same bits as the scalar tail, faster.
+            float[][] w = weight.value();
+            int full = rows - rows % VectorKernels.LANES;
+            Kernels.linearForward(w, b, outFrom, out, x, in, full, y, false);
+            if (tailWeight == null) {
+                tailWeight = new float[in][out];
+                outputRow = new float[Math.max(out, in)];
+            }
+            for (int o = 0; o < out; o++) {
+                float[] wo = w[outFrom + o];
+                for (int p = 0; p < in; p++) {
+                    tailWeight[p][o] = wo[p];
+                }
+            }
+            RowKernels.rows(tailWeight, 0, b, outFrom, out, x, in, full, rows, y, false, outputRow);
         } else {
             Kernels.linearForward(weight.value(), b, outFrom, out, x, in, rows, y, false);
         }
@@ -141,7 +160,17 @@ public final class Linear {
             Kernels.sumRows(dy, out, rows, grads.at(biasIndex)[0], outFrom);
         }
         if (dx != null) {
-            Kernels.linearBackwardData(weight.value(), outFrom, out, dy, in, rows, dx, accumulateDx);
+            if (Kernels.VECTOR && rows % VectorKernels.LANES != 0) {
+                // dx[p][r] = sum_o dy[o][r] W[o][p]: the weight's rows are already what the row kernel reads (a row per output o).
+                int full = rows - rows % VectorKernels.LANES;
+                Kernels.linearBackwardData(weight.value(), outFrom, out, dy, in, full, dx, accumulateDx);
+                if (outputRow.length < Math.max(out, in)) {
+                    outputRow = new float[Math.max(out, in)];
+                }
+                RowKernels.rows(weight.value(), outFrom, null, 0, in, dy, out, full, rows, dx, accumulateDx, outputRow);
+            } else {
+                Kernels.linearBackwardData(weight.value(), outFrom, out, dy, in, rows, dx, accumulateDx);
+            }
         }
     }
 }

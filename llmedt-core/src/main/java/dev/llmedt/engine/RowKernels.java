@@ -50,7 +50,7 @@ final class RowKernels {
         float[] row = new float[out];
         long end = System.nanoTime() + WARM_UP_NANOS;
         for (int i = 0; i < 20_000 && System.nanoTime() < end; i++) {
-            linearForward(weightT, (i & 1) == 0 ? bias : null, 0, out, x, in, 1 + (i & 3), y, row);
+            rows(weightT, i & 1, (i & 2) == 0 ? bias : null, 0, out, x, in - 1, i & 1, 1 + (i & 3), y, (i & 4) == 0, row);
         }
     }
 
@@ -63,23 +63,51 @@ final class RowKernels {
      */
     static void linearForward(float[][] weightT, float[] bias, int biasFrom, int out, float[][] x, int in, int rows, float[][] y,
             float[] row) {
+        rows(weightT, 0, bias, biasFrom, out, x, in, 0, rows, y, false, row);
+    }
+
+    /**
+     * {@code y[o][r] (+)= bias[biasFrom + o] + sum_p x[p][r] * t[tFrom + p][o]} for {@code o < out} and
+     * the rows {@code r} in {@code [from, to)}, in the order of the scalar feature-major kernels
+     * ({@link Kernels#linearForwardRange}, and {@link Kernels#linearBackwardDataRange} with {@code t}
+     * the weight, {@code x} the output gradient and no bias): each output starts at the bias or zero
+     * (when accumulating: at its current value, plus the bias), then adds the inputs in groups of four.
+     * The training kernels hand it the rows after the last whole vector of rows, which their scalar
+     * loops ran at a fraction of the speed.
+     *
+     * @param bias may be null (zero)
+     * @param row scratch of at least {@code out} floats
+     */
+    static void rows(float[][] t, int tFrom, float[] bias, int biasFrom, int out, float[][] x, int in, int from, int to, float[][] y,
+            boolean accumulate, float[] row) {
         int full = out - out % LANES;
-        for (int r = 0; r < rows; r++) {
-            // Each output starts at its bias (or zero) loaded from the row, not from a vector chosen by a branch.
-            if (bias == null) {
-                java.util.Arrays.fill(row, 0, out, 0);
+        for (int r = from; r < to; r++) {
+            // Each output starts from the row, not from a vector chosen by a branch.
+            if (!accumulate) {
+                if (bias == null) {
+                    java.util.Arrays.fill(row, 0, out, 0);
+                } else {
+                    System.arraycopy(bias, biasFrom, row, 0, out);
+                }
             } else {
-                System.arraycopy(bias, biasFrom, row, 0, out);
+                for (int f = 0; f < out; f++) {
+                    row[f] = y[f][r];
+                }
+                if (bias != null) {
+                    for (int f = 0; f < out; f++) {
+                        row[f] += bias[biasFrom + f];
+                    }
+                }
             }
             int o = 0;
             for (; o + 4 * LANES <= full; o += 4 * LANES) {
-                four(weightT, o, x, in, r, row);
+                four(t, tFrom, o, x, in, r, row);
             }
             for (; o < full; o += LANES) {
-                one(weightT, o, x, in, r, row);
+                one(t, tFrom, o, x, in, r, row);
             }
             for (; o < out; o++) {
-                row[o] = scalar(weightT, row[o], o, x, in, r);
+                row[o] = scalar(t, tFrom, row[o], o, x, in, r);
             }
             for (int f = 0; f < out; f++) {
                 y[f][r] = row[f];
@@ -88,7 +116,7 @@ final class RowKernels {
     }
 
     /** The outputs {@code [o, o + 4 LANES)} of row r, from their starts in {@code row}, into {@code row}. */
-    private static void four(float[][] weightT, int o, float[][] x, int in, int r, float[] row) {
+    private static void four(float[][] weightT, int tFrom, int o, float[][] x, int in, int r, float[] row) {
         int o1 = o + LANES;
         int o2 = o + 2 * LANES;
         int o3 = o + 3 * LANES;
@@ -102,10 +130,10 @@ final class RowKernels {
             float w1 = x[p + 1][r];
             float w2 = x[p + 2][r];
             float w3 = x[p + 3][r];
-            float[] t0 = weightT[p];
-            float[] t1 = weightT[p + 1];
-            float[] t2 = weightT[p + 2];
-            float[] t3 = weightT[p + 3];
+            float[] t0 = weightT[tFrom + p];
+            float[] t1 = weightT[tFrom + p + 1];
+            float[] t2 = weightT[tFrom + p + 2];
+            float[] t3 = weightT[tFrom + p + 3];
             a0 = a0.add(FloatVector.fromArray(FLOATS, t0, o).mul(w0).add(FloatVector.fromArray(FLOATS, t1, o).mul(w1))
                     .add(FloatVector.fromArray(FLOATS, t2, o).mul(w2)).add(FloatVector.fromArray(FLOATS, t3, o).mul(w3)));
             a1 = a1.add(FloatVector.fromArray(FLOATS, t0, o1).mul(w0).add(FloatVector.fromArray(FLOATS, t1, o1).mul(w1))
@@ -117,7 +145,7 @@ final class RowKernels {
         }
         for (; p < in; p++) {
             float w = x[p][r];
-            float[] t = weightT[p];
+            float[] t = weightT[tFrom + p];
             a0 = a0.add(FloatVector.fromArray(FLOATS, t, o).mul(w));
             a1 = a1.add(FloatVector.fromArray(FLOATS, t, o1).mul(w));
             a2 = a2.add(FloatVector.fromArray(FLOATS, t, o2).mul(w));
@@ -130,29 +158,31 @@ final class RowKernels {
     }
 
     /** The outputs {@code [o, o + LANES)} of row r, from their starts in {@code row}, into {@code row}. */
-    private static void one(float[][] weightT, int o, float[][] x, int in, int r, float[] row) {
+    private static void one(float[][] weightT, int tFrom, int o, float[][] x, int in, int r, float[] row) {
         FloatVector a = FloatVector.fromArray(FLOATS, row, o);
         int p = 0;
         for (; p + 3 < in; p += 4) {
-            a = a.add(FloatVector.fromArray(FLOATS, weightT[p], o).mul(x[p][r]).add(FloatVector.fromArray(FLOATS, weightT[p + 1], o).mul(x[p + 1][r]))
-                    .add(FloatVector.fromArray(FLOATS, weightT[p + 2], o).mul(x[p + 2][r]))
-                    .add(FloatVector.fromArray(FLOATS, weightT[p + 3], o).mul(x[p + 3][r])));
+            a = a.add(FloatVector.fromArray(FLOATS, weightT[tFrom + p], o).mul(x[p][r])
+                    .add(FloatVector.fromArray(FLOATS, weightT[tFrom + p + 1], o).mul(x[p + 1][r]))
+                    .add(FloatVector.fromArray(FLOATS, weightT[tFrom + p + 2], o).mul(x[p + 2][r]))
+                    .add(FloatVector.fromArray(FLOATS, weightT[tFrom + p + 3], o).mul(x[p + 3][r])));
         }
         for (; p < in; p++) {
-            a = a.add(FloatVector.fromArray(FLOATS, weightT[p], o).mul(x[p][r]));
+            a = a.add(FloatVector.fromArray(FLOATS, weightT[tFrom + p], o).mul(x[p][r]));
         }
         a.intoArray(row, o);
     }
 
     /** Output o of row r from its start (bias or zero), in the scalar kernel's order. */
-    private static float scalar(float[][] weightT, float start, int o, float[][] x, int in, int r) {
+    private static float scalar(float[][] weightT, int tFrom, float start, int o, float[][] x, int in, int r) {
         float s = start;
         int p = 0;
         for (; p + 3 < in; p += 4) {
-            s += x[p][r] * weightT[p][o] + x[p + 1][r] * weightT[p + 1][o] + x[p + 2][r] * weightT[p + 2][o] + x[p + 3][r] * weightT[p + 3][o];
+            s += x[p][r] * weightT[tFrom + p][o] + x[p + 1][r] * weightT[tFrom + p + 1][o] + x[p + 2][r] * weightT[tFrom + p + 2][o]
+                    + x[p + 3][r] * weightT[tFrom + p + 3][o];
         }
         for (; p < in; p++) {
-            s += x[p][r] * weightT[p][o];
+            s += x[p][r] * weightT[tFrom + p][o];
         }
         return s;
     }

@@ -73,6 +73,47 @@ class VectorKernelsTest {
         });
     }
 
+    /**
+     * The row kernel that runs the training kernels' last rows (after the last whole vector of rows)
+     * gives the scalar kernels' bits on any row range: the forward on a transposed weight slice, and
+     * the input gradient on the weight's own rows, overwriting or accumulating, with or without bias.
+     */
+    @Test
+    void rowKernelOnTheLastRowsIsBitIdenticalToScalar() {
+        qt().withFixedSeed(SEED + 7).withExamples(300).forAll(shapes()).checkAssert(s -> {
+            SplittableRandom r = new SplittableRandom(s.seed());
+            int outTotal = s.outFrom() + s.out() + 2;
+            float[][] weight = gaussian(r, outTotal, s.in());
+            float[] bias = s.bias() ? gaussian(r, 1, outTotal)[0] : null;
+            int from = r.nextInt(s.rows());
+            float[] row = new float[Math.max(s.in(), s.out())];
+
+            float[][] x = gaussian(r, s.in(), s.rows() + 3);
+            float[][] expected = gaussian(r, s.out(), s.rows() + 3);
+            float[][] actual = copy(expected);
+            for (int o = 0; o < s.out(); o++) {
+                Kernels.linearForwardRange(weight, bias, s.outFrom() + o, x, s.in(), from, s.rows(), expected[o], s.accumulate());
+            }
+            float[][] weightT = new float[s.in()][s.out()];
+            for (int o = 0; o < s.out(); o++) {
+                for (int p = 0; p < s.in(); p++) {
+                    weightT[p][o] = weight[s.outFrom() + o][p];
+                }
+            }
+            RowKernels.rows(weightT, 0, bias, s.outFrom(), s.out(), x, s.in(), from, s.rows(), actual, s.accumulate(), row);
+            assertSame(s, expected, actual);
+
+            float[][] dy = gaussian(r, s.out(), s.rows() + 3);
+            float[][] expectedDx = gaussian(r, s.in(), s.rows() + 3);
+            float[][] actualDx = copy(expectedDx);
+            for (int p = 0; p < s.in(); p++) {
+                Kernels.linearBackwardDataRange(weight, s.outFrom(), s.out(), dy, p, from, s.rows(), expectedDx[p], s.accumulate());
+            }
+            RowKernels.rows(weight, s.outFrom(), null, 0, s.in(), dy, s.out(), from, s.rows(), actualDx, s.accumulate(), row);
+            assertSame(s, expectedDx, actualDx);
+        });
+    }
+
     @Test
     void weightGradientIsBitIdenticalToScalar() {
         qt().withFixedSeed(SEED + 2).withExamples(300).forAll(shapes()).checkAssert(s -> {
