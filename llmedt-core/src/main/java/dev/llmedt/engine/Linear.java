@@ -62,7 +62,8 @@ public final class Linear {
     /**
      * {@code y = x W^T + b} for {@code rows} rows. With a weight snapshot ({@link #snapshotWeight}) and
      * at most 64 rows (one user's history) it runs row by row on the snapshot (on the Vector API when
-     * {@link Kernels#VECTOR}), with bit-identical results.
+     * {@link Kernels#VECTOR}), with bit-identical results. Otherwise the feature-major kernel runs the
+     * whole vectors of rows and, on the Vector API, the row kernel the rest (the same bits).
      */
     public void forward(float[][] x, int rows, float[][] y) {
         float[] b = bias == null ? null : bias.vectorValue();
@@ -84,20 +85,27 @@ public final class Linear {
         } else if (Kernels.VECTOR && rows % VectorKernels.LANES != 0) {
             // The whole vectors of rows on the feature-major kernel, the rest row by row (RowKernels) on the
             // weight transposed now (the weight changes between steps): the same bits as the scalar tail, faster.
+            // An inference snapshot is that transposed weight already.
             float[][] w = weight.value();
             int full = rows - rows % VectorKernels.LANES;
             Kernels.linearForward(w, b, outFrom, out, x, in, full, y, false);
-            if (tailWeight == null) {
-                tailWeight = new float[in][out];
+            if (outputRow.length < Math.max(out, in)) {
                 outputRow = new float[Math.max(out, in)];
             }
-            for (int o = 0; o < out; o++) {
-                float[] wo = w[outFrom + o];
-                for (int p = 0; p < in; p++) {
-                    tailWeight[p][o] = wo[p];
+            float[][] t = transposedWeight;
+            if (t == null) {
+                if (tailWeight == null) {
+                    tailWeight = new float[in][out];
                 }
+                for (int o = 0; o < out; o++) {
+                    float[] wo = w[outFrom + o];
+                    for (int p = 0; p < in; p++) {
+                        tailWeight[p][o] = wo[p];
+                    }
+                }
+                t = tailWeight;
             }
-            RowKernels.rows(tailWeight, 0, b, outFrom, out, x, in, full, rows, y, false, outputRow);
+            RowKernels.rows(t, 0, b, outFrom, out, x, in, full, rows, y, false, outputRow);
         } else {
             Kernels.linearForward(weight.value(), b, outFrom, out, x, in, rows, y, false);
         }
