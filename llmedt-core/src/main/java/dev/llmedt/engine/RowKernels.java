@@ -4,10 +4,11 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The forward of a linear layer on few rows (one user's history at inference) on the incubating
- * Vector API: each row's outputs are computed in registers, a block of four vectors of outputs at a
- * time, straight from the feature-major input and into the feature-major output, with the weight
- * snapshot transposed ({@code [in][out]}). Every output sums the same products in the same order
+ * The forward of a linear layer on few rows (one user's history at inference, and the last rows of
+ * a training pass after its last whole vector of rows) on the incubating Vector API: each row's
+ * outputs are computed in one row buffer, a block of four vectors of outputs at a time, straight
+ * from the feature-major input and into the feature-major output, with the weight transposed
+ * ({@code [in][out]}). Every output sums the same products in the same order
  * as {@link Kernels#linearForwardRows} (bias or zero first, then the inputs in groups of four, each
  * group summed left to right before it is added, then the remaining inputs one by one), with
  * separate multiplies and adds, so the results are bit-identical to it and to the feature-major
@@ -115,15 +116,17 @@ final class RowKernels {
         }
     }
 
-    /** The outputs {@code [o, o + 4 LANES)} of row r, from their starts in {@code row}, into {@code row}. */
+    /**
+     * The outputs {@code [o, o + 4 LANES)} of row r, from their starts in {@code row}, into {@code row}.
+     * The running sums go through {@code row} (first-level cache) at every group of inputs: no vector
+     * lives across the loop's back edge, the pattern that made C2 miss the Vector API intrinsics in
+     * some JVM runs (see {@code VectorKernels}; measured here: one LLM-EDT training run of three with
+     * epochs twice as long when the sums stayed in registers).
+     */
     private static void four(float[][] weightT, int tFrom, int o, float[][] x, int in, int r, float[] row) {
         int o1 = o + LANES;
         int o2 = o + 2 * LANES;
         int o3 = o + 3 * LANES;
-        FloatVector a0 = FloatVector.fromArray(FLOATS, row, o);
-        FloatVector a1 = FloatVector.fromArray(FLOATS, row, o1);
-        FloatVector a2 = FloatVector.fromArray(FLOATS, row, o2);
-        FloatVector a3 = FloatVector.fromArray(FLOATS, row, o3);
         int p = 0;
         for (; p + 3 < in; p += 4) {
             float w0 = x[p][r];
@@ -134,43 +137,37 @@ final class RowKernels {
             float[] t1 = weightT[tFrom + p + 1];
             float[] t2 = weightT[tFrom + p + 2];
             float[] t3 = weightT[tFrom + p + 3];
-            a0 = a0.add(FloatVector.fromArray(FLOATS, t0, o).mul(w0).add(FloatVector.fromArray(FLOATS, t1, o).mul(w1))
-                    .add(FloatVector.fromArray(FLOATS, t2, o).mul(w2)).add(FloatVector.fromArray(FLOATS, t3, o).mul(w3)));
-            a1 = a1.add(FloatVector.fromArray(FLOATS, t0, o1).mul(w0).add(FloatVector.fromArray(FLOATS, t1, o1).mul(w1))
-                    .add(FloatVector.fromArray(FLOATS, t2, o1).mul(w2)).add(FloatVector.fromArray(FLOATS, t3, o1).mul(w3)));
-            a2 = a2.add(FloatVector.fromArray(FLOATS, t0, o2).mul(w0).add(FloatVector.fromArray(FLOATS, t1, o2).mul(w1))
-                    .add(FloatVector.fromArray(FLOATS, t2, o2).mul(w2)).add(FloatVector.fromArray(FLOATS, t3, o2).mul(w3)));
-            a3 = a3.add(FloatVector.fromArray(FLOATS, t0, o3).mul(w0).add(FloatVector.fromArray(FLOATS, t1, o3).mul(w1))
-                    .add(FloatVector.fromArray(FLOATS, t2, o3).mul(w2)).add(FloatVector.fromArray(FLOATS, t3, o3).mul(w3)));
+            FloatVector.fromArray(FLOATS, row, o).add(FloatVector.fromArray(FLOATS, t0, o).mul(w0).add(FloatVector.fromArray(FLOATS, t1, o).mul(w1))
+                    .add(FloatVector.fromArray(FLOATS, t2, o).mul(w2)).add(FloatVector.fromArray(FLOATS, t3, o).mul(w3))).intoArray(row, o);
+            FloatVector.fromArray(FLOATS, row, o1).add(FloatVector.fromArray(FLOATS, t0, o1).mul(w0).add(FloatVector.fromArray(FLOATS, t1, o1).mul(w1))
+                    .add(FloatVector.fromArray(FLOATS, t2, o1).mul(w2)).add(FloatVector.fromArray(FLOATS, t3, o1).mul(w3))).intoArray(row, o1);
+            FloatVector.fromArray(FLOATS, row, o2).add(FloatVector.fromArray(FLOATS, t0, o2).mul(w0).add(FloatVector.fromArray(FLOATS, t1, o2).mul(w1))
+                    .add(FloatVector.fromArray(FLOATS, t2, o2).mul(w2)).add(FloatVector.fromArray(FLOATS, t3, o2).mul(w3))).intoArray(row, o2);
+            FloatVector.fromArray(FLOATS, row, o3).add(FloatVector.fromArray(FLOATS, t0, o3).mul(w0).add(FloatVector.fromArray(FLOATS, t1, o3).mul(w1))
+                    .add(FloatVector.fromArray(FLOATS, t2, o3).mul(w2)).add(FloatVector.fromArray(FLOATS, t3, o3).mul(w3))).intoArray(row, o3);
         }
         for (; p < in; p++) {
             float w = x[p][r];
             float[] t = weightT[tFrom + p];
-            a0 = a0.add(FloatVector.fromArray(FLOATS, t, o).mul(w));
-            a1 = a1.add(FloatVector.fromArray(FLOATS, t, o1).mul(w));
-            a2 = a2.add(FloatVector.fromArray(FLOATS, t, o2).mul(w));
-            a3 = a3.add(FloatVector.fromArray(FLOATS, t, o3).mul(w));
+            FloatVector.fromArray(FLOATS, row, o).add(FloatVector.fromArray(FLOATS, t, o).mul(w)).intoArray(row, o);
+            FloatVector.fromArray(FLOATS, row, o1).add(FloatVector.fromArray(FLOATS, t, o1).mul(w)).intoArray(row, o1);
+            FloatVector.fromArray(FLOATS, row, o2).add(FloatVector.fromArray(FLOATS, t, o2).mul(w)).intoArray(row, o2);
+            FloatVector.fromArray(FLOATS, row, o3).add(FloatVector.fromArray(FLOATS, t, o3).mul(w)).intoArray(row, o3);
         }
-        a0.intoArray(row, o);
-        a1.intoArray(row, o1);
-        a2.intoArray(row, o2);
-        a3.intoArray(row, o3);
     }
 
-    /** The outputs {@code [o, o + LANES)} of row r, from their starts in {@code row}, into {@code row}. */
+    /** The outputs {@code [o, o + LANES)} of row r, from their starts in {@code row}, into {@code row} (sums through {@code row}). */
     private static void one(float[][] weightT, int tFrom, int o, float[][] x, int in, int r, float[] row) {
-        FloatVector a = FloatVector.fromArray(FLOATS, row, o);
         int p = 0;
         for (; p + 3 < in; p += 4) {
-            a = a.add(FloatVector.fromArray(FLOATS, weightT[tFrom + p], o).mul(x[p][r])
+            FloatVector.fromArray(FLOATS, row, o).add(FloatVector.fromArray(FLOATS, weightT[tFrom + p], o).mul(x[p][r])
                     .add(FloatVector.fromArray(FLOATS, weightT[tFrom + p + 1], o).mul(x[p + 1][r]))
                     .add(FloatVector.fromArray(FLOATS, weightT[tFrom + p + 2], o).mul(x[p + 2][r]))
-                    .add(FloatVector.fromArray(FLOATS, weightT[tFrom + p + 3], o).mul(x[p + 3][r])));
+                    .add(FloatVector.fromArray(FLOATS, weightT[tFrom + p + 3], o).mul(x[p + 3][r]))).intoArray(row, o);
         }
         for (; p < in; p++) {
-            a = a.add(FloatVector.fromArray(FLOATS, weightT[tFrom + p], o).mul(x[p][r]));
+            FloatVector.fromArray(FLOATS, row, o).add(FloatVector.fromArray(FLOATS, weightT[tFrom + p], o).mul(x[p][r])).intoArray(row, o);
         }
-        a.intoArray(row, o);
     }
 
     /** Output o of row r from its start (bias or zero), in the scalar kernel's order. */
