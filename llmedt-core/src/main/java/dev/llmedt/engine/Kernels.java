@@ -198,8 +198,8 @@ public final class Kernels {
     }
 
     /**
-     * Rows per tile of {@link #transpose} and {@link #untranspose}: a tile's row arrays (16 x a
-     * 64-float row = 4 KB) stay in the first-level cache while every feature passes over them,
+     * Rows per tile of {@link #transpose} and {@link #untranspose}: a tile's row arrays (32 x a
+     * 64-float row = 8 KB) stay in the first-level cache while every feature passes over them,
      * where a whole chunk's rows (hundreds to thousands) did not, and every cache line of them was
      * fetched again for each feature.
      */

@@ -18,9 +18,9 @@ public final class Linear {
     private float[][] transposedWeight;
     private float[][] xRows = new float[0][0];
     private float[][] yRows = new float[0][0];
-    /** One output row, for the Vector API's few-row forward. */
-    private float[] outputRow = new float[0];
-    /** The weight slice transposed afresh for the last rows of a training pass (a partial vector of rows); else null. */
+    /** The row kernel's buffer (max(in, out) floats), made on first use. */
+    private float[] row;
+    /** The weight slice transposed afresh for the last rows of a pass without a snapshot; made on first use. */
     private float[][] tailWeight;
 
     /**
@@ -67,14 +67,18 @@ public final class Linear {
      */
     public void forward(float[][] x, int rows, float[][] y) {
         float[] b = bias == null ? null : bias.vectorValue();
-        if (transposedWeight != null && rows <= FEW_ROWS) {
-            if (Kernels.VECTOR) {
-                if (outputRow.length < out) {
-                    outputRow = new float[out];
-                }
-                RowKernels.linearForward(transposedWeight, b, outFrom, out, x, in, rows, y, outputRow);
-                return;
+        boolean fewRows = transposedWeight != null && rows <= FEW_ROWS;
+        if (Kernels.VECTOR) {
+            // The whole vectors of rows on the feature-major kernel (none for a snapshot's few rows), the rest
+            // row by row on the row kernel: the scalar kernels' bits either way.
+            int full = fewRows ? 0 : rows - rows % VectorKernels.LANES;
+            if (full > 0) {
+                Kernels.linearForward(weight.value(), b, outFrom, out, x, in, full, y, false);
             }
+            if (full < rows) {
+                RowKernels.rows(transposed(), 0, b, outFrom, out, x, in, full, rows, y, false, row());
+            }
+        } else if (fewRows) {
             if (xRows.length < rows) {
                 xRows = new float[FEW_ROWS][in];
                 yRows = new float[FEW_ROWS][out];
@@ -82,33 +86,34 @@ public final class Linear {
             Kernels.transpose(x, in, rows, xRows);
             Kernels.linearForwardRows(transposedWeight, b, outFrom, out, xRows, in, rows, yRows);
             Kernels.untranspose(yRows, out, rows, y);
-        } else if (Kernels.VECTOR && rows % VectorKernels.LANES != 0) {
-            // The whole vectors of rows on the feature-major kernel, the rest row by row (RowKernels) on the
-            // weight transposed now (the weight changes between steps): the same bits as the scalar tail, faster.
-            // An inference snapshot is that transposed weight already.
-            float[][] w = weight.value();
-            int full = rows - rows % VectorKernels.LANES;
-            Kernels.linearForward(w, b, outFrom, out, x, in, full, y, false);
-            if (outputRow.length < Math.max(out, in)) {
-                outputRow = new float[Math.max(out, in)];
-            }
-            float[][] t = transposedWeight;
-            if (t == null) {
-                if (tailWeight == null) {
-                    tailWeight = new float[in][out];
-                }
-                for (int o = 0; o < out; o++) {
-                    float[] wo = w[outFrom + o];
-                    for (int p = 0; p < in; p++) {
-                        tailWeight[p][o] = wo[p];
-                    }
-                }
-                t = tailWeight;
-            }
-            RowKernels.rows(t, 0, b, outFrom, out, x, in, full, rows, y, false, outputRow);
         } else {
             Kernels.linearForward(weight.value(), b, outFrom, out, x, in, rows, y, false);
         }
+    }
+
+    /** The weight slice transposed: the inference snapshot, else a copy made now (the weight changes between steps). */
+    private float[][] transposed() {
+        if (transposedWeight != null) {
+            return transposedWeight;
+        }
+        if (tailWeight == null) {
+            tailWeight = new float[in][out];
+        }
+        float[][] w = weight.value();
+        for (int o = 0; o < out; o++) {
+            float[] wo = w[outFrom + o];
+            for (int p = 0; p < in; p++) {
+                tailWeight[p][o] = wo[p];
+            }
+        }
+        return tailWeight;
+    }
+
+    private float[] row() {
+        if (row == null) {
+            row = new float[Math.max(in, out)];
+        }
+        return row;
     }
 
     /**
@@ -168,16 +173,12 @@ public final class Linear {
             Kernels.sumRows(dy, out, rows, grads.at(biasIndex)[0], outFrom);
         }
         if (dx != null) {
-            if (Kernels.VECTOR && rows % VectorKernels.LANES != 0) {
-                // dx[p][r] = sum_o dy[o][r] W[o][p]: the weight's rows are already what the row kernel reads (a row per output o).
-                int full = rows - rows % VectorKernels.LANES;
-                Kernels.linearBackwardData(weight.value(), outFrom, out, dy, in, full, dx, accumulateDx);
-                if (outputRow.length < Math.max(out, in)) {
-                    outputRow = new float[Math.max(out, in)];
-                }
-                RowKernels.rows(weight.value(), outFrom, null, 0, in, dy, out, full, rows, dx, accumulateDx, outputRow);
-            } else {
-                Kernels.linearBackwardData(weight.value(), outFrom, out, dy, in, rows, dx, accumulateDx);
+            // On the Vector API the rows after the last whole vector go to the row kernel, which reads the
+            // weight's own rows (dx[p][r] = sum_o dy[o][r] W[o][p]): the scalar kernel's bits, faster.
+            int full = Kernels.VECTOR ? rows - rows % VectorKernels.LANES : rows;
+            Kernels.linearBackwardData(weight.value(), outFrom, out, dy, in, full, dx, accumulateDx);
+            if (full < rows) {
+                RowKernels.rows(weight.value(), outFrom, null, 0, in, dy, out, full, rows, dx, accumulateDx, row());
             }
         }
     }

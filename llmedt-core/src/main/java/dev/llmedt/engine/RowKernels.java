@@ -56,18 +56,6 @@ final class RowKernels {
     }
 
     /**
-     * {@code y[o][r] = bias[biasFrom + o] + sum_p x[p][r] * weightT[p][o]} for {@code o < out},
-     * {@code r < rows}: {@link Kernels#linearForwardRows}'s results without its transposes.
-     *
-     * @param bias may be null (zero)
-     * @param row scratch of at least {@code out} floats
-     */
-    static void linearForward(float[][] weightT, float[] bias, int biasFrom, int out, float[][] x, int in, int rows, float[][] y,
-            float[] row) {
-        rows(weightT, 0, bias, biasFrom, out, x, in, 0, rows, y, false, row);
-    }
-
-    /**
      * {@code y[o][r] (+)= bias[biasFrom + o] + sum_p x[p][r] * t[tFrom + p][o]} for {@code o < out} and
      * the rows {@code r} in {@code [from, to)}, in the order of the scalar feature-major kernels
      * ({@link Kernels#linearForwardRange}, and {@link Kernels#linearBackwardDataRange} with {@code t}

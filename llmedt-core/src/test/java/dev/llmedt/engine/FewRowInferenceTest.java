@@ -51,7 +51,7 @@ class FewRowInferenceTest {
         Kernels.linearForwardRows(weightT, bias, l.outFrom(), l.out(), xRows, l.in(), l.rows(), yRows);
         // The Vector API's row kernel reads and writes feature-major (spare rows and columns must stay untouched).
         float[][] y = new float[l.out() + 1][l.rows() + 2];
-        RowKernels.linearForward(weightT, bias, l.outFrom(), l.out(), x, l.in(), l.rows(), y, new float[l.out()]);
+        RowKernels.rows(weightT, 0, bias, l.outFrom(), l.out(), x, l.in(), 0, l.rows(), y, false, new float[l.out()]);
         for (int o = 0; o < l.out(); o++) {
             for (int row = 0; row < l.rows(); row++) {
                 int output = o;
