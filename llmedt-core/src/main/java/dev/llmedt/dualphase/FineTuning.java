@@ -83,7 +83,8 @@ final class FineTuning {
 
     /**
      * Adds the trainable phase-2 parameters to a set holding the frozen phase-1 model and
-     * initializes them: each domain's positions start as the global ones, each adapter as the
+     * initializes them: each domain's positions start as the global ones (and stay them, frozen, with
+     * {@link FineTuningConfig#freezeDomainPositions}), each adapter as the
      * identity ({@code W1} Xavier-normal, {@code W2} and the biases zero), each gate at 0 (phase 2
      * starts from exactly the phase-1 scores), the profile adapters Xavier-normal.
      *
@@ -95,7 +96,9 @@ final class FineTuning {
         SplittableRandom random = new SplittableRandom(Rng.seed(config.seed(), 3, 0));
         Parameter global = set.get(SasRecNetwork.POSITIONS);
         for (int d = 0; d < domains; d++) {
-            set.get(TensorLayout.domainPositions(d)).copyFrom(global);
+            Parameter positions = set.get(TensorLayout.domainPositions(d));
+            positions.copyFrom(global);
+            positions.setFrozen(config.fineTuning().freezeDomainPositions());
             xavier(set.get(TensorLayout.domainAdapter(d) + "w1.weight"), random);
             if (profileWidth > 0) {
                 String prefix = TensorLayout.profileAdapter(d);

@@ -44,11 +44,19 @@ import static dev.llmedt.check.Require.inRange;
  *     validation cases it ties with keeping every thread, NDCG@10 0.0453 vs 0.0451, 3 seeds, and on
  *     the published split's 960 validation users its choice follows noise; ignored when the run does
  *     not select on validation)
+ * @param freezeDomainPositions whether each domain's position table stays the copy of phase 1's it
+ *     starts as (the reference code's behaviour: its tables never train); then no gradient flows
+ *     back through the frozen blocks and a phase-2 step costs a forward pass of the blocks (default
+ *     false: the tables train, our deliberate fix)
+ * @param evalModeBackbone whether the frozen phase-1 blocks run in inference mode (no dropout) in
+ *     phase 2, as {@code h_global} already is (default false: the blocks keep phase 1's dropout; the
+ *     adapters' own dropout is {@code adapterDropout} either way). With {@code freezeDomainPositions}
+ *     each user's block outputs are then the same in every epoch, and phase 2 computes them once
  */
 public record FineTuningConfig(boolean enabled, double learningRate, double weightDecay, double gradientClipNorm, int batchSize,
         int maxEpochs, int patience, int plateauPatience, int adapterSize, double adapterDropout, double alignmentWeight,
         double temperature, int profileAdapterHidden, boolean domainGate, boolean alignmentHead, boolean augmentedSequences,
-        boolean profileInScore, boolean selectPerDomain) {
+        boolean profileInScore, boolean selectPerDomain, boolean freezeDomainPositions, boolean evalModeBackbone) {
 
     /** Validates every field; messages name the parameter, the value and the allowed range. */
     public FineTuningConfig {
@@ -100,6 +108,8 @@ public record FineTuningConfig(boolean enabled, double learningRate, double weig
         b.augmentedSequences = augmentedSequences;
         b.profileInScore = profileInScore;
         b.selectPerDomain = selectPerDomain;
+        b.freezeDomainPositions = freezeDomainPositions;
+        b.evalModeBackbone = evalModeBackbone;
         return b;
     }
 
@@ -123,6 +133,8 @@ public record FineTuningConfig(boolean enabled, double learningRate, double weig
         private boolean augmentedSequences = true;
         private boolean profileInScore = false;
         private boolean selectPerDomain = false;
+        private boolean freezeDomainPositions = false;
+        private boolean evalModeBackbone = false;
 
         private Builder() {
         }
@@ -207,7 +219,7 @@ public record FineTuningConfig(boolean enabled, double learningRate, double weig
             return this;
         }
 
-        /** Whether a learned gate starting at 0 scales each domain thread (default true). */
+        /** Whether a learned gate starting at 0 scales each domain thread (default false). */
         public Builder domainGate(boolean v) {
             domainGate = v;
             return this;
@@ -237,11 +249,23 @@ public record FineTuningConfig(boolean enabled, double learningRate, double weig
             return this;
         }
 
+        /** Whether the domain position tables stay phase 1's (default false: they train). */
+        public Builder freezeDomainPositions(boolean v) {
+            freezeDomainPositions = v;
+            return this;
+        }
+
+        /** Whether the frozen blocks run without dropout in phase 2 (default false: with phase 1's dropout). */
+        public Builder evalModeBackbone(boolean v) {
+            evalModeBackbone = v;
+            return this;
+        }
+
         /** Builds the configuration. */
         public FineTuningConfig build() {
             return new FineTuningConfig(enabled, learningRate, weightDecay, gradientClipNorm, batchSize, maxEpochs, patience,
                     plateauPatience, adapterSize, adapterDropout, alignmentWeight, temperature, profileAdapterHidden, domainGate,
-                    alignmentHead, augmentedSequences, profileInScore, selectPerDomain);
+                    alignmentHead, augmentedSequences, profileInScore, selectPerDomain, freezeDomainPositions, evalModeBackbone);
         }
     }
 }

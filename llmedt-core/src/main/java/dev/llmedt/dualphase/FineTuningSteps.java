@@ -54,6 +54,10 @@ final class FineTuningSteps implements AutoCloseable {
     private final double[][] rowSquares;
     private final int[][] positionsOf;
     private final GlobalHiddenStates global;
+    /** The domain threads' block outputs computed once (frozen positions, blocks without dropout), or null. */
+    private final FrozenThreadStates frozenStates;
+    /** Tests turn the frozen states off to check that the passes they replace give the same bits. */
+    static boolean cacheFrozenStates = true;
     private final Adam adam;
     private final List<Parameter> parameterList;
     private final double[] domainWeight;
@@ -131,10 +135,25 @@ final class FineTuningSteps implements AutoCloseable {
         rowSquares = GradientSteps.rowSquares(parameterList);
         try {
             global = new GlobalHiddenStates(shape, set, sequences, pool);
+            frozenStates = cacheFrozenStates && config.fineTuning().evalModeBackbone() && blocksFrozen(set, domains)
+                    ? new FrozenThreadStates(shape, set, sequences, domains, pool) : null;
         } catch (RuntimeException e) {
             pool.close(); // the constructor fails: nobody else can close the workers
             throw e;
         }
+    }
+
+    /**
+     * Whether nothing a domain thread's blocks read trains: every phase-1 parameter is frozen (the
+     * contract of {@link FineTuning#train}), so it is so when the domain position tables are too.
+     */
+    private static boolean blocksFrozen(ParameterSet set, int domains) {
+        for (int d = 0; d < domains; d++) {
+            if (!set.get(TensorLayout.domainPositions(d)).frozen()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The optimizer (the run checkpoints its state). */
@@ -186,7 +205,8 @@ final class FineTuningSteps implements AutoCloseable {
             for (int d = 0; d < domains; d++) {
                 if (threadsOf[c][d] == null) {
                     threadsOf[c][d] = new DomainThread(shape, set, TensorLayout.domainPositions(d), TensorLayout.domainAdapter(d),
-                            (float) config.fineTuning().adapterDropout(), DualPhaseModel.gateOf(config, d), config.fineTuning().batchSize(),
+                            (float) config.fineTuning().adapterDropout(), DualPhaseModel.gateOf(config, d),
+                            !config.fineTuning().evalModeBackbone(), config.fineTuning().batchSize(),
                             chunkRows);
                 }
                 if (profileInScore != null) {
@@ -350,7 +370,12 @@ final class FineTuningSteps implements AutoCloseable {
     private void forwardChunk(int c) {
         for (int d = 0; d < domains; d++) {
             if (batchesOf[c][d].sequences > 0) {
-                threadsOf[c][d].forward(batchesOf[c][d], true);
+                if (frozenStates != null) {
+                    frozenStates.copyInto(batchesOf[c][d], d, threadsOf[c][d].network().hidden());
+                    threadsOf[c][d].forwardOnBlockOutputs(batchesOf[c][d], true);
+                } else {
+                    threadsOf[c][d].forward(batchesOf[c][d], true);
+                }
             }
             if (profileInScore != null) {
                 profileInScore.forward(c, d, threadsOf[c][d]);

@@ -28,6 +28,7 @@ public final class DomainThread {
     private final float[][] gradOut;
     private final float[][] gradUngated;
     private final double[] lossGradient = new double[1];
+    private final boolean blocksDropout;
     private RaggedBatch batch;
 
     /**
@@ -40,6 +41,18 @@ public final class DomainThread {
      */
     public DomainThread(SasRecShape shape, ParameterSet set, String positionTable, String adapterPrefix, float adapterDropout,
             String gate, int capacitySequences, int capacityRows) {
+        this(shape, set, positionTable, adapterPrefix, adapterDropout, gate, true, capacitySequences, capacityRows);
+    }
+
+    /**
+     * Creates a thread whose blocks may run without dropout in training passes.
+     *
+     * @param blocksDropout whether training passes apply the blocks' dropout (false: the blocks run as
+     *     at inference and only the adapter drops out)
+     */
+    public DomainThread(SasRecShape shape, ParameterSet set, String positionTable, String adapterPrefix, float adapterDropout,
+            String gate, boolean blocksDropout, int capacitySequences, int capacityRows) {
+        this.blocksDropout = blocksDropout;
         this.d = shape.dim();
         this.network = new SasRecNetwork(shape, set, positionTable, capacitySequences, capacityRows);
         this.adapter = adapterPrefix == null ? null : new ResidualAdapter(set, adapterPrefix, adapterDropout, capacityRows);
@@ -67,10 +80,21 @@ public final class DomainThread {
         }
     }
 
-    /** Runs the thread on a batch of domain subsequences; {@code training} enables dropout. */
+    /** Runs the thread on a batch of domain subsequences; {@code training} enables dropout (the blocks' only if the thread applies it). */
     public void forward(RaggedBatch batch, boolean training) {
+        network.forward(batch, training && blocksDropout);
+        forwardOnBlockOutputs(batch, training);
+    }
+
+    /**
+     * Runs the adapter and the gate on block outputs the caller has written into
+     * {@code network().hidden()} for this batch's rows (the states {@code network().forward(batch,
+     * false)} gives, for example computed once while nothing the blocks read trains); {@code training}
+     * enables the adapter's dropout. {@link #backward} then must not need the blocks: see
+     * {@link SasRecNetwork#hasTrainableInputsOrWeights}.
+     */
+    public void forwardOnBlockOutputs(RaggedBatch batch, boolean training) {
         this.batch = batch;
-        network.forward(batch, training);
         int rows = batch.rows;
         if (adapter == null) {
             Kernels.copy(network.hidden(), d, rows, ungated);
@@ -185,7 +209,10 @@ public final class DomainThread {
         return gradUngated;
     }
 
-    /** Back-propagates {@link #hiddenGradient} through the gate, the adapter and the blocks into the trainable parameters. */
+    /**
+     * Back-propagates {@link #hiddenGradient} through the gate, the adapter and the blocks into the
+     * trainable parameters; not through the blocks when nothing they read trains (frozen positions).
+     */
     public void backward(Gradients grads) {
         int rows = batch.rows;
         float g = gate == null ? 1 : gate.vectorValue()[0];
@@ -210,6 +237,8 @@ public final class DomainThread {
         if (adapter != null) {
             adapter.backward(gradOut, grads, gradOut);
         }
-        network.backwardFromHidden(gradOut, grads);
+        if (network.hasTrainableInputsOrWeights()) {
+            network.backwardFromHidden(gradOut, grads);
+        }
     }
 }

@@ -51,6 +51,8 @@ public final class SasRecNetwork {
     private final float[] negativeLogit;
     private final double[] lossGradient = new double[1];
     private RaggedBatch batch;
+    /** The backbone's parameters this network reads (not the item table, see {@link #trainsItems}). */
+    private final java.util.List<Parameter> read = new java.util.ArrayList<>();
 
     private final class Block {
         final LayerNorm attentionNorm;
@@ -71,15 +73,15 @@ public final class SasRecNetwork {
 
         Block(int i, int capacityRows, int capacitySequences) {
             TensorLayout.Block names = TensorLayout.block(i);
-            attentionNorm = new LayerNorm(parameters, parameters.get(names.attentionNorm() + TensorLayout.WEIGHT), parameters.get(names.attentionNorm() + TensorLayout.BIAS),
+            attentionNorm = new LayerNorm(parameters, read(names.attentionNorm() + TensorLayout.WEIGHT), read(names.attentionNorm() + TensorLayout.BIAS),
                     shape.layerNormEps(), capacityRows);
-            attention = new CausalSelfAttention(parameters, parameters.get(names.inProjectionWeight()), parameters.get(names.inProjectionBias()),
-                    parameters.get(names.outProjection() + TensorLayout.WEIGHT), parameters.get(names.outProjection() + TensorLayout.BIAS), shape.heads(), shape.dropout(),
+            attention = new CausalSelfAttention(parameters, read(names.inProjectionWeight()), read(names.inProjectionBias()),
+                    read(names.outProjection() + TensorLayout.WEIGHT), read(names.outProjection() + TensorLayout.BIAS), shape.heads(), shape.dropout(),
                     shape.maxLength(), capacityRows, capacitySequences);
-            feedForwardNorm = new LayerNorm(parameters, parameters.get(names.feedForwardNorm() + TensorLayout.WEIGHT), parameters.get(names.feedForwardNorm() + TensorLayout.BIAS),
+            feedForwardNorm = new LayerNorm(parameters, read(names.feedForwardNorm() + TensorLayout.WEIGHT), read(names.feedForwardNorm() + TensorLayout.BIAS),
                     shape.layerNormEps(), capacityRows);
-            w1 = new Linear(parameters, parameters.get(names.feedForward(1) + TensorLayout.WEIGHT), parameters.get(names.feedForward(1) + TensorLayout.BIAS));
-            w2 = new Linear(parameters, parameters.get(names.feedForward(2) + TensorLayout.WEIGHT), parameters.get(names.feedForward(2) + TensorLayout.BIAS));
+            w1 = new Linear(parameters, read(names.feedForward(1) + TensorLayout.WEIGHT), read(names.feedForward(1) + TensorLayout.BIAS));
+            w2 = new Linear(parameters, read(names.feedForward(2) + TensorLayout.WEIGHT), read(names.feedForward(2) + TensorLayout.BIAS));
             hiddenDropout = new Dropout(shape.dropout(), w1.out(), capacityRows);
             outputDropout = new Dropout(shape.dropout(), d, capacityRows);
             input = new float[d][capacityRows];
@@ -174,7 +176,7 @@ public final class SasRecNetwork {
         this.d = shape.dim();
         this.embedScale = (float) Math.sqrt(d);
         this.itemTable = parameters.contains(ITEMS) ? parameters.get(ITEMS) : null;
-        this.positionTable = parameters.get(positionTable);
+        this.positionTable = read(positionTable);
         this.itemIndex = itemTable == null ? -1 : parameters.indexOf(itemTable);
         this.positionIndex = parameters.indexOf(this.positionTable);
         this.embeddingDropout = new Dropout(shape.dropout(), d, capacityRows);
@@ -182,10 +184,10 @@ public final class SasRecNetwork {
         for (int i = 0; i < blocks.length; i++) {
             blocks[i] = new Block(i, capacityRows, capacitySequences);
         }
-        this.lastNorm = new LayerNorm(parameters, parameters.get(TensorLayout.LAST_NORM_WEIGHT), parameters.get(TensorLayout.LAST_NORM_BIAS),
+        this.lastNorm = new LayerNorm(parameters, read(TensorLayout.LAST_NORM_WEIGHT), read(TensorLayout.LAST_NORM_BIAS),
                 shape.layerNormEps(), capacityRows);
         this.outputProjection = parameters.contains(TensorLayout.OUTPUT_PROJECTION_WEIGHT)
-                ? new Linear(parameters, parameters.get(TensorLayout.OUTPUT_PROJECTION_WEIGHT), parameters.get(TensorLayout.OUTPUT_PROJECTION_BIAS))
+                ? new Linear(parameters, read(TensorLayout.OUTPUT_PROJECTION_WEIGHT), read(TensorLayout.OUTPUT_PROJECTION_BIAS))
                 : null;
         this.normalizedLast = outputProjection == null ? null : new float[d][capacityRows];
         this.hidden = new float[d][capacityRows];
@@ -362,6 +364,29 @@ public final class SasRecNetwork {
     /** The item vectors the passes read (the table, or the rows given to {@link #useItemRows}). */
     float[][] itemVectors() {
         return items();
+    }
+
+    private Parameter read(String name) {
+        Parameter p = parameters.get(name);
+        read.add(p);
+        return p;
+    }
+
+    /**
+     * Whether a backward pass writes any gradient: the item vectors or some parameter of the
+     * backbone (positions, blocks, norms, projection) trains. When none does, callers that only
+     * need gradients of what follows the final hidden states skip {@link #backwardFromHidden}.
+     */
+    public boolean hasTrainableInputsOrWeights() {
+        if (trainsItems()) {
+            return true;
+        }
+        for (Parameter p : read) {
+            if (!p.frozen()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean trainsItems() {

@@ -135,6 +135,54 @@ class LlmEdtTrainerTest {
     }
 
     @Test
+    void frozenDomainPositionsStayPhaseOnesAndFrozenStatesAreThePassesTheyReplace() {
+        DualPhaseConfig plain = small(ItemRepresentation.HYBRID, 2, 3).withSelectOnValidation(false);
+        assertFalse(plain.fineTuning().freezeDomainPositions(), "positions train by default");
+        assertFalse(plain.fineTuning().evalModeBackbone(), "blocks keep their dropout by default");
+        LlmEdtModel first = train(plain.withFineTuning(plain.fineTuning().toBuilder().enabled(false).build()), data, null);
+        for (boolean evalMode : new boolean[] {false, true}) {
+            DualPhaseConfig frozen = plain.withFineTuning(plain.fineTuning().toBuilder().freezeDomainPositions(true)
+                    .evalModeBackbone(evalMode).build());
+            LlmEdtModel model = new LlmEdtTrainer(frozen).train(DualPhaseInput.of(data).withItemEmbeddings(embeddings).withPhaseOne(first),
+                    TrainingListener.none());
+            for (int d = 0; d < 2; d++) {
+                assertArrayEquals(tensor(model, SasRecNetwork.POSITIONS), tensor(model, TensorLayout.domainPositions(d)),
+                        "domain " + d + " positions stay the global ones");
+                float norm = 0;
+                for (float v : tensor(model, TensorLayout.domainAdapter(d) + "w2.weight")) {
+                    norm += v * v;
+                }
+                assertTrue(norm > 0, "domain " + d + " adapter trains");
+            }
+            assertEquals(frozen, DualPhaseConfig.fromJson(model.config().toJson()), "the options are in the model's configuration");
+            if (evalMode) {
+                // the run above used the block outputs computed once; the same run on the passes they replace
+                FineTuningSteps.cacheFrozenStates = false;
+                LlmEdtModel passes;
+                try {
+                    passes = new LlmEdtTrainer(frozen).train(DualPhaseInput.of(data).withItemEmbeddings(embeddings).withPhaseOne(first),
+                            TrainingListener.none());
+                } finally {
+                    FineTuningSteps.cacheFrozenStates = true;
+                }
+                for (String name : model.tensorNames()) {
+                    assertArrayEquals(tensor(passes, name), tensor(model, name), "frozen states and passes: " + name + " bit for bit");
+                }
+            }
+        }
+        // the default (positions train, blocks drop out) differs from both: the options are not ignored
+        LlmEdtModel trained = new LlmEdtTrainer(plain).train(DualPhaseInput.of(data).withItemEmbeddings(embeddings).withPhaseOne(first),
+                TrainingListener.none());
+        assertFalse(java.util.Arrays.equals(tensor(trained, SasRecNetwork.POSITIONS), tensor(trained, TensorLayout.domainPositions(0))));
+        // a configuration written before the options existed reads as the behaviour it had
+        com.fasterxml.jackson.databind.node.ObjectNode old = (com.fasterxml.jackson.databind.node.ObjectNode) plain.toJson().deepCopy();
+        com.fasterxml.jackson.databind.node.ObjectNode fineTuning = (com.fasterxml.jackson.databind.node.ObjectNode) old.get("fine_tuning");
+        fineTuning.remove("freeze_domain_positions");
+        fineTuning.remove("eval_mode_backbone");
+        assertEquals(plain, DualPhaseConfig.fromJson(old));
+    }
+
+    @Test
     void phaseTwoOnAReusedPhaseOneIsTheSameAsTrainingBoth() {
         DualPhaseConfig both = small(ItemRepresentation.HYBRID, 2, 2);
         LlmEdtModel full = train(both, data, null);

@@ -1,0 +1,45 @@
+package dev.llmedt.examples.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmedt.dualphase.DualPhaseConfig;
+import dev.llmedt.dualphase.FineTuningConfig;
+import dev.llmedt.examples.LlmEdtFlags;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The phase-2 thread flags as train and a study row read them. */
+class PhaseTwoFlagsTest {
+
+    @Test
+    void frozenThreadFlagsReachTheConfigurationAndMakeAPhaseTwoOnlyRow() {
+        DualPhaseConfig defaults = DualPhaseConfig.defaults();
+        for (boolean v : new boolean[] {false, true}) {
+            FineTuningConfig f = LlmEdtFlags.parse(List.of("--freeze-domain-positions", String.valueOf(v), "--eval-mode-backbone",
+                    String.valueOf(!v))).config(defaults).fineTuning();
+            assertEquals(v, f.freezeDomainPositions());
+            assertEquals(!v, f.evalModeBackbone());
+            assertEquals(defaults.fineTuning().toBuilder().freezeDomainPositions(v).evalModeBackbone(!v).build(), f,
+                    "nothing else changes");
+        }
+        FineTuningConfig none = LlmEdtFlags.parse(List.of("--id-dropout", "0.2")).config(defaults).fineTuning();
+        assertEquals(defaults.fineTuning(), none, "absent flags keep the defaults");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LlmEdtFlags.parse(List.of("--freeze-domain-positions", "yes")));
+        assertTrue(e.getMessage().contains("--freeze-domain-positions"), e.getMessage());
+
+        List<HeadlineStudy.Row> rows = HeadlineStudy.rows(Map.of("frozen", "--freeze-domain-positions true --eval-mode-backbone true",
+                "id", "--item-representation id"), Map.of());
+        HeadlineStudy.Row frozen = rows.stream().filter(r -> r.label().startsWith("+ frozen")).findFirst().orElseThrow();
+        assertNotNull(frozen.spec().phaseOne(), "a phase-2 setting reuses LLM-EDT's phase 1");
+        HeadlineStudy.Row id = rows.stream().filter(r -> r.label().startsWith("+ id")).findFirst().orElseThrow();
+        assertNull(id.spec().phaseOne(), "an item representation trains its own phase 1");
+        assertFalse(frozen.spec().sasrec());
+    }
+}
