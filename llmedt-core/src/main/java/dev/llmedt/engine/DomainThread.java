@@ -29,6 +29,8 @@ public final class DomainThread {
     private final float[][] gradUngated;
     private final double[] lossGradient = new double[1];
     private final boolean blocksDropout;
+    /** Whether the last forward pass ran the blocks (false: it read block outputs the caller wrote). */
+    private boolean blocksRan;
     private RaggedBatch batch;
 
     /**
@@ -83,7 +85,8 @@ public final class DomainThread {
     /** Runs the thread on a batch of domain subsequences; {@code training} enables dropout (the blocks' only if the thread applies it). */
     public void forward(RaggedBatch batch, boolean training) {
         network.forward(batch, training && blocksDropout);
-        forwardOnBlockOutputs(batch, training);
+        forwardAdapter(batch, training);
+        blocksRan = true;
     }
 
     /**
@@ -94,6 +97,11 @@ public final class DomainThread {
      * {@link SasRecNetwork#hasTrainableInputsOrWeights}.
      */
     public void forwardOnBlockOutputs(RaggedBatch batch, boolean training) {
+        forwardAdapter(batch, training);
+        blocksRan = false;
+    }
+
+    private void forwardAdapter(RaggedBatch batch, boolean training) {
         this.batch = batch;
         int rows = batch.rows;
         if (adapter == null) {
@@ -238,6 +246,10 @@ public final class DomainThread {
             adapter.backward(gradOut, grads, gradOut);
         }
         if (network.hasTrainableInputsOrWeights()) {
+            if (!blocksRan) {
+                throw new IllegalStateException("the blocks read trainable parameters, but the last pass took its block outputs from "
+                        + "the caller: run forward, not forwardOnBlockOutputs, to train them");
+            }
             network.backwardFromHidden(gradOut, grads);
         }
     }

@@ -1,5 +1,7 @@
 package dev.llmedt.engine;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -52,7 +54,7 @@ public final class SasRecNetwork {
     private final double[] lossGradient = new double[1];
     private RaggedBatch batch;
     /** The backbone's parameters this network reads (not the item table, see {@link #trainsItems}). */
-    private final java.util.List<Parameter> read = new java.util.ArrayList<>();
+    private final List<Parameter> read = new ArrayList<>();
 
     private final class Block {
         final LayerNorm attentionNorm;

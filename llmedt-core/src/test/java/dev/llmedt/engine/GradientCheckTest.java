@@ -2,6 +2,8 @@ package dev.llmedt.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -858,5 +860,61 @@ class GradientCheckTest {
                 check("domain thread " + p.name(), total, p.value(), g.of(p), p.rows(), p.cols());
             }
         }
+    }
+
+    @Test
+    void domainThreadOnGivenBlockOutputsTrainsItsAdapterAsTheFullPassDoes() {
+        SmallSasRec m = new SmallSasRec(random);
+        ParameterSet set = m.set;
+        int d = m.shape.dim();
+        set.add(Parameter.matrix("pos_emb.d1.weight", m.shape.maxLength(), d));
+        ResidualAdapter.addParameters(set, "adapter.d1.", d, 3);
+        set.add(Parameter.vector("gate.d1", 1));
+        for (Parameter p : set.list()) {
+            randomize(p, random, 0.5);
+            p.setFrozen(!(p.name().startsWith("adapter.") || p.name().startsWith("gate.")));
+        }
+        DomainThread full = new DomainThread(m.shape, set, "pos_emb.d1.weight", "adapter.d1.", (float) 0.3, "gate.d1", false, 3, 16);
+        DomainThread given = new DomainThread(m.shape, set, "pos_emb.d1.weight", "adapter.d1.", (float) 0.3, "gate.d1", false, 3, 16);
+        assertFalse(given.network().hasTrainableInputsOrWeights(), "positions, blocks and items frozen");
+        SasRecNetwork blocks = new SasRecNetwork(m.shape, set, "pos_emb.d1.weight", 3, 16);
+        blocks.forward(m.batch, false);
+        float[][] offsets = randomMatrix(16, d, 0.5);
+        DoubleSupplier loss = () -> {
+            for (int s = 0; s < m.batch.sequences; s++) {
+                m.batch.streams[s] = 3000 + s;
+            }
+            for (int f = 0; f < d; f++) {
+                System.arraycopy(blocks.hidden()[f], 0, given.network().hidden()[f], 0, m.batch.rows);
+            }
+            given.forwardOnBlockOutputs(m.batch, true);
+            return given.loss(offsets, 1.0 / m.targets);
+        };
+        double value = loss.getAsDouble();
+        for (int s = 0; s < m.batch.sequences; s++) {
+            m.batch.streams[s] = 3000 + s;
+        }
+        full.forward(m.batch, true); // the blocks without dropout, the adapter with it: the same bits
+        assertEquals(value, full.loss(offsets, 1.0 / m.targets));
+        for (int f = 0; f < d; f++) {
+            assertArrayEquals(java.util.Arrays.copyOf(full.hidden()[f], m.batch.rows), java.util.Arrays.copyOf(given.hidden()[f],
+                    m.batch.rows), "h_d feature " + f);
+        }
+        Gradients g = new Gradients(set);
+        Gradients fromFull = new Gradients(set);
+        given.backward(g);
+        full.backward(fromFull);
+        for (Parameter p : set.list()) {
+            for (int r = 0; r < p.rows(); r++) {
+                assertArrayEquals(fromFull.of(p)[r], g.of(p)[r], p.name() + " row " + r);
+            }
+            if (!p.frozen()) {
+                check("domain thread on given block outputs " + p.name(), loss, p.value(), g.of(p), p.rows(), p.cols());
+            }
+        }
+        set.get("pos_emb.d1.weight").setFrozen(false);
+        loss.getAsDouble();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> given.backward(new Gradients(set)));
+        assertTrue(e.getMessage().contains("forwardOnBlockOutputs"), e.getMessage());
     }
 }
