@@ -77,10 +77,24 @@ public record FineTuningConfig(boolean enabled, double learningRate, double weig
         inRange("profileAdapterHidden", profileAdapterHidden, 1, 65536);
     }
 
-    /** Returns the defaults. */
+    /**
+     * The configuration of the components before {@code freezeDomainPositions} and
+     * {@code evalModeBackbone} existed, with both false (position tables trained, blocks with
+     * dropout: what such code trained). Prefer {@link #builder()}.
+     */
+    public FineTuningConfig(boolean enabled, double learningRate, double weightDecay, double gradientClipNorm, int batchSize,
+            int maxEpochs, int patience, int plateauPatience, int adapterSize, double adapterDropout, double alignmentWeight,
+            double temperature, int profileAdapterHidden, boolean domainGate, boolean alignmentHead, boolean augmentedSequences,
+            boolean profileInScore, boolean selectPerDomain) {
+        this(enabled, learningRate, weightDecay, gradientClipNorm, batchSize, maxEpochs, patience, plateauPatience, adapterSize,
+                adapterDropout, alignmentWeight, temperature, profileAdapterHidden, domainGate, alignmentHead, augmentedSequences,
+                profileInScore, selectPerDomain, false, false);
+    }
+
     /** The profile alignment weight beta of the authors' reference code (0.5). */
     public static final double REFERENCE_ALIGNMENT_WEIGHT = 0.5;
 
+    /** Returns the defaults. */
     public static FineTuningConfig defaults() {
         return builder().build();
     }

@@ -190,6 +190,11 @@ class LlmEdtTrainerTest {
         fineTuning.remove("freeze_domain_positions");
         fineTuning.remove("eval_mode_backbone");
         assertEquals(plain, DualPhaseConfig.fromJson(old));
+        FineTuningConfig f = plain.fineTuning().toBuilder().freezeDomainPositions(true).evalModeBackbone(true).build();
+        FineTuningConfig legacy = new FineTuningConfig(f.enabled(), f.learningRate(), f.weightDecay(), f.gradientClipNorm(), f.batchSize(),
+                f.maxEpochs(), f.patience(), f.plateauPatience(), f.adapterSize(), f.adapterDropout(), f.alignmentWeight(), f.temperature(),
+                f.profileAdapterHidden(), f.domainGate(), f.alignmentHead(), f.augmentedSequences(), f.profileInScore(), f.selectPerDomain());
+        assertEquals(plain.fineTuning(), legacy, "the constructor of before the options: tables trained, blocks with dropout");
     }
 
     @Test
