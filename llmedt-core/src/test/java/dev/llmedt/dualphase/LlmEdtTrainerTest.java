@@ -179,7 +179,7 @@ class LlmEdtTrainerTest {
                 }
             }
         }
-        // the default (positions train, blocks drop out) differs from both: the options are not ignored
+        // trained tables with dropout in the blocks (the former default) differ from both: the options are not ignored
         LlmEdtModel trained = new LlmEdtTrainer(plain).train(DualPhaseInput.of(data).withItemEmbeddings(embeddings).withPhaseOne(first),
                 TrainingListener.none());
         assertFalse(java.util.Arrays.equals(tensor(trained, SasRecNetwork.POSITIONS), tensor(trained, TensorLayout.domainPositions(0))));
