@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * <p>Loss = sum over domains of the mean BCE (one negative per target, from the target's domain,
  * not in the sequence) of the domain's targets in the batch + beta x the sum over domains of the
  * in-batch InfoNCE between each user's last {@code h_d} and the user's projected profile
- * embedding. Gradients flow through the frozen blocks into the position tables. AdamW with a
+ * embedding. Gradients flow through the frozen blocks into the position tables when they train
+ * ({@link FineTuningConfig#freezeDomainPositions} false; by default they stay phase 1's and the block
+ * outputs are computed once, {@link FrozenThreadStates}). AdamW with a
  * global gradient-norm clip; the learning rate is halved after {@code plateauPatience} epochs
  * without a better validation NDCG@10, and training stops after {@code patience}; the best
  * weights are kept (the listeners {@link TrainingListener#learningRateHalving},

@@ -110,21 +110,30 @@ class LlmEdtTrainerTest {
         DualPhaseConfig onlyOne = small(ItemRepresentation.HYBRID, 2, 0).withSelectOnValidation(false);
         LlmEdtModel first = train(onlyOne, data, null);
         for (boolean gate : new boolean[] {false, true}) {
-            DualPhaseConfig both = small(ItemRepresentation.HYBRID, 2, 2).withSelectOnValidation(false);
-            both = both.withFineTuning(both.fineTuning().toBuilder().domainGate(gate).build());
-            checkPhaseTwoChangesOnlyItsOwnParameters(first, train(both, data, null));
+            for (boolean trainedPositions : new boolean[] {false, true}) {
+                DualPhaseConfig both = small(ItemRepresentation.HYBRID, 2, 2).withSelectOnValidation(false);
+                both = both.withFineTuning(both.fineTuning().toBuilder().domainGate(gate).build());
+                checkPhaseTwoChangesOnlyItsOwnParameters(first, train(trainedPositions ? trainedThreads(both) : both, data, null),
+                        trainedPositions);
+            }
         }
     }
 
-    private static void checkPhaseTwoChangesOnlyItsOwnParameters(LlmEdtModel first, LlmEdtModel full) {
+    /** The phase-2 threads as they were before frozen threads became the default: position tables trained, blocks with dropout. */
+    static DualPhaseConfig trainedThreads(DualPhaseConfig c) {
+        return c.withFineTuning(c.fineTuning().toBuilder().freezeDomainPositions(false).evalModeBackbone(false).build());
+    }
+
+    private static void checkPhaseTwoChangesOnlyItsOwnParameters(LlmEdtModel first, LlmEdtModel full, boolean trainedPositions) {
         assertFalse(first.fineTuned());
         assertTrue(full.fineTuned());
         for (String name : first.tensorNames()) {
             assertArrayEquals(tensor(first, name), tensor(full, name), name + " is frozen in phase 2: bit-identical");
         }
         for (int d = 0; d < 2; d++) {
-            assertFalse(java.util.Arrays.equals(tensor(full, SasRecNetwork.POSITIONS), tensor(full, TensorLayout.domainPositions(d))),
-                    "domain " + d + " positions moved away from the global ones they started from");
+            assertEquals(trainedPositions, !java.util.Arrays.equals(tensor(full, SasRecNetwork.POSITIONS),
+                    tensor(full, TensorLayout.domainPositions(d))), "domain " + d + " positions moved away from the global ones they "
+                    + "started from if and only if they train");
             float[] w2 = tensor(full, TensorLayout.domainAdapter(d) + "w2.weight");
             float norm = 0;
             for (float v : w2) {
@@ -136,9 +145,9 @@ class LlmEdtTrainerTest {
 
     @Test
     void frozenDomainPositionsStayPhaseOnesAndFrozenStatesAreThePassesTheyReplace() {
-        DualPhaseConfig plain = small(ItemRepresentation.HYBRID, 2, 3).withSelectOnValidation(false);
-        assertFalse(plain.fineTuning().freezeDomainPositions(), "positions train by default");
-        assertFalse(plain.fineTuning().evalModeBackbone(), "blocks keep their dropout by default");
+        assertTrue(FineTuningConfig.defaults().freezeDomainPositions(), "positions are frozen by default");
+        assertTrue(FineTuningConfig.defaults().evalModeBackbone(), "blocks run without dropout by default");
+        DualPhaseConfig plain = trainedThreads(small(ItemRepresentation.HYBRID, 2, 3).withSelectOnValidation(false));
         LlmEdtModel first = train(plain.withFineTuning(plain.fineTuning().toBuilder().enabled(false).build()), data, null);
         for (boolean evalMode : new boolean[] {false, true}) {
             DualPhaseConfig frozen = plain.withFineTuning(plain.fineTuning().toBuilder().freezeDomainPositions(true)
@@ -170,12 +179,13 @@ class LlmEdtTrainerTest {
                 }
             }
         }
-        // the default (positions train, blocks drop out) differs from both: the options are not ignored
+        // trained tables with dropout in the blocks (the former default) differ from both: the options are not ignored
         LlmEdtModel trained = new LlmEdtTrainer(plain).train(DualPhaseInput.of(data).withItemEmbeddings(embeddings).withPhaseOne(first),
                 TrainingListener.none());
         assertFalse(java.util.Arrays.equals(tensor(trained, SasRecNetwork.POSITIONS), tensor(trained, TensorLayout.domainPositions(0))));
-        // a configuration written before the options existed reads as the behaviour it had
-        com.fasterxml.jackson.databind.node.ObjectNode old = (com.fasterxml.jackson.databind.node.ObjectNode) plain.toJson().deepCopy();
+        // a configuration written before the options existed reads as the behaviour it had: tables trained, blocks with dropout
+        DualPhaseConfig current = small(ItemRepresentation.HYBRID, 2, 3).withSelectOnValidation(false);
+        com.fasterxml.jackson.databind.node.ObjectNode old = (com.fasterxml.jackson.databind.node.ObjectNode) current.toJson().deepCopy();
         com.fasterxml.jackson.databind.node.ObjectNode fineTuning = (com.fasterxml.jackson.databind.node.ObjectNode) old.get("fine_tuning");
         fineTuning.remove("freeze_domain_positions");
         fineTuning.remove("eval_mode_backbone");
@@ -387,14 +397,19 @@ class LlmEdtTrainerTest {
             }
         }
         ProfileVectors profiles = new ProfileVectors(vectors, "hashing-48", Map.of("mode", "test"));
-        DualPhaseConfig c = small(ItemRepresentation.HYBRID, 1, 1).withSelectOnValidation(false);
-        LlmEdtModel with = train(c, data, profiles);
-        LlmEdtModel without = train(c.withFineTuning(c.fineTuning().toBuilder().alignmentWeight(0).build()), data, profiles);
-        assertTrue(with.tensorNames().contains(TensorLayout.profileAdapter(0) + "0.weight"));
-        assertFalse(without.tensorNames().contains(TensorLayout.profileAdapter(0) + "0.weight"), "beta 0: no profile adapter");
-        assertFalse(java.util.Arrays.equals(tensor(with, TensorLayout.domainPositions(1)), tensor(without, TensorLayout.domainPositions(1))),
-                "the alignment gradient reaches the domain positions");
-        assertTrue(with.provenance().at("/profiles/used").asBoolean());
+        DualPhaseConfig frozen = small(ItemRepresentation.HYBRID, 1, 1).withSelectOnValidation(false);
+        for (DualPhaseConfig c : List.of(frozen, trainedThreads(frozen))) {
+            LlmEdtModel with = train(c, data, profiles);
+            LlmEdtModel without = train(c.withFineTuning(c.fineTuning().toBuilder().alignmentWeight(0).build()), data, profiles);
+            assertTrue(with.tensorNames().contains(TensorLayout.profileAdapter(0) + "0.weight"));
+            assertFalse(without.tensorNames().contains(TensorLayout.profileAdapter(0) + "0.weight"), "beta 0: no profile adapter");
+            String adapter = TensorLayout.domainAdapter(1) + "w1.weight";
+            assertFalse(java.util.Arrays.equals(tensor(with, adapter), tensor(without, adapter)),
+                    "the alignment gradient reaches the domain adapter");
+            assertEquals(c.fineTuning().freezeDomainPositions(), java.util.Arrays.equals(tensor(with, TensorLayout.domainPositions(1)),
+                    tensor(without, TensorLayout.domainPositions(1))), "the alignment gradient reaches the domain positions when they train");
+            assertTrue(with.provenance().at("/profiles/used").asBoolean());
+        }
     }
 
     @Test

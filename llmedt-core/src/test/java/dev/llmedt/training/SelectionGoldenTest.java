@@ -95,14 +95,22 @@ class SelectionGoldenTest {
                 a058ead2b15fa473""", sb + digest(m.tensorNames(), m::tensor));
     }
 
-    /** Traces recorded without ID dropout (the default's 0.4 is covered by its own tests): learning rate 0.2's phase 2 never improves. */
+    /**
+     * Traces recorded without ID dropout (the default's 0.4 is covered by its own tests): learning rate 0.2's phase 2 never improves.
+     * The first two were recorded with phase 2's position tables trained and dropout in its frozen blocks, the default until
+     * frozen domain threads replaced it, and keep pinning that path; the third is the frozen threads' own.
+     */
     private static String llmEdt(double learningRate) {
+        return llmEdt(learningRate, false);
+    }
+
+    private static String llmEdt(double learningRate, boolean frozenThreads) {
         ItemEmbeddings emb = ItemEmbeddings.encode(DATA.items(), new HashingEncoder(48), ItemTextTemplate.titles(), ProgressListener.none());
         BackboneConfig backbone = BackboneConfig.builder().dim(16).blocks(1).heads(2).maxLength(12).dropout(0.1)
                 .itemRepresentation(ItemRepresentation.HYBRID).pcaDimension(16).idDropout(0).build();
         PretrainingConfig one = PretrainingConfig.builder().batchSize(64).maxEpochs(8).patience(2).learningRate(learningRate).build();
         FineTuningConfig two = FineTuningConfig.builder().batchSize(64).maxEpochs(10).patience(3).plateauPatience(1)
-                .learningRate(learningRate).adapterSize(8).build();
+                .learningRate(learningRate).adapterSize(8).freezeDomainPositions(frozenThreads).evalModeBackbone(frozenThreads).build();
         DualPhaseConfig config = new DualPhaseConfig(backbone, one, two, 7, 2, true);
         StringBuilder sb = new StringBuilder();
         LlmEdtModel m = new LlmEdtTrainer(config).train(DualPhaseInput.of(DATA).withItemEmbeddings(emb), trace(sb));
@@ -148,5 +156,26 @@ class SelectionGoldenTest {
                 phase-2 finished 3 0 early stopping
                 halvings 2
                 cb49aa628b7c956e""", llmEdt(0.2));
+    }
+
+    /** The first run's phase 1 with frozen domain threads: on this small set no phase-2 epoch beats the start, which is kept. */
+    @Test
+    void frozenDomainThreadsKeepTheirStartWhenNoEpochImproves() {
+        assertEquals("""
+                phase-1 1 0x1.5ba625f3e2345p0 0x1.ee68e45a507afp-3 best
+                phase-1 2 0x1.092dcc907498fp0 0x1.8550459baf1cep-2 best
+                phase-1 3 0x1.a9b220b703581p-1 0x1.0166f675f9425p-1 best
+                phase-1 4 0x1.6629de4ff7904p-1 0x1.2b30b66440914p-1 best
+                phase-1 5 0x1.399676b336356p-1 0x1.2bf5ad75b078bp-1 best
+                phase-1 6 0x1.12f055e48cd91p-1 0x1.3c7929bfe3d43p-1 best
+                phase-1 7 0x1.086373f45ad7fp-1 0x1.299dce6dfccc3p-1
+                phase-1 8 0x1.f977cbdc89f26p-2 0x1.35b873c9a899cp-1
+                phase-1 finished 8 6 early stopping
+                phase-2 1 0x1.3f6adcbb6f2ffp0 0x1.447d6afc09782p-1
+                phase-2 2 0x1.24fd5b0472f94p0 0x1.41cc1633c3382p-1
+                phase-2 3 0x1.1636c535cab3fp0 0x1.45521142edb31p-1
+                phase-2 finished 3 0 early stopping
+                halvings 2
+                9aa8cd12a3f47976""", llmEdt(0.02, true));
     }
 }

@@ -85,6 +85,8 @@ final class HeadlineStudy implements Study {
                 new Row("- phase 2 (phase 1 alone)", RunSpec.llmEdt("no-phase-2").withFlags(List.of("--no-fine-tuning"), llmEdt), LLM_EDT, 0),
                 new Row("+ per-domain phase-2 selection", RunSpec.llmEdt("domain-selection")
                         .withFlags(List.of("--select-per-domain", "true"), llmEdt), LLM_EDT, 0),
+                new Row("- frozen domain threads (positions train, blocks drop out)", RunSpec.llmEdt("trained-threads")
+                        .withFlags(List.of("--freeze-domain-positions", "false", "--eval-mode-backbone", "false"), llmEdt), LLM_EDT, 0),
                 new Row("- item text (id items)", RunSpec.llmEdt("id-items").withFlags(List.of("--item-representation", "id"), null),
                         LLM_EDT, 1),
                 new Row("- ID dropout (--id-dropout 0)", RunSpec.llmEdt("no-id-dropout").withFlags(List.of("--id-dropout", "0"), null),
