@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One training step (one batch: forward, backward, Adam update) of SASRec, LLM-EDT phase 1 (hybrid
- * items) and LLM-EDT phase 2 (domain threads over a frozen phase 1), with the reference settings
+ * items) and LLM-EDT phase 2 (frozen domain threads over a frozen phase 1), with the reference settings
  * (width 64, 2 blocks, window 50; batches of 256 sequences, 128 users in phase 2) on food-kitchen
  * sequences. An invocation trains one epoch over the first {@value #BATCHES} x 256 training
  * sequences and JMH divides by its number of steps, so a score is the time of one step; it includes
@@ -103,8 +103,10 @@ public class TrainingStepBenchmark {
     }
 
     /**
-     * One phase-2 step (the phase-1 weights frozen; domain positions and adapters trained). Phase 2's
-     * batches are 128 users each, so its epoch over the same sequences has twice as many steps.
+     * One phase-2 step with the defaults' frozen domain threads (the phase-1 weights and position
+     * tables frozen, the blocks without dropout: their outputs are computed once per fit, a share of
+     * every step's score here; the domain adapters train). Phase 2's batches are 128 users each, so
+     * its epoch over the same sequences has twice as many steps.
      */
     @Benchmark
     @OperationsPerInvocation(2 * BATCHES)
