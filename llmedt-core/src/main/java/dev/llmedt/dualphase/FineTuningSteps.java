@@ -56,8 +56,12 @@ final class FineTuningSteps implements AutoCloseable {
     private final GlobalHiddenStates global;
     /** The domain threads' block outputs computed once (frozen positions, blocks without dropout), or null. */
     private final FrozenThreadStates frozenStates;
-    /** Tests turn the frozen states off to check that the passes they replace give the same bits. */
-    static boolean cacheFrozenStates = true;
+    /**
+     * The most bytes the frozen states may take, or -1 for half of the free heap
+     * ({@link FrozenThreadStates#ifTheyFit}); tests set 0 to check that the passes they replace give
+     * the same bits.
+     */
+    static long frozenStatesBudgetBytes = -1;
     private final Adam adam;
     private final List<Parameter> parameterList;
     private final double[] domainWeight;
@@ -135,8 +139,8 @@ final class FineTuningSteps implements AutoCloseable {
         rowSquares = GradientSteps.rowSquares(parameterList);
         try {
             global = new GlobalHiddenStates(shape, set, sequences, pool);
-            frozenStates = cacheFrozenStates && config.fineTuning().evalModeBackbone() && blocksFrozen(set, domains)
-                    ? new FrozenThreadStates(shape, set, sequences, domains, pool) : null;
+            frozenStates = config.fineTuning().evalModeBackbone() && blocksFrozen(set, domains)
+                    ? FrozenThreadStates.ifTheyFit(shape, set, sequences, domains, pool, frozenStatesBudgetBytes) : null;
         } catch (RuntimeException e) {
             pool.close(); // the constructor fails: nobody else can close the workers
             throw e;

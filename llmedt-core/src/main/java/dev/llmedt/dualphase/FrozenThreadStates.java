@@ -42,18 +42,7 @@ final class FrozenThreadStates {
         this.domains = domains;
         int n = sequences.size();
         this.start = new int[n * domains + 1];
-        long total = 0;
-        int[] count = new int[domains];
-        for (int s = 0; s < n; s++) {
-            java.util.Arrays.fill(count, 0);
-            for (int item : sequences.items[s]) {
-                count[sequences.domainOfItem[item]]++;
-            }
-            for (int d = 0; d < domains; d++) {
-                start[s * domains + d] = (int) Math.min(total, Integer.MAX_VALUE);
-                total += Math.min(count[d], shape.maxLength());
-            }
-        }
+        long total = count(shape, sequences, domains, start);
         if (total * dim > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("the training sequences have too many domain positions to keep phase 2's frozen "
                     + "block outputs in memory: " + total + " rows of " + dim + "; run phase 2 with --eval-mode-backbone false");
@@ -61,6 +50,50 @@ final class FrozenThreadStates {
         start[n * domains] = (int) total;
         this.states = new float[(int) total * dim];
         compute(shape, set, sequences, pool);
+    }
+
+    /**
+     * The states of the training sequences if they fit: in one array and in half of the heap the
+     * JVM can still give ({@code Runtime.maxMemory()} less what is in use), or {@code budgetBytes}
+     * when it is not negative; otherwise null, and phase 2 runs the frozen blocks in every step
+     * instead (the same states, so the same model bit for bit, only slower).
+     */
+    static FrozenThreadStates ifTheyFit(SasRecShape shape, ParameterSet set, TrainingSequences sequences, int domains, WorkerPool pool,
+            long budgetBytes) {
+        long rows = count(shape, sequences, domains, null);
+        long bytes = rows * shape.dim() * Float.BYTES;
+        Runtime runtime = Runtime.getRuntime();
+        long budget = budgetBytes >= 0 ? budgetBytes : (runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory())) / 2;
+        if (rows * shape.dim() > Integer.MAX_VALUE - 16 || bytes > budget) {
+            LOG.info("phase 2: the frozen domain-thread states ({} rows, {} MB) exceed {} ({} MB); the frozen blocks run in every "
+                    + "step instead (the same model, slower)", rows, bytes >> 20,
+                    budgetBytes >= 0 ? "the configured budget" : "half of the free heap", budget >> 20);
+            return null;
+        }
+        return new FrozenThreadStates(shape, set, sequences, domains, pool);
+    }
+
+    /**
+     * The number of rows the states of the training sequences take: per sequence and domain, the
+     * last {@code min(n, maxLength)} of its n items of that domain; writes each one's first row into
+     * {@code start} (index s * domains + d) when it is not null.
+     */
+    private static long count(SasRecShape shape, TrainingSequences sequences, int domains, int[] start) {
+        long total = 0;
+        int[] count = new int[domains];
+        for (int s = 0, n = sequences.size(); s < n; s++) {
+            java.util.Arrays.fill(count, 0);
+            for (int item : sequences.items[s]) {
+                count[sequences.domainOfItem[item]]++;
+            }
+            for (int d = 0; d < domains; d++) {
+                if (start != null) {
+                    start[s * domains + d] = (int) Math.min(total, Integer.MAX_VALUE);
+                }
+                total += Math.min(count[d], shape.maxLength());
+            }
+        }
+        return total;
     }
 
     /** The number of rows kept (for the log and tests). */

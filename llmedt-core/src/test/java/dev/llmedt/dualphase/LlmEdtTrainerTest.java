@@ -165,14 +165,15 @@ class LlmEdtTrainerTest {
             }
             assertEquals(frozen, DualPhaseConfig.fromJson(model.config().toJson()), "the options are in the model's configuration");
             if (evalMode) {
-                // the run above used the block outputs computed once; the same run on the passes they replace
-                FineTuningSteps.cacheFrozenStates = false;
+                // the run above used the block outputs computed once; the same run on the passes they replace (what
+                // phase 2 falls back to when the states do not fit in its budget, here 0 bytes)
+                FineTuningSteps.frozenStatesBudgetBytes = 0;
                 LlmEdtModel passes;
                 try {
                     passes = new LlmEdtTrainer(frozen).train(DualPhaseInput.of(data).withItemEmbeddings(embeddings).withPhaseOne(first),
                             TrainingListener.none());
                 } finally {
-                    FineTuningSteps.cacheFrozenStates = true;
+                    FineTuningSteps.frozenStatesBudgetBytes = -1;
                 }
                 for (String name : model.tensorNames()) {
                     assertArrayEquals(tensor(passes, name), tensor(model, name), "frozen states and passes: " + name + " bit for bit");
