@@ -25,9 +25,14 @@ public final class LlmEdtCli {
         return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
     }
 
+    /** The command tree (for the docs check, which lists every option). */
+    static CommandLine commandLine() {
+        return new CommandLine(new LlmEdtCli());
+    }
+
     /** Runs the command line with the given output and error writers; returns the exit status. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new LlmEdtCli());
+        CommandLine cli = commandLine();
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {

@@ -79,6 +79,28 @@ class DocsTest {
         }
     }
 
+    /** Every option of every command of the {@code llmedt} tool is named in docs/command-line.md. */
+    @Test
+    void everyCommandLineOptionIsDocumented() throws IOException {
+        String doc = Files.readString(ROOT.resolve("docs/command-line.md"), StandardCharsets.UTF_8);
+        List<String> missing = new ArrayList<>();
+        int checked = 0;
+        for (picocli.CommandLine command : LlmEdtCli.commandLine().getSubcommands().values()) {
+            for (picocli.CommandLine.Model.OptionSpec option : command.getCommandSpec().options()) {
+                for (String name : option.names()) {
+                    if (name.startsWith("--") && !name.equals("--help") && !name.equals("--version")) {
+                        checked++;
+                        if (!Pattern.compile(Pattern.quote(name) + "(?![a-z0-9-])").matcher(doc).find()) {
+                            missing.add(command.getCommandName() + " " + name);
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(checked > 100, "only " + checked + " options found");
+        assertTrue(missing.isEmpty(), "options not in docs/command-line.md: " + missing);
+    }
+
     @Test
     void readmeIsShort() throws IOException {
         long lines = Files.readAllLines(ROOT.resolve("README.md"), StandardCharsets.UTF_8).size();
