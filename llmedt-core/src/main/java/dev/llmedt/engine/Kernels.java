@@ -174,8 +174,13 @@ public final class Kernels {
 
     /** The gradient row {@code g} of output {@code o} in {@link #linearBackwardWeight}, on the inputs {@code [from, to)}. */
     static void linearBackwardWeightRange(float[][] dyRows, int o, float[][] xRows, int from, int to, int rows, float[] g) {
-        int r = 0;
-        for (; r + 3 < rows; r += 4) {
+        linearBackwardWeightRange(dyRows, o, xRows, from, to, 0, rows, g);
+    }
+
+    /** {@link #linearBackwardWeightRange} over the rows {@code [rowFrom, rowTo)}: groups of four from rowFrom, then one by one. */
+    static void linearBackwardWeightRange(float[][] dyRows, int o, float[][] xRows, int from, int to, int rowFrom, int rowTo, float[] g) {
+        int r = rowFrom;
+        for (; r + 3 < rowTo; r += 4) {
             float a0 = dyRows[r][o];
             float a1 = dyRows[r + 1][o];
             float a2 = dyRows[r + 2][o];
@@ -188,7 +193,7 @@ public final class Kernels {
                 g[p] += a0 * x0[p] + a1 * x1[p] + a2 * x2[p] + a3 * x3[p];
             }
         }
-        for (; r < rows; r++) {
+        for (; r < rowTo; r++) {
             float a0 = dyRows[r][o];
             float[] x0 = xRows[r];
             for (int p = from; p < to; p++) {

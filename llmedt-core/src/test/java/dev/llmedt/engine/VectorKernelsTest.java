@@ -178,24 +178,46 @@ class VectorKernelsTest {
             float[][] expected = gaussian(r, s.in() + 2, width + 1);
             float[][] actual = copy(expected);
             int pFrom = Math.min(s.outFrom(), s.in());
-            // The item tower's scalar sum: rows in groups of four, then one by one.
-            for (int p = pFrom; p < s.in(); p++) {
-                float[] d = expected[p];
-                int k = 0;
-                for (; k + 3 < n; k += 4) {
-                    for (int f = 0; f < width; f++) {
-                        d[f] += xs[k][p] * gs[k][f] + xs[k + 1][p] * gs[k + 1][f] + xs[k + 2][p] * gs[k + 2][f] + xs[k + 3][p] * gs[k + 3][f];
-                    }
-                }
-                for (; k < n; k++) {
-                    for (int f = 0; f < width; f++) {
-                        d[f] += xs[k][p] * gs[k][f];
-                    }
-                }
-            }
+            scalarProductGradient(xs, n, gs, width, expected, pFrom, s.in());
             VectorKernels.productGradient(xs, n, gs, width, actual, pFrom, s.in());
             assertSame(s, expected, actual);
         });
+    }
+
+    /** Step-sized row counts around the product gradient's tile boundaries, at the default shape (128 features, width 64). */
+    @Test
+    void itemTowerProductGradientOverSeveralRowTilesIsBitIdenticalToScalar() {
+        int tile = VectorKernels.PRODUCT_TILE_ROWS;
+        SplittableRandom r = new SplittableRandom(SEED + 5);
+        for (int n : new int[] {tile - 1, tile, tile + 1, tile + 3, tile + 4, tile + 5, 2 * tile, 2 * tile + 3, 3 * tile + 2, 1701}) {
+            for (int width : new int[] {64, 70}) {
+                float[][] xs = gaussian(r, n, 128);
+                float[][] gs = gaussian(r, n, width);
+                float[][] expected = gaussian(r, 128, width);
+                float[][] actual = copy(expected);
+                scalarProductGradient(xs, n, gs, width, expected, 2, 127);
+                VectorKernels.productGradient(xs, n, gs, width, actual, 2, 127);
+                assertSame(new Shape(n, 128, width, 2, n, false, true), expected, actual);
+            }
+        }
+    }
+
+    /** The item tower's scalar sum: rows in groups of four, then one by one. */
+    private static void scalarProductGradient(float[][] xs, int n, float[][] gs, int width, float[][] dm, int pFrom, int pTo) {
+        for (int p = pFrom; p < pTo; p++) {
+            float[] d = dm[p];
+            int k = 0;
+            for (; k + 3 < n; k += 4) {
+                for (int f = 0; f < width; f++) {
+                    d[f] += xs[k][p] * gs[k][f] + xs[k + 1][p] * gs[k + 1][f] + xs[k + 2][p] * gs[k + 2][f] + xs[k + 3][p] * gs[k + 3][f];
+                }
+            }
+            for (; k < n; k++) {
+                for (int f = 0; f < width; f++) {
+                    d[f] += xs[k][p] * gs[k][f];
+                }
+            }
+        }
     }
 
     /** Compares every entry, spare ones included (they must stay untouched), by bit pattern. */
