@@ -33,22 +33,14 @@ final class FrozenThreadStates {
     private final float[] states;
 
     /**
-     * Runs the frozen blocks over every training sequence's domain subsequences on the pool's workers.
-     *
-     * @throws IllegalArgumentException when the states do not fit in one array
+     * Runs the frozen blocks over every training sequence's domain subsequences on the pool's workers,
+     * into rows laid out by {@code start} (see {@link #layout}).
      */
-    FrozenThreadStates(SasRecShape shape, ParameterSet set, TrainingSequences sequences, int domains, WorkerPool pool) {
+    private FrozenThreadStates(SasRecShape shape, ParameterSet set, TrainingSequences sequences, int domains, WorkerPool pool, int[] start) {
         this.dim = shape.dim();
         this.domains = domains;
-        int n = sequences.size();
-        this.start = new int[n * domains + 1];
-        long total = count(shape, sequences, domains, start);
-        if (total * dim > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("the training sequences have too many domain positions to keep phase 2's frozen "
-                    + "block outputs in memory: " + total + " rows of " + dim + "; run phase 2 with --eval-mode-backbone false");
-        }
-        start[n * domains] = (int) total;
-        this.states = new float[(int) total * dim];
+        this.start = start;
+        this.states = new float[start[start.length - 1] * dim];
         compute(shape, set, sequences, pool);
     }
 
@@ -60,7 +52,8 @@ final class FrozenThreadStates {
      */
     static FrozenThreadStates ifTheyFit(SasRecShape shape, ParameterSet set, TrainingSequences sequences, int domains, WorkerPool pool,
             long budgetBytes) {
-        long rows = count(shape, sequences, domains, null);
+        int[] start = new int[sequences.size() * domains + 1];
+        long rows = layout(shape, sequences, domains, start);
         long bytes = rows * shape.dim() * Float.BYTES;
         Runtime runtime = Runtime.getRuntime();
         long budget = budgetBytes >= 0 ? budgetBytes : (runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory())) / 2;
@@ -70,15 +63,15 @@ final class FrozenThreadStates {
                     budgetBytes >= 0 ? "the configured budget" : "half of the free heap", budget >> 20);
             return null;
         }
-        return new FrozenThreadStates(shape, set, sequences, domains, pool);
+        return new FrozenThreadStates(shape, set, sequences, domains, pool, start);
     }
 
     /**
-     * The number of rows the states of the training sequences take: per sequence and domain, the
-     * last {@code min(n, maxLength)} of its n items of that domain; writes each one's first row into
-     * {@code start} (index s * domains + d) when it is not null.
+     * Lays the states' rows out: per sequence s and domain d, the last {@code min(n, maxLength)} of
+     * its n items of d, starting at row {@code start[s * domains + d]}; {@code start}'s last entry is
+     * the total when it fits in an int. Returns the total.
      */
-    private static long count(SasRecShape shape, TrainingSequences sequences, int domains, int[] start) {
+    private static long layout(SasRecShape shape, TrainingSequences sequences, int domains, int[] start) {
         long total = 0;
         int[] count = new int[domains];
         for (int s = 0, n = sequences.size(); s < n; s++) {
@@ -87,12 +80,11 @@ final class FrozenThreadStates {
                 count[sequences.domainOfItem[item]]++;
             }
             for (int d = 0; d < domains; d++) {
-                if (start != null) {
-                    start[s * domains + d] = (int) Math.min(total, Integer.MAX_VALUE);
-                }
+                start[s * domains + d] = (int) Math.min(total, Integer.MAX_VALUE);
                 total += Math.min(count[d], shape.maxLength());
             }
         }
+        start[start.length - 1] = (int) Math.min(total, Integer.MAX_VALUE);
         return total;
     }
 
