@@ -15,6 +15,9 @@ final class AdapterProductSums {
     /** The text rows of one adapter gathered for the Vector API backward: features and vector gradients. */
     private float[][] gatheredX = new float[0][];
     private float[][] gatheredG = new float[0][];
+    /** A tile's feature entries, packed, and its gradient rows, for {@link VectorKernels#productGradient}. */
+    private float[][] packed;
+    private float[][] tileGrads;
 
     /**
      * @param features the tower's frozen feature rows (null when no row uses text)
@@ -92,7 +95,11 @@ final class AdapterProductSums {
         for (; r < n; r++) {
             addBiasSum(dc, gatheredG[r], fFrom, fTo);
         }
-        VectorKernels.productGradient(gatheredX, n, gatheredG, width, dm, pFrom, pTo);
+        if (packed == null) {
+            packed = new float[VectorKernels.PRODUCT_TILE_ROWS + 3][features[features.length - 1].length];
+            tileGrads = new float[VectorKernels.PRODUCT_TILE_ROWS + 3][];
+        }
+        VectorKernels.productGradient(gatheredX, n, gatheredG, width, dm, pFrom, pTo, packed, tileGrads);
         return n > 0;
     }
 

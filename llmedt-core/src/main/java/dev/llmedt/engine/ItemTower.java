@@ -38,6 +38,9 @@ public final class ItemTower {
     private final float[] column;
     private final AdapterProductSums sums;
     private ProductGradients ownProducts;
+    /** The product gradient transposed ({@code [width][featureWidth]}) and the running sums of {@link VectorKernels#columnDots}. */
+    private float[][] productGradientT;
+    private float[][] dotSums;
     private int count;
     private int offset;
     /** ID dropout of the current training step: probability (0 = off) and the step's mask salt. */
@@ -309,10 +312,15 @@ public final class ItemTower {
             for (int f = 0; f < width; f++) {
                 ad.productBias[f] += bh[f] * bias;
             }
+            int full = 0;
+            if (Kernels.VECTOR) {
+                full = width - width % VectorKernels.LANES;
+                VectorKernels.addScaledToRows(bh, ah, ad.productT, featureWidth, full);
+            }
             for (int p = 0; p < featureWidth; p++) {
                 float aph = ah[p];
                 float[] mt = ad.productT[p];
-                for (int f = 0; f < width; f++) {
+                for (int f = full; f < width; f++) {
                     mt[f] += bh[f] * aph;
                 }
             }
@@ -443,10 +451,18 @@ public final class ItemTower {
         float[] bias1 = ad.b1.vectorValue();
         if (!ad.w1.frozen()) {
             float[][] dw1 = grads.at(ad.w1Index);
+            int full = 0;
+            if (Kernels.VECTOR && hFrom < hTo) {
+                full = featureWidth - featureWidth % VectorKernels.LANES;
+                transposeProductGradient(gradProductT);
+            }
             for (int h = hFrom; h < hTo; h++) {
                 float[] d = dw1[h];
                 float[] col = columnOf(b, h);
-                for (int p = 0; p < featureWidth; p++) {
+                if (full > 0) {
+                    VectorKernels.columnDots(productGradientT, col, width, full, dotSums, d);
+                }
+                for (int p = full; p < featureWidth; p++) {
                     d[p] += Kernels.dot(gradProductT[p], col, width);
                 }
             }
@@ -470,10 +486,15 @@ public final class ItemTower {
                 for (int f = 0; f < width; f++) {
                     sum[f] = gradProductBias[f] * bias;
                 }
+                int full = 0;
+                if (Kernels.VECTOR) {
+                    full = width - width % VectorKernels.LANES;
+                    VectorKernels.addScaledRows(gradProductT, ah, featureWidth, sum, full);
+                }
                 for (int p = 0; p < featureWidth; p++) {
                     float aph = ah[p];
                     float[] dm = gradProductT[p];
-                    for (int f = 0; f < width; f++) {
+                    for (int f = full; f < width; f++) {
                         sum[f] += dm[f] * aph;
                     }
                 }
@@ -486,6 +507,20 @@ public final class ItemTower {
             float[] db2 = grads.at(ad.b2Index)[0];
             for (int f = fFrom; f < fTo; f++) {
                 db2[f] += gradProductBias[f];
+            }
+        }
+    }
+
+    /** {@code productGradientT[f][p] = gradProductT[p][f]}, allocating the buffers of {@link VectorKernels#columnDots} on first use. */
+    private void transposeProductGradient(float[][] gradProductT) {
+        if (productGradientT == null) {
+            productGradientT = new float[width][featureWidth];
+            dotSums = new float[4][featureWidth];
+        }
+        for (int p = 0; p < featureWidth; p++) {
+            float[] row = gradProductT[p];
+            for (int f = 0; f < width; f++) {
+                productGradientT[f][p] = row[f];
             }
         }
     }

@@ -59,6 +59,10 @@ final class VectorKernels {
         float[] g = values(1, w.length, 0.08f)[0];
         float[] m = new float[w.length];
         float[] v = new float[w.length];
+        float[][] packed = new float[PRODUCT_TILE_ROWS + 3][out];
+        float[][] tileGrads = new float[PRODUCT_TILE_ROWS + 3][];
+        float[][] sums = new float[4][2 * LANES];
+        float[] dots = new float[2 * LANES];
         long end = System.nanoTime() + WARM_UP_NANOS;
         for (int i = 0; i < 4000 || System.nanoTime() < end; i++) {
             boolean accumulate = (i & 1) == 0;
@@ -68,10 +72,14 @@ final class VectorKernels {
             adamStep(w, (i & 2) == 0 ? g : null, m, v, 4 * LANES, 1e-3f, 1.01f, 1, 0, 0.9f, 0.1f, 0.98f, 0.02f, 1e-8f);
             productRows(xRows[0], xRows[1], xRows[2], xRows[3], x, in, (i & 1) * 3, 2 * LANES, y[0], y[1], y[2], y[3]);
             productRow(xRows[i & 3], x, in, (i & 1) * 3, 2 * LANES, y[0]);
-            productGradient(dyRows, rows - (i & 3), x, 2 * LANES, grad, 1, out - 1);
+            productGradient(dyRows, rows - (i & 3), x, 2 * LANES, grad, 1, out - 1, packed, tileGrads);
+            columnDots(dy, bias, out - (i & 3), 2 * LANES, sums, dots);
+            addScaledToRows(dy[i & 7], bias, grad, out - (i & 3), 2 * LANES);
+            addScaledRows(dy, bias, out - (i & 3), dots, 2 * LANES);
             if ((i & 255) == 0) {
                 Arrays.stream(y).forEach(row -> Arrays.fill(row, 0));
                 Arrays.stream(grad).forEach(row -> Arrays.fill(row, 0));
+                Arrays.fill(dots, 0);
             }
         }
     }
@@ -421,23 +429,37 @@ final class VectorKernels {
      * The item tower's product gradient {@code dm[p][f] += sum_r xs[r][p] gs[r][f]} for {@code p} in
      * {@code [pFrom, pTo)}, over the rows {@code r < n} in groups of four then one by one (the order
      * of the scalar accumulation): {@link #linearBackwardWeight}'s computation with the item features
-     * as the output gradients and the vector gradients as the inputs.
+     * as the output gradients and the vector gradients as the inputs. The rows go in tiles of
+     * {@link #PRODUCT_TILE_ROWS}; each tile's feature entries {@code [pFrom, pTo)} are first copied
+     * into {@code packed} (and its gradient rows listed in {@code tileGrads}), so that the blocks of
+     * four features read contiguous rows instead of scattered ones.
+     *
+     * @param packed scratch of at least {@link #PRODUCT_TILE_ROWS}{@code  + 3} rows of at least
+     *     {@code pTo - pFrom} floats
+     * @param tileGrads scratch of at least {@link #PRODUCT_TILE_ROWS}{@code  + 3} entries
      */
-    static void productGradient(float[][] xs, int n, float[][] gs, int width, float[][] dm, int pFrom, int pTo) {
+    static void productGradient(float[][] xs, int n, float[][] gs, int width, float[][] dm, int pFrom, int pTo, float[][] packed,
+            float[][] tileGrads) {
         int full = width - width % LANES;
+        int span = pTo - pFrom;
         for (int from = 0, to; from < n; from = to) {
             to = n - from < PRODUCT_TILE_ROWS + 4 ? n : from + PRODUCT_TILE_ROWS;
+            int rows = to - from;
+            for (int k = 0; k < rows; k++) {
+                System.arraycopy(xs[from + k], pFrom, packed[k], 0, span);
+                tileGrads[k] = gs[from + k];
+            }
             int p = pFrom;
             for (; p + 3 < pTo; p += 4) {
                 if (full > 0) {
-                    weightBlock(xs, p, gs, full, from, to, dm[p], dm[p + 1], dm[p + 2], dm[p + 3]);
+                    weightBlock(packed, p - pFrom, tileGrads, full, 0, rows, dm[p], dm[p + 1], dm[p + 2], dm[p + 3]);
                 }
                 for (int j = 0; j < 4 && full < width; j++) {
-                    Kernels.linearBackwardWeightRange(xs, p + j, gs, full, width, from, to, dm[p + j]);
+                    Kernels.linearBackwardWeightRange(packed, p - pFrom + j, tileGrads, full, width, 0, rows, dm[p + j]);
                 }
             }
             for (; p < pTo; p++) {
-                Kernels.linearBackwardWeightRange(xs, p, gs, 0, width, from, to, dm[p]);
+                Kernels.linearBackwardWeightRange(packed, p - pFrom, tileGrads, 0, width, 0, rows, dm[p]);
             }
         }
     }
@@ -446,12 +468,94 @@ final class VectorKernels {
      * Rows per tile of {@link #productGradient}, a compile-time constant (the class's warm-up calls
      * it during initialisation). A multiple of four, so the groups of four rows are those of the
      * untiled sum and the last tile takes the rest: each entry of {@code dm} still takes its rows in
-     * order, bit for bit the untiled result. A tile's gathered rows (random rows of the feature
-     * table, 64 x 512 bytes at 128 features, and their 64 x 256 bytes of gradients) stay cached
-     * while every block of four features passes over them, where a whole step's rows (about 1,700
-     * on food-kitchen) did not: 1.24x on the call in a same-JVM comparison.
+     * order, bit for bit the untiled result. A tile's packed rows (64 x 256 bytes for one worker's
+     * half of 128 features) and its 64 x 256 bytes of gradients stay cached while every block of four
+     * features passes over them. The features are random rows of the item table, mostly not in cache
+     * when the backward pass starts: read in place, each block of four features touched a line of
+     * every row again; packed, a row is read once, in order (2x on cold rows of a food-kitchen step,
+     * measured with the whole kernel).
      */
     static final int PRODUCT_TILE_ROWS = 64;
+
+    /**
+     * {@code d[p] += Kernels.dot(column p of rowsT, col, count)} for {@code p < full} ({@code full} a
+     * multiple of {@link #LANES}), bit for bit: per lane the four running sums of {@link Kernels#dot}
+     * (indices in groups of four, the rest into the first), kept in {@code sums}, then
+     * {@code (s0 + s1) + (s2 + s3)}. The item adapter's first-layer gradient
+     * {@code dW1[h][p] += sum_f dM[p][f] W2[f][h]} with {@code rowsT} the transposed product gradient.
+     *
+     * @param rowsT {@code [count][>= full]}
+     * @param sums scratch of four rows of at least {@code full} floats
+     */
+    static void columnDots(float[][] rowsT, float[] col, int count, int full, float[][] sums, float[] d) {
+        float[] s0 = sums[0];
+        float[] s1 = sums[1];
+        float[] s2 = sums[2];
+        float[] s3 = sums[3];
+        Arrays.fill(s0, 0, full, 0);
+        Arrays.fill(s1, 0, full, 0);
+        Arrays.fill(s2, 0, full, 0);
+        Arrays.fill(s3, 0, full, 0);
+        int i = 0;
+        for (; i + 3 < count; i += 4) {
+            dotStep(rowsT[i], rowsT[i + 1], rowsT[i + 2], rowsT[i + 3], col[i], col[i + 1], col[i + 2], col[i + 3], full, s0, s1, s2, s3);
+        }
+        for (; i < count; i++) {
+            dotStep(rowsT[i], col[i], full, s0);
+        }
+        for (int c = 0; c < full; c += LANES) {
+            FloatVector a = FloatVector.fromArray(SPECIES, s0, c).add(FloatVector.fromArray(SPECIES, s1, c));
+            FloatVector b = FloatVector.fromArray(SPECIES, s2, c).add(FloatVector.fromArray(SPECIES, s3, c));
+            FloatVector.fromArray(SPECIES, d, c).add(a.add(b)).intoArray(d, c);
+        }
+    }
+
+    /**
+     * {@code rows[p][c] += x[c] * weights[p]} for {@code p < count}, {@code c < full} ({@code full} a
+     * multiple of {@link #LANES}): the scalar update row by row, one product and one sum per element.
+     * The item adapter's affine map {@code M = W2 W1}, one hidden unit at a time ({@code x} a column
+     * of W2, {@code weights} a row of W1, {@code rows} the transposed product).
+     */
+    static void addScaledToRows(float[] x, float[] weights, float[][] rows, int count, int full) {
+        for (int p = 0; p < count; p++) {
+            float[] y = rows[p];
+            float w = weights[p];
+            for (int c = 0; c < full; c += LANES) {
+                FloatVector.fromArray(SPECIES, y, c).add(FloatVector.fromArray(SPECIES, x, c).mul(w)).intoArray(y, c);
+            }
+        }
+    }
+
+    /**
+     * {@code y[c] += rows[p][c] * weights[p]} for {@code p = 0, 1, ..., count - 1} in that order,
+     * {@code c < full} ({@code full} a multiple of {@link #LANES}): the item adapter's second-layer
+     * gradient {@code dW2[f][h] = dc[f] b1[h] + sum_p dM[p][f] W1[h][p]} for one hidden unit.
+     */
+    static void addScaledRows(float[][] rows, float[] weights, int count, float[] y, int full) {
+        for (int p = 0; p < count; p++) {
+            float[] x = rows[p];
+            float w = weights[p];
+            for (int c = 0; c < full; c += LANES) {
+                FloatVector.fromArray(SPECIES, y, c).add(FloatVector.fromArray(SPECIES, x, c).mul(w)).intoArray(y, c);
+            }
+        }
+    }
+
+    private static void dotStep(float[] r0, float[] r1, float[] r2, float[] r3, float b0, float b1, float b2, float b3, int full,
+            float[] s0, float[] s1, float[] s2, float[] s3) {
+        for (int c = 0; c < full; c += LANES) {
+            FloatVector.fromArray(SPECIES, s0, c).add(FloatVector.fromArray(SPECIES, r0, c).mul(b0)).intoArray(s0, c);
+            FloatVector.fromArray(SPECIES, s1, c).add(FloatVector.fromArray(SPECIES, r1, c).mul(b1)).intoArray(s1, c);
+            FloatVector.fromArray(SPECIES, s2, c).add(FloatVector.fromArray(SPECIES, r2, c).mul(b2)).intoArray(s2, c);
+            FloatVector.fromArray(SPECIES, s3, c).add(FloatVector.fromArray(SPECIES, r3, c).mul(b3)).intoArray(s3, c);
+        }
+    }
+
+    private static void dotStep(float[] r0, float b0, int full, float[] s0) {
+        for (int c = 0; c < full; c += LANES) {
+            FloatVector.fromArray(SPECIES, s0, c).add(FloatVector.fromArray(SPECIES, r0, c).mul(b0)).intoArray(s0, c);
+        }
+    }
 
     /**
      * One Adam step of {@link Adam} on the columns {@code [0, full)} of a row, {@code full} a multiple

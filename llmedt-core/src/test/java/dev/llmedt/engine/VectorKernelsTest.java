@@ -179,7 +179,7 @@ class VectorKernelsTest {
             float[][] actual = copy(expected);
             int pFrom = Math.min(s.outFrom(), s.in());
             scalarProductGradient(xs, n, gs, width, expected, pFrom, s.in());
-            VectorKernels.productGradient(xs, n, gs, width, actual, pFrom, s.in());
+            VectorKernels.productGradient(xs, n, gs, width, actual, pFrom, s.in(), packed(s.in() + 2), tileGrads());
             assertSame(s, expected, actual);
         });
     }
@@ -196,10 +196,78 @@ class VectorKernelsTest {
                 float[][] expected = gaussian(r, 128, width);
                 float[][] actual = copy(expected);
                 scalarProductGradient(xs, n, gs, width, expected, 2, 127);
-                VectorKernels.productGradient(xs, n, gs, width, actual, 2, 127);
+                VectorKernels.productGradient(xs, n, gs, width, actual, 2, 127, packed(128), tileGrads());
                 assertSame(new Shape(n, 128, width, 2, n, false, true), expected, actual);
             }
         }
+    }
+
+    /** The item adapter's first-layer gradient: column dots on the transposed product gradient, per lane the sums of Kernels.dot. */
+    @Test
+    void itemAdapterColumnDotsAreBitIdenticalToScalarDots() {
+        qt().withFixedSeed(SEED + 6).withExamples(200).forAll(shapes()).checkAssert(s -> {
+            SplittableRandom r = new SplittableRandom(s.seed());
+            int count = s.out();
+            int features = 2 * s.in();
+            float[][] rows = gaussian(r, features, count);
+            float[][] rowsT = new float[count][features + 1];
+            for (int p = 0; p < features; p++) {
+                for (int f = 0; f < count; f++) {
+                    rowsT[f][p] = rows[p][f];
+                }
+            }
+            float[] col = gaussian(r, 1, count + 1)[0];
+            float[][] expected = gaussian(r, 1, features + 1);
+            float[][] actual = copy(expected);
+            int full = features - features % VectorKernels.LANES;
+            for (int p = 0; p < full; p++) {
+                expected[0][p] += Kernels.dot(rows[p], col, count);
+            }
+            VectorKernels.columnDots(rowsT, col, count, full, gaussian(r, 4, features), actual[0]);
+            assertSame(s, expected, actual);
+        });
+    }
+
+    /** The item adapter's product M = W2 W1 and second-layer gradient, hidden unit by hidden unit, against the scalar updates. */
+    @Test
+    void itemAdapterScaledRowUpdatesAreBitIdenticalToScalar() {
+        qt().withFixedSeed(SEED + 7).withExamples(200).forAll(shapes()).checkAssert(s -> {
+            SplittableRandom r = new SplittableRandom(s.seed());
+            int count = s.in();
+            int width = s.out() + VectorKernels.LANES;
+            int full = width - width % VectorKernels.LANES;
+            float[][] x = gaussian(r, 3, width);
+            float[][] weights = gaussian(r, 3, count + 1);
+            float[][] expected = gaussian(r, count + 1, width);
+            float[][] actual = copy(expected);
+            for (int h = 0; h < 3; h++) {
+                for (int p = 0; p < count; p++) {
+                    for (int c = 0; c < full; c++) {
+                        expected[p][c] += x[h][c] * weights[h][p];
+                    }
+                }
+                VectorKernels.addScaledToRows(x[h], weights[h], actual, count, full);
+            }
+            assertSame(s, expected, actual);
+            float[][] rows = gaussian(r, count + 1, width);
+            float[][] expectedSum = gaussian(r, 1, width);
+            float[][] actualSum = copy(expectedSum);
+            for (int p = 0; p < count; p++) {
+                for (int c = 0; c < full; c++) {
+                    expectedSum[0][c] += rows[p][c] * weights[0][p];
+                }
+            }
+            VectorKernels.addScaledRows(rows, weights[0], count, actualSum[0], full);
+            assertSame(s, expectedSum, actualSum);
+        });
+    }
+
+    private static float[][] packed(int features) {
+        return new float[VectorKernels.PRODUCT_TILE_ROWS + 3][features];
+    }
+
+    private static float[][] tileGrads() {
+        return new float[VectorKernels.PRODUCT_TILE_ROWS + 3][];
     }
 
     /** The item tower's scalar sum: rows in groups of four, then one by one. */
