@@ -309,20 +309,9 @@ public final class ItemTower {
             float[] bh = columnOf(b, h);
             float[] ah = a[h];
             float bias = bias1[h];
-            for (int f = 0; f < width; f++) {
-                ad.productBias[f] += bh[f] * bias;
-            }
-            int full = 0;
-            if (Kernels.VECTOR) {
-                full = width - width % VectorKernels.LANES;
-                VectorKernels.addScaledToRows(bh, ah, ad.productT, featureWidth, full);
-            }
+            Kernels.addScaled(ad.productBias, bh, bias, width);
             for (int p = 0; p < featureWidth; p++) {
-                float aph = ah[p];
-                float[] mt = ad.productT[p];
-                for (int f = full; f < width; f++) {
-                    mt[f] += bh[f] * aph;
-                }
+                Kernels.addScaled(ad.productT[p], bh, ah[p], width);
             }
         }
     }
@@ -486,17 +475,8 @@ public final class ItemTower {
                 for (int f = 0; f < width; f++) {
                     sum[f] = gradProductBias[f] * bias;
                 }
-                int full = 0;
-                if (Kernels.VECTOR) {
-                    full = width - width % VectorKernels.LANES;
-                    VectorKernels.addScaledRows(gradProductT, ah, featureWidth, sum, full);
-                }
                 for (int p = 0; p < featureWidth; p++) {
-                    float aph = ah[p];
-                    float[] dm = gradProductT[p];
-                    for (int f = full; f < width; f++) {
-                        sum[f] += dm[f] * aph;
-                    }
+                    Kernels.addScaled(sum, gradProductT[p], ah[p], width);
                 }
                 for (int f = 0; f < width; f++) {
                     dw2[f][h] += sum[f];
@@ -517,12 +497,7 @@ public final class ItemTower {
             productGradientT = new float[width][featureWidth];
             dotSums = new float[4][featureWidth];
         }
-        for (int p = 0; p < featureWidth; p++) {
-            float[] row = gradProductT[p];
-            for (int f = 0; f < width; f++) {
-                productGradientT[f][p] = row[f];
-            }
-        }
+        Kernels.untranspose(gradProductT, width, featureWidth, productGradientT);
     }
 
     /** Column h of a {@code [width x hidden]} matrix, copied into a reused buffer. */

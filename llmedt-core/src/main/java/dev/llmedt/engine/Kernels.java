@@ -278,6 +278,21 @@ public final class Kernels {
         return dot(a, b, 0, n);
     }
 
+    /**
+     * {@code y[c] += x[c] * w} for {@code c < n}: one product and one sum per element (the whole
+     * vectors on the Vector API when it runs, the same bits).
+     */
+    static void addScaled(float[] y, float[] x, float w, int n) {
+        int full = 0;
+        if (VECTOR) {
+            full = n - n % VectorKernels.LANES;
+            VectorKernels.addScaled(y, x, w, full);
+        }
+        for (int c = full; c < n; c++) {
+            y[c] += x[c] * w;
+        }
+    }
+
     /** Dot product of {@code a[from..from+count)} and {@code b[from..from+count)}. */
     public static float dot(float[] a, float[] b, int from, int count) {
         float s0 = 0;

@@ -74,8 +74,7 @@ final class VectorKernels {
             productRow(xRows[i & 3], x, in, (i & 1) * 3, 2 * LANES, y[0]);
             productGradient(dyRows, rows - (i & 3), x, 2 * LANES, grad, 1, out - 1, packed, tileGrads);
             columnDots(dy, bias, out - (i & 3), 2 * LANES, sums, dots);
-            addScaledToRows(dy[i & 7], bias, grad, out - (i & 3), 2 * LANES);
-            addScaledRows(dy, bias, out - (i & 3), dots, 2 * LANES);
+            addScaled(grad[i & 7], dy[i & 3], bias[i & 7], 2 * LANES);
             if ((i & 255) == 0) {
                 Arrays.stream(y).forEach(row -> Arrays.fill(row, 0));
                 Arrays.stream(grad).forEach(row -> Arrays.fill(row, 0));
@@ -488,72 +487,27 @@ final class VectorKernels {
      * @param sums scratch of four rows of at least {@code full} floats
      */
     static void columnDots(float[][] rowsT, float[] col, int count, int full, float[][] sums, float[] d) {
-        float[] s0 = sums[0];
-        float[] s1 = sums[1];
-        float[] s2 = sums[2];
-        float[] s3 = sums[3];
-        Arrays.fill(s0, 0, full, 0);
-        Arrays.fill(s1, 0, full, 0);
-        Arrays.fill(s2, 0, full, 0);
-        Arrays.fill(s3, 0, full, 0);
-        int i = 0;
-        for (; i + 3 < count; i += 4) {
-            dotStep(rowsT[i], rowsT[i + 1], rowsT[i + 2], rowsT[i + 3], col[i], col[i + 1], col[i + 2], col[i + 3], full, s0, s1, s2, s3);
+        for (int j = 0; j < 4; j++) {
+            Arrays.fill(sums[j], 0, full, 0);
         }
-        for (; i < count; i++) {
-            dotStep(rowsT[i], col[i], full, s0);
+        int grouped = count - count % 4;
+        for (int i = 0; i < count; i++) {
+            addScaled(sums[i < grouped ? i & 3 : 0], rowsT[i], col[i], full);
         }
         for (int c = 0; c < full; c += LANES) {
-            FloatVector a = FloatVector.fromArray(SPECIES, s0, c).add(FloatVector.fromArray(SPECIES, s1, c));
-            FloatVector b = FloatVector.fromArray(SPECIES, s2, c).add(FloatVector.fromArray(SPECIES, s3, c));
+            FloatVector a = FloatVector.fromArray(SPECIES, sums[0], c).add(FloatVector.fromArray(SPECIES, sums[1], c));
+            FloatVector b = FloatVector.fromArray(SPECIES, sums[2], c).add(FloatVector.fromArray(SPECIES, sums[3], c));
             FloatVector.fromArray(SPECIES, d, c).add(a.add(b)).intoArray(d, c);
         }
     }
 
     /**
-     * {@code rows[p][c] += x[c] * weights[p]} for {@code p < count}, {@code c < full} ({@code full} a
-     * multiple of {@link #LANES}): the scalar update row by row, one product and one sum per element.
-     * The item adapter's affine map {@code M = W2 W1}, one hidden unit at a time ({@code x} a column
-     * of W2, {@code weights} a row of W1, {@code rows} the transposed product).
+     * {@code y[c] += x[c] * w} for {@code c < full} ({@code full} a multiple of {@link #LANES}): one
+     * product and one sum per element, as the scalar loop ({@link Kernels#addScaled}).
      */
-    static void addScaledToRows(float[] x, float[] weights, float[][] rows, int count, int full) {
-        for (int p = 0; p < count; p++) {
-            float[] y = rows[p];
-            float w = weights[p];
-            for (int c = 0; c < full; c += LANES) {
-                FloatVector.fromArray(SPECIES, y, c).add(FloatVector.fromArray(SPECIES, x, c).mul(w)).intoArray(y, c);
-            }
-        }
-    }
-
-    /**
-     * {@code y[c] += rows[p][c] * weights[p]} for {@code p = 0, 1, ..., count - 1} in that order,
-     * {@code c < full} ({@code full} a multiple of {@link #LANES}): the item adapter's second-layer
-     * gradient {@code dW2[f][h] = dc[f] b1[h] + sum_p dM[p][f] W1[h][p]} for one hidden unit.
-     */
-    static void addScaledRows(float[][] rows, float[] weights, int count, float[] y, int full) {
-        for (int p = 0; p < count; p++) {
-            float[] x = rows[p];
-            float w = weights[p];
-            for (int c = 0; c < full; c += LANES) {
-                FloatVector.fromArray(SPECIES, y, c).add(FloatVector.fromArray(SPECIES, x, c).mul(w)).intoArray(y, c);
-            }
-        }
-    }
-
-    private static void dotStep(float[] r0, float[] r1, float[] r2, float[] r3, float b0, float b1, float b2, float b3, int full,
-            float[] s0, float[] s1, float[] s2, float[] s3) {
+    static void addScaled(float[] y, float[] x, float w, int full) {
         for (int c = 0; c < full; c += LANES) {
-            FloatVector.fromArray(SPECIES, s0, c).add(FloatVector.fromArray(SPECIES, r0, c).mul(b0)).intoArray(s0, c);
-            FloatVector.fromArray(SPECIES, s1, c).add(FloatVector.fromArray(SPECIES, r1, c).mul(b1)).intoArray(s1, c);
-            FloatVector.fromArray(SPECIES, s2, c).add(FloatVector.fromArray(SPECIES, r2, c).mul(b2)).intoArray(s2, c);
-            FloatVector.fromArray(SPECIES, s3, c).add(FloatVector.fromArray(SPECIES, r3, c).mul(b3)).intoArray(s3, c);
-        }
-    }
-
-    private static void dotStep(float[] r0, float b0, int full, float[] s0) {
-        for (int c = 0; c < full; c += LANES) {
-            FloatVector.fromArray(SPECIES, s0, c).add(FloatVector.fromArray(SPECIES, r0, c).mul(b0)).intoArray(s0, c);
+            FloatVector.fromArray(SPECIES, y, c).add(FloatVector.fromArray(SPECIES, x, c).mul(w)).intoArray(y, c);
         }
     }
 

@@ -246,7 +246,9 @@ class VectorKernelsTest {
                         expected[p][c] += x[h][c] * weights[h][p];
                     }
                 }
-                VectorKernels.addScaledToRows(x[h], weights[h], actual, count, full);
+                for (int p = 0; p < count; p++) {
+                    VectorKernels.addScaled(actual[p], x[h], weights[h][p], full);
+                }
             }
             assertSame(s, expected, actual);
             float[][] rows = gaussian(r, count + 1, width);
@@ -257,7 +259,9 @@ class VectorKernelsTest {
                     expectedSum[0][c] += rows[p][c] * weights[0][p];
                 }
             }
-            VectorKernels.addScaledRows(rows, weights[0], count, actualSum[0], full);
+            for (int p = 0; p < count; p++) {
+                VectorKernels.addScaled(actualSum[0], rows[p], weights[0][p], full);
+            }
             assertSame(s, expectedSum, actualSum);
         });
     }
