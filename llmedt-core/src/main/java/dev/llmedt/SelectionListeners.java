@@ -47,20 +47,27 @@ final class SelectionListeners {
         }
     }
 
-    /** Halves the learning rate every {@code plateauEpochs} epochs without improvement; stateless. */
+    /**
+     * Halves the learning rate every {@code plateauEpochs} epochs without improvement, counting only
+     * the epochs from {@code fromEpoch} on; stateless.
+     */
     static final class LearningRateHalving implements TrainingListener {
         private final int plateauEpochs;
+        private final int fromEpoch;
 
-        LearningRateHalving(int plateauEpochs) {
+        LearningRateHalving(int plateauEpochs, int fromEpoch) {
             this.plateauEpochs = atLeastOne("plateauEpochs", plateauEpochs);
+            this.fromEpoch = Require.inRange("fromEpoch", fromEpoch, 0, 100000);
         }
 
         @Override
         public void epochFinished(TrainingContext context, EpochSummary summary) {
-            int since = summary.epoch() - context.bestEpoch();
+            // A plateau starts after the best epoch, or before fromEpoch when the best came earlier.
+            int since = summary.epoch() - Math.max(context.bestEpoch(), fromEpoch - 1);
             if (!context.stopRequested() && since > 0 && since % plateauEpochs == 0) {
                 context.setLearningRate(context.learningRate() / 2);
-                LOG.info("{}: no better valid NDCG@10 for {} epochs, learning rate halved to {}", context.phase(), since,
+                LOG.info("{}: no better valid NDCG@10 for {} epochs{}, learning rate halved to {}", context.phase(),
+                        summary.epoch() - context.bestEpoch(), fromEpoch > 1 ? " (counted from epoch " + fromEpoch + ")" : "",
                         context.learningRate());
             }
         }

@@ -115,7 +115,21 @@ public interface TrainingListener {
      * @throws IllegalArgumentException when plateauEpochs is below 1
      */
     static TrainingListener learningRateHalving(int plateauEpochs) {
-        return new SelectionListeners.LearningRateHalving(plateauEpochs);
+        return learningRateHalving(plateauEpochs, 0);
+    }
+
+    /**
+     * Returns a listener that halves the learning rate each time {@code plateauEpochs} more epochs
+     * have passed without a better validation NDCG@10, counting only the epochs from {@code fromEpoch}
+     * on (a best epoch before it counts as epoch {@code fromEpoch - 1}), so that the first halving
+     * comes at the end of epoch {@code fromEpoch + plateauEpochs - 1} at the earliest; not at the
+     * epoch the run is told to stop.
+     *
+     * @param fromEpoch the first epoch a plateau counts, 0 or 1 = from the start, in [0, 100000]
+     * @throws IllegalArgumentException when plateauEpochs is below 1 or fromEpoch out of range
+     */
+    static TrainingListener learningRateHalving(int plateauEpochs, int fromEpoch) {
+        return new SelectionListeners.LearningRateHalving(plateauEpochs, fromEpoch);
     }
 
     /**

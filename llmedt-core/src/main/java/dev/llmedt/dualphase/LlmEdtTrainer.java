@@ -94,7 +94,8 @@ public final class LlmEdtTrainer implements DualPhaseTrainer {
         if (reused == null) {
             PretrainingConfig p = config.pretraining();
             NextItemTraining.Options options = new NextItemTraining.Options(PHASE_ONE, p.learningRate(), p.beta1(), p.beta2(),
-                    p.adamEps(), p.weightDecay(), p.batchSize(), p.maxEpochs(), p.patience(), p.plateauPatience(), config.seed(), config.resolvedThreads(),
+                    p.adamEps(), p.weightDecay(), p.batchSize(), p.maxEpochs(), p.patience(), p.plateauPatience(), p.plateauFromEpoch(), config.seed(),
+                    config.resolvedThreads(),
                     config.selectOnValidation(), config.backbone().idDropout());
             ObjectNode fingerprint = JSON.createObjectNode();
             ObjectNode phaseOneConfig = (ObjectNode) RunFingerprint.configuration(config.toJson());

@@ -21,9 +21,13 @@ import static dev.llmedt.check.Require.inRange;
  * @param plateauPatience epochs without a better validation NDCG@10 after which the learning rate is
  *     halved (again after as many more), 0 = never: a constant rate, as in the reference; in [0, 100000]
  *     (default 0). Phase 2's {@link FineTuningConfig#plateauPatience()} is the same rule.
+ * @param plateauFromEpoch the first epoch whose end may halve the learning rate: a plateau counts only
+ *     the epochs from this one on (so the first halving comes at the end of epoch
+ *     {@code plateauFromEpoch + plateauPatience - 1} at the earliest); 0 or 1 = from the start; in
+ *     [0, 100000] (default 0)
  */
 public record PretrainingConfig(double learningRate, double beta1, double beta2, double adamEps, double weightDecay, int batchSize,
-        int maxEpochs, int patience, int plateauPatience) {
+        int maxEpochs, int patience, int plateauPatience, int plateauFromEpoch) {
 
     /** Validates every field; messages name the parameter, the value and the allowed range. */
     public PretrainingConfig {
@@ -36,6 +40,13 @@ public record PretrainingConfig(double learningRate, double beta1, double beta2,
         inRange("maxEpochs", maxEpochs, 1, 100000);
         inRange("patience", patience, 1, 100000);
         inRange("plateauPatience", plateauPatience, 0, 100000);
+        inRange("plateauFromEpoch", plateauFromEpoch, 0, 100000);
+    }
+
+    /** A configuration whose learning-rate halving may start from the first epoch ({@code plateauFromEpoch} 0). */
+    public PretrainingConfig(double learningRate, double beta1, double beta2, double adamEps, double weightDecay, int batchSize,
+            int maxEpochs, int patience, int plateauPatience) {
+        this(learningRate, beta1, beta2, adamEps, weightDecay, batchSize, maxEpochs, patience, plateauPatience, 0);
     }
 
     /** Returns the defaults. */
@@ -60,6 +71,7 @@ public record PretrainingConfig(double learningRate, double beta1, double beta2,
         b.maxEpochs = maxEpochs;
         b.patience = patience;
         b.plateauPatience = plateauPatience;
+        b.plateauFromEpoch = plateauFromEpoch;
         return b;
     }
 
@@ -74,6 +86,7 @@ public record PretrainingConfig(double learningRate, double beta1, double beta2,
         private int maxEpochs = 40;
         private int patience = 10;
         private int plateauPatience = 0;
+        private int plateauFromEpoch = 0;
 
         private Builder() {
         }
@@ -135,9 +148,19 @@ public record PretrainingConfig(double learningRate, double beta1, double beta2,
             return this;
         }
 
+        /**
+         * The first epoch whose end may halve the learning rate (a plateau counts only the epochs
+         * from this one on), 0 or 1 = from the start, in [0, 100000] (default 0).
+         */
+        public Builder plateauFromEpoch(int v) {
+            plateauFromEpoch = inRange("plateauFromEpoch", v, 0, 100000);
+            return this;
+        }
+
         /** Builds the configuration. */
         public PretrainingConfig build() {
-            return new PretrainingConfig(learningRate, beta1, beta2, adamEps, weightDecay, batchSize, maxEpochs, patience, plateauPatience);
+            return new PretrainingConfig(learningRate, beta1, beta2, adamEps, weightDecay, batchSize, maxEpochs, patience, plateauPatience,
+                    plateauFromEpoch);
         }
     }
 }

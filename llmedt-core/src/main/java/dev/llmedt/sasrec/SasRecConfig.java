@@ -28,6 +28,8 @@ import dev.llmedt.dualphase.PretrainingConfig;
  * @param patience epochs without a better validation NDCG@10 before stopping, in [1, 100000]
  * @param plateauPatience epochs without a better validation NDCG@10 after which the learning rate is
  *     halved, 0 = never (the reference's constant rate), in [0, 100000]
+ * @param plateauFromEpoch the first epoch whose end may halve the learning rate (a plateau counts only
+ *     the epochs from this one on), 0 or 1 = from the start, in [0, 100000]
  * @param seed the seed of initialization, shuffling, negatives and dropout
  * @param threads worker threads, 0 = all available processors, else in [1, 256]
  * @param domain null to train on mixed sequences (the cross-domain baseline), or the name of the
@@ -35,7 +37,7 @@ import dev.llmedt.dualphase.PretrainingConfig;
  */
 public record SasRecConfig(int dim, int blocks, int heads, int maxLength, double dropout, double layerNormEps, double learningRate,
         double beta1, double beta2, double adamEps, double weightDecay, int batchSize, int maxEpochs, int patience, int plateauPatience,
-        long seed, int threads, String domain) {
+        int plateauFromEpoch, long seed, int threads, String domain) {
 
     /**
      * Validates every field; messages name the parameter, the value and the allowed range. The
@@ -45,13 +47,22 @@ public record SasRecConfig(int dim, int blocks, int heads, int maxLength, double
      */
     public SasRecConfig {
         backboneOf(dim, blocks, heads, maxLength, dropout, layerNormEps);
-        new PretrainingConfig(learningRate, beta1, beta2, adamEps, weightDecay, batchSize, maxEpochs, patience, plateauPatience);
+        new PretrainingConfig(learningRate, beta1, beta2, adamEps, weightDecay, batchSize, maxEpochs, patience, plateauPatience,
+                plateauFromEpoch);
         if (threads != 0) {
             inRange("threads", threads, 1, 256);
         }
         if (domain != null && domain.isBlank()) {
             throw new IllegalArgumentException("domain must be null (mixed) or a domain name, got a blank string");
         }
+    }
+
+    /** A configuration whose learning-rate halving may start from the first epoch ({@code plateauFromEpoch} 0). */
+    public SasRecConfig(int dim, int blocks, int heads, int maxLength, double dropout, double layerNormEps, double learningRate,
+            double beta1, double beta2, double adamEps, double weightDecay, int batchSize, int maxEpochs, int patience, int plateauPatience,
+            long seed, int threads, String domain) {
+        this(dim, blocks, heads, maxLength, dropout, layerNormEps, learningRate, beta1, beta2, adamEps, weightDecay, batchSize, maxEpochs,
+                patience, plateauPatience, 0, seed, threads, domain);
     }
 
     /**
@@ -71,7 +82,7 @@ public record SasRecConfig(int dim, int blocks, int heads, int maxLength, double
         return new SasRecConfig(backbone.dim(), backbone.blocks(), backbone.heads(), backbone.maxLength(), backbone.dropout(),
                 backbone.layerNormEps(), pretraining.learningRate(), pretraining.beta1(), pretraining.beta2(), pretraining.adamEps(),
                 pretraining.weightDecay(), pretraining.batchSize(), pretraining.maxEpochs(), pretraining.patience(),
-                pretraining.plateauPatience(), seed, threads, domain);
+                pretraining.plateauPatience(), pretraining.plateauFromEpoch(), seed, threads, domain);
     }
 
     /** Returns the network part: a backbone with {@link ItemRepresentation#ID} items (the other backbone fields at their ID-item values). */
@@ -81,7 +92,8 @@ public record SasRecConfig(int dim, int blocks, int heads, int maxLength, double
 
     /** Returns the training part, as a phase-1 configuration. */
     public PretrainingConfig pretraining() {
-        return new PretrainingConfig(learningRate, beta1, beta2, adamEps, weightDecay, batchSize, maxEpochs, patience, plateauPatience);
+        return new PretrainingConfig(learningRate, beta1, beta2, adamEps, weightDecay, batchSize, maxEpochs, patience, plateauPatience,
+                plateauFromEpoch);
     }
 
     private static BackboneConfig backboneOf(int dim, int blocks, int heads, int maxLength, double dropout, double layerNormEps) {
@@ -216,6 +228,15 @@ public record SasRecConfig(int dim, int blocks, int heads, int maxLength, double
          */
         public Builder plateauPatience(int v) {
             pretraining.plateauPatience(v);
+            return this;
+        }
+
+        /**
+         * The first epoch whose end may halve the learning rate (a plateau counts only the epochs
+         * from this one on), 0 or 1 = from the start, in [0, 100000] (default 0).
+         */
+        public Builder plateauFromEpoch(int v) {
+            pretraining.plateauFromEpoch(v);
             return this;
         }
 

@@ -93,7 +93,7 @@ public final class SasRecTrainer {
         SasRecModel current = new SasRecModel(config, data.domains(), parameters, Provenance.fromJson(null));
         NextItemTraining.Options options = new NextItemTraining.Options(PHASE, config.learningRate(), config.beta1(), config.beta2(),
                 config.adamEps(), config.weightDecay(), config.batchSize(), config.maxEpochs(), config.patience(),
-                config.plateauPatience(), config.seed(),
+                config.plateauPatience(), config.plateauFromEpoch(), config.seed(),
                 threads, true, 0);
         ObjectNode fingerprint = JSON.createObjectNode();
         fingerprint.set("config", RunFingerprint.configuration(RecordJson.write(config)));

@@ -54,13 +54,23 @@ public final class NextItemTraining {
      * @param phase the label of the epochs it reports ({@code sasrec}, {@code phase-1})
      * @param plateauPatience epochs without a better validation NDCG@10 after which the learning rate is
      *     halved, 0 = never (only when selecting on validation)
+     * @param plateauFromEpoch the first epoch whose end may halve it (a plateau counts the epochs from
+     *     this one on), 0 or 1 = from the start
      * @param selectOnValidation false: train maxEpochs and keep the last weights
      * @param idDropout the probability that an item with both a text and an ID vector trains a step on
      *     its text vector alone ({@link ItemTower#dropIds}; 0: off)
      */
     public record Options(String phase, double learningRate, double beta1, double beta2, double adamEps, double weightDecay,
-            int batchSize, int maxEpochs, int patience, int plateauPatience, long seed, int threads, boolean selectOnValidation,
-            double idDropout) {
+            int batchSize, int maxEpochs, int patience, int plateauPatience, int plateauFromEpoch, long seed, int threads,
+            boolean selectOnValidation, double idDropout) {
+
+        /** Settings whose learning-rate halving may start from the first epoch. */
+        public Options(String phase, double learningRate, double beta1, double beta2, double adamEps, double weightDecay,
+                int batchSize, int maxEpochs, int patience, int plateauPatience, long seed, int threads, boolean selectOnValidation,
+                double idDropout) {
+            this(phase, learningRate, beta1, beta2, adamEps, weightDecay, batchSize, maxEpochs, patience, plateauPatience, 0, seed,
+                    threads, selectOnValidation, idDropout);
+        }
     }
 
     /** What a run produced: the figures of its epochs (the parameters hold the selected weights). */
@@ -156,7 +166,8 @@ public final class NextItemTraining {
         TrainingListener selection = options.selectOnValidation()
                 ? TrainingListener.bestWeights().andThen(TrainingListener.earlyStopping(options.patience())) : TrainingListener.none();
         if (options.selectOnValidation() && options.plateauPatience() > 0) {
-            selection = selection.andThen(TrainingListener.learningRateHalving(options.plateauPatience()));
+            selection = selection.andThen(TrainingListener.learningRateHalving(options.plateauPatience(),
+                    options.plateauFromEpoch()));
         }
         TrainingRun run = new TrainingRun(options.phase(), parameters, selection.andThen(listener), parts);
         run.start();

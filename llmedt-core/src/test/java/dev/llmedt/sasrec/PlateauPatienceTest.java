@@ -27,9 +27,13 @@ class PlateauPatienceTest {
     }
 
     private static List<Epoch> train(CdsrDataset data, int plateauPatience) {
+        return train(data, plateauPatience, 0);
+    }
+
+    private static List<Epoch> train(CdsrDataset data, int plateauPatience, int fromEpoch) {
         List<Epoch> epochs = new ArrayList<>();
         SasRecConfig config = SasRecConfig.builder().dim(16).maxLength(10).batchSize(32).maxEpochs(12).patience(12)
-                .learningRate(1e-2).plateauPatience(plateauPatience).seed(3).threads(1).build();
+                .learningRate(1e-2).plateauPatience(plateauPatience).plateauFromEpoch(fromEpoch).seed(3).threads(1).build();
         new SasRecTrainer(config, new TrainingListener() {
             @Override
             public void epochFinished(TrainingContext context, EpochSummary summary) {
@@ -76,6 +80,46 @@ class PlateauPatienceTest {
     }
 
     @Test
+    void aPlateauCountsOnlyTheEpochsFromTheFirstOneAllowed() {
+        CdsrDataset data = SyntheticDataset.generate(new SyntheticDataset.Options(3, 10, 150, 120, 120, 60));
+        List<Epoch> fromStart = train(data, 2);
+        // From epoch 1 is from the start: the same run, bit for bit.
+        List<Epoch> fromOne = train(data, 2, 1);
+        for (int i = 0; i < fromStart.size(); i++) {
+            assertEquals(fromStart.get(i).summary().loss(), fromOne.get(i).summary().loss(), "epoch " + (i + 1) + "'s loss");
+            assertEquals(fromStart.get(i).learningRateAfter(), fromOne.get(i).learningRateAfter(), "epoch " + (i + 1) + "'s rate");
+        }
+        // With a plateau of one epoch the run from the start halves at its first epoch without a better
+        // validation NDCG@10 (epoch 6 on this data); counted from epoch 7, that epoch does not count.
+        int from = 7;
+        List<Epoch> late = train(data, 1, from);
+        double rate = 1e-2;
+        int best = 0;
+        int halvings = 0;
+        for (Epoch e : late) {
+            int epoch = e.summary().epoch();
+            if (e.summary().best()) {
+                best = epoch;
+            }
+            int since = epoch - Math.max(best, from - 1);
+            if (since > 0) {
+                rate /= 2;
+                halvings++;
+            }
+            if (epoch < from) {
+                assertEquals(1e-2, e.learningRateAfter(), "no halving before the end of epoch " + from + ": epoch " + epoch);
+            }
+            assertEquals(rate, e.learningRateAfter(), "learning rate after epoch " + epoch + " (best " + best + ", from " + from + ")");
+        }
+        assertTrue(halvings > 0, "an epoch without a better validation NDCG@10 after epoch 7 of 12: " + late);
+        assertTrue(train(data, 1).get(from - 2).learningRateAfter() < 1e-2,
+                "the run from the start has halved before epoch " + (from - 1) + ", so the test shows the difference: " + fromStart);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SasRecConfig.builder().plateauFromEpoch(-1));
+        assertEquals("plateauFromEpoch must be in [0, 100000], got -1", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TrainingListener.learningRateHalving(2, -1));
+    }
+
+    @Test
     void isOffByDefaultAndCheckedWhereItIsSet() {
         assertEquals(0, PretrainingConfig.defaults().plateauPatience());
         assertEquals(0, SasRecConfig.defaults().plateauPatience());
@@ -93,5 +137,10 @@ class PlateauPatienceTest {
         assertEquals(3, DualPhaseConfig.fromJson(json).pretraining().plateauPatience());
         ((ObjectNode) json.get("pretraining")).remove("plateau_patience");
         assertEquals(DualPhaseConfig.defaults().pretraining(), DualPhaseConfig.fromJson(json).pretraining());
+        DualPhaseConfig late = DualPhaseConfig.defaults().withPretraining(PretrainingConfig.builder().plateauPatience(3).plateauFromEpoch(25).build());
+        ObjectNode lateJson = (ObjectNode) late.toJson();
+        assertEquals(late, DualPhaseConfig.fromJson(lateJson));
+        ((ObjectNode) lateJson.get("pretraining")).remove("plateau_from_epoch");
+        assertEquals(0, DualPhaseConfig.fromJson(lateJson).pretraining().plateauFromEpoch(), "a file written before the setting");
     }
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
 /**
  * The settings flags of {@code train --method llm-edt} (such as {@code --augmenter --bridges csls},
  * {@code --no-fine-tuning}, {@code --item-representation id}, and the schedule's {@code --max-epochs},
- * {@code --patience}, {@code --plateau-patience}), parsed exactly as {@code train} parses them, so
+ * {@code --patience}, {@code --plateau-patience}, {@code --plateau-from}), parsed exactly as {@code train} parses them, so
  * that a study row is described by the flags a user would type. Flags that name files or servers
  * ({@code --embeddings}, {@code --generator}, {@code --phase-one}, the encoder options) are refused:
  * a study supplies those itself.
@@ -26,7 +26,7 @@ public final class LlmEdtFlags {
             "--template", "--domain-template", "--max-chars", "--cache", "--max-length", "--batch-size");
 
     /** The schedule flags, the only ones a SASRec row takes. */
-    private static final Set<String> SCHEDULE = Set.of("--max-epochs", "--patience", "--plateau-patience");
+    private static final Set<String> SCHEDULE = Set.of("--max-epochs", "--patience", "--plateau-patience", "--plateau-from");
 
     @Command(name = "llm-edt-flags")
     static final class Holder {
@@ -87,7 +87,7 @@ public final class LlmEdtFlags {
         return options.config(schedule.applyTo(base));
     }
 
-    /** Whether the flags are schedule flags only ({@code --max-epochs}, {@code --patience}, {@code --plateau-patience}). */
+    /** Whether the flags are schedule flags only ({@code --max-epochs}, {@code --patience}, {@code --plateau-patience}, {@code --plateau-from}). */
     public boolean scheduleOnly() {
         return scheduleOnly;
     }

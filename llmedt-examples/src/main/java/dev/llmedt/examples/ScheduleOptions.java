@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The training-schedule options of {@code train} and of a study row: most epochs, early-stopping
- * patience and the learning-rate halving on a validation plateau. Unset options leave the
+ * patience and the learning-rate halving on a validation plateau (and the epoch it may start from). Unset options leave the
  * configuration's values.
  */
 public final class ScheduleOptions {
@@ -25,6 +25,11 @@ public final class ScheduleOptions {
             description = "Halve the learning rate after N epochs without a better validation NDCG@10 (and after N more), 0 = never "
                     + "(default 0: a constant rate, as in the reference); llm-edt: phase 1 (phase 2 halves after 2).")
     Integer plateauPatience;
+
+    @Option(names = "--plateau-from", paramLabel = "E",
+            description = "With --plateau-patience: count a plateau only from epoch E on, so that no halving comes before the end "
+                    + "of epoch E + N - 1 (default 0: from the start); llm-edt: phase 1.")
+    Integer plateauFrom;
 
     /** The --max-epochs values (phase 1 and, when two, phase 2), or null. */
     private int[] maxEpochs() {
@@ -57,6 +62,9 @@ public final class ScheduleOptions {
         }
         if (plateauPatience != null) {
             p.plateauPatience(plateauPatience);
+        }
+        if (plateauFrom != null) {
+            p.plateauFromEpoch(plateauFrom);
         }
     }
 
@@ -91,6 +99,9 @@ public final class ScheduleOptions {
         }
         if (plateauPatience != null) {
             c.plateauPatience(plateauPatience);
+        }
+        if (plateauFrom != null) {
+            c.plateauFromEpoch(plateauFrom);
         }
     }
 }

@@ -64,7 +64,7 @@ record RunSpec(String name, boolean sasrec, AugmenterSettings augmenter, Map<Str
         boolean scheduleOnly = flags.isEmpty() || LlmEdtFlags.parse(flags).scheduleOnly();
         if (sasrec && (augmenter != null || !fineTuning.isEmpty() || phaseOne != null || embeddings != null || !scheduleOnly)) {
             throw new IllegalArgumentException("run " + name + ": SASRec takes no augmenter, fine-tuning, phase-1 or embeddings settings, "
-                    + "and of the flags only the schedule's (--max-epochs, --patience, --plateau-patience)");
+                    + "and of the flags only the schedule's (--max-epochs, --patience, --plateau-patience, --plateau-from)");
         }
         if (embeddings != null && phaseOne != null && !embeddings.equals(phaseOne.embeddings())) {
             throw new IllegalArgumentException("run " + name + ": its embeddings " + embeddings + " differ from those of its phase 1 ("
@@ -82,7 +82,7 @@ record RunSpec(String name, boolean sasrec, AugmenterSettings augmenter, Map<Str
         return new RunSpec(name, true, null, Map.of(), null, List.of(), null);
     }
 
-    /** SASRec with these schedule flags ({@code --max-epochs N}, {@code --patience N}, {@code --plateau-patience N}). */
+    /** SASRec with these schedule flags ({@code --max-epochs N}, {@code --patience N}, {@code --plateau-patience N}, {@code --plateau-from E}). */
     RunSpec withSchedule(List<String> scheduleFlags) {
         if (!sasrec) {
             throw new IllegalStateException("run " + name + ": withSchedule is for SASRec runs; LLM-EDT takes them as flags");

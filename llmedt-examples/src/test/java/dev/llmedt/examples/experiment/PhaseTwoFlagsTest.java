@@ -9,13 +9,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmedt.dualphase.DualPhaseConfig;
 import dev.llmedt.dualphase.FineTuningConfig;
+import dev.llmedt.dualphase.PretrainingConfig;
 import dev.llmedt.examples.LlmEdtFlags;
+import dev.llmedt.sasrec.SasRecConfig;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The phase-2 thread flags as train and a study row read them. */
+/** The phase-2 thread flags, and the schedule's halving flags, as train and a study row read them. */
 class PhaseTwoFlagsTest {
+
+    @Test
+    void theHalvingsFirstEpochReachesPhaseOneAndSasRecAsAScheduleFlag() {
+        DualPhaseConfig defaults = DualPhaseConfig.defaults();
+        LlmEdtFlags flags = LlmEdtFlags.parse(List.of("--plateau-patience", "3", "--plateau-from", "25", "--max-epochs", "60,30"));
+        assertTrue(flags.scheduleOnly(), "a schedule flag, which a SASRec row takes too");
+        PretrainingConfig p = flags.config(defaults).pretraining();
+        assertEquals(defaults.pretraining().toBuilder().plateauPatience(3).plateauFromEpoch(25).maxEpochs(60).build(), p);
+        assertEquals(defaults.fineTuning().toBuilder().maxEpochs(30).build(), flags.config(defaults).fineTuning(),
+                "phase 2 keeps its own halving");
+        SasRecConfig.Builder sasrec = SasRecConfig.builder();
+        LlmEdtFlags.parse(List.of("--plateau-patience", "3", "--plateau-from", "25")).applyTo(sasrec);
+        assertEquals(25, sasrec.build().plateauFromEpoch());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LlmEdtFlags.parse(List.of("--plateau-from", "-2")).config(defaults));
+        assertTrue(e.getMessage().contains("plateauFromEpoch") && e.getMessage().contains("-2"), e.getMessage());
+    }
 
     @Test
     void frozenThreadFlagsReachTheConfigurationAndMakeAPhaseTwoOnlyRow() {
