@@ -43,11 +43,20 @@ public final class ScheduleOptions {
 
     /** Returns {@code base} with phase 1's (the first) and phase 2's (the last) values set. */
     DualPhaseConfig applyTo(DualPhaseConfig base) {
+        checkPlateauFrom(plateauPatience != null ? plateauPatience : base.pretraining().plateauPatience());
         PretrainingConfig.Builder p = base.pretraining().toBuilder();
         applyTo(p);
         FineTuningConfig.Builder f = base.fineTuning().toBuilder();
         applyTo(f);
         return base.withPretraining(p.build()).withFineTuning(f.build());
+    }
+
+    /** Refuses --plateau-from where no halving would come (a plateau patience of 0): it would be ignored. */
+    private void checkPlateauFrom(int plateauPatienceInEffect) {
+        if (plateauFrom != null && plateauPatienceInEffect == 0) {
+            throw new IllegalArgumentException("--plateau-from " + plateauFrom + " needs --plateau-patience N with N >= 1: with a "
+                    + "plateau patience of 0 the learning rate is never halved");
+        }
     }
 
     /** Sets phase 1's (the first) values. */
@@ -83,7 +92,8 @@ public final class ScheduleOptions {
     /**
      * Sets SASRec's values.
      *
-     * @throws IllegalArgumentException when --max-epochs or --patience has a phase-2 value
+     * @throws IllegalArgumentException when --max-epochs or --patience has a phase-2 value, or --plateau-from
+     *     comes without a plateau patience
      */
     void applyTo(SasRecConfig.Builder c) {
         int[] epochs = maxEpochs();
@@ -91,6 +101,7 @@ public final class ScheduleOptions {
         if ((epochs != null && epochs.length > 1) || (patiences != null && patiences.length > 1)) {
             throw new IllegalArgumentException("--max-epochs and --patience take one value for --method sasrec");
         }
+        checkPlateauFrom(plateauPatience != null ? plateauPatience : SasRecConfig.defaults().plateauPatience());
         if (epochs != null) {
             c.maxEpochs(epochs[0]);
         }

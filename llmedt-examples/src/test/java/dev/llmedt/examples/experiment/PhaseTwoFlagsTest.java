@@ -32,8 +32,14 @@ class PhaseTwoFlagsTest {
         LlmEdtFlags.parse(List.of("--plateau-patience", "3", "--plateau-from", "25")).applyTo(sasrec);
         assertEquals(25, sasrec.build().plateauFromEpoch());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> LlmEdtFlags.parse(List.of("--plateau-from", "-2")).config(defaults));
+                () -> LlmEdtFlags.parse(List.of("--plateau-patience", "3", "--plateau-from", "-2")).config(defaults));
         assertTrue(e.getMessage().contains("plateauFromEpoch") && e.getMessage().contains("-2"), e.getMessage());
+        // Without a plateau patience no halving comes: --plateau-from alone is refused, not ignored.
+        IllegalArgumentException alone = assertThrows(IllegalArgumentException.class,
+                () -> LlmEdtFlags.parse(List.of("--plateau-from", "25", "--plateau-patience", "0")).config(defaults));
+        assertTrue(alone.getMessage().contains("--plateau-from 25 needs --plateau-patience"), alone.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> LlmEdtFlags.parse(List.of("--plateau-from", "25")).applyTo(SasRecConfig.builder()));
     }
 
     @Test
