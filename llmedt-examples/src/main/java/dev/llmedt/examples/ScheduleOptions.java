@@ -51,9 +51,12 @@ public final class ScheduleOptions {
         return base.withPretraining(p.build()).withFineTuning(f.build());
     }
 
-    /** Refuses --plateau-from where no halving would come (a plateau patience of 0): it would be ignored. */
+    /**
+     * Refuses a --plateau-from after the first epoch where no halving would come (a plateau patience of 0): it would be
+     * ignored. 0 and 1 (from the start) are what every configuration without the flag has, so they pass.
+     */
     private void checkPlateauFrom(int plateauPatienceInEffect) {
-        if (plateauFrom != null && plateauPatienceInEffect == 0) {
+        if (plateauFrom != null && plateauFrom > 1 && plateauPatienceInEffect == 0) {
             throw new IllegalArgumentException("--plateau-from " + plateauFrom + " needs --plateau-patience N with N >= 1: with a "
                     + "plateau patience of 0 the learning rate is never halved");
         }

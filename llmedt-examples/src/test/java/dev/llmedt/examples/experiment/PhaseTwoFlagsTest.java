@@ -40,6 +40,9 @@ class PhaseTwoFlagsTest {
         assertTrue(alone.getMessage().contains("--plateau-from 25 needs --plateau-patience"), alone.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> LlmEdtFlags.parse(List.of("--plateau-from", "25")).applyTo(SasRecConfig.builder()));
+        // From the start (0 or 1) is every configuration's value without the flag: said explicitly, it passes.
+        assertEquals(0, LlmEdtFlags.parse(List.of("--plateau-patience", "0", "--plateau-from", "0")).config(defaults).pretraining()
+                .plateauFromEpoch());
     }
 
     @Test
