@@ -63,14 +63,6 @@ public final class NextItemTraining {
     public record Options(String phase, double learningRate, double beta1, double beta2, double adamEps, double weightDecay,
             int batchSize, int maxEpochs, int patience, int plateauPatience, int plateauFromEpoch, long seed, int threads,
             boolean selectOnValidation, double idDropout) {
-
-        /** Settings whose learning-rate halving may start from the first epoch. */
-        public Options(String phase, double learningRate, double beta1, double beta2, double adamEps, double weightDecay,
-                int batchSize, int maxEpochs, int patience, int plateauPatience, long seed, int threads, boolean selectOnValidation,
-                double idDropout) {
-            this(phase, learningRate, beta1, beta2, adamEps, weightDecay, batchSize, maxEpochs, patience, plateauPatience, 0, seed,
-                    threads, selectOnValidation, idDropout);
-        }
     }
 
     /** What a run produced: the figures of its epochs (the parameters hold the selected weights). */

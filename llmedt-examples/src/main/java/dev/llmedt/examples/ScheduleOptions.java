@@ -43,12 +43,13 @@ public final class ScheduleOptions {
 
     /** Returns {@code base} with phase 1's (the first) and phase 2's (the last) values set. */
     DualPhaseConfig applyTo(DualPhaseConfig base) {
-        checkPlateauFrom(plateauPatience != null ? plateauPatience : base.pretraining().plateauPatience());
         PretrainingConfig.Builder p = base.pretraining().toBuilder();
         applyTo(p);
+        PretrainingConfig pretraining = p.build();
+        checkPlateauFrom(pretraining.plateauPatience());
         FineTuningConfig.Builder f = base.fineTuning().toBuilder();
         applyTo(f);
-        return base.withPretraining(p.build()).withFineTuning(f.build());
+        return base.withPretraining(pretraining).withFineTuning(f.build());
     }
 
     /**
