@@ -7,8 +7,10 @@ import static dev.llmedt.check.Require.inRange;
 /**
  * Phase 1 of LLM-EDT: the backbone and the item representation trained on the (augmented) mixed
  * sequences, next-item BCE with one negative of the target's domain, Adam, early stopping on
- * validation NDCG@10 (full ranking), keeping the best weights; optionally the learning rate is
- * halved whenever validation stops improving ({@code plateauPatience}, off in the reference).
+ * validation NDCG@10 (full ranking), keeping the best weights. By default the learning rate is
+ * halved after every 3 epochs without a better validation NDCG@10 counted from epoch 25 on, for at
+ * most 60 epochs: the schedule that won on the mixed-loo validation users (docs/method.md); the
+ * reference trains at a constant rate for at most 40 ({@link #reference()}, SASRec's settings).
  *
  * @param learningRate Adam learning rate, in (0, 10) (default 1e-3)
  * @param beta1 Adam beta1, in [0, 1) (default 0.9)
@@ -16,15 +18,15 @@ import static dev.llmedt.check.Require.inRange;
  * @param adamEps Adam epsilon, in (0, 1) (default 1e-8)
  * @param weightDecay L2 weight decay added to the gradient, in [0, 1) (default 0)
  * @param batchSize training sequences per batch, in [1, 65536] (default 128)
- * @param maxEpochs most epochs, in [1, 100000] (default 40)
+ * @param maxEpochs most epochs, in [1, 100000] (default 60; the reference 40)
  * @param patience epochs without a better validation NDCG@10 before stopping, in [1, 100000] (default 10)
  * @param plateauPatience epochs without a better validation NDCG@10 after which the learning rate is
  *     halved (again after as many more), 0 = never: a constant rate, as in the reference; in [0, 100000]
- *     (default 0). Phase 2's {@link FineTuningConfig#plateauPatience()} is the same rule.
+ *     (default 3; the reference 0). Phase 2's {@link FineTuningConfig#plateauPatience()} is the same rule.
  * @param plateauFromEpoch the first epoch whose end may halve the learning rate: a plateau counts only
  *     the epochs from this one on (so the first halving comes at the end of epoch
  *     {@code plateauFromEpoch + plateauPatience - 1} at the earliest); 0 or 1 = from the start; in
- *     [0, 100000] (default 0)
+ *     [0, 100000] (default 25; the reference 0)
  */
 public record PretrainingConfig(double learningRate, double beta1, double beta2, double adamEps, double weightDecay, int batchSize,
         int maxEpochs, int patience, int plateauPatience, int plateauFromEpoch) {
@@ -49,9 +51,17 @@ public record PretrainingConfig(double learningRate, double beta1, double beta2,
         this(learningRate, beta1, beta2, adamEps, weightDecay, batchSize, maxEpochs, patience, plateauPatience, 0);
     }
 
-    /** Returns the defaults. */
+    /** Returns the defaults (LLM-EDT's phase 1). */
     public static PretrainingConfig defaults() {
         return builder().build();
+    }
+
+    /**
+     * Returns the reference's phase-1 settings: the defaults with a constant learning rate
+     * ({@code plateauPatience} 0) for at most 40 epochs, SASRec's reference settings.
+     */
+    public static PretrainingConfig reference() {
+        return builder().maxEpochs(40).plateauPatience(0).plateauFromEpoch(0).build();
     }
 
     /** Returns a builder starting from the defaults. */
@@ -83,10 +93,10 @@ public record PretrainingConfig(double learningRate, double beta1, double beta2,
         private double adamEps = 1e-8;
         private double weightDecay = 0;
         private int batchSize = 128;
-        private int maxEpochs = 40;
+        private int maxEpochs = 60;
         private int patience = 10;
-        private int plateauPatience = 0;
-        private int plateauFromEpoch = 0;
+        private int plateauPatience = 3;
+        private int plateauFromEpoch = 25;
 
         private Builder() {
         }
@@ -127,7 +137,7 @@ public record PretrainingConfig(double learningRate, double beta1, double beta2,
             return this;
         }
 
-        /** Most epochs, in [1, 100000] (default 40). */
+        /** Most epochs, in [1, 100000] (default 60; the reference 40). */
         public Builder maxEpochs(int v) {
             maxEpochs = inRange("maxEpochs", v, 1, 100000);
             return this;
@@ -141,7 +151,7 @@ public record PretrainingConfig(double learningRate, double beta1, double beta2,
 
         /**
          * Epochs without a better validation NDCG@10 after which the learning rate is halved, 0 =
-         * never (a constant rate), in [0, 100000] (default 0).
+         * never (a constant rate, the reference's), in [0, 100000] (default 3).
          */
         public Builder plateauPatience(int v) {
             plateauPatience = inRange("plateauPatience", v, 0, 100000);
@@ -150,7 +160,7 @@ public record PretrainingConfig(double learningRate, double beta1, double beta2,
 
         /**
          * The first epoch whose end may halve the learning rate (a plateau counts only the epochs
-         * from this one on), 0 or 1 = from the start, in [0, 100000] (default 0).
+         * from this one on), 0 or 1 = from the start, in [0, 100000] (default 25).
          */
         public Builder plateauFromEpoch(int v) {
             plateauFromEpoch = inRange("plateauFromEpoch", v, 0, 100000);

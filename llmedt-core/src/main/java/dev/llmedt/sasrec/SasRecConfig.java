@@ -130,7 +130,7 @@ public record SasRecConfig(int dim, int blocks, int heads, int maxLength, double
     public static final class Builder {
         // The network and optimizer settings are a backbone's and a phase 1's: their builders check them (one place per rule).
         private BackboneConfig.Builder backbone = BackboneConfig.builder().itemRepresentation(ItemRepresentation.ID).idDropout(0);
-        private PretrainingConfig.Builder pretraining = PretrainingConfig.builder();
+        private PretrainingConfig.Builder pretraining = PretrainingConfig.reference().toBuilder();
         private long seed = 42;
         private int threads = 0;
         private String domain = null;

@@ -120,9 +120,17 @@ class PlateauPatienceTest {
     }
 
     @Test
-    void isOffByDefaultAndCheckedWhereItIsSet() {
-        assertEquals(0, PretrainingConfig.defaults().plateauPatience());
+    void llmEdtHalvesFromEpoch25SasRecKeepsTheReferencesConstantRate() {
+        PretrainingConfig llmEdt = DualPhaseConfig.defaults().pretraining();
+        assertEquals(3, llmEdt.plateauPatience());
+        assertEquals(25, llmEdt.plateauFromEpoch());
+        assertEquals(60, llmEdt.maxEpochs());
+        PretrainingConfig reference = PretrainingConfig.reference();
+        assertEquals(llmEdt.toBuilder().maxEpochs(40).plateauPatience(0).plateauFromEpoch(0).build(), reference,
+                "the reference differs in the schedule only");
+        assertEquals(reference, SasRecConfig.defaults().pretraining(), "SASRec's defaults are the reference settings");
         assertEquals(0, SasRecConfig.defaults().plateauPatience());
+        assertEquals(40, SasRecConfig.defaults().maxEpochs());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SasRecConfig.builder().plateauPatience(-1));
         assertEquals("plateauPatience must be in [0, 100000], got -1", e.getMessage());
         SasRecConfig c = SasRecConfig.builder().plateauPatience(3).build();
@@ -136,7 +144,7 @@ class PlateauPatienceTest {
         ObjectNode json = (ObjectNode) config.toJson();
         assertEquals(3, DualPhaseConfig.fromJson(json).pretraining().plateauPatience());
         ((ObjectNode) json.get("pretraining")).remove("plateau_patience");
-        assertEquals(DualPhaseConfig.defaults().pretraining(), DualPhaseConfig.fromJson(json).pretraining());
+        assertEquals(config.pretraining().toBuilder().plateauPatience(0).build(), DualPhaseConfig.fromJson(json).pretraining());
         DualPhaseConfig late = DualPhaseConfig.defaults().withPretraining(PretrainingConfig.builder().plateauPatience(3).plateauFromEpoch(25).build());
         ObjectNode lateJson = (ObjectNode) late.toJson();
         assertEquals(late, DualPhaseConfig.fromJson(lateJson));

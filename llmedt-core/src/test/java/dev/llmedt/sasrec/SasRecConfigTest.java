@@ -37,7 +37,7 @@ class SasRecConfigTest {
     void defaultsAreTheReferenceSettingsOfBothParts() {
         SasRecConfig c = SasRecConfig.defaults();
         BackboneConfig b = BackboneConfig.builder().itemRepresentation(ItemRepresentation.ID).idDropout(0).build();
-        PretrainingConfig p = PretrainingConfig.builder().build();
+        PretrainingConfig p = PretrainingConfig.reference();
         assertEquals(SasRecConfig.of(b, p, 42, 0, null), c);
         assertEquals(64, c.dim());
         assertEquals(0.98, c.beta2());

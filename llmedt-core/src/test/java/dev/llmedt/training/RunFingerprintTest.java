@@ -21,16 +21,18 @@ class RunFingerprintTest {
 
     @Test
     void aSettingTheCheckpointPredatesAgreesOnlyAtTheValueItReadsAs() {
-        ObjectNode older = fingerprint(DualPhaseConfig.defaults());
+        // A run at the reference's constant rate, recorded before the setting existed.
+        DualPhaseConfig constant = DualPhaseConfig.defaults().withPretraining(PretrainingConfig.reference());
+        ObjectNode older = fingerprint(constant);
         ((ObjectNode) older.at("/config/pretraining")).remove("plateau_patience");
-        assertEquals(List.of(), RunFingerprint.differences(older, fingerprint(DualPhaseConfig.defaults())));
+        assertEquals(List.of(), RunFingerprint.differences(older, fingerprint(constant)));
 
-        DualPhaseConfig halving = DualPhaseConfig.defaults().withPretraining(PretrainingConfig.builder().plateauPatience(3).build());
+        DualPhaseConfig halving = constant.withPretraining(PretrainingConfig.reference().toBuilder().plateauPatience(3).build());
         List<String> d = RunFingerprint.differences(older, fingerprint(halving));
         assertEquals(1, d.size(), d.toString());
         assertTrue(d.get(0).contains("/pretraining/plateau_patience (checkpoint: none, this run: 3)"), d.get(0));
 
-        DualPhaseConfig otherRate = DualPhaseConfig.defaults().withPretraining(PretrainingConfig.builder().learningRate(2e-3).build());
+        DualPhaseConfig otherRate = constant.withPretraining(PretrainingConfig.reference().toBuilder().learningRate(2e-3).build());
         List<String> rate = RunFingerprint.differences(older, fingerprint(otherRate));
         assertTrue(rate.size() == 1 && rate.get(0).contains("/pretraining/learning_rate") && !rate.get(0).contains("plateau"),
                 rate.toString());

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 public final class ScheduleOptions {
 
     @Option(names = "--max-epochs", paramLabel = "N[,N2]",
-            description = "Most epochs (default 40); llm-edt: of each phase, or N,N2 for phase 1 and phase 2 (default 40,30).")
+            description = "Most epochs (sasrec: default 40); llm-edt: of each phase, or N,N2 for phase 1 and phase 2 (default 60,30).")
     String maxEpochs;
 
     @Option(names = "--patience", paramLabel = "N[,N2]",
@@ -23,12 +23,12 @@ public final class ScheduleOptions {
 
     @Option(names = "--plateau-patience", paramLabel = "N",
             description = "Halve the learning rate after N epochs without a better validation NDCG@10 (and after N more), 0 = never "
-                    + "(default 0: a constant rate, as in the reference); llm-edt: phase 1 (phase 2 halves after 2).")
+                    + "(sasrec: default 0, a constant rate, as in the reference); llm-edt: phase 1, default 3 (phase 2 halves after 2).")
     Integer plateauPatience;
 
     @Option(names = "--plateau-from", paramLabel = "E",
             description = "With --plateau-patience: count a plateau only from epoch E on, so that no halving comes before the end "
-                    + "of epoch E + N - 1 (default 0: from the start); llm-edt: phase 1.")
+                    + "of epoch E + N - 1 (sasrec: default 0, from the start); llm-edt: phase 1, default 25.")
     Integer plateauFrom;
 
     /** The --max-epochs values (phase 1 and, when two, phase 2), or null. */

@@ -4,6 +4,8 @@ import dev.llmedt.data.CdsrDataset;
 import dev.llmedt.data.Domain;
 import dev.llmedt.data.Holdout;
 import dev.llmedt.dualphase.DualPhaseConfig;
+import dev.llmedt.dualphase.FineTuningConfig;
+import dev.llmedt.dualphase.PretrainingConfig;
 import dev.llmedt.examples.LlmEdtFlags;
 import dev.llmedt.examples.PairedTests;
 import dev.llmedt.examples.PerUserFile;
@@ -46,9 +48,20 @@ final class HeadlineStudy implements Study {
 
     static final String SASREC = "SASRec";
     static final String LLM_EDT = "LLM-EDT";
-    /** The learning-rate schedule of the two "+ halving" rows: phase 1 (and SASRec) halves its rate on a 3-epoch plateau, for up to 60 epochs. */
-    static final List<String> HALVING = List.of("--plateau-patience", "3", "--max-epochs", "60");
-    static final String SASREC_HALVING = "SASRec + learning-rate halving";
+    /**
+     * LLM-EDT's phase-1 schedule as SASRec flags (the defaults': the learning rate halved after every
+     * plateau of 3 epochs counted from epoch 25, at most 60 epochs), for the row of SASRec on it.
+     */
+    static final List<String> LLM_EDT_SCHEDULE = scheduleFlags(PretrainingConfig.defaults());
+    /** The reference's schedule (a constant rate, at most 40 epochs) as LLM-EDT flags, for the row that removes LLM-EDT's. */
+    static final List<String> REFERENCE_SCHEDULE = List.of("--plateau-patience", "0", "--plateau-from", "0", "--max-epochs",
+            PretrainingConfig.reference().maxEpochs() + "," + FineTuningConfig.defaults().maxEpochs());
+    static final String SASREC_SCHEDULE = "SASRec on LLM-EDT's schedule";
+
+    private static List<String> scheduleFlags(PretrainingConfig p) {
+        return List.of("--plateau-patience", String.valueOf(p.plateauPatience()), "--plateau-from", String.valueOf(p.plateauFromEpoch()),
+                "--max-epochs", String.valueOf(p.maxEpochs()));
+    }
 
     /**
      * The rows, in table order, then one row per extra setting (LLM-EDT's defaults with those
@@ -93,9 +106,10 @@ final class HeadlineStudy implements Study {
                         LLM_EDT, 1),
                 new Row("+ augmenter", RunSpec.llmEdt("augmenter").withFlags(List.of("--augmenter"), null), LLM_EDT, 2),
                 new Row("+ profiles (alignment 0.5)", RunSpec.llmEdt("profiles").withFlags(List.of("--profiles"), llmEdt), LLM_EDT, 2),
-                new Row(SASREC_HALVING, RunSpec.sasrec("sasrec-halving").withSchedule(HALVING), SASREC, 3),
-                new Row("LLM-EDT + learning-rate halving (phase 1)", RunSpec.llmEdt("llm-edt-halving")
-                        .withFlags(List.of("--plateau-patience", "3", "--max-epochs", "60,30"), null), SASREC_HALVING, 3, SASREC_HALVING));
+                new Row("- learning-rate schedule (the reference's constant rate, 40 epochs)", RunSpec.llmEdt("reference-schedule")
+                        .withFlags(REFERENCE_SCHEDULE, null), LLM_EDT, 1),
+                new Row(SASREC_SCHEDULE, RunSpec.sasrec("sasrec-schedule").withSchedule(LLM_EDT_SCHEDULE), SASREC, 0),
+                new Row("LLM-EDT (against SASRec on the same schedule)", llmEdt, SASREC_SCHEDULE, 0, SASREC_SCHEDULE));
     }
 
     @Override
@@ -190,9 +204,9 @@ final class HeadlineStudy implements Study {
         out.note("LLM-EDT: the library's defaults. A '-' row removes a component that is on by default, a '+' row adds one that is "
                 + "off; phase-2-only rows reuse LLM-EDT's phase 1 (same seed). The flags of each row are in the JSON ('flags'): "
                 + "`train --method llm-edt` takes the same.");
-        out.note("Ratios are to SASRec (reference settings: a constant learning rate, at most 40 epochs), except in the row '"
-                + "LLM-EDT + learning-rate halving (phase 1)', whose ratios and p-values are to '" + SASREC_HALVING + "' (the same "
-                + "schedule: " + String.join(" ", HALVING) + ").");
+        out.note("Ratios are to SASRec (reference settings: a constant learning rate, at most 40 epochs), except in the last row, "
+                + "LLM-EDT's runs again with ratios and p-values to '" + SASREC_SCHEDULE + "' (" + String.join(" ", LLM_EDT_SCHEDULE)
+                + ": LLM-EDT's phase-1 schedule given to SASRec).");
         Map<String, Object> build = build();
         out.detail("build", build);
         out.note("Built from " + (build.get("commit") == null ? "an unknown commit (no git)" : "commit " + build.get("commit")) + (Boolean.TRUE.equals(build.get("uncommitted_changes"))

@@ -140,25 +140,25 @@ class ExperimentCommandTest {
         assertEquals(before, resultTimes(out.resolve("runs")), "completed runs are not written again");
         assertEquals(t.path("rows"), t2.path("rows"), "the same table from the cached runs");
 
-        // A run recorded before phase 1's plateau patience existed (no such key: a constant rate) is reused; one recorded
-        // with another plateau patience is not.
+        // A run recorded before a setting existed (no such key: what a file without it reads as, here no output projection)
+        // is reused while today's value is that; one recorded with another value is not.
         ObjectMapper json = new ObjectMapper();
         Path llmEdtRun = null;
         for (Path f : before.keySet()) {
-            if (json.readTree(f.toFile()).at("/identity/config/pretraining").isObject()) {
+            if (json.readTree(f.toFile()).at("/identity/config/backbone").isObject()) {
                 llmEdtRun = f;
             }
         }
         assertNotNull(llmEdtRun, "an LLM-EDT run: " + before.keySet());
         byte[] original = Files.readAllBytes(llmEdtRun);
         JsonNode recorded = json.readTree(original);
-        assertEquals(0, recorded.at("/identity/config/pretraining/plateau_patience").asInt(-1), "recorded with today's key");
-        ((com.fasterxml.jackson.databind.node.ObjectNode) recorded.at("/identity/config/pretraining")).remove("plateau_patience");
+        assertFalse(recorded.at("/identity/config/backbone/output_projection").asBoolean(true), "recorded with today's key");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) recorded.at("/identity/config/backbone")).remove("output_projection");
         json.writeValue(llmEdtRun.toFile(), recorded);
         Result beforeSetting = run(study("insertion", out, "--seeds", "1,2"));
         assertEquals(0, beforeSetting.status(), beforeSetting.err());
         assertEquals(0, table(out, "insertion").path("runs_trained").asInt(), "a run recorded before the setting is reused");
-        ((com.fasterxml.jackson.databind.node.ObjectNode) recorded.at("/identity/config/pretraining")).put("plateau_patience", 3);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) recorded.at("/identity/config/backbone")).put("output_projection", true);
         json.writeValue(llmEdtRun.toFile(), recorded);
         Result otherSchedule = run(study("insertion", out, "--seeds", "1,2"));
         assertNotEquals(0, otherSchedule.status());
@@ -307,25 +307,36 @@ class ExperimentCommandTest {
         assertEquals(TEST_USERS, t.at("/rows/" + labels.size() + "/n_test").asInt(), "published: the dataset's own test users");
         assertTrue(mixed > TEST_USERS, "mixed-loo holds out every mixed-domain user: " + mixed);
         assertEquals("--no-fine-tuning", t.at("/rows/2/flags").asText());
-        // The learning-rate halving rows: LLM-EDT on that schedule is compared with, and its ratios taken to, SASRec on it.
-        JsonNode sasrecHalving = null;
-        JsonNode llmEdtHalving = null;
+        // The schedule rows: SASRec on LLM-EDT's schedule, and LLM-EDT's own runs compared with, and their ratios taken to, it;
+        // the row that removes LLM-EDT's schedule trains phase 1 at the reference's constant rate for 40 epochs.
+        JsonNode sasrecSchedule = null;
+        JsonNode llmEdtVsSchedule = null;
+        JsonNode referenceSchedule = null;
         for (JsonNode row : t.path("rows")) {
-            if (row.path("holdout").asText().equals("mixed-loo") && row.path("row").asText().equals(HeadlineStudy.SASREC_HALVING)) {
-                sasrecHalving = row;
-            } else if (row.path("holdout").asText().equals("mixed-loo") && row.path("run").asText().equals("llm-edt-halving")) {
-                llmEdtHalving = row;
+            if (!row.path("holdout").asText().equals("mixed-loo")) {
+                continue;
+            }
+            if (row.path("row").asText().equals(HeadlineStudy.SASREC_SCHEDULE)) {
+                sasrecSchedule = row;
+            } else if (row.path("run").asText().equals("llm-edt") && HeadlineStudy.SASREC_SCHEDULE.equals(row.path("versus").asText())) {
+                llmEdtVsSchedule = row;
+            } else if (row.path("run").asText().equals("reference-schedule")) {
+                referenceSchedule = row;
             }
         }
-        assertNotNull(sasrecHalving);
-        assertNotNull(llmEdtHalving);
-        assertEquals("--plateau-patience 3 --max-epochs 60", sasrecHalving.path("flags").asText());
-        assertEquals(HeadlineStudy.SASREC_HALVING, llmEdtHalving.path("versus").asText());
-        assertEquals(HeadlineStudy.SASREC_HALVING, llmEdtHalving.path("ratio_to").asText());
-        double halvingRef = sasrecHalving.at("/all_ndcg10/mean").asDouble();
-        if (halvingRef > 0) {
-            assertEquals(llmEdtHalving.at("/all_ndcg10/mean").asDouble() / halvingRef, llmEdtHalving.at("/all_ndcg10/ratio_to_sasrec").asDouble(),
-                    1e-9, "the ratio to SASRec on the same schedule");
+        assertNotNull(sasrecSchedule);
+        assertNotNull(llmEdtVsSchedule);
+        assertNotNull(referenceSchedule);
+        assertEquals("--plateau-patience 3 --plateau-from 25 --max-epochs 60", sasrecSchedule.path("flags").asText());
+        assertEquals("--plateau-patience 0 --plateau-from 0 --max-epochs 40,30", referenceSchedule.path("flags").asText());
+        assertEquals("LLM-EDT", referenceSchedule.path("versus").asText());
+        assertEquals(HeadlineStudy.SASREC_SCHEDULE, llmEdtVsSchedule.path("ratio_to").asText());
+        assertEquals(llmEdt.at("/all_hr10/mean").asDouble(), llmEdtVsSchedule.at("/all_hr10/mean").asDouble(), 0,
+                "the same runs as the LLM-EDT row");
+        double scheduleRef = sasrecSchedule.at("/all_ndcg10/mean").asDouble();
+        if (scheduleRef > 0) {
+            assertEquals(llmEdtVsSchedule.at("/all_ndcg10/mean").asDouble() / scheduleRef,
+                    llmEdtVsSchedule.at("/all_ndcg10/ratio_to_sasrec").asDouble(), 1e-9, "the ratio to SASRec on the same schedule");
         }
         assertEquals("LLM-EDT", t.at("/rows/2/versus").asText());
         Path noPhaseTwo = out.resolve("runs/mixed-loo/no-phase-2-s2/result.json");
@@ -335,7 +346,7 @@ class ExperimentCommandTest {
         assertTrue(Files.isRegularFile(out.resolve("runs/sasrec-s1/result.json")), "published runs stay at the root of RUNS");
         assertTrue(Files.readString(out.resolve("headline.md")).contains("Built from commit"));
         int trained = t.path("runs_trained").asInt();
-        assertEquals(2 * 2 * labels.size(), trained, "every row, seed and holdout trained once");
+        assertEquals(2 * 2 * (labels.size() - 1), trained, "every row, seed and holdout trained once (the last row is LLM-EDT's runs)");
 
         Result again = run(study("headline", out, "--seeds", "1,2"));
         assertEquals(0, again.status(), again.err());
