@@ -62,6 +62,17 @@ class QuickstartCommandTest {
                 "Provenance")) {
             assertTrue(tables.stream().anyMatch(t -> t.selectFirst("caption").text().startsWith(caption)), caption);
         }
+        // Both phase 1s at SASRec's schedule (a constant rate within the cap), not the library's halving from epoch 25.
+        Element provenance = tables.stream().filter(t -> t.selectFirst("caption").text().startsWith("Provenance")).findFirst().orElseThrow();
+        java.util.Map<String, String> settings = new java.util.HashMap<>();
+        for (Element row : provenance.select("tr")) {
+            List<String> cells = row.select("td").eachText();
+            if (cells.size() == 2) {
+                settings.put(cells.get(0), cells.get(1));
+            }
+        }
+        assertEquals("0", settings.get("llm-edt.config.pretraining.plateau_patience"), "phase 1's plateau patience");
+        assertEquals("3", settings.get("llm-edt.config.pretraining.max_epochs"), "phase 1's epoch cap");
         List<Element> images = html.select("img");
         assertEquals(List.of("ndcg-by-group.png", "training-loss.png", "training-ndcg.png", "domain-share.png", "item-map.png"),
                 images.stream().map(i -> i.attr("src")).toList());
