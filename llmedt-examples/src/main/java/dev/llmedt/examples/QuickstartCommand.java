@@ -74,7 +74,7 @@ final class QuickstartCommand implements Callable<Integer> {
                     + "fewer items, for a look in seconds; too small to compare the models). Default: ${DEFAULT-VALUE}.")
     String size;
 
-    // Phase 1 runs at SASRec's schedule here (a constant rate within the same cap): the library's default halving from
+    // LLM-EDT's phase 1 takes SASRec's schedule here (a constant rate within the same cap): the library's default halving from
     // epoch 25 is for up to 60 epochs, and within 40 it slows a model still improving (synthetic valid NDCG@10 0.3346
     // against 0.3405 at a constant rate, seed 42).
     @Option(names = "--max-epochs", paramLabel = "N[,N2]", defaultValue = "40,10",
@@ -171,7 +171,8 @@ final class QuickstartCommand implements Callable<Integer> {
                 sb.threads(threads);
             }
             t = System.nanoTime();
-            SasRecModel sasrec = new SasRecTrainer(sb.build(), TrainingListener.logging().andThen(sasrecCurves)).train(dataset);
+            SasRecConfig sasrecConfig = sb.build();
+            SasRecModel sasrec = new SasRecTrainer(sasrecConfig, TrainingListener.logging().andThen(sasrecCurves)).train(dataset);
             seconds.put("sasrec_train", (System.nanoTime() - t) / 1e9);
 
             stdout.printf("%nTraining LLM-EDT (hybrid items%s%s, at most %d + %d epochs)...%n", augment ? ", augmenter" : "",
@@ -179,7 +180,8 @@ final class QuickstartCommand implements Callable<Integer> {
             stdout.flush();
             TrainingCurves llmEdtCurves = new TrainingCurves("LLM-EDT", progress);
             LlmEdt.Builder b = LlmEdt.builder().itemEmbeddings(embeddings).encoder(encoder).seed(seed)
-                    .pretraining(p -> p.maxEpochs(epochs[0]).batchSize(batchSize).plateauPatience(0).plateauFromEpoch(0))
+                    .pretraining(p -> p.maxEpochs(epochs[0]).batchSize(batchSize).plateauPatience(sasrecConfig.plateauPatience())
+                            .plateauFromEpoch(sasrecConfig.plateauFromEpoch()))
                     .fineTuning(f -> f.maxEpochs(epochs[1]).batchSize(batchSize))
                     .listener(TrainingListener.logging()).listener(llmEdtCurves).progress(progress);
             Consumer<TransferableItemAugmenter.Builder> augmenterSettings = a -> a.similarityThreshold(SYNTHETIC_TAU)

@@ -9,8 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -64,7 +66,7 @@ class QuickstartCommandTest {
         }
         // Both phase 1s at SASRec's schedule (a constant rate within the cap), not the library's halving from epoch 25.
         Element provenance = tables.stream().filter(t -> t.selectFirst("caption").text().startsWith("Provenance")).findFirst().orElseThrow();
-        java.util.Map<String, String> settings = new java.util.HashMap<>();
+        Map<String, String> settings = new HashMap<>();
         for (Element row : provenance.select("tr")) {
             List<String> cells = row.select("td").eachText();
             if (cells.size() == 2) {

@@ -52,15 +52,15 @@ final class HeadlineStudy implements Study {
      * LLM-EDT's phase-1 schedule as SASRec flags (the defaults': the learning rate halved after every
      * plateau of 3 epochs counted from epoch 25, at most 60 epochs), for the row of SASRec on it.
      */
-    static final List<String> LLM_EDT_SCHEDULE = scheduleFlags(PretrainingConfig.defaults());
+    static final List<String> LLM_EDT_SCHEDULE = scheduleFlags(PretrainingConfig.defaults(), "");
     /** The reference's schedule (a constant rate, at most 40 epochs) as LLM-EDT flags, for the row that removes LLM-EDT's. */
-    static final List<String> REFERENCE_SCHEDULE = List.of("--plateau-patience", "0", "--plateau-from", "0", "--max-epochs",
-            PretrainingConfig.reference().maxEpochs() + "," + FineTuningConfig.defaults().maxEpochs());
+    static final List<String> REFERENCE_SCHEDULE = scheduleFlags(PretrainingConfig.reference(), "," + FineTuningConfig.defaults().maxEpochs());
     static final String SASREC_SCHEDULE = "SASRec on LLM-EDT's schedule";
 
-    private static List<String> scheduleFlags(PretrainingConfig p) {
+    /** A phase-1 schedule as flags; {@code phaseTwoEpochs} follows phase 1's most epochs ("" or ",N"). */
+    private static List<String> scheduleFlags(PretrainingConfig p, String phaseTwoEpochs) {
         return List.of("--plateau-patience", String.valueOf(p.plateauPatience()), "--plateau-from", String.valueOf(p.plateauFromEpoch()),
-                "--max-epochs", String.valueOf(p.maxEpochs()));
+                "--max-epochs", p.maxEpochs() + phaseTwoEpochs);
     }
 
     /**
